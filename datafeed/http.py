@@ -1,0 +1,211 @@
+"""Provides the one shared HTTP client and the politeness around it.
+
+Every provider request goes through :class:`HttpContext.get`, which adds, per source:
+
+- a concurrency limit (semaphore) and a minimum spacing between requests (FRED's rate
+  limit, the Bank of Japan's one-second rule, Yahoo's temper);
+- explicit timeouts and an overall deadline, so ``snapshot --timeout`` is honoured;
+- retries of transient failures with exponential backoff and full jitter, honouring
+  ``Retry-After`` (capped by the deadline);
+- error mapping to :mod:`datafeed.errors` with secrets redacted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from datafeed.errors import FetchError, RateLimited, redact
+from datafeed.settings import FeedSettings, SourceSettings
+
+RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+"""Statuses worth trying again."""
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class _SourceGate:
+    """Concurrency limit plus minimum spacing for one source."""
+
+    def __init__(self, max_connections: int, min_interval: float) -> None:
+        self.semaphore = asyncio.Semaphore(max(1, max_connections))
+        self.min_interval = max(0.0, min_interval)
+        self._next_slot = 0.0
+        self._lock = asyncio.Lock()
+        self.blocked_until = 0.0
+
+    async def wait_turn(self) -> None:
+        """Sleep until this source may be asked again."""
+        async with self._lock:
+            now = time.monotonic()
+            start = max(now, self._next_slot, self.blocked_until)
+            self._next_slot = start + self.min_interval
+        delay = start - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+
+class HttpContext:
+    """The shared ``httpx.AsyncClient`` with per-source limits, retries and deadlines.
+
+    Args:
+        settings: feed settings (timeouts, retries, user agent, per-source limits).
+        client: an existing client to share (tests pass one with a MockTransport).
+        deadline: ``time.monotonic()`` value after which no new attempt starts.
+    """
+
+    def __init__(
+        self,
+        settings: FeedSettings,
+        client: httpx.AsyncClient | None = None,
+        deadline: float | None = None,
+    ) -> None:
+        self.settings = settings
+        self._own_client = client is None
+        self.client = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.timeout, connect=min(5.0, settings.timeout)),
+            headers={"User-Agent": settings.user_agent},
+            follow_redirects=True,
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8),
+        )
+        self.deadline = deadline
+        self._gates: dict[str, _SourceGate] = {}
+        self.requests = 0
+        self.sleep = asyncio.sleep
+
+    def gate(self, source: SourceSettings) -> _SourceGate:
+        """The gate of one source, created on first use."""
+        gate = self._gates.get(source.name)
+        if gate is None:
+            gate = self._gates[source.name] = _SourceGate(source.max_connections, source.min_interval)
+        return gate
+
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline, or None without one."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    async def aclose(self) -> None:
+        """Close the client if this context created it."""
+        if self._own_client:
+            await self.client.aclose()
+
+    async def get(
+        self,
+        source: SourceSettings,
+        url: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """GET ``url`` politely, retrying transient failures.
+
+        Returns:
+            the successful (2xx or 304) response.
+
+        Raises:
+            FetchError: the request failed for good; the message is one redacted line.
+        """
+        gate = self.gate(source)
+        attempts = max(1, self.settings.retries)
+        last: FetchError | None = None
+        for attempt in range(attempts):
+            remaining = self.remaining()
+            if remaining is not None and remaining <= 0:
+                break
+            async with gate.semaphore:
+                await gate.wait_turn()
+                try:
+                    response = await self._send(url, params, headers, remaining)
+                except FetchError as exc:
+                    last = exc
+                else:
+                    if response.status_code < 300 or response.status_code == 304:
+                        return response
+                    last = self._status_error(source, response)
+                    if isinstance(last, RateLimited) and last.retry_after:
+                        gate.blocked_until = time.monotonic() + last.retry_after
+            if not last.transient or attempt == attempts - 1:
+                break
+            delay = self._backoff(attempt, last.retry_after)
+            remaining = self.remaining()
+            if remaining is not None and delay >= remaining:
+                break
+            await self.sleep(delay)
+        assert last is not None or self.remaining() is not None
+        raise last or FetchError(f"{source.name}: no time left for the request")
+
+    async def _send(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        headers: Mapping[str, str] | None,
+        remaining: float | None,
+    ) -> httpx.Response:
+        timeout: httpx.Timeout | None = None
+        if remaining is not None:
+            t = max(0.05, min(self.settings.timeout, remaining))
+            timeout = httpx.Timeout(t, connect=min(5.0, t))
+        self.requests += 1
+        try:
+            if timeout is None:
+                return await self.client.get(url, params=params, headers=headers)
+            return await self.client.get(url, params=params, headers=headers, timeout=timeout)
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({type(exc).__name__}) fetching {_where(url)}") from None
+        except httpx.TransportError as exc:
+            raise FetchError(f"{type(exc).__name__} fetching {_where(url)}: {redact(str(exc))[:120]}") from None
+        except httpx.HTTPError as exc:  # pragma: no cover - other httpx errors
+            raise FetchError(f"{type(exc).__name__}: {redact(str(exc))[:120]}") from None
+
+    def _status_error(self, source: SourceSettings, response: httpx.Response) -> FetchError:
+        status = response.status_code
+        reason = response.reason_phrase or "error"
+        where = _where(str(response.request.url))
+        if status == 429:
+            return RateLimited(
+                f"{source.name}: HTTP 429 Too Many Requests from {where}",
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            )
+        return FetchError(
+            f"{source.name}: HTTP {status} {reason} from {where}",
+            transient=status in RETRY_STATUS,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )
+
+    @staticmethod
+    def _backoff(attempt: int, retry_after: float | None) -> float:
+        """Full-jitter exponential backoff (0.5 s base, 8 s cap), or Retry-After if longer."""
+        delay = random.uniform(0, min(8.0, 0.5 * 2**attempt))
+        if retry_after is not None:
+            delay = max(delay, min(retry_after, 60.0))
+        return delay
+
+
+def _where(url: str) -> str:
+    """Host and path of a URL, without its query string (which may hold a key)."""
+    try:
+        u = httpx.URL(url)
+        return f"{u.host}{':' + str(u.port) if u.port else ''}{u.path}"
+    except Exception:  # pragma: no cover - defensive
+        return redact(url.split("?", 1)[0])

@@ -1,0 +1,99 @@
+"""Provides the plain settings objects the data layer is configured with.
+
+Reading and validating the TOML file is ``tui.config``'s job; the data layer only sees
+these frozen dataclasses, so tests and library users can build them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DEFAULT_BASE_URLS: dict[str, str] = {
+    "fred": "https://fred.stlouisfed.org",
+    "treasury": "https://home.treasury.gov",
+    "bundesbank": "https://api.statistiken.bundesbank.de",
+    "mof": "https://www.mof.go.jp",
+    "nyfed": "https://markets.newyorkfed.org",
+    "ecb": "https://data-api.ecb.europa.eu",
+    "boj": "https://www.stat-search.boj.or.jp",
+    "yahoo": "https://query1.finance.yahoo.com",
+}
+"""Where each source lives unless config says otherwise (mirrors, proxies, tests)."""
+
+DEFAULT_API_BASE_URLS: dict[str, str] = {"fred": "https://api.stlouisfed.org"}
+
+DEFAULT_MIN_INTERVAL: dict[str, float] = {
+    # FRED documents 120 requests per minute per key; keep well under it.
+    "fred": 0.6,
+    # The Bank of Japan asks for at least one second between requests.
+    "boj": 1.0,
+    # Yahoo answers 429 quickly when pushed; be gentle.
+    "yahoo": 0.5,
+}
+"""Minimum seconds between two requests to one source (its politeness floor)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """Settings of one source (``[sources.NAME]`` in config).
+
+    Attributes:
+        name: the source name (``fred``).
+        enabled: False switches the source off entirely.
+        base_url: root of the source's public endpoint (no trailing slash).
+        api_base_url: root of a keyed API, where the source has one.
+        api_key: secret; never shown, logged or written anywhere.
+        min_interval: seconds between two requests to this source.
+        max_connections: concurrent requests to this source.
+        extra: source-specific keys, passed through untouched.
+    """
+
+    name: str
+    enabled: bool = True
+    base_url: str = ""
+    api_base_url: str = ""
+    api_key: str | None = field(default=None, repr=False)
+    min_interval: float = 0.0
+    max_connections: int = 4
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def default(cls, name: str, **overrides: Any) -> SourceSettings:
+        """Settings for ``name`` with the built-in URLs and limits, then ``overrides``."""
+        values: dict[str, Any] = {
+            "name": name,
+            "base_url": DEFAULT_BASE_URLS.get(name, ""),
+            "api_base_url": DEFAULT_API_BASE_URLS.get(name, ""),
+            "min_interval": DEFAULT_MIN_INTERVAL.get(name, 0.0),
+        }
+        values.update(overrides)
+        values["base_url"] = str(values["base_url"]).rstrip("/")
+        values["api_base_url"] = str(values["api_base_url"]).rstrip("/")
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """Settings of the feed as a whole.
+
+    Attributes:
+        sources: per-source settings by name.
+        timeout: seconds for one HTTP request (connect + read).
+        retries: attempts per request on transient failures.
+        refresh: seconds between refreshes of daily series (intraday uses its own).
+        user_agent: sent with every request.
+    """
+
+    sources: dict[str, SourceSettings]
+    timeout: float = 10.0
+    retries: int = 3
+    refresh: float = 900.0
+    user_agent: str = "triffin/0.1 (+terminal safe-asset monitor)"
+
+    @classmethod
+    def default(cls) -> FeedSettings:
+        """Every source enabled with its built-in settings."""
+        from datafeed.catalog import SOURCE_NAMES
+
+        return cls(sources={n: SourceSettings.default(n) for n in SOURCE_NAMES})
