@@ -16,6 +16,7 @@ import asyncio
 import email.utils
 import random
 import time
+from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,21 +48,33 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
 
 
 class _SourceGate:
-    """Concurrency limit plus minimum spacing for one source."""
+    """Concurrency limit, minimum spacing and a 60-second window limit for one source."""
 
-    def __init__(self, max_connections: int, min_interval: float) -> None:
+    def __init__(self, max_connections: int, min_interval: float, max_per_minute: int = 0) -> None:
         self.semaphore = asyncio.Semaphore(max(1, max_connections))
         self.min_interval = max(0.0, min_interval)
+        self.max_per_minute = max(0, max_per_minute)
         self._next_slot = 0.0
+        self._sent: deque[float] = deque()
         self._lock = asyncio.Lock()
         self.blocked_until = 0.0
 
+    def _slot(self, now: float) -> float:
+        start = max(now, self._next_slot, self.blocked_until)
+        if self.max_per_minute:
+            while self._sent and self._sent[0] <= start - 60.0:
+                self._sent.popleft()
+            if len(self._sent) >= self.max_per_minute:
+                start = max(start, self._sent[0] + 60.0)
+        return start
+
     async def wait_turn(self) -> None:
-        """Sleep until this source may be asked again."""
+        """Sleep until this source may be asked again, and book that slot."""
         async with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next_slot, self.blocked_until)
+            start = self._slot(time.monotonic())
             self._next_slot = start + self.min_interval
+            if self.max_per_minute:
+                self._sent.append(start)
         delay = start - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -99,7 +112,9 @@ class HttpContext:
         """The gate of one source, created on first use."""
         gate = self._gates.get(source.name)
         if gate is None:
-            gate = self._gates[source.name] = _SourceGate(source.max_connections, source.min_interval)
+            gate = self._gates[source.name] = _SourceGate(
+                source.max_connections, source.min_interval, source.max_per_minute
+            )
         return gate
 
     def remaining(self) -> float | None:

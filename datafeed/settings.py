@@ -24,14 +24,21 @@ DEFAULT_BASE_URLS: dict[str, str] = {
 DEFAULT_API_BASE_URLS: dict[str, str] = {"fred": "https://api.stlouisfed.org"}
 
 DEFAULT_MIN_INTERVAL: dict[str, float] = {
-    # FRED documents 120 requests per minute per key; keep well under it.
-    "fred": 0.6,
     # The Bank of Japan asks for at least one second between requests.
     "boj": 1.0,
     # Yahoo answers 429 quickly when pushed; be gentle.
-    "yahoo": 0.5,
+    "yahoo": 0.25,
 }
 """Minimum seconds between two requests to one source (its politeness floor)."""
+
+DEFAULT_MAX_PER_MINUTE: dict[str, int] = {
+    # FRED documents 120 requests per minute per key; a sliding window of 100 keeps a
+    # margin while letting a full refresh (about 25 series) go out at once.
+    "fred": 100,
+    "yahoo": 60,
+    "nyfed": 30,
+}
+"""Most requests to one source in any 60-second window (0 = no window limit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +52,7 @@ class SourceSettings:
         api_base_url: root of a keyed API, where the source has one.
         api_key: secret; never shown, logged or written anywhere.
         min_interval: seconds between two requests to this source.
+        max_per_minute: most requests in any 60-second window (0 = unlimited).
         max_connections: concurrent requests to this source.
         extra: source-specific keys, passed through untouched.
     """
@@ -55,6 +63,7 @@ class SourceSettings:
     api_base_url: str = ""
     api_key: str | None = field(default=None, repr=False)
     min_interval: float = 0.0
+    max_per_minute: int = 0
     max_connections: int = 4
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +75,7 @@ class SourceSettings:
             "base_url": DEFAULT_BASE_URLS.get(name, ""),
             "api_base_url": DEFAULT_API_BASE_URLS.get(name, ""),
             "min_interval": DEFAULT_MIN_INTERVAL.get(name, 0.0),
+            "max_per_minute": DEFAULT_MAX_PER_MINUTE.get(name, 0),
         }
         values.update(overrides)
         values["base_url"] = str(values["base_url"]).rstrip("/")

@@ -1,0 +1,210 @@
+"""Provides the disk cache: the store's history, kept between runs.
+
+Why: the screen must show data before the first request returns, and the cache is where
+history lives that providers stop serving (FRED keeps only ~3 years of ICE BofA OAS).
+
+One JSON file per instrument, ``<id>.json``, named after the instrument only (never after
+a URL or key). Writes are atomic: a temp file in the same folder, ``fsync``, ``os.replace``,
+then ``fsync`` of the folder, so a crash at any point leaves either the old file or the
+new one, never a mix. A file that cannot be read (truncated, corrupt, wrong format) is
+moved aside to ``<id>.json.corrupt``, reported once, and refetched; it never crashes a start.
+
+Demo data is never written here (the caller refuses; :meth:`DiskCache.save` double-checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from datafeed.models import Status
+from datafeed.store import SeriesStore
+
+log = logging.getLogger(__name__)
+
+FORMAT = "triffin-cache"
+FORMAT_VERSION = 1
+_EPOCH = dt.date(1970, 1, 1)
+
+
+class CacheError(Exception):
+    """A cache file could not be read."""
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old or the new file, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def encode(store: SeriesStore, inst_id: str) -> bytes:
+    """Serialise one instrument's official values, sources and last success."""
+    values = store.official(inst_id)
+    sources = store.sources(inst_id)
+    days = (values.index.values.astype("datetime64[D]").astype("int64")).tolist()
+    runs: list[list[object]] = []
+    last = None
+    for i, tag in enumerate(sources.tolist()):
+        if tag != last:
+            runs.append([i, tag])
+            last = tag
+    state = store.state[inst_id]
+    doc = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "instrument": inst_id,
+        "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "last_success": state.last_success.isoformat(timespec="seconds") if state.last_success else None,
+        "days": days,
+        "values": [round(v, 10) for v in values.tolist()],
+        "sources": runs,
+    }
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def decode(data: bytes, inst_id: str) -> tuple[pd.Series, pd.Series, dt.datetime | None]:
+    """Parse one cache file; raises :class:`CacheError` on anything unexpected."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise CacheError(f"not valid JSON ({exc.__class__.__name__})") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise CacheError("not a triffin cache file")
+    if doc.get("version") != FORMAT_VERSION:
+        raise CacheError(f"cache format version {doc.get('version')!r} is not {FORMAT_VERSION}")
+    if doc.get("instrument") != inst_id:
+        raise CacheError(f"holds {doc.get('instrument')!r}, expected {inst_id!r}")
+    days, values, runs = doc.get("days"), doc.get("values"), doc.get("sources")
+    if not isinstance(days, list) or not isinstance(values, list) or len(days) != len(values):
+        raise CacheError("days and values do not match")
+    if not isinstance(runs, list) or (days and (not runs or runs[0][0] != 0)):
+        raise CacheError("source runs are malformed")
+    try:
+        idx = pd.DatetimeIndex(np.asarray(days, dtype="int64").astype("datetime64[D]")).astype("datetime64[ns]")
+        vals = pd.Series(np.asarray(values, dtype="float64"), index=idx)
+        tags = np.empty(len(days), dtype=object)
+        bounds = [int(r[0]) for r in runs] + [len(days)]
+        for (start, tag), end in zip(runs, bounds[1:], strict=True):
+            tags[int(start) : end] = str(tag)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise CacheError(f"malformed values ({exc.__class__.__name__})") from None
+    if not idx.is_monotonic_increasing or idx.has_duplicates:
+        raise CacheError("dates are not sorted and unique")
+    last_success = None
+    if doc.get("last_success"):
+        try:
+            last_success = dt.datetime.fromisoformat(doc["last_success"])
+        except ValueError:
+            last_success = None
+    return vals, pd.Series(tags, index=idx, dtype="object"), last_success
+
+
+class DiskCache:
+    """The cache folder: load everything at start, save what changed.
+
+    Args:
+        root: the folder (``platformdirs.user_cache_dir("triffin")`` or
+            ``TRIFFIN_CACHE_DIR``); created lazily on first write.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.warnings: list[str] = []
+        self._saved_version: dict[str, int] = {}
+
+    def path(self, inst_id: str) -> Path:
+        """File of one instrument (named after the id only)."""
+        return self.root / f"{inst_id}.json"
+
+    def load_into(self, store: SeriesStore) -> list[str]:
+        """Load every cached instrument into ``store``; returns ids loaded.
+
+        Corrupt files are quarantined and described in :attr:`warnings`.
+        """
+        loaded: list[str] = []
+        if not self.root.is_dir():
+            return loaded
+        for inst_id in store.catalog:
+            path = self.path(inst_id)
+            try:
+                data = path.read_bytes()
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                self.warnings.append(f"cache file {path} unreadable: {exc.strerror}")
+                continue
+            try:
+                values, sources, last_success = decode(data, inst_id)
+            except CacheError as exc:
+                self._quarantine(path, str(exc))
+                continue
+            if values.empty:
+                continue
+            store.load(inst_id, values, sources)
+            st = store.state[inst_id]
+            st.status = Status.STALE
+            st.last_success = last_success
+            st.source = str(sources.iloc[-1])
+            st.notes.append("from cache; not refreshed yet")
+            self._saved_version[inst_id] = store.version
+            loaded.append(inst_id)
+        return loaded
+
+    def _quarantine(self, path: Path, reason: str) -> None:
+        target = path.with_name(path.name + ".corrupt")
+        try:
+            os.replace(path, target)
+            where = f"moved to {target.name}"
+        except OSError:
+            where = "left in place"
+        message = f"cache file {path} ignored ({reason}); {where}, will refetch"
+        log.warning(message)
+        self.warnings.append(message)
+
+    def save(self, store: SeriesStore, ids: Iterable[str] | None = None) -> list[str]:
+        """Write instruments whose data changed since their last save; returns ids written.
+
+        Only official values are written (intraday quotes are provisional). Instruments
+        holding demo data are refused (the demo feed must never reach the cache).
+        """
+        written: list[str] = []
+        for inst_id in ids if ids is not None else store.catalog:
+            values = store.official(inst_id)
+            if values.empty:
+                continue
+            if str(store.sources(inst_id).iloc[-1]).startswith("demo:"):
+                continue
+            if store.version_of(inst_id) <= self._saved_version.get(inst_id, -1):
+                continue
+            atomic_write(self.path(inst_id), encode(store, inst_id))
+            self._saved_version[inst_id] = store.version
+            written.append(inst_id)
+        return written

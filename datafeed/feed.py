@@ -1,0 +1,310 @@
+"""Provides the feed: the scheduler that keeps the store refreshed.
+
+Every instrument is fetched from its first enabled source that has a provider (catalog
+order is priority order); a later source is tried only while the store holds nothing for
+the instrument, so a monthly fallback never gets mixed into a daily series. Targets that
+one request can serve together are batched (:meth:`Provider.batch_key`).
+
+Each batch is a :class:`Job` with its own cadence (daily series every ``refresh``
+seconds, monthly every 6 h, quarterly once a day, intraday quotes every
+``intraday_refresh`` seconds while the market is open). All jobs share one
+:class:`~datafeed.http.HttpContext` (one ``httpx.AsyncClient``), run concurrently, and
+are held back per source by its gate. A failed job backs off exponentially with jitter
+(or as long as ``Retry-After`` says) and the values it had stay, marked ``stale``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from datafeed.cache import DiskCache
+from datafeed.catalog import Instrument, SourceRef
+from datafeed.errors import FeedError, FetchError
+from datafeed.http import HttpContext
+from datafeed.models import Delta, utcnow
+from datafeed.providers import Provider, Target, load_all
+from datafeed.settings import FeedSettings
+from datafeed.store import SeriesStore
+
+log = logging.getLogger(__name__)
+
+CADENCE = {"daily": None, "monthly": 6 * 3600.0, "quarterly": 24 * 3600.0}
+"""Seconds between refreshes by frequency (None = the feed's ``refresh`` setting)."""
+
+MAX_BACKOFF = 30 * 60.0
+
+
+@dataclass(slots=True)
+class Job:
+    """One request plan: a provider and the targets one fetch serves.
+
+    Attributes:
+        provider: the provider instance.
+        targets: instruments served by this fetch.
+        cadence: seconds between successful refreshes.
+        next_due: ``time.monotonic()`` when the job should run next.
+        failures: consecutive failures (drives the backoff).
+        last_error: one-line reason of the last failure.
+        fallback: True when this job serves instruments whose primary source failed.
+    """
+
+    provider: Provider
+    targets: tuple[Target, ...]
+    cadence: float
+    next_due: float = 0.0
+    failures: int = 0
+    last_error: str | None = None
+    last_duration: float | None = None
+    fallback: bool = False
+    runs: int = 0
+
+    @property
+    def key(self) -> str:
+        """``source/batch`` identifier (for logs and the status bar)."""
+        return f"{self.provider.name}/{self.provider.batch_key(self.targets[0].ref)}"
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    """What one pass over the due jobs did."""
+
+    ok: int = 0
+    failed: int = 0
+    observations: int = 0
+    errors: dict[str, str] = field(default_factory=dict)
+    duration: float = 0.0
+
+
+def candidate_sources(
+    inst: Instrument, settings: FeedSettings, providers: Mapping[str, Provider]
+) -> list[SourceRef]:
+    """End-of-day sources of ``inst`` that are enabled and implemented, in priority order."""
+    out = []
+    for ref in inst.sources:
+        src = settings.sources.get(ref.source)
+        if src is not None and src.enabled and ref.source in providers:
+            out.append(ref)
+    return out
+
+
+class Feed:
+    """Keeps a :class:`SeriesStore` refreshed from the providers.
+
+    Args:
+        store: where observations go.
+        settings: feed settings.
+        http: the shared HTTP context.
+        providers: provider instances by source name (default: every registered provider
+            built from ``settings``).
+        cache: disk cache to save to after each pass (None: no saving).
+        on_change: called with every non-empty :class:`Delta` (and status changes).
+        market_open: tells whether intraday quotes are worth asking for now.
+        instruments: restrict the feed to these ids (default: the store's catalog).
+    """
+
+    def __init__(
+        self,
+        store: SeriesStore,
+        settings: FeedSettings,
+        http: HttpContext,
+        providers: Mapping[str, Provider] | None = None,
+        cache: DiskCache | None = None,
+        on_change: Callable[[Delta], None] | None = None,
+        market_open: Callable[[dt.datetime], bool] | None = None,
+        instruments: Iterable[str] | None = None,
+        intraday_refresh: float = 60.0,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.http = http
+        if providers is None:
+            providers = {
+                name: cls(settings.sources[name])
+                for name, cls in load_all().items()
+                if name in settings.sources and settings.sources[name].enabled
+            }
+        self.providers = dict(providers)
+        self.cache = cache
+        self.on_change = on_change
+        self.market_open = market_open or (lambda now: True)
+        self.intraday_refresh = intraday_refresh
+        self.ids = list(instruments) if instruments is not None else list(store.catalog)
+        self.jobs: list[Job] = []
+        self.intraday_jobs: list[Job] = []
+        self._fallbacks: dict[str, list[SourceRef]] = {}
+        self._wake = asyncio.Event()
+        self.paused = False
+        self.passes = 0
+        self._build_jobs()
+
+    # --------------------------------------------------------------- planning
+    def _build_jobs(self) -> None:
+        batches: dict[tuple[str, str], list[Target]] = {}
+        intraday: dict[tuple[str, str], list[Target]] = {}
+        for inst_id in self.ids:
+            inst = self.store.catalog[inst_id]
+            refs = candidate_sources(inst, self.settings, self.providers)
+            if refs:
+                primary = refs[0]
+                prov = self.providers[primary.source]
+                batches.setdefault((primary.source, prov.batch_key(primary)), []).append(Target(inst_id, primary))
+                self._fallbacks[inst_id] = refs[1:]
+            ref = inst.intraday
+            src = self.settings.sources.get(ref.source) if ref else None
+            if ref and src and src.enabled and ref.source in self.providers:
+                prov = self.providers[ref.source]
+                intraday.setdefault((ref.source, prov.batch_key(ref)), []).append(Target(inst_id, ref))
+            if not refs and not (ref and src and src.enabled and ref.source in self.providers):
+                self.store.mark_missing(inst_id)
+        for (source, _), targets in batches.items():
+            freq = targets[0].ref.frequency
+            cadence = CADENCE[freq] or self.settings.refresh
+            self.jobs.append(Job(self.providers[source], tuple(targets), cadence))
+        for (source, _), targets in intraday.items():
+            self.intraday_jobs.append(Job(self.providers[source], tuple(targets), self.intraday_refresh))
+
+    @property
+    def all_jobs(self) -> list[Job]:
+        """Every job, end-of-day first."""
+        return self.jobs + self.intraday_jobs
+
+    # --------------------------------------------------------------- running
+    def _since(self, job: Job) -> dt.date:
+        """Cold start: the provider's history start; afterwards only recent dates."""
+        lasts = []
+        for t in job.targets:
+            last = self.store.last_official_date(t.instrument, t.ref.source + ":")
+            if last is None:
+                return job.provider.history_start(t.ref)
+            lasts.append(last)
+        return job.provider.incremental_start(min(lasts), job.targets[0].ref)
+
+    async def run_job(self, job: Job) -> tuple[Delta | None, str | None]:
+        """Run one job now; update store status and the job's schedule."""
+        started = time.monotonic()
+        job.runs += 1
+        try:
+            since = self._since(job)
+            observations = await job.provider.fetch(self.http, job.targets, since)
+        except FeedError as exc:
+            return None, self._failed(job, exc, started)
+        except Exception as exc:  # a provider bug must not stop the feed
+            log.exception("provider %s crashed", job.key)
+            return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
+        delta = self.store.apply(observations)
+        now = utcnow()
+        for t in job.targets:
+            self.store.mark_success(t.instrument, t.ref.tag, now)
+        job.failures, job.last_error = 0, None
+        job.last_duration = time.monotonic() - started
+        job.next_due = time.monotonic() + job.cadence
+        return delta, None
+
+    def _failed(self, job: Job, exc: FeedError, started: float) -> str:
+        job.failures += 1
+        job.last_error = exc.message
+        job.last_duration = time.monotonic() - started
+        delay = min(MAX_BACKOFF, 15.0 * 2 ** (job.failures - 1)) * random.uniform(0.8, 1.2)
+        if isinstance(exc, FetchError) and exc.retry_after:
+            delay = max(delay, exc.retry_after)
+        job.next_due = time.monotonic() + delay
+        retry_at = utcnow() + dt.timedelta(seconds=delay)
+        for t in job.targets:
+            self.store.mark_failure(t.instrument, exc.message, retry_at)
+        return exc.message
+
+    async def refresh(self, force: bool = False, include_intraday: bool = True) -> RefreshReport:
+        """Run every due job (all of them when ``force``) concurrently; one pass."""
+        started = time.monotonic()
+        now = time.monotonic()
+        jobs = [j for j in self.jobs if force or j.next_due <= now]
+        if include_intraday and self.market_open(utcnow()):
+            jobs += [j for j in self.intraday_jobs if force or j.next_due <= now]
+        report = RefreshReport()
+        if not jobs:
+            return report
+        results = await asyncio.gather(*(self._run_and_notify(j) for j in jobs))
+        fallback_jobs = self._fallback_jobs(jobs, results)
+        if fallback_jobs:
+            results += await asyncio.gather(*(self._run_and_notify(j) for j in fallback_jobs))
+            jobs += fallback_jobs
+        for job, (delta, error) in zip(jobs, results, strict=True):
+            if error is None:
+                report.ok += 1
+                report.observations += (delta.added + delta.updated) if delta else 0
+            else:
+                report.failed += 1
+                report.errors[job.key] = error
+        self.passes += 1
+        if self.cache is not None:
+            try:
+                self.cache.save(self.store)
+            except OSError as exc:
+                log.warning("could not write the cache: %s", exc)
+        report.duration = time.monotonic() - started
+        return report
+
+    def _fallback_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
+        """Jobs for instruments whose primary failed and that hold no data at all."""
+        out: list[Job] = []
+        for job, (_, error) in zip(jobs, results, strict=True):
+            if error is None or job.fallback:
+                continue
+            for t in job.targets:
+                refs = self._fallbacks.get(t.instrument) or []
+                if self.store.has_data(t.instrument) or not refs:
+                    continue
+                ref = refs[0]
+                out.append(Job(self.providers[ref.source], (Target(t.instrument, ref),), job.cadence, fallback=True))
+        return out
+
+    async def _run_and_notify(self, job: Job) -> tuple[Delta | None, str | None]:
+        delta, error = await self.run_job(job)
+        if self.on_change is not None:
+            self.on_change(delta if delta is not None else Delta(self.store.version))
+        return delta, error
+
+    def next_due_in(self) -> float:
+        """Seconds until the next job is due (0 when one is overdue)."""
+        dues = [j.next_due for j in self.jobs]
+        if self.market_open(utcnow()):
+            dues += [j.next_due for j in self.intraday_jobs]
+        if not dues:
+            return 3600.0
+        return max(0.0, min(dues) - time.monotonic())
+
+    def pause(self, paused: bool) -> None:
+        """Stop (or resume) refreshing; resuming wakes the loop at once."""
+        self.paused = paused
+        if not paused:
+            self._wake.set()
+
+    def request_refresh(self) -> None:
+        """Make every job due now and wake the loop (the ``r`` key)."""
+        for job in self.all_jobs:
+            job.next_due = 0.0
+        self._wake.set()
+
+    async def run_forever(self, on_pass: Callable[[RefreshReport], None] | None = None) -> None:
+        """Refresh due jobs, then sleep until the next is due or a refresh is requested.
+
+        Args:
+            on_pass: called after every pass that ran at least one job.
+        """
+        while True:
+            if not self.paused:
+                report = await self.refresh()
+                if on_pass is not None and (report.ok or report.failed):
+                    on_pass(report)
+            self._wake.clear()
+            wait = 3600.0 if self.paused else max(0.5, self.next_due_in())
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            except TimeoutError:
+                pass

@@ -1,0 +1,160 @@
+"""Provides FRED (Federal Reserve Bank of St. Louis) series, keyless or keyed.
+
+Keyless (default): ``GET {base_url}/graph/fredgraph.csv?id=ID&cosd=YYYY-MM-DD`` returns a
+CSV whose header is ``observation_date,ID`` (``DATE,ID`` before late 2024) and whose
+missing values are empty fields (``.`` in the old form). Keyed, when ``FRED_API_KEY`` or
+config gives a key: ``GET {api_base_url}/fred/series/observations?series_id=ID&api_key=K
+&file_type=json&observation_start=YYYY-MM-DD`` returns JSON whose ``value`` is a string
+and ``"."`` when missing. FRED documents a limit of 120 requests a minute per key; the
+source gate keeps us under it (see ``datafeed.settings``).
+
+FRED now serves ICE BofA OAS history over a rolling ~3-year window only. Nothing here
+deletes anything: the store merges, so observations FRED stops serving stay in the cache.
+
+Terms: FRED data is provided by the Federal Reserve Bank of St. Louis; some series are
+owned by third parties (ICE, S&P, Cboe, Moody's) and carry their own terms.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Sequence
+
+from datafeed.catalog import SourceRef
+from datafeed.errors import FetchError, ParseError
+from datafeed.http import HttpContext
+from datafeed.models import Observation, RawPoint
+from datafeed.providers import register
+from datafeed.providers.base import Provider, Target
+
+MISSING = frozenset({"", "."})
+"""FRED's missing-value markers: empty (current CSV) and ``.`` (old CSV, JSON)."""
+
+DATE_HEADERS = frozenset({"observation_date", "date"})
+
+
+def _parse_value(text: str) -> float | None:
+    text = text.strip()
+    if text in MISSING:
+        return None
+    value = float(text)
+    if math.isnan(value) or math.isinf(value):
+        return None
+    return value
+
+
+def parse_fredgraph_csv(body: str, series_id: str | None = None) -> list[RawPoint]:
+    """Parse a keyless ``fredgraph.csv`` body.
+
+    Args:
+        body: the CSV text.
+        series_id: the requested id; when the body has several value columns, this picks
+            the column (otherwise the first value column is used).
+
+    Returns:
+        points in file order with missing values dropped.
+
+    Raises:
+        ParseError: not a FRED CSV (an HTML page, garbage, a wrong header, a bad row).
+    """
+    text = body.lstrip("\ufeff")
+    if not text.strip():
+        raise ParseError("FRED returned an empty body")
+    if text.lstrip()[:1] == "<":
+        raise ParseError("FRED returned an HTML page instead of CSV")
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if not header or len(header) < 2 or header[0].strip().lower() not in DATE_HEADERS:
+        raise ParseError(f"FRED CSV has an unexpected header: {','.join(header or [])[:60]!r}")
+    names = [h.strip() for h in header]
+    col = names.index(series_id) if series_id and series_id in names else 1
+    points: list[RawPoint] = []
+    for lineno, row in enumerate(rows, start=2):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) <= col:
+            raise ParseError(f"FRED CSV line {lineno} has {len(row)} fields, expected {col + 1}")
+        try:
+            day = dt.date.fromisoformat(row[0].strip())
+            value = _parse_value(row[col])
+        except ValueError:
+            raise ParseError(f"FRED CSV line {lineno} is not 'date,value': {','.join(row)[:40]!r}") from None
+        if value is not None:
+            points.append(RawPoint(day, value))
+    return points
+
+
+def parse_observations_json(body: str) -> list[RawPoint]:
+    """Parse a keyed ``fred/series/observations`` JSON body.
+
+    Raises:
+        FetchError: the body is FRED's error JSON (bad key, unknown series, rate limit).
+        ParseError: the body is not FRED's JSON.
+    """
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        raise ParseError("FRED returned a body that is not JSON") from None
+    if not isinstance(doc, dict):
+        raise ParseError("FRED JSON is not an object")
+    if "error_code" in doc:
+        code = doc.get("error_code")
+        message = " ".join(str(doc.get("error_message", "")).split())
+        raise FetchError(f"FRED error {code}: {message}", transient=code in (429, 500, 503))
+    observations = doc.get("observations")
+    if not isinstance(observations, list):
+        raise ParseError("FRED JSON has no 'observations' list")
+    points: list[RawPoint] = []
+    for item in observations:
+        try:
+            day = dt.date.fromisoformat(str(item["date"]))
+            value = _parse_value(str(item["value"]))
+        except (KeyError, TypeError, ValueError):
+            raise ParseError(f"FRED JSON observation is malformed: {str(item)[:60]!r}") from None
+        if value is not None:
+            points.append(RawPoint(day, value))
+    return points
+
+
+@register
+class FredProvider(Provider):
+    """FRED, one request per series; keyed JSON API when a key is configured."""
+
+    name = "fred"
+
+    def history_start(self, ref: SourceRef) -> dt.date:
+        """Daily history from 1999 (ten-year baselines plus the 2008 episode); low-frequency
+        series from 1990 (five-year changes of quarterly fiscal data)."""
+        return dt.date(1999, 1, 1) if ref.frequency == "daily" else dt.date(1990, 1, 1)
+
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+        """Fetch one FRED series (targets share one series id) from ``since`` on."""
+        ref = targets[0].ref
+        if self.settings.api_key:
+            response = await http.get(
+                self.settings,
+                f"{self.settings.api_base_url}/fred/series/observations",
+                params={
+                    "series_id": ref.series,
+                    "api_key": self.settings.api_key,
+                    "file_type": "json",
+                    "observation_start": since.isoformat(),
+                },
+            )
+            points = parse_observations_json(response.text)
+        else:
+            response = await http.get(
+                self.settings,
+                f"{self.settings.base_url}/graph/fredgraph.csv",
+                params={"id": ref.series, "cosd": since.isoformat()},
+            )
+            points = parse_fredgraph_csv(response.text, ref.series)
+        return [
+            Observation(t.instrument, p.date, p.value * t.ref.scale, t.ref.tag)
+            for t in targets
+            for p in points
+        ]

@@ -1,0 +1,173 @@
+"""Provides ``triffin snapshot``'s headless pipeline and its JSON document (DESIGN.md §5).
+
+The pipeline: a store, the disk cache loaded into it, then (unless ``--offline`` or
+``--demo``) one concurrent refresh of every instrument bounded by ``--timeout`` in total,
+then the document. Other tools read this document, so its keys follow DESIGN.md §5; more
+keys may be added, none may change meaning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from datafeed import __version__
+from datafeed.cache import DiskCache
+from datafeed.catalog import CATALOG
+from datafeed.feed import Feed, RefreshReport
+from datafeed.http import HttpContext
+from datafeed.models import Status, utcnow
+from datafeed.settings import FeedSettings
+from datafeed.store import SeriesStore
+
+
+def business_days_after(last: dt.date, today: dt.date) -> int:
+    """Weekdays after ``last`` up to and including ``today`` (0 when today <= last)."""
+    if today <= last:
+        return 0
+    return int(np.busday_count(last + dt.timedelta(days=1), today + dt.timedelta(days=1)))
+
+
+def is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
+    """True when ``last`` is older than the source's usual publication lag allows.
+
+    Counted in business days, so a Monday showing Friday's close is not late.
+    """
+    inst = CATALOG[inst_id]
+    refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
+    lag = next((r.lag_days for r in refs if source_tag and r.tag == source_tag), None)
+    if lag is None:
+        lag = refs[0].lag_days if refs else 2
+    return business_days_after(last, today) > lag
+
+
+def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]:
+    """The ``series`` object: one entry per catalog instrument, in catalog order."""
+    out: dict[str, dict[str, Any]] = {}
+    for inst_id, inst in store.catalog.items():
+        st = store.state[inst_id]
+        latest = store.latest(inst_id)
+        entry: dict[str, Any] = {
+            "name": inst.name,
+            "unit": inst.unit,
+            "source": latest.source if latest else st.source,
+            "date": latest.date.isoformat() if latest else None,
+            "value": round(latest.value, 6) if latest else None,
+            "status": st.status.value,
+            "late": is_late(inst_id, latest.date, today, latest.source) if latest else False,
+            "error": st.last_error,
+        }
+        if latest is not None:
+            entry["intraday"] = latest.intraday
+            if latest.time is not None:
+                entry["time"] = latest.time.isoformat(timespec="seconds")
+            if latest.previous is not None:
+                diff = latest.value - latest.previous
+                if inst.change == "bp":
+                    entry["change"] = round(diff * 100.0, 2)
+                elif inst.change in ("%",) and latest.previous:
+                    entry["change"] = round(100.0 * diff / latest.previous, 4)
+                else:
+                    entry["change"] = round(diff, 4)
+                entry["change_unit"] = inst.change
+        if st.last_success is not None:
+            entry["last_success"] = st.last_success.isoformat(timespec="seconds")
+        if st.rejected:
+            entry["rejected"] = st.rejected
+        out[inst_id] = entry
+    return out
+
+
+@dataclass(slots=True)
+class Collected:
+    """What the pipeline produced."""
+
+    store: SeriesStore
+    mode: str
+    report: RefreshReport | None = None
+    warnings: list[str] = field(default_factory=list)
+    timed_out: bool = False
+
+    @property
+    def failed(self) -> bool:
+        """True when some source failed (exit code 1)."""
+        if self.timed_out:
+            return True
+        return bool(self.report and self.report.failed)
+
+
+async def collect(
+    settings: FeedSettings,
+    cache_dir: Path | None,
+    *,
+    demo: bool = False,
+    offline: bool = False,
+    timeout: float = 20.0,
+    today: dt.date | None = None,
+) -> Collected:
+    """Fill a store for a snapshot, never taking longer than ``timeout`` in total."""
+    store = SeriesStore(today=(lambda: today) if today else None)
+    if demo:
+        from datafeed.demo import DemoMarket
+
+        store.apply(DemoMarket(end=today).history())
+        for inst_id in store.catalog:
+            if store.has_data(inst_id):
+                store.state[inst_id].status = Status.FRESH
+                store.state[inst_id].source = f"demo:{inst_id}"
+        return Collected(store, "demo")
+    cache = DiskCache(cache_dir) if cache_dir is not None else None
+    warnings: list[str] = []
+    if cache is not None:
+        cache.load_into(store)
+        warnings.extend(cache.warnings)
+    if offline:
+        return Collected(store, "offline", warnings=warnings)
+    # Leave a margin for building and printing the document.
+    started = time.monotonic()
+    budget = max(0.1, timeout - 0.3)
+    http = HttpContext(settings, deadline=started + budget)
+    feed = Feed(store, settings, http, cache=cache)
+    result = Collected(store, "live", warnings=warnings)
+    try:
+        result.report = await asyncio.wait_for(feed.refresh(force=True), timeout=budget)
+    except TimeoutError:
+        result.timed_out = True
+        for job in feed.all_jobs:
+            for t in job.targets:
+                st = store.state[t.instrument]
+                if st.last_attempt is None or st.status is Status.MISSING:
+                    store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
+        if cache is not None:
+            try:
+                cache.save(store)
+            except OSError:
+                pass
+    finally:
+        await http.aclose()
+    if result.report is not None and result.report.ok == 0 and result.report.failed:
+        result.mode = "offline"
+    return result
+
+
+def build_document(collected: Collected, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``snapshot --format json`` document."""
+    now = utcnow()
+    today = collected.store._today()  # type: ignore[operator]
+    doc: dict[str, Any] = {
+        "triffin": __version__,
+        "as_of": now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "mode": collected.mode,
+        "series": series_json(collected.store, today),
+    }
+    if extra:
+        doc.update(extra)
+    if collected.warnings:
+        doc["warnings"] = list(collected.warnings)
+    return doc

@@ -1,0 +1,289 @@
+"""Provides the in-memory store: one pandas Series per instrument, plus fetch status.
+
+Why a store and not per-widget state: every consumer (table, signals, crisis grid,
+snapshot) reads the same numbers, so they must live in one place with one version
+counter. ``apply`` merges observations and returns a :class:`Delta`; consumers ask
+``changed_since(version)`` to do only the work an update needs.
+
+Rules the store keeps:
+- merge, never drop: a date a provider stops serving stays (FRED's ICE BofA OAS window);
+- a revised value for a known date replaces the old one;
+- dates are kept sorted and unique;
+- an intraday quote is provisional: it is shown after the last official close and dropped
+  as soon as an official value for that date (or later) arrives;
+- observations that are not finite numbers, outside the instrument's plausible range, or
+  dated in the future are rejected and counted, never stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from datafeed.catalog import CATALOG, Instrument
+from datafeed.models import Delta, Observation, SeriesState, Status, utcnow
+
+
+@dataclass(frozen=True, slots=True)
+class Latest:
+    """The newest value of an instrument and where it came from."""
+
+    instrument: str
+    date: dt.date
+    value: float
+    source: str
+    intraday: bool
+    time: dt.datetime | None
+    previous: float | None
+    previous_date: dt.date | None
+
+
+def _empty() -> pd.Series:
+    return pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
+
+
+class SeriesStore:
+    """Per-instrument pandas Series, their sources, and fetch status, with a version.
+
+    Args:
+        catalog: the instruments known to the store.
+        today: callable returning today's date (patched in tests); used to reject
+            observations dated in the future.
+    """
+
+    def __init__(
+        self,
+        catalog: Mapping[str, Instrument] = CATALOG,
+        today: object | None = None,
+    ) -> None:
+        self.catalog = dict(catalog)
+        self._values: dict[str, pd.Series] = {}
+        self._sources: dict[str, pd.Series] = {}
+        self._intraday: dict[str, Observation] = {}
+        self._changed_at: dict[str, int] = {}
+        self.state: dict[str, SeriesState] = {i: SeriesState() for i in self.catalog}
+        self.version = 0
+        self._today = today or (lambda: dt.date.today())
+
+    # ------------------------------------------------------------------ writes
+    def validate(self, obs: Observation) -> str | None:
+        """Return why ``obs`` is refused, or None when it is acceptable."""
+        inst = self.catalog.get(obs.instrument)
+        if inst is None:
+            return f"unknown instrument {obs.instrument!r}"
+        value = obs.value
+        if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value):
+            return f"{obs.instrument}: value {value!r} is not a number"
+        if not inst.lo <= value <= inst.hi:
+            return f"{obs.instrument}: value {value:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
+        today = self._today()  # type: ignore[operator]
+        if obs.date > today + dt.timedelta(days=1):
+            return f"{obs.instrument}: date {obs.date} is in the future"
+        return None
+
+    def apply(self, observations: Iterable[Observation]) -> Delta:
+        """Merge observations into the store.
+
+        Returns:
+            what changed; falsy when nothing did (so callers can skip repaints).
+        """
+        official: dict[str, list[Observation]] = defaultdict(list)
+        intraday: dict[str, Observation] = {}
+        rejected = 0
+        for obs in observations:
+            reason = self.validate(obs)
+            if reason is not None:
+                rejected += 1
+                state = self.state.get(obs.instrument)
+                if state is not None:
+                    state.rejected += 1
+                    if len(state.notes) < 20:
+                        state.notes.append(reason)
+                continue
+            if obs.intraday:
+                prev = intraday.get(obs.instrument)
+                if prev is None or (obs.date, obs.time or dt.datetime.min.replace(tzinfo=dt.UTC)) >= (
+                    prev.date,
+                    prev.time or dt.datetime.min.replace(tzinfo=dt.UTC),
+                ):
+                    intraday[obs.instrument] = obs
+            else:
+                official[obs.instrument].append(obs)
+
+        changed: set[str] = set()
+        added = updated = 0
+        for inst_id, batch in official.items():
+            a, u = self._merge(inst_id, batch)
+            if a or u:
+                changed.add(inst_id)
+                added += a
+                updated += u
+            quote = self._intraday.get(inst_id)
+            last = self._values[inst_id].index[-1].date() if len(self._values.get(inst_id, ())) else None
+            if quote is not None and last is not None and last >= quote.date:
+                del self._intraday[inst_id]
+                changed.add(inst_id)
+        for inst_id, quote in intraday.items():
+            series = self._values.get(inst_id)
+            if series is not None and len(series) and series.index[-1].date() >= quote.date:
+                continue  # the official close for that day is already here
+            old = self._intraday.get(inst_id)
+            if old is None or old.value != quote.value or old.date != quote.date:
+                changed.add(inst_id)
+                added += old is None or old.date != quote.date
+                updated += old is not None and old.date == quote.date
+            self._intraday[inst_id] = quote
+        if not changed:
+            return Delta(self.version, rejected=rejected)
+        self.version += 1
+        for inst_id in changed:
+            self._changed_at[inst_id] = self.version
+        return Delta(self.version, frozenset(changed), added, updated, rejected)
+
+    def _merge(self, inst_id: str, batch: list[Observation]) -> tuple[int, int]:
+        """Merge one instrument's official observations; returns (added, updated)."""
+        # Last one wins for a date repeated inside a batch (later rows are newer revisions).
+        by_date: dict[dt.date, Observation] = {}
+        for obs in batch:
+            by_date[obs.date] = obs
+        dates = sorted(by_date)
+        index = pd.DatetimeIndex(np.array(dates, dtype="datetime64[D]")).astype("datetime64[ns]")
+        new = pd.Series([by_date[d].value for d in dates], index=index, dtype="float64")
+        new_src = pd.Series([by_date[d].source for d in dates], index=index, dtype="object")
+        old = self._values.get(inst_id)
+        if old is None or old.empty:
+            self._values[inst_id] = new
+            self._sources[inst_id] = new_src
+            return len(new), 0
+        common = new.index.intersection(old.index)
+        updated = int((old.loc[common] != new.loc[common]).sum()) if len(common) else 0
+        added = len(new) - len(common)
+        if not added and not updated:
+            return 0, 0
+        if added:
+            merged = pd.concat([old.drop(common), new]).sort_index()
+            merged_src = pd.concat([self._sources[inst_id].drop(common), new_src]).sort_index()
+        else:
+            merged = old.copy()
+            merged.loc[common] = new.loc[common]
+            merged_src = self._sources[inst_id].copy()
+            merged_src.loc[common] = new_src.loc[common]
+        self._values[inst_id] = merged
+        self._sources[inst_id] = merged_src
+        return added, updated
+
+    def load(self, inst_id: str, values: pd.Series, sources: pd.Series) -> None:
+        """Install cached data for an instrument without validation (cache start-up path)."""
+        self._values[inst_id] = values
+        self._sources[inst_id] = sources
+        self.version += 1
+        self._changed_at[inst_id] = self.version
+
+    # ----------------------------------------------------------------- status
+    def mark_success(self, inst_id: str, source: str, when: dt.datetime | None = None) -> None:
+        """Record a successful fetch of ``inst_id`` from ``source``."""
+        st = self.state[inst_id]
+        now = when or utcnow()
+        changed = st.status is not Status.FRESH or st.last_error is not None
+        st.status, st.source, st.last_success, st.last_attempt, st.last_error = Status.FRESH, source, now, now, None
+        if changed:
+            self._bump(inst_id)
+
+    def mark_failure(
+        self, inst_id: str, error: str, next_retry: dt.datetime | None = None, when: dt.datetime | None = None
+    ) -> None:
+        """Record a failed fetch: ``stale`` when data is kept, ``error`` when none is."""
+        st = self.state[inst_id]
+        st.status = Status.STALE if self.has_data(inst_id) else Status.ERROR
+        st.last_attempt = when or utcnow()
+        st.last_error = error
+        st.next_retry = next_retry
+        self._bump(inst_id)
+
+    def mark_missing(self, inst_id: str, reason: str = "no source enabled") -> None:
+        """Record that no enabled source can provide ``inst_id``."""
+        st = self.state[inst_id]
+        st.status, st.last_error = Status.MISSING, reason
+
+    def _bump(self, inst_id: str) -> None:
+        self.version += 1
+        self._changed_at[inst_id] = self.version
+
+    # ------------------------------------------------------------------ reads
+    def has_data(self, inst_id: str) -> bool:
+        """True when any value (official or intraday) is held."""
+        return bool(len(self._values.get(inst_id, ()))) or inst_id in self._intraday
+
+    def official(self, inst_id: str) -> pd.Series:
+        """End-of-day values only (no intraday quote)."""
+        return self._values.get(inst_id, _empty())
+
+    def sources(self, inst_id: str) -> pd.Series:
+        """The ``<source>:<series>`` tag of every official value."""
+        return self._sources.get(inst_id, pd.Series([], dtype="object"))
+
+    def series(self, inst_id: str, intraday: bool = True) -> pd.Series:
+        """Values of ``inst_id``, with today's intraday quote appended when newer."""
+        base = self._values.get(inst_id, _empty())
+        quote = self._intraday.get(inst_id) if intraday else None
+        if quote is None:
+            return base
+        extra = pd.Series([quote.value], index=pd.DatetimeIndex([pd.Timestamp(quote.date)]).astype("datetime64[ns]"))
+        return pd.concat([base, extra]) if len(base) else extra.astype("float64")
+
+    def all_series(self, intraday: bool = True) -> dict[str, pd.Series]:
+        """Every instrument that has data, by id (the input of signals and crises)."""
+        ids = set(self._values) | (set(self._intraday) if intraday else set())
+        return {i: self.series(i, intraday).rename(i) for i in self.catalog if i in ids}
+
+    def intraday_quote(self, inst_id: str) -> Observation | None:
+        """The provisional intraday quote, if one is shown."""
+        return self._intraday.get(inst_id)
+
+    def latest(self, inst_id: str) -> Latest | None:
+        """Newest value with its source and the value before it (for the change column)."""
+        base = self._values.get(inst_id)
+        quote = self._intraday.get(inst_id)
+        if quote is not None:
+            prev = float(base.iloc[-1]) if base is not None and len(base) else None
+            prev_date = base.index[-1].date() if base is not None and len(base) else None
+            return Latest(inst_id, quote.date, quote.value, quote.source, True, quote.time, prev, prev_date)
+        if base is None or not len(base):
+            return None
+        src = self._sources[inst_id]
+        prev = float(base.iloc[-2]) if len(base) > 1 else None
+        prev_date = base.index[-2].date() if len(base) > 1 else None
+        return Latest(
+            inst_id, base.index[-1].date(), float(base.iloc[-1]), str(src.iloc[-1]), False, None, prev, prev_date
+        )
+
+    def version_of(self, inst_id: str) -> int:
+        """Store version at which ``inst_id`` last changed (0 if never)."""
+        return self._changed_at.get(inst_id, 0)
+
+    def changed_since(self, version: int) -> set[str]:
+        """Instruments whose values or status changed after ``version``."""
+        return {i for i, v in self._changed_at.items() if v > version}
+
+    def last_official_date(self, inst_id: str, source: str | None = None) -> dt.date | None:
+        """Date of the newest official value, optionally only among values from ``source``
+        (a ``<source>:`` prefix or full tag)."""
+        base = self._values.get(inst_id)
+        if base is None or not len(base):
+            return None
+        if source is None:
+            return base.index[-1].date()
+        src = self._sources[inst_id]
+        mask = src.astype(str).str.startswith(source)
+        if not mask.any():
+            return None
+        return base.index[mask.to_numpy()][-1].date()
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in self._values.values())

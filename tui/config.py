@@ -1,0 +1,357 @@
+"""Provides loading and validation of the TOML config file.
+
+This is the only module that touches ``platformdirs`` and config files. Precedence:
+command-line flag > environment variable > config file > built-in defaults. Every error is a
+:class:`ConfigError` whose message is one line naming the file, the key and (where it can
+be found) the line, so the CLI can print it and exit 2 without a traceback.
+
+Recognised layout::
+
+    theme = "triffin-dark"          # see `triffin --help` for names
+    refresh = 900                   # seconds between refreshes of daily series
+    intraday_refresh = 60           # seconds between intraday quotes (market hours)
+    timeout = 10                    # seconds per HTTP request
+    ascii = false                   # no braille/box glyphs
+    cache_dir = "/path"             # default: platformdirs user cache dir
+
+    [sources.fred]                  # one section per source of DESIGN.md §5
+    enabled = true
+    base_url = "https://fred.stlouisfed.org"
+    api_base_url = "https://api.stlouisfed.org"
+    api_key = "..."                 # or FRED_API_KEY; never shown or logged
+
+    [keymap]                        # binding id = keys
+    refresh-now = "r"
+
+    [thresholds.stock_bond_corr_1y] # per-signal overrides
+    eroding = 0.2
+
+    [[episodes]]                    # user crisis episodes
+    id = "gilt-2022"
+    name = "UK gilt crisis"
+    start = 2022-09-23
+    end = 2022-10-14
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from datafeed.catalog import SOURCE_NAMES
+from datafeed.errors import register_secret
+from datafeed.settings import FeedSettings, SourceSettings
+
+APP_NAME = "triffin"
+
+TOP_KEYS: dict[str, type | tuple[type, ...]] = {
+    "theme": str,
+    "refresh": (int, float),
+    "intraday_refresh": (int, float),
+    "timeout": (int, float),
+    "ascii": bool,
+    "cache_dir": str,
+    "sources": dict,
+    "keymap": dict,
+    "thresholds": dict,
+    "episodes": list,
+}
+"""Top-level keys and their TOML types; anything else is an error (typos must not pass)."""
+
+SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
+    "enabled": bool,
+    "base_url": str,
+    "api_base_url": str,
+    "api_key": str,
+    "min_interval": (int, float),
+    "max_per_minute": int,
+    "max_connections": int,
+}
+"""Keys every ``[sources.NAME]`` section accepts."""
+
+SOURCE_EXTRA_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "yahoo": {"user_agent": str, "crumb_url": str, "cookie_url": str, "interval": (int, float)},
+    "treasury": {"history_years": int},
+    "boj": {"lang": str},
+}
+"""Source-specific keys, passed to the provider in ``SourceSettings.extra``."""
+
+
+class ConfigError(Exception):
+    """A config problem, as one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything the app and the CLI are configured with.
+
+    Attributes:
+        path: the file read (None when none exists).
+        feed: settings of the data feed.
+        theme: theme name.
+        intraday_refresh: seconds between intraday quotes.
+        ascii: avoid braille and box-drawing glyphs.
+        cache_dir: where the disk cache lives.
+        keymap: binding id -> keys.
+        thresholds: signal id -> {threshold name: value}.
+        episodes: user crisis episodes as validated mappings.
+        warnings: non-fatal findings to show once (e.g. a world-readable key file).
+    """
+
+    path: Path | None
+    feed: FeedSettings
+    theme: str = "triffin-dark"
+    intraday_refresh: float = 60.0
+    ascii: bool = False
+    cache_dir: Path = field(default_factory=lambda: default_cache_dir())
+    keymap: dict[str, str] = field(default_factory=dict)
+    thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
+    episodes: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+def default_config_path() -> Path:
+    """``platformdirs.user_config_dir("triffin")/config.toml``."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_cache_dir() -> Path:
+    """``TRIFFIN_CACHE_DIR`` or ``platformdirs.user_cache_dir("triffin")``."""
+    env = os.environ.get("TRIFFIN_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def default_log_dir() -> Path:
+    """``platformdirs.user_log_dir("triffin")``: where crash tracebacks go."""
+    import platformdirs
+
+    return Path(platformdirs.user_log_dir(APP_NAME))
+
+
+def _line_of(text: str, key: str, section: str | None = None) -> int | None:
+    """Best-effort line number of ``key`` (inside ``[section]`` when given)."""
+    lines = text.splitlines()
+    start = 0
+    if section:
+        pat = re.compile(r"^\s*\[\[?\s*" + re.escape(section).replace(r"\.", r"\s*\.\s*") + r"\s*\]\]?\s*(#.*)?$")
+        for i, line in enumerate(lines):
+            if pat.match(line):
+                start = i
+                break
+    key_pat = re.compile(r"^\s*(\[\[?\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(=|\.|\]|\s*$)")
+    for i in range(start, len(lines)):
+        if key_pat.match(lines[i]):
+            return i + 1
+    return None
+
+
+class _Reader:
+    """Validation helper that knows the file and its text for error messages."""
+
+    def __init__(self, path: Path | None, text: str) -> None:
+        self.path = path
+        self.text = text
+
+    def error(self, message: str, key: str, section: str | None = None) -> ConfigError:
+        where = str(self.path) if self.path else "config"
+        line = _line_of(self.text, key.split(".")[-1], section)
+        loc = f"{where}:{line}" if line else where
+        return ConfigError(f"{loc}: {message}")
+
+    def check_type(self, value: Any, kind: type | tuple[type, ...], key: str, section: str | None = None) -> None:
+        ok = isinstance(value, kind) and not (isinstance(value, bool) and bool not in _tuple(kind))
+        if not ok:
+            names = " or ".join(k.__name__ for k in _tuple(kind))
+            raise self.error(f"'{key}' must be {names}, not {type(value).__name__}", key, section)
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    theme: str | None = None,
+    refresh: float | None = None,
+    ascii: bool | None = None,
+    env: dict[str, str] | None = None,
+) -> Config:
+    """Read and validate the config file, then apply environment and flags.
+
+    Args:
+        path: ``--config``; else ``TRIFFIN_CONFIG``; else the platformdirs default
+            (which may not exist: defaults are used then).
+        theme, refresh, ascii: command-line overrides.
+        env: environment (default ``os.environ``).
+
+    Raises:
+        ConfigError: one line naming the file, key and line.
+    """
+    env = dict(os.environ if env is None else env)
+    explicit = path is not None or bool(env.get("TRIFFIN_CONFIG"))
+    cfg_path = Path(path if path is not None else env.get("TRIFFIN_CONFIG") or default_config_path()).expanduser()
+    text = ""
+    data: dict[str, Any] = {}
+    warnings: list[str] = []
+    if cfg_path.exists() or explicit:
+        try:
+            text = cfg_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise ConfigError(f"{cfg_path}: config file not found") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{cfg_path}: is a directory, not a config file") from None
+        except PermissionError:
+            raise ConfigError(f"{cfg_path}: permission denied reading the config file") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{cfg_path}: not UTF-8 text") from None
+        except OSError as exc:
+            raise ConfigError(f"{cfg_path}: cannot read config file ({exc.strerror})") from None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{cfg_path}: invalid TOML: {exc}") from None
+    else:
+        cfg_path = None  # type: ignore[assignment]
+    r = _Reader(cfg_path, text)
+
+    for key, value in data.items():
+        if key not in TOP_KEYS:
+            raise r.error(f"unknown key '{key}' (known: {', '.join(TOP_KEYS)})", key)
+        r.check_type(value, TOP_KEYS[key], key)
+
+    sources: dict[str, SourceSettings] = {}
+    raw_sources = data.get("sources", {})
+    for name in raw_sources:
+        if name not in SOURCE_NAMES:
+            raise r.error(f"unknown source '{name}' (known: {', '.join(SOURCE_NAMES)})", f"sources.{name}")
+    has_key_in_file = False
+    for name in SOURCE_NAMES:
+        section = raw_sources.get(name, {})
+        sec_name = f"sources.{name}"
+        if not isinstance(section, dict):
+            raise r.error(f"'{sec_name}' must be a table", name)
+        overrides: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        allowed_extra = SOURCE_EXTRA_KEYS.get(name, {})
+        for key, value in section.items():
+            if key in SOURCE_KEYS:
+                r.check_type(value, SOURCE_KEYS[key], f"{sec_name}.{key}", sec_name)
+                overrides[key] = value
+            elif key in allowed_extra:
+                r.check_type(value, allowed_extra[key], f"{sec_name}.{key}", sec_name)
+                extra[key] = value
+            else:
+                known = ", ".join([*SOURCE_KEYS, *allowed_extra])
+                raise r.error(f"unknown key '{key}' in [{sec_name}] (known: {known})", key, sec_name)
+        for url_key in ("base_url", "api_base_url"):
+            url = overrides.get(url_key)
+            if url is not None and not re.match(r"^https?://[^\s/]+", url):
+                raise r.error(f"'{sec_name}.{url_key}' must be an http(s) URL, not {url!r}", url_key, sec_name)
+        if "api_key" in overrides:
+            has_key_in_file = True
+        if name == "fred" and env.get("FRED_API_KEY"):
+            overrides["api_key"] = env["FRED_API_KEY"].strip()
+        if overrides.get("api_key"):
+            register_secret(overrides["api_key"])
+        sources[name] = SourceSettings.default(name, extra=extra, **overrides)
+
+    if has_key_in_file and cfg_path is not None:
+        try:
+            mode = cfg_path.stat().st_mode
+            if mode & (stat.S_IROTH | stat.S_IRGRP):
+                warnings.append(
+                    f"{cfg_path} holds an API key and is readable by others; run: chmod 600 {cfg_path}"
+                )
+        except OSError:
+            pass
+
+    def number(key: str, default: float, lo: float, hi: float) -> float:
+        value = data.get(key, default)
+        if not lo <= float(value) <= hi:
+            raise r.error(f"'{key}' must be between {lo:g} and {hi:g}, not {value}", key)
+        return float(value)
+
+    refresh_s = number("refresh", 900.0, 10.0, 86400.0)
+    if refresh is not None:
+        if not 10.0 <= refresh <= 86400.0:
+            raise ConfigError(f"--refresh must be between 10 and 86400 seconds, not {refresh:g}")
+        refresh_s = refresh
+    feed = FeedSettings(
+        sources=sources,
+        timeout=number("timeout", 10.0, 0.5, 300.0),
+        refresh=refresh_s,
+    )
+
+    keymap = data.get("keymap", {})
+    for key, value in keymap.items():
+        if not isinstance(value, str) or not value.strip():
+            raise r.error(f"'keymap.{key}' must be a key name string like \"r\" or \"ctrl+r\"", key, "keymap")
+
+    thresholds: dict[str, dict[str, float]] = {}
+    for sig, table in data.get("thresholds", {}).items():
+        if not isinstance(table, dict):
+            raise r.error(f"'thresholds.{sig}' must be a table of numbers", sig, "thresholds")
+        for name, value in table.items():
+            r.check_type(value, (int, float), f"thresholds.{sig}.{name}", f"thresholds.{sig}")
+        thresholds[sig] = {k: float(v) for k, v in table.items()}
+
+    episodes: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, ep in enumerate(data.get("episodes", [])):
+        if not isinstance(ep, dict):
+            raise r.error(f"episodes[{i}] must be a table", "episodes")
+        for key in ep:
+            if key not in ("id", "name", "start", "end"):
+                raise r.error(f"unknown key '{key}' in episodes[{i}] (known: id, name, start, end)", key, "episodes")
+        for key in ("id", "start", "end"):
+            if key not in ep:
+                raise r.error(f"episodes[{i}] needs '{key}'", "episodes")
+        values: dict[str, Any] = {"id": str(ep["id"]), "name": str(ep.get("name", ep["id"]))}
+        for key in ("start", "end"):
+            value = ep[key]
+            if isinstance(value, dt.datetime):
+                value = value.date()
+            elif isinstance(value, str):
+                try:
+                    value = dt.date.fromisoformat(value)
+                except ValueError:
+                    raise r.error(f"episodes[{i}].{key} {value!r} is not a date (YYYY-MM-DD)", key, "episodes") from None
+            elif not isinstance(value, dt.date):
+                raise r.error(f"episodes[{i}].{key} must be a date (YYYY-MM-DD)", key, "episodes")
+            values[key] = value
+        if values["end"] < values["start"]:
+            raise r.error(f"episodes[{i}] ({values['id']}) ends before it starts", "end", "episodes")
+        if values["id"] in seen:
+            raise r.error(f"episodes[{i}]: duplicate id {values['id']!r}", "id", "episodes")
+        seen.add(values["id"])
+        episodes.append(values)
+
+    theme_name = theme if theme is not None else data.get("theme", "triffin-dark")
+    cache_dir = Path(env["TRIFFIN_CACHE_DIR"]).expanduser() if env.get("TRIFFIN_CACHE_DIR") else None
+    if cache_dir is None and "cache_dir" in data:
+        cache_dir = Path(data["cache_dir"]).expanduser()
+    return Config(
+        path=cfg_path,
+        feed=feed,
+        theme=theme_name,
+        intraday_refresh=number("intraday_refresh", 60.0, 5.0, 3600.0),
+        ascii=bool(ascii) if ascii is not None else bool(data.get("ascii", False)),
+        cache_dir=cache_dir or default_cache_dir(),
+        keymap=dict(keymap),
+        thresholds=thresholds,
+        episodes=tuple(episodes),
+        warnings=tuple(warnings),
+    )
