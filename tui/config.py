@@ -157,6 +157,15 @@ def _line_of(text: str, key: str, section: str | None = None) -> int | None:
     return None
 
 
+def _section_line(text: str, dotted: str) -> int | None:
+    """Line of a ``[a.b]`` table header."""
+    pat = re.compile(r"^\s*\[\[?\s*" + r"\s*\.\s*".join(map(re.escape, dotted.split("."))) + r"\s*\]")
+    for i, line in enumerate(text.splitlines()):
+        if pat.match(line):
+            return i + 1
+    return None
+
+
 class _Reader:
     """Validation helper that knows the file and its text for error messages."""
 
@@ -166,7 +175,10 @@ class _Reader:
 
     def error(self, message: str, key: str, section: str | None = None) -> ConfigError:
         where = str(self.path) if self.path else "config"
-        line = _line_of(self.text, key.split(".")[-1], section)
+        line = None
+        if "." in key and section is None:
+            line = _section_line(self.text, key)
+        line = line or _line_of(self.text, key.split(".")[-1], section)
         loc = f"{where}:{line}" if line else where
         return ConfigError(f"{loc}: {message}")
 

@@ -1,0 +1,128 @@
+"""The feed scheduler against a real HTTP server on 127.0.0.1 speaking FRED's keyless CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from datafeed.cache import DiskCache
+from datafeed.feed import Feed
+from datafeed.http import HttpContext
+from datafeed.models import Status
+from datafeed.providers.fred import FredProvider
+from datafeed.settings import FeedSettings, SourceSettings
+from datafeed.store import SeriesStore
+
+TODAY = dt.date(2026, 11, 26)
+
+SERIES = {
+    "DGS10": [("2026-11-18", "4.10"), ("2026-11-19", ""), ("2026-11-20", "4.12")],
+    "DGS2": [("2026-11-18", "3.50"), ("2026-11-20", "3.52")],
+    "VIXCLS": [("2026-11-18", "17.1"), ("2026-11-20", "18.4")],
+}
+
+
+class FredStandIn:
+    """A tiny FRED keyless endpoint with a request log and switchable faults."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, str]] = []
+        self.fail: set[str] = set()
+
+    def __call__(self, request: Request) -> Response:
+        sid, cosd = request.args.get("id", ""), request.args.get("cosd", "")
+        self.requests.append({"id": sid, "cosd": cosd})
+        if sid in self.fail:
+            return Response("busy", status=503)
+        rows = SERIES.get(sid)
+        if rows is None:
+            return Response("Not Found", status=404)
+        body = f"observation_date,{sid}\n" + "".join(f"{d},{v}\n" for d, v in rows if d >= cosd)
+        return Response(body, content_type="text/csv")
+
+
+def make_feed(server: HTTPServer, store: SeriesStore, ids: list[str], cache: DiskCache | None = None) -> tuple[Feed, HttpContext]:
+    fred = SourceSettings.default("fred", base_url=server.url_for("/").rstrip("/"))
+    settings = FeedSettings(sources={"fred": fred}, retries=1)
+    http = HttpContext(settings)
+    feed = Feed(store, settings, http, providers={"fred": FredProvider(fred)}, cache=cache, instruments=ids)
+    return feed, http
+
+
+async def test_cold_then_incremental_refresh(httpserver: HTTPServer, tmp_path: Path) -> None:
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
+    store = SeriesStore(today=lambda: TODAY)
+    changes = []
+    feed, http = make_feed(httpserver, store, ["ust10y", "ust2y", "vix"], DiskCache(tmp_path))
+    feed.on_change = changes.append
+    report = await feed.refresh(force=True)
+    assert report.ok == 3 and report.failed == 0
+    assert {r["cosd"] for r in stand_in.requests} == {"1999-01-01"}
+    assert store.latest("ust10y").value == 4.12 and store.latest("ust10y").source == "fred:DGS10"  # type: ignore[union-attr]
+    assert store.state["vix"].status is Status.FRESH
+    assert changes and all(c.version <= store.version for c in changes)
+    # Incremental: only recent dates are asked for.
+    stand_in.requests.clear()
+    await feed.refresh(force=True)
+    assert {r["cosd"] for r in stand_in.requests} == {"2026-11-10"}
+    # The pass saved the cache.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ust10y.json", "ust2y.json", "vix.json"]
+    await http.aclose()
+
+
+async def test_one_shared_client_for_every_request(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(FredStandIn())
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http = make_feed(httpserver, store, ["ust10y", "ust2y", "vix"])
+    client = http.client
+    await feed.refresh(force=True)
+    assert http.client is client and http.requests == 3
+    await http.aclose()
+
+
+async def test_failure_keeps_values_marks_stale_and_backs_off(httpserver: HTTPServer) -> None:
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http = make_feed(httpserver, store, ["ust10y", "vix"])
+    await feed.refresh(force=True)
+    stand_in.fail.add("DGS10")
+    report = await feed.refresh(force=True)
+    assert report.failed == 1 and "503" in next(iter(report.errors.values()))
+    st = store.state["ust10y"]
+    assert st.status is Status.STALE and "503" in (st.last_error or "") and st.next_retry is not None
+    assert store.latest("ust10y").value == 4.12  # type: ignore[union-attr]
+    job = next(j for j in feed.jobs if j.targets[0].instrument == "ust10y")
+    assert job.failures == 1 and feed.next_due_in() > 0
+    # Not due again immediately: a normal pass skips it.
+    stand_in.requests.clear()
+    await feed.refresh()
+    assert stand_in.requests == []
+    # Recovery by itself once the server answers again.
+    stand_in.fail.clear()
+    feed.request_refresh()
+    await feed.refresh()
+    assert store.state["ust10y"].status is Status.FRESH and job.failures == 0
+    await http.aclose()
+
+
+async def test_unknown_series_is_error_without_data(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(FredStandIn())
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http = make_feed(httpserver, store, ["term_premium_10y"])
+    report = await feed.refresh(force=True)
+    assert report.failed == 1
+    assert store.state["term_premium_10y"].status is Status.ERROR
+    await http.aclose()
+
+
+def test_instruments_without_enabled_source_are_missing() -> None:
+    store = SeriesStore(today=lambda: TODAY)
+    settings = FeedSettings(sources={"fred": SourceSettings.default("fred", enabled=False)})
+    feed = Feed(store, settings, HttpContext(settings), providers={}, instruments=["ust10y", "jgb30y"])
+    assert feed.jobs == []
+    assert store.state["jgb30y"].status is Status.MISSING
