@@ -51,12 +51,21 @@ class FetchError(FeedError):
     Attributes:
         transient: True when trying again later may work (5xx, timeouts, resets).
         retry_after: seconds the server asked us to wait, if it said.
+        status: the HTTP status, when the server answered at all.
     """
 
-    def __init__(self, message: str, *, transient: bool = True, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = True,
+        retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        self.status = status
 
 
 class RateLimited(FetchError):

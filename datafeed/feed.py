@@ -118,7 +118,7 @@ class Feed:
         on_change: Callable[[Delta], None] | None = None,
         market_open: Callable[[dt.datetime], bool] | None = None,
         instruments: Iterable[str] | None = None,
-        intraday_refresh: float = 60.0,
+        intraday_refresh: float = 300.0,
     ) -> None:
         self.store = store
         self.settings = settings

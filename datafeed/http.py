@@ -201,11 +201,13 @@ class HttpContext:
             return RateLimited(
                 f"{source.name}: HTTP 429 Too Many Requests from {where}",
                 retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                status=status,
             )
         return FetchError(
             f"{source.name}: HTTP {status} {reason} from {where}",
             transient=status in RETRY_STATUS,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            status=status,
         )
 
     @staticmethod

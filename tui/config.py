@@ -9,7 +9,7 @@ Recognised layout::
 
     theme = "triffin-dark"          # see `triffin --help` for names
     refresh = 900                   # seconds between refreshes of daily series
-    intraday_refresh = 60           # seconds between intraday quotes (market hours)
+    intraday_refresh = 300          # seconds between intraday quotes (market hours)
     timeout = 10                    # seconds per HTTP request
     ascii = false                   # no braille/box glyphs
     cache_dir = "/path"             # default: platformdirs user cache dir
@@ -76,8 +76,9 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
 """Keys every ``[sources.NAME]`` section accepts."""
 
 SOURCE_EXTRA_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "yahoo": {"user_agent": str, "crumb_url": str, "cookie_url": str, "interval": (int, float)},
+    "yahoo": {"user_agent": str, "crumb_url": str, "cookie_url": str, "cooldown": (int, float)},
     "treasury": {"history_years": int},
+    "mof": {"user_agent": str, "current_path": str, "history_path": str},
     "boj": {"lang": str},
 }
 """Source-specific keys, passed to the provider in ``SourceSettings.extra``."""
@@ -107,7 +108,7 @@ class Config:
     path: Path | None
     feed: FeedSettings
     theme: str = "triffin-dark"
-    intraday_refresh: float = 60.0
+    intraday_refresh: float = 300.0
     ascii: bool = False
     cache_dir: Path = field(default_factory=lambda: default_cache_dir())
     keymap: dict[str, str] = field(default_factory=dict)
@@ -359,7 +360,7 @@ def load_config(
         path=cfg_path,
         feed=feed,
         theme=theme_name,
-        intraday_refresh=number("intraday_refresh", 60.0, 5.0, 3600.0),
+        intraday_refresh=number("intraday_refresh", 300.0, 5.0, 3600.0),
         ascii=bool(ascii) if ascii is not None else bool(data.get("ascii", False)),
         cache_dir=cache_dir or default_cache_dir(),
         keymap=dict(keymap),
