@@ -159,9 +159,9 @@ async def test_other_http_errors_still_raise() -> None:
     assert info.value.transient is False
 
 
-def test_not_found_detection_prefers_a_status_attribute() -> None:
-    exc = FetchError("ecb: HTTP 404 Not Found from host/path", transient=False)
-    assert ecb._is_not_found(exc)
-    assert not ecb._is_not_found(FetchError("ecb: HTTP 500 error from host/path 404"))
-    exc.status = 500  # type: ignore[attr-defined]
-    assert not ecb._is_not_found(exc)
+def test_not_found_detection_prefers_the_status_attribute() -> None:
+    assert ecb._is_not_found(FetchError("ecb: not found", transient=False, status=404))
+    assert not ecb._is_not_found(FetchError("ecb: HTTP 404 in a message", status=500))
+    # Without a status (older errors, transport failures) the message decides.
+    assert ecb._is_not_found(FetchError("ecb: HTTP 404 Not Found from host/path", transient=False))
+    assert not ecb._is_not_found(FetchError("ecb: ConnectError fetching host/path 404"))
