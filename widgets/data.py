@@ -1,0 +1,254 @@
+"""Provides the plain, frozen value types that triffin's widgets take as input.
+
+Widgets never see pandas objects, providers or the store: ``tui.presenters`` turns store
+snapshots into these dataclasses. They are frozen (hashable, comparable), so a widget can
+diff old against new input cheaply and repaint only what changed. Sequences are stored
+as tuples; lists passed in are converted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TABLE_STATUSES: tuple[str, ...] = ("fresh", "stale", "error", "missing")
+"""Values of :attr:`TableRow.status` (DESIGN §5: the state of the last fetch)."""
+
+SIGNAL_VERDICTS: tuple[str, ...] = ("eroding", "neutral", "intact", "n/a")
+"""Values of :attr:`SignalView.verdict`."""
+
+REGIME_VERDICTS: tuple[str, ...] = ("ERODING", "MIXED", "INTACT", "N/A")
+"""Values of :attr:`RegimeView.verdict` (upper case)."""
+
+CHECK_RESULTS: tuple[str, ...] = ("pass", "fail", "flat", "n/a")
+"""Values of :attr:`ScoreCell.result`."""
+
+EPISODE_VERDICTS: tuple[str, ...] = ("haven", "mixed", "broken", "n/a")
+"""Values of :attr:`ScoreRow.verdict`."""
+
+SOURCE_STATES: tuple[str, ...] = ("ok", "stale", "error", "off")
+"""Values of :attr:`SourceView.state`."""
+
+
+def _check(owner: str, attr: str, value: str, allowed: tuple[str, ...]) -> None:
+    """Raise ValueError when ``value`` is not one of ``allowed``."""
+    if value not in allowed:
+        raise ValueError(f"{owner}.{attr} must be one of {allowed}, got {value!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One instrument in the :class:`~widgets.live_table.LiveTable`.
+
+    Example::
+
+        TableRow("ust10y", "UST 10Y", 4.123, 3, change=3.2, change_unit="bp",
+                 spark=(4.05, 4.08, 4.12), date="2026-11-24", age="2h",
+                 source="fred:DGS10", group="Rates")
+    """
+
+    id: str
+    """Row key (the canonical instrument id, e.g. ``ust10y``)."""
+    name: str
+    """Display name (``UST 10Y``)."""
+    value: float | None
+    """Last value in the instrument's unit; None when there is none."""
+    decimals: int = 2
+    """Decimals shown for :attr:`value`."""
+    change: float | None = None
+    """Change since the previous close, already in :attr:`change_unit`; None if unknown."""
+    change_unit: str = ""
+    """Unit of the change: ``bp`` (rates, spreads), ``%`` (prices, FX), ``pts`` (vix), ``pp``."""
+    spark: tuple[float, ...] = ()
+    """Recent history, oldest first, drawn as a text sparkline (NaN leaves a gap)."""
+    date: str = ""
+    """Date (or date and time) of the newest observation, ISO formatted."""
+    age: str = ""
+    """How old that observation is, already formatted (``2h``, ``3d``)."""
+    source: str = ""
+    """Source tag, ``<source>:<series>`` (``fred:DGS10``)."""
+    status: str = "fresh"
+    """State of the last fetch: one of :data:`TABLE_STATUSES`."""
+    late: bool = False
+    """True when the newest observation is older than its source's usual lag allows."""
+    intraday: bool = False
+    """True when :attr:`value` is a provisional intraday quote."""
+    group: str = ""
+    """Section the row is shown under (``Rates``, ``FX``...); empty for none."""
+    change_decimals: int | None = None
+    """Decimals for :attr:`change`; None picks a default for the unit (bp: 1, else 2)."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        _check("TableRow", "status", self.status, TABLE_STATUSES)
+        if not isinstance(self.spark, tuple):
+            object.__setattr__(self, "spark", tuple(self.spark))
+
+
+@dataclass(frozen=True, slots=True)
+class SignalView:
+    """One signal in the :class:`~widgets.signals_panel.SignalsPanel`."""
+
+    id: str
+    """Signal id (``stock_bond_corr_1y``)."""
+    name: str
+    """Display name (``Stock-bond corr 1Y``)."""
+    value_text: str
+    """The value, formatted with its unit (``+0.31``, ``-42 bp``, ``n/a``)."""
+    verdict: str
+    """One of :data:`SIGNAL_VERDICTS`."""
+    explanation: str = ""
+    """One line saying what the value means."""
+    date: str = ""
+    """Date of the newest input (ISO)."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        _check("SignalView", "verdict", self.verdict, SIGNAL_VERDICTS)
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeView:
+    """The aggregate verdict shown on top of the signals panel (``ERODING 7/10``)."""
+
+    verdict: str
+    """One of :data:`REGIME_VERDICTS` (lower case is accepted and upper-cased)."""
+    eroding: int
+    """How many available signals are eroding."""
+    available: int
+    """How many signals had the data to give a verdict."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        if self.verdict != self.verdict.upper():
+            object.__setattr__(self, "verdict", self.verdict.upper())
+        _check("RegimeView", "verdict", self.verdict, REGIME_VERDICTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCell:
+    """One check of one crisis episode in the :class:`~widgets.scorecard.ScorecardGrid`."""
+
+    check: str
+    """Check id (``ust10y``, ``usd``, ``ust_bund_10y``, ``vix``, ``spx``, ``ig_oas``, ``gold``)."""
+    change: float | None
+    """Change over the window in :attr:`unit`; None when data is missing."""
+    unit: str
+    """``bp``, ``%`` or ``pts``."""
+    result: str
+    """One of :data:`CHECK_RESULTS`."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        _check("ScoreCell", "result", self.result, CHECK_RESULTS)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One crisis episode (a row of the scorecard grid)."""
+
+    episode_id: str
+    """Episode id (``covid-2020``; ``live`` for the live stress row)."""
+    name: str
+    """Display name (``COVID dash for cash``)."""
+    start: str
+    """Window start (ISO date)."""
+    end: str
+    """Window end (ISO date)."""
+    verdict: str
+    """One of :data:`EPISODE_VERDICTS`."""
+    cells: tuple[ScoreCell, ...] = ()
+    """One cell per check; checks without a cell show as n/a."""
+    live: bool = False
+    """True for the live stress row (also implied by ``episode_id == "live"``)."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        _check("ScoreRow", "verdict", self.verdict, EPISODE_VERDICTS)
+        if not isinstance(self.cells, tuple):
+            object.__setattr__(self, "cells", tuple(self.cells))
+        if self.episode_id == "live" and not self.live:
+            object.__setattr__(self, "live", True)
+
+    def cell(self, check: str) -> ScoreCell | None:
+        """Return the cell for ``check``, or None when the row has none."""
+        for cell in self.cells:
+            if cell.check == check:
+                return cell
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    """One data source in the :class:`~widgets.status_bar.StatusBar`."""
+
+    source: str
+    """Source name (``fred``, ``treasury``...)."""
+    state: str
+    """One of :data:`SOURCE_STATES`."""
+    age: str = ""
+    """Age of its newest data, formatted (``2m``); empty when unknown."""
+    next_retry: str = ""
+    """When it will be tried again, formatted (``45s``); empty when not scheduled."""
+    detail: str = ""
+    """Short error text or note (``timeout``)."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        _check("SourceView", "state", self.state, SOURCE_STATES)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLine:
+    """One named line of a :class:`~widgets.chart.SeriesChart`."""
+
+    name: str
+    """Legend label."""
+    y: tuple[float | None, ...]
+    """Values aligned with :attr:`ChartData.x`; None (or NaN) leaves a gap."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        if not isinstance(self.y, tuple):
+            object.__setattr__(self, "y", tuple(self.y))
+
+
+@dataclass(frozen=True, slots=True)
+class ChartThreshold:
+    """A horizontal reference line (a signal's eroding / intact threshold, zero...)."""
+
+    value: float
+    """Height of the line, in the chart's y unit."""
+    label: str = ""
+    """What it marks; shown in the legend."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """Everything a :class:`~widgets.chart.SeriesChart` draws."""
+
+    x: tuple[str, ...] | tuple[float, ...]
+    """ISO dates (``2020-03-09``) or plain numbers, oldest first."""
+    lines: tuple[ChartLine, ...] = ()
+    """The lines, each with one value per x."""
+    thresholds: tuple[ChartThreshold, ...] = ()
+    """Horizontal reference lines."""
+    window: tuple[str, str] | tuple[float, float] | None = None
+    """A (start, end) span marked with vertical lines (crisis window); same kind as x."""
+    title: str = ""
+    """Title drawn above the plot."""
+    y_label: str = ""
+    """Unit or label of the y axis (``%``, ``bp``)."""
+
+    def __post_init__(self) -> None:
+        """Validate enumerated fields and store sequences as tuples."""
+        for attr in ("x", "lines", "thresholds"):
+            value = getattr(self, attr)
+            if not isinstance(value, tuple):
+                object.__setattr__(self, attr, tuple(value))
+        if self.window is not None and not isinstance(self.window, tuple):
+            object.__setattr__(self, "window", tuple(self.window))
+        for line in self.lines:
+            if len(line.y) != len(self.x):
+                raise ValueError(
+                    f"ChartData line {line.name!r} has {len(line.y)} values for {len(self.x)} x"
+                )

@@ -1,0 +1,457 @@
+"""Provides :class:`ScorecardGrid`: crisis episodes against the safe-haven checks.
+
+Rows are episodes (built-in, user, and a ``live`` row while stress is on), columns are
+the checks and the verdict. Each cell shows the change with its unit and a mark that
+reads without colour: ``✓`` pass, ``✗`` fail, ``·`` flat, ``–`` n/a (ASCII ``+ x . -``);
+the verdict is spelled out. A cell cursor moves with the arrows and h/j/k/l; Enter posts
+:class:`ScorecardGrid.CellSelected`. Like the live table it is a Line-API widget that
+repaints only the episodes whose cells changed (the live row re-scores on every update).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.cells import cell_len
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+
+from widgets.data import ScoreCell, ScoreRow
+from widgets.live_table import LineListView, _Line, fit
+
+__all__ = ["DEFAULT_CHECKS", "VERDICT_COLUMN", "ScorecardGrid", "format_cell", "format_verdict"]
+
+DEFAULT_CHECKS: tuple[tuple[str, str], ...] = (
+    ("ust10y", "UST 10Y"),
+    ("usd", "USD"),
+    ("ust_bund_10y", "UST-Bund"),
+    ("vix", "VIX"),
+    ("spx", "SPX"),
+    ("ig_oas", "IG OAS"),
+    ("gold", "Gold"),
+)
+"""(check id, column label) of DESIGN §4's checks, in display order."""
+
+VERDICT_COLUMN = "verdict"
+"""Check id reported by :class:`ScorecardGrid.CellSelected` for the verdict column."""
+
+_MARKS: dict[str, tuple[str, str]] = {
+    "pass": ("✓", "+"),
+    "fail": ("✗", "x"),
+    "flat": ("·", "."),
+    "n/a": ("–", "-"),
+}
+_CHANGE_DECIMALS: dict[str, int] = {"bp": 0, "%": 1, "pts": 1}
+
+
+def format_cell(cell: ScoreCell | None, *, ascii: bool = False) -> str:
+    """Format one check, e.g. ``+64bp ✗`` (ASCII ``+64bp x``), or ``n/a –``."""
+    if cell is None:
+        return f"n/a {_MARKS['n/a'][ascii]}"
+    mark = _MARKS[cell.result][ascii]
+    if cell.change is None or cell.change != cell.change:
+        return f"n/a {mark}"
+    places = _CHANGE_DECIMALS.get(cell.unit, 1)
+    return f"{cell.change:+.{places}f}{cell.unit} {mark}"
+
+
+_VERDICT_MARKS: dict[str, tuple[str, str]] = {
+    "haven": ("✓", "+"),
+    "mixed": ("~", "~"),
+    "broken": ("✗", "x"),
+    "n/a": ("–", "-"),
+}
+
+
+def format_verdict(verdict: str, *, ascii: bool = False) -> str:
+    """Format a verdict with its mark, e.g. ``✗ broken`` (ASCII ``x broken``)."""
+    return f"{_VERDICT_MARKS[verdict][ascii]} {verdict}"
+
+
+def _window(start: str, end: str, ascii: bool) -> str:
+    """``2020-03-09→03-18``: the end without its year when the year is the same."""
+    arrow = ".." if ascii else "→"
+    if start[:4] == end[:4] and len(end) >= 10:
+        return f"{start}{arrow}{end[5:]}"
+    return f"{start}{arrow}{end}"
+
+
+class ScorecardGrid(LineListView):
+    """Crisis episodes x checks, with a keyboard (and mouse) cell cursor.
+
+    Keys: up/down or k/j change episode, left/right or h/l change check, Enter posts
+    :class:`CellSelected`. Mouse: click a cell to move there, click it again or double
+    click to select it. The episode name and window stay put when scrolling sideways;
+    the cursor column's header is underlined so the cursor reads without colour.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "cursor_left", "Left", show=False),
+        Binding("right,l", "cursor_right", "Right", show=False),
+    ]
+    """Column movement (row movement and Enter come from the base class)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "scorecard-grid--header",
+        "scorecard-grid--cursor-header",
+        "scorecard-grid--cursor",
+        "scorecard-grid--cursor-row",
+        "scorecard-grid--live",
+        "scorecard-grid--dim",
+        "scorecard-grid--pass",
+        "scorecard-grid--fail",
+        "scorecard-grid--flat",
+        "scorecard-grid--na",
+        "scorecard-grid--haven",
+        "scorecard-grid--mixed",
+        "scorecard-grid--broken",
+    }
+    """Style hooks: header (and the cursor column's), cursor cell and row, live row,
+    dates, check results and verdicts."""
+
+    cursor_component: ClassVar[str] = "scorecard-grid--cursor-row"
+
+    DEFAULT_CSS = """
+    ScorecardGrid {
+        height: auto;
+        max-height: 100%;
+        width: 1fr;
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+        scrollbar-size-horizontal: 1;
+    }
+    ScorecardGrid > .scorecard-grid--header { text-style: bold; color: $text-muted; }
+    ScorecardGrid > .scorecard-grid--cursor-header { text-style: bold underline; color: $text; }
+    ScorecardGrid > .scorecard-grid--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    ScorecardGrid:focus > .scorecard-grid--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    ScorecardGrid > .scorecard-grid--cursor-row { background: $boost; }
+    ScorecardGrid > .scorecard-grid--live { text-style: bold; color: $warning; }
+    ScorecardGrid > .scorecard-grid--dim { color: $text-muted; }
+    ScorecardGrid > .scorecard-grid--pass { color: $verdict-haven; }
+    ScorecardGrid > .scorecard-grid--fail { color: $verdict-broken; }
+    ScorecardGrid > .scorecard-grid--flat { color: $text-muted; }
+    ScorecardGrid > .scorecard-grid--na { color: $verdict-na; }
+    ScorecardGrid > .scorecard-grid--haven { color: $verdict-haven; text-style: bold; }
+    ScorecardGrid > .scorecard-grid--mixed { color: $verdict-mixed; text-style: bold; }
+    ScorecardGrid > .scorecard-grid--broken { color: $verdict-broken; text-style: bold; }
+    """
+    """Structure and colours, by theme variable only."""
+
+    class CellHighlighted(Message):
+        """The cell cursor moved."""
+
+        def __init__(self, grid: ScorecardGrid, episode_id: str, check_id: str) -> None:
+            """Initialise the message.
+
+            Args:
+                grid: The grid that sent it.
+                episode_id: Episode (row) under the cursor.
+                check_id: Check (column) under the cursor, or ``verdict``.
+            """
+            super().__init__()
+            self.grid = grid
+            """The grid that sent it."""
+            self.episode_id = episode_id
+            """Episode (row) under the cursor."""
+            self.check_id = check_id
+            """Check (column) under the cursor, or ``verdict``."""
+
+        @property
+        def control(self) -> ScorecardGrid:
+            """The grid that sent it."""
+            return self.grid
+
+    class CellSelected(Message):
+        """A cell was selected (Enter, or a click on the cursor cell)."""
+
+        def __init__(self, grid: ScorecardGrid, episode_id: str, check_id: str) -> None:
+            """Initialise the message.
+
+            Args:
+                grid: The grid that sent it.
+                episode_id: Episode (row) selected.
+                check_id: Check (column) selected, or ``verdict``.
+            """
+            super().__init__()
+            self.grid = grid
+            """The grid that sent it."""
+            self.episode_id = episode_id
+            """Episode (row) selected."""
+            self.check_id = check_id
+            """Check (column) selected, or ``verdict``."""
+
+        @property
+        def control(self) -> ScorecardGrid:
+            """The grid that sent it."""
+            return self.grid
+
+    def __init__(
+        self,
+        rows: Iterable[ScoreRow] = (),
+        *,
+        checks: Sequence[tuple[str, str]] = DEFAULT_CHECKS,
+        ascii: bool = False,
+        show_window: bool = True,
+        max_name_width: int = 22,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Initialise the grid.
+
+        Args:
+            rows: Episodes in display order.
+            checks: (check id, label) per column, in order; the verdict column follows.
+            ascii: ASCII marks (``+ x . -``), ``..`` in windows, ``>`` cursor.
+            show_window: Show the start→end column.
+            max_name_width: Longest episode name before truncation.
+            name: Widget name.
+            id: Widget id.
+            classes: CSS classes.
+            disabled: Start disabled.
+        """
+        super().__init__(ascii=ascii, name=name, id=id, classes=classes, disabled=disabled)
+        self._checks: tuple[tuple[str, str], ...] = tuple(checks)
+        self._rows: dict[str, ScoreRow] = {row.episode_id: row for row in rows}
+        self._show_window = show_window
+        self._max_name_width = max_name_width
+        self._column = 0
+        self._spans: list[tuple[int, int]] = []
+        self._name_width = 0
+        self._window_width = 0
+        self.last_repainted: frozenset[str] = frozenset()
+        """Episode ids repainted by the last :meth:`set_rows`."""
+
+    # -- public API -----------------------------------------------------------------
+
+    @property
+    def column_ids(self) -> tuple[str, ...]:
+        """Check ids of the columns, then ``verdict``."""
+        return (*(check for check, _ in self._checks), VERDICT_COLUMN)
+
+    @property
+    def episode_ids(self) -> tuple[str, ...]:
+        """Episode ids in display order."""
+        return tuple(self._rows)
+
+    @property
+    def cursor_cell(self) -> tuple[str, str] | None:
+        """``(episode_id, check_id)`` under the cursor, or None when there are no rows."""
+        if self._cursor_key is None:
+            return None
+        return self._cursor_key, self.column_ids[self._column]
+
+    def move_cursor(self, key: str, check_id: str | None = None) -> bool:
+        """Put the cursor on an episode (and optionally a check) and scroll it into view.
+
+        Args:
+            key: Episode id.
+            check_id: Check id or ``verdict``; None keeps the current column.
+
+        Returns:
+            False if the episode or check is not shown.
+        """
+        if key not in self._key_lines:
+            return False
+        if check_id is not None:
+            if check_id not in self.column_ids:
+                return False
+            self._set_column(self.column_ids.index(check_id), post=False)
+        self._set_cursor(key)
+        return True
+
+    def set_rows(self, rows: Iterable[ScoreRow]) -> frozenset[str]:
+        """Show exactly these episodes, repainting only the rows that changed.
+
+        The cursor stays on its episode and column (or the nearest episode if its
+        episode went away, e.g. the live row ended).
+
+        Args:
+            rows: Every episode, in display order.
+
+        Returns:
+            Episode ids whose lines were repainted.
+        """
+        new = {row.episode_id: row for row in rows}
+        if list(new) != list(self._rows):
+            old_keys = list(self._rows)
+            cursor = self._cursor_key
+            self._rows = new
+            if cursor is not None and cursor not in new and new:
+                # Keep the cursor near where it was.
+                index = min(old_keys.index(cursor), len(new) - 1)
+                self._cursor_key = list(new)[index]
+            self._rebuild()
+            self.last_repainted = frozenset(new)
+            return self.last_repainted
+        changed = frozenset(key for key, row in new.items() if self._rows[key] != row)
+        self._rows = new
+        if changed:
+            old_measure = (self._name_width, self._window_width, list(self._spans))
+            self._layout()
+            if old_measure != (self._name_width, self._window_width, self._spans):
+                self._rebuild()
+            else:
+                self._refresh_keys(changed)
+        self.last_repainted = changed
+        return changed
+
+    # -- layout ---------------------------------------------------------------------
+
+    def _cells(self, row: ScoreRow) -> list[tuple[str, str]]:
+        """Text and result/verdict style name of every column of ``row``."""
+        out: list[tuple[str, str]] = []
+        for check, _label in self._checks:
+            cell = row.cell(check)
+            result = "na" if cell is None or cell.result == "n/a" else cell.result
+            out.append((format_cell(cell, ascii=self._ascii), result))
+        verdict = "na" if row.verdict == "n/a" else row.verdict
+        out.append((format_verdict(row.verdict, ascii=self._ascii), verdict))
+        return out
+
+    def _episode_label(self, row: ScoreRow) -> str:
+        """Episode name, with a live marker on the live row."""
+        if row.live:
+            return f"{'*' if self._ascii else '●'} LIVE {row.name}"
+        return row.name
+
+    def _layout(self) -> None:
+        """Compute fixed-part widths and the x span of every check column."""
+        rows = list(self._rows.values())
+        self._name_width = min(
+            max([cell_len("Episode"), *(cell_len(self._episode_label(r)) for r in rows)]),
+            self._max_name_width,
+        )
+        self._window_width = 0
+        if self._show_window:
+            windows = (_window(r.start, r.end, self._ascii) for r in rows)
+            self._window_width = max([cell_len("Window"), *(cell_len(w) for w in windows)])
+        x = 2 + self._name_width + 1 + (self._window_width + 1 if self._show_window else 0)
+        all_cells = [self._cells(r) for r in rows]
+        labels = [label for _, label in self._checks] + ["Verdict"]
+        self._spans = []
+        for index, label in enumerate(labels):
+            width = max([cell_len(label), *(cell_len(cells[index][0]) for cells in all_cells)])
+            self._spans.append((x + 1, x + 1 + width))
+            x += 1 + width
+
+    def _build_lines(self) -> list[_Line]:
+        self._layout()
+        return [_Line("row", key) for key in self._rows]
+
+    def _measure(self) -> tuple[int, int]:
+        fixed = 2 + self._name_width + 1 + (self._window_width + 1 if self._show_window else 0)
+        width = (self._spans[-1][1] if self._spans else fixed) + 1
+        self._column = min(self._column, len(self.column_ids) - 1)
+        return width, fixed
+
+    # -- rendering ------------------------------------------------------------------
+
+    def _render_header(self, y: int) -> Strip:
+        base = self.rich_style
+        style = base + self._style("scorecard-grid--header")
+        cursor_style = base + self._style("scorecard-grid--cursor-header")
+        parts = [("  ", style), (fit("Episode", self._name_width) + " ", style)]
+        if self._show_window:
+            parts.append((fit("Window", self._window_width) + " ", style))
+        labels = [label for _, label in self._checks] + ["Verdict"]
+        for index, (label, (x0, x1)) in enumerate(zip(labels, self._spans, strict=True)):
+            align = "left" if index == len(labels) - 1 else "right"
+            parts.append((" ", style))
+            on_cursor = index == self._column and self._cursor_key is not None
+            parts.append((fit(label, x1 - x0, align), cursor_style if on_cursor else style))
+        return self._segments(parts)
+
+    def _render_body(self, line: _Line, cursor: bool) -> Strip:
+        base = self.rich_style
+        row = self._rows[line.key]
+        row_style = base + (self._style("scorecard-grid--cursor-row") if cursor else Style())
+        name_style = row_style + (self._style("scorecard-grid--live") if row.live else Style())
+        mark = (">" if self._ascii else "▶") if cursor else " "
+        parts: list[tuple[str, Style]] = [
+            (f"{mark} ", row_style),
+            (fit(self._episode_label(row), self._name_width, ascii=self._ascii), name_style),
+            (" ", row_style),
+        ]
+        if self._show_window:
+            window = fit(_window(row.start, row.end, self._ascii), self._window_width)
+            parts.append((window, row_style + self._style("scorecard-grid--dim")))
+            parts.append((" ", row_style))
+        cells = self._cells(row)
+        last = len(cells) - 1
+        for index, ((text, result), (x0, x1)) in enumerate(zip(cells, self._spans, strict=True)):
+            style = row_style + self._style(f"scorecard-grid--{result}")
+            if cursor and index == self._column:
+                style += self._style("scorecard-grid--cursor")
+            parts.append((" ", row_style))
+            parts.append((fit(text, x1 - x0, "left" if index == last else "right"), style))
+        parts.append((" ", row_style))
+        return self._segments(parts)
+
+    # -- cursor ---------------------------------------------------------------------
+
+    def _set_column(self, column: int, *, post: bool = True) -> None:
+        """Move the column cursor, repainting the header and the cursor row."""
+        column = max(0, min(len(self.column_ids) - 1, column))
+        if column == self._column:
+            return
+        self._column = column
+        if self.is_mounted:
+            self.refresh(Region(0, 0, self.size.width, self.header_height))
+        if self._cursor_key is not None:
+            self._refresh_keys([self._cursor_key])
+            self._scroll_column_into_view()
+            if post:
+                self._post_highlighted(self._cursor_key)
+
+    def _scroll_column_into_view(self) -> None:
+        """Scroll sideways so the cursor column is visible."""
+        if not self.is_mounted or not self._spans:
+            return
+        x0, x1 = self._spans[self._column]
+        width = self.size.width
+        scroll_x = round(self.scroll_x)
+        target = scroll_x
+        if x0 - 1 < self._fixed_width + scroll_x:
+            target = x0 - 1 - self._fixed_width
+        elif x1 + 1 > scroll_x + width:
+            target = x1 + 1 - width
+        target = max(target, 0)
+        if target != scroll_x:
+            self.scroll_to(x=target, animate=False, immediate=True)
+
+    def action_cursor_left(self) -> None:
+        """Move the cursor one check to the left."""
+        self._set_column(self._column - 1)
+
+    def action_cursor_right(self) -> None:
+        """Move the cursor one check to the right."""
+        self._set_column(self._column + 1)
+
+    def _on_cursor_click(self, offset_x: int, key: str) -> bool:
+        for index, (x0, x1) in enumerate(self._spans):
+            if x0 - 1 <= offset_x < x1:
+                moved = index != self._column
+                self._set_column(index, post=key == self._cursor_key)
+                return moved
+        return False
+
+    def _post_highlighted(self, key: str) -> None:
+        self.post_message(self.CellHighlighted(self, key, self.column_ids[self._column]))
+
+    def _post_chosen(self, key: str) -> None:
+        self.post_message(self.CellSelected(self, key, self.column_ids[self._column]))

@@ -1,0 +1,286 @@
+"""Provides :class:`StatusBar`: per-source health and the DEMO / OFFLINE banner.
+
+The banner is a full-width, reverse-video line with the mode spelled out (``DEMO —
+synthetic data, not market prices``), so it cannot be mistaken for market data even
+without colour (reverse video survives ``NO_COLOR``). Below it, one entry per source:
+state in words (``ok``, ``STALE``, ``ERROR``, ``off``), data age and next retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual.app import ComposeResult
+from textual.geometry import Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from widgets.data import SourceView
+
+__all__ = ["BANNERS", "MODES", "StatusBar", "source_text"]
+
+MODES: tuple[str, ...] = ("live", "demo", "offline")
+"""Values of :attr:`StatusBar.mode`."""
+
+BANNERS: dict[str, str] = {
+    "demo": "DEMO — synthetic data, not market prices",
+    "offline": "OFFLINE — live sources unreachable; showing kept data, not live prices",
+}
+"""Default banner per mode (``live`` has none)."""
+
+_STATE_WORDS: dict[str, str] = {"ok": "ok", "stale": "STALE", "error": "ERROR", "off": "off"}
+
+
+def source_text(view: SourceView) -> str:
+    """One source as plain text, e.g. ``boj ERROR 3h retry 45s (timeout)``."""
+    parts = [view.source, _STATE_WORDS[view.state]]
+    if view.age:
+        parts.append(view.age)
+    if view.next_retry:
+        parts.append(f"retry {view.next_retry}")
+    if view.detail:
+        parts.append(f"({view.detail})")
+    return " ".join(parts)
+
+
+class StatusBar(Widget):
+    """Per-source state with data age and next retry, under a DEMO / OFFLINE banner.
+
+    The banner shows only in ``demo`` and ``offline`` modes; ``live`` shows sources only.
+    The source list wraps onto more lines rather than hiding a failing source.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "status-bar--banner-demo",
+        "status-bar--banner-offline",
+        "status-bar--ok",
+        "status-bar--stale",
+        "status-bar--error",
+        "status-bar--off",
+        "status-bar--dim",
+    }
+    """Style hooks: the two banners, the four source states, secondary text."""
+
+    DEFAULT_CSS = """
+    StatusBar {
+        layout: vertical;
+        height: auto;
+        width: 1fr;
+        background: $panel;
+        color: $foreground;
+    }
+    StatusBar > .status-bar--banner-demo { color: $banner-demo; text-style: bold reverse; }
+    StatusBar > .status-bar--banner-offline { color: $banner-offline; text-style: bold reverse; }
+    StatusBar > .status-bar--ok { color: $feed-ok; }
+    StatusBar > .status-bar--stale { color: $feed-stale; text-style: bold; }
+    StatusBar > .status-bar--error { color: $feed-error; text-style: bold; }
+    StatusBar > .status-bar--off { color: $feed-off; }
+    StatusBar > .status-bar--dim { color: $text-muted; }
+    """
+    """Structure and colours, by theme variable only."""
+
+    def __init__(
+        self,
+        sources: Iterable[SourceView] = (),
+        *,
+        mode: str = "live",
+        banner: str | None = None,
+        ascii: bool = False,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        """Initialise the status bar.
+
+        Args:
+            sources: Sources in display order.
+            mode: ``live``, ``demo`` or ``offline``.
+            banner: Banner text replacing the mode's default (ignored in ``live``).
+            ascii: ASCII only (``-`` instead of ``—``, ``|`` between sources).
+            name: Widget name.
+            id: Widget id.
+            classes: CSS classes.
+            disabled: Start disabled.
+
+        Raises:
+            ValueError: on an unknown mode.
+        """
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._sources: tuple[SourceView, ...] = tuple(sources)
+        self._mode = self._check_mode(mode)
+        self._banner = banner
+        self._ascii = ascii
+
+    @staticmethod
+    def _check_mode(mode: str) -> str:
+        if mode not in MODES:
+            raise ValueError(f"StatusBar mode must be one of {MODES}, got {mode!r}")
+        return mode
+
+    # -- public API -----------------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        """``live``, ``demo`` or ``offline``."""
+        return self._mode
+
+    @property
+    def sources(self) -> tuple[SourceView, ...]:
+        """Sources shown, in order."""
+        return self._sources
+
+    @property
+    def ascii(self) -> bool:
+        """True when drawing with ASCII characters only."""
+        return self._ascii
+
+    @property
+    def banner_text(self) -> str | None:
+        """The banner as shown, or None in live mode."""
+        if self._mode == "live":
+            return None
+        text = self._banner or BANNERS[self._mode]
+        return text.replace("—", "-") if self._ascii else text
+
+    @property
+    def sources_text(self) -> str:
+        """The source line as plain text (what a screen reader or a test would read)."""
+        return self.separator.join(source_text(view) for view in self._sources)
+
+    def set_sources(self, sources: Iterable[SourceView]) -> None:
+        """Show these sources (repaints only if anything changed)."""
+        sources = tuple(sources)
+        if sources != self._sources:
+            self._sources = sources
+            for line in self.query(_SourcesLine):
+                line.refresh(layout=True)
+
+    def set_mode(self, mode: str, banner: str | None = None) -> None:
+        """Switch between ``live``, ``demo`` and ``offline``.
+
+        Args:
+            mode: The mode.
+            banner: Banner text replacing the mode's default.
+
+        Raises:
+            ValueError: on an unknown mode.
+        """
+        mode = self._check_mode(mode)
+        if (mode, banner) != (self._mode, self._banner):
+            self._mode, self._banner = mode, banner
+            if self.is_mounted:
+                self._sync_banner()
+
+    # -- rendering ------------------------------------------------------------------
+
+    @property
+    def separator(self) -> str:
+        """What goes between two sources."""
+        return " | " if self._ascii else " │ "
+
+    def compose(self) -> ComposeResult:
+        """A one-line banner above the (wrapping) source list."""
+        yield _BannerLine(self)
+        yield _SourcesLine(self)
+
+    def on_mount(self) -> None:
+        """Show the banner only outside live mode."""
+        self._sync_banner()
+
+    def _sync_banner(self) -> None:
+        """Toggle the banner child and the ``-banner`` class (for app CSS)."""
+        self.set_class(self._mode != "live", "-banner")
+        for banner in self.query(_BannerLine):
+            banner.display = self._mode != "live"
+            banner.refresh()
+        for line in self.query(_SourcesLine):
+            line.refresh(layout=True)
+
+
+class _BannerLine(Widget):
+    """The full-width reverse-video banner (padding included, so the bar is solid)."""
+
+    DEFAULT_CSS = """
+    _BannerLine { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, bar: StatusBar) -> None:
+        super().__init__()
+        self._bar = bar
+
+    def render_line(self, y: int) -> Strip:
+        """Render the banner centred on a line filled with the banner style."""
+        width = self.size.width
+        text = self._bar.banner_text or ""
+        style = self.rich_style + self._bar.get_component_rich_style(
+            f"status-bar--banner-{self._bar.mode}", partial=True
+        )
+        if cell_len(text) > width:
+            text = set_cell_size(text, max(width - 1, 0)) + ("~" if self._bar.ascii else "…")
+        left = (width - cell_len(text)) // 2
+        line = " " * left + text
+        return Strip([Segment(line + " " * (width - cell_len(line)), style)], width)
+
+
+class _SourcesLine(Widget):
+    """Sources, one entry each, wrapping between entries (never inside one)."""
+
+    DEFAULT_CSS = """
+    _SourcesLine { height: auto; width: 1fr; }
+    """
+
+    def __init__(self, bar: StatusBar) -> None:
+        super().__init__()
+        self._bar = bar
+
+    def _entries(self) -> list[list[tuple[str, str]]]:
+        """Each source as (text, component class) parts."""
+        entries: list[list[tuple[str, str]]] = []
+        for view in self._bar.sources:
+            state = _STATE_WORDS[view.state]
+            rest = source_text(view)[len(view.source) + 1 + len(state) :]
+            entry = [(view.source + " ", ""), (state, f"status-bar--{view.state}")]
+            if rest:
+                entry.append((rest, "status-bar--dim"))
+            entries.append(entry)
+        return entries or [[("no sources", "status-bar--dim")]]
+
+    def _pack(self, width: int) -> list[list[tuple[str, str]]]:
+        """Pack entries into lines of at most ``width`` cells."""
+        separator = (self._bar.separator, "status-bar--dim")
+        lines: list[list[tuple[str, str]]] = [[]]
+        used = 0
+        for entry in self._entries():
+            size = sum(cell_len(text) for text, _ in entry)
+            if lines[-1] and used + cell_len(separator[0]) + size > width:
+                lines.append([])
+                used = 0
+            if lines[-1]:
+                lines[-1].append(separator)
+                used += cell_len(separator[0])
+            lines[-1].extend(entry)
+            used += size
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        """As many lines as the entries need at this width."""
+        return len(self._pack(max(width, 1)))
+
+    def render_line(self, y: int) -> Strip:
+        """Render one packed line with the bar's component styles."""
+        width = self.size.width
+        base = self.rich_style
+        lines = self._pack(max(width, 1))
+        if y >= len(lines):
+            return Strip.blank(width, base)
+        segments = [
+            Segment(text, base + self._bar.get_component_rich_style(name, partial=True))
+            if name
+            else Segment(text, base)
+            for text, name in lines[y]
+        ]
+        return Strip(segments).adjust_cell_length(width, base)
