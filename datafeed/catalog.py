@@ -117,7 +117,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("tbill3m", "T-bill 3M", "%", "bp", (_fred("DTB3"),), -2.0, 25.0, group="treasuries"),
     Instrument(
         "sofr", "SOFR", "%", "bp",
-        (SourceRef("nyfed", "SOFR", "daily", 1), _fred("SOFR")),
+        (SourceRef("nyfed", "SOFR", "daily", 2), _fred("SOFR")),
         -2.0, 25.0, group="funding",
     ),
     Instrument(

@@ -29,7 +29,7 @@ from datafeed.errors import FeedError, FetchError
 from datafeed.http import HttpContext
 from datafeed.models import Delta, utcnow
 from datafeed.providers import Provider, Target, load_all
-from datafeed.settings import FeedSettings
+from datafeed.settings import DEFAULT_MIN_CADENCE, FeedSettings
 from datafeed.store import SeriesStore
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,9 @@ class Feed:
         self.providers = dict(providers)
         self.cache = cache
         self.on_change = on_change
-        self.market_open = market_open or (lambda now: True)
+        if market_open is None:
+            from datafeed.market_calendar import is_open as market_open
+        self.market_open = market_open
         self.intraday_refresh = intraday_refresh
         self.ids = list(instruments) if instruments is not None else list(store.catalog)
         self.jobs: list[Job] = []
@@ -164,7 +166,7 @@ class Feed:
                 self.store.mark_missing(inst_id)
         for (source, _), targets in batches.items():
             freq = targets[0].ref.frequency
-            cadence = CADENCE[freq] or self.settings.refresh
+            cadence = CADENCE[freq] or max(self.settings.refresh, DEFAULT_MIN_CADENCE.get(source, 0.0))
             self.jobs.append(Job(self.providers[source], tuple(targets), cadence))
         for (source, _), targets in intraday.items():
             self.intraday_jobs.append(Job(self.providers[source], tuple(targets), self.intraday_refresh))

@@ -41,6 +41,20 @@ DEFAULT_MAX_PER_MINUTE: dict[str, int] = {
 """Most requests to one source in any 60-second window (0 = no window limit)."""
 
 
+DEFAULT_MIN_CADENCE: dict[str, float] = {
+    # Official end-of-day sources publish once a day; once an hour finds a new value
+    # soon enough without asking for the same file 24 times a day more than needed.
+    "treasury": 1800.0,
+    "bundesbank": 3600.0,
+    "mof": 3600.0,
+    "nyfed": 3600.0,
+    "ecb": 3600.0,
+    # The Bank of Japan asks for low-frequency access.
+    "boj": 7200.0,
+}
+"""Shortest seconds between two refreshes of a daily series from one source."""
+
+
 @dataclass(frozen=True, slots=True)
 class SourceSettings:
     """Settings of one source (``[sources.NAME]`` in config).

@@ -15,36 +15,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from datafeed import __version__
 from datafeed.cache import DiskCache
 from datafeed.catalog import CATALOG
 from datafeed.feed import Feed, RefreshReport
 from datafeed.http import HttpContext
+from datafeed.market_calendar import SOURCE_MARKET
+from datafeed.market_calendar import is_late as market_is_late
 from datafeed.models import Status, utcnow
 from datafeed.settings import FeedSettings
 from datafeed.store import SeriesStore
 
 
-def business_days_after(last: dt.date, today: dt.date) -> int:
-    """Weekdays after ``last`` up to and including ``today`` (0 when today <= last)."""
-    if today <= last:
-        return 0
-    return int(np.busday_count(last + dt.timedelta(days=1), today + dt.timedelta(days=1)))
-
-
 def is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
     """True when ``last`` is older than the source's usual publication lag allows.
 
-    Counted in business days, so a Monday showing Friday's close is not late.
+    Counted in the business days of the source's market (SIFMA for US sources, TARGET2
+    for euro sources, Japanese bank holidays for Japanese ones), so a Monday showing
+    Friday's close is not late and neither is a holiday.
     """
     inst = CATALOG[inst_id]
     refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
-    lag = next((r.lag_days for r in refs if source_tag and r.tag == source_tag), None)
-    if lag is None:
-        lag = refs[0].lag_days if refs else 2
-    return business_days_after(last, today) > lag
+    ref = next((r for r in refs if source_tag and r.tag == source_tag), None)
+    if ref is None and refs:
+        ref = refs[0]
+    lag = ref.lag_days if ref else 2
+    market = SOURCE_MARKET.get(ref.source, "us") if ref else "us"
+    return market_is_late(last, today, lag, market)
 
 
 def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]:

@@ -124,3 +124,25 @@ def test_snapshot_demo_has_every_instrument_and_no_cache(tmp_path: Path) -> None
     assert doc["mode"] == "demo" and list(doc["series"]) == list(CATALOG)
     assert all(s["value"] is not None and s["source"].startswith("demo:") for s in doc["series"].values())
     assert not (tmp_path / "cache").exists()
+
+
+def test_sources_command_reports_each_source(fred: HTTPServer, tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
+    r = run(["sources", "--format", "json"], {"TRIFFIN_CONFIG": str(cfg)})
+    rows = {row["source"]: row for row in json.loads(r.stdout)}
+    # The representative FRED series (DGS3MO) is unknown to this small server: a failure.
+    assert r.returncode == 1 and not rows["fred"]["ok"] and "404" in rows["fred"]["detail"]
+    assert rows["yahoo"]["enabled"] is False and rows["yahoo"]["ok"]
+    table = run(["sources"], {"TRIFFIN_CONFIG": str(cfg)})
+    assert table.returncode == 1 and "FAIL" in table.stdout and "off" in table.stdout
+
+
+def test_sources_command_ok_when_every_source_answers(fred: HTTPServer, tmp_path: Path) -> None:
+    DATA["DGS3MO"] = "observation_date,DGS3MO\n2026-11-20,3.61\n"
+    try:
+        cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
+        r = run(["sources", "--format", "json"], {"TRIFFIN_CONFIG": str(cfg)})
+    finally:
+        del DATA["DGS3MO"]
+    fred_row = next(row for row in json.loads(r.stdout) if row["source"] == "fred")
+    assert r.returncode == 0 and fred_row["ok"] and fred_row["latency_ms"] is not None

@@ -5,6 +5,7 @@
     triffin                      TUI on live sources (alias: python -m tui)
     triffin --demo               TUI on the built-in synthetic feed; no network
     triffin snapshot [--format table|json|csv] [--demo] [--offline] [--timeout S]
+    triffin sources [--format table|json] [--timeout S]
     triffin --version
 
 Exit codes: 0 ok; 1 some source failed (snapshot still prints, with statuses); 2 usage or
@@ -51,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--format", choices=("table", "json", "csv"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
     snap.add_argument("--timeout", type=float, default=20.0, metavar="S", help="total seconds to wait (default 20)")
+    src = sub.add_parser("sources", help="check each configured source once and print a table")
+    _common(src)
+    src.add_argument("--format", choices=("table", "json"), default="table")
+    src.add_argument("--timeout", type=float, default=30.0, metavar="S", help="total seconds to wait (default 30)")
     return parser
 
 
@@ -78,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.snapshot_cmd import run_snapshot
 
         return run_snapshot(config, fmt=args.format, demo=args.demo, offline=args.offline, timeout=args.timeout)
+    if args.command == "sources":
+        from tui.sources_cmd import run_sources
+
+        return run_sources(config, fmt=args.format, timeout=args.timeout)
     from tui.run import run_app
 
     return run_app(config, demo=args.demo)
