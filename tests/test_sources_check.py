@@ -122,7 +122,7 @@ async def test_source_unused_by_the_catalog_is_skipped() -> None:
 
 
 def test_representative_series_is_the_first_catalog_instrument_using_the_source() -> None:
-    assert representative("nyfed") == Target("sofr", SourceRef("nyfed", "SOFR", "daily", 1))
+    assert representative("nyfed") == Target("sofr", SourceRef("nyfed", "SOFR", "daily", 2))
     fred = representative("fred")
     assert fred is not None and (fred.instrument, fred.ref.series) == ("ust3m", "DGS3MO")
     yahoo = representative("yahoo")  # intraday-only source
