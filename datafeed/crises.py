@@ -6,7 +6,7 @@ spreads, points for the VIX and percent for prices and FX. A haven episode has T
 yields down, the dollar up and Treasuries outperforming Bunds (the three *core* checks);
 VIX, S&P 500, IG OAS and gold are context that show stress was really there.
 
-Choices made where the specification leaves room (all documented in the README):
+Choices made where the specification leaves room:
 
 - **Staleness.** An as-of value must be at most ``max_stale_days`` (10) calendar days older
   than the date it stands for (45 for monthly/quarterly series); otherwise the check is
@@ -41,7 +41,14 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from datafeed.frame import aligned_frame, carried_dates, carry, clean, is_daily, sorted_union
+from datafeed.frame import (
+    aligned_frame,
+    carried_dates,
+    carry,
+    clean,
+    is_daily,
+    sorted_union,
+)
 from datafeed.signals import resolve_thresholds, round_value
 
 CheckOutcome = Literal["pass", "fail", "flat", "n/a"]
@@ -122,7 +129,8 @@ def episode_from_mapping(d: Mapping[str, Any]) -> Episode:
             the message names the episode and the problem.
     """
     if not isinstance(d, Mapping):
-        raise ValueError(f"episode must be a table, got {type(d).__name__}")
+        # ValueError, not TypeError: config loading reports every bad value alike.
+        raise ValueError(f"episode must be a table, got {type(d).__name__}")  # noqa: TRY004
     raw_id = d.get("id")
     if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
         raise ValueError(f"episode id {raw_id!r} is invalid: use letters, digits, '-', '_' or '.'")

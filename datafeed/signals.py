@@ -71,7 +71,15 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from datafeed.frame import align, carried_dates, carry, clean, is_daily, since, sorted_union
+from datafeed.frame import (
+    align,
+    carried_dates,
+    carry,
+    clean,
+    is_daily,
+    since,
+    sorted_union,
+)
 
 Verdict = Literal["eroding", "neutral", "intact", "n/a"]
 RegimeVerdict = Literal["ERODING", "MIXED", "INTACT", "n/a"]
@@ -341,7 +349,7 @@ def _pair_correlation(
     value = _corr(changes.iloc[:, 0].to_numpy(), changes.iloc[:, 1].to_numpy())
     if math.isnan(value):
         raise NotAvailable("an input did not move over the window")
-    extra = {"window": window, "from": _day(tail.index[1]).isoformat(), "pairs": int(len(changes))}
+    extra = {"window": window, "from": _day(tail.index[1]).isoformat(), "pairs": len(changes)}
     return Computed(value, value, _day(tail.index[-1]), extra=extra)
 
 
@@ -803,7 +811,8 @@ def resolve_thresholds(overrides: Mapping[str, Mapping[str, float]] | None = Non
             if key not in merged[section]:
                 raise ValueError(f"thresholds.{section}: unknown key {key!r} (known: {', '.join(merged[section])})")
             if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-                raise ValueError(f"thresholds.{section}.{key}: expected a number, got {raw!r}")
+                # ValueError, not TypeError: config loading reports every bad value alike.
+                raise ValueError(f"thresholds.{section}.{key}: expected a number, got {raw!r}")  # noqa: TRY004
             merged[section][key] = float(raw)
     for sid, spec in SPECS.items():
         _check_order(sid, spec.direction, merged[sid])

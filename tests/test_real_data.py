@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from datafeed import catalog
-from datafeed.crises import BUILTIN_EPISODES, score_all, score_episode
+from datafeed.crises import Episode, score_all, score_episode
 from datafeed.signals import compute_signals
 
 RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
@@ -39,10 +39,6 @@ def real() -> dict[str, pd.Series]:
 @pytest.fixture(scope="module")
 def scored(real: dict[str, pd.Series]) -> dict[str, object]:
     return {s.episode.id: s for s in score_all(real, live=False)}
-
-
-def episode(eid: str):  # noqa: ANN201 - a tiny lookup
-    return next(e for e in BUILTIN_EPISODES if e.id == eid)
 
 
 def test_covid_and_tariff_shock_are_broken_and_gfc_is_a_haven(scored: dict) -> None:
@@ -88,8 +84,6 @@ def test_short_episode_on_monthly_bund_is_na_not_an_echo_of_ust10y(scored: dict)
 
 
 def test_a_pre_2006_user_episode_falls_back_to_eurusd(real: dict[str, pd.Series]) -> None:
-    from datafeed.crises import Episode
-
     nine_eleven = Episode("sep-2001", "9/11", dt.date(2001, 9, 10), dt.date(2001, 9, 21), builtin=False)
     check = score_episode(real, nine_eleven).checks["usd"]
     eur = real["eurusd"]

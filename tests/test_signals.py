@@ -230,7 +230,10 @@ def test_pickup_with_monthly_bund_carried_then_expired() -> None:
     # Monthly Bund of 2024-01-01; daily legs run to 2024-03-29. The last row within 45
     # days of the Bund value is 2024-02-15, so the pickup is dated then, with a note.
     days = pd.bdate_range("2024-01-01", "2024-03-29")
-    const = lambda v: pd.Series(v, index=days, dtype="float64")  # noqa: E731
+
+    def const(v: float) -> pd.Series:
+        return pd.Series(v, index=days, dtype="float64")
+
     data = {
         "bund10y": series({"2023-12-01": 2.0, "2024-01-01": 2.5}),
         "sofr": const(4.3),
@@ -420,8 +423,13 @@ def synthetic(days: int = 1200, seed: int = 3) -> dict[str, pd.Series]:
     """Every input of every signal, small but long enough for the default windows."""
     rng = np.random.default_rng(seed)
     idx = pd.bdate_range("2020-01-01", periods=days)
-    walk = lambda level, vol: pd.Series(level + np.cumsum(rng.normal(0, vol, days)), index=idx)  # noqa: E731
-    price = lambda level, vol: pd.Series(level * np.exp(np.cumsum(rng.normal(0, vol, days))), index=idx)  # noqa: E731
+
+    def walk(level: float, vol: float) -> pd.Series:
+        return pd.Series(level + np.cumsum(rng.normal(0, vol, days)), index=idx)
+
+    def price(level: float, vol: float) -> pd.Series:
+        return pd.Series(level * np.exp(np.cumsum(rng.normal(0, vol, days))), index=idx)
+
     quarters = pd.date_range("2010-01-01", idx[-1], freq="QS")
     data = {i: walk(3.0, 0.03) for i in ("ust10y", "ust20y", "ust30y", "bund10y", "jgb10y", "jgb20y", "jgb30y")}
     data.update({i: walk(2.0, 0.01) for i in ("sofr", "estr", "tona")})

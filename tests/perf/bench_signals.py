@@ -27,9 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from datafeed import catalog  # noqa: E402
-from datafeed.crises import score_all  # noqa: E402
-from datafeed.signals import SignalEngine  # noqa: E402
+from datafeed import catalog
+from datafeed.crises import score_all
+from datafeed.signals import SignalEngine
 
 RAW = ROOT.parent / "shared" / "data" / "raw"
 YEARS = 25
