@@ -25,6 +25,9 @@ import httpx
 from datafeed.errors import FetchError, RateLimited, redact
 from datafeed.settings import FeedSettings, SourceSettings
 
+MAX_VALIDATED = 64
+"""Most URLs whose validators and last body are kept for conditional requests."""
+
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 """Statuses worth trying again."""
 
@@ -106,7 +109,11 @@ class HttpContext:
         self.deadline = deadline
         self._gates: dict[str, _SourceGate] = {}
         self.requests = 0
+        self.not_modified = 0
         self.sleep = asyncio.sleep
+        # Conditional requests: URL (secrets removed) -> (validators, last body). Only
+        # stable URLs (a year's Treasury file, MOF's current month) ever answer 304.
+        self._validated: dict[str, tuple[dict[str, str], bytes, dict[str, str]]] = {}
 
     def gate(self, source: SourceSettings) -> _SourceGate:
         """The gate of one source, created on first use."""
@@ -150,12 +157,17 @@ class HttpContext:
                 break
             async with gate.semaphore:
                 await gate.wait_turn()
+                key = self._validator_key(url, params)
                 try:
-                    response = await self._send(url, params, headers, remaining)
+                    response = await self._send(url, params, self._conditional(key, headers), remaining)
                 except FetchError as exc:
                     last = exc
                 else:
-                    if response.status_code < 300 or response.status_code == 304:
+                    if response.status_code == 304 and key in self._validated:
+                        self.not_modified += 1
+                        return self._replay(key, response)
+                    if response.status_code < 300:
+                        self._remember(key, response)
                         return response
                     last = self._status_error(source, response)
                     if isinstance(last, RateLimited) and last.retry_after:
@@ -169,6 +181,40 @@ class HttpContext:
             await self.sleep(delay)
         assert last is not None or self.remaining() is not None
         raise last or FetchError(f"{source.name}: no time left for the request")
+
+    @staticmethod
+    def _validator_key(url: str, params: Mapping[str, Any] | None) -> str:
+        return redact(str(httpx.URL(url, params=params) if params else httpx.URL(url)))
+
+    def _conditional(self, key: str, headers: Mapping[str, str] | None) -> Mapping[str, str] | None:
+        """Add If-None-Match / If-Modified-Since when an earlier answer gave validators."""
+        known = self._validated.get(key)
+        if known is None:
+            return headers
+        merged = dict(headers or {})
+        merged.update(known[0])
+        return merged
+
+    def _remember(self, key: str, response: httpx.Response) -> None:
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if not etag and not modified:
+            self._validated.pop(key, None)
+            return
+        validators = {}
+        if etag:
+            validators["If-None-Match"] = etag
+        if modified:
+            validators["If-Modified-Since"] = modified
+        if len(self._validated) >= MAX_VALIDATED and key not in self._validated:
+            self._validated.pop(next(iter(self._validated)))
+        ctype = {"Content-Type": response.headers.get("Content-Type", "")}
+        self._validated[key] = (validators, response.content, ctype)
+
+    def _replay(self, key: str, not_modified: httpx.Response) -> httpx.Response:
+        """A 304 means "what you had": hand the provider the body it got last time."""
+        _, body, headers = self._validated[key]
+        return httpx.Response(200, content=body, headers=headers, request=not_modified.request)
 
     async def _send(
         self,

@@ -110,3 +110,36 @@ def test_redact_masks_query_secrets_and_registered_keys() -> None:
     register_secret("k3y-abcdef-123")
     text = redact("GET http://x/?api_key=zzz&id=DGS10 failed; key k3y-abcdef-123 rejected")
     assert "zzz" not in text and "k3y-abcdef-123" not in text and "id=DGS10" in text
+
+
+async def test_conditional_requests_replay_the_last_body_on_304() -> None:
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(dict(request.headers))
+        if request.headers.get("If-None-Match") == '"v1"':
+            return httpx.Response(304)
+        return httpx.Response(200, text="Date,10 Yr\n11/20/2026,4.11", headers={"ETag": '"v1"', "Content-Type": "text/csv"})
+
+    http, _ = context(handler)
+    first = await http.get(SRC, "http://fred.test/year.csv", params={"y": "2026"})
+    second = await http.get(SRC, "http://fred.test/year.csv", params={"y": "2026"})
+    assert first.text == second.text and second.status_code == 200
+    assert "if-none-match" not in seen[0] and seen[1]["if-none-match"] == '"v1"'
+    assert http.not_modified == 1
+    # A different URL is asked unconditionally.
+    await http.get(SRC, "http://fred.test/year.csv", params={"y": "2025"})
+    assert "if-none-match" not in seen[2]
+
+
+async def test_last_modified_is_sent_back() -> None:
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("If-Modified-Since"))
+        return httpx.Response(200, text="x", headers={"Last-Modified": "Wed, 25 Nov 2026 10:00:00 GMT"})
+
+    http, _ = context(handler)
+    await http.get(SRC, "http://fred.test/a")
+    await http.get(SRC, "http://fred.test/a")
+    assert seen == [None, "Wed, 25 Nov 2026 10:00:00 GMT"]
