@@ -1,0 +1,567 @@
+"""Provides alert rules and the engine that decides when they fire.
+
+Why an engine with state: a monitor that repeats "10Y above 5 %" on every tick is noise,
+so a rule fires on the *change* — a threshold when it becomes true, a cross when the value
+moves from one side of its level to the other — and then keeps quiet until it re-arms.
+
+Rules (the ``rule`` of a ``[[alerts]]`` table)::
+
+    ust10y > 5                       threshold: > >= < <=, number on the right
+    pct_change(vix, 5) > 30          any formula expression on the left
+    stock_bond_corr_1y crosses 0     cross in either direction
+    us_de_10y crosses above 150      or only upward (``crosses below``: downward)
+    crisis live fail                 a core check turns ``fail`` in the live crisis row
+    crisis live fail usd             ... or one named check (core or context)
+
+The left side reads instrument ids (their latest value, intraday quotes included), formula
+ids, and signal ids (their latest value; signals have no history, so they may not appear
+inside window functions such as ``diff``).
+
+Semantics, per rule:
+
+- **threshold** — fires on the first evaluation where the condition holds (including the
+  very first evaluation: starting ``watch`` while 10Y is above 5 % tells you once), then
+  is disarmed until the condition is false again.
+- **cross** — needs two evaluations: it fires when the side of the level changes between
+  the previous evaluation and this one. Touching the level exactly does not change side.
+- **crisis** — fires when a watched check's result becomes ``fail`` (it was anything
+  else, or there was no live row, at the previous evaluation).
+- **cooldown** — after firing, a rule stays silent for the cooldown. A cross or crisis
+  event inside the cooldown is dropped; an armed threshold that is still true when the
+  cooldown ends fires then.
+- a missing value (no data, no dates in common) changes nothing: no firing, no re-arm.
+
+A rule's optional ``command`` is an argument list run **without a shell**, with the
+firing as JSON on stdin and a timeout; a failing or hanging command is logged, never
+fatal (:class:`CommandRunner`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import re
+import subprocess
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from datafeed.catalog import CATALOG
+from datafeed.errors import redact
+from datafeed.formulas import Formula, FormulaError, Node, evaluate_all, evaluate_expression, parse_expression
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "CHECK_IDS",
+    "CORE_CHECKS",
+    "AlertEngine",
+    "AlertError",
+    "AlertRule",
+    "CommandRunner",
+    "Firing",
+    "collect_inputs",
+    "format_value",
+    "live_checks_from",
+    "parse_cooldown",
+    "parse_rule",
+    "run_command",
+]
+
+Kind = Literal["threshold", "cross", "crisis"]
+
+CORE_CHECKS: tuple[str, ...] = ("ust10y", "usd", "ust_bund_10y")
+"""The three core crisis checks of DESIGN.md §4 (the verdict is built from them)."""
+
+CHECK_IDS: tuple[str, ...] = (*CORE_CHECKS, "vix", "spx", "ig_oas", "gold")
+"""Every crisis check id a ``crisis live fail CHECK`` rule may name."""
+
+COMMAND_TIMEOUT = 10.0
+"""Seconds an alert command may run before it is killed."""
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_RULE = re.compile(
+    r"^(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<|\bcrosses(?:\s+(?:above|below))?)\s*(?P<level>" + _NUMBER + r")$"
+)
+_CRISIS = re.compile(r"^crisis\s+live\s+fail(?:\s+(?P<check>[a-z0-9_]+))?$")
+_COOLDOWN = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhd])$")
+_UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+
+
+class AlertError(ValueError):
+    """A rule that cannot be parsed, as one line naming the rule."""
+
+
+# --------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRule:
+    """One parsed ``[[alerts]]`` entry.
+
+    Attributes:
+        text: the rule as written (what a firing line shows).
+        kind: ``threshold``, ``cross`` or ``crisis``.
+        op: ``>``, ``>=``, ``<``, ``<=``, ``crosses``, ``crosses above``,
+            ``crosses below`` or ``fail`` (crisis).
+        level: the number on the right (None for crisis rules).
+        subject: the left side as written (the check id, or ``core``, for crisis rules).
+        check: the crisis check watched (None: any core check).
+        cooldown: seconds of silence after a firing.
+        command: argument list to run on firing (empty: none).
+        refs: ids the left side reads.
+    """
+
+    text: str
+    kind: Kind
+    op: str
+    level: float | None = None
+    subject: str = ""
+    check: str | None = None
+    cooldown: float = 0.0
+    command: tuple[str, ...] = ()
+    refs: frozenset[str] = frozenset()
+    node: Node | None = field(default=None, repr=False, compare=False)
+
+
+def parse_cooldown(value: Any) -> float:
+    """Seconds from ``"30m"`` / ``"90s"`` / ``"2h"`` / ``"1d"`` or a plain number of seconds.
+
+    Raises:
+        AlertError: anything else, or a negative duration.
+    """
+    if isinstance(value, bool):
+        raise AlertError(f"cooldown must be like \"30m\", not {value!r}")
+    if isinstance(value, (int, float)):
+        if value < 0 or not math.isfinite(value):
+            raise AlertError(f"cooldown must not be negative, not {value!r}")
+        return float(value)
+    if isinstance(value, str):
+        m = _COOLDOWN.match(value.strip().lower())
+        if m:
+            return float(m.group("n")) * _UNIT_SECONDS[m.group("unit")]
+    raise AlertError(f"cooldown must be a number and a unit s, m, h or d (like \"30m\"), not {value!r}")
+
+
+def _command(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        raise AlertError(
+            "command must be an argument list like [\"notify-send\", \"triffin\"] (it runs without a shell)"
+        )
+    if not isinstance(value, (list, tuple)) or not value or not all(isinstance(a, str) and a for a in value):
+        raise AlertError("command must be a non-empty list of non-empty strings")
+    return tuple(value)
+
+
+def parse_rule(
+    text: str,
+    *,
+    cooldown: Any = 0,
+    command: Any = None,
+    formulas: Iterable[str] = (),
+    signals: Iterable[str] | None = None,
+) -> AlertRule:
+    """Parse one rule.
+
+    Args:
+        text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
+        cooldown: ``"30m"`` or seconds.
+        command: argument list run on firing.
+        formulas: formula ids the left side may read (as series).
+        signals: signal ids the left side may read (as numbers); default every signal of
+            :mod:`datafeed.signals`.
+
+    Raises:
+        AlertError: ``alert '<rule>': <problem>``.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise AlertError("alert: 'rule' must be a non-empty string")
+    rule = " ".join(text.split()) if "\n" in text else text.strip()
+    try:
+        cool = parse_cooldown(cooldown)
+        cmd = _command(command)
+    except AlertError as exc:
+        raise AlertError(f"alert '{rule}': {exc}") from None
+    m = _CRISIS.match(rule)
+    if m:
+        check = m.group("check")
+        if check is not None and check not in CHECK_IDS:
+            raise AlertError(f"alert '{rule}': unknown crisis check '{check}' (known: {', '.join(CHECK_IDS)})")
+        return AlertRule(rule, "crisis", "fail", None, check or "core", check, cool, cmd)
+    if rule.startswith("crisis"):
+        raise AlertError(f"alert '{rule}': crisis rules read 'crisis live fail' or 'crisis live fail CHECK'")
+    m = _RULE.match(rule)
+    if not m:
+        raise AlertError(
+            f"alert '{rule}': expected '<id or expression> <op> <number>' with op one of "
+            "> >= < <= crosses, 'crosses above', 'crosses below', or 'crisis live fail'"
+        )
+    lhs, op, level = m.group("lhs"), " ".join(m.group("op").split()), float(m.group("level"))
+    if not math.isfinite(level):
+        raise AlertError(f"alert '{rule}': the level must be a finite number")
+    if signals is None:
+        from datafeed.signals import SIGNAL_IDS
+
+        signals = SIGNAL_IDS
+    formula_ids = list(formulas)
+    try:
+        node = parse_expression(lhs, [*CATALOG, *formula_ids], signals)
+    except FormulaError as exc:
+        msg = str(exc).replace("unknown instrument", "unknown id")
+        if "unknown id" in msg:
+            msg += " (not an instrument, formula or signal)"
+        raise AlertError(f"alert '{rule}': {msg}") from None
+    if not node.refs():
+        raise AlertError(f"alert '{rule}': the left side reads no instrument, formula or signal")
+    kind: Kind = "cross" if op.startswith("crosses") else "threshold"
+    return AlertRule(rule, kind, op, level, lhs, None, cool, cmd, node.refs(), node)
+
+
+# --------------------------------------------------------------------------- firings
+
+
+def format_value(value: float | str | None) -> str:
+    """A compact number for a firing line (six significant digits, no exponent for big values)."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    if abs(value) >= 1e5:
+        return f"{value:.2f}"
+    text = f"{value:.6g}"
+    return text if "e" not in text else f"{value:.8f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True, slots=True)
+class Firing:
+    """One alert that fired.
+
+    Attributes:
+        time: when the evaluation that fired ran (UTC).
+        rule: the rule.
+        value: the left side's value (for crisis rules: the failing check ids, comma-joined).
+        date: date of the newest observation behind ``value`` (None when not known).
+        detail: a few words on what happened (``crossed above 0``, ``became true``).
+    """
+
+    time: dt.datetime
+    rule: AlertRule
+    value: float | str
+    date: dt.date | None = None
+    detail: str = ""
+
+    def line(self) -> str:
+        """``<ISO time> <rule> <value>``: the line ``triffin watch`` prints."""
+        stamp = self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        return f"{stamp} {self.rule.text} {format_value(self.value)}"
+
+    def to_json(self, **extra: Any) -> dict[str, Any]:
+        """The document a rule's command receives on stdin."""
+        value: Any = self.value
+        if isinstance(value, float):
+            value = round(value, 10)
+        doc: dict[str, Any] = {
+            "time": self.time.astimezone(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "rule": self.rule.text,
+            "kind": self.rule.kind,
+            "op": self.rule.op,
+            "subject": self.rule.subject,
+            "level": self.rule.level,
+            "value": value,
+            "date": self.date.isoformat() if self.date else None,
+            "detail": self.detail,
+            "line": self.line(),
+        }
+        doc.update(extra)
+        return doc
+
+
+# --------------------------------------------------------------------------- engine
+
+
+@dataclass(slots=True)
+class _State:
+    armed: bool = True
+    side: int = 0
+    last_fired: dt.datetime | None = None
+    failing: frozenset[str] = frozenset()
+    seen: bool = False
+
+
+def _latest(value: pd.Series | float | None) -> tuple[float | None, dt.date | None]:
+    """The newest finite value of an evaluation result and its date."""
+    if value is None:
+        return None, None
+    if isinstance(value, pd.Series):
+        if value.empty:
+            return None, None
+        v = float(value.iloc[-1])
+        return (v, value.index[-1].date()) if math.isfinite(v) else (None, None)
+    v = float(value)
+    return (v, None) if math.isfinite(v) else (None, None)
+
+
+class AlertEngine:
+    """Evaluates rules against the latest values, keeping the state that makes them fire once.
+
+    Args:
+        rules: parsed rules, in config order (firings come out in that order).
+    """
+
+    def __init__(self, rules: Iterable[AlertRule]) -> None:
+        self.rules: tuple[AlertRule, ...] = tuple(rules)
+        self._state = [_State() for _ in self.rules]
+        self.evaluations = 0
+
+    @property
+    def refs(self) -> frozenset[str]:
+        """Every id any rule reads."""
+        out: frozenset[str] = frozenset()
+        for r in self.rules:
+            out |= r.refs
+        return out
+
+    @property
+    def needs_crisis(self) -> bool:
+        """True when some rule watches the live crisis row (worth scoring it)."""
+        return any(r.kind == "crisis" for r in self.rules)
+
+    def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
+        return (
+            rule.cooldown > 0
+            and st.last_fired is not None
+            and (now - st.last_fired).total_seconds() < rule.cooldown
+        )
+
+    def evaluate(
+        self,
+        values: Mapping[str, Any],
+        now: dt.datetime,
+        *,
+        live_checks: Mapping[str, str] | None = None,
+    ) -> list[Firing]:
+        """Evaluate every rule once; returns what fired.
+
+        Args:
+            values: id → ``pd.Series`` (instruments, formulas) or number (signals); ids a
+                rule needs but the mapping lacks read as missing.
+            now: the evaluation time (UTC), stamped on firings and used for cooldowns.
+            live_checks: the live crisis row as check id → ``pass``/``fail``/``flat``/``n/a``,
+                or None when there is no live row (see :func:`live_checks_from`).
+        """
+        self.evaluations += 1
+        out: list[Firing] = []
+        for rule, st in zip(self.rules, self._state, strict=True):
+            try:
+                firing = self._one(rule, st, values, now, live_checks)
+            except Exception as exc:  # one broken rule must not silence the others
+                log.warning("alert '%s' could not be evaluated: %s", rule.text, exc)
+                continue
+            if firing is not None:
+                st.last_fired = now
+                out.append(firing)
+        return out
+
+    def _one(
+        self,
+        rule: AlertRule,
+        st: _State,
+        values: Mapping[str, Any],
+        now: dt.datetime,
+        live_checks: Mapping[str, str] | None,
+    ) -> Firing | None:
+        if rule.kind == "crisis":
+            watched = (rule.check,) if rule.check else CORE_CHECKS
+            failing = frozenset(c for c in watched if (live_checks or {}).get(c) == "fail")
+            new = failing - st.failing
+            st.failing = failing
+            if not new or self._cooling(rule, st, now):
+                return None
+            return Firing(now, rule, ",".join(c for c in watched if c in new), None, "live crisis check turned fail")
+        assert rule.node is not None and rule.level is not None
+        value, date = _latest(evaluate_expression(rule.node, values))
+        if value is None:
+            return None
+        level = rule.level
+        if rule.kind == "threshold":
+            cond = {
+                ">": value > level,
+                ">=": value >= level,
+                "<": value < level,
+                "<=": value <= level,
+            }[rule.op]
+            if not cond:
+                st.armed = True
+                return None
+            if not st.armed or self._cooling(rule, st, now):
+                return None
+            st.armed = False
+            return Firing(now, rule, value, date, "became true")
+        side = 1 if value > level else -1 if value < level else 0
+        previous, first = st.side, not st.seen
+        st.seen = True
+        if side == 0:
+            return None
+        st.side = side
+        if first or previous == 0 or side == previous:
+            return None
+        direction = "above" if side > 0 else "below"
+        if rule.op != "crosses" and rule.op != f"crosses {direction}":
+            return None
+        if self._cooling(rule, st, now):
+            return None
+        return Firing(now, rule, value, date, f"crossed {direction} {format_value(level)}")
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def live_checks_from(scored: Iterable[Any]) -> dict[str, str] | None:
+    """The live crisis row as check id → result, from :func:`datafeed.crises.score_all` output.
+
+    Duck-typed (``episode.live``, ``checks[id].result``) so the alert engine does not depend
+    on the crisis module's internals. None when no live row is present.
+    """
+    for s in scored:
+        episode = getattr(s, "episode", None)
+        if episode is not None and getattr(episode, "live", False):
+            checks = getattr(s, "checks", {}) or {}
+            return {cid: str(getattr(c, "result", c)) for cid, c in checks.items()}
+    return None
+
+
+def collect_inputs(
+    engine: AlertEngine,
+    series: Mapping[str, pd.Series],
+    formulas: Sequence[Formula] = (),
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    episodes: Sequence[Any] | None = None,
+) -> tuple[dict[str, Any], dict[str, str] | None]:
+    """Everything the engine's rules need, computed only where some rule reads it.
+
+    Args:
+        engine: the engine (its rules decide what is computed).
+        series: instrument id → series (``SeriesStore.all_series()``).
+        formulas: the config's formulas (evaluated in order when a rule reads one).
+        thresholds: signal threshold overrides (config ``[thresholds]``).
+        episodes: unused by the live row; accepted for symmetry with the scorecard.
+
+    Returns:
+        (values for :meth:`AlertEngine.evaluate`, live crisis checks or None).
+    """
+    refs = engine.refs
+    values: dict[str, Any] = dict(series)
+    formula_ids = {f.id for f in formulas}
+    if refs & formula_ids:
+        values.update(evaluate_all(formulas, series))
+    wanted_signals = [r for r in refs if r not in values and r not in formula_ids and r not in CATALOG]
+    if wanted_signals:
+        from datafeed.signals import SIGNAL_IDS, compute_signals
+
+        ids = [s for s in SIGNAL_IDS if s in wanted_signals]
+        if ids:
+            results = compute_signals(series, thresholds, ids=ids)
+            for sid, res in results.items():
+                values[sid] = float("nan") if res.value is None else float(res.value)
+    live: dict[str, str] | None = None
+    if engine.needs_crisis:
+        from datafeed.crises import score_all
+
+        live = live_checks_from(score_all(series, episodes=[], thresholds=thresholds, live=True))
+    return values, live
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@dataclass(frozen=True, slots=True)
+class CommandResult:
+    """How one alert command ended.
+
+    Attributes:
+        ok: exit status 0 within the timeout.
+        returncode: the exit status (None when it did not run or timed out).
+        error: one line on what went wrong (None when ok).
+    """
+
+    ok: bool
+    returncode: int | None
+    error: str | None = None
+
+
+def run_command(argv: Sequence[str], payload: Mapping[str, Any], timeout: float = COMMAND_TIMEOUT) -> CommandResult:
+    """Run an alert command without a shell, the payload as JSON on stdin.
+
+    Why no shell: a rule or a value must never be able to inject shell syntax. The output
+    is captured (so it cannot interleave with ``triffin watch``'s lines) and only a short,
+    redacted excerpt of stderr is logged on failure. Never raises.
+    """
+    data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
+    name = argv[0] if argv else "?"
+    try:
+        proc = subprocess.run(
+            list(argv), input=data, capture_output=True, timeout=timeout, shell=False, check=False
+        )
+    except FileNotFoundError:
+        result = CommandResult(False, None, f"alert command {name!r} not found")
+    except PermissionError:
+        result = CommandResult(False, None, f"alert command {name!r} is not executable")
+    except subprocess.TimeoutExpired:
+        result = CommandResult(False, None, f"alert command {name!r} timed out after {timeout:g} s (killed)")
+    except (OSError, ValueError) as exc:
+        result = CommandResult(False, None, f"alert command {name!r} failed to start: {exc}")
+    else:
+        if proc.returncode == 0:
+            return CommandResult(True, 0)
+        err = " ".join(proc.stderr.decode(errors="replace").split())[:200]
+        result = CommandResult(
+            False, proc.returncode, f"alert command {name!r} exited {proc.returncode}" + (f": {err}" if err else "")
+        )
+    log.warning("%s", redact(result.error or ""))
+    return result
+
+
+class CommandRunner:
+    """Runs alert commands in background threads so a slow command never delays the feed.
+
+    Args:
+        timeout: seconds each command may run.
+        workers: commands running at once.
+        extra: keys added to every payload (e.g. ``{"mode": "demo"}``).
+    """
+
+    def __init__(self, timeout: float = COMMAND_TIMEOUT, workers: int = 2, extra: Mapping[str, Any] | None = None) -> None:
+        self.timeout = timeout
+        self.extra = dict(extra or {})
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="triffin-alert")
+        self._pending: set[Future[CommandResult]] = set()
+        self._lock = threading.Lock()
+        self.results: list[CommandResult] = []
+
+    def submit(self, firing: Firing) -> Future[CommandResult] | None:
+        """Start the firing's command, if its rule has one."""
+        if not firing.rule.command:
+            return None
+        future = self._pool.submit(run_command, firing.rule.command, firing.to_json(**self.extra), self.timeout)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._done)
+        return future
+
+    def _done(self, future: Future[CommandResult]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+            if not future.cancelled() and future.exception() is None:
+                self.results.append(future.result())
+
+    def close(self, wait: bool = True) -> None:
+        """Stop accepting commands; with ``wait``, let running ones finish (each is bounded by the timeout)."""
+        self._pool.shutdown(wait=wait, cancel_futures=not wait)

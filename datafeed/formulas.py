@@ -1,0 +1,648 @@
+"""Provides formula rows: user-defined derived instruments from a small, safe expression language.
+
+Why a language of our own: a config file is text that anyone may hand to triffin, so
+evaluating it must never run code. There is no ``eval``/``exec`` and no use of Python's
+parser: a hand-written tokenizer and recursive-descent parser accept exactly this grammar
+and nothing else::
+
+    expr    := term (("+" | "-") term)*
+    term    := unary (("*" | "/") unary)*
+    unary   := ("-" | "+") unary | atom
+    atom    := NUMBER | ID | FUNC "(" args ")" | "(" expr ")"
+    args    := expr ("," expr)* ("," "n" "=" INTEGER)?
+
+Functions (``n`` counts observations of the argument, not calendar days):
+
+=====================  ==========================================================
+``lag(x, n)``          the value ``n`` observations earlier
+``diff(x, n=1)``       ``x − lag(x, n)``
+``pct_change(x, n=1)`` ``100 · (x / lag(x, n) − 1)``, in percent
+``mean(x, n)``         rolling mean over ``n`` observations
+``corr(x, y, n)``      rolling correlation of ``x`` and ``y`` over ``n`` paired observations
+``abs(x)``             absolute value
+=====================  ==========================================================
+
+Window sizes must be integer literals, so a formula's cost is known when it is parsed.
+Everything else is rejected with a one-line :class:`FormulaError` naming the formula and
+the column: unknown ids and functions, attribute access (``a.b``), subscripts, strings,
+lambdas and other keywords, dunder names, ``**`` and comparison operators.
+
+Alignment rule (how dates combine):
+
+- a bare id is that series' own observations (dates without a value are dropped);
+- a function works on its argument's observations, in order, and keeps the dates where
+  its result is defined (``diff(x, 5)`` drops ``x``'s first five dates);
+- an arithmetic operation on two series keeps only the dates both have (an inner join);
+  a number combines with every date;
+- results that are not finite (division by zero) are dropped.
+
+So ``(ust10y - bund10y) * 100`` has a value on every day both markets published, and
+``pct_change(vix, 5)`` compares each VIX close with the fifth close before it.
+
+Scalar ids: callers (the alert engine) may declare ids whose value is a single number
+rather than a series (signals, which have no stored history). Those may appear in
+arithmetic but not inside window functions, which need a history.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from datafeed.catalog import CATALOG
+
+__all__ = [
+    "FUNCTIONS",
+    "Formula",
+    "FormulaError",
+    "Node",
+    "evaluate",
+    "evaluate_all",
+    "evaluate_expression",
+    "formula_json",
+    "parse_expression",
+    "parse_formula",
+]
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+"""What a formula id looks like: lower-case, starts with a letter, at most 40 characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class _FnSpec:
+    """Signature of one whitelisted function.
+
+    Attributes:
+        series_args: how many leading series arguments it takes.
+        window: ``None`` (no window), ``"required"`` or ``"optional"`` (default 1).
+        min_window: smallest window accepted.
+    """
+
+    series_args: int
+    window: str | None
+    min_window: int = 1
+
+
+FUNCTIONS: dict[str, _FnSpec] = {
+    "lag": _FnSpec(1, "required", 1),
+    "diff": _FnSpec(1, "optional", 1),
+    "pct_change": _FnSpec(1, "optional", 1),
+    "mean": _FnSpec(1, "required", 1),
+    "corr": _FnSpec(2, "required", 2),
+    "abs": _FnSpec(1, None),
+}
+"""The only callable names, with their signatures."""
+
+MAX_WINDOW = 100_000
+"""Largest window accepted (a typo like ``mean(x, 2520000)`` is an error, not a slow start)."""
+
+
+class FormulaError(ValueError):
+    """A formula (or alert expression) that cannot be parsed or evaluated, as one line."""
+
+
+# --------------------------------------------------------------------------- syntax tree
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One node of a parsed expression.
+
+    Attributes:
+        kind: ``num``, ``ref``, ``neg``, ``bin`` or ``call``.
+        value: the number (``num``), id (``ref``), operator (``bin``) or function (``call``).
+        args: child nodes.
+        window: the integer window of a ``call`` (None when the function has none).
+        scalar: True when the node's value is a single number rather than a series.
+        col: 1-based column where the node starts (for error messages).
+    """
+
+    kind: str
+    value: Any = None
+    args: tuple[Node, ...] = ()
+    window: int | None = None
+    scalar: bool = False
+    col: int = 1
+
+    def refs(self) -> frozenset[str]:
+        """Every id this expression reads."""
+        if self.kind == "ref":
+            return frozenset({self.value})
+        out: frozenset[str] = frozenset()
+        for a in self.args:
+            out |= a.refs()
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # num, name, op, end
+    text: str
+    col: int  # 1-based
+
+
+_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_OPS = "+-*/(),="
+
+
+def _tokenize(expr: str) -> list[_Token]:
+    """Split ``expr`` into tokens; the first character outside the language becomes a ``bad`` token.
+
+    Why not raise at once: the parser reports problems left to right, so ``lambda: 1``
+    is rejected for its keyword rather than for the colon that follows it.
+    """
+    tokens: list[_Token] = []
+    i, n = 0, len(expr)
+    while i < n:
+        ch = expr[i]
+        col = i + 1
+        if ch in " \t":
+            i += 1
+            continue
+        if ch.isdigit() or (ch == "." and i + 1 < n and expr[i + 1].isdigit()):
+            m = _NUMBER.match(expr, i)
+            assert m is not None
+            end = m.end()
+            if end < n and (expr[end].isalpha() or expr[end] == "_"):
+                tokens.append(_Token("bad", f"malformed number '{expr[i:end + 1]}' at column {col}", col))
+                break
+            tokens.append(_Token("num", m.group(), col))
+            i = end
+            continue
+        if ch.isalpha() or ch == "_":
+            m = _NAME.match(expr, i)
+            assert m is not None
+            tokens.append(_Token("name", m.group(), col))
+            i = m.end()
+            continue
+        if expr.startswith("**", i):
+            tokens.append(_Token("bad", f"'**' is not supported at column {col}", col))
+            break
+        if ch in _OPS:
+            tokens.append(_Token("op", ch, col))
+            i += 1
+            continue
+        if ch == ".":
+            tokens.append(_Token("bad", f"attribute access is not allowed at column {col}", col))
+            break
+        if ch in "[]":
+            tokens.append(_Token("bad", f"subscripts are not allowed at column {col}", col))
+            break
+        if ch in "'\"":
+            tokens.append(_Token("bad", f"strings are not allowed at column {col}", col))
+            break
+        if ch in "<>!":
+            tokens.append(_Token("bad", f"comparisons are not allowed in an expression at column {col}", col))
+            break
+        shown = ch if ch.isprintable() else repr(ch)
+        tokens.append(_Token("bad", f"unexpected character '{shown}' at column {col}", col))
+        break
+    tokens.append(_Token("end", "", n + 1))
+    return tokens
+
+
+class _Parser:
+    """Recursive-descent parser over the token list; builds :class:`Node` trees."""
+
+    def __init__(self, expr: str, series_ids: Iterable[str], scalar_ids: Iterable[str]) -> None:
+        self.tokens = _tokenize(expr)
+        self.pos = 0
+        self.series_ids = frozenset(series_ids)
+        self.scalar_ids = frozenset(scalar_ids)
+
+    @property
+    def tok(self) -> _Token:
+        t = self.tokens[self.pos]
+        if t.kind == "bad":
+            raise FormulaError(t.text)
+        return t
+
+    def take(self) -> _Token:
+        t = self.tok
+        self.pos += 1
+        return t
+
+    def expect(self, text: str) -> _Token:
+        t = self.tok
+        if t.kind != "op" or t.text != text:
+            found = f"'{t.text}'" if t.text else "the end"
+            raise FormulaError(f"expected '{text}' at column {t.col}, found {found}")
+        return self.take()
+
+    def parse(self) -> Node:
+        if self.tok.kind == "end":
+            raise FormulaError("empty expression")
+        node = self.expr()
+        if self.tok.kind != "end":
+            t = self.tok
+            raise FormulaError(f"unexpected '{t.text}' at column {t.col}")
+        return node
+
+    def expr(self) -> Node:
+        node = self.term()
+        while self.tok.kind == "op" and self.tok.text in "+-":
+            op = self.take()
+            right = self.term()
+            node = Node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
+        return node
+
+    def term(self) -> Node:
+        node = self.unary()
+        while self.tok.kind == "op" and self.tok.text in "*/":
+            op = self.take()
+            right = self.unary()
+            node = Node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
+        return node
+
+    def unary(self) -> Node:
+        if self.tok.kind == "op" and self.tok.text in "+-":
+            op = self.take()
+            inner = self.unary()
+            if op.text == "+":
+                return inner
+            if inner.kind == "num":
+                return Node("num", -inner.value, scalar=True, col=op.col)
+            return Node("neg", None, (inner,), scalar=inner.scalar, col=op.col)
+        return self.atom()
+
+    def atom(self) -> Node:
+        t = self.tok
+        if t.kind == "num":
+            self.take()
+            value = float(t.text)
+            if not math.isfinite(value):
+                raise FormulaError(f"number '{t.text}' is out of range at column {t.col}")
+            return Node("num", value, scalar=True, col=t.col)
+        if t.kind == "op" and t.text == "(":
+            self.take()
+            node = self.expr()
+            self.expect(")")
+            return node
+        if t.kind == "name":
+            self.take()
+            name = t.text
+            if name.startswith("__") or name.endswith("__"):
+                raise FormulaError(f"dunder names are not allowed: '{name}' at column {t.col}")
+            if keyword.iskeyword(name) or keyword.issoftkeyword(name):
+                raise FormulaError(f"keyword '{name}' is not allowed at column {t.col}")
+            if self.tok.kind == "op" and self.tok.text == "(":
+                return self.call(name, t.col)
+            if name in self.series_ids:
+                return Node("ref", name, col=t.col)
+            if name in self.scalar_ids:
+                return Node("ref", name, scalar=True, col=t.col)
+            if name in FUNCTIONS:
+                raise FormulaError(f"function '{name}' needs arguments at column {t.col}")
+            raise FormulaError(f"unknown instrument '{name}' at column {t.col}")
+        found = f"'{t.text}'" if t.text else "the end"
+        raise FormulaError(f"expected a number, an id or '(' at column {t.col}, found {found}")
+
+    def call(self, name: str, col: int) -> Node:
+        spec = FUNCTIONS.get(name)
+        if spec is None:
+            raise FormulaError(f"unknown function '{name}' at column {col} (known: {', '.join(FUNCTIONS)})")
+        self.expect("(")
+        args: list[Node] = []
+        window: int | None = None
+        window_col = col
+        while True:
+            if self.tok.kind == "name" and self.tok.text == "n" and self._peek_is("="):
+                window_col = self.take().col
+                self.take()
+                window = self._window_literal(name)
+            else:
+                if window is not None:
+                    raise FormulaError(f"{name}(): positional argument after n= at column {self.tok.col}")
+                args.append(self.expr())
+            if self.tok.kind == "op" and self.tok.text == ",":
+                self.take()
+                continue
+            self.expect(")")
+            break
+        # A trailing positional window: the argument after the series arguments.
+        if window is None and len(args) == spec.series_args + 1 and spec.window is not None:
+            w = args.pop()
+            if w.kind != "num":
+                raise FormulaError(f"{name}(): the window must be a whole number at column {w.col}")
+            window = self._check_window(name, w.value, w.col)
+            window_col = w.col
+        if len(args) != spec.series_args:
+            want = {"lag": "lag(x, n)", "diff": "diff(x, n=1)", "pct_change": "pct_change(x, n=1)",
+                    "mean": "mean(x, n)", "corr": "corr(x, y, n)", "abs": "abs(x)"}[name]
+            raise FormulaError(f"{name}() takes {want} at column {col}")
+        if spec.window == "required" and window is None:
+            raise FormulaError(f"{name}() needs a window n at column {col}")
+        if spec.window is None and window is not None:
+            raise FormulaError(f"{name}() takes no window at column {window_col}")
+        if spec.window == "optional" and window is None:
+            window = 1
+        if spec.window is not None:
+            for a in args:
+                if a.scalar:
+                    raise FormulaError(f"{name}() needs a series with history, not a single number, at column {a.col}")
+        scalar = all(a.scalar for a in args)
+        return Node("call", name, tuple(args), window=window, scalar=scalar, col=col)
+
+    def _peek_is(self, text: str) -> bool:
+        nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
+        return nxt is not None and nxt.kind == "op" and nxt.text == text
+
+    def _window_literal(self, name: str) -> int:
+        t = self.tok
+        if t.kind != "num":
+            raise FormulaError(f"{name}(): the window must be a whole number at column {t.col}")
+        self.take()
+        return self._check_window(name, float(t.text), t.col)
+
+    def _check_window(self, name: str, value: float, col: int) -> int:
+        spec = FUNCTIONS[name]
+        if value != int(value) or not spec.min_window <= value <= MAX_WINDOW:
+            raise FormulaError(
+                f"{name}(): the window must be a whole number from {spec.min_window} to {MAX_WINDOW}, "
+                f"not {value:g}, at column {col}"
+            )
+        return int(value)
+
+
+def parse_expression(
+    expr: str,
+    series_ids: Iterable[str] = CATALOG,
+    scalar_ids: Iterable[str] = (),
+) -> Node:
+    """Parse ``expr`` into a tree, accepting only the documented grammar.
+
+    Args:
+        expr: the expression text.
+        series_ids: ids that name a series (catalog instruments, earlier formulas).
+        scalar_ids: ids that name a single number (signals, for alerts).
+
+    Raises:
+        FormulaError: the first problem found, with its 1-based column.
+    """
+    if not isinstance(expr, str):
+        raise FormulaError(f"an expression must be text, not {type(expr).__name__}")
+    if "\n" in expr or "\r" in expr:
+        raise FormulaError("an expression must be on one line")
+    if len(expr) > 1000:
+        raise FormulaError("expression is longer than 1000 characters")
+    parser = _Parser(expr, series_ids, scalar_ids)
+    node = parser.parse()
+    depth = _depth(node)
+    if depth > 50:
+        raise FormulaError("expression is nested too deeply")
+    return node
+
+
+def _depth(node: Node) -> int:
+    return 1 + max((_depth(a) for a in node.args), default=0)
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+@dataclass(frozen=True, slots=True)
+class Formula:
+    """A user-defined derived instrument (a ``[[formulas]]`` table of the config).
+
+    Attributes:
+        id: its id, used like an instrument id in snapshot, export and alerts.
+        expr: the expression text as written.
+        unit: unit of the result (``bp``, ``%`` ...), for display.
+        name: display name (defaults to the id).
+        inputs: ids the expression reads.
+    """
+
+    id: str
+    expr: str
+    unit: str = ""
+    name: str = ""
+    inputs: frozenset[str] = frozenset()
+    node: Node = field(default_factory=lambda: Node("num", 0.0, scalar=True), repr=False, compare=False)
+
+    @property
+    def label(self) -> str:
+        """The name to show (the id when no name was given)."""
+        return self.name or self.id
+
+
+def parse_formula(
+    id: str,  # noqa: A002 - the config key is called id
+    expr: str,
+    unit: str = "",
+    name: str | None = None,
+    *,
+    known: Iterable[str] = (),
+    reserved: Iterable[str] = (),
+) -> Formula:
+    """Validate a formula definition and parse its expression.
+
+    Args:
+        id: the formula's id; must look like ``us_de_10y`` and not collide with a catalog
+            id, a function name or anything in ``reserved`` (signal ids, earlier formulas).
+        expr: the expression.
+        unit: unit of the result.
+        name: display name.
+        known: further series ids the expression may read (formulas defined earlier), on
+            top of the catalog. Only earlier formulas are allowed, so cycles cannot occur.
+        reserved: ids the new id must not take.
+
+    Raises:
+        FormulaError: ``formula '<id>': <problem>``.
+    """
+    label = id if isinstance(id, str) else repr(id)
+    if not isinstance(id, str) or not ID_PATTERN.match(id):
+        raise FormulaError(
+            f"formula {label!r}: an id must be lower-case letters, digits and '_' and start with a letter"
+        )
+    reserved_set = set(reserved)
+    if id in CATALOG:
+        raise FormulaError(f"formula '{id}': id collides with the instrument '{id}'")
+    if id in FUNCTIONS or id == "n" or keyword.iskeyword(id):
+        raise FormulaError(f"formula '{id}': id '{id}' is reserved")
+    if id in reserved_set:
+        raise FormulaError(f"formula '{id}': id is already used")
+    known_ids = set(CATALOG) | set(known)
+    try:
+        node = parse_expression(expr, known_ids)
+    except FormulaError as exc:
+        if isinstance(expr, str) and f"unknown instrument '{id}'" in str(exc):
+            raise FormulaError(f"formula '{id}': a formula cannot read itself ({exc})") from None
+        raise FormulaError(f"formula '{id}': {exc}") from None
+    if not node.refs():
+        raise FormulaError(f"formula '{id}': reads no instrument (a constant is not a series)")
+    return Formula(id, expr, str(unit), str(name) if name else "", node.refs(), node)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _as_series(value: pd.Series | float | None) -> pd.Series:
+    """A clean float64 series (NaN dropped, ns index) from whatever the caller passed."""
+    if value is None:
+        return pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
+    s = value if value.dtype == np.float64 else value.astype("float64")
+    if not isinstance(s.index, pd.DatetimeIndex):
+        s = s.set_axis(pd.DatetimeIndex(pd.to_datetime(s.index)))
+    if s.index.unit != "ns":
+        s = s.set_axis(s.index.as_unit("ns"))
+    return _finite(s)
+
+
+def _finite(s: pd.Series) -> pd.Series:
+    values = s.to_numpy()
+    mask = np.isfinite(values)
+    return s if mask.all() else s[mask]
+
+
+def _eval(node: Node, data: Mapping[str, Any]) -> pd.Series | float:
+    kind = node.kind
+    if kind == "num":
+        return float(node.value)
+    if kind == "ref":
+        v = data.get(node.value)
+        if node.scalar:
+            return float("nan") if v is None else float(v)
+        return _as_series(v)
+    if kind == "neg":
+        inner = _eval(node.args[0], data)
+        return -inner
+    if kind == "bin":
+        left = _eval(node.args[0], data)
+        right = _eval(node.args[1], data)
+        if isinstance(left, pd.Series) and isinstance(right, pd.Series):
+            left, right = left.align(right, join="inner")
+        op = node.value
+        if op == "/" and not isinstance(left, pd.Series) and not isinstance(right, pd.Series):
+            return left / right if right != 0 else float("nan")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = left + right if op == "+" else left - right if op == "-" else left * right if op == "*" else left / right
+        # Division by zero gives ±inf in pandas; the alignment rule drops non-finite results.
+        return _finite(out) if isinstance(out, pd.Series) else float(out)
+    if kind == "call":
+        return _call(node, [_eval(a, data) for a in node.args])
+    raise FormulaError(f"internal: unknown node {kind!r}")  # pragma: no cover
+
+
+def _call(node: Node, args: Sequence[pd.Series | float]) -> pd.Series | float:
+    name, n = node.value, node.window
+    x = args[0]
+    if name == "abs":
+        return abs(x)
+    assert isinstance(x, pd.Series) and n is not None
+    if name == "lag":
+        out = x.shift(n)
+    elif name == "diff":
+        out = x - x.shift(n)
+    elif name == "pct_change":
+        prev = x.shift(n)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = 100.0 * (x / prev - 1.0)
+    elif name == "mean":
+        out = x.rolling(n, min_periods=n).mean()
+    elif name == "corr":
+        y = args[1]
+        assert isinstance(y, pd.Series)
+        a, b = x.align(y, join="inner")
+        out = a.rolling(n, min_periods=n).corr(b)
+    else:  # pragma: no cover - the parser only admits FUNCTIONS
+        raise FormulaError(f"internal: unknown function {name!r}")
+    return _finite(out)
+
+
+def evaluate_expression(node: Node, data: Mapping[str, Any]) -> pd.Series | float:
+    """Evaluate a parsed expression.
+
+    Args:
+        node: from :func:`parse_expression`.
+        data: id → ``pd.Series`` for series ids, id → number for scalar ids; a missing id
+            reads as an empty series (or NaN).
+
+    Returns:
+        a float64 series of the finite results by date, or a float when every input is a
+        scalar.
+    """
+    return _eval(node, data)
+
+
+def evaluate(formula: Formula, series: Mapping[str, pd.Series]) -> pd.Series:
+    """The formula's values by date (empty when an input has no data or no dates in common).
+
+    Args:
+        formula: from :func:`parse_formula`.
+        series: id → series for every id in ``formula.inputs`` (the store's
+            ``all_series()`` plus earlier formulas' results).
+
+    Returns:
+        a float64 series named after the formula, dates ascending (see the module's
+        alignment rule).
+    """
+    out = _eval(formula.node, series)
+    if not isinstance(out, pd.Series):  # pragma: no cover - parse_formula forbids constants
+        raise FormulaError(f"formula '{formula.id}': evaluates to a constant")
+    return out.rename(formula.id)
+
+
+def evaluate_all(formulas: Iterable[Formula], series: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+    """Evaluate formulas in order, each seeing the results of the ones before it.
+
+    Returns:
+        formula id → series.
+    """
+    data: dict[str, pd.Series] = dict(series)
+    out: dict[str, pd.Series] = {}
+    for f in formulas:
+        out[f.id] = data[f.id] = evaluate(f, data)
+    return out
+
+
+def formula_json(
+    formula: Formula,
+    values: pd.Series,
+    input_status: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One ``series`` entry of ``snapshot --format json`` for a formula (``source`` = ``formula``).
+
+    Why a status: a formula is only as fresh as its inputs, so it reads ``stale`` when any
+    input's last fetch failed, ``missing`` when it has no value, ``fresh`` otherwise.
+
+    Args:
+        formula: the formula.
+        values: its evaluated series.
+        input_status: status of each input id (``fresh``/``stale``/``error``/``missing``).
+    """
+    statuses = dict(input_status or {})
+    entry: dict[str, Any] = {
+        "name": formula.label,
+        "unit": formula.unit,
+        "source": "formula",
+        "date": None,
+        "value": None,
+        "status": "missing",
+        "late": False,
+        "error": None,
+        "expr": formula.expr,
+    }
+    if values.empty:
+        empty = sorted(i for i in formula.inputs if statuses.get(i) in ("error", "missing", None))
+        entry["error"] = (
+            f"no data for {', '.join(empty)}" if empty else "inputs have no dates in common"
+        )
+        return entry
+    entry["date"] = values.index[-1].date().isoformat()
+    entry["value"] = round(float(values.iloc[-1]), 6)
+    bad = sorted(i for i in formula.inputs if statuses.get(i) in ("stale", "error"))
+    entry["status"] = "stale" if bad else "fresh"
+    if bad:
+        entry["error"] = f"input not refreshed: {', '.join(bad)}"
+    if len(values) > 1:
+        entry["change"] = round(float(values.iloc[-1] - values.iloc[-2]), 6)
+        entry["change_unit"] = formula.unit
+    return entry
