@@ -60,8 +60,9 @@ import pandas as pd
 
 from datafeed.catalog import CATALOG, INSTRUMENTS
 from datafeed.models import Observation
+from datafeed.store import SeriesStore
 
-__all__ = ["DEMO_LABEL", "DEMO_SOURCE_PREFIX", "DemoMarket", "is_demo_source"]
+__all__ = ["DEMO_LABEL", "DEMO_SOURCE_PREFIX", "DemoMarket", "is_demo_source", "load_demo"]
 
 DEMO_LABEL = "DEMO"
 """Label every screen and output showing demo data must carry."""
@@ -1024,3 +1025,23 @@ def _periodic(
         keep = keep & (period_start.astype("datetime64[D]") <= np.datetime64(last, "D"))
     dates = period_start[keep].astype("datetime64[D]").astype("datetime64[ns]")
     return pd.DatetimeIndex(dates), means[keep]
+
+
+def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarket:
+    """Fill ``store`` with the demo history, fast (no per-point Observation objects).
+
+    Every instrument is tagged ``demo:<id>`` and marked ``fresh``; returns the market so
+    the caller can keep ticking it.
+    """
+    from datafeed.models import Status
+
+    market = market or DemoMarket()
+    for inst_id, values in market.history_series().items():
+        if inst_id not in store.catalog or values.empty:
+            continue
+        tags = pd.Series(np.full(len(values), f"{DEMO_SOURCE_PREFIX}{inst_id}", dtype=object), index=values.index)
+        store.load(inst_id, values.astype("float64"), tags)
+        st = store.state[inst_id]
+        st.status, st.source, st.last_error = Status.FRESH, f"{DEMO_SOURCE_PREFIX}{inst_id}", None
+        st.notes.clear()
+    return market

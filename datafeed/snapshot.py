@@ -111,13 +111,9 @@ async def collect(
     """Fill a store for a snapshot, never taking longer than ``timeout`` in total."""
     store = SeriesStore(today=(lambda: today) if today else None)
     if demo:
-        from datafeed.demo import DemoMarket
+        from datafeed.demo import DemoMarket, load_demo
 
-        store.apply(DemoMarket(end=today).history())
-        for inst_id in store.catalog:
-            if store.has_data(inst_id):
-                store.state[inst_id].status = Status.FRESH
-                store.state[inst_id].source = f"demo:{inst_id}"
+        load_demo(store, DemoMarket(end=today))
         return Collected(store, "demo")
     cache = DiskCache(cache_dir) if cache_dir is not None else None
     warnings: list[str] = []

@@ -291,3 +291,19 @@ def test_weekend_ticks_are_dated_friday() -> None:
     m = DemoMarket(seed=7, end=dt.date(2026, 11, 19))
     saturday = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
     assert {o.date for o in m.tick(saturday)} == {dt.date(2026, 11, 20)}
+
+
+def test_load_demo_fills_a_store_like_history() -> None:
+    from datafeed.demo import load_demo
+    from datafeed.models import Status
+    from datafeed.store import SeriesStore
+
+    end = dt.date(2026, 11, 20)
+    fast = SeriesStore()
+    load_demo(fast, DemoMarket(end=end))
+    slow = SeriesStore()
+    slow.apply(DemoMarket(end=end).history())
+    for inst_id in fast.catalog:
+        assert fast.official(inst_id).equals(slow.official(inst_id)), inst_id
+        assert fast.state[inst_id].status is Status.FRESH
+        assert fast.latest(inst_id).source == f"demo:{inst_id}"  # type: ignore[union-attr]
