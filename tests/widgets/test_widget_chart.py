@@ -1,0 +1,102 @@
+"""SeriesChart: plain data in, lazy cached builds, thresholds, window, ASCII mode."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from widget_hosts import WidgetHost
+
+from widgets.chart import SeriesChart
+from widgets.data import ChartData, ChartLine, ChartThreshold
+
+DATES = tuple(f"2020-{month:02d}-{day:02d}" for month in (2, 3, 4) for day in range(1, 29))
+
+
+def _data(shift: float = 0.0, title: str = "UST 10Y vs Bund") -> ChartData:
+    n = len(DATES)
+    return ChartData(
+        x=DATES,
+        lines=(
+            ChartLine("ust10y", tuple(1.5 + shift + math.sin(i / 9) for i in range(n))),
+            ChartLine("bund10y", tuple(None if i % 13 == 0 else -0.3 + 0.2 * math.cos(i / 7)
+                                       for i in range(n))),
+        ),
+        thresholds=(ChartThreshold(0.2, "eroding"),),
+        window=("2020-03-09", "2020-03-18"),
+        title=title,
+        y_label="%",
+    )
+
+
+def _text(chart: SeriesChart) -> str:
+    return "\n".join(chart.render_line(y).text for y in range(chart.size.height))
+
+
+async def test_draws_lines_legend_threshold_window_and_date_ticks() -> None:
+    chart = SeriesChart(_data())
+    async with WidgetHost(chart).run_test(size=(100, 24)):
+        text = _text(chart)
+        assert "UST 10Y vs Bund" in text and "window 2020-03-09→2020-03-18" in text
+        assert "ust10y" in text and "bund10y" in text and "eroding 0.2" in text
+        assert "2020-02-01" in text and "2020-04-28" in text
+        assert chart.builds == 1
+
+
+async def test_ascii_mode_has_no_braille_or_box_characters() -> None:
+    chart = SeriesChart(_data(), ascii=True)
+    async with WidgetHost(chart).run_test(size=(100, 24)):
+        text = _text(chart)
+        assert text.isascii(), sorted({ch for ch in text if not ch.isascii()})
+        assert "ust10y" in text and "+--" in text
+
+
+async def test_equal_data_does_not_rebuild_and_new_data_does() -> None:
+    chart = SeriesChart(_data())
+    async with WidgetHost(chart).run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        assert chart.builds == 1
+        assert chart.set_data(_data()) is False
+        chart.refresh()  # an unrelated repaint reuses the cached plot
+        await pilot.pause()
+        assert chart.builds == 1
+        assert chart.set_data(_data(shift=0.5)) is True
+        await pilot.pause()
+        assert chart.builds == 2
+
+
+async def test_hidden_chart_builds_only_when_shown() -> None:
+    chart = SeriesChart(_data())
+    chart.display = False
+    async with WidgetHost(chart).run_test(size=(100, 24)) as pilot:
+        for shift in (0.1, 0.2, 0.3):
+            chart.set_data(_data(shift=shift))
+            await pilot.pause()
+        assert chart.builds == 0
+        chart.display = True
+        await pilot.pause()
+        assert chart.builds == 1
+
+
+async def test_theme_change_redraws_with_theme_colours() -> None:
+    chart = SeriesChart(_data())
+    app = WidgetHost(chart)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        app.theme = "triffin-light"
+        await pilot.pause()
+        assert chart.builds == 2
+
+
+async def test_numeric_x_and_empty_data() -> None:
+    chart = SeriesChart(None)
+    async with WidgetHost(chart).run_test(size=(60, 12)) as pilot:
+        assert "no data" in _text(chart)
+        chart.set_data(ChartData(x=(0.0, 1.0, 2.0), lines=(ChartLine("corr", (0.1, -0.2, 0.3)),)))
+        await pilot.pause()
+        assert "corr" in _text(chart)
+
+
+def test_chart_data_checks_lengths() -> None:
+    with pytest.raises(ValueError, match="values for"):
+        ChartData(x=("2020-01-01",), lines=(ChartLine("a", (1.0, 2.0)),))

@@ -1,0 +1,135 @@
+"""ScorecardGrid: marks that read without colour, hjkl/arrow cell cursor, CellSelected."""
+
+from __future__ import annotations
+
+import pytest
+from widget_hosts import WidgetHost, lines_of, sample_scores, spy_render_lines
+
+from widgets.data import ScoreCell, ScoreRow
+from widgets.scorecard import ScorecardGrid, format_cell, format_verdict
+
+
+def _row_line(grid: ScorecardGrid, name: str) -> str:
+    return next(line for line in lines_of(grid) if name in line)
+
+
+async def test_cells_show_change_unit_and_mark_and_verdict_in_words() -> None:
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(140, 12)):
+        header = lines_of(grid)[0]
+        for label in ("Episode", "Window", "UST 10Y", "USD", "UST-Bund", "VIX", "Gold", "Verdict"):
+            assert label in header
+        covid = _row_line(grid, "COVID dash for cash")
+        assert "2020-03-09→03-18" in covid
+        assert "+64bp ✗" in covid and "+4.2% ✓" in covid and "+22.6pts ✓" in covid
+        assert covid.rstrip().endswith("✗ broken")
+        tariff = _row_line(grid, "Tariff shock")
+        assert "+3bp ·" in tariff and "n/a –" in tariff
+        assert _row_line(grid, "GFC").rstrip().endswith("✓ haven")
+        assert "● LIVE Stress now" in _row_line(grid, "Stress now")
+
+
+async def test_ascii_marks() -> None:
+    grid = ScorecardGrid(sample_scores(), ascii=True)
+    async with WidgetHost(grid).run_test(size=(140, 12)):
+        text = "\n".join(lines_of(grid))
+        assert text.isascii()
+        covid = _row_line(grid, "COVID")
+        assert "+64bp x" in covid and "+4.2% +" in covid and covid.rstrip().endswith("x broken")
+        assert "n/a -" in _row_line(grid, "Tariff") and "+3bp ." in _row_line(grid, "Tariff")
+        assert "* LIVE Stress now" in text and "2020-03-09..03-18" in text
+
+
+async def test_arrows_and_hjkl_move_the_cell_cursor_and_enter_selects() -> None:
+    grid = ScorecardGrid(sample_scores())
+    app = WidgetHost(grid)
+    async with app.run_test(size=(140, 12), message_hook=app.record) as pilot:
+        grid.focus()
+        assert grid.cursor_cell == ("gfc-2008", "ust10y")
+        await pilot.press("down", "l", "right")
+        assert grid.cursor_cell == ("covid-2020", "ust_bund_10y")
+        await pilot.press("j", "h")
+        assert grid.cursor_cell == ("tariff-2025", "usd")
+        await pilot.press("k", "left", "left")  # clamps at the first column
+        assert grid.cursor_cell == ("covid-2020", "ust10y")
+        await pilot.press("enter")
+        selected = app.sent(ScorecardGrid.CellSelected)
+        assert [(m.episode_id, m.check_id) for m in selected] == [("covid-2020", "ust10y")]
+        await pilot.press(*["l"] * 10)
+        assert grid.cursor_cell == ("covid-2020", "verdict")
+        highlighted = app.sent(ScorecardGrid.CellHighlighted)
+        assert highlighted and highlighted[-1].check_id == "verdict"
+
+
+async def test_cursor_column_header_is_underlined_so_it_reads_without_colour() -> None:
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(140, 12)) as pilot:
+        grid.focus()
+        await pilot.press("l")
+        header = grid.render_line(0)
+        underlined = [seg.text.strip() for seg in header if seg.style and seg.style.underline]
+        assert underlined == ["USD"]
+        assert lines_of(grid)[1].startswith("▶ GFC")
+
+
+async def test_live_row_rescore_repaints_only_that_row() -> None:
+    grid = ScorecardGrid(sample_scores(live_vix=9.5))
+    async with WidgetHost(grid).run_test(size=(140, 12)) as pilot:
+        await pilot.pause()
+        calls = spy_render_lines(grid)
+        changed = grid.set_rows(sample_scores(live_vix=9.7))
+        await pilot.pause()
+        assert changed == {"live"}
+        assert calls == [4]
+        assert "+9.7pts ✓" in lines_of(grid)[4]
+
+
+async def test_cursor_survives_the_live_row_going_away() -> None:
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(140, 12)) as pilot:
+        assert grid.move_cursor("live", "vix")
+        grid.set_rows(sample_scores(live=False))
+        await pilot.pause()
+        assert grid.cursor_cell == ("tariff-2025", "vix")
+        grid.set_rows(sample_scores(live=True))
+        await pilot.pause()
+        assert grid.cursor_cell == ("tariff-2025", "vix")
+
+
+async def test_click_moves_cursor_and_clicking_the_same_cell_selects() -> None:
+    grid = ScorecardGrid(sample_scores())
+    app = WidgetHost(grid)
+    async with app.run_test(size=(140, 12), message_hook=app.record) as pilot:
+        line = _row_line(grid, "Tariff")
+        x = line.index("-5.7%")
+        y = lines_of(grid).index(line)
+        await pilot.click(ScorecardGrid, offset=(x, y))
+        assert grid.cursor_cell == ("tariff-2025", "spx")
+        assert app.sent(ScorecardGrid.CellSelected) == []
+        await pilot.click(ScorecardGrid, offset=(x, y))
+        selected = app.sent(ScorecardGrid.CellSelected)
+        assert [(m.episode_id, m.check_id) for m in selected] == [("tariff-2025", "spx")]
+
+
+async def test_narrow_grid_scrolls_sideways_keeping_the_episode_name() -> None:
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(60, 12)) as pilot:
+        grid.focus()
+        await pilot.press(*["l"] * 7)
+        assert grid.cursor_cell == ("gfc-2008", "verdict")
+        assert grid.scroll_x > 0
+        first = lines_of(grid)[1]
+        assert first.startswith("▶ GFC: Lehman") and "✓ haven" in first
+
+
+def test_format_helpers_and_row_validation() -> None:
+    assert format_cell(ScoreCell("ust10y", 64.0, "bp", "fail")) == "+64bp ✗"
+    assert format_cell(ScoreCell("usd", -2.94, "%", "fail"), ascii=True) == "-2.9% x"
+    assert format_cell(None) == "n/a –"
+    assert format_verdict("mixed") == "~ mixed"
+    assert format_verdict("n/a", ascii=True) == "- n/a"
+    assert ScoreRow("live", "Now", "2026-11-20", "2026-11-25", "n/a").live
+    with pytest.raises(ValueError, match="result"):
+        ScoreCell("ust10y", 1.0, "bp", "maybe")
+    with pytest.raises(ValueError, match="verdict"):
+        ScoreRow("x", "X", "a", "b", "safe")
