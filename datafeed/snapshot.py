@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,26 @@ async def collect(
     return result
 
 
-def build_document(collected: Collected, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``snapshot --format json`` document."""
+def build_document(
+    collected: Collected,
+    extra: dict[str, Any] | None = None,
+    formulas: Sequence[Any] = (),
+    *,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    episodes: Sequence[Mapping[str, Any]] = (),
+) -> dict[str, Any]:
+    """The ``snapshot --format json`` document: series, then signals, regime and crises.
+
+    Args:
+        collected: what the pipeline produced.
+        extra: more top-level keys.
+        formulas: the config's formula rows (``datafeed.formulas.Formula``); each is added
+            to ``series`` after the catalog instruments, with ``source`` = ``formula``.
+        thresholds: ``[thresholds]`` overrides for signals and crises.
+        episodes: user ``[[episodes]]`` (validated mappings) scored after the built-ins.
+    """
+    from datafeed.thesis import measure, user_episodes
+
     now = utcnow()
     today = collected.store._today()  # type: ignore[operator]
     doc: dict[str, Any] = {
@@ -159,6 +178,16 @@ def build_document(collected: Collected, extra: dict[str, Any] | None = None) ->
         "mode": collected.mode,
         "series": series_json(collected.store, today),
     }
+    if formulas:
+        from datafeed.formulas import evaluate_all, formula_json
+
+        store = collected.store
+        values = evaluate_all(formulas, store.all_series())
+        status = {i: st.status.value for i, st in store.state.items()}
+        for f in formulas:
+            status[f.id] = "fresh" if not values[f.id].empty else "missing"
+            doc["series"][f.id] = formula_json(f, values[f.id], status)
+    doc.update(measure(collected.store, thresholds, user_episodes(episodes)).to_json())
     if extra:
         doc.update(extra)
     if collected.warnings:

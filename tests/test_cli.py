@@ -146,3 +146,24 @@ def test_sources_command_ok_when_every_source_answers(fred: HTTPServer, tmp_path
         del DATA["DGS3MO"]
     fred_row = next(row for row in json.loads(r.stdout) if row["source"] == "fred")
     assert r.returncode == 0 and fred_row["ok"] and fred_row["latency_ms"] is not None
+
+
+def test_snapshot_demo_carries_signals_regime_and_crises(tmp_path: Path) -> None:
+    r = run(["snapshot", "--format", "json", "--demo"], {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    doc = json.loads(r.stdout)
+    assert set(doc["regime"]) >= {"verdict", "eroding", "available"}
+    assert doc["regime"]["verdict"] in ("ERODING", "MIXED", "INTACT")
+    sig = doc["signals"]["stock_bond_corr_1y"]
+    assert set(sig) >= {"value", "unit", "verdict", "date"} and sig["unit"] == "corr"
+    ids = [c["id"] for c in doc["crises"]]
+    assert ids[:8] == ["gfc-2008", "downgrade-2011", "china-2015", "brexit-2016", "covid-2020", "svb-2023", "carry-2024", "tariff-2025"]
+    covid = next(c for c in doc["crises"] if c["id"] == "covid-2020")
+    assert covid["verdict"] == "broken"
+    assert set(covid["checks"]["ust10y"]) >= {"change", "unit", "expected", "result"}
+
+
+def test_snapshot_table_has_signals_and_crisis_grid_without_colour(tmp_path: Path) -> None:
+    r = run(["snapshot", "--demo"], {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0
+    assert "Regime:" in r.stdout and "Crisis scorecard" in r.stdout and "COVID dash for cash" in r.stdout
+    assert "✗" in r.stdout and "✓" in r.stdout and "\x1b[" not in r.stdout

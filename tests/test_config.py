@@ -103,3 +103,22 @@ def test_user_episodes_are_parsed(tmp_path: Path) -> None:
     path = cfg(tmp_path, "[[episodes]]\nid = 'gilt-2022'\nname = 'UK gilts'\nstart = 2022-09-23\nend = '2022-10-14'\n")
     c = load_config(path, env={})
     assert c.episodes == ({"id": "gilt-2022", "name": "UK gilts", "start": dt.date(2022, 9, 23), "end": dt.date(2022, 10, 14)},)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[thresholds.nope]\neroding = 1\n", "nope"),
+        ("[thresholds.stock_bond_corr_1y]\nfrobs = 1\n", "frobs"),
+        ("[[episodes]]\nid = 'live'\nstart = 2020-03-09\nend = 2020-03-18\n", "reserved"),
+    ],
+)
+def test_thresholds_and_episode_ids_are_validated(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment) as info:
+        load_config(cfg(tmp_path, text), env={})
+    assert "\n" not in str(info.value)
+
+
+def test_valid_threshold_override_is_accepted(tmp_path: Path) -> None:
+    c = load_config(cfg(tmp_path, "[thresholds.stock_bond_corr_1y]\neroding = 0.3\n"), env={})
+    assert c.thresholds == {"stock_bond_corr_1y": {"eroding": 0.3}}

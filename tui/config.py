@@ -31,6 +31,17 @@ Recognised layout::
     name = "UK gilt crisis"
     start = 2022-09-23
     end = 2022-10-14
+
+    [[formulas]]                    # derived instruments (datafeed.formulas)
+    id = "us_de_10y"
+    expr = "(ust10y - bund10y) * 100"
+    unit = "bp"
+    name = "UST−Bund 10Y"           # optional
+
+    [[alerts]]                      # datafeed.alerts
+    rule = "pct_change(vix, 5) > 30"
+    cooldown = "30m"                # optional
+    command = ["notify-send", "triffin"]   # optional; run without a shell, JSON on stdin
 """
 
 from __future__ import annotations
@@ -61,6 +72,8 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "keymap": dict,
     "thresholds": dict,
     "episodes": list,
+    "formulas": list,
+    "alerts": list,
 }
 """Top-level keys and their TOML types; anything else is an error (typos must not pass)."""
 
@@ -102,6 +115,8 @@ class Config:
         keymap: binding id -> keys.
         thresholds: signal id -> {threshold name: value}.
         episodes: user crisis episodes as validated mappings.
+        formulas: parsed ``[[formulas]]`` (``datafeed.formulas.Formula``), in file order.
+        alerts: parsed ``[[alerts]]`` (``datafeed.alerts.AlertRule``), in file order.
         warnings: non-fatal findings to show once (e.g. a world-readable key file).
     """
 
@@ -114,6 +129,8 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     episodes: tuple[dict[str, Any], ...] = ()
+    formulas: tuple[Any, ...] = ()
+    alerts: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
@@ -320,6 +337,14 @@ def load_config(
         for name, value in table.items():
             r.check_type(value, (int, float), f"thresholds.{sig}.{name}", f"thresholds.{sig}")
         thresholds[sig] = {k: float(v) for k, v in table.items()}
+    if thresholds:
+        from datafeed.signals import resolve_thresholds
+
+        try:
+            resolve_thresholds(thresholds)
+        except ValueError as exc:
+            first = next(iter(thresholds))
+            raise r.error(f"[thresholds]: {exc}", first, "thresholds") from None
 
     episodes: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -347,10 +372,15 @@ def load_config(
             values[key] = value
         if values["end"] < values["start"]:
             raise r.error(f"episodes[{i}] ({values['id']}) ends before it starts", "end", "episodes")
+        if values["id"] == "live":
+            raise r.error(f"episodes[{i}]: id 'live' is reserved for the live stress row", "id", "episodes")
         if values["id"] in seen:
             raise r.error(f"episodes[{i}]: duplicate id {values['id']!r}", "id", "episodes")
         seen.add(values["id"])
         episodes.append(values)
+
+    formulas = _formulas(r, data.get("formulas", []))
+    alerts = _alerts(r, data.get("alerts", []), formulas)
 
     theme_name = theme if theme is not None else data.get("theme", "triffin-dark")
     cache_dir = Path(env["TRIFFIN_CACHE_DIR"]).expanduser() if env.get("TRIFFIN_CACHE_DIR") else None
@@ -366,5 +396,99 @@ def load_config(
         keymap=dict(keymap),
         thresholds=thresholds,
         episodes=tuple(episodes),
+        formulas=formulas,
+        alerts=alerts,
         warnings=tuple(warnings),
     )
+
+
+# --------------------------------------------------------------------------- formulas and alerts
+
+
+def _table_line(text: str, name: str, index: int, key: str | None = None) -> int | None:
+    """Line of the ``index``-th ``[[name]]`` table (or of ``key`` inside it), for error messages."""
+    header = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if header.match(line)]
+    if index >= len(starts):
+        return None
+    start = starts[index]
+    if key is None:
+        return start + 1
+    key_pat = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+    for i in range(start + 1, len(lines)):
+        if re.match(r"^\s*\[", lines[i]):
+            break
+        if key_pat.match(lines[i]):
+            return i + 1
+    return start + 1
+
+
+def _table_error(r: _Reader, name: str, index: int, message: str, key: str | None = None) -> ConfigError:
+    where = str(r.path) if r.path else "config"
+    line = _table_line(r.text, name, index, key)
+    return ConfigError(f"{where}:{line}: {message}" if line else f"{where}: {message}")
+
+
+def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
+    """Parse ``[[formulas]]``: each one may read the catalog and the formulas before it."""
+    if not raw:
+        return ()
+    from datafeed.formulas import FormulaError, parse_formula
+    from datafeed.signals import SIGNAL_IDS
+
+    out: list[Any] = []
+    for i, table in enumerate(raw):
+        if not isinstance(table, dict):
+            raise _table_error(r, "formulas", i, f"formulas[{i}] must be a table")
+        for key in table:
+            if key not in ("id", "expr", "unit", "name"):
+                raise _table_error(r, "formulas", i, f"unknown key '{key}' in formulas[{i}] (known: id, expr, unit, name)", key)
+        for key in ("id", "expr", "unit"):
+            if key not in table:
+                raise _table_error(r, "formulas", i, f"formulas[{i}] needs '{key}'")
+            if not isinstance(table[key], str):
+                raise _table_error(r, "formulas", i, f"formulas[{i}].{key} must be a string", key)
+        if "name" in table and not isinstance(table["name"], str):
+            raise _table_error(r, "formulas", i, f"formulas[{i}].name must be a string", "name")
+        seen = [f.id for f in out]
+        try:
+            out.append(
+                parse_formula(
+                    table["id"], table["expr"], table["unit"], table.get("name"),
+                    known=seen, reserved=[*seen, *SIGNAL_IDS],
+                )
+            )
+        except FormulaError as exc:
+            key = "id" if "id " in str(exc) or "id is" in str(exc) or "an id" in str(exc) else "expr"
+            raise _table_error(r, "formulas", i, str(exc), key) from None
+    return tuple(out)
+
+
+def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Parse ``[[alerts]]`` (rules may read instruments, formulas and signals)."""
+    if not raw:
+        return ()
+    from datafeed.alerts import AlertError, parse_rule
+
+    out: list[Any] = []
+    for i, table in enumerate(raw):
+        if not isinstance(table, dict):
+            raise _table_error(r, "alerts", i, f"alerts[{i}] must be a table")
+        for key in table:
+            if key not in ("rule", "cooldown", "command"):
+                raise _table_error(r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command)", key)
+        if not isinstance(table.get("rule"), str):
+            raise _table_error(r, "alerts", i, f"alerts[{i}] needs 'rule', a string like \"ust10y > 5\"", "rule")
+        try:
+            out.append(
+                parse_rule(
+                    table["rule"], cooldown=table.get("cooldown", 0), command=table.get("command"),
+                    formulas=[f.id for f in formulas],
+                )
+            )
+        except AlertError as exc:
+            msg = str(exc)
+            key = "cooldown" if "cooldown" in msg else "command" if "command" in msg else "rule"
+            raise _table_error(r, "alerts", i, msg, key) from None
+    return tuple(out)

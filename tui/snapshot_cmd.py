@@ -1,4 +1,4 @@
-"""Provides ``triffin snapshot``: collect once, print as table, JSON or CSV, exit."""
+"""Provides ``triffin snapshot``: collect once, print as table, JSON, CSV or Markdown, exit."""
 
 from __future__ import annotations
 
@@ -17,12 +17,16 @@ def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout
     collected = asyncio.run(
         collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout)
     )
-    doc = build_document(collected)
+    doc = build_document(
+        collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes
+    )
     if fmt == "json":
         json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
     elif fmt == "csv":
         write_csv(doc)
+    elif fmt == "markdown":
+        sys.stdout.write(markdown(doc))
     else:
         print_tables(doc)
     for warning in doc.get("warnings", []):
@@ -47,7 +51,8 @@ def print_tables(doc: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console()
+    # Piped output is not a terminal: give the tables room rather than wrapping every cell.
+    console = Console(width=None if sys.stdout.isatty() else 160)
     title = f"triffin {doc['triffin']} — {doc['mode'].upper()} — as of {doc['as_of']}"
     if doc["mode"] == "demo":
         title += "  [DEMO: synthetic data, not market prices]"
@@ -66,3 +71,97 @@ def print_tables(doc: dict[str, Any]) -> None:
             status += f" ({s['error'][:40]})"
         table.add_row(inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or "—")
     console.print(table)
+    print_signals(console, doc)
+    print_crises(console, doc)
+
+
+VERDICT_MARK = {"eroding": "▼ eroding", "intact": "▲ intact", "neutral": "= neutral", "n/a": "– n/a"}
+RESULT_MARK = {"pass": "✓", "fail": "✗", "flat": "·", "n/a": "–"}
+
+
+def print_signals(console: Any, doc: dict[str, Any]) -> None:
+    """The signals with verdicts; marks carry the meaning without colour."""
+    from rich.table import Table
+
+    regime = doc.get("regime")
+    if not regime:
+        return
+    table = Table(
+        title=f"Regime: {regime['verdict']} ({regime['eroding']}/{regime['available']} signals eroding)",
+        title_justify="left",
+    )
+    for col, justify in (("signal", "left"), ("value", "right"), ("verdict", "left"), ("date", "left"), ("note", "left")):
+        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for sid, sig in doc["signals"].items():
+        value = "—" if sig["value"] is None else f"{sig['value']:+.2f} {sig['unit']}".replace("+", "" if sig["unit"] == "%" else "+")
+        note = sig.get("reason") or ""
+        table.add_row(sid, value, VERDICT_MARK.get(sig["verdict"], sig["verdict"]), sig["date"] or "—", note[:70])
+    console.print(table)
+
+
+def print_crises(console: Any, doc: dict[str, Any]) -> None:
+    """The crisis grid: one row per episode, the change and a pass/fail mark per check."""
+    from rich.table import Table
+
+    crises = doc.get("crises")
+    if not crises:
+        return
+    checks = list(crises[0]["checks"])
+    table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)", title_justify="left")
+    table.add_column("episode")
+    table.add_column("window")
+    for check in checks:
+        table.add_column(check, justify="right")
+    table.add_column("verdict")
+    for row in crises:
+        cells = []
+        for check in checks:
+            c = row["checks"][check]
+            mark = RESULT_MARK.get(c["result"], "?")
+            cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
+        table.add_row(row["name"], f"{row['start']}→{row['end']}", *cells, row["verdict"].upper())
+    console.print(table)
+
+
+def _md(text: object) -> str:
+    """A table cell: pipes escaped, line breaks flattened (GitHub tables are one line a row)."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _md_number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.4g}" if abs(value) >= 1000 else f"{value:.3f}"
+
+
+def markdown(doc: dict[str, Any]) -> str:
+    """The snapshot as GitHub-flavoured Markdown tables, for pasting into chat or an issue.
+
+    Why its own renderer: Rich tables use box-drawing characters that chat apps mangle; a
+    pipe table renders everywhere GFM does and stays readable as plain text. Demo output
+    says DEMO in the heading, like every other view of synthetic data.
+    """
+    mode = str(doc.get("mode", "")).upper()
+    title = f"**triffin {doc.get('triffin', '')} — {mode} — as of {doc.get('as_of', '')}**"
+    if doc.get("mode") == "demo":
+        title += " _(DEMO: synthetic data, not market prices)_"
+    out = [title, ""]
+    regime = doc.get("regime")
+    if isinstance(regime, dict) and regime.get("verdict"):
+        out += [f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)", ""]
+    out += ["| id | name | last | chg | date | status | source |", "|---|---|--:|--:|---|---|---|"]
+    for inst_id, s in doc.get("series", {}).items():
+        change = ""
+        if s.get("change") is not None:
+            change = f"{s['change']:+.2f} {s.get('change_unit', '')}".rstrip()
+        status = s.get("status", "") + (" LATE" if s.get("late") else "")
+        cells = [inst_id, s.get("name", ""), _md_number(s.get("value")), change, s.get("date") or "—", status, s.get("source") or "—"]
+        out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    signals = doc.get("signals")
+    if isinstance(signals, dict) and signals:
+        out += ["", "| signal | value | unit | verdict | date |", "|---|--:|---|---|---|"]
+        for sid, g in signals.items():
+            value = g.get("value")
+            cells = [sid, "—" if value is None else f"{value:g}", g.get("unit", ""), g.get("verdict", ""), g.get("date") or "—"]
+            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    return "\n".join(out) + "\n"

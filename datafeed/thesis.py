@@ -1,0 +1,77 @@
+"""Provides one call that measures the thesis on a store: signals, regime and crises.
+
+``snapshot``, ``watch`` and the TUI all need the same three results from the same inputs
+(the store's series, the configured thresholds and user episodes); this is that one place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from datafeed.catalog import CATALOG
+from datafeed.crises import BUILTIN_EPISODES, Episode, ScoredEpisode, crises_to_json, episode_from_mapping, score_all
+from datafeed.signals import RegimeResult, SignalResult, compute_signals, regime, regime_to_json, signals_to_json
+from datafeed.store import SeriesStore
+
+
+def store_frequencies(store: SeriesStore) -> dict[str, str]:
+    """Frequency of each instrument as its newest official value's source publishes it.
+
+    Why: ``bund10y`` is daily from the Bundesbank but monthly from the FRED fallback, and
+    signals that need daily data must know which one the store holds.
+    """
+    out: dict[str, str] = {}
+    for inst_id in store.catalog:
+        sources = store.sources(inst_id)
+        if not len(sources):
+            continue
+        tag = str(sources.iloc[-1])
+        inst = CATALOG.get(inst_id)
+        if inst is None:
+            continue
+        ref = next((r for r in inst.sources if r.tag == tag), None)
+        if ref is not None:
+            out[inst_id] = ref.frequency
+    return out
+
+
+def user_episodes(raw: Sequence[Mapping[str, Any]]) -> list[Episode]:
+    """Episodes from config mappings (already validated by the config reader)."""
+    return [episode_from_mapping(m) for m in raw]
+
+
+@dataclass(frozen=True, slots=True)
+class Thesis:
+    """Signals, regime and scored crises measured at one store version."""
+
+    signals: dict[str, SignalResult]
+    regime: RegimeResult
+    crises: list[ScoredEpisode]
+    version: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``signals``, ``regime`` and ``crises`` keys of the snapshot document."""
+        return {
+            "signals": signals_to_json(self.signals),
+            "regime": regime_to_json(self.regime),
+            "crises": crises_to_json(self.crises),
+        }
+
+
+def measure(
+    store: SeriesStore,
+    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    episodes: Sequence[Episode] = (),
+    today: dt.date | None = None,
+) -> Thesis:
+    """Compute every signal, the regime and every crisis row from the store's series."""
+    series = store.all_series()
+    frequencies = store_frequencies(store)
+    signals = compute_signals(series, thresholds, frequencies=frequencies)
+    crises = score_all(
+        series, [*BUILTIN_EPISODES, *episodes], thresholds, frequencies=frequencies, today=today
+    )
+    return Thesis(signals, regime(signals, thresholds), crises, store.version)
