@@ -226,7 +226,9 @@ class Feed:
         started = time.monotonic()
         now = time.monotonic()
         jobs = [j for j in self.jobs if force or j.next_due <= now]
-        if include_intraday and self.market_open(utcnow()):
+        # A forced pass (start-up, ``r``, a snapshot) also asks for quotes when the market
+        # is closed: the last quote of the session is still the newest value there is.
+        if include_intraday and (force or self.market_open(utcnow())):
             jobs += [j for j in self.intraday_jobs if force or j.next_due <= now]
         report = RefreshReport()
         if not jobs:

@@ -1,0 +1,302 @@
+"""A loopback stand-in for every upstream source at once, speaking each real wire format.
+
+Why: issue-level checks ("with every source pointed at loopback servers speaking their
+formats, snapshot shows ...") and the performance benchmark need all eight sources answering
+in their own formats with coherent numbers. The numbers come from the seeded demo market
+(synthetic, for tests only); the *formats* are the real ones: FRED's fredgraph CSV,
+Treasury's par-curve CSV (newest first, quoted headers), Bundesbank BBK-CSV (BOM, preamble),
+MOF's jgbcme CSV, NY Fed JSON, ECB csvdata, Bank of Japan getDataCode JSON (every calendar
+day, nulls on holidays) and Yahoo's v8 chart JSON.
+
+Use from tests (``LoopbackMarket().start()`` → base URL) or standalone::
+
+    python tests/loopback_market.py [--latency-ms 100]     # prints the port, serves forever
+
+Official sources serve closes through the session before ``session``; Yahoo serves an
+intraday quote for ``session``. :meth:`LoopbackMarket.publish_close` makes the official
+sources serve ``session``'s close too (so the intraday quote must yield to it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from datafeed.catalog import INSTRUMENTS
+from datafeed.demo import DemoMarket
+
+ET = ZoneInfo("America/New_York")
+TREASURY_COLUMNS = {"ust3m": "3 Mo", "ust2y": "2 Yr", "ust5y": "5 Yr", "ust10y": "10 Yr", "ust20y": "20 Yr", "ust30y": "30 Yr"}
+MOF_TENORS = ["1Y", "2Y", "3Y", "4Y", "5Y", "6Y", "7Y", "8Y", "9Y", "10Y", "15Y", "20Y", "25Y", "30Y", "40Y"]
+MOF_IDS = {"10Y": "jgb10y", "20Y": "jgb20y", "30Y": "jgb30y"}
+
+
+def last_weekday(d: dt.date) -> dt.date:
+    """``d`` or the Friday before it."""
+    while d.weekday() >= 5:
+        d -= dt.timedelta(days=1)
+    return d
+
+
+def _previous_weekday(d: dt.date) -> dt.date:
+    return last_weekday(d - dt.timedelta(days=1))
+
+
+class LoopbackMarket:
+    """Every source on one loopback HTTP server (paths tell the sources apart).
+
+    Args:
+        session: the trading day quoted intraday (default: today or the Friday before).
+        latency_ms: delay added to every answer (for the refresh benchmark).
+        seed: demo market seed.
+    """
+
+    def __init__(self, session: dt.date | None = None, latency_ms: float = 0.0, seed: int = 11) -> None:
+        self.session = session or last_weekday(dt.datetime.now(dt.UTC).date())
+        self.latency = latency_ms / 1000.0
+        self.published_through = _previous_weekday(self.session)
+        full = DemoMarket(seed=seed, end=self.session).history_series()
+        self._full = full
+        self.hits: dict[str, int] = {}
+        self._server: ThreadingHTTPServer | None = None
+
+    # ----------------------------------------------------------------- data
+    def publish_close(self) -> None:
+        """Official sources now also serve ``session``'s close."""
+        self.published_through = self.session
+
+    def series(self, inst_id: str) -> pd.Series:
+        """Official values of one instrument up to what is published."""
+        s = self._full.get(inst_id)
+        if s is None:
+            return pd.Series([], dtype="float64")
+        return s.loc[: pd.Timestamp(self.published_through)]
+
+    def quote(self, inst_id: str) -> float:
+        """The intraday quote for ``session``: the session close nudged by a small amount."""
+        s = self._full[inst_id]
+        return round(float(s.iloc[-1]) + (0.013 if s.iloc[-1] < 50 else float(s.iloc[-1]) * 0.001), 6)
+
+    # ------------------------------------------------------------ rendering
+    def fred_csv(self, code: str, cosd: str) -> str | None:
+        ref = None
+        for inst in INSTRUMENTS:
+            for r in inst.sources:
+                if r.source == "fred" and r.series == code:
+                    ref = (inst.id, r)
+        if ref is None:
+            return None
+        inst_id, r = ref
+        s = self.series(inst_id)
+        if r.frequency == "monthly" and len(s):
+            s = s.resample("MS").mean().round(4)
+        s = s.loc[pd.Timestamp(cosd or "1900-01-01") :]
+        rows = "".join(f"{d:%Y-%m-%d},{'' if np.isnan(v) else repr(round(float(v), 4))}\n" for d, v in s.items())
+        return f"observation_date,{code}\n{rows}"
+
+    def treasury_csv(self, year: int) -> str:
+        frame = pd.DataFrame({col: self.series(i) for i, col in TREASURY_COLUMNS.items()})
+        frame = frame[frame.index.year == year].sort_index(ascending=False)
+        header = 'Date,"1 Mo","1.5 Month","2 Mo",' + ",".join(f'"{c}"' for c in TREASURY_COLUMNS.values())
+        lines = [header]
+        for d, row in frame.iterrows():
+            vals = ",".join("" if np.isnan(v) else f"{v:.2f}" for v in row.to_numpy())
+            lines.append(f"{d:%m/%d/%Y},,,,{vals}")
+        return "\n".join(lines)
+
+    def bundesbank_csv(self, start: str) -> str:
+        key = "BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A"
+        s = self.series("bund10y").loc[pd.Timestamp(start or "1900-01-01") :]
+        lines = [
+            f'\ufeff"",{key},{key}_FLAGS',
+            '"","Term structure of interest rates on listed Federal securities (method by Svensson) / residual maturity of 10.0 year(s) / daily data",',
+            "Decimals,2,",
+            "Unit,Percent,",
+            "Time format code,P1D,",
+            f"last update,{self.published_through} 09:41:02,",
+        ]
+        lines += [f"{d:%Y-%m-%d},{v:.2f}," for d, v in s.items()]
+        return "\n".join(lines) + "\n"
+
+    def mof_csv(self, history: bool) -> str:
+        frame = pd.DataFrame({t: self.series(i) for t, i in MOF_IDS.items()}).dropna(how="all")
+        first_of_month = pd.Timestamp(self.published_through.replace(day=1))
+        frame = frame[frame.index < first_of_month] if history else frame[frame.index >= first_of_month]
+        lines = ["Interest Rate,,,,,,,,,,,,,,,(Unit : %)", "Date," + ",".join(MOF_TENORS)]
+        for d, row in frame.iterrows():
+            cells = [("" if np.isnan(row[t]) else f"{row[t]:.3f}") if t in MOF_IDS else "" for t in MOF_TENORS]
+            lines.append(f"{d.year}/{d.month}/{d.day}," + ",".join(cells))
+        return "\r\n".join(lines) + "\r\n"
+
+    def nyfed_json(self, start: str, end: str) -> str:
+        s = self.series("sofr").loc[pd.Timestamp(start) : pd.Timestamp(end)]
+        rows = [
+            f'{{ "effectiveDate": "{d:%Y-%m-%d}", "type": "SOFR" ,"percentRate": {v:.2f} ,"volumeInBillions": 2008 ,"revisionIndicator": "" }}'
+            for d, v in s.iloc[::-1].items()
+        ]
+        return '{ "refRates": [ ' + ", ".join(rows) + " ] }"
+
+    def ecb_csv(self, start: str) -> str | None:
+        s = self.series("estr").loc[pd.Timestamp(start or "1900-01-01") :]
+        if s.empty:
+            return None
+        lines = ["KEY,FREQ,BENCHMARK_ITEM,DATA_TYPE_EST,TIME_PERIOD,OBS_VALUE"]
+        lines += [f"EST.B.EU000A2X2A25.WT,B,EU000A2X2A25,WT,{d:%Y-%m-%d},{v:.3f}" for d, v in s.items()]
+        return "\n".join(lines) + "\n"
+
+    def boj_json(self, start: str, end: str) -> str:
+        first = dt.date(int(start[:4]), int(start[4:6]), 1)
+        last_month = dt.date(int(end[:4]), int(end[4:6]), 1)
+        stop = (last_month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        s = self.series("tona")
+        by_day = {d.date(): v for d, v in s.loc[pd.Timestamp(first) : pd.Timestamp(stop)].items()}
+        days = [first + dt.timedelta(days=i) for i in range((stop - first).days + 1)]
+        values = ["null" if d not in by_day else f"{by_day[d]:.3f}" for d in days]
+        return (
+            '{\n"STATUS":200,\n"MESSAGEID":"M181000I",\n"MESSAGE":"Successfully completed",\n'
+            '"DATE":"2026-03-30T9:05:12.041+09:00",\n"PARAMETER":{\n"FORMAT":"JSON",\n"LANG":"EN",\n"DB":"FM01",\n'
+            f'"STARTDATE":"{start}",\n"ENDDATE":"{end}",\n"STARTPOSITION":""\n}},\n"NEXTPOSITION":null,\n"RESULTSET":[\n{{\n'
+            '"SERIES_CODE":"STRDCLUCON",\n"NAME_OF_TIME_SERIES":"Call Rate, Uncollateralized Overnight, Average (Daily)",\n'
+            '"UNIT":"percent per annum",\n"FREQUENCY":"DAILY",\n"CATEGORY":"Call Rate",\n"LAST_UPDATE":20260330,\n'
+            f'"VALUES":{{\n"SURVEY_DATES":[{",".join(d.strftime("%Y%m%d") for d in days)}],\n"VALUES":[{",".join(values)}]\n}}\n}}\n]\n}}'
+        )
+
+    def yahoo_json(self, symbol: str) -> tuple[int, str]:
+        inst_id = next((i.id for i in INSTRUMENTS if i.intraday and i.intraday.series == symbol), None)
+        if inst_id is None:
+            return 404, json.dumps({"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}})
+        open_ = dt.datetime.combine(self.session, dt.time(9, 30), ET)
+        close = dt.datetime.combine(self.session, dt.time(16, 0), ET)
+        stamps = [int((open_ + dt.timedelta(minutes=5 * k)).timestamp()) for k in range(60, 66)]
+        value = self.quote(inst_id)
+        closes: list[float | None] = [value - 0.002, None, value - 0.001, value, None, None]
+        period = {"timezone": "EST", "start": int(open_.timestamp()), "end": int(close.timestamp()), "gmtoffset": -18000}
+        doc: dict[str, Any] = {
+            "chart": {
+                "result": [
+                    {
+                        "meta": {
+                            "currency": "USD", "symbol": symbol, "exchangeTimezoneName": "America/New_York",
+                            "gmtoffset": -18000, "timezone": "EST", "regularMarketPrice": value,
+                            "currentTradingPeriod": {"pre": period, "regular": period, "post": period},
+                            "dataGranularity": "5m", "range": "1d",
+                        },
+                        "timestamp": stamps,
+                        "indicators": {"quote": [{"close": closes, "open": closes, "high": closes, "low": closes, "volume": [0] * 6}]},
+                    }
+                ],
+                "error": None,
+            }
+        }
+        return 200, json.dumps(doc)
+
+    # --------------------------------------------------------------- server
+    def route(self, raw_path: str) -> tuple[int, str, str]:
+        """(status, content type, body) for one GET."""
+        url = urlparse(raw_path)
+        q = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        path = unquote(url.path)
+        if path.endswith("/graph/fredgraph.csv"):
+            body = self.fred_csv(q.get("id", ""), q.get("cosd", ""))
+            return (200, "text/csv", body) if body is not None else (404, "text/plain", "Not Found")
+        if "/daily-treasury-rates.csv/" in path:
+            year = int(path.split("/daily-treasury-rates.csv/")[1].split("/")[0])
+            return 200, "text/csv", self.treasury_csv(year)
+        if path.startswith("/rest/data/BBSIS/"):
+            return 200, "text/csv", self.bundesbank_csv(q.get("startPeriod", ""))
+        if path.endswith("/interest_rate/jgbcme.csv"):
+            return 200, "text/csv", self.mof_csv(history=False)
+        if path.endswith("/historical/jgbcme_all.csv"):
+            return 200, "text/csv", self.mof_csv(history=True)
+        if path.endswith("/sofr/search.json"):
+            return 200, "application/json", self.nyfed_json(q.get("startDate", "1900-01-01"), q.get("endDate", "2999-01-01"))
+        if path.startswith("/service/data/EST/"):
+            body = self.ecb_csv(q.get("startPeriod", ""))
+            return (200, "text/csv", body) if body else (404, "text/plain", "No results found.")
+        if path.endswith("/api/v1/getDataCode"):
+            return 200, "application/json", self.boj_json(q.get("startDate", q.get("startdate", "200001")), q.get("endDate", q.get("enddate", "203001")))
+        if path.startswith("/v8/finance/chart/"):
+            status, body = self.yahoo_json(path.rsplit("/", 1)[1])
+            return status, "application/json", body
+        return 404, "text/plain", "Not Found"
+
+    def start(self) -> str:
+        """Serve in a daemon thread; returns the base URL (``http://127.0.0.1:PORT``)."""
+        market = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                if market.latency:
+                    time.sleep(market.latency)
+                status, ctype, body = market.route(self.path)
+                data = body.encode("utf-8")
+                key = urlparse(self.path).path.split("/")[1]
+                market.hits[key] = market.hits.get(key, 0) + 1
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    def config_text(self, base: str) -> str:
+        """A config pointing every source at ``base``."""
+        names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
+        out = []
+        for name in names:
+            out += [f"[sources.{name}]", f'base_url = "{base}"']
+            if name == "fred":
+                out.append(f'api_base_url = "{base}"')
+            if name == "boj":
+                out.append("min_interval = 0.0")
+            if name == "yahoo":
+                out += [f'cookie_url = "{base}/cookie"', f'crumb_url = "{base}/v1/test/getcrumb"']
+        return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    """Serve forever, printing the port (for benchmarks and trying triffin by hand)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency-ms", type=float, default=0.0)
+    parser.add_argument("--config-out", help="write a triffin config pointing at this server")
+    args = parser.parse_args()
+    market = LoopbackMarket(latency_ms=args.latency_ms)
+    base = market.start()
+    if args.config_out:
+        with open(args.config_out, "w") as fh:
+            fh.write(market.config_text(base))
+    print(base.rsplit(":", 1)[1], flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        market.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""Every source pointed at loopback servers speaking their own formats (issue 6's check).
+
+The official sources give daily Bund and the JGB curve; Treasury's same-day curve gives
+``ust10y``; Yahoo's intraday quote extends it past the last close and yields to the
+official close as soon as that is published.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.loopback_market import LoopbackMarket
+
+
+@pytest.fixture
+def market() -> Iterator[tuple[LoopbackMarket, str]]:
+    m = LoopbackMarket()
+    base = m.start()
+    yield m, base
+    m.stop()
+
+
+def snapshot(cfg: Path, cache: Path) -> tuple[int, dict]:
+    env = dict(os.environ, TRIFFIN_CONFIG=str(cfg), TRIFFIN_CACHE_DIR=str(cache), NO_COLOR="1")
+    r = subprocess.run([sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
+                       capture_output=True, text=True, env=env, timeout=120)
+    return r.returncode, json.loads(r.stdout)
+
+
+def test_every_source_on_loopback(market: tuple[LoopbackMarket, str], tmp_path: Path) -> None:
+    m, base = market
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(m.config_text(base))
+    code, doc = snapshot(cfg, tmp_path / "cache")
+    assert code == 0, {k: v["error"] for k, v in doc["series"].items() if v["error"]}
+    s = doc["series"]
+    assert s["bund10y"]["source"].startswith("bundesbank:")
+    for tenor in ("10Y", "20Y", "30Y"):
+        assert s[f"jgb{tenor.lower()}"]["source"] == f"mof:{tenor}"
+    assert s["sofr"]["source"] == "nyfed:SOFR" and s["estr"]["source"].startswith("ecb:")
+    assert s["tona"]["source"].startswith("boj:")
+    assert s["ust2y"]["source"] == "treasury:2 Yr"
+    # Intraday: today's quote after the last official close.
+    ust = s["ust10y"]
+    assert ust["source"] == "yahoo:^TNX" and ust["intraday"] is True
+    assert ust["date"] == m.session.isoformat() and ust["value"] == pytest.approx(m.quote("ust10y"), abs=1e-6)
+    for sid in ("ust_bund_fx_corr_3m", "jgb_hedged_pickup_20y", "jgb_hedged_pickup_30y", "bund_hedged_pickup_10y"):
+        assert doc["signals"][sid]["value"] is not None and doc["signals"][sid]["verdict"] != "n/a", sid
+    # The official close arrives: the quote yields to it.
+    m.publish_close()
+    code, doc = snapshot(cfg, tmp_path / "cache")
+    ust = doc["series"]["ust10y"]
+    assert ust["source"] == "treasury:10 Yr" and ust["intraday"] is False
+    assert ust["date"] == m.session.isoformat()
+    assert ust["value"] == pytest.approx(round(float(m.series("ust10y").iloc[-1]), 2))
