@@ -39,6 +39,9 @@ CADENCE = {"daily": None, "monthly": 6 * 3600.0, "quarterly": 24 * 3600.0}
 
 MAX_BACKOFF = 30 * 60.0
 
+IDLE_CADENCE = 3 * 3600.0
+"""Seconds between refreshes of a daily series that already holds its newest value."""
+
 
 @dataclass(slots=True)
 class Job:
@@ -205,8 +208,36 @@ class Feed:
             self.store.mark_success(t.instrument, t.ref.tag, now)
         job.failures, job.last_error = 0, None
         job.last_duration = time.monotonic() - started
-        job.next_due = time.monotonic() + job.cadence
+        job.next_due = time.monotonic() + self.cadence_after_success(job)
         return delta, None
+
+    def awaiting_new_value(self, job: Job, today: dt.date | None = None) -> bool:
+        """True when a newer value than the one held may have been published by now.
+
+        A daily value for business day N usually appears ``lag_days - 1`` business days
+        after N (the same day for Treasury's curve, the next morning for H.15, SOFR, €STR,
+        TONA). Until that day begins nothing new can arrive, so polling can slow down.
+        """
+        from datafeed.market_calendar import SOURCE_MARKET, business_days_between
+
+        today = today or utcnow().date()
+        for t in job.targets:
+            if t.ref.frequency != "daily":
+                return True
+            last = self.store.last_official_date(t.instrument, t.ref.source + ":")
+            if last is None:
+                return True
+            market = SOURCE_MARKET.get(t.ref.source, "us")
+            if business_days_between(last, today, market) >= 1 + max(0, t.ref.lag_days - 1):
+                return True
+        return False
+
+    def cadence_after_success(self, job: Job) -> float:
+        """Seconds until the next refresh: the job's cadence while a new value is due,
+        at least ``IDLE_CADENCE`` once every target is up to date (intraday jobs excepted)."""
+        if job in self.intraday_jobs or self.awaiting_new_value(job):
+            return job.cadence
+        return max(job.cadence, IDLE_CADENCE)
 
     def _failed(self, job: Job, exc: FeedError, started: float) -> str:
         job.failures += 1

@@ -126,3 +126,18 @@ def test_instruments_without_enabled_source_are_missing() -> None:
     feed = Feed(store, settings, HttpContext(settings), providers={}, instruments=["ust10y", "jgb30y"])
     assert feed.jobs == []
     assert store.state["jgb30y"].status is Status.MISSING
+
+
+async def test_polling_slows_down_once_the_newest_value_is_held(httpserver: HTTPServer) -> None:
+    from datafeed.feed import IDLE_CADENCE
+
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(FredStandIn())
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http = make_feed(httpserver, store, ["ust10y"])
+    await feed.refresh(force=True)
+    job = feed.jobs[0]
+    # Newest DGS10 is Friday 2026-11-20; H.15 publishes a day later.
+    assert not feed.awaiting_new_value(job, dt.date(2026, 11, 23))  # Monday: Monday's value comes Tuesday
+    assert feed.awaiting_new_value(job, dt.date(2026, 11, 24))  # Tuesday: Monday's value is due
+    assert feed.cadence_after_success(job) in (job.cadence, max(job.cadence, IDLE_CADENCE))
+    await http.aclose()
