@@ -27,6 +27,8 @@ import pandas as pd
 
 from datafeed.models import Status
 from datafeed.store import SeriesStore
+from datafeed.summary import FILENAME as SUMMARY_FILENAME
+from datafeed.summary import TAIL, encode_summary
 
 log = logging.getLogger(__name__)
 
@@ -207,4 +209,23 @@ class DiskCache:
             atomic_write(self.path(inst_id), encode(store, inst_id))
             self._saved_version[inst_id] = store.version
             written.append(inst_id)
+        if written:
+            self.save_summary(store)
         return written
+
+    def save_summary(self, store: SeriesStore) -> None:
+        """Write ``_summary.json``: the tail of every cached instrument (see datafeed.summary)."""
+        entries: dict[str, tuple[list[int], list[float], str, str | None]] = {}
+        for inst_id in store.catalog:
+            values = store.official(inst_id)
+            if values.empty:
+                continue
+            tail = values.iloc[-TAIL:]
+            source = str(store.sources(inst_id).iloc[-1])
+            if source.startswith("demo:"):
+                continue
+            days = tail.index.values.astype("datetime64[D]").astype("int64").tolist()
+            last = store.state[inst_id].last_success
+            entries[inst_id] = (days, [round(v, 10) for v in tail.tolist()], source, last.isoformat(timespec="seconds") if last else None)
+        if entries:
+            atomic_write(self.root / SUMMARY_FILENAME, encode_summary(entries))

@@ -43,7 +43,7 @@ def test_round_trip_keeps_values_sources_and_last_success(tmp_path: Path) -> Non
 
 def test_file_names_are_instrument_ids_only(tmp_path: Path) -> None:
     DiskCache(tmp_path).save(filled())
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ust10y.json", "vix.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_summary.json", "ust10y.json", "vix.json"]
 
 
 @pytest.mark.parametrize("cut", [0, 1, 10, 100, -5])
@@ -105,3 +105,30 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path: Path, monkeypatch: py
         atomic_write(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.json"]
+
+
+def test_summary_holds_the_tail_and_reads_without_pandas(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    store = filled()
+    DiskCache(tmp_path).save(store)
+    code = (
+        "import sys; from datafeed.summary import read_summary; "
+        f"s = read_summary({str(tmp_path)!r}); "
+        "e = s['ust10y']; print(len(s), e.dates[-1], e.values[-1], e.source, e.last_success is not None); "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")
+    assert out[0] == "2 2026-11-20 4.3 treasury:10 Yr True"
+    assert out[1] == "False"
+
+
+def test_broken_summary_reads_as_empty(tmp_path: Path) -> None:
+    from datafeed.summary import read_summary
+
+    (tmp_path / "_summary.json").write_bytes(b'{"format":"triffin-summary","version":1,"instruments":{"x":{"days":[1],"values":[]}}}')
+    assert read_summary(tmp_path) == {}
+    (tmp_path / "_summary.json").write_bytes(b"\x00garbage")
+    assert read_summary(tmp_path) == {}
+    assert read_summary(tmp_path / "missing") == {}

@@ -70,7 +70,7 @@ async def test_cold_then_incremental_refresh(httpserver: HTTPServer, tmp_path: P
     await feed.refresh(force=True)
     assert {r["cosd"] for r in stand_in.requests} == {"2026-11-10"}
     # The pass saved the cache.
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ust10y.json", "ust2y.json", "vix.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_summary.json", "ust10y.json", "ust2y.json", "vix.json"]
     await http.aclose()
 
 

@@ -1,0 +1,92 @@
+"""Provides the cache summary: the newest values of every instrument, readable without pandas.
+
+Why: the first frame must not wait for pandas (hundreds of milliseconds to import) or for
+the full history files. The cache writes ``_summary.json`` next to them, holding for each
+instrument the last :data:`TAIL` observations, their source and when the series was last
+fetched. The app paints the live table from it at once and loads the store behind it.
+
+This module imports nothing heavier than ``json``; keep it that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+FORMAT = "triffin-summary"
+FORMAT_VERSION = 1
+FILENAME = "_summary.json"
+TAIL = 64
+"""Observations kept per instrument: enough for a sparkline and the day's change."""
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryEntry:
+    """The tail of one instrument's series as cached.
+
+    Attributes:
+        instrument: the instrument id.
+        dates: observation dates, oldest first.
+        values: values in the catalog unit, parallel to ``dates``.
+        source: ``<source>:<series>`` of the newest value.
+        last_success: when the series was last fetched successfully (UTC), if known.
+    """
+
+    instrument: str
+    dates: tuple[dt.date, ...]
+    values: tuple[float, ...]
+    source: str
+    last_success: dt.datetime | None
+
+
+def encode_summary(entries: dict[str, tuple[list[int], list[float], str, str | None]]) -> bytes:
+    """Serialise ``{id: (epoch days, values, source, last_success iso)}``."""
+    doc = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "instruments": {
+            inst_id: {"days": days[-TAIL:], "values": values[-TAIL:], "source": source, "last_success": last}
+            for inst_id, (days, values, source, last) in entries.items()
+        },
+    }
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def read_summary(cache_dir: Path) -> dict[str, SummaryEntry]:
+    """The summary in ``cache_dir``; empty when absent or unreadable (never raises).
+
+    A broken summary only costs the fast first frame: the full cache files are still
+    loaded (and checked) right after.
+    """
+    try:
+        doc = json.loads((Path(cache_dir) / FILENAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != FORMAT_VERSION:
+        return {}
+    out: dict[str, SummaryEntry] = {}
+    instruments = doc.get("instruments")
+    if not isinstance(instruments, dict):
+        return {}
+    for inst_id, item in instruments.items():
+        try:
+            days = [int(d) for d in item["days"]]
+            values = tuple(float(v) for v in item["values"])
+            if not days or len(days) != len(values):
+                continue
+            last = item.get("last_success")
+            out[str(inst_id)] = SummaryEntry(
+                str(inst_id),
+                tuple(_EPOCH + dt.timedelta(days=d) for d in days),
+                values,
+                str(item["source"]),
+                dt.datetime.fromisoformat(last) if last else None,
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return out
