@@ -443,7 +443,7 @@ def collect_inputs(
     series: Mapping[str, pd.Series],
     formulas: Sequence[Formula] = (),
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
-    episodes: Sequence[Any] | None = None,
+    frequencies: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str] | None]:
     """Everything the engine's rules need, computed only where some rule reads it.
 
@@ -452,7 +452,8 @@ def collect_inputs(
         series: instrument id → series (``SeriesStore.all_series()``).
         formulas: the config's formulas (evaluated in order when a rule reads one).
         thresholds: signal threshold overrides (config ``[thresholds]``).
-        episodes: unused by the live row; accepted for symmetry with the scorecard.
+        frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``), so
+            a monthly Bund fallback is carried forward the way the scorecard does it.
 
     Returns:
         (values for :meth:`AlertEngine.evaluate`, live crisis checks or None).
@@ -468,14 +469,15 @@ def collect_inputs(
 
         ids = [s for s in SIGNAL_IDS if s in wanted_signals]
         if ids:
-            results = compute_signals(series, thresholds, ids=ids)
+            results = compute_signals(series, thresholds, frequencies=frequencies, ids=ids)
             for sid, res in results.items():
                 values[sid] = float("nan") if res.value is None else float(res.value)
     live: dict[str, str] | None = None
     if engine.needs_crisis:
         from datafeed.crises import score_all
 
-        live = live_checks_from(score_all(series, episodes=[], thresholds=thresholds, live=True))
+        scored = score_all(series, episodes=[], thresholds=thresholds, live=True, frequencies=frequencies)
+        live = live_checks_from(scored)
     return values, live
 
 

@@ -4,8 +4,12 @@
 
     triffin                      TUI on live sources (alias: python -m tui)
     triffin --demo               TUI on the built-in synthetic feed; no network
-    triffin snapshot [--format table|json|csv] [--demo] [--offline] [--timeout S]
+    triffin snapshot [--format table|json|csv|markdown] [--demo] [--offline] [--timeout S]
     triffin sources [--format table|json] [--timeout S]
+    triffin watch [--demo | --replay DIR [--speed X]] [--alert RULE]... [--once] [--max-seconds S]
+    triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]
+    triffin record DIR [--once] [--max-seconds S]
+    triffin --replay DIR [--speed X]   TUI on a recording (speed 60 by default; 0 = at once)
     triffin --version
 
 Exit codes: 0 ok; 1 some source failed (snapshot still prints, with statuses); 2 usage or
@@ -15,6 +19,7 @@ config error, printed as one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -41,21 +46,66 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--demo", action="store_true", help="synthetic demo feed, no network (labelled DEMO)")
 
 
+def _seconds(text: str) -> float:
+    """A non-negative number of seconds (or a speed factor)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a non-negative number, not {text!r}")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
+
+
+def _replay_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replay", metavar="DIR", help="play a recording made by 'triffin record DIR' instead of live sources")
+    p.add_argument("--speed", type=_seconds, default=60.0, metavar="X",
+                   help="replay speed: 60 plays an hour in a minute (default), 0 as fast as possible")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to render ``--help``)."""
     parser = _Parser(prog="triffin", description="Are US Treasuries still the world's safe asset? A live terminal monitor.")
     parser.add_argument("--version", action="version", version=f"triffin {__version__}")
     _common(parser)
+    _replay_args(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     snap = sub.add_parser("snapshot", help="print every series, signal and crisis score once, then exit")
     _common(snap)
-    snap.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    snap.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
     snap.add_argument("--timeout", type=float, default=20.0, metavar="S", help="total seconds to wait (default 20)")
     src = sub.add_parser("sources", help="check each configured source once and print a table")
     _common(src)
     src.add_argument("--format", choices=("table", "json"), default="table")
     src.add_argument("--timeout", type=float, default=30.0, metavar="S", help="total seconds to wait (default 30)")
+    watch = sub.add_parser("watch", help="headless: evaluate alert rules on every update, print one line per firing")
+    _common(watch)
+    _replay_args(watch)
+    watch.add_argument("--alert", action="append", default=[], metavar="RULE",
+                       help="an alert rule on top of the config's [[alerts]] (repeatable), e.g. 'ust10y > 5'")
+    watch.add_argument("--once", action="store_true", help="evaluate after the first update, then exit")
+    watch.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
+    watch.add_argument("--tick", type=_seconds, default=2.0, metavar="S", help="seconds between demo ticks (default 2)")
+    export = sub.add_parser("export", help="write held series (cache, or --demo) as CSV or JSON")
+    _common(export)
+    export.add_argument("ids", nargs="+", metavar="ID", help="instrument or formula ids (space or comma separated)")
+    export.add_argument("--since", type=_date, metavar="DATE", help="first date (YYYY-MM-DD)")
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--aligned", action="store_true",
+                        help="the aligned daily frame (low-frequency series carried forward at most 45 days)")
+    record = sub.add_parser("record", help="run the live feed and store every raw upstream response in DIR")
+    _common(record)
+    record.add_argument("dir", metavar="DIR", help="an empty or new folder")
+    record.add_argument("--once", action="store_true", help="one full refresh, then exit")
+    record.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
     return parser
 
 
@@ -87,7 +137,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.sources_cmd import run_sources
 
         return run_sources(config, fmt=args.format, timeout=args.timeout)
+    if getattr(args, "replay", None) and args.demo:
+        print("triffin: --replay and --demo exclude each other", file=sys.stderr)
+        return 2
+    if args.command == "watch":
+        from tui.watch_cmd import run_watch
+
+        return run_watch(config, demo=args.demo, alerts=args.alert, once=args.once, max_seconds=args.max_seconds,
+                         tick=max(0.05, args.tick), replay=args.replay, speed=args.speed)
+    if args.command == "export":
+        from tui.export_cmd import run_export
+
+        return run_export(config, args.ids, since=args.since, fmt=args.format, aligned=args.aligned, demo=args.demo)
+    if args.command == "record":
+        if args.demo:
+            print("triffin: record stores live responses; --demo has none", file=sys.stderr)
+            return 2
+        from tui.watch_cmd import run_record
+
+        return run_record(config, args.dir, once=args.once, max_seconds=args.max_seconds)
     from tui.run import run_app
+
+    if args.replay:
+        from datafeed.recording import RecordingError, ReplayTransport
+
+        try:
+            transport = ReplayTransport(args.replay, speed=args.speed)
+        except RecordingError as exc:
+            print(f"triffin: {exc}", file=sys.stderr)
+            return 2
+        return run_app(config, demo=False, replay=transport)
 
     return run_app(config, demo=args.demo)
 

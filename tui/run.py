@@ -13,11 +13,17 @@ import traceback
 from tui.config import Config, default_log_dir
 
 
-def run_app(config: Config, *, demo: bool) -> int:
-    """Run the TUI; returns the process exit code."""
+def run_app(config: Config, *, demo: bool, replay: object | None = None) -> int:
+    """Run the TUI; returns the process exit code.
+
+    Args:
+        config: the loaded config.
+        demo: run on the synthetic demo feed.
+        replay: a ``datafeed.recording.ReplayTransport`` to play instead of live sources.
+    """
     from tui.app import TriffinApp
 
-    app = TriffinApp(config, demo=demo)
+    app = TriffinApp(config, demo=demo, replay=replay) if replay is not None else TriffinApp(config, demo=demo)
     try:
         app.run()
     except KeyboardInterrupt:

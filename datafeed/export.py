@@ -1,0 +1,114 @@
+"""Provides export of held series as CSV or JSON (``triffin export``).
+
+Why in the data layer: exporting is reading the store, and scripts that use triffin as a
+library want the same frame the CLI writes.
+
+Two shapes of frame:
+
+- **raw** — every observation as published: the union of the series' dates, a cell empty
+  where a series has no observation that day (a US holiday in a Bund column, the months
+  between two quarterly debt figures);
+- **aligned** — the daily frame signals are computed on (:func:`datafeed.frame.aligned_frame`):
+  the dates of the daily series, lower-frequency series carried forward at most 45 days.
+
+CSV: a ``date`` column (``YYYY-MM-DD``), then one column per id in the order asked; values
+are written with Python's shortest round-trip representation, so reading the file back
+gives exactly the stored floats. JSON::
+
+    {"triffin": "0.1.0", "mode": "cache|demo", "aligned": false, "since": null,
+     "units": {"ust10y": "%"},
+     "series": {"ust10y": [["2026-11-20", 4.12], ["2026-11-23", 4.11]]}}
+
+In raw JSON each id lists its own observations; aligned JSON lists every frame date for
+every id, with ``null`` where the frame has no value.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from datafeed import __version__
+from datafeed.frame import aligned_frame, clean
+
+__all__ = ["export_frame", "frame_to_json", "write_csv"]
+
+
+def export_frame(
+    series: Mapping[str, pd.Series],
+    ids: Sequence[str],
+    *,
+    since: dt.date | None = None,
+    aligned: bool = False,
+) -> pd.DataFrame:
+    """One column per id, indexed by date (named ``date``).
+
+    Args:
+        series: id → series (instruments and evaluated formulas).
+        ids: the columns, in order; an id without data becomes an empty column.
+        since: drop dates before this one.
+        aligned: the aligned daily frame instead of the raw union of dates.
+    """
+    if aligned:
+        frame = aligned_frame(series, list(ids))
+    else:
+        cols = {i: clean(series.get(i)) for i in ids}
+        non_empty = [s for s in cols.values() if len(s)]
+        if non_empty:
+            index = non_empty[0].index
+            for s in non_empty[1:]:
+                index = index.union(s.index)
+        else:
+            index = pd.DatetimeIndex([], dtype="datetime64[ns]")
+        frame = pd.DataFrame({i: s.reindex(index) for i, s in cols.items()}, index=index, columns=list(ids))
+    frame.index.name = "date"
+    if since is not None and len(frame):
+        frame = frame[frame.index >= pd.Timestamp(since)]
+    return frame.astype("float64")
+
+
+def _cell(value: float) -> str:
+    return "" if math.isnan(value) else repr(float(value))
+
+
+def write_csv(frame: pd.DataFrame, out: IO[str]) -> None:
+    """Write ``date`` then one column per id; empty cells where a value is missing."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["date", *frame.columns])
+    dates = frame.index.strftime("%Y-%m-%d").tolist()
+    values = frame.to_numpy(dtype="float64")
+    for day, row in zip(dates, values, strict=True):
+        writer.writerow([day, *(_cell(v) for v in row)])
+
+
+def frame_to_json(
+    frame: pd.DataFrame,
+    *,
+    aligned: bool,
+    mode: str,
+    units: Mapping[str, str] | None = None,
+    since: dt.date | None = None,
+) -> dict[str, Any]:
+    """The JSON document described in the module docstring."""
+    dates = frame.index.strftime("%Y-%m-%d").tolist()
+    series: dict[str, list[list[Any]]] = {}
+    for col in frame.columns:
+        values = frame[col].to_numpy(dtype="float64")
+        if aligned:
+            series[col] = [[d, None if np.isnan(v) else float(v)] for d, v in zip(dates, values, strict=True)]
+        else:
+            series[col] = [[d, float(v)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)]
+    return {
+        "triffin": __version__,
+        "mode": mode,
+        "aligned": aligned,
+        "since": since.isoformat() if since else None,
+        "units": {c: (units or {}).get(c, "") for c in frame.columns},
+        "series": series,
+    }

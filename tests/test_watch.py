@@ -1,0 +1,95 @@
+"""``triffin watch`` end to end in subprocesses: demo and live feeds, one line per firing,
+commands with JSON on stdin, clean exit on SIGTERM, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from tests.conftest import write_config
+from tests.test_cli import fred, run  # noqa: F401 - fred is a fixture
+
+LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (?P<rule>.+) (?P<value>-?[\d.]+|[a-z0-9_,]+)(?P<tag> DEMO| REPLAY)?$")
+
+
+def test_demo_alert_fires_once_and_exits_on_max_seconds(tmp_path: Path) -> None:
+    started = time.monotonic()
+    r = run(["watch", "--demo", "--alert", "ust10y > 0", "--alert", "vix < 1", "--tick", "0.3", "--max-seconds", "3"],
+            {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    # True from the start and on every tick after: it fires once, not once per tick.
+    assert len(lines) == 1, lines
+    m = LINE.match(lines[0])
+    assert m and m["rule"] == "ust10y > 0" and float(m["value"]) > 0 and m["tag"] == " DEMO"
+    assert "DEMO" in r.stderr and time.monotonic() - started < 20
+    assert not (tmp_path / "cache").exists()
+
+
+def test_config_alert_runs_its_command_with_json(tmp_path: Path) -> None:
+    out = tmp_path / "fired.json"
+    cfg = tmp_path / "c.toml"
+    code = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_bytes(sys.stdin.buffer.read())"
+    cfg.write_text(
+        "[[formulas]]\nid = \"curve\"\nexpr = \"(ust10y - ust2y) * 100\"\nunit = \"bp\"\n\n"
+        f"[[alerts]]\nrule = \"curve > -1000\"\ncooldown = \"30m\"\ncommand = {json.dumps([sys.executable, '-c', code, str(out)])}\n"
+    )
+    r = run(["watch", "--demo", "--once"], {"TRIFFIN_CONFIG": str(cfg)})
+    assert r.returncode == 0, r.stderr
+    (line,) = r.stdout.splitlines()
+    assert " curve > -1000 " in line and line.endswith(" DEMO")
+    doc = json.loads(out.read_text())
+    assert doc["rule"] == "curve > -1000" and doc["mode"] == "demo" and doc["line"] + " DEMO" == line
+    assert isinstance(doc["value"], float) and doc["kind"] == "threshold"
+
+
+def test_live_watch_once_against_loopback_fred(fred: HTTPServer, tmp_path: Path) -> None:  # noqa: F811
+    cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
+    env = {"TRIFFIN_CONFIG": str(cfg), "TRIFFIN_CACHE_DIR": str(tmp_path / "cache")}
+    r = run(["watch", "--once", "--alert", "ust10y > 4", "--alert", "vix >= 18.25", "--alert", "ust10y > 5"], env)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert [ln.split("Z ", 1)[1] for ln in lines] == ["ust10y > 4 4.11", "vix >= 18.25 18.25"]
+
+
+def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
+    env = dict(os.environ, TRIFFIN_CACHE_DIR=str(tmp_path / "cache"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "watch", "--demo", "--alert", "spx > 1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        first = proc.stdout.readline() if proc.stdout else ""
+        assert LINE.match(first.strip()), first
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_usage_and_rule_errors_are_one_line_exit_2(tmp_path: Path) -> None:
+    r = run(["watch", "--demo", "--once"])
+    assert r.returncode == 2 and "no alert rules" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run(["watch", "--demo", "--alert", "bund10 > 2"])
+    assert r.returncode == 2 and "alert 'bund10 > 2': unknown id 'bund10'" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[[alerts]]\nrule = "vix > 30"\n\n[[alerts]]\nrule = "vix > 30"\ncommand = "notify-send hi"\n')
+    r = run(["watch", "--demo"], {"TRIFFIN_CONFIG": str(cfg)})
+    assert r.returncode == 2 and f"{cfg}:6: alert 'vix > 30': command must be an argument list" in r.stderr
+    cfg.write_text('[[formulas]]\nid = "us_de_10y"\nunit = "bp"\nexpr = "(ust10y - bund10) * 100"\n')
+    r = run(["watch", "--demo"], {"TRIFFIN_CONFIG": str(cfg)})
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
+    assert f"{cfg}:4: formula 'us_de_10y': unknown instrument 'bund10' at column 11" in r.stderr
+    r = run(["watch", "--replay", str(tmp_path / "nope"), "--alert", "vix > 1"])
+    assert r.returncode == 2 and "no such recording folder" in r.stderr

@@ -1,0 +1,93 @@
+"""Provides ``triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]``.
+
+Reads what is held — the disk cache (no network: export must be fast and scriptable), or
+the demo history with ``--demo`` — and writes the series as CSV or JSON to stdout (the
+shapes are documented in :mod:`datafeed.export`). Ids may be instrument ids or formula
+ids from the config, separated by spaces or commas. Only official end-of-day values are
+exported, never provisional intraday quotes.
+
+Exit codes: 0 every id had data; 1 some id had none (the output is still written, its
+column empty, and stderr says which); 2 usage or config error, such as an unknown id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+from datafeed.catalog import CATALOG
+from datafeed.store import SeriesStore
+from tui.config import Config
+
+
+def split_ids(raw: Sequence[str]) -> list[str]:
+    """``["ust10y,vix", "spx"]`` → ``["ust10y", "vix", "spx"]`` (duplicates dropped, order kept)."""
+    out: list[str] = []
+    for item in raw:
+        for part in item.split(","):
+            part = part.strip()
+            if part and part not in out:
+                out.append(part)
+    return out
+
+
+def run_export(
+    config: Config,
+    ids: Sequence[str],
+    *,
+    since: dt.date | None = None,
+    fmt: str = "csv",
+    aligned: bool = False,
+    demo: bool = False,
+) -> int:
+    """Write the export to stdout; returns the exit code."""
+    from datafeed.export import export_frame, frame_to_json, write_csv
+
+    wanted = split_ids(ids)
+    formulas = {f.id: f for f in config.formulas}
+    known = [*CATALOG, *formulas]
+    unknown = [i for i in wanted if i not in CATALOG and i not in formulas]
+    if not wanted:
+        print("triffin export: name at least one id", file=sys.stderr)
+        return 2
+    if unknown:
+        print(f"triffin export: unknown id '{unknown[0]}' (known: {', '.join(known)})", file=sys.stderr)
+        return 2
+    store = SeriesStore()
+    if demo:
+        from datafeed.demo import load_demo
+
+        load_demo(store)
+        mode = "demo"
+    else:
+        from datafeed.cache import DiskCache
+
+        cache = DiskCache(config.cache_dir)
+        cache.load_into(store)
+        for warning in cache.warnings:
+            print(f"triffin: warning: {warning}", file=sys.stderr)
+        mode = "cache"
+    series = {i: store.official(i) for i in store.catalog if store.has_data(i)}
+    if any(i in formulas for i in wanted):
+        from datafeed.formulas import evaluate_all
+
+        series.update(evaluate_all(config.formulas, series))
+    frame = export_frame(series, wanted, since=since, aligned=aligned)
+    units = {i: CATALOG[i].unit if i in CATALOG else formulas[i].unit for i in wanted}
+    try:
+        if fmt == "json":
+            json.dump(frame_to_json(frame, aligned=aligned, mode=mode, units=units, since=since), sys.stdout)
+            sys.stdout.write("\n")
+        else:
+            write_csv(frame, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `triffin export ... | head` is fine
+        return 0
+    empty = [i for i in wanted if frame[i].isna().all()]
+    if empty:
+        where = "the demo feed" if demo else f"the cache ({config.cache_dir})"
+        print(f"triffin export: no data in {where} for {', '.join(empty)}", file=sys.stderr)
+        return 1
+    return 0
