@@ -249,3 +249,22 @@ def test_table_row_validates_status_and_takes_lists() -> None:
         TableRow("x", "X", 1.0, status="late")
     row = TableRow("x", "X", 1.0, spark=[1.0, 2.0])  # type: ignore[arg-type]
     assert row.spark == (1.0, 2.0)
+
+
+async def test_theme_switch_recolours_rows() -> None:
+    """Cycling themes (the app's ``t`` key) repaints ticks in the new theme's colours."""
+    table = LiveTable(sample_rows())
+    app = WidgetHost(table, theme="triffin-dark")
+    async with app.run_test(size=(120, 24)) as pilot:
+        y = lines_of(table).index(_line_of(table, "ust10y"))
+
+        def up_colour() -> Color:
+            segment = next(s for s in table.render_line(y) if "▲" in s.text)
+            assert segment.style is not None and segment.style.color is not None
+            return Color.from_rich_color(segment.style.color)
+
+        dark_up = up_colour()
+        assert dark_up == Color.parse(app.theme_variables["tick-up"])
+        app.theme = "triffin-cb"
+        await pilot.pause()
+        assert up_colour() == Color.parse(app.theme_variables["tick-up"]) != dark_up

@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 from textual.theme import BUILTIN_THEMES as TEXTUAL_THEMES
-from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
+from widget_hosts import (
+    REGIME,
+    WidgetHost,
+    sample_rows,
+    sample_scores,
+    sample_signals,
+    sample_sources,
+)
 
 from themes import (
     APP_VARIABLES,
@@ -98,7 +105,9 @@ def test_theme_from_mapping_builds_and_inherits() -> None:
         ("x", {"primary": "#fff", "text_alpha": 3}, "between 0 and 1"),
     ],
 )
-def test_theme_from_mapping_rejects_bad_input(name: str, mapping: dict[str, object], message: str) -> None:
+def test_theme_from_mapping_rejects_bad_input(
+    name: str, mapping: dict[str, object], message: str
+) -> None:
     with pytest.raises(ThemeError, match=message):
         theme_from_mapping(name, mapping)
 
