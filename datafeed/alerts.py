@@ -54,7 +54,14 @@ import pandas as pd
 
 from datafeed.catalog import CATALOG
 from datafeed.errors import redact
-from datafeed.formulas import Formula, FormulaError, Node, evaluate_all, evaluate_expression, parse_expression
+from datafeed.formulas import (
+    Formula,
+    FormulaError,
+    Node,
+    evaluate_all,
+    evaluate_expression,
+    parse_expression,
+)
 
 log = logging.getLogger(__name__)
 
@@ -362,7 +369,7 @@ class AlertEngine:
         for rule, st in zip(self.rules, self._state, strict=True):
             try:
                 firing = self._one(rule, st, values, now, live_checks)
-            except Exception as exc:  # one broken rule must not silence the others
+            except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
                 log.warning("alert '%s' could not be evaluated: %s", rule.text, exc)
                 continue
             if firing is not None:

@@ -434,7 +434,7 @@ class Formula:
 
 
 def parse_formula(
-    id: str,  # noqa: A002 - the config key is called id
+    id: str,
     expr: str,
     unit: str = "",
     name: str | None = None,
@@ -484,10 +484,12 @@ def parse_formula(
 # --------------------------------------------------------------------------- evaluation
 
 
-def _as_series(value: pd.Series | float | None) -> pd.Series:
+def _as_series(value: pd.Series | None, name: str) -> pd.Series:
     """A clean float64 series (NaN dropped, ns index) from whatever the caller passed."""
     if value is None:
         return pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
+    if not isinstance(value, pd.Series):
+        raise FormulaError(f"'{name}' must be a series with dates, not {type(value).__name__}")
     s = value if value.dtype == np.float64 else value.astype("float64")
     if not isinstance(s.index, pd.DatetimeIndex):
         s = s.set_axis(pd.DatetimeIndex(pd.to_datetime(s.index)))
@@ -510,7 +512,7 @@ def _eval(node: Node, data: Mapping[str, Any]) -> pd.Series | float:
         v = data.get(node.value)
         if node.scalar:
             return float("nan") if v is None else float(v)
-        return _as_series(v)
+        return _as_series(v, node.value)
     if kind == "neg":
         inner = _eval(node.args[0], data)
         return -inner

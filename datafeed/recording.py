@@ -60,12 +60,12 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "RecordingError",
-    "attach_replay",
-    "replay_settings",
     "RecordingTransport",
     "ReplayTransport",
+    "attach_replay",
     "loose_key",
     "make_client",
+    "replay_settings",
     "request_key",
 ]
 
@@ -201,10 +201,15 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         except UnicodeDecodeError:
             record["body_b64"] = base64.b64encode(body).decode("ascii")
         self._write(record)
-        # The body is already decoded, so the response handed on carries no Content-Encoding.
+        # The live client gets every header (Yahoo's cookie flow needs Set-Cookie) except
+        # the framing ones: the body is already decoded, so no Content-Encoding any more.
+        live_headers = [
+            (k, v) for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
         return httpx.Response(
             response.status_code,
-            headers=headers,
+            headers=live_headers,
             content=body,
             request=request,
             extensions={k: v for k, v in response.extensions.items() if k in ("http_version", "reason_phrase")},
@@ -405,7 +410,7 @@ def _started(folder: Path, records: list[_Record]) -> dt.datetime:
     """Wall-clock time of the first recorded response (from the meta file's ``started``)."""
     try:
         meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        started = dt.datetime.fromisoformat(str(meta["started"]).replace("Z", "+00:00"))
+        started = dt.datetime.fromisoformat(str(meta["started"]))
     except (OSError, ValueError, KeyError):
         return dt.datetime.now(dt.UTC)
     return started + dt.timedelta(seconds=records[0].t)

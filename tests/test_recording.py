@@ -268,3 +268,24 @@ def test_record_and_watch_replay_from_the_command_line(server: tuple[HTTPServer,
     assert line.endswith(" ust10y > 4 4.12 REPLAY")
     again = run(["record", str(folder), "--once"], env)
     assert again.returncode == 2 and "already holds a recording" in again.stderr
+
+
+async def test_live_client_keeps_cookies_and_decoded_bodies_while_recording(tmp_path: Path) -> None:
+    """Only the stored record is trimmed; the live client still sees Set-Cookie, and a gzip
+    body arrives decoded exactly once."""
+    import gzip
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/cookie":
+            return httpx.Response(200, text="ok", headers={"Set-Cookie": "A=1; Path=/"})
+        assert request.headers.get("Cookie") == "A=1"
+        return httpx.Response(200, content=gzip.compress(b"zipped body"), headers={"Content-Encoding": "gzip"})
+
+    transport = RecordingTransport(tmp_path / "rec", inner=httpx.MockTransport(handler))
+    async with httpx.AsyncClient(transport=transport) as client:
+        await client.get("http://yahoo.test/cookie")
+        r = await client.get("http://yahoo.test/data")
+    assert r.text == "zipped body"
+    stored = [json.loads(line) for line in (tmp_path / "rec" / "responses.jsonl").read_text().splitlines()]
+    assert stored[1]["body"] == "zipped body" and "content-encoding" not in stored[1]["headers"]
+    assert all("set-cookie" not in {k.lower() for k in r["headers"]} for r in stored)

@@ -25,7 +25,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from datafeed.alerts import AlertEngine, AlertError, AlertRule, CommandRunner, collect_inputs, parse_rule
+from datafeed.alerts import (
+    AlertEngine,
+    AlertError,
+    AlertRule,
+    CommandRunner,
+    collect_inputs,
+    parse_rule,
+)
 from datafeed.models import utcnow
 from datafeed.recording import RecordingError, ReplayTransport
 from datafeed.store import SeriesStore
@@ -79,7 +86,7 @@ class _Watcher:
                 self.engine, store.all_series(), self.config.formulas, self.config.thresholds,
                 store_frequencies(store),
             )
-        except Exception as exc:  # bad thresholds, a signal bug: report, keep watching
+        except Exception as exc:  # noqa: BLE001 - bad thresholds or a signal bug: report, keep watching
             log.warning("alert inputs could not be computed: %s", exc)
             return
         for firing in self.engine.evaluate(values, now or utcnow(), live_checks=live):
