@@ -12,8 +12,8 @@ Two shapes of frame:
   the dates of the daily series, lower-frequency series carried forward at most 45 days.
 
 CSV: a ``date`` column (``YYYY-MM-DD``), then one column per id in the order asked; values
-are written with Python's shortest round-trip representation, so reading the file back
-gives exactly the stored floats. JSON::
+are rounded to 10 decimals (what the cache stores) and written with Python's shortest
+round-trip representation, so reading the file back gives exactly the cached floats. JSON::
 
     {"triffin": "0.1.0", "mode": "cache|demo", "aligned": false, "since": null,
      "units": {"ust10y": "%"},
@@ -73,8 +73,13 @@ def export_frame(
     return frame.astype("float64")
 
 
+DECIMALS = 10
+"""Values are written rounded to 10 decimals: what the cache stores, so cached values round-trip
+exactly, while formula results lose their float noise (``29.999999999999982`` → ``30.0``)."""
+
+
 def _cell(value: float) -> str:
-    return "" if math.isnan(value) else repr(float(value))
+    return "" if math.isnan(value) else repr(round(float(value), DECIMALS))
 
 
 def write_csv(frame: pd.DataFrame, out: IO[str]) -> None:
@@ -101,9 +106,11 @@ def frame_to_json(
     for col in frame.columns:
         values = frame[col].to_numpy(dtype="float64")
         if aligned:
-            series[col] = [[d, None if np.isnan(v) else float(v)] for d, v in zip(dates, values, strict=True)]
+            series[col] = [
+                [d, None if np.isnan(v) else round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True)
+            ]
         else:
-            series[col] = [[d, float(v)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)]
+            series[col] = [[d, round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)]
     return {
         "triffin": __version__,
         "mode": mode,
