@@ -31,7 +31,7 @@ from textual.strip import Strip
 from widgets.data import TableRow
 from widgets.sparkline import sparkline
 
-__all__ = ["LineListView", "LiveTable", "fit", "format_change", "format_value"]
+__all__ = ["LineListView", "ListLine", "LiveTable", "fit", "format_change", "format_value"]
 
 
 def fit(text: str, width: int, align: str = "left", *, ascii: bool = False) -> str:
@@ -102,7 +102,7 @@ def format_change(
     return f"{'v' if ascii else '▼'} {number}{unit}", "down"
 
 
-class _Line(NamedTuple):
+class ListLine(NamedTuple):
     """One body line of a :class:`LineListView`."""
 
     kind: str
@@ -160,7 +160,7 @@ class LineListView(ScrollView, can_focus=True):
         """
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._ascii = ascii
-        self._lines: list[_Line] = []
+        self._lines: list[ListLine] = []
         self._key_lines: dict[str, tuple[int, int]] = {}
         self._keys: list[str] = []
         self._cursor_key: str | None = None
@@ -206,7 +206,7 @@ class LineListView(ScrollView, can_focus=True):
 
     # -- hooks for subclasses -------------------------------------------------------
 
-    def _build_lines(self) -> list[_Line]:
+    def _build_lines(self) -> list[ListLine]:
         """Return the body lines in display order."""
         raise NotImplementedError
 
@@ -214,7 +214,7 @@ class LineListView(ScrollView, can_focus=True):
         """Render header line ``y`` at full virtual width."""
         raise NotImplementedError
 
-    def _render_body(self, line: _Line, cursor: bool) -> Strip:
+    def _render_body(self, line: ListLine, cursor: bool) -> Strip:
         """Render one body line at full virtual width."""
         raise NotImplementedError
 
@@ -753,17 +753,17 @@ class LiveTable(LineListView):
         haystack = " ".join((row.id, row.name, row.source, row.group, row.status)).lower()
         return all(word in haystack for word in self._filter.lower().split())
 
-    def _build_lines(self) -> list[_Line]:
-        lines: list[_Line] = []
+    def _build_lines(self) -> list[ListLine]:
+        lines: list[ListLine] = []
         group: str | None = None
         for key in self._ordered_ids():
             row = self._rows[key]
             if not self._matches(row):
                 continue
             if self._show_groups and row.group and row.group != group:
-                lines.append(_Line("group", row.group))
+                lines.append(ListLine("group", row.group))
             group = row.group
-            lines.append(_Line("row", key))
+            lines.append(ListLine("row", key))
         return lines
 
     def _format(self, row: TableRow) -> _Cells:
@@ -839,7 +839,7 @@ class LiveTable(LineListView):
             parts.append((fit(label, self._widths[column], align, ascii=self._ascii) + " ", style))
         return self._segments(parts)
 
-    def _render_body(self, line: _Line, cursor: bool) -> Strip:
+    def _render_body(self, line: ListLine, cursor: bool) -> Strip:
         base = self.rich_style
         if line.kind == "group":
             fill = "-" if self._ascii else "─"

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from widgets.data import ScoreCell, ScoreRow
-from widgets.live_table import LineListView, _Line, fit
+from widgets.live_table import LineListView, ListLine, fit
 
 __all__ = ["DEFAULT_CHECKS", "VERDICT_COLUMN", "ScorecardGrid", "format_cell", "format_verdict"]
 
@@ -349,9 +349,9 @@ class ScorecardGrid(LineListView):
             self._spans.append((x + 1, x + 1 + width))
             x += 1 + width
 
-    def _build_lines(self) -> list[_Line]:
+    def _build_lines(self) -> list[ListLine]:
         self._layout()
-        return [_Line("row", key) for key in self._rows]
+        return [ListLine("row", key) for key in self._rows]
 
     def _measure(self) -> tuple[int, int]:
         fixed = 2 + self._name_width + 1 + (self._window_width + 1 if self._show_window else 0)
@@ -376,7 +376,7 @@ class ScorecardGrid(LineListView):
             parts.append((fit(label, x1 - x0, align), cursor_style if on_cursor else style))
         return self._segments(parts)
 
-    def _render_body(self, line: _Line, cursor: bool) -> Strip:
+    def _render_body(self, line: ListLine, cursor: bool) -> Strip:
         base = self.rich_style
         row = self._rows[line.key]
         row_style = base + (self._style("scorecard-grid--cursor-row") if cursor else Style())

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from widgets.data import RegimeView, SignalView
-from widgets.live_table import LineListView, _Line, fit
+from widgets.live_table import LineListView, ListLine, fit
 
 __all__ = ["SignalsPanel", "regime_text", "verdict_text"]
 
@@ -237,9 +237,9 @@ class SignalsPanel(LineListView):
         value = max((cell_len(s.value_text) for s in self._signals.values()), default=0)
         return min(name, self._max_name_width), max(value, 3)
 
-    def _build_lines(self) -> list[_Line]:
+    def _build_lines(self) -> list[ListLine]:
         per_row = 1 if self._compact else 2
-        return [_Line("row", key, sub) for key in self._signals for sub in range(per_row)]
+        return [ListLine("row", key, sub) for key in self._signals for sub in range(per_row)]
 
     def _measure(self) -> tuple[int, int]:
         name_w, value_w = self._widths
@@ -273,7 +273,7 @@ class SignalsPanel(LineListView):
             ]
         )
 
-    def _render_body(self, line: _Line, cursor: bool) -> Strip:
+    def _render_body(self, line: ListLine, cursor: bool) -> Strip:
         base = self.rich_style
         view = self._signals[line.key]
         cursor_style = self._style("signals-panel--cursor") if cursor else Style()

@@ -86,3 +86,18 @@ def test_bad_mode_and_state_are_rejected() -> None:
         StatusBar(mode="paper")
     with pytest.raises(ValueError, match="state"):
         SourceView("fred", "down")
+
+
+async def test_banner_survives_no_color(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under NO_COLOR Textual strips colours but keeps attributes: the bar stays reverse."""
+    from textual.color import Color
+    from textual.filter import NoColor
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    bar = StatusBar(sample_sources(), mode="demo")
+    app = WidgetHost(bar)
+    assert app.no_color
+    async with app.run_test(size=(80, 10)):
+        segments = NoColor().apply(list(_banner(bar).render_line(0)), Color(0, 0, 0))
+        assert all(seg.style is not None and seg.style.reverse for seg in segments)
+        assert all(seg.style is not None and seg.style.color.is_default for seg in segments)
