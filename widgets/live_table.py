@@ -736,6 +736,9 @@ class LiveTable(LineListView):
         if text != self._filter:
             self._filter = text
             self._rebuild()
+            if self._cursor_key is not None and self.is_mounted:
+                # After the new virtual size is laid out, bring the cursor row back in view.
+                self.call_after_refresh(self._scroll_into_view, self._cursor_key)
 
     # -- layout ---------------------------------------------------------------------
 

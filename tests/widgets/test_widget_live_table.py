@@ -268,3 +268,15 @@ async def test_theme_switch_recolours_rows() -> None:
         app.theme = "triffin-cb"
         await pilot.pause()
         assert up_colour() == Color.parse(app.theme_variables["tick-up"]) != dark_up
+
+
+async def test_clearing_the_filter_keeps_the_cursor_row_in_view() -> None:
+    table = LiveTable(many_rows(40))
+    async with WidgetHost(table).run_test(size=(100, 12)) as pilot:
+        table.filter("s35")
+        await pilot.pause()
+        assert table.visible_keys == ("s35",) and table.cursor_id == "s35"
+        table.filter("")
+        await pilot.pause()
+        assert table.cursor_id == "s35"
+        assert any(line.startswith("▶ Series 35") for line in lines_of(table))
