@@ -289,3 +289,4 @@ async def test_live_client_keeps_cookies_and_decoded_bodies_while_recording(tmp_
     stored = [json.loads(line) for line in (tmp_path / "rec" / "responses.jsonl").read_text().splitlines()]
     assert stored[1]["body"] == "zipped body" and "content-encoding" not in stored[1]["headers"]
     assert all("set-cookie" not in {k.lower() for k in r["headers"]} for r in stored)
+

@@ -93,3 +93,5 @@ def test_usage_and_rule_errors_are_one_line_exit_2(tmp_path: Path) -> None:
     assert f"{cfg}:4: formula 'us_de_10y': unknown instrument 'bund10' at column 11" in r.stderr
     r = run(["watch", "--replay", str(tmp_path / "nope"), "--alert", "vix > 1"])
     assert r.returncode == 2 and "no such recording folder" in r.stderr
+    r = run(["--replay", str(tmp_path / "nope")])
+    assert r.returncode == 2 and "no such recording folder" in r.stderr and len(r.stderr.strip().splitlines()) == 1
