@@ -1,32 +1,52 @@
-"""Provides the Textual application: feed lifetime, store, and the live table.
+"""Provides the Textual application: feed lifetime, stores, metrics, themes and keys.
 
 The App owns the store(s), the shared HTTP client and the feed workers, because data must
-keep flowing while other screens are pushed. Feed workers are async (httpx is async), so
-the store is only touched on the event-loop thread and needs no lock.
+keep flowing while drill-down screens are pushed. Feed workers are async (httpx is async),
+so a store is only ever written on the event-loop thread and needs no lock.
 
 Modes: ``live`` (cache first, then the feed), ``demo`` (synthetic, labelled), and the
-offline fallback: live with an empty cache and no source answering shows the demo feed
-under an OFFLINE banner and switches to live data as soon as a source answers.
+offline fallback: when every source fails, ``offline`` shows the kept (cached) data, or,
+with an empty cache, the demo feed under an OFFLINE banner; it switches back to live data
+as soon as a source answers.
+
+Data flow (STYLE.md §3.3): the feed or the demo ticker posts :class:`StoreChanged`
+(coalesced: a burst costs one repaint); the handler asks the store what changed since the
+last version seen and publishes a :class:`DataUpdate` on :attr:`TriffinApp.data_changed`,
+which screens subscribe to; signals and crisis scores are recomputed incrementally in one
+thread worker at a time on a snapshot of the series and come back as
+:class:`~tui.messages.MetricsReady`.
+
+Start-up paints the layout at once; pandas, the cache (or the demo history) and the first
+metrics load in a thread and arrive as :class:`~tui.messages.DataLoaded`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
 import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.signal import Signal
+from textual.worker import Worker, WorkerState
 
-from datafeed.cache import DiskCache
-from datafeed.models import Delta, Status
-from datafeed.store import SeriesStore
+from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
+from tui.commands import TriffinCommands
 from tui.config import Config
-from tui.messages import FeedPassDone, StoreChanged
-from tui.presenters import Row, rows
+from tui.messages import DataLoaded, FeedPassDone, MetricsReady, StoreChanged
+
+if TYPE_CHECKING:
+    from datafeed.crises import Episode
+    from datafeed.store import SeriesStore
+    from tui.presenters import MetricsEngine, MetricsResult
+    from widgets.data import SourceView
 
 _marks_fd = os.open(os.environ["TUI_PROBE_MARKS"], os.O_WRONLY | os.O_APPEND) if os.environ.get("TUI_PROBE_MARKS") else None
 
@@ -37,114 +57,309 @@ def probe_mark() -> None:
         os.write(_marks_fd, b"%d\n" % time.monotonic_ns())
 
 
-COLUMNS = (("name", "Instrument"), ("last", "Last"), ("change", "Chg"), ("date", "Date"), ("status", "Status"), ("source", "Source"))
+OFFLINE_DEMO_BANNER = "OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)"
+"""Banner when nothing answers and nothing is cached: the demo runs, and says so."""
+
+CLOCK_SECONDS = 60.0
+"""Ages on screen have minute resolution, so they are refreshed once a minute."""
+
+
+@dataclass(frozen=True, slots=True)
+class DataUpdate:
+    """What changed, published on :attr:`TriffinApp.data_changed` (UI thread only).
+
+    Attributes:
+        changed: instrument ids whose values or status changed.
+        metrics: new signal / crisis results are in :attr:`TriffinApp.metrics`.
+        everything: the store on screen was replaced (mode switch, first load): repaint all.
+        status: the source health or the mode changed (status bar, title).
+        clock: the minute ticked (ages).
+    """
+
+    changed: frozenset[str] = frozenset()
+    metrics: bool = False
+    everything: bool = False
+    status: bool = False
+    clock: bool = False
+
+
+def _session_day(day: dt.date) -> dt.date:
+    """A weekend day's session is the Friday before."""
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def demo_history_end(today: dt.date) -> dt.date:
+    """Last business day before today's session: the demo's close before intraday ticks."""
+    day = _session_day(today) - dt.timedelta(days=1)
+    return _session_day(day)
 
 
 class TriffinApp(App[None]):
-    """triffin's TUI (minimal live table; the full dashboard builds on it)."""
+    """triffin's TUI: the dashboard, its drill-downs, and the data behind them.
 
+    Args:
+        config: the validated configuration.
+        demo: run on the synthetic demo feed (no network).
+        today: a fixed "today" (tests, screenshots); with it and no ``clock``, the clock
+            is frozen at 21:00 UTC that day.
+        tick_interval: seconds between demo ticks; None freezes the demo market.
+        clock: returns "now" (UTC); default the system clock.
+    """
+
+    CSS_PATH = "app.tcss"
     TITLE = "triffin"
     SUB_TITLE = "are US Treasuries still the world's safe asset?"
-    CSS = """
-    #banner { height: auto; display: none; text-style: bold reverse; padding: 0 1; }
-    #banner.-shown { display: block; }
-    #status { height: 1; padding: 0 1; }
-    DataTable { height: 1fr; }
-    """
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("r", "refresh_now", "Refresh", id="refresh-now"),
-        Binding("p", "toggle_pause", "Pause", id="pause"),
-    ]
+    COMMANDS = App.COMMANDS | {TriffinCommands}
+    COMMAND_PALETTE_DISPLAY = "ctrl+p"
 
-    def __init__(self, config: Config, *, demo: bool = False, today: dt.date | None = None) -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit triffin"),
+        Binding("question_mark", "show_help", "Help", id="help", tooltip="Every key, and the data sources"),
+        Binding("r", "refresh_now", "Refresh", id="refresh-now", tooltip="Refresh every source now"),
+        Binding("p", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the feed"),
+        Binding("t", "cycle_theme", "Theme", id="cycle-theme", tooltip="Next colour theme"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command-palette", priority=True, show=False,
+                tooltip="Jump to any instrument, signal or crisis"),
+        Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True),
+    ]
+    """Global keys; every binding has an id that ``[keymap]`` in the config can remap."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        demo: bool = False,
+        today: dt.date | None = None,
+        tick_interval: float | None = 2.0,
+        clock: Callable[[], dt.datetime] | None = None,
+        replay: Any = None,
+    ) -> None:
         super().__init__()
         self.config = config
         self.demo = demo
-        self.today = today
-        self.live_store = SeriesStore()
+        self.replay = replay
+        """A ``datafeed.recording.ReplayTransport``: the live feed plays that recording
+        (no cache read or written, feed on the recording's clock; see ``tui.session``)."""
+        self.fixed_today = today
+        self.tick_interval = tick_interval
+        if clock is None and today is not None:
+            frozen = dt.datetime.combine(today, dt.time(21, 0), dt.UTC)
+            clock = lambda: frozen  # noqa: E731 - a frozen clock is one expression
+        if clock is None and replay is not None:
+            clock = replay.virtual_now  # ages as they were when the responses were recorded
+        self._clock = clock
+        self.mode = "demo" if demo else "replay" if replay is not None else "live"
+        """``live``, ``demo``, ``offline`` or ``replay``."""
+        self.showing_demo = demo
+        """True when the store on screen is the demo market (demo mode or offline fallback)."""
+        self.live_store: SeriesStore | None = None
         self.demo_store: SeriesStore | None = None
-        self.mode = "demo" if demo else "live"
-        self.feed = None
-        self._rows: dict[str, Row] = {}
+        self.market: Any = None
+        self.cache: Any = None
+        self.feed: Any = None
+        self.http: Any = None
+        self.metrics: MetricsResult | None = None
+        """Latest signals and crisis scores of the store on screen."""
+        self.paused = False
+        self.ready = False
+        """True once the first data and metrics are on screen."""
+        self.episodes: list[Episode] | None = None
+        self.thresholds: dict[str, dict[str, float]] = {}
+        self._engine: MetricsEngine | None = None
+        self._generation = 0
         self._seen_version = -1
-        self._cache_warnings: list[str] = []
+        self._pending: set[str] | None = set()
+        self._metrics_running = False
+        self._loading_demo = False
+        self.data_changed: Signal[DataUpdate] = Signal(self, "data-changed")
+        """Published on the UI thread after every applied update; screens subscribe."""
+        for theme in BUILTIN_THEMES.values():
+            self.register_theme(theme)
+        self.theme = config.theme if config.theme in self.available_themes else DEFAULT_THEME
+        self.ascii = config.ascii
+
+    # ----------------------------------------------------------------- basics
+
+    def now(self) -> dt.datetime:
+        """Now, in UTC (frozen in tests)."""
+        return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)
 
     @property
-    def store(self) -> SeriesStore:
-        """The store on screen: demo while in demo or offline mode, live otherwise."""
-        if self.mode in ("demo", "offline") and self.demo_store is not None:
-            return self.demo_store
-        return self.live_store
+    def today(self) -> dt.date:
+        """Today's date (fixed in tests)."""
+        return self.fixed_today or self.now().date()
 
-    def compose(self) -> ComposeResult:
-        yield Static("", id="banner")
-        table: DataTable[Text] = DataTable(id="live-table", cursor_type="row", zebra_stripes=False)
-        yield table
-        yield Static("", id="status")
-        yield Footer()
+    @property
+    def store(self) -> SeriesStore | None:
+        """The store on screen: the demo market in demo / offline-demo mode, else live."""
+        return self.demo_store if self.showing_demo else self.live_store
+
+    @property
+    def store_kind(self) -> str:
+        """``demo`` or ``live``: which store :attr:`store` is."""
+        return "demo" if self.showing_demo else "live"
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """triffin's app variables (tick, verdict, banner colours) for any theme."""
+        return theme_variable_defaults(self.current_theme)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The dashboard is the bottom of the screen stack."""
+        from tui.screens.dashboard import DashboardScreen
+
+        return DashboardScreen()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
-        if self.demo:
-            self._start_demo()
+        """Apply the keymap, then load data off the UI thread."""
+        if self.ascii:
+            self.add_class("-ascii")
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        self._load(demo=self.demo)
+        self.set_interval(CLOCK_SECONDS, self._clock_tick)
+
+    async def on_unmount(self) -> None:
+        """Close the shared HTTP client."""
+        if self.http is not None:
+            await self.http.aclose()
+            if self.replay is not None:  # the replay client is ours, not the context's
+                await self.http.client.aclose()
+
+    # ------------------------------------------------------------------ loading
+
+    def _prepare_metrics_inputs(self, warnings: list[str]) -> None:
+        """Episodes (built-in + config) and thresholds, validated once (worker thread)."""
+        from datafeed.crises import BUILTIN_EPISODES, episode_from_mapping
+        from datafeed.signals import resolve_thresholds
+
+        if self.episodes is None:
+            episodes = list(BUILTIN_EPISODES)
+            for raw in self.config.episodes:
+                try:
+                    episodes.append(episode_from_mapping(raw))
+                except ValueError as exc:
+                    warnings.append(f"episode skipped: {exc}")
+            self.episodes = episodes
+            try:
+                resolve_thresholds(self.config.thresholds)
+                self.thresholds = dict(self.config.thresholds)
+            except ValueError as exc:
+                warnings.append(f"{exc}; using the default thresholds")
+                self.thresholds = {}
+
+    def _new_engine(self) -> MetricsEngine:
+        from tui.presenters import MetricsEngine
+
+        return MetricsEngine(self.thresholds, self.episodes)
+
+    @work(thread=True, group="load", exit_on_error=False)
+    def _load(self, demo: bool) -> None:
+        """Build the first store (cache or demo history) and its metrics, off the UI thread."""
+        from datafeed.store import SeriesStore
+
+        warnings: list[str] = []
+        self._prepare_metrics_inputs(warnings)
+        market = cache = None
+        if demo:
+            store, market = self._build_demo_store()
+        elif self.replay is not None:
+            store = SeriesStore()
         else:
+            from datafeed.cache import DiskCache
+
+            store = SeriesStore()
             cache = DiskCache(self.config.cache_dir)
-            cache.load_into(self.live_store)
-            for w in cache.warnings:
-                self.notify(w, severity="warning", timeout=10)
-            self.cache = cache
+            cache.load_into(store)
+            warnings.extend(cache.warnings)
+        engine = self._new_engine()
+        metrics = engine.run(store.all_series())
+        self.post_message(DataLoaded(store, market, demo, metrics, warnings, engine, cache))
+
+    def _build_demo_store(self) -> tuple[SeriesStore, Any]:
+        """The demo market's history installed in a fresh store (tagged ``demo:<id>``)."""
+        import pandas as pd
+
+        from datafeed.demo import DEMO_SOURCE_PREFIX, DemoMarket
+        from datafeed.models import Status
+        from datafeed.store import SeriesStore
+
+        market = DemoMarket(end=demo_history_end(self.today)) if self.fixed_today else DemoMarket()
+        store = SeriesStore(today=lambda: self.today)
+        when = self.now()
+        # load() skips per-observation validation: the generator keeps every value in
+        # its instrument's range, and 170k Observation objects would cost seconds.
+        for inst_id, values in market.history_series().items():
+            if inst_id not in store.catalog or values.empty:
+                continue
+            tag = DEMO_SOURCE_PREFIX + inst_id
+            store.load(inst_id, values, pd.Series(tag, index=values.index, dtype="object"))
+            state = store.state[inst_id]
+            state.status, state.source, state.last_success = Status.FRESH, tag, when
+        return store, market
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        """Install the first store and paint it; then start the feed or the demo ticks."""
+        for warning in message.warnings:
+            self.notify(warning, severity="warning", timeout=10)
+        if message.demo:
+            self._loading_demo = False
+            if not self.showing_demo:
+                return  # a source answered while the fallback demo was being built
+            self.demo_store, self.market = message.store, message.market
+        else:
+            self.live_store, self.cache = message.store, message.cache
+        self._install(message.engine, message.metrics)
+        if message.demo:
+            if self.tick_interval:
+                self._demo_ticks()
+        else:
             self._start_live()
-        self._paint()
-        self._update_banner()
-        self.set_interval(30, self._paint_status)
 
-    # ------------------------------------------------------------------ feeds
-    def _start_demo(self) -> None:
-        from datafeed.demo import DemoMarket
+    def _install(self, engine: MetricsEngine, metrics: MetricsResult | None) -> None:
+        """Make the current store's results the ones on screen and repaint everything."""
+        store = self.store
+        assert store is not None
+        self._generation += 1
+        self._engine = engine
+        self._seen_version = store.version
+        self._pending = set()
+        self.metrics = metrics
+        if metrics is None:
+            self._pending = None
+            self._start_metrics()
+        probe_mark()
+        self.data_changed.publish(DataUpdate(metrics=metrics is not None, everything=True, status=True))
+        self.ready = metrics is not None
 
-        market = DemoMarket(end=self.today)
-        store = SeriesStore(today=(lambda: self.today) if self.today else None)
-        store.apply(market.history())
-        for inst_id in store.catalog:
-            if store.has_data(inst_id):
-                store.state[inst_id].status = Status.FRESH
-                store.state[inst_id].source = f"demo:{inst_id}"
-        self.demo_store = store
-        self._demo_ticks(market)
-
-    @work(exclusive=True, group="feed:demo", exit_on_error=False)
-    async def _demo_ticks(self, market: object) -> None:
-        import asyncio
-
-        while True:
-            await asyncio.sleep(2.0)
-            if self.demo_store is None:
-                return
-            delta = self.demo_store.apply(market.tick(dt.datetime.now(dt.UTC)))  # type: ignore[attr-defined]
-            if delta:
-                self.post_message(StoreChanged(delta.version))
+    # --------------------------------------------------------------- live feed
 
     def _start_live(self) -> None:
         from datafeed.feed import Feed
         from datafeed.http import HttpContext
 
-        http = HttpContext(self.config.feed)
-        self.http = http
+        assert self.live_store is not None
+        settings, client = self.config.feed, None
+        if self.replay is not None:
+            from datafeed.recording import make_client, replay_settings
+
+            settings = replay_settings(settings)
+            client = make_client(settings, self.replay)
+        self.http = HttpContext(settings, client=client)
         self.feed = Feed(
             self.live_store,
-            self.config.feed,
-            http,
+            settings,
+            self.http,
             cache=self.cache,
-            on_change=self._on_feed_change,
+            on_change=lambda delta: self.post_message(StoreChanged(delta.version, "live")),
             intraday_refresh=self.config.intraday_refresh,
         )
-        self._run_feed()
+        if self.replay is not None:
+            from datafeed.recording import attach_replay
 
-    def _on_feed_change(self, delta: Delta) -> None:
-        self.post_message(StoreChanged(delta.version))
+            attach_replay(self.feed, self.replay)
+        self._run_feed()
 
     @work(exclusive=True, group="feed:live", exit_on_error=False)
     async def _run_feed(self) -> None:
@@ -152,92 +367,211 @@ class TriffinApp(App[None]):
         await self.feed.run_forever(on_pass=lambda r: self.post_message(FeedPassDone(r.ok, r.failed)))
 
     def on_feed_pass_done(self, message: FeedPassDone) -> None:
-        if self.demo:
+        """Switch between live and offline as sources stop or start answering."""
+        if self.feed is None or self.live_store is None or self.replay is not None:
+            self.data_changed.publish(DataUpdate(status=True))
             return
-        has_live = any(self.live_store.has_data(i) for i in self.live_store.catalog)
-        if message.ok == 0 and not has_live and self.mode == "live":
-            self.mode = "offline"
-            if self.demo_store is None:
-                self._start_demo()
-            self._rows.clear()
-            self._paint()
-        elif message.ok and self.mode == "offline":
+        ran = [j for j in self.feed.all_jobs if j.runs]
+        answering = any(j.failures == 0 for j in ran)
+        if answering and self.mode == "offline":
             self.mode = "live"
-            self.demo_store = None
-            self.workers.cancel_group(self, "feed:demo")
-            self._rows.clear()
-            self._paint()
-        self._update_banner()
-        self._paint_status()
+            if self.showing_demo:
+                self.showing_demo = False
+                self.demo_store = self.market = None
+                self.workers.cancel_group(self, "feed:demo")
+                self.notify("A source answered: showing live data", timeout=6)
+                self._install(self._new_engine(), None)
+        elif ran and not answering and self.mode == "live":
+            self.mode = "offline"
+            has_data = any(self.live_store.has_data(i) for i in self.live_store.catalog)
+            if not has_data and not self._loading_demo:
+                self.showing_demo = True
+                self._loading_demo = True
+                self.notify("Live sources unreachable: running the DEMO feed until one answers",
+                            severity="warning", timeout=10)
+                self._load(demo=True)
+        self.data_changed.publish(DataUpdate(status=True))
 
-    async def on_unmount(self) -> None:
-        http = getattr(self, "http", None)
-        if http is not None:
-            await http.aclose()
+    # --------------------------------------------------------------- demo feed
 
-    # ---------------------------------------------------------------- drawing
+    @work(exclusive=True, group="feed:demo", exit_on_error=False)
+    async def _demo_ticks(self) -> None:
+        assert self.tick_interval
+        while True:
+            await asyncio.sleep(self.tick_interval)
+            if not self.paused:
+                self._demo_tick()
+
+    def _demo_tick(self) -> None:
+        """One round of synthetic intraday quotes."""
+        if self.demo_store is None or self.market is None:
+            return
+        delta = self.demo_store.apply(self.market.tick(self.now()))
+        if delta:
+            self.post_message(StoreChanged(delta.version, "demo"))
+
+    # ------------------------------------------------------------- store changes
+
     def on_store_changed(self, message: StoreChanged) -> None:
-        probe_mark()
-        self._paint()
-
-    def _paint(self) -> None:
-        table = self.query_one(DataTable)
-        new_rows = rows(self.store, today=self.today)
-        with self.batch_update():
-            for row in new_rows:
-                old = self._rows.get(row.id)
-                cells = {
-                    "name": Text(row.name),
-                    "last": Text(row.last, justify="right"),
-                    "change": Text(
-                        (("▲ " if row.direction > 0 else "▼ " if row.direction < 0 else "  ") + row.change) if row.change else "",
-                        style="green" if row.direction > 0 else "red" if row.direction < 0 else "",
-                        justify="right",
-                    ),
-                    "date": Text(row.date),
-                    "status": Text(row.status),
-                    "source": Text(row.source),
-                }
-                if old is None:
-                    if row.id in table.rows:
-                        for key, cell in cells.items():
-                            table.update_cell(row.id, key, cell)
-                    else:
-                        table.add_row(*cells.values(), key=row.id)
-                else:
-                    for key, cell in cells.items():
-                        if getattr(old, key if key != "change" else "change") != getattr(row, key) or (
-                            key == "change" and old.direction != row.direction
-                        ):
-                            table.update_cell(row.id, key, cell)
-                self._rows[row.id] = row
-        self._paint_status()
-
-    def _update_banner(self) -> None:
-        banner = self.query_one("#banner", Static)
-        if self.mode == "demo":
-            banner.update("DEMO — synthetic data, not market prices")
-        elif self.mode == "offline":
-            banner.update("OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)")
-        banner.set_class(self.mode in ("demo", "offline"), "-shown")
-
-    def _paint_status(self) -> None:
+        """Ask the store what changed since last time, repaint that, recompute metrics."""
         store = self.store
-        counts: dict[str, int] = {}
-        for st in store.state.values():
-            counts[st.status.value] = counts.get(st.status.value, 0) + 1
-        parts = [f"{self.mode.upper()}"] + [f"{k} {v}" for k, v in sorted(counts.items())]
-        if self.feed is not None and self.feed.paused:
-            parts.append("PAUSED")
-        self.query_one("#status", Static).update("  ".join(parts))
+        if store is None or message.store not in ("", self.store_kind):
+            return
+        changed = store.changed_since(self._seen_version)
+        self._seen_version = store.version
+        if not changed:
+            return
+        probe_mark()
+        self._request_metrics(changed)
+        self.data_changed.publish(DataUpdate(changed=frozenset(changed), status=True))
+
+    def _request_metrics(self, changed: Iterable[str]) -> None:
+        if self._pending is not None:
+            self._pending.update(changed)
+        if not self._metrics_running:
+            self._start_metrics()
+
+    def _start_metrics(self) -> None:
+        """Start one metrics computation on a snapshot (at most one runs at a time)."""
+        store, engine = self.store, self._engine
+        if store is None or engine is None:
+            return
+        changed, self._pending = self._pending, set()
+        self._metrics_running = True
+        # all_series() hands out the store's current Series objects; the store replaces
+        # (never mutates) them on merge, so the thread reads a consistent snapshot.
+        self._compute_metrics(engine, store.all_series(), changed, self._generation)
+
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False)
+    def _compute_metrics(self, engine: MetricsEngine, series: dict[str, Any], changed: set[str] | None, generation: int) -> None:
+        self.post_message(MetricsReady(generation, engine.run(series, changed)))
+
+    def on_metrics_ready(self, message: MetricsReady) -> None:
+        """Publish fresh results; start the next computation if updates queued meanwhile."""
+        self._metrics_running = False
+        if message.generation == self._generation:
+            self.metrics = message.metrics
+            self.ready = True
+            self.data_changed.publish(DataUpdate(metrics=True))
+        if self._pending is None or self._pending:
+            self._start_metrics()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that died must not leave the app waiting; say what happened."""
+        worker = event.worker
+        if event.state is WorkerState.ERROR:
+            if worker.group == "metrics":
+                self._metrics_running = False
+            self.notify(f"{worker.group or worker.name} failed: {worker.error}", severity="error", timeout=15)
+        elif event.state is WorkerState.CANCELLED and worker.group == "metrics":
+            self._metrics_running = False
+
+    def _clock_tick(self) -> None:
+        """Ages move on by the minute."""
+        if self.ready:
+            self.data_changed.publish(DataUpdate(clock=True, status=True))
+
+    # ----------------------------------------------------------------- status
+
+    def source_views(self) -> list[SourceView]:
+        """Per-source health for the status bar."""
+        from tui.presenters import format_age, source_views
+        from widgets.data import SourceView
+
+        if self.mode == "demo":
+            last = max((q.time for q in self._demo_quotes() if q.time is not None), default=None)
+            detail = "paused" if self.paused else ("frozen" if not self.tick_interval else "synthetic")
+            age = format_age((self.now() - last).total_seconds()) if last else ""
+            return [SourceView("demo", "ok", age, detail=detail)]
+        if self.feed is None or self.live_store is None:
+            return [SourceView(name, "off" if not s.enabled else "ok", detail="" if not s.enabled else "starting")
+                    for name, s in self.config.feed.sources.items()]
+        views = source_views(
+            self.config.feed.sources,
+            self.feed.all_jobs,
+            self.live_store,
+            self.now(),
+            time.monotonic(),
+            self.feed.market_open(self.now()),
+            self.feed.intraday_jobs,
+        )
+        if self.paused:
+            views = [SourceView(v.source, v.state, v.age, "", "paused" if v.state != "off" else v.detail) for v in views]
+        return views
+
+    def _demo_quotes(self) -> list[Any]:
+        store = self.demo_store
+        if store is None:
+            return []
+        return [q for i in store.catalog if (q := store.intraday_quote(i)) is not None]
+
+    @property
+    def banner(self) -> str | None:
+        """Custom banner text for the status bar (None: the mode's default)."""
+        if self.mode == "offline" and self.showing_demo:
+            return OFFLINE_DEMO_BANNER
+        if self.replay is not None and not self.showing_demo:
+            return f"REPLAY of {self.replay.folder} at speed {self.replay.speed:g} — recorded data, not live"
+        return None
+
+    @property
+    def status_mode(self) -> str:
+        """The status bar's mode (``live``, ``demo``, ``offline``); a replay wears the offline banner."""
+        return "offline" if self.mode == "replay" else self.mode
+
+    @property
+    def boj_enabled(self) -> bool:
+        """True when the Bank of Japan source is on (its credit line must be shown)."""
+        src = self.config.feed.sources.get("boj")
+        return bool(src is not None and src.enabled and not self.demo)
 
     # ---------------------------------------------------------------- actions
+
     def action_refresh_now(self) -> None:
-        if self.feed is not None:
+        """Refresh every source now (in demo mode: one tick now)."""
+        if self.mode == "demo":
+            self._demo_tick()
+            self.notify("DEMO: one synthetic tick", timeout=3)
+        elif self.feed is not None:
             self.feed.request_refresh()
-            self.notify("refreshing all sources")
+            self.notify("Refreshing every source now", timeout=3)
 
     def action_toggle_pause(self) -> None:
+        """Pause or resume the feed (and the demo ticks)."""
+        self.paused = not self.paused
         if self.feed is not None:
-            self.feed.pause(not self.feed.paused)
-            self._paint_status()
+            self.feed.pause(self.paused)
+        self.notify("Feed paused: press p to resume" if self.paused else "Feed resumed", timeout=4)
+        self.data_changed.publish(DataUpdate(status=True))
+
+    def action_cycle_theme(self) -> None:
+        """Switch to the next built-in theme."""
+        names = list(BUILTIN_THEMES)
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=3)
+
+    def action_show_help(self) -> None:
+        """Show every key binding (with remaps) and the data sources."""
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def jump_to(self, kind: str, key: str) -> None:
+        """Back to the dashboard with the cursor on an instrument, signal or episode."""
+        from tui.screens.dashboard import DashboardScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, DashboardScreen):
+            self.pop_screen()
+        dashboard = self.screen_stack[0]
+        if isinstance(dashboard, DashboardScreen):
+            self.call_after_refresh(dashboard.jump_to, kind, key)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Palette commands for the global actions (on top of Textual's own)."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh now", "Refresh every source now (r)", self.action_refresh_now)
+        yield SystemCommand("Pause / resume feed", "Stop or restart refreshing (p)", self.action_toggle_pause)
+        yield SystemCommand("Next triffin theme", "Cycle the built-in themes (t)", self.action_cycle_theme)
+        yield SystemCommand("Help: keys and sources", "Every key binding and data credit (?)", self.action_show_help)

@@ -156,6 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.watch_cmd import run_record
 
         return run_record(config, args.dir, once=args.once, max_seconds=args.max_seconds)
+    theme_error = unknown_theme(config.theme)
+    if theme_error:
+        print(f"triffin: {theme_error}", file=sys.stderr)
+        return 2
     from tui.run import run_app
 
     if args.replay:
@@ -169,6 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(config, demo=False, replay=transport)
 
     return run_app(config, demo=args.demo)
+
+
+def unknown_theme(name: str) -> str | None:
+    """One line naming the known themes when ``name`` is not one of them, else None."""
+    from textual.theme import BUILTIN_THEMES as TEXTUAL_THEMES
+
+    from themes import BUILTIN_THEMES
+
+    known = [*BUILTIN_THEMES, *TEXTUAL_THEMES]
+    if name in known:
+        return None
+    return f"unknown theme {name!r} (known: {', '.join(known)})"
 
 
 if __name__ == "__main__":  # pragma: no cover

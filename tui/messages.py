@@ -1,10 +1,18 @@
-"""Provides the app-level messages that carry feed events to the UI."""
+"""Provides the app-level messages that carry feed and metrics events to the UI.
+
+Payloads are versions, plain values or frozen results, never live pandas objects that
+another thread may still write (STYLE.md §3.3).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from tui.presenters import MetricsResult
 
 
 @dataclass
@@ -15,9 +23,15 @@ class StoreChanged(Message):
     """
 
     version: int
+    store: str = ""
+    """Which store changed: ``live`` or ``demo`` (empty: whichever is on screen)."""
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, StoreChanged)
+        """A newer StoreChanged of the same store makes a pending one redundant.
+
+        The receiver diffs store versions, so the skipped one loses nothing.
+        """
+        return isinstance(message, StoreChanged) and message.store == self.store
 
 
 @dataclass
@@ -26,3 +40,39 @@ class FeedPassDone(Message):
 
     ok: int
     failed: int
+
+
+@dataclass
+class DataLoaded(Message):
+    """The first data is ready (cache or demo history), built off the UI thread.
+
+    Attributes:
+        store: the store, not yet seen by anyone else (so handing it over is safe).
+        market: the demo market when the store is synthetic, else None.
+        demo: True when ``store`` holds demo data.
+        metrics: signals and crisis scores computed on it.
+        warnings: one-line problems to show once (corrupt cache files ...).
+        engine: the metrics engine that computed them (it continues incrementally).
+        cache: the disk cache the store was loaded from (live only).
+    """
+
+    store: Any
+    market: Any
+    demo: bool
+    metrics: MetricsResult
+    warnings: list[str]
+    engine: Any = None
+    cache: Any = None
+
+
+@dataclass
+class MetricsReady(Message):
+    """Signals and crisis scores were recomputed in the metrics worker.
+
+    Attributes:
+        generation: which store the results belong to; stale generations are ignored.
+        metrics: the results and their widget views.
+    """
+
+    generation: int
+    metrics: MetricsResult

@@ -1,111 +1,607 @@
-"""Provides the translation from store state to plain display values.
+"""Provides the translation from store, signal and crisis results to widget inputs.
 
-Widgets never see pandas or the store: presenters turn them into strings and tuples.
+This is the only bridge between ``datafeed`` (pandas, results) and ``widgets`` (plain frozen
+dataclasses). Everything here is pure: no Textual, no I/O, no clock of its own (``today``
+and ``now`` are passed in), so it runs in the metrics thread and in tests alike.
+
+:class:`MetricsEngine` holds the incremental signal engine and the crisis scores; the App
+runs it in a thread worker on a snapshot of the store's series and posts the
+:class:`MetricsResult` back to the UI thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from datafeed.catalog import Instrument
-from datafeed.models import Status, utcnow
+from datafeed.crises import (
+    CHECK_INPUTS,
+    CHECKS,
+    Episode,
+    ScoredEpisode,
+    episode_window,
+    score_all,
+)
+from datafeed.models import Status
+from datafeed.signals import SPECS, RegimeResult, SignalEngine, SignalResult, resolve_thresholds
 from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
+from widgets.data import (
+    ChartData,
+    ChartLine,
+    ChartThreshold,
+    RegimeView,
+    ScoreCell,
+    ScoreRow,
+    SignalView,
+    SourceView,
+    TableRow,
+)
+
+SPARK_POINTS = 32
+"""Observations of recent history handed to each sparkline (the table draws the tail)."""
+
+SOURCE_WIDTH = 20
+"""Longest source tag shown in the table; the full tag is on the series screen."""
+
+GROUP_TITLES: dict[str, str] = {
+    "treasuries": "Treasuries",
+    "funding": "Funding & hedge legs",
+    "abroad": "Bunds & JGBs",
+    "dollar": "Dollar & FX",
+    "risk": "Risk",
+    "credit": "Credit",
+    "fiscal": "Fiscal",
+}
+"""Catalog group → heading shown in the live table."""
+
+RANGES: dict[str, int | None] = {"1M": 31, "3M": 92, "1Y": 366, "5Y": 1827, "MAX": None}
+"""Chart ranges of the drill-down screens: label → calendar days (None: everything held)."""
+
+MAX_CHART_POINTS = 800
+"""Charts are thinned to about this many points (plotext is pure Python)."""
+
+CRISIS_INPUTS: frozenset[str] = frozenset(i for ids in CHECK_INPUTS.values() for i in ids)
+"""Instruments the crisis scorecard reads; other updates leave the scores alone."""
+
+SHORT_EXPLANATIONS: dict[str, str] = {
+    "convenience_aaa_10y": "Aaa−10Y vs 10y median; below = premium fading",
+    "bund_hedged_pickup_10y": "overnight-rate-hedged, not the Treasury basis",
+    "jgb_hedged_pickup_10y": "overnight-rate-hedged, not the Treasury basis",
+    "jgb_hedged_pickup_20y": "overnight-rate-hedged, not the Treasury basis",
+    "jgb_hedged_pickup_30y": "overnight-rate-hedged, not the Treasury basis",
+    "stock_bond_corr_1y": "S&P vs UST returns, 252d; >0 = bonds don't hedge",
+    "stock_bond_corr_3y": "S&P vs UST returns, 756d; >0 = bonds don't hedge",
+    "dollar_vix_corr_1y": "broad $ vs ΔVIX, 252d; <0 = $ falls on fear",
+    "ust_bund_fx_corr_3m": "Δ(UST−Bund) vs $/€, 63d; <0 = yields up, $ down",
+    "ig_cushion": "IG OAS − long-run baseline; <0 = no cushion",
+    "hy_cushion": "HY OAS − long-run baseline; <0 = no cushion",
+    "term_premium_trend": "Kim–Wright 10Y term premium, 1y Δ; up = eroding",
+    "debt_gdp": "federal debt held by the public, % of GDP",
+    "foreign_share": "foreign share of public debt; judged on 5y Δ",
+}
+"""One line per signal for the dashboard (the full text is on the signal screen)."""
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def format_age(seconds: float) -> str:
+    """Compact age: ``<1m``, ``12m``, ``3h``, ``2d`` (minute resolution keeps repaints rare)."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f}m"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600:.0f}h"
+    return f"{seconds // 86400:.0f}d"
+
+
+def format_in(seconds: float) -> str:
+    """Time until something, e.g. ``45s``, ``3m``, ``2h``."""
+    seconds = max(0.0, seconds)
+    if seconds < 90:
+        return f"{seconds:.0f}s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f}m"
+    return f"{seconds / 3600:.0f}h"
+
+
+def value_decimals(inst: Instrument) -> int:
+    """Decimals a level deserves: 3 for yields and spreads in %, 4 for EUR/USD-like FX."""
+    if inst.unit in ("USD mn", "USD bn"):
+        return 0
+    if inst.id == "debt_gdp":
+        return 1
+    if inst.unit == "%":
+        return 3
+    if inst.id in ("eurusd", "usdchf"):
+        return 4
+    if inst.id == "gold":
+        return 1
+    return 2
+
+
+def change_in_unit(inst: Instrument, value: float, previous: float | None) -> float | None:
+    """``value − previous`` in the instrument's change unit (bp, %, pts, pp)."""
+    if previous is None or not math.isfinite(previous):
+        return None
+    diff = value - previous
+    if inst.change == "bp":
+        return diff * 100.0
+    if inst.change == "%":
+        return 100.0 * diff / previous if previous else None
+    return diff
 
 
 def format_value(inst: Instrument, value: float | None) -> str:
-    """A value with the decimals its unit deserves."""
-    if value is None:
-        return "—"
-    if inst.unit in ("USD mn", "USD bn"):
-        return f"{value:,.0f}"
-    if abs(value) >= 1000:
-        return f"{value:,.1f}"
-    if inst.unit in ("%",):
-        return f"{value:.3f}"
-    return f"{value:.4f}" if abs(value) < 10 else f"{value:.2f}"
+    """A level with thousands separators and the instrument's decimals."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.{value_decimals(inst)}f}"
 
 
-def format_change(inst: Instrument, value: float, previous: float | None) -> tuple[str, int]:
-    """Change in the instrument's change unit and its direction (-1, 0, 1)."""
-    if previous is None:
-        return "", 0
-    diff = value - previous
-    if inst.change == "bp":
-        amount, text = diff * 100.0, f"{diff * 100.0:+.1f}bp"
-    elif inst.change == "%":
-        amount = 100.0 * diff / previous if previous else 0.0
-        text = f"{amount:+.2f}%"
+def format_change(inst: Instrument, change: float | None) -> str:
+    """A change with its unit, e.g. ``+3.2bp``, ``-1.25%``."""
+    if change is None or not math.isfinite(change):
+        return "n/a"
+    places = 1 if inst.change == "bp" else 2
+    return f"{change:+.{places}f}{inst.change}"
+
+
+def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
+    """A source tag cut to ``width`` cells (Bundesbank series codes are 60 characters)."""
+    if not tag:
+        return ""
+    return tag if len(tag) <= width else tag[: width - 1] + "…"
+
+
+def status_word(store: SeriesStore, inst_id: str) -> str:
+    """The table status: fresh / stale / error / missing (kept cache data reads stale)."""
+    return store.state[inst_id].status.value
+
+
+# --------------------------------------------------------------------------- the live table
+
+
+def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime) -> TableRow:
+    """One instrument as a :class:`TableRow`: value, change, sparkline, date, age, source."""
+    inst = store.catalog[inst_id]
+    state = store.state[inst_id]
+    group = GROUP_TITLES.get(inst.group, inst.group.title())
+    latest = store.latest(inst_id)
+    decimals = value_decimals(inst)
+    if latest is None:
+        fallback = inst.sources[0].tag if inst.sources else (inst.intraday.tag if inst.intraday else "")
+        return TableRow(
+            inst_id, inst.name, None, decimals, change=None, change_unit=inst.change,
+            source=short_source(state.source or fallback), status=status_word(store, inst_id), group=group,
+        )
+    tail = store.series(inst_id).iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
+    if latest.intraday and latest.time is not None:
+        age = format_age((now - latest.time).total_seconds())
     else:
-        amount, text = diff, f"{diff:+.2f}{inst.change}"
-    direction = 1 if amount > 1e-9 else -1 if amount < -1e-9 else 0
-    return text, direction
+        age = f"{max((today - latest.date).days, 0)}d"
+    return TableRow(
+        inst_id,
+        inst.name,
+        latest.value,
+        decimals,
+        change=change_in_unit(inst, latest.value, latest.previous),
+        change_unit=inst.change,
+        spark=tuple(float(v) for v in tail),
+        date=latest.date.isoformat(),
+        age=age,
+        source=short_source(latest.source),
+        status=status_word(store, inst_id),
+        late=is_late(inst_id, latest.date, today, latest.source),
+        intraday=latest.intraday,
+        group=group,
+    )
 
 
-def format_age(when: dt.datetime | None, now: dt.datetime | None = None) -> str:
-    """Compact age: 45s, 12m, 3h, 2d."""
+def table_rows(
+    store: SeriesStore, today: dt.date, now: dt.datetime, ids: Iterable[str] | None = None
+) -> list[TableRow]:
+    """Rows for ``ids`` (default: every instrument, in catalog order)."""
+    wanted = list(store.catalog) if ids is None else [i for i in store.catalog if i in set(ids)]
+    return [table_row(store, i, today, now) for i in wanted]
+
+
+# --------------------------------------------------------------------------- signals
+
+
+def signal_value_text(result: SignalResult) -> str:
+    """A signal value with its unit: ``+52 bp``, ``+0.37``, ``101.7 %``."""
+    value = result.value
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if result.unit == "bp":
+        return f"{value:+.0f} bp"
+    if result.unit == "corr":
+        return f"{value:+.2f}"
+    if result.unit == "%":
+        return f"{value:.1f} %"
+    return f"{value:+.2f} {result.unit}"
+
+
+def signal_view(result: SignalResult) -> SignalView:
+    """One :class:`SignalView`; an ``n/a`` verdict explains itself with its reason."""
+    explanation = SHORT_EXPLANATIONS.get(result.id, result.explanation)
+    if result.verdict == "n/a" and result.reason:
+        explanation = f"n/a: {result.reason}"
+    elif result.reason and "jpy3m" in result.reason:
+        explanation += " (JPY 3M leg: TONA missing)"
+    return SignalView(
+        result.id,
+        result.name,
+        signal_value_text(result),
+        result.verdict,
+        explanation,
+        result.date.isoformat() if result.date else "",
+    )
+
+
+def regime_view(regime: RegimeResult) -> RegimeView:
+    """The regime line on top of the signals panel."""
+    return RegimeView(regime.verdict.upper(), regime.eroding, regime.available)
+
+
+# --------------------------------------------------------------------------- crises
+
+
+def score_row(scored: ScoredEpisode) -> ScoreRow:
+    """One episode as a grid row; cells follow :data:`datafeed.crises.CHECKS`."""
+    ep = scored.episode
+    cells = tuple(
+        ScoreCell(cid, c.change if c.change is not None and math.isfinite(c.change) else None, c.unit, c.result)
+        for cid, c in scored.checks.items()
+    )
+    # The grid marks the live row "● LIVE" and shows its window; "stress" says the rest.
+    name = "stress" if ep.live else ep.name
+    return ScoreRow(ep.id, name, ep.start.isoformat(), ep.end.isoformat(), scored.verdict, cells, ep.live)
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class MetricsResult:
+    """Signals and crisis scores with the views the dashboard shows.
+
+    Attributes:
+        signals: signal id → result, in display order.
+        regime: the aggregate.
+        scored: every episode scored (built-ins, user episodes, live row last).
+        signal_views: panel input.
+        regime_view: panel header input.
+        score_rows: grid input.
+        seconds: how long the computation took.
+        recomputed: signal ids recomputed this time.
+    """
+
+    signals: dict[str, SignalResult]
+    regime: RegimeResult
+    scored: tuple[ScoredEpisode, ...]
+    signal_views: tuple[SignalView, ...]
+    regime_view: RegimeView
+    score_rows: tuple[ScoreRow, ...]
+    seconds: float = 0.0
+    recomputed: frozenset[str] = field(default_factory=frozenset)
+
+    def episode(self, episode_id: str) -> ScoredEpisode | None:
+        """The scored episode with this id, or None."""
+        return next((s for s in self.scored if s.episode.id == episode_id), None)
+
+
+class MetricsEngine:
+    """Incremental signals (only those reading a changed instrument) and crisis scores.
+
+    Crisis scores are recomputed only when an instrument the scorecard reads changed (the
+    live row re-scores then, as it must). One engine belongs to one store; it is not
+    thread-safe, and the App runs at most one computation at a time.
+    """
+
+    def __init__(
+        self,
+        thresholds: Mapping[str, Mapping[str, float]] | None = None,
+        episodes: Sequence[Episode] | None = None,
+    ) -> None:
+        self.thresholds = resolve_thresholds(thresholds)
+        self.signals = SignalEngine(thresholds)
+        self.episodes = list(episodes) if episodes is not None else None
+        self._scored: tuple[ScoredEpisode, ...] | None = None
+
+    def run(self, series: Mapping[str, pd.Series], changed: Iterable[str] | None = None) -> MetricsResult:
+        """Bring results up to date with ``series``.
+
+        Args:
+            series: instrument id → series (a snapshot the caller will not mutate).
+            changed: instruments changed since the last run; None recomputes everything.
+        """
+        started = time.perf_counter()
+        touched = None if changed is None else frozenset(changed)
+        if touched is None or not self.signals.results:
+            self.signals.recompute(series)
+        else:
+            self.signals.update(series, touched)
+        if self._scored is None or touched is None or touched & CRISIS_INPUTS:
+            self._scored = tuple(score_all(series, self.episodes, self.thresholds))
+        results = dict(self.signals.results)
+        regime = self.signals.regime
+        return MetricsResult(
+            signals=results,
+            regime=regime,
+            scored=self._scored,
+            signal_views=tuple(signal_view(r) for r in results.values()),
+            regime_view=regime_view(regime),
+            score_rows=tuple(score_row(s) for s in self._scored),
+            seconds=time.perf_counter() - started,
+            recomputed=self.signals.recomputed,
+        )
+
+
+# --------------------------------------------------------------------------- status bar
+
+
+def source_views(
+    sources: Mapping[str, Any],
+    jobs: Sequence[Any],
+    store: SeriesStore,
+    now: dt.datetime,
+    monotonic_now: float,
+    market_open: bool,
+    intraday_jobs: Sequence[Any] = (),
+) -> list[SourceView]:
+    """Per-source health for the status bar: ok / stale / error / off, age, next retry.
+
+    Args:
+        sources: source name → settings (``enabled``), in display order.
+        jobs: the feed's jobs (``provider.name``, ``failures``, ``runs``, ``next_due``,
+            ``last_error``, ``targets``, ``cadence``).
+        store: the live store (for last-success times and kept data).
+        now: wall clock (UTC).
+        monotonic_now: ``time.monotonic()`` (the clock of ``next_due``).
+        market_open: whether intraday jobs run now.
+        intraday_jobs: those of ``jobs`` that fetch intraday quotes (market hours only).
+    """
+    views: list[SourceView] = []
+    for name, settings in sources.items():
+        if not getattr(settings, "enabled", True):
+            views.append(SourceView(name, "off"))
+            continue
+        mine = [j for j in jobs if j.provider.name == name]
+        if not mine:
+            views.append(SourceView(name, "off", detail="unused"))
+            continue
+        targets = [t.instrument for j in mine for t in j.targets]
+        successes = [
+            store.state[i].last_success
+            for i in targets
+            if store.state[i].last_success is not None
+            and (store.state[i].source or "").startswith(name + ":")
+        ]
+        age = format_age((now - max(successes)).total_seconds()) if successes else ""
+        failing = [j for j in mine if j.failures > 0]
+        intraday_only = all(any(j is k for k in intraday_jobs) for j in mine)
+        if failing:
+            has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
+            retry = format_in(min(j.next_due for j in failing) - monotonic_now)
+            error = failing[0].last_error or "failed"
+            views.append(SourceView(name, "stale" if has_data else "error", age, retry, _short_error(error)))
+        elif not any(j.runs for j in mine):
+            if intraday_only and not market_open:
+                views.append(SourceView(name, "off", detail="market closed"))
+            elif any(store.has_data(i) for i in targets):
+                views.append(SourceView(name, "stale", age, detail="cached, connecting"))
+            else:
+                views.append(SourceView(name, "ok", detail="connecting"))
+        else:
+            views.append(SourceView(name, "ok", age))
+    return views
+
+
+def _short_error(text: str, width: int = 28) -> str:
+    """The first clause of an error, cut to ``width`` characters."""
+    text = text.splitlines()[0] if text else ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------- drill-downs
+
+
+def thin(series: pd.Series, points: int = MAX_CHART_POINTS) -> pd.Series:
+    """Every k-th observation so at most about ``points`` remain (the newest always kept)."""
+    n = len(series)
+    if n <= points:
+        return series
+    step = math.ceil(n / points)
+    positions = np.arange(n - 1, -1, -step)[::-1]
+    return series.iloc[positions]
+
+
+def range_slice(series: pd.Series, range_key: str, end: dt.date | None = None) -> pd.Series:
+    """The part of ``series`` inside a :data:`RANGES` window ending at its newest date."""
+    days = RANGES[range_key]
+    if days is None or series.empty:
+        return series
+    last = pd.Timestamp(end) if end is not None else series.index[-1]
+    return series[series.index >= last - pd.Timedelta(days=days)]
+
+
+def _iso(index: pd.Index) -> tuple[str, ...]:
+    return tuple(pd.DatetimeIndex(index).strftime("%Y-%m-%d"))
+
+
+def _values(values: Iterable[float]) -> tuple[float | None, ...]:
+    return tuple(float(v) if v is not None and math.isfinite(v) else None for v in values)
+
+
+def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartData:
+    """Chart of one instrument over a range."""
+    part = thin(range_slice(series.dropna(), range_key))
+    return ChartData(
+        x=_iso(part.index),
+        lines=(ChartLine(inst.name, _values(part.to_numpy())),),
+        title=f"{inst.name} — {range_key}",
+        y_label=inst.unit,
+    )
+
+
+@dataclass(frozen=True)
+class Stat:
+    """One labelled line of a drill-down's stats panel."""
+
+    label: str
+    value: str
+
+
+def _asof(series: pd.Series, when: pd.Timestamp) -> float | None:
+    part = series[series.index <= when]
+    return float(part.iloc[-1]) if len(part) else None
+
+
+def series_stats(
+    store: SeriesStore, inst_id: str, range_key: str, today: dt.date, now: dt.datetime
+) -> tuple[Stat, ...]:
+    """Last value, 1d/1w/1m changes, percentile and z-score over the range, provenance."""
+    inst = store.catalog[inst_id]
+    state = store.state[inst_id]
+    series = store.series(inst_id).dropna()
+    latest = store.latest(inst_id)
+    out: list[Stat] = []
+    if latest is None or series.empty:
+        out.append(Stat("last", "no data"))
+    else:
+        when = latest.date.isoformat()
+        if latest.intraday and latest.time is not None:
+            when += f" {latest.time:%H:%M}Z intraday"
+        out.append(Stat("last", f"{format_value(inst, latest.value)} {inst.unit}"))
+        out.append(Stat("date", when))
+        out.append(Stat("age", table_row(store, inst_id, today, now).age))
+        last_ts = series.index[-1]
+        out.append(Stat("chg 1d", format_change(inst, change_in_unit(inst, latest.value, latest.previous))))
+        for label, days in (("chg 1w", 7), ("chg 1m", 30)):
+            past = _asof(series, last_ts - pd.Timedelta(days=days))
+            out.append(Stat(label, format_change(inst, change_in_unit(inst, latest.value, past))))
+        part = range_slice(series, range_key)
+        values = part.to_numpy(dtype="float64")
+        if len(values) >= 2:
+            pct = 100.0 * float((values <= latest.value).sum()) / len(values)
+            std = float(values.std(ddof=1))
+            z = (latest.value - float(values.mean())) / std if std > 0 else float("nan")
+            out.append(Stat(f"pctile {range_key}", f"{pct:.0f}th"))
+            out.append(Stat(f"z {range_key}", "n/a" if math.isnan(z) else f"{z:+.2f}"))
+            out.append(Stat(f"range {range_key}", f"{format_value(inst, float(values.min()))} – {format_value(inst, float(values.max()))}"))
+        out.append(Stat("obs held", f"{len(series):,} since {series.index[0].date().isoformat()}"))
+    out.append(Stat("source", (latest.source if latest else state.source) or "—"))
+    out.append(Stat("status", state.status.value + (" (kept data)" if state.status is Status.STALE else "")))
+    if latest is not None and is_late(inst_id, latest.date, today, latest.source):
+        out.append(Stat("late", "yes: older than the source's usual lag"))
+    out.append(Stat("last success", _stamp(state.last_success, now)))
+    if state.last_error:
+        out.append(Stat("last error", state.last_error))
+    if state.next_retry is not None and state.status is not Status.FRESH:
+        out.append(Stat("next retry", _stamp(state.next_retry, now, future=True)))
+    srcs = " → ".join(r.tag for r in inst.sources) or "—"
+    out.append(Stat("sources", srcs + (f"; intraday {inst.intraday.tag}" if inst.intraday else "")))
+    return tuple(out)
+
+
+def _stamp(when: dt.datetime | None, now: dt.datetime, future: bool = False) -> str:
     if when is None:
         return "—"
-    seconds = max(0.0, ((now or utcnow()) - when).total_seconds())
-    if seconds < 60:
-        return f"{seconds:.0f}s"
-    if seconds < 3600:
-        return f"{seconds / 60:.0f}m"
-    if seconds < 86400 * 2:
-        return f"{seconds / 3600:.0f}h"
-    return f"{seconds / 86400:.0f}d"
+    seconds = (when - now).total_seconds() if future else (now - when).total_seconds()
+    rel = f"in {format_in(seconds)}" if future else f"{format_age(seconds)} ago"
+    return f"{when:%Y-%m-%d %H:%M:%S}Z ({rel})"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One instrument as display strings (the minimal table's input)."""
-
-    id: str
-    name: str
-    last: str
-    change: str
-    direction: int
-    date: str
-    status: str
-    source: str
-
-
-def status_text(store: SeriesStore, inst_id: str, today: dt.date) -> str:
-    """fresh / stale / error / missing, with 'cached', 'late' and 'intraday' notes."""
-    st = store.state[inst_id]
-    latest = store.latest(inst_id)
-    text = st.status.value
-    if st.status is Status.STALE and st.last_error is None:
-        text = "cached"
-    if latest and is_late(inst_id, latest.date, today, latest.source):
-        text += " late"
-    if latest and latest.intraday:
-        text += " live"
-    return text
-
-
-def rows(store: SeriesStore, ids: list[str] | None = None, today: dt.date | None = None) -> list[Row]:
-    """Display rows for ``ids`` (default: every instrument in catalog order)."""
-    today = today or dt.date.today()
-    out = []
-    for inst_id in ids or list(store.catalog):
-        inst = store.catalog[inst_id]
-        latest = store.latest(inst_id)
-        if latest is None:
-            out.append(Row(inst_id, inst.name, "—", "", 0, "—", status_text(store, inst_id, today), store.state[inst_id].source or "—"))
+def crisis_charts(series: Mapping[str, pd.Series], scored: ScoredEpisode) -> list[ChartData]:
+    """Every check's series across the episode ±20 trading days, the window marked."""
+    ep = scored.episode
+    frame = episode_window(series, ep, pad=20)
+    out: list[ChartData] = []
+    window = (ep.start.isoformat(), ep.end.isoformat())
+    for cid, spec in CHECKS.items():
+        check = scored.checks.get(cid)
+        if frame.empty:
+            out.append(ChartData(x=(), title=spec.label))
             continue
-        change, direction = format_change(inst, latest.value, latest.previous)
+        if cid == "ust_bund_10y":
+            values = (frame["ust10y"] - frame["bund10y"]) * 100.0
+            label, unit = "UST 10Y − Bund 10Y", "bp"
+        elif cid == "usd":
+            used = check.series if check is not None and check.series in frame.columns else "usd_broad"
+            values, label, unit = frame[used], used, store_unit(used)
+        else:
+            inst_id = CHECK_INPUTS[cid][0]
+            values, label, unit = frame[inst_id], inst_id, store_unit(inst_id)
+        values = values.dropna()
+        if values.empty:
+            out.append(ChartData(x=(), title=f"{spec.label}: no data"))
+            continue
+        result = ""
+        if check is not None:
+            change = "n/a" if check.change is None else f"{check.change:+.1f}{check.unit}"
+            result = f" {change} {check.result} (haven expects {check.expected})"
         out.append(
-            Row(
-                inst_id,
-                inst.name,
-                format_value(inst, latest.value),
-                change,
-                direction,
-                latest.date.isoformat(),
-                status_text(store, inst_id, today),
-                latest.source,
+            ChartData(
+                x=_iso(values.index),
+                lines=(ChartLine(label, _values(values.to_numpy())),),
+                window=window,
+                title=f"{spec.label}{result}",
+                y_label=unit,
             )
         )
     return out
+
+
+def store_unit(inst_id: str) -> str:
+    """Unit of a catalog instrument (``%``, ``index`` ...)."""
+    from datafeed.catalog import CATALOG
+
+    inst = CATALOG.get(inst_id)
+    return inst.unit if inst else ""
+
+
+def signal_chart(
+    signal_id: str,
+    history: pd.Series,
+    range_key: str,
+    thresholds: Mapping[str, Mapping[str, float]],
+) -> ChartData:
+    """A signal's history over a range, with its eroding / intact thresholds drawn.
+
+    Convenience is judged against its trailing 10-year median, so the median is drawn as
+    a second line instead of fixed thresholds; the foreign share is judged on its 5-year
+    change, so no level threshold applies.
+    """
+    spec = SPECS[signal_id]
+    th = thresholds.get(signal_id, {})
+    hist = history.dropna()
+    lines: list[ChartLine] = []
+    levels: list[ChartThreshold] = []
+    part = thin(range_slice(hist, range_key))
+    if signal_id == "convenience_aaa_10y" and not hist.empty:
+        median = hist.rolling(pd.Timedelta(days=round(365.25 * th.get("years", 10.0))), min_periods=1).median()
+        lines.append(ChartLine(spec.name, _values(part.to_numpy())))
+        lines.append(ChartLine("10y median", _values(median.reindex(part.index).to_numpy())))
+    else:
+        lines.append(ChartLine(spec.name, _values(part.to_numpy())))
+        if signal_id != "foreign_share" and "eroding" in th:
+            levels.append(ChartThreshold(th["eroding"], "eroding"))
+            if th.get("intact") != th["eroding"]:
+                levels.append(ChartThreshold(th["intact"], "intact"))
+    return ChartData(
+        x=_iso(part.index), lines=tuple(lines), thresholds=tuple(levels),
+        title=f"{spec.name} — {range_key}", y_label=spec.unit,
+    )

@@ -1,0 +1,52 @@
+"""Provides :class:`TriffinCommands`: the command palette's jump-to-anything provider.
+
+Typing part of a name in the palette (ctrl+p) finds any instrument (``UST 10Y``), signal
+(``Stock–bond corr 1Y``) or crisis episode (``COVID dash for cash``, user episodes and the
+live row included); choosing one goes back to the dashboard with the cursor on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from tui.app import TriffinApp
+
+
+class TriffinCommands(Provider):
+    """Instruments, signals and episodes, each a palette command that jumps to it."""
+
+    def _targets(self) -> list[tuple[str, str, Callable[[], None]]]:
+        """(label, help text, callback) of everything one can jump to."""
+        from datafeed.catalog import INSTRUMENTS
+
+        app: TriffinApp = self.app  # type: ignore[assignment]
+        out: list[tuple[str, str, Callable[[], None]]] = []
+        for inst in INSTRUMENTS:
+            out.append((inst.name, f"instrument {inst.id} ({inst.unit})", partial(app.jump_to, "instrument", inst.id)))
+        metrics = app.metrics
+        if metrics is not None:
+            for sid, result in metrics.signals.items():
+                out.append((result.name, f"signal {sid}: {result.verdict}", partial(app.jump_to, "signal", sid)))
+            for scored in metrics.scored:
+                ep = scored.episode
+                out.append((ep.name, f"crisis {ep.id} {ep.start}→{ep.end}: {scored.verdict}",
+                            partial(app.jump_to, "episode", ep.id)))
+        return out
+
+    async def discover(self) -> Hits:
+        """Everything, listed before anything is typed."""
+        for label, help_text, callback in self._targets():
+            yield DiscoveryHit(label, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        """Fuzzy-match names (and ids) against ``query``."""
+        matcher = self.matcher(query)
+        for label, help_text, callback in self._targets():
+            score = max(matcher.match(label), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), callback, text=label, help=help_text)

@@ -1,0 +1,344 @@
+"""Provides :class:`DashboardScreen`: live table, signals, crisis grid and source status.
+
+Layout follows the terminal (see ``tui/app.tcss``):
+
+- at least 100 columns and 28 rows: the markets table and the signals panel side by side,
+  the crisis scorecard full width below them;
+- smaller: one panel at a time under a tab strip (``tab`` / ``shift+tab`` or ``1`` ``2``
+  ``3`` switch, a click on the strip too), so everything stays reachable at 80x24.
+
+The screen subscribes to :attr:`TriffinApp.data_changed` and repaints only what an update
+touched: the rows of changed instruments, the panels when new metrics arrive.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Click, DescendantFocus, Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from widgets.live_table import LiveTable
+from widgets.scorecard import ScorecardGrid
+from widgets.signals_panel import SignalsPanel
+from widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import DataUpdate, TriffinApp
+
+PANELS: tuple[tuple[str, str, str], ...] = (
+    ("table", "markets-panel", "Markets"),
+    ("signals", "signals-panel", "Signals"),
+    ("grid", "crises-panel", "Crisis scorecard"),
+)
+"""(panel key, container id, title), in focus order."""
+
+SINGLE_BELOW = (100, 28)
+"""Below this many columns or rows, one panel is shown at a time."""
+
+TABLE_COLUMNS = ("name", "last", "change", "spark", "age", "source", "date", "status")
+"""Most telling first: on narrow terminals the right-hand columns scroll into view."""
+
+
+class TitleBar(Static):
+    """One line: the app's question on the left, regime and mode flags on the right."""
+
+    DEFAULT_CSS = """
+    TitleBar { height: 1; width: 1fr; }
+    """
+
+    def show(self, regime: Any, mode: str, paused: bool, wide: bool) -> None:
+        """Redraw with the regime (a RegimeView or None), the mode and the pause flag."""
+        left = Text("triffin", style="bold")
+        if wide:
+            left.append("  are US Treasuries still the world's safe asset?", style="italic")
+        right = Text()
+        if regime is None:
+            right.append("loading…")
+        else:
+            right.append("REGIME ", style="bold")
+            right.append(regime.verdict, style="bold reverse")
+            right.append(f" {regime.eroding}/{regime.available} eroding")
+        if mode != "live":
+            right.append("  ")
+            right.append(f" {mode.upper()} ", style="bold reverse")
+        if paused:
+            right.append("  ")
+            right.append(" PAUSED ", style="bold reverse")
+        grid = Table.grid(expand=True)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(justify="right", no_wrap=True)
+        grid.add_row(left, right)
+        self.update(grid)
+
+
+class PanelTabs(Static):
+    """The tab strip of the one-panel layout; the shown panel reads ``[1 Markets]``."""
+
+    DEFAULT_CSS = """
+    PanelTabs { height: 1; width: 1fr; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._spans: list[tuple[int, int, str]] = []
+
+    def show(self, active: str) -> None:
+        """Redraw with ``active`` marked by brackets and reverse video."""
+        text = Text()
+        self._spans = []
+        for index, (key, _container, title) in enumerate(PANELS, 1):
+            label = f"{index} {title}"
+            start = len(text)
+            if key == active:
+                text.append(f"[{label}]", style="bold reverse")
+            else:
+                text.append(f" {label} ")
+            self._spans.append((start, len(text), key))
+            text.append("  ")
+        text.append("tab: next panel", style="dim")
+        self.update(text)
+
+    def on_click(self, event: Click) -> None:
+        """A click on a label shows that panel."""
+        for start, end, key in self._spans:
+            if start <= event.x < end:
+                self.screen.action_show_panel(key)  # type: ignore[attr-defined]
+                break
+
+
+class DashboardScreen(Screen[None]):
+    """The dashboard: markets table, signals panel, crisis scorecard and status bar."""
+
+    BINDING_GROUP_TITLE = "Dashboard"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "next_panel", "Next panel", id="next-panel", show=False),
+        Binding("shift+tab", "previous_panel", "Previous panel", id="previous-panel", show=False),
+        Binding("slash", "start_filter", "Filter", id="filter", tooltip="Filter the markets table"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear-filter", show=False),
+        Binding("1", "show_panel('table')", "Markets", id="show-markets", show=False),
+        Binding("2", "show_panel('signals')", "Signals", id="show-signals", show=False),
+        Binding("3", "show_panel('grid')", "Crises", id="show-crises", show=False),
+    ]
+    """Panel focus, the table filter, and panel shortcuts; Enter on a panel drills down."""
+
+    def __init__(self) -> None:
+        super().__init__(id="dashboard")
+        self.active_panel = "table"
+        self.single = False
+        self._wide_title = True
+
+    @property
+    def triffin(self) -> TriffinApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Title, tab strip, the three panels, status bar and footer."""
+        ascii = self.triffin.ascii
+        yield TitleBar(id="title-bar")
+        yield PanelTabs(id="panel-tabs")
+        with Vertical(id="panels"):
+            with Horizontal(id="top-row"):
+                with Vertical(id="markets-panel", classes="panel"):
+                    yield Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears",
+                                id="filter-input")
+                    yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
+                with Vertical(id="signals-panel", classes="panel"):
+                    yield SignalsPanel(id="signals", ascii=ascii)
+            with Vertical(id="crises-panel", classes="panel"):
+                yield ScorecardGrid(id="scorecard", ascii=ascii)
+        yield StatusBar(id="status-bar", mode=self.triffin.status_mode, ascii=ascii)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Subscribe to data updates, set titles, focus the table."""
+        self.triffin.data_changed.subscribe(self, self._on_data)
+        for _key, container, title in PANELS:
+            self.query_one(f"#{container}").border_title = title
+        self._layout(self.size.width, self.size.height)
+        self.query_one(LiveTable).focus()
+        self._paint_title()
+        if self.triffin.ready:
+            self._on_data(_everything())
+
+    # ------------------------------------------------------------------ layout
+
+    def on_resize(self, event: Resize) -> None:
+        """Re-lay out for the new terminal size."""
+        self._layout(event.size.width, event.size.height)
+
+    def _layout(self, width: int, height: int) -> None:
+        single = width < SINGLE_BELOW[0] or height < SINGLE_BELOW[1]
+        self.single = single
+        self.set_class(single, "-single")
+        self.set_class(not single and width >= 170, "-wide")
+        self._wide_title = width >= 90
+        self._show_classes()
+        self._paint_title()
+
+    def _show_classes(self) -> None:
+        for key, _container, _title in PANELS:
+            self.set_class(key == self.active_panel, f"-show-{key}")
+        self.query_one(PanelTabs).show(self.active_panel)
+
+    def _panel_widget(self, key: str) -> Any:
+        return {"table": LiveTable, "signals": SignalsPanel, "grid": ScorecardGrid}[key]
+
+    def action_show_panel(self, key: str) -> None:
+        """Show (in the one-panel layout) and focus a panel."""
+        self.active_panel = key
+        self._show_classes()
+        self.query_one(self._panel_widget(key)).focus()
+
+    def _step_panel(self, step: int) -> None:
+        keys = [k for k, _c, _t in PANELS]
+        index = keys.index(self._focused_panel() or self.active_panel)
+        self.action_show_panel(keys[(index + step) % len(keys)])
+
+    def action_next_panel(self) -> None:
+        """Focus the next panel."""
+        self._step_panel(1)
+
+    def action_previous_panel(self) -> None:
+        """Focus the previous panel."""
+        self._step_panel(-1)
+
+    def _focused_panel(self) -> str | None:
+        focused = self.focused
+        for key, container, _title in PANELS:
+            node = focused
+            while node is not None:
+                if node.id == container:
+                    return key
+                node = node.parent
+        return None
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Mark the focused panel's title (so focus reads without colour)."""
+        current = self._focused_panel()
+        if current is not None and current != self.active_panel:
+            self.active_panel = current
+            self._show_classes()
+        mark = "> " if self.triffin.ascii else "▶ "
+        for key, container, title in PANELS:
+            panel = self.query_one(f"#{container}")
+            label = title
+            if key == "table":
+                table = self.query_one(LiveTable)
+                if table.filter_text:
+                    label += f" — filter: {table.filter_text} (esc clears)"
+            panel.border_title = (mark + label) if key == current else label
+
+    # ------------------------------------------------------------------ filter
+
+    def action_start_filter(self) -> None:
+        """Show the filter box above the table and focus it."""
+        self.action_show_panel("table")
+        box = self.query_one("#filter-input", Input)
+        self.add_class("-filtering")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        """Clear the filter and hide its box."""
+        box = self.query_one("#filter-input", Input)
+        table = self.query_one(LiveTable)
+        if not table.filter_text and not self.has_class("-filtering"):
+            return
+        box.value = ""
+        table.filter("")
+        self.remove_class("-filtering")
+        table.focus()
+
+    @on(Input.Changed, "#filter-input")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_one(LiveTable).filter(event.value)
+
+    @on(Input.Submitted, "#filter-input")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        table = self.query_one(LiveTable)
+        if not event.value.strip():
+            self.remove_class("-filtering")
+        table.focus()
+
+    # ------------------------------------------------------------- drill-downs
+
+    @on(LiveTable.RowChosen)
+    def _open_series(self, event: LiveTable.RowChosen) -> None:
+        from tui.screens.series_detail import SeriesDetailScreen
+
+        self.app.push_screen(SeriesDetailScreen(event.row_id))
+
+    @on(SignalsPanel.SignalChosen)
+    def _open_signal(self, event: SignalsPanel.SignalChosen) -> None:
+        from tui.screens.signal_detail import SignalDetailScreen
+
+        self.app.push_screen(SignalDetailScreen(event.signal_id))
+
+    @on(ScorecardGrid.CellSelected)
+    def _open_crisis(self, event: ScorecardGrid.CellSelected) -> None:
+        from tui.screens.crisis_detail import CrisisDetailScreen
+
+        self.app.push_screen(CrisisDetailScreen(event.episode_id, event.check_id))
+
+    def jump_to(self, kind: str, key: str) -> None:
+        """Put the cursor on an instrument, signal or episode, showing its panel."""
+        if kind == "instrument":
+            table = self.query_one(LiveTable)
+            if key not in table.visible_keys:
+                self.action_clear_filter()
+            self.action_show_panel("table")
+            table.move_cursor(key)
+        elif kind == "signal":
+            self.action_show_panel("signals")
+            self.query_one(SignalsPanel).move_cursor(key)
+        elif kind == "episode":
+            self.action_show_panel("grid")
+            self.query_one(ScorecardGrid).move_cursor(key)
+
+    # ------------------------------------------------------------------ data
+
+    def _on_data(self, update: DataUpdate) -> None:
+        """Repaint what ``update`` touched."""
+        from tui import presenters
+
+        app = self.triffin
+        store = app.store
+        if store is None:
+            return
+        today, now = app.today, app.now()
+        with app.batch_update():
+            table = self.query_one(LiveTable)
+            if update.everything or update.clock:
+                table.set_rows(presenters.table_rows(store, today, now))
+            elif update.changed:
+                table.upsert_rows(presenters.table_rows(store, today, now, update.changed))
+            metrics = app.metrics
+            if (update.metrics or update.everything) and metrics is not None:
+                self.query_one(SignalsPanel).update_signals(metrics.signal_views, metrics.regime_view)
+                self.query_one(ScorecardGrid).set_rows(metrics.score_rows)
+                self._paint_title()
+            if update.status or update.everything:
+                bar = self.query_one(StatusBar)
+                bar.set_mode(app.status_mode, app.banner)
+                bar.set_sources(app.source_views())
+                self._paint_title()
+
+    def _paint_title(self) -> None:
+        app = self.triffin
+        regime = app.metrics.regime_view if app.metrics is not None else None
+        self.query_one(TitleBar).show(regime, app.mode, app.paused, self._wide_title)
+
+
+def _everything() -> DataUpdate:
+    from tui.app import DataUpdate
+
+    return DataUpdate(metrics=True, everything=True, status=True)

@@ -1,0 +1,139 @@
+"""Provides :class:`HelpScreen`: every key binding as it is *now* bound, marks, and data credits.
+
+The key list is generated from the bindings of the app, the dashboard, the panels and the
+drill-downs with the user's ``[keymap]`` applied, so a remapped key shows as remapped.
+The Bank of Japan's credit line is shown here whenever the ``boj`` source is enabled.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+if TYPE_CHECKING:
+    from tui.app import TriffinApp
+
+
+def binding_groups() -> list[tuple[str, list[BindingType]]]:
+    """(section title, bindings) of every place keys are bound, in reading order."""
+    from tui.app import TriffinApp
+    from tui.screens.base import DetailScreen
+    from tui.screens.crisis_detail import CrisisDetailScreen
+    from tui.screens.dashboard import DashboardScreen
+    from tui.screens.series_detail import SeriesDetailScreen
+    from widgets.live_table import LineListView
+    from widgets.scorecard import ScorecardGrid
+
+    return [
+        ("Everywhere", list(TriffinApp.BINDINGS)),
+        ("Dashboard", list(DashboardScreen.BINDINGS)),
+        ("Table, signals and crisis grid", [*LineListView.BINDINGS, *ScorecardGrid.BINDINGS]),
+        ("Drill-down screens", [*DetailScreen.BINDINGS, *SeriesDetailScreen.BINDINGS, *CrisisDetailScreen.BINDINGS]),
+    ]
+
+
+def key_rows(app: Any, bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(keys, description, binding id) per binding, keys as bound after the keymap."""
+    bmap = BindingsMap(bindings)
+    if keymap:
+        bmap.apply_keymap(keymap)
+    grouped: dict[tuple[str, str], list[str]] = {}
+    ids: dict[tuple[str, str], str] = {}
+    for key, binding in bmap:
+        ident = (binding.id or binding.action, binding.description or binding.action)
+        shown = app.get_key_display(dataclasses.replace(binding, key=key, key_display=None))
+        grouped.setdefault(ident, [])
+        if shown not in grouped[ident]:
+            grouped[ident].append(shown)
+        ids[ident] = binding.id or ""
+    return [(" / ".join(keys), ident[1], ids[ident]) for ident, keys in grouped.items()]
+
+
+class HelpScreen(Screen[None]):
+    """Every key, what the marks mean, and where the data comes from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,backspace,question_mark", "app.pop_screen", "Back", id="help-back"),
+    ]
+    """Esc, backspace or ? closes the help."""
+
+    def compose(self) -> ComposeResult:
+        """The help text in one scroll."""
+        with VerticalScroll(id="help-scroll"):
+            yield Static(id="help-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Build the text from the live bindings."""
+        self.query_one("#help-body", Static).update(self.render_help())
+        self.query_one("#help-scroll").focus()
+
+    def render_help(self) -> Group:
+        """The whole help as Rich renderables."""
+        app: TriffinApp = self.app  # type: ignore[assignment]
+        # Textual keeps the normalised keymap privately; reading it shows exactly what is bound.
+        keymap: dict[str, str] = dict(getattr(app, "_keymap", {}) or {})
+        parts: list[Any] = [
+            Text("triffin — are US Treasuries still the world's safe asset?", style="bold"),
+            Text("Keys as bound now (remap any binding id under [keymap] in the config file).\n", style="italic"),
+        ]
+        for title, bindings in binding_groups():
+            table = Table(box=None, padding=(0, 2), show_header=False)
+            table.add_column("keys", no_wrap=True, style="bold", min_width=12)
+            table.add_column("does")
+            table.add_column("id", style="dim")
+            for keys, description, ident in key_rows(app, bindings, keymap):
+                table.add_row(keys, description, ident)
+            parts += [Text(title, style="bold underline"), table, Text("")]
+        parts.append(Text("Enter opens the drill-down of the row, signal or crisis cell under the cursor.\n"
+                          "Mouse: click a row, signal or cell to move there, click it again (or double click) to open it; "
+                          "click the tab strip on small terminals.\n"))
+        ascii = app.ascii
+        parts.append(Text("Marks (they read without colour)", style="bold underline"))
+        marks = Table(box=None, padding=(0, 2), show_header=False)
+        marks.add_column(no_wrap=True, style="bold", min_width=12)
+        marks.add_column()
+        for mark, meaning in (
+            ("^ v" if ascii else "▲ ▼", "up / down since the previous close (bp for rates and spreads, % for prices, pts for VIX)"),
+            ("= ", "unchanged at the shown precision"),
+            ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
+            ("late", "older than the source's usual publication lag (counted in its market's business days)"),
+            ("intra", "a provisional intraday quote, replaced by the official close"),
+            ("+ x . -" if ascii else "✓ ✗ · –", "crisis check: pass (haven-like) / fail / flat (below threshold) / n/a"),
+            ("ERODING neutral intact", "signal verdicts; the regime counts eroding signals among those available"),
+            ("DEMO / OFFLINE", "reverse-video banner: synthetic or kept data, never live market prices"),
+        ):
+            marks.add_row(mark, meaning)
+        parts += [marks, Text("")]
+        parts.append(Text("Hedged pickups are overnight-rate-hedged pickups (SOFR minus €STR or TONA as the hedge), "
+                          "not the maturity-matched Treasury basis of Du, Im and Schreger.\n"))
+        parts.append(self._sources_text(app))
+        return Group(*parts)
+
+    def _sources_text(self, app: TriffinApp) -> Text:
+        from datafeed.providers.boj import CREDIT
+
+        text = Text("Data sources\n", style="bold")
+        names = [name for name, s in app.config.feed.sources.items() if s.enabled]
+        text.append("enabled: " + (", ".join(names) or "none") + "\n")
+        if app.demo:
+            text.append("DEMO mode: every number on screen is synthetic (tagged demo:<id>).\n")
+        if app.boj_enabled:
+            text.append("Bank of Japan (TONA): ", style="bold")
+            text.append(CREDIT + "\n")
+        else:
+            text.append("Bank of Japan source off (TONA then comes from nowhere; the JPY 3M fallback is stale).\n",
+                        style="dim")
+        text.append("FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "
+                    "and carry their terms.\n", style="dim")
+        return text

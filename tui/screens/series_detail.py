@@ -1,0 +1,127 @@
+"""Provides :class:`SeriesDetailScreen`: one instrument charted, with its numbers and provenance.
+
+Keys 1–5 pick the range (1M, 3M, 1Y, 5Y, MAX). The stats say the last value and its 1-day,
+1-week and 1-month changes, where it stands in the range (percentile and z-score), and
+where it came from: source tag, last success, status, late flag, last error, next retry.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
+from textual.widgets import Footer, Static
+
+from tui.screens.base import DetailScreen
+from widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import DataUpdate
+
+RANGE_KEYS: tuple[tuple[str, str], ...] = (("1", "1M"), ("2", "3M"), ("3", "1Y"), ("4", "5Y"), ("5", "MAX"))
+"""(key, range label) of the range bindings."""
+
+
+def range_strip(current: str, ascii: bool = False) -> Text:
+    """``1M 3M [1Y] 5Y MAX``: the current range bracketed and reversed."""
+    text = Text("range ")
+    for key, label in RANGE_KEYS:
+        if label == current:
+            text.append(f"[{key}:{label}]", style="bold reverse")
+        else:
+            text.append(f" {key}:{label} ")
+        text.append(" ")
+    return text
+
+
+def stats_table(rows: list[tuple[str, str]]) -> Table:
+    """Label / value pairs as a two-column grid."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+class SeriesDetailScreen(DetailScreen):
+    """One instrument: chart over a range, stats, source and timestamps."""
+
+    BINDING_GROUP_TITLE = "Series"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"set_range('{label}')", label, id=f"range-{label.lower()}",
+                tooltip=f"Chart the last {label}")
+        for key, label in RANGE_KEYS
+    ]
+    """1–5: chart range."""
+
+    def __init__(self, instrument_id: str, range_key: str = "1Y") -> None:
+        super().__init__(classes="series-detail")
+        self.instrument_id = instrument_id
+        self.range_key = range_key
+
+    def compose(self) -> ComposeResult:
+        """Title, chart and stats, status bar, footer."""
+        from widgets.chart import SeriesChart
+
+        yield Static(id="detail-title", classes="detail-title")
+        with ScrollableContainer(classes="detail-body", id="detail-body"):
+            yield SeriesChart(id="series-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
+            yield Static(id="series-stats", classes="detail-stats")
+        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Paint once and focus the scrollable body."""
+        self._paint(chart=True)
+        self.query_one("#detail-body").focus()
+
+    def action_set_range(self, range_key: str) -> None:
+        """Chart another range."""
+        self.range_key = range_key
+        self._paint(chart=True)
+
+    def on_data(self, update: DataUpdate) -> None:
+        """Repaint when this instrument changed (stats also as time passes)."""
+        mine = self.instrument_id in update.changed
+        if update.everything or mine or update.clock or update.status:
+            self._paint(chart=update.everything or mine)
+
+    def _paint(self, chart: bool) -> None:
+        from tui import presenters
+        from widgets.chart import SeriesChart
+
+        app = self.triffin
+        store = app.store
+        inst_id = self.instrument_id
+        title = Text()
+        if store is None or inst_id not in store.catalog:
+            title.append(f"{inst_id}: unknown instrument")
+            self.query_one("#detail-title", Static).update(title)
+            return
+        inst = store.catalog[inst_id]
+        title.append(f"{inst.name}", style="bold")
+        title.append(f"  {inst_id} · {inst.unit} · changes in {inst.change} · {presenters.GROUP_TITLES.get(inst.group, inst.group)}  ")
+        if app.showing_demo:
+            title.append(" DEMO — synthetic ", style="bold reverse")
+            title.append("  ")
+        title.append_text(range_strip(self.range_key))
+        self.query_one("#detail-title", Static).update(title)
+        stats = presenters.series_stats(store, inst_id, self.range_key, app.today, app.now())
+        rows = [(s.label, s.value) for s in stats]
+        parts: list[object] = [stats_table(rows)]
+        latest = store.latest(inst_id)
+        if latest is not None and latest.source.startswith("boj:"):
+            from datafeed.providers.boj import CREDIT
+
+            parts.append(Text("\n" + CREDIT, style="italic"))
+        self.query_one("#series-stats", Static).update(Group(*parts))  # type: ignore[arg-type]
+        if chart:
+            data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
+            self.query_one("#series-chart", SeriesChart).set_data(data)

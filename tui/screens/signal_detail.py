@@ -1,0 +1,195 @@
+"""Provides :class:`SignalDetailScreen`: one thesis signal's history with its thresholds.
+
+The history (``datafeed.history.signal_history``: e.g. the rolling stock-bond correlation)
+is computed in a thread worker and charted with the eroding / intact cut-offs drawn; keys
+1–5 pick the range. The side panel says what the number measures, its verdict and date,
+the thresholds, notes on how it was computed, and every input with its date and source.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.console import Group
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.screens.base import DetailScreen
+from tui.screens.series_detail import RANGE_KEYS, range_strip, stats_table
+from widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.app import DataUpdate
+
+HEDGE_NOTE = (
+    "Measure: an overnight-rate-hedged pickup. It prices a rolling short-dated FX hedge by "
+    "the overnight risk-free-rate differential (SOFR minus €STR or TONA): the carry a USD "
+    "investor earns in hedged Bunds/JGBs instead of Treasuries. It is not the "
+    "maturity-matched Treasury basis of Du, Im and Schreger, which needs cross-currency "
+    "swap quotes that no keyless public source publishes."
+)
+"""Said on every hedged-pickup screen, so nobody reads it as the Treasury basis."""
+
+
+def direction_text(direction: str, th: dict[str, float], unit: str) -> str:
+    """``eroding above 0 bp, intact below -25 bp`` (or the reverse for low-is-bad)."""
+    eroding, intact = th.get("eroding"), th.get("intact")
+    if eroding is None or intact is None:
+        return "—"
+    if direction == "high_bad":
+        return f"eroding above {eroding:g} {unit}, intact below {intact:g} {unit}"
+    return f"eroding below {eroding:g} {unit}, intact above {intact:g} {unit}"
+
+
+class SignalDetailScreen(DetailScreen):
+    """One signal: its history charted with thresholds, and how it was computed."""
+
+    BINDING_GROUP_TITLE = "Signal"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"set_range('{label}')", label, id=f"signal-range-{label.lower()}",
+                tooltip=f"Chart the last {label}")
+        for key, label in RANGE_KEYS
+    ]
+    """1–5: chart range."""
+
+    def __init__(self, signal_id: str, range_key: str = "5Y") -> None:
+        super().__init__(classes="signal-detail")
+        self.signal_id = signal_id
+        self.range_key = range_key
+        self.history: Any = None
+        """The signal's history (a pandas Series) once computed."""
+
+    def compose(self) -> ComposeResult:
+        """Title, chart and details, status bar, footer."""
+        from widgets.chart import SeriesChart
+
+        yield Static(id="detail-title", classes="detail-title")
+        with ScrollableContainer(classes="detail-body", id="detail-body"):
+            yield SeriesChart(id="signal-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
+            yield Static(id="signal-stats", classes="detail-stats")
+        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Paint the details, start the history computation, focus the body."""
+        self._paint()
+        self._start_history()
+        self.query_one("#detail-body").focus()
+
+    def action_set_range(self, range_key: str) -> None:
+        """Chart another range of the history."""
+        self.range_key = range_key
+        self._paint()
+        self._paint_chart()
+
+    def on_data(self, update: DataUpdate) -> None:
+        """Recompute when an input of this signal changed."""
+        from datafeed.signals import DEPENDENCIES
+
+        if update.metrics or update.status or update.clock:
+            self._paint()
+        if update.everything or (update.changed & DEPENDENCIES.get(self.signal_id, frozenset())):
+            self._start_history()
+
+    def _start_history(self) -> None:
+        store = self.triffin.store
+        if store is None:
+            return
+        self._compute_history(store.all_series())
+
+    @work(thread=True, exclusive=True, group="signal-history", exit_on_error=False)
+    def _compute_history(self, series: dict[str, Any]) -> Any:
+        from datafeed.history import signal_history
+
+        return signal_history(series, self.signal_id, self.triffin.thresholds)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Chart the history when it arrives."""
+        if event.worker.group == "signal-history" and event.state is WorkerState.SUCCESS:
+            self.history = event.worker.result
+            self._paint_chart()
+
+    def _paint_chart(self) -> None:
+        from datafeed.signals import resolve_thresholds
+        from tui.presenters import signal_chart
+        from widgets.chart import SeriesChart
+
+        if self.history is None:
+            return
+        table = resolve_thresholds(self.triffin.thresholds)
+        data = signal_chart(self.signal_id, self.history, self.range_key, table)
+        self.query_one("#signal-chart", SeriesChart).set_data(data)
+
+    def _paint(self) -> None:
+        from datafeed.signals import SPECS, resolve_thresholds
+        from tui.presenters import format_age, signal_value_text
+        from widgets.signals_panel import verdict_text
+
+        app = self.triffin
+        spec = SPECS.get(self.signal_id)
+        title = Text()
+        if spec is None:
+            self.query_one("#detail-title", Static).update(f"{self.signal_id}: unknown signal")
+            return
+        result = app.metrics.signals.get(self.signal_id) if app.metrics is not None else None
+        title.append(spec.name, style="bold")
+        if result is not None:
+            title.append(f"  {signal_value_text(result)}  ")
+            title.append(f" {verdict_text(result.verdict)} ", style="bold reverse")
+            title.append(f"  as of {result.date or '—'}  ")
+        if app.showing_demo:
+            title.append(" DEMO — synthetic ", style="bold reverse")
+            title.append("  ")
+        title.append_text(range_strip(self.range_key))
+        self.query_one("#detail-title", Static).update(title)
+
+        th = resolve_thresholds(app.thresholds).get(self.signal_id, {})
+        rows: list[tuple[str, str]] = []
+        if result is not None:
+            rows.append(("value", signal_value_text(result)))
+            rows.append(("verdict", verdict_text(result.verdict)))
+            rows.append(("date", result.date.isoformat() if result.date else "—"))
+        rows.append(("thresholds", direction_text(spec.direction, th, spec.unit)))
+        if self.signal_id == "convenience_aaa_10y":
+            rows.append(("judged on", "distance from its trailing 10-year median (drawn)"))
+        elif self.signal_id == "foreign_share":
+            rows.append(("judged on", f"its {th.get('years', 5):g}-year change in percentage points"))
+        if result is not None and result.reason:
+            rows.append(("notes", result.reason))
+        if result is not None:
+            for key, value in result.extra.items():
+                rows.append((key.replace("_", " "), _fmt(value)))
+        store = app.store
+        if store is not None:
+            for inst_id in spec.inputs:
+                latest = store.latest(inst_id)
+                if latest is None:
+                    rows.append((inst_id, "no data"))
+                    continue
+                age = f"{max((app.today - latest.date).days, 0)}d"
+                if latest.intraday and latest.time is not None:
+                    age = format_age((app.now() - latest.time).total_seconds())
+                rows.append((inst_id, f"{latest.date} ({age}) {latest.source} {store.state[inst_id].status.value}"))
+        parts: list[Any] = [Text(spec.explanation + "\n", style="italic"), stats_table(rows)]
+        if "hedged_pickup" in self.signal_id:
+            parts.append(Text("\n" + HEDGE_NOTE))
+            if store is not None and self.signal_id.startswith("jgb") and app.boj_enabled:
+                latest = store.latest("tona")
+                if latest is not None and latest.source.startswith("boj:"):
+                    from datafeed.providers.boj import CREDIT
+
+                    parts.append(Text("\nTONA: " + CREDIT, style="italic"))
+        self.query_one("#signal-stats", Static).update(Group(*parts))
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:,.4g}"
+    return str(value)
