@@ -340,6 +340,9 @@ class Feed:
             self._wake.clear()
             wait = 3600.0 if self.paused else max(0.5, self.next_due_in())
             try:
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+                # Not asyncio.wait_for: on Python 3.11 it swallows a cancel that arrives
+                # as the wake event is set ('r' then 'q'), and the loop would run on.
+                async with asyncio.timeout(wait):
+                    await self._wake.wait()
             except TimeoutError:
                 pass

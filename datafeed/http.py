@@ -4,7 +4,9 @@ Every provider request goes through :class:`HttpContext.get`, which adds, per so
 
 - a concurrency limit (semaphore) and a minimum spacing between requests (FRED's rate
   limit, the Bank of Japan's one-second rule, Yahoo's temper);
-- explicit timeouts and an overall deadline, so ``snapshot --timeout`` is honoured;
+- explicit timeouts and an overall deadline, so ``snapshot --timeout`` is honoured; a whole
+  exchange never takes more than twice ``timeout`` (a byte-dripping server cannot hold it);
+- a cap on the body size (``FeedSettings.max_body``, 16 MB), enforced while streaming;
 - retries of transient failures with exponential backoff and full jitter, honouring
   ``Retry-After`` (capped by the deadline);
 - error mapping to :mod:`datafeed.errors` with secrets redacted.
@@ -174,6 +176,10 @@ class HttpContext:
                         gate.blocked_until = time.monotonic() + last.retry_after
             if not last.transient or attempt == attempts - 1:
                 break
+            if last.retry_after is not None and last.retry_after > self.settings.timeout:
+                # A long Retry-After is honoured by the source gate and the feed's job
+                # backoff; waiting for it inside one request would stall the whole pass.
+                break
             delay = self._backoff(attempt, last.retry_after)
             remaining = self.remaining()
             if remaining is not None and delay >= remaining:
@@ -224,20 +230,53 @@ class HttpContext:
         remaining: float | None,
     ) -> httpx.Response:
         timeout: httpx.Timeout | None = None
+        t = self.settings.timeout
         if remaining is not None:
             t = max(0.05, min(self.settings.timeout, remaining))
             timeout = httpx.Timeout(t, connect=min(5.0, t))
+        # httpx's timeouts bound each socket operation; a server dripping one byte at a
+        # time never trips them, so the whole exchange is bounded too.
+        total = 2.0 * t if remaining is None else max(0.05, min(2.0 * t, remaining))
         self.requests += 1
         try:
-            if timeout is None:
-                return await self.client.get(url, params=params, headers=headers)
-            return await self.client.get(url, params=params, headers=headers, timeout=timeout)
+            async with asyncio.timeout(total):
+                extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
+                request = self.client.build_request("GET", url, params=params, headers=headers, **extra)
+                response = await self.client.send(request, stream=True)
+                try:
+                    await self._read_capped(response, url)
+                finally:
+                    await response.aclose()
+            return response
+        except TimeoutError:
+            raise FetchError(f"timed out (no complete answer within {total:g} s) fetching {_where(url)}") from None
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__}) fetching {_where(url)}") from None
         except httpx.TransportError as exc:
             raise FetchError(f"{type(exc).__name__} fetching {_where(url)}: {redact(str(exc))[:120]}") from None
         except httpx.HTTPError as exc:  # pragma: no cover - other httpx errors
             raise FetchError(f"{type(exc).__name__}: {redact(str(exc))[:120]}") from None
+
+    async def _read_capped(self, response: httpx.Response, url: str) -> None:
+        """Read the body like ``Response.aread()``, abandoning it above ``max_body`` bytes."""
+        limit = self.settings.max_body
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise self._too_large(url, limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise self._too_large(url, limit)
+            chunks.append(chunk)
+        response._content = b"".join(chunks)  # what aread() stores; .content/.text read it
+
+    @staticmethod
+    def _too_large(url: str, limit: int) -> FetchError:
+        return FetchError(
+            f"answer from {_where(url)} is larger than {limit / 1048576:g} MB; abandoned", transient=False
+        )
 
     def _status_error(self, source: SourceSettings, response: httpx.Response) -> FetchError:
         status = response.status_code

@@ -103,10 +103,14 @@ class FeedSettings:
 
     Attributes:
         sources: per-source settings by name.
-        timeout: seconds for one HTTP request (connect + read).
+        timeout: seconds for one HTTP request (connect + read); a whole exchange, body
+            included, never takes longer than twice this (a server dripping bytes cannot
+            hold a request forever).
         retries: attempts per request on transient failures.
         refresh: seconds between refreshes of daily series (intraday uses its own).
         user_agent: sent with every request.
+        max_body: largest response body read, in bytes; a larger answer is abandoned
+            while streaming (a broken mirror must not fill memory).
     """
 
     sources: dict[str, SourceSettings]
@@ -114,6 +118,7 @@ class FeedSettings:
     retries: int = 3
     refresh: float = 900.0
     user_agent: str = "triffin/0.1 (+terminal safe-asset monitor)"
+    max_body: int = 16 * 1024 * 1024
 
     @classmethod
     def default(cls) -> FeedSettings:
