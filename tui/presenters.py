@@ -393,9 +393,13 @@ def source_views(
         age = format_age((now - max(successes)).total_seconds()) if successes else ""
         failing = [j for j in mine if j.failures > 0]
         intraday_only = all(any(j is k for k in intraday_jobs) for j in mine)
+        answering = [j for j in mine if j.runs and j.failures == 0]
         if failing:
-            has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
             retry = format_in(min(j.next_due for j in failing) - monotonic_now)
+            if answering:  # the source answers; some of its series do not (e.g. a 404)
+                views.append(SourceView(name, "ok", age, retry, f"{len(failing)}/{len(mine)} failing"))
+                continue
+            has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
             error = failing[0].last_error or "failed"
             views.append(SourceView(name, "stale" if has_data else "error", age, retry, _short_error(error)))
         elif not any(j.runs for j in mine):

@@ -20,7 +20,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Vertical
 from textual.events import Click, DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
@@ -40,8 +40,11 @@ PANELS: tuple[tuple[str, str, str], ...] = (
 )
 """(panel key, container id, title), in focus order."""
 
-SINGLE_BELOW = (100, 28)
+SINGLE_BELOW = (110, 28)
 """Below this many columns or rows, one panel is shown at a time."""
+
+WIDE_FROM = (230, 45)
+"""From this many columns and rows, the table takes the whole left column."""
 
 TABLE_COLUMNS = ("name", "last", "change", "spark", "age", "source", "date", "status")
 """Most telling first: on narrow terminals the right-hand columns scroll into view."""
@@ -146,14 +149,13 @@ class DashboardScreen(Screen[None]):
         ascii = self.triffin.ascii
         yield TitleBar(id="title-bar")
         yield PanelTabs(id="panel-tabs")
-        with Vertical(id="panels"):
-            with Horizontal(id="top-row"):
-                with Vertical(id="markets-panel", classes="panel"):
-                    yield Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears",
-                                id="filter-input")
-                    yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
-                with Vertical(id="signals-panel", classes="panel"):
-                    yield SignalsPanel(id="signals", ascii=ascii)
+        with Container(id="panels"):
+            with Vertical(id="markets-panel", classes="panel"):
+                yield Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears",
+                            id="filter-input")
+                yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
+            with Vertical(id="signals-panel", classes="panel"):
+                yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
                 yield ScorecardGrid(id="scorecard", ascii=ascii)
         yield StatusBar(id="status-bar", mode=self.triffin.status_mode, ascii=ascii)
@@ -180,10 +182,29 @@ class DashboardScreen(Screen[None]):
         single = width < SINGLE_BELOW[0] or height < SINGLE_BELOW[1]
         self.single = single
         self.set_class(single, "-single")
-        self.set_class(not single and width >= 170, "-wide")
+        self.set_class(not single and width >= WIDE_FROM[0] and height >= WIDE_FROM[1], "-wide")
         self._wide_title = width >= 90
         self._show_classes()
+        self._size_grid_row()
         self._paint_title()
+
+    def _size_grid_row(self) -> None:
+        """Size the panel grid: the crisis row fits its episodes, the signals column its text.
+
+        The table keeps at least ~110 columns when there is room; a horizontal scrollbar
+        line is added to the crisis row when the grid is wider than its panel.
+        """
+        width, height = self.size
+        grid = self.query_one(ScorecardGrid)
+        rows = len(grid.episode_ids) or 9
+        wide = self.has_class("-wide")
+        column = 120 if wide else max(56, min(80, width - 112))
+        panel_width = (column if wide else width) - 2
+        scrollbar = 1 if grid.virtual_size.width > panel_width else 0
+        lines = min(rows + 3 + scrollbar, max(height // 2, 6))
+        panels = self.query_one("#panels")
+        panels.styles.grid_rows = f"1fr {lines}"
+        panels.styles.grid_columns = f"1fr {column}"
 
     def _show_classes(self) -> None:
         for key, _container, _title in PANELS:
@@ -223,20 +244,25 @@ class DashboardScreen(Screen[None]):
         return None
 
     def on_descendant_focus(self, event: DescendantFocus) -> None:
-        """Mark the focused panel's title (so focus reads without colour)."""
+        """Follow focus: show its panel (one-panel layout) and mark its title."""
         current = self._focused_panel()
         if current is not None and current != self.active_panel:
             self.active_panel = current
             self._show_classes()
-        mark = "> " if self.triffin.ascii else "▶ "
+        self._paint_panel_titles()
+
+    def _paint_panel_titles(self) -> None:
+        """Mark the focused panel's title (so focus reads without colour) and show the filter."""
+        current = self._focused_panel()
+        ascii = self.triffin.ascii
+        mark = "> " if ascii else "▶ "
         for key, container, title in PANELS:
-            panel = self.query_one(f"#{container}")
             label = title
             if key == "table":
                 table = self.query_one(LiveTable)
                 if table.filter_text:
-                    label += f" — filter: {table.filter_text} (esc clears)"
-            panel.border_title = (mark + label) if key == current else label
+                    label += f" {'-' if ascii else '—'} filter: {table.filter_text} (esc clears)"
+            self.query_one(f"#{container}").border_title = (mark + label) if key == current else label
 
     # ------------------------------------------------------------------ filter
 
@@ -257,10 +283,12 @@ class DashboardScreen(Screen[None]):
         table.filter("")
         self.remove_class("-filtering")
         table.focus()
+        self._paint_panel_titles()
 
     @on(Input.Changed, "#filter-input")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.query_one(LiveTable).filter(event.value)
+        self._paint_panel_titles()
 
     @on(Input.Submitted, "#filter-input")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -324,7 +352,11 @@ class DashboardScreen(Screen[None]):
             metrics = app.metrics
             if (update.metrics or update.everything) and metrics is not None:
                 self.query_one(SignalsPanel).update_signals(metrics.signal_views, metrics.regime_view)
-                self.query_one(ScorecardGrid).set_rows(metrics.score_rows)
+                grid = self.query_one(ScorecardGrid)
+                count = len(grid.episode_ids)
+                grid.set_rows(metrics.score_rows)
+                if len(grid.episode_ids) != count:
+                    self._size_grid_row()
                 self._paint_title()
             if update.status or update.everything:
                 bar = self.query_one(StatusBar)

@@ -1,0 +1,90 @@
+"""SVG snapshots of the dashboard and every drill-down on the deterministic demo feed.
+
+The demo app has a fixed day (2026-11-20, clock frozen at 21:00 UTC) and frozen ticks, so
+the pictures only change when the rendering does. Update with ``--snapshot-update`` only
+after looking at the failure report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from tui_helpers import demo_app, wait_ready, wait_until
+
+from tui.screens.crisis_detail import CrisisDetailScreen
+from tui.screens.series_detail import SeriesDetailScreen
+from tui.screens.signal_detail import SignalDetailScreen
+
+SnapCompare = Any
+
+
+def test_dashboard_80x24(snap_compare: SnapCompare) -> None:
+    """80x24: one panel at a time. Tab strip with [1 Markets]; the markets table with
+    group headings, ▲/▼ changes, sparklines and ages; DEMO banner; regime in the title."""
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=wait_ready)
+
+
+def test_dashboard_160x48(snap_compare: SnapCompare) -> None:
+    """160x48: markets table and signals panel side by side (regime 13/14 on top), the
+    crisis scorecard full width below with the live row; DEMO banner and demo source."""
+    assert snap_compare(demo_app(), terminal_size=(160, 48), run_before=wait_ready)
+
+
+def test_dashboard_80x24_signals_ascii(snap_compare: SnapCompare) -> None:
+    """80x24 with --ascii: the signals panel (key 2), ASCII borders, > cursor, no box glyphs."""
+    from dataclasses import replace
+
+    from tui_helpers import demo_config
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_ready(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+
+    app = demo_app(replace(demo_config(), ascii=True))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_series_detail(snap_compare: SnapCompare) -> None:
+    """UST 10Y drill-down, 1Y range: chart on the left, stats (last, 1d/1w/1m changes,
+    percentile, z-score, source, last success, status) on the right."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_ready(pilot)
+        await pilot.press("j", "j", "j", "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SeriesDetailScreen), what="series screen")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_crisis_detail(snap_compare: SnapCompare) -> None:
+    """COVID dash for cash, UST 10Y cell: title with verdict broken, every check's reading,
+    the UST 10Y chart framed with the window edges marked, the USD chart below."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_ready(pilot)
+        await pilot.press("3", "j", "j", "j", "j", "enter")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "charts_ready", False), what="crisis charts")
+        assert isinstance(pilot.app.screen, CrisisDetailScreen)
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_signal_detail(snap_compare: SnapCompare) -> None:
+    """Stock–bond correlation 1Y, 5Y range: the rolling correlation with the eroding (+0.2)
+    and intact (−0.2) thresholds drawn, and how the value was computed."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_ready(pilot)
+        await pilot.press("2", "j", "j", "j", "j", "j", "enter")
+        await wait_until(pilot, lambda: getattr(pilot.app.screen, "history", None) is not None, what="history")
+        assert isinstance(pilot.app.screen, SignalDetailScreen)
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
