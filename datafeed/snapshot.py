@@ -76,8 +76,9 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
                 entry["change_unit"] = inst.change
         if st.last_success is not None:
             entry["last_success"] = st.last_success.isoformat(timespec="seconds")
-        if st.rejected:
-            entry["rejected"] = st.rejected
+        # Observations refused by validation (not a number, implausible, future-dated);
+        # always present so tools can watch it.
+        entry["rejected"] = st.rejected
         out[inst_id] = entry
     return out
 

@@ -21,7 +21,6 @@ import csv
 import datetime as dt
 import io
 import json
-import math
 from collections.abc import Sequence
 
 from datafeed.catalog import SourceRef
@@ -41,10 +40,9 @@ def _parse_value(text: str) -> float | None:
     text = text.strip()
     if text in MISSING:
         return None
-    value = float(text)
-    if math.isnan(value) or math.isinf(value):
-        return None
-    return value
+    # 'nan' / 'inf' are not FRED's missing markers: they go on to the store, which refuses
+    # and counts them (dropping them here would hide a broken answer).
+    return float(text)
 
 
 def parse_fredgraph_csv(body: str, series_id: str | None = None) -> list[RawPoint]:

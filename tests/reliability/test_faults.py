@@ -87,10 +87,11 @@ async def test_data_faults_are_rejected_or_repaired_not_stored(srv: FaultServer,
     assert set(out.statuses.values()) == {"fresh"}
     if fault == "absurd":
         # 4000 is refused; 4.12… stays the newest 10Y value.
-        assert out.rejected == 2 and out.values_after["ust10y"] < 25
+        assert out.rejected == 2 and out.values_after["ust10y"] < 25  # one per series
         assert any("outside plausible range" in n for n in out.notes)
     elif fault == "nan":
-        # 'nan'/'inf' are FRED-missing-like: dropped by the parser, never stored.
+        # 'nan'/'inf' reach the store, which refuses and counts them (2 per series).
+        assert out.rejected == 4 and any("not a number" in n for n in out.notes)
         assert out.values_after["ust10y"] < 25 and out.series_len["ust10y"] == 2
     elif fault == "future":
         assert out.rejected == 2 and any("in the future" in n for n in out.notes)
