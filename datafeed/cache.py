@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -154,6 +155,7 @@ class DiskCache:
         loaded: list[str] = []
         if not self.root.is_dir():
             return loaded
+        self._sweep_temp_files()
         for inst_id in store.catalog:
             path = self.path(inst_id)
             try:
@@ -180,6 +182,23 @@ class DiskCache:
             loaded.append(inst_id)
         return loaded
 
+    def _sweep_temp_files(self, older_than: float = 600.0) -> None:
+        """Remove temp files of writes that were killed (``kill -9``, power loss).
+
+        Only files older than ``older_than`` seconds go: a younger one may belong to
+        another triffin writing right now.
+        """
+        cutoff = time.time() - older_than
+        try:
+            for tmp in self.root.glob(".*.tmp"):
+                try:
+                    if tmp.stat().st_mtime < cutoff:
+                        tmp.unlink()
+                except OSError:
+                    pass
+        except OSError:
+            pass
+
     def _quarantine(self, path: Path, reason: str) -> None:
         target = path.with_name(path.name + ".corrupt")
         try:
@@ -188,7 +207,9 @@ class DiskCache:
         except OSError:
             where = "left in place"
         message = f"cache file {path} ignored ({reason}); {where}, will refetch"
-        log.warning(message)
+        # Reported once, by the caller, from `warnings` (a log.warning would print it a
+        # second time on stderr wherever logging is not configured).
+        log.info(message)
         self.warnings.append(message)
 
     def save(self, store: SeriesStore, ids: Iterable[str] | None = None) -> list[str]:

@@ -1,0 +1,52 @@
+"""Helper process for ``test_cache_kill.py``: writes the cache in a loop until killed.
+
+It loads the cache first, like the app, and continues from there. Generation ``n`` holds
+``n`` observations of each instrument in :data:`IDS`, value of day
+``k`` = :func:`value` ``(inst, k)``, so any file can be checked for being exactly one
+complete generation. After each :meth:`DiskCache.save` returns the process prints
+``saved n`` (flushed): everything up to that generation is promised to be on disk.
+
+    python -m tests.reliability.cache_writer CACHE_DIR START_GENERATION
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+IDS = ("ust10y", "vix", "spx", "ig_oas")
+BASE = dt.date(2000, 1, 3)
+LEVEL = {"ust10y": 4.0, "vix": 20.0, "spx": 1000.0, "ig_oas": 1.0}
+
+
+def value(inst: str, k: int) -> float:
+    return round(LEVEL[inst] * (1.0 + (k % 97) / 1000.0), 6)
+
+
+def day(k: int) -> dt.date:
+    return BASE + dt.timedelta(days=k)
+
+
+def main() -> None:
+    from datafeed.cache import DiskCache
+    from datafeed.models import Observation
+    from datafeed.store import SeriesStore
+
+    root, start = Path(sys.argv[1]), int(sys.argv[2])
+    store = SeriesStore(today=lambda: dt.date(2100, 1, 1))
+    cache = DiskCache(root)
+    cache.load_into(store)  # like the app: start from what the last run left
+    n = max([start, *(len(store.official(i)) for i in IDS)])
+    store.apply([Observation(i, day(k), value(i, k), "fred:X") for i in IDS for k in range(n)])
+    while True:
+        # Grow by a burst of rows so files get big enough for kills to land mid-write.
+        burst = 50
+        store.apply([Observation(i, day(k), value(i, k), "fred:X") for i in IDS for k in range(n, n + burst)])
+        n += burst
+        cache.save(store)
+        print(f"saved {n}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
