@@ -57,6 +57,14 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _positive(text: str) -> float:
+    """A positive number of seconds (``--timeout``); refuses 0, negatives and nan."""
+    value = _seconds(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, not {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -81,11 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     _common(snap)
     snap.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
-    snap.add_argument("--timeout", type=float, default=20.0, metavar="S", help="total seconds to wait (default 20)")
+    snap.add_argument("--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)")
     src = sub.add_parser("sources", help="check each configured source once and print a table")
     _common(src)
     src.add_argument("--format", choices=("table", "json"), default="table")
-    src.add_argument("--timeout", type=float, default=30.0, metavar="S", help="total seconds to wait (default 30)")
+    src.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="total seconds to wait (default 30)")
     watch = sub.add_parser("watch", help="headless: evaluate alert rules on every update, print one line per firing")
     _common(watch)
     _replay_args(watch)
@@ -127,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for warning in config.warnings:
         print(f"triffin: warning: {warning}", file=sys.stderr)
     if args.command == "snapshot":
-        if args.timeout <= 0:
+        if not args.timeout > 0:  # also refuses nan
             print("triffin: --timeout must be positive", file=sys.stderr)
             return 2
         from tui.snapshot_cmd import run_snapshot
@@ -158,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_record(config, args.dir, once=args.once, max_seconds=args.max_seconds)
     theme_error = unknown_theme(config.theme)
     if theme_error:
+        if args.theme is None:  # it came from the file: name the file, line and key
+            from tui.config import key_location
+
+            theme_error = f"{key_location(config, 'theme')}: 'theme': {theme_error}"
         print(f"triffin: {theme_error}", file=sys.stderr)
         return 2
     from tui.run import run_app

@@ -158,6 +158,17 @@ def default_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME))
 
 
+def key_location(config: Config, key: str) -> str:
+    """``file:line`` of a top-level ``key`` in the config file read (for CLI messages)."""
+    if config.path is None:
+        return "config"
+    try:
+        line = _line_of(config.path.read_text(encoding="utf-8"), key)
+    except OSError:
+        line = None
+    return f"{config.path}:{line}" if line else str(config.path)
+
+
 def _line_of(text: str, key: str, section: str | None = None) -> int | None:
     """Best-effort line number of ``key`` (inside ``[section]`` when given)."""
     lines = text.splitlines()
@@ -252,7 +263,9 @@ def load_config(
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{cfg_path}: invalid TOML: {exc}") from None
+            found = re.search(r"at line (\d+)", str(exc))
+            line = int(found.group(1)) if found else max(1, text.count("\n")) if "end of document" in str(exc) else None
+            raise ConfigError(f"{cfg_path}{f':{line}' if line else ''}: invalid TOML: {exc}") from None
     else:
         cfg_path = None  # type: ignore[assignment]
     r = _Reader(cfg_path, text)
@@ -340,11 +353,16 @@ def load_config(
     if thresholds:
         from datafeed.signals import resolve_thresholds
 
-        try:
-            resolve_thresholds(thresholds)
-        except ValueError as exc:
-            first = next(iter(thresholds))
-            raise r.error(f"[thresholds]: {exc}", first, "thresholds") from None
+        # One section at a time, so the message points at the offending [thresholds.X]
+        # (and at the key inside it when the message names one).
+        for sig, table in thresholds.items():
+            try:
+                resolve_thresholds({sig: table})
+            except ValueError as exc:
+                bad = next((k for k in table if repr(k) in str(exc) or f"{sig}.{k}:" in str(exc)), None)
+                if bad is None:
+                    raise r.error(str(exc), f"thresholds.{sig}") from None
+                raise r.error(str(exc), bad, f"thresholds.{sig}") from None
 
     episodes: list[dict[str, Any]] = []
     seen: set[str] = set()
