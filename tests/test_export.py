@@ -112,20 +112,19 @@ def test_raw_frame_is_the_union_of_dates_with_empty_cells() -> None:
     assert any(line.endswith(",") for line in lines[1:]) and any(",," in line for line in lines[1:])
 
 
-def test_unknown_id_is_exit_2_listing_known_ids(tmp_path: Path) -> None:
-    r = run(["export", "ust10y", "bund10"], {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
-    assert "unknown id 'bund10'" in r.stderr and "bund10y" in r.stderr
+def test_usage_errors_and_empty_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.cli import main
 
-
-def test_bad_since_is_a_usage_error() -> None:
-    r = run(["export", "ust10y", "--since", "last week"])
-    assert r.returncode == 2 and "YYYY-MM-DD" in r.stderr and len(r.stderr.strip().splitlines()) == 1
-
-
-def test_empty_cache_exits_1_with_header(tmp_path: Path) -> None:
-    r = run(["export", "ust10y"], {"TRIFFIN_CACHE_DIR": str(tmp_path / "none")})
-    assert r.returncode == 1 and r.stdout.strip() == "date,ust10y" and "no data" in r.stderr
+    monkeypatch.setenv("TRIFFIN_CACHE_DIR", str(tmp_path / "none"))
+    assert main(["export", "ust10y", "bund10"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "unknown id 'bund10'" in err and "bund10y" in err
+    assert main(["export", "ust10y", "--since", "last week"]) == 2
+    err = capsys.readouterr().err
+    assert "YYYY-MM-DD" in err and len(err.strip().splitlines()) == 1
+    assert main(["export", "ust10y"]) == 1
+    out = capsys.readouterr()
+    assert out.out.strip() == "date,ust10y" and "no data" in out.err
 
 
 FORMULA_CONFIG = """

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import write_config
@@ -77,21 +78,35 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
             proc.wait()
 
 
-def test_usage_and_rule_errors_are_one_line_exit_2(tmp_path: Path) -> None:
-    r = run(["watch", "--demo", "--once"])
-    assert r.returncode == 2 and "no alert rules" in r.stderr and len(r.stderr.strip().splitlines()) == 1
-    r = run(["watch", "--demo", "--alert", "bund10 > 2"])
-    assert r.returncode == 2 and "alert 'bund10 > 2': unknown id 'bund10'" in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+def _main(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run the CLI in-process (error paths only: no interpreter start-up per case)."""
+    from tui.cli import main
+
+    code = main(args)
+    return code, capsys.readouterr().err
+
+
+def test_usage_and_rule_errors_are_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, err = _main(["watch", "--demo", "--once"], capsys)
+    assert code == 2 and "no alert rules" in err and len(err.strip().splitlines()) == 1
+    code, err = _main(["watch", "--demo", "--alert", "bund10 > 2"], capsys)
+    assert code == 2 and "alert 'bund10 > 2': unknown id 'bund10'" in err
+    assert len(err.strip().splitlines()) == 1
     cfg = tmp_path / "c.toml"
+    monkeypatch.setenv("TRIFFIN_CONFIG", str(cfg))
     cfg.write_text('[[alerts]]\nrule = "vix > 30"\n\n[[alerts]]\nrule = "vix > 30"\ncommand = "notify-send hi"\n')
-    r = run(["watch", "--demo"], {"TRIFFIN_CONFIG": str(cfg)})
-    assert r.returncode == 2 and f"{cfg}:6: alert 'vix > 30': command must be an argument list" in r.stderr
+    code, err = _main(["watch", "--demo"], capsys)
+    assert code == 2 and f"{cfg}:6: alert 'vix > 30': command must be an argument list" in err
     cfg.write_text('[[formulas]]\nid = "us_de_10y"\nunit = "bp"\nexpr = "(ust10y - bund10) * 100"\n')
-    r = run(["watch", "--demo"], {"TRIFFIN_CONFIG": str(cfg)})
-    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1
-    assert f"{cfg}:4: formula 'us_de_10y': unknown instrument 'bund10' at column 11" in r.stderr
-    r = run(["watch", "--replay", str(tmp_path / "nope"), "--alert", "vix > 1"])
-    assert r.returncode == 2 and "no such recording folder" in r.stderr
-    r = run(["--replay", str(tmp_path / "nope")])
-    assert r.returncode == 2 and "no such recording folder" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    code, err = _main(["watch", "--demo"], capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert f"{cfg}:4: formula 'us_de_10y': unknown instrument 'bund10' at column 11" in err
+    monkeypatch.delenv("TRIFFIN_CONFIG")
+    code, err = _main(["watch", "--replay", str(tmp_path / "nope"), "--alert", "vix > 1"], capsys)
+    assert code == 2 and "no such recording folder" in err
+    code, err = _main(["--replay", str(tmp_path / "nope")], capsys)
+    assert code == 2 and "no such recording folder" in err and len(err.strip().splitlines()) == 1
+    code, err = _main(["watch", "--demo", "--replay", str(tmp_path), "--alert", "vix > 1"], capsys)
+    assert code == 2 and "exclude each other" in err
