@@ -25,11 +25,25 @@ def register_secret(secret: str | None) -> None:
         _registered.add(secret)
 
 
+_MIN_FRAGMENT = 8
+"""Shortest piece of a registered secret that is still masked on its own."""
+
+
 def redact(text: str) -> str:
-    """Mask query-string secrets and every registered secret in ``text``."""
+    """Mask query-string secrets and every registered secret in ``text``.
+
+    A message cut short (``body[:60]``) may end with the first part of a secret, or start
+    with its last part; those pieces (``_MIN_FRAGMENT`` characters or more) are masked too.
+    """
     text = _SECRET_PARAMS.sub(r"\1***", text)
     for secret in _registered:
         text = text.replace(secret, "***")
+        for n in range(len(secret) - 1, _MIN_FRAGMENT - 1, -1):
+            head, tail = secret[:n], secret[-n:]
+            if head in text:
+                text = text.replace(head, "***")
+            if tail in text:
+                text = text.replace(tail, "***")
     return text
 
 

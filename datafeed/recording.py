@@ -192,7 +192,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         reason = response.extensions.get("reason_phrase", b"")
         record.update(
             status=response.status_code,
-            reason=reason.decode("latin-1") if isinstance(reason, bytes) else str(reason),
+            # The status line comes from the server and may echo the URL, key included.
+            reason=redact(reason.decode("latin-1") if isinstance(reason, bytes) else str(reason)),
             headers=headers,
             duration=round(time.monotonic() - started, 6),
         )

@@ -2,13 +2,21 @@
 
 An exception anywhere in the UI must restore the terminal and leave the traceback in a log
 file under ``platformdirs.user_log_dir("triffin")``, with the path printed.
+
+Textual 8 does not raise such an exception out of ``App.run()``: it records it, shuts the
+app down (restoring the terminal), prints a Rich traceback *with local variables* to stderr
+and returns. :func:`guard` hooks the app instance so the first exception's traceback is
+kept (for the log file) and Textual's own print-out is replaced by two redacted lines: a
+traceback with locals could put an API key on the screen.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
+from typing import Any
 
 from tui.config import Config, default_log_dir
 
@@ -24,30 +32,72 @@ def run_app(config: Config, *, demo: bool, replay: object | None = None) -> int:
     from tui.app import TriffinApp
 
     app = TriffinApp(config, demo=demo, replay=replay) if replay is not None else TriffinApp(config, demo=demo)
+    guard(app)
     try:
         app.run()
     except KeyboardInterrupt:
         return 130
-    except Exception:  # Textual restores the terminal before re-raising
+    except Exception:  # raised before or after Textual's own handling; terminal restored
         return _crash_report(traceback.format_exc())
+    crash = getattr(app, "_crash_text", None)
+    if crash:
+        return _crash_report(crash)
     if app.return_code not in (None, 0):
-        # Textual printed the traceback already; keep a copy for bug reports.
-        tb = getattr(app, "_crash_text", None)
-        if tb:
-            _crash_report(tb)
         return int(app.return_code or 1)
     return 0
 
 
+def guard(app: Any) -> None:
+    """Keep the first unhandled exception of ``app`` and silence Textual's print-out of it.
+
+    Hooks two methods of this one instance (Textual calls ``self._handle_exception(error)``
+    for every exception in a handler, worker or widget, and ``_print_error_renderables``
+    once the terminal is restored).
+    """
+    app._crash_text = None
+    handle_exception = app._handle_exception
+    print_errors = app._print_error_renderables
+
+    def _handle_exception(error: Exception) -> None:
+        if app._crash_text is None:
+            text = "".join(traceback.format_exception(error))
+            inner = getattr(error, "error", None)  # WorkerFailed carries the worker's exception
+            if isinstance(inner, BaseException):
+                text = "".join(traceback.format_exception(inner)) + "\n" + text
+            app._crash_text = text
+        handle_exception(error)
+
+    def _print_error_renderables() -> None:
+        if app._crash_text is None:
+            print_errors()
+        else:  # run_app prints a redacted summary and the log path instead
+            app._exit_renderables.clear()
+
+    app._handle_exception = _handle_exception
+    app._print_error_renderables = _print_error_renderables
+
+
 def _crash_report(text: str) -> int:
+    """Write the redacted traceback to a new file in the log dir; print its last line and path."""
+    from datafeed import __version__
     from datafeed.errors import redact
 
+    text = redact(text)
+    last = next((line for line in reversed(text.strip().splitlines()) if line.strip()), "unknown error")
+    print(f"triffin: crashed: {last.strip()[:300]}", file=sys.stderr)
+    header = (
+        f"triffin {__version__} crashed at {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')}\n"
+        f"python {sys.version.split()[0]} on {sys.platform}; argv {redact(' '.join(sys.argv))}\n\n"
+    )
     try:
         folder = default_log_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"crash-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
-        path.write_text(redact(text), encoding="utf-8")
-        print(f"triffin crashed; the traceback is in {path}", file=sys.stderr)
-    except OSError:
-        print(redact(text), file=sys.stderr)
+        path = folder / f"crash-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(header + text)
+        print(f"triffin: the traceback is in {path}", file=sys.stderr)
+    except OSError as exc:
+        print(f"triffin: could not write a crash log ({exc.strerror}); the traceback follows", file=sys.stderr)
+        print(text, file=sys.stderr)
     return 1

@@ -55,6 +55,8 @@ MODES: dict[str, str] = {
     "huge_chunked": "HTTP 200 with a 20 MB chunked body (no Content-Length)",
     "json_garbage": "keyed API: HTTP 200 with a body that is not JSON",
     "json_error": "keyed API: HTTP 400 with FRED's error JSON (bad api_key)",
+    "echo": "HTTP 500 whose reason phrase and HTML body echo the request URL (api_key included)",
+    "echo_json": "keyed API: HTTP 200 JSON whose malformed observation echoes the api_key",
 }
 """Every fault the server can play, with what it sends."""
 
@@ -299,6 +301,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _fault_json_error(self, *_: Any) -> None:
         body = json.dumps({"error_code": 400, "error_message": "Bad Request.  The value for variable api_key is not registered."})
         self._send(400, body.encode(), "application/json")
+
+
+    def _fault_echo(self, *_: Any) -> None:
+        # A careless proxy: the full URL, query string and key included, in the status
+        # line and the page (httpx exposes both to whoever formats the error).
+        page = f"<html><body>upstream failed for {self.path}</body></html>".encode()
+        self.send_response(500, f"Upstream failed for {self.path}")
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
+
+    def _fault_echo_json(self, *_: Any) -> None:
+        key = (parse_qs(urlparse(self.path).query).get("api_key") or ["?"])[0]
+        body = json.dumps({"observations": [{"date": "2026-11-20", "value": f"bad {key}"}]})
+        self._send(200, body.encode(), "application/json")
 
 
 class _Server(ThreadingHTTPServer):

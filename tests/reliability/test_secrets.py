@@ -1,0 +1,217 @@
+"""Secrets: ``FRED_API_KEY`` never reaches the screen, stdout/stderr, a cache or log file,
+a recording, an error message or a notification, even when the server misbehaves in ways
+that put the key in front of us (it echoes the URL in its status line and page, or echoes
+the key inside a malformed JSON body that our error message quotes, cut short).
+
+"Appears" is checked strictly: no 8-character piece of the key may show up anywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from datafeed.cache import DiskCache
+from datafeed.models import Observation, Status
+from datafeed.store import SeriesStore
+from tests.reliability.faultserver import FaultServer
+from tests.reliability.harness import TODAY, make_feed
+
+ROOT = Path(__file__).resolve().parents[2]
+KEY = "f00dfacecafebeef0123456789abcdef"
+"""A made-up key shaped like FRED's (32 lower-case hex digits)."""
+
+FAILING = ("echo", "echo_json", "json_error", "500", "reset", "hang", "429", "json_garbage")
+
+
+def pieces(key: str = KEY, n: int = 8) -> set[str]:
+    return {key[i : i + n] for i in range(len(key) - n + 1)}
+
+
+def assert_clean(text: str, where: str) -> None:
+    found = sorted(p for p in pieces() if p in text)
+    assert not found, f"a piece of the key ({found[0]!r}) appears in {where}"
+
+
+def scan_tree(root: Path) -> int:
+    """Every file and folder name and every file's bytes under ``root``; returns files seen."""
+    seen = 0
+    for path in root.rglob("*"):
+        assert_clean(path.name, f"the file name {path}")
+        if path.is_file():
+            seen += 1
+            assert_clean(path.read_bytes().decode("latin-1"), f"the file {path}")
+    return seen
+
+
+def failing_mode(sid: str, n: int) -> str:
+    """One fault per series, the same on every retry (so each fault is what is reported)."""
+    return FAILING[sum(map(ord, sid)) % len(FAILING)]
+
+
+@pytest.fixture
+def srv() -> Iterator[FaultServer]:
+    with FaultServer(hang_limit=5.0, retry_after="1") as server:
+        yield server
+
+
+def _config(tmp_path: Path, url: str) -> Path:
+    from tests.conftest import write_config
+
+    path = write_config(tmp_path / "config.toml", url)
+    path.write_text("timeout = 1\n" + path.read_text())
+    path.chmod(0o600)
+    return path
+
+
+def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    r = subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    assert "Traceback" not in r.stderr, r.stderr
+    assert_clean(r.stdout, f"stdout of {args}")
+    assert_clean(r.stderr, f"stderr of {args}")
+    return r
+
+
+def test_key_never_leaves_the_process_end_to_end(srv: FaultServer, tmp_path: Path) -> None:
+    env = dict(
+        os.environ, NO_COLOR="1", COLUMNS="200", FRED_API_KEY=KEY,
+        TRIFFIN_CONFIG=str(_config(tmp_path, srv.url)), TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
+        XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "xdg-cache"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+    )
+    # A good keyed run fills the cache (it really used the key: the server saw it).
+    ok = _run(["snapshot", "--format", "json", "--timeout", "15"], env)
+    assert '"fred:DGS10"' in ok.stdout and any("api_key=" + KEY in h.query for h in srv.hits)
+    srv.mode = failing_mode
+    commands = (
+        ["snapshot", "--format", "json", "--timeout", "4"],
+        ["snapshot", "--format", "table", "--timeout", "4"],
+        ["snapshot", "--format", "csv", "--timeout", "4"],
+        ["snapshot", "--format", "markdown", "--timeout", "4"],
+        ["sources", "--format", "json", "--timeout", "4"],
+        ["record", str(tmp_path / "recording"), "--once"],
+    )
+    # All at once (they only read the shared cache, and write it atomically).
+    procs = [
+        (args, subprocess.Popen([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        for args in commands
+    ]
+    everything = ""
+    for args, proc in procs:
+        out, err = proc.communicate(timeout=90)
+        assert "Traceback" not in err, err
+        assert_clean(out, f"stdout of {args}")
+        assert_clean(err, f"stderr of {args}")
+        everything += out + err
+    # The hostile answers were really met (and their text redacted, not dropped).
+    assert "Upstream failed for" in everything and "***" in everything
+    assert "FRED JSON observation is malformed" in everything
+    assert "HTTP 400" in everything and "timed out" in everything
+    files = scan_tree(tmp_path)
+    assert (tmp_path / "cache" / "ust10y.json").exists() and files >= 5
+    assert any((tmp_path / "recording").iterdir())
+
+
+async def test_feed_errors_are_redacted_even_when_cut_short(srv: FaultServer) -> None:
+    """echo_json makes FRED's parser quote the body cut at 60 characters, which ends in
+    the first 22 characters of the key: that piece is masked as well."""
+    from datafeed.errors import register_secret
+
+    register_secret(KEY)  # what tui.config does when it reads the key
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http, _ = make_feed(srv.url, store, ("ust10y", "vix", "ust2y"), api_key=KEY, retries=1)
+    for mode in ("echo", "echo_json", "json_error", "reset"):
+        srv.mode = mode
+        feed.request_refresh()
+        report = await feed.refresh()
+        assert report.failed == 3
+        for inst in ("ust10y", "vix", "ust2y"):
+            assert_clean(store.state[inst].last_error or "", f"last_error after {mode}")
+        for message in report.errors.values():
+            assert_clean(message, f"the pass report after {mode}")
+    await http.aclose()
+
+
+def _prepare_cache(folder: Path) -> None:
+    store = SeriesStore(today=lambda: TODAY)
+    store.apply([Observation("ust10y", dt.date(2026, 11, 18), 4.07, "fred:DGS10"),
+                 Observation("vix", dt.date(2026, 11, 18), 17.5, "fred:VIXCLS")])
+    DiskCache(folder).save(store)
+
+
+async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer, tmp_path: Path) -> None:
+    from tests.conftest import write_config
+    from tests.tui.tui_helpers import screen_text, wait_until
+    from tui.app import TriffinApp
+    from tui.config import load_config
+    from tui.screens.series_detail import SeriesDetailScreen
+
+    srv.mode = "echo"
+    cache = tmp_path / "cache"
+    _prepare_cache(cache)
+    cfg = write_config(tmp_path / "c.toml", srv.url)
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(cache), "FRED_API_KEY": KEY})
+    assert config.feed.sources["fred"].api_key == KEY
+    config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
+    app = TriffinApp(config, today=dt.date(2026, 11, 20), tick_interval=None)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await wait_until(
+            pilot,
+            lambda: app.live_store is not None and app.live_store.state["ust10y"].status is Status.STALE
+            and bool(app.live_store.state["ust10y"].last_error),
+            timeout=30, what="the failed refresh",
+        )
+        await pilot.press("r")  # a manual refresh: notifications, another failure
+        await pilot.pause(1.0)
+        assert "Upstream failed for" in (app.live_store.state["ust10y"].last_error or "")
+        assert_clean(screen_text(app), "the dashboard")
+        assert_clean(app.export_screenshot(), "the dashboard screenshot")
+        app.push_screen(SeriesDetailScreen("ust10y"))
+        await pilot.pause(0.5)
+        text = screen_text(app)
+        assert "Upstream failed" in text or "last error" in text.lower()
+        assert_clean(text, "the series detail screen")
+        assert_clean(app.export_screenshot(), "the series detail screenshot")
+        notes = [str(n.message) for n in app._notifications]  # noqa: SLF001
+        assert notes, "the refresh must have notified something"
+        for note in notes:
+            assert_clean(note, "a notification")
+
+
+@pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, True), (0o600, False)])
+def test_world_readable_key_file_is_warned_about_once_without_the_key(tmp_path: Path, mode: int, warned: bool) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[sources.fred]\napi_key = "{KEY}"\n')
+    path.chmod(mode)
+    env = dict(os.environ, NO_COLOR="1", TRIFFIN_CONFIG=str(path), TRIFFIN_CACHE_DIR=str(tmp_path / "cache"))
+    r = _run(["snapshot", "--offline", "--format", "json"], env)
+    warnings = [line for line in r.stderr.splitlines() if "readable by others" in line]
+    assert len(warnings) == (1 if warned else 0)
+    if warned:
+        assert f"chmod 600 {path}" in warnings[0]
+
+
+async def test_a_failed_worker_notification_is_redacted(tmp_path: Path) -> None:
+    """A worker dying with a URL (key included) in its error: the toast says so, masked."""
+    from datafeed.errors import register_secret
+    from tests.tui.tui_helpers import demo_app, wait_until
+
+    register_secret(KEY)
+    app = demo_app()
+
+    async def dies() -> None:
+        raise RuntimeError(f"GET https://api.stlouisfed.org/fred/series/observations?api_key={KEY}&series_id=DGS10 failed")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.run_worker(dies(), group="probe", exit_on_error=False)
+        await wait_until(pilot, lambda: any("probe failed" in str(n.message) for n in app._notifications), what="the toast")  # noqa: SLF001
+        for note in app._notifications:  # noqa: SLF001
+            assert_clean(str(note.message), "a notification")
