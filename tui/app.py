@@ -462,7 +462,9 @@ class TriffinApp(App[None]):
         if event.state is WorkerState.ERROR:
             if worker.group == "metrics":
                 self._metrics_running = False
-            self.notify(f"{worker.group or worker.name} failed: {worker.error}", severity="error", timeout=15)
+            from datafeed.errors import redact  # an error may quote a URL, key included
+
+            self.notify(redact(f"{worker.group or worker.name} failed: {worker.error}"), severity="error", timeout=15)
         elif event.state is WorkerState.CANCELLED and worker.group == "metrics":
             self._metrics_running = False
 
