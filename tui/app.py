@@ -173,6 +173,8 @@ class TriffinApp(App[None]):
         self._pending: set[str] | None = set()
         self._metrics_running = False
         self._loading_demo = False
+        self._series: dict[str, Any] = {}
+        self._series_of: SeriesStore | None = None
         self.data_changed: Signal[DataUpdate] = Signal(self, "data-changed")
         """Published on the UI thread after every applied update; screens subscribe."""
         for theme in BUILTIN_THEMES.values():
@@ -254,7 +256,7 @@ class TriffinApp(App[None]):
 
         return MetricsEngine(self.thresholds, self.episodes)
 
-    @work(thread=True, group="load", exit_on_error=False)
+    @work(thread=True, group="load", exit_on_error=False, description="load the first data")
     def _load(self, demo: bool) -> None:
         """Build the first store (cache or demo history) and its metrics, off the UI thread."""
         from datafeed.store import SeriesStore
@@ -361,7 +363,7 @@ class TriffinApp(App[None]):
             attach_replay(self.feed, self.replay)
         self._run_feed()
 
-    @work(exclusive=True, group="feed:live", exit_on_error=False)
+    @work(exclusive=True, group="feed:live", exit_on_error=False, description="live feed")
     async def _run_feed(self) -> None:
         assert self.feed is not None
         await self.feed.run_forever(on_pass=lambda r: self.post_message(FeedPassDone(r.ok, r.failed)))
@@ -394,7 +396,7 @@ class TriffinApp(App[None]):
 
     # --------------------------------------------------------------- demo feed
 
-    @work(exclusive=True, group="feed:demo", exit_on_error=False)
+    @work(exclusive=True, group="feed:demo", exit_on_error=False, description="demo ticks")
     async def _demo_ticks(self) -> None:
         assert self.tick_interval
         while True:
@@ -422,6 +424,7 @@ class TriffinApp(App[None]):
         if not changed:
             return
         probe_mark()
+        self._refresh_snapshot(store, changed)
         self._request_metrics(changed)
         self.data_changed.publish(DataUpdate(changed=frozenset(changed), status=True))
 
@@ -438,11 +441,33 @@ class TriffinApp(App[None]):
             return
         changed, self._pending = self._pending, set()
         self._metrics_running = True
-        # all_series() hands out the store's current Series objects; the store replaces
-        # (never mutates) them on merge, so the thread reads a consistent snapshot.
-        self._compute_metrics(engine, store.all_series(), changed, self._generation)
+        self._compute_metrics(engine, self.series_snapshot(), changed, self._generation)
 
-    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False)
+    def series_snapshot(self) -> dict[str, Any]:
+        """Every instrument's series (intraday quote included) as of now, for a thread.
+
+        The store replaces (never mutates) a Series on merge, so the objects handed out stay
+        consistent while the loop goes on writing; the dict is a fresh copy. Only changed
+        instruments are re-read (``SeriesStore.all_series`` would rebuild all 31).
+        """
+        store = self.store
+        if store is None:
+            return {}
+        if self._series_of is not store:
+            self._series, self._series_of = store.all_series(), store
+        return dict(self._series)
+
+    def _refresh_snapshot(self, store: SeriesStore, changed: Iterable[str]) -> None:
+        if self._series_of is not store:
+            return  # rebuilt in full on next use
+        for inst_id in changed:
+            if store.has_data(inst_id):
+                self._series[inst_id] = store.series(inst_id).rename(inst_id)
+            else:
+                self._series.pop(inst_id, None)
+
+    # An explicit description: Textual would otherwise repr() every argument (30 Series).
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False, description="signals and crises")
     def _compute_metrics(self, engine: MetricsEngine, series: dict[str, Any], changed: set[str] | None, generation: int) -> None:
         self.post_message(MetricsReady(generation, engine.run(series, changed)))
 

@@ -320,6 +320,31 @@ class MetricsEngine:
         self.signals = SignalEngine(thresholds)
         self.episodes = list(episodes) if episodes is not None else None
         self._scored: tuple[ScoredEpisode, ...] | None = None
+        self._crisis_inputs: dict[str, pd.Series | None] = {}
+        self.rescored: tuple[str, ...] = ()
+        """Episode ids scored by the last run (the live row included)."""
+
+    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str]) -> None:
+        """Re-score only the episodes a change can reach, and the live row.
+
+        An episode reads nothing after its end date, so a change first dated after it
+        (an intraday tick, today's close) leaves its score as it was.
+        """
+        assert self._scored is not None
+        changes = [first_change(self._crisis_inputs.get(i), series.get(i)) for i in touched]
+        dated = [c for c in changes if c is not None]
+        if not dated:
+            return
+        earliest = min(dated)
+        old = [s for s in self._scored if not s.episode.live]
+        stale = [s.episode for s in old if pd.Timestamp(s.episode.end) >= earliest]
+        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds)}
+        live = fresh.pop("live", None)
+        scored = [fresh.get(s.episode.id, s) for s in old]
+        if live is not None:
+            scored.append(live)
+        self._scored = tuple(scored)
+        self.rescored = (*(e.id for e in stale), *(("live",) if live is not None else ()))
 
     def run(self, series: Mapping[str, pd.Series], changed: Iterable[str] | None = None) -> MetricsResult:
         """Bring results up to date with ``series``.
@@ -334,8 +359,11 @@ class MetricsEngine:
             self.signals.recompute(series)
         else:
             self.signals.update(series, touched)
-        if self._scored is None or touched is None or touched & CRISIS_INPUTS:
+        if self._scored is None or touched is None:
             self._scored = tuple(score_all(series, self.episodes, self.thresholds))
+        elif touched & CRISIS_INPUTS:
+            self._rescore(series, touched & CRISIS_INPUTS)
+        self._crisis_inputs = {i: series.get(i) for i in CRISIS_INPUTS}
         results = dict(self.signals.results)
         regime = self.signals.regime
         return MetricsResult(
@@ -348,6 +376,29 @@ class MetricsEngine:
             seconds=time.perf_counter() - started,
             recomputed=self.signals.recomputed,
         )
+
+
+def first_change(old: pd.Series | None, new: pd.Series | None) -> pd.Timestamp | None:
+    """The earliest date at which ``new`` differs from ``old`` (None when they are equal).
+
+    Appended observations, a revised value and a moved intraday quote all count; a
+    series that appeared or vanished counts as changed from the beginning.
+    """
+    if old is new:
+        return None
+    if old is None or new is None or old.empty or new.empty:
+        return pd.Timestamp.min
+    n = min(len(old), len(new))
+    old_ix, new_ix = old.index.asi8, new.index.asi8
+    old_v, new_v = old.to_numpy(dtype="float64"), new.to_numpy(dtype="float64")
+    same_value = (old_v[:n] == new_v[:n]) | (np.isnan(old_v[:n]) & np.isnan(new_v[:n]))
+    differs = np.flatnonzero((old_ix[:n] != new_ix[:n]) | ~same_value)
+    if len(differs):
+        k = int(differs[0])
+        return min(old.index[k], new.index[k])
+    if len(old) == len(new):
+        return None
+    return (new if len(new) > n else old).index[n]
 
 
 # --------------------------------------------------------------------------- status bar

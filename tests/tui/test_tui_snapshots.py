@@ -46,6 +46,17 @@ def test_dashboard_80x24_signals_ascii(snap_compare: SnapCompare) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_dashboard_light_120x40(snap_compare: SnapCompare) -> None:
+    """120x40 in triffin-light: every text readable on the white surface (headers, dates,
+    explanations, the grid's cursor column), table and signals side by side, grid below."""
+    from dataclasses import replace
+
+    from tui_helpers import demo_config
+
+    app = demo_app(replace(demo_config(), theme="triffin-light"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=wait_ready)
+
+
 def test_series_detail(snap_compare: SnapCompare) -> None:
     """UST 10Y drill-down, 1Y range: chart on the left, stats (last, 1d/1w/1m changes,
     percentile, z-score, source, last success, status) on the right."""

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.events import Resize
+from textual.events import Click, Resize
 from textual.screen import Screen
+from textual.widget import Widget
 
 from widgets.status_bar import StatusBar
 
@@ -20,6 +23,94 @@ if TYPE_CHECKING:
 
 NARROW_BELOW = 100
 """Below this many columns a drill-down stacks its parts vertically."""
+
+
+def stable_plotext() -> None:
+    """Make plotext draw the same picture in every process.
+
+    plotext drops duplicate points and tick labels with ``list(set(...))``, so which of
+    two colliding labels (or overlapping points) wins depends on the interpreter's hash
+    seed: a chart shifted a date label by a column from one run to the next. Its own
+    commented-out alternative, ``dict.fromkeys``, keeps the first occurrence instead.
+    """
+    from plotext import _utility
+
+    if getattr(_utility.no_duplicates, "__name__", "") != "_first_occurrences":
+
+        def _first_occurrences(data: object) -> list[object]:
+            return list(dict.fromkeys(data))  # type: ignore[call-overload]
+
+        _utility.no_duplicates = _first_occurrences
+
+
+class KeyBar(Widget):
+    """One line of key hints: the shown bindings of the screen and the app, keymap applied.
+
+    Why not Textual's ``Footer``: it recomposes itself (a widget per key) on every focus
+    change, which cost a few hundred milliseconds per Tab on the dashboard. The keys shown
+    here do not depend on focus, so the line is built once; a click on a hint runs it.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-description-foreground;
+    }
+    KeyBar > .key-bar--key { color: $footer-key-foreground; text-style: bold; }
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._spans: list[tuple[int, int, str, object]] = []
+
+    def on_mount(self) -> None:
+        """Follow keymap changes (a refresh of one line; nothing is recomposed)."""
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        self.refresh()
+
+    def render(self) -> Text:
+        """The hints, e.g. `` / Filter  q Quit  ? Help ...``; ``ctrl+p Commands`` last."""
+        app = self.app
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        text = Text(" ")
+        self._spans = []
+        seen: set[str] = set()
+        palette = None
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if binding.action in ("command_palette", "app.command_palette"):
+                palette = palette or (key, active)
+                continue
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            start = len(text)
+            text.append(app.get_key_display(binding), style=key_style)
+            text.append(f" {binding.description}  ")
+            self._spans.append((start, len(text), binding.action, active.node))
+        if palette is not None:
+            key, active = palette
+            hint = f"{app.get_key_display(active.binding)} Commands "
+            pad = max(self.size.width - cell_len(text.plain) - cell_len(hint), 1)
+            text.append(" " * pad)
+            start = len(text)
+            text.append(app.get_key_display(active.binding), style=key_style)
+            text.append(" Commands ")
+            self._spans.append((start, len(text), active.binding.action, active.node))
+        return text
+
+    async def on_click(self, event: Click) -> None:
+        """Run the binding under the mouse."""
+        for start, end, action, node in self._spans:
+            if start <= event.x < end:
+                await self.app.run_action(action, node)  # type: ignore[arg-type]
+                break
 
 
 class DetailScreen(Screen[None]):

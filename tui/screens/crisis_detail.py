@@ -17,10 +17,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from tui.screens.base import DetailScreen
+from tui.screens.base import DetailScreen, KeyBar, stable_plotext
 from widgets.scorecard import format_verdict
 from widgets.status_bar import StatusBar
 
@@ -91,6 +91,7 @@ class CrisisDetailScreen(DetailScreen):
         from datafeed.crises import CHECKS
         from widgets.chart import SeriesChart
 
+        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(id="crisis-charts", classes="crisis-charts"):
             yield Static(id="crisis-summary", classes="crisis-summary")
@@ -99,7 +100,7 @@ class CrisisDetailScreen(DetailScreen):
                 chart.border_title = CHECKS[cid].label
                 yield chart
         yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Paint the summary, compute the charts in a thread, focus the scroll."""
@@ -147,9 +148,9 @@ class CrisisDetailScreen(DetailScreen):
         store, scored = self.triffin.store, self.scored
         if store is None or scored is None:
             return
-        self._compute_charts(store.all_series(), scored)
+        self._compute_charts(self.triffin.series_snapshot(), scored)
 
-    @work(thread=True, exclusive=True, group="crisis-charts", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="crisis-charts", exit_on_error=False, description="crisis charts")
     def _compute_charts(self, series: dict[str, Any], scored: ScoredEpisode) -> list[Any]:
         from tui.presenters import crisis_charts
 

@@ -23,8 +23,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.events import Click, DescendantFocus, Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
+from tui.screens.base import KeyBar
 from widgets.live_table import LiveTable
 from widgets.scorecard import ScorecardGrid
 from widgets.signals_panel import SignalsPanel
@@ -159,7 +160,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="crises-panel", classes="panel"):
                 yield ScorecardGrid(id="scorecard", ascii=ascii)
         yield StatusBar(id="status-bar", mode=self.triffin.status_mode, ascii=ascii)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Subscribe to data updates, set titles, focus the table."""
@@ -207,8 +208,16 @@ class DashboardScreen(Screen[None]):
         panels.styles.grid_columns = f"1fr {column}"
 
     def _show_classes(self) -> None:
-        for key, _container, _title in PANELS:
-            self.set_class(key == self.active_panel, f"-show-{key}")
+        """Show every panel, or only the active one in the one-panel layout.
+
+        Inline ``display`` on the three panels, not classes on the screen: a class change
+        on the screen restyles every widget on it (a few hundred ms per key press).
+        """
+        for key, container, _title in PANELS:
+            panel = self.query_one(f"#{container}")
+            show = not self.single or key == self.active_panel
+            if panel.display != show:
+                panel.display = show
         self.query_one(PanelTabs).show(self.active_panel)
 
     def _panel_widget(self, key: str) -> Any:

@@ -18,7 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from tui.screens.base import KeyBar
 
 if TYPE_CHECKING:
     from tui.app import TriffinApp
@@ -71,7 +73,7 @@ class HelpScreen(Screen[None]):
         """The help text in one scroll."""
         with VerticalScroll(id="help-scroll"):
             yield Static(id="help-body")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Build the text from the live bindings."""

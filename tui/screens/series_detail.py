@@ -15,9 +15,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from tui.screens.base import DetailScreen
+from tui.screens.base import DetailScreen, KeyBar, stable_plotext
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class SeriesDetailScreen(DetailScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, f"set_range('{label}')", label, id=f"range-{label.lower()}",
-                tooltip=f"Chart the last {label}")
+                show=False, tooltip=f"Chart the last {label}")
         for key, label in RANGE_KEYS
     ]
     """1–5: chart range."""
@@ -70,12 +70,13 @@ class SeriesDetailScreen(DetailScreen):
         """Title, chart and stats, status bar, footer."""
         from widgets.chart import SeriesChart
 
+        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
             yield SeriesChart(id="series-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
             yield Static(id="series-stats", classes="detail-stats")
         yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Paint once and focus the scrollable body."""

@@ -17,10 +17,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from tui.screens.base import DetailScreen
+from tui.screens.base import DetailScreen, KeyBar, stable_plotext
 from tui.screens.series_detail import RANGE_KEYS, range_strip, stats_table
 from widgets.status_bar import StatusBar
 
@@ -54,7 +54,7 @@ class SignalDetailScreen(DetailScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(key, f"set_range('{label}')", label, id=f"signal-range-{label.lower()}",
-                tooltip=f"Chart the last {label}")
+                show=False, tooltip=f"Chart the last {label}")
         for key, label in RANGE_KEYS
     ]
     """1–5: chart range."""
@@ -70,12 +70,13 @@ class SignalDetailScreen(DetailScreen):
         """Title, chart and details, status bar, footer."""
         from widgets.chart import SeriesChart
 
+        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
             yield SeriesChart(id="signal-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
             yield Static(id="signal-stats", classes="detail-stats")
         yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Paint the details, start the history computation, focus the body."""
@@ -102,9 +103,9 @@ class SignalDetailScreen(DetailScreen):
         store = self.triffin.store
         if store is None:
             return
-        self._compute_history(store.all_series())
+        self._compute_history(self.triffin.series_snapshot())
 
-    @work(thread=True, exclusive=True, group="signal-history", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="signal-history", exit_on_error=False, description="signal history")
     def _compute_history(self, series: dict[str, Any]) -> Any:
         from datafeed.history import signal_history
 
