@@ -150,22 +150,29 @@ TRIFFIN_LIGHT = Theme(
     surface="#FFFFFF",
     panel="#E9EDF2",
     dark=False,
-    variables=_variables(
-        up="#1A7F37",
-        down="#C62828",
-        flat="#57606A",
-        mixed="#9A6700",
-        na="#8C959F",
-        stale="#8A5A00",
-        late="#B35900",
-        intraday="#0969DA",
-        demo="#9A6700",
-        offline="#C62828",
-        spark="#0969DA",
-        chart=("#0969DA", "#B35900", "#8250DF", "#1A7F37"),
-        threshold="#C62828",
-        window="#9A6700",
-    ),
+    variables={
+        **_variables(
+            up="#1A7F37",
+            down="#C62828",
+            flat="#57606A",
+            mixed="#9A6700",
+            na="#8C959F",
+            stale="#8A5A00",
+            late="#B35900",
+            intraday="#0969DA",
+            demo="#9A6700",
+            offline="#C62828",
+            spark="#0969DA",
+            chart=("#0969DA", "#B35900", "#8250DF", "#1A7F37"),
+            threshold="#C62828",
+            window="#9A6700",
+        ),
+        # Textual's "auto N%" text colours resolve to white in a widget's partial component
+        # styles (no background to contrast with): white on white here. Spell them out.
+        "text": "#1B2430",
+        "text-muted": "#57606A",
+        "text-disabled": "#8C959F",
+    },
 )
 """Light background for bright rooms and light terminal profiles."""
 
