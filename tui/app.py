@@ -373,7 +373,7 @@ class TriffinApp(App[None]):
         if self.feed is None or self.live_store is None or self.replay is not None:
             self.data_changed.publish(DataUpdate(status=True))
             return
-        ran = [j for j in self.feed.all_jobs if j.runs]
+        ran = [j for j in self.feed.all_jobs if j.runs and j.last_duration is not None]
         answering = any(j.failures == 0 for j in ran)
         if answering and self.mode == "offline":
             self.mode = "live"

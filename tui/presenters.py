@@ -444,7 +444,8 @@ def source_views(
         age = format_age((now - max(successes)).total_seconds()) if successes else ""
         failing = [j for j in mine if j.failures > 0]
         intraday_only = all(any(j is k for k in intraday_jobs) for j in mine)
-        answering = [j for j in mine if j.runs and j.failures == 0]
+        # A job counts once it finished (runs is bumped when it starts).
+        answering = [j for j in mine if j.failures == 0 and j.last_duration is not None]
         if failing:
             retry = format_in(min(j.next_due for j in failing) - monotonic_now)
             if answering:  # the source answers; some of its series do not (e.g. a 404)
@@ -453,7 +454,7 @@ def source_views(
             has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
             error = failing[0].last_error or "failed"
             views.append(SourceView(name, "stale" if has_data else "error", age, retry, _short_error(error)))
-        elif not any(j.runs for j in mine):
+        elif not answering:
             if intraday_only and not market_open:
                 views.append(SourceView(name, "off", detail="market closed"))
             elif any(store.has_data(i) for i in targets):
@@ -465,9 +466,15 @@ def source_views(
     return views
 
 
-def _short_error(text: str, width: int = 28) -> str:
-    """The first clause of an error, cut to ``width`` characters."""
+def _short_error(text: str, width: int = 24) -> str:
+    """The gist of an error (``ConnectError``, ``HTTP 503``), cut to ``width`` characters.
+
+    The status bar has room for a word per source; the full text is on the series screen.
+    """
     text = text.splitlines()[0] if text else ""
+    for cut in (" fetching ", " from ", ": ", " ("):
+        if cut in text:
+            text = text.split(cut, 1)[0]
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
