@@ -1,0 +1,665 @@
+#!/usr/bin/env python3
+"""Benchmark of issue 8: start-up, idle cost, bytes to the terminal, memory, keys, refresh.
+
+Run on demand (not collected by pytest)::
+
+    python tests/perf/bench.py [--runs 3] [--idle 20] [--quick] [--with-baselines]
+                               [--ready TEXT] [--json-out FILE]
+
+Prints ONE Markdown table, each cell "median [min–max]" over the runs, for
+
+* ``triffin --demo`` (the synthetic feed ticking every 2 s: "idle while refreshing"), and
+* ``triffin`` live against ``tests/loopback_market.py`` (every source on one loopback server
+  in its real wire format, 100 ms latency per request), started with a prepared cache, so
+  the first data frame can come from the cache; its data never changes after the first
+  pass, so its idle window is "no new data arriving" while the feed keeps polling;
+* with ``--with-baselines`` and ``../shared/bench/baselines`` present: ``hello.py`` and
+  ``ticker.py`` run through the same probe, interleaved with ours, plus issue 8's targets
+  and whether each is met.
+
+Every TUI is measured by ``tests/perf/probe.py`` (a pty + pyte screen; standalone). The
+signals recompute and the full refresh are timed in this process. See README.md here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PROBE = HERE / "probe.py"
+BASELINES = ROOT.parent / "shared" / "bench" / "baselines"
+PY = sys.executable
+
+READY_DEFAULT = r"re:UST 10Y\s+[-+]?\d+\.\d"
+"""Ready = the UST 10Y row shows a number (the layout alone does not count)."""
+DASH_MARKER = "Crisis scorecard"
+"""Text on the dashboard but not on a drill-down screen (its disappearance = drill-down shown)."""
+LATENCY_MS = 100.0
+HOUR_TICKS = 1800
+"""An hour of the demo feed: one tick every 2 s (TriffinApp's default tick_interval)."""
+LIVE_HOUR_PASSES = 12
+"""An hour of live polling: intraday quotes every 300 s (the default) = 12 passes."""
+
+# The demo app with a faster tick and a tick counter. Only the tick *rate* differs from
+# `triffin --demo`: TriffinApp(tick_interval=...) is the app's own parameter, and
+# DemoMarket.tick is wrapped to count the ticks (a line per tick in $BENCH_TICKS).
+SOAK_DEMO = r"""
+import inspect, os, sys
+from datafeed.demo import DemoMarket
+_fd = os.open(os.environ["BENCH_TICKS"], os.O_WRONLY | os.O_APPEND)
+_tick = DemoMarket.tick
+def _counted(self, now):
+    os.write(_fd, b"t\n")
+    return _tick(self, now)
+DemoMarket.tick = _counted
+from tui.config import load_config
+from tui.app import TriffinApp
+kw = {}
+if "tick_interval" in inspect.signature(TriffinApp).parameters:
+    kw["tick_interval"] = float(os.environ["BENCH_TICK_INTERVAL"])
+TriffinApp(load_config(), demo=True, **kw).run()
+"""
+
+# The loopback market in its own process (so its CPU never counts as the app's and it
+# does not compete for this process's GIL), logging every request's time.
+SERVE = r"""
+import os, sys, time
+from tests.loopback_market import LoopbackMarket
+m = LoopbackMarket(latency_ms=float(sys.argv[1]))
+fd = os.open(sys.argv[3], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+route = m.route
+def logged(path):
+    os.write(fd, b"%d %s\n" % (time.monotonic_ns(), path.split("?")[0].encode()))
+    return route(path)
+m.route = logged
+base = m.start()
+with open(sys.argv[2], "w") as fh:
+    fh.write(m.config_text(base))
+print(base, flush=True)
+while True:
+    time.sleep(3600)
+"""
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    for k in ("TRIFFIN_CONFIG", "TRIFFIN_CACHE_DIR", "FRED_API_KEY", "NO_COLOR", "TEXTUAL"):
+        env.pop(k, None)
+    env.update(extra)
+    return env
+
+
+def kill_group(pid: int) -> None:
+    """SIGTERM then SIGKILL a process group we started (its leader's pid = group id)."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)
+        except (ProcessLookupError, PermissionError):
+            return
+        time.sleep(0.5)
+
+
+def run_probe(name: str, probe_args: list[str], cmd: list[str], env: dict[str, str], work: Path) -> dict[str, Any]:
+    """One probe run in its own process; never hangs, never leaves the app behind."""
+    out, pidf = work / f"{name}.json", work / f"{name}.pid"
+    args = [PY, str(PROBE), *probe_args, "--json-out", str(out), "--pid-file", str(pidf), "--", *cmd]
+    limit = 30.0
+    for flag in ("--ready-timeout", "--settle", "--idle", "--soak"):
+        if flag in probe_args:
+            limit += float(probe_args[probe_args.index(flag) + 1])
+    limit += 120  # keys, quit, teardown; the probe's own hard timeout fires first
+    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True, text=True)
+    try:
+        _, err = proc.communicate(timeout=limit)
+    except subprocess.TimeoutExpired:
+        kill_group(proc.pid)
+        proc.wait()
+        err = f"probe killed after {limit:.0f}s"
+    finally:
+        if pidf.exists():  # the probe normally cleans up; this covers a probe that was killed
+            try:
+                kill_group(int(pidf.read_text().split()[0]))
+            except (ValueError, IndexError):
+                pass
+    try:
+        res = json.loads(out.read_text())
+    except (OSError, json.JSONDecodeError):
+        res = {"errors": [f"no probe result (rc={proc.returncode}): {err.strip()[-400:]}"], "exit": proc.returncode}
+    if res.get("errors"):
+        log(f"{name}: " + "; ".join(res["errors"]))
+        if res.get("exit") in (2, 4) and res.get("last_screen"):
+            print(f"--- {name}: last screen ---\n{res['last_screen']}\n---", file=sys.stderr)
+    return res
+
+
+def pick(d: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(d, dict) or d.get(part) is None:
+            return None
+        d = d[part]
+    return d
+
+
+def agg(values: list[float | None]) -> dict[str, float] | None:
+    vals = [float(v) for v in values if v is not None]
+    if not vals:
+        return None
+    return {"median": statistics.median(vals), "min": min(vals), "max": max(vals), "n": len(vals)}
+
+
+def fmt(a: dict[str, float] | None, unit: str = "", scale: float = 1.0, digits: int = 0) -> str:
+    if a is None:
+        return "—"
+    m, lo, hi = (a[k] * scale for k in ("median", "min", "max"))
+    f = f"{{:,.{digits}f}}"
+    if a["n"] == 1 or lo == hi:
+        return f.format(m) + unit
+    return f"{f.format(m)}{unit} [{f.format(lo)}–{f.format(hi)}]"
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+def bench_signals(n: int) -> dict[str, Any]:
+    """datafeed.thesis.measure on the full demo store: every signal, the regime, every crisis."""
+    from datafeed.demo import DemoMarket, load_demo
+    from datafeed.store import SeriesStore
+    from datafeed.thesis import measure
+
+    store = SeriesStore()
+    load_demo(store, DemoMarket())
+    measure(store)  # warm-up
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        measure(store)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"ms": times, "observations": sum(len(store.series(i)) for i in store.catalog)}
+
+
+def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, Any]:
+    """One forced pass of every job, as the app's feed runs it (cold: empty store and cache)."""
+    import asyncio
+
+    from datafeed.cache import DiskCache
+    from datafeed.feed import Feed
+    from datafeed.http import HttpContext
+    from datafeed.store import SeriesStore
+    from tui.config import load_config
+
+    settings = load_config(str(config_path)).feed
+
+    async def once() -> dict[str, Any]:
+        store, cache = SeriesStore(), DiskCache(cache_dir)
+        if warm:
+            cache.load_into(store)
+        http = HttpContext(settings)
+        feed = Feed(store, settings, http, cache=cache)
+        cpu, t = time.process_time(), time.perf_counter()
+        try:
+            report = await feed.refresh(force=True)
+        finally:
+            wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+            await http.aclose()
+        slowest: dict[str, float] = {}
+        for job in feed.all_jobs:
+            if job.last_duration is not None:
+                src = job.provider.name
+                slowest[src] = max(slowest.get(src, 0.0), job.last_duration)
+        return {"s": wall, "cpu_s": cpu, "ok": report.ok, "failed": report.failed, "errors": report.errors,
+                "requests": http.requests, "jobs": len(feed.all_jobs), "slowest_job_s": slowest}
+
+    return asyncio.run(once())
+
+
+def import_costs(reps: int) -> dict[str, Any]:
+    """Wall time of `python -c 'import X'` (interpreter start included), best of ``reps``."""
+    out: dict[str, Any] = {}
+    env = child_env()
+    for label, stmt in (("python -c pass", "pass"), ("import textual.app", "import textual.app"),
+                        ("import pandas", "import pandas"), ("import textual_plotext", "import textual_plotext"),
+                        ("import tui.app", "import tui.app")):
+        times = []
+        for _ in range(reps):
+            t = time.perf_counter()
+            r = subprocess.run([PY, "-c", stmt], cwd=ROOT, env=env, capture_output=True, timeout=60, check=False)
+            if r.returncode:
+                times = []
+                break
+            times.append((time.perf_counter() - t) * 1000)
+        out[label] = min(times) if times else None
+    check = ("import sys, tui.app; print(' '.join(m for m in ('pandas', 'numpy', 'plotext', 'httpx', "
+             "'textual_plotext') if m in sys.modules))")
+    r = subprocess.run([PY, "-c", check],
+                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    out["loaded_by_tui_app"] = r.stdout.strip() if r.returncode == 0 else f"failed: {r.stderr.strip()[-200:]}"
+    return out
+
+
+# --------------------------------------------------------------------------- the run
+
+
+class Bench:
+    def __init__(self, a: argparse.Namespace) -> None:
+        self.a = a
+        self.work = Path(tempfile.mkdtemp(prefix="triffin-bench-"))
+        self.server: subprocess.Popen[str] | None = None
+        self.results: dict[str, list[dict[str, Any]]] = {}
+        self.extra: dict[str, Any] = {}
+
+    # ---------------------------------------------------------------- set-up
+    def start_server(self) -> None:
+        self.server_cfg = self.work / "loopback.toml"
+        self.server_log = self.work / "loopback-requests.log"
+        self.server_log.touch()
+        self.server = subprocess.Popen([PY, "-c", SERVE, str(LATENCY_MS), str(self.server_cfg), str(self.server_log)],
+                                       cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, text=True,
+                                       start_new_session=True)
+        line = self.server.stdout.readline().strip() if self.server.stdout else ""
+        if not line.startswith("http://"):
+            raise SystemExit("bench: the loopback market did not start (see the traceback above)")
+        self.base = line
+        # the live TUI's config: every source on the loopback server; the feed polls as
+        # often as the config allows, so "no new data" is measured while requests go out
+        # (top-level keys first: TOML puts everything after a [table] header into that table)
+        self.live_cfg = self.work / "live.toml"
+        self.live_cfg.write_text("refresh = 10\nintraday_refresh = 5\n" + self.server_cfg.read_text())
+        self.demo_cfg = self.work / "demo.toml"
+        self.demo_cfg.write_text("# defaults\n")
+        log(f"loopback market at {self.base} ({LATENCY_MS:g} ms per request); work dir {self.work}")
+
+    def requests_between(self, t0: float, t1: float) -> list[float]:
+        out = []
+        for line in self.server_log.read_text().splitlines():
+            try:
+                t = int(line.split()[0]) / 1e9
+            except (ValueError, IndexError):
+                continue
+            if t0 <= t < t1:
+                out.append(t)
+        return out
+
+    def stop_server(self) -> None:
+        if self.server is not None and self.server.poll() is None:
+            kill_group(self.server.pid)
+            self.server.wait(timeout=5)
+
+    def cleanup(self) -> None:
+        self.stop_server()
+        if not self.a.keep:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    # ---------------------------------------------------------------- configs
+    def configs(self) -> dict[str, dict[str, Any]]:
+        a = self.a
+        keys = ",".join([
+            "down,label:move", "down,label:move", "down,label:move",
+            f"enter,gone:{a.dash_marker},label:drill", f"esc,expect:{a.dash_marker},label:back",
+            f"enter,gone:{a.dash_marker},label:drill2", f"esc,expect:{a.dash_marker},label:back2",
+        ])
+        common = ["--size", a.size, "--idle", str(a.idle), "--marks", "--quit", "ctrl+q", "--ready-timeout", "40"]
+        tui = [*common, "--ready", a.ready, "--pre-keys", "p,wait:4.6", "--keys", keys]
+        cfgs: dict[str, dict[str, Any]] = {
+            "demo": {"cmd": [PY, "-m", "tui", "--demo"], "probe": [*tui, "--settle", "2"],
+                     "env": {"TRIFFIN_CONFIG": str(self.demo_cfg)}, "cache": True},
+            "live": {"cmd": [PY, "-m", "tui"], "probe": [*tui, "--settle", "4"],
+                     "env": {"TRIFFIN_CONFIG": str(self.live_cfg)}, "cache": True, "live": True},
+        }
+        if a.with_baselines and BASELINES.is_dir():
+            cfgs["hello"] = {"cmd": [PY, str(BASELINES / "hello.py")],
+                             "probe": [*common, "--ready", "HELLO-READY", "--settle", "2"], "env": {}}
+            cfgs["ticker"] = {"cmd": [PY, str(BASELINES / "ticker.py")],
+                              "probe": [*common, "--ready", "T29", "--settle", "2"], "env": {}}
+        return cfgs
+
+    def fresh_cache(self, tag: str) -> Path:
+        d = self.work / f"cache-{tag}"
+        shutil.rmtree(d, ignore_errors=True)
+        if self.pristine is not None:
+            shutil.copytree(self.pristine, d)
+        else:
+            d.mkdir()
+        return d
+
+    # ---------------------------------------------------------------- phases
+    def in_process(self) -> None:
+        a = self.a
+        log(f"signals: datafeed.thesis.measure on the demo store x{a.signal_reps}")
+        self.extra["signals"] = bench_signals(a.signal_reps)
+        self.extra["refresh"] = {"cold": [], "warm": []}
+        self.pristine = None
+        for i in range(1, a.refresh_runs + 1):
+            d = self.work / f"refresh-{i}"
+            cold = bench_refresh(self.server_cfg, d, warm=False)
+            warm = bench_refresh(self.server_cfg, d, warm=True)
+            self.extra["refresh"]["cold"].append(cold)
+            self.extra["refresh"]["warm"].append(warm)
+            log(f"refresh #{i}: cold {cold['s']:.2f}s ({cold['ok']} ok, {cold['failed']} failed, "
+                f"{cold['requests']} requests), warm {warm['s']:.2f}s")
+            if cold["failed"] == 0 and self.pristine is None:
+                self.pristine = self.work / "cache-pristine"
+                shutil.copytree(d, self.pristine)
+        if self.pristine is None:
+            log("WARNING: no refresh succeeded; the live TUI starts with an empty cache")
+
+    def tui_runs(self) -> None:
+        a = self.a
+        cfgs = self.configs()
+        for name in cfgs:
+            self.results[name] = []
+        for i in range(1, a.runs + 1):
+            for name, cfg in cfgs.items():
+                env = child_env(**cfg["env"])
+                if cfg.get("cache"):
+                    env["TRIFFIN_CACHE_DIR"] = str(self.fresh_cache(f"{name}-{i}") if cfg.get("live") else
+                                                   self.work / f"cache-empty-{name}-{i}")
+                res = run_probe(f"{name}-{i}", cfg["probe"], cfg["cmd"], env, self.work)
+                if cfg.get("live") and res.get("t0") is not None:
+                    t0 = res["t0"]
+                    reqs = self.requests_between(t0, t0 + 600)
+                    res["loopback"] = {"first_request_ms": round((reqs[0] - t0) * 1000, 1) if reqs else None}
+                    if res.get("idle"):
+                        res["loopback"]["idle_requests"] = len(self.requests_between(res["idle"]["t0"], res["idle"]["t1"]))
+                self.results[name].append(res)
+                log(f"{name} #{i}: ready {pick(res, 'startup.ready_ms')} ms, idle cpu "
+                    f"{pick(res, 'idle.cpu_fraction')}, {pick(res, 'idle.bytes_per_s')} B/s, "
+                    f"{pick(res, 'updates.count')} updates")
+
+    def soaks(self) -> None:
+        a = self.a
+        ticks = self.work / "ticks.txt"
+        ticks.touch()
+        env = child_env(TRIFFIN_CONFIG=str(self.demo_cfg), TRIFFIN_CACHE_DIR=str(self.work / "cache-soak-demo"),
+                        BENCH_TICKS=str(ticks), BENCH_TICK_INTERVAL=str(a.soak_tick))
+        probe = ["--size", a.size, "--ready", a.ready, "--ready-timeout", "40", "--settle", "1", "--idle", "0",
+                 "--marks", "--soak", str(a.soak_seconds), "--soak-count-file", str(ticks),
+                 "--soak-count", str(a.soak_ticks), "--quit", "ctrl+q"]
+        log(f"soak (demo): {a.soak_ticks} ticks at tick_interval={a.soak_tick}s, at most {a.soak_seconds:g}s")
+        self.extra["soak_demo"] = run_probe("soak-demo", probe, [PY, "-c", SOAK_DEMO], env, self.work)
+        if a.live_soak_passes:
+            env = child_env(TRIFFIN_CONFIG=str(self.live_cfg), TRIFFIN_CACHE_DIR=str(self.fresh_cache("soak-live")))
+            probe = ["--size", a.size, "--ready", a.ready, "--ready-timeout", "40", "--settle", "4", "--idle", "0",
+                     "--marks", "--soak", str(a.live_soak_passes * a.live_soak_every + 30), "--soak-key", "r",
+                     "--soak-presses", str(a.live_soak_passes), "--soak-every", str(a.live_soak_every),
+                     "--quit", "ctrl+q"]
+            log(f"soak (live): {a.live_soak_passes} forced refreshes (r), one every {a.live_soak_every:g}s")
+            res = run_probe("soak-live", probe, [PY, "-m", "tui"], env, self.work)
+            if pick(res, "soak.t0"):
+                res["soak"]["requests"] = len(self.requests_between(res["soak"]["t0"], res["soak"]["t1"]))
+            self.extra["soak_live"] = res
+
+    # ---------------------------------------------------------------- report
+    def col(self, name: str, path: str) -> dict[str, float] | None:
+        return agg([pick(r, path) for r in self.results.get(name, [])])
+
+    def keycol(self, name: str, label: str, field: str = "latency_ms") -> dict[str, float] | None:
+        per_run = []
+        for r in self.results.get(name, []):
+            vals = [k[field] for k in r.get("keys", []) if k.get("label") == label and k.get(field) is not None]
+            if vals:
+                per_run.append(statistics.median(vals))
+        return agg(per_run)
+
+    def table(self) -> tuple[str, list[str]]:
+        """The one table (Markdown) and the notes printed under it."""
+        a = self.a
+        names = [n for n in ("demo", "live", "hello", "ticker") if n in self.results]
+        heads = {"demo": "triffin --demo", "live": "triffin live (loopback, cached)",
+                 "hello": "hello.py", "ticker": "ticker.py"}
+        rows: list[list[str]] = []
+        notes: list[str] = []
+
+        def med(x: dict[str, float] | None) -> float | None:
+            return None if x is None else x["median"]
+
+        def row(label: str, path: str | None = None, unit: str = "", scale: float = 1.0, digits: int = 0,
+                target: str = "", met: bool | None = None, cells: dict[str, str] | None = None,
+                only: tuple[str, ...] | None = None) -> None:
+            vals = []
+            for n in names:
+                if cells is not None:
+                    vals.append(cells.get(n, ""))
+                elif path and (only is None or n in only):
+                    vals.append(fmt(self.col(n, path), unit, scale, digits))
+                else:
+                    vals.append("")
+            verdict = "" if not target else "?" if met is None else ("✅ met" if met else "❌ not met")
+            rows.append([label, *vals, target, verdict])
+
+        def section(title: str) -> None:
+            rows.append([f"**{title}**", *[""] * len(names), "", ""])
+
+        hello_ready = med(self.col("hello", "startup.ready_ms"))
+        ticker_cpu = med(self.col("ticker", "idle.cpu_fraction"))
+        ticker_bps = med(self.col("ticker", "idle.bytes_per_s"))
+        live_ready = med(self.col("live", "startup.ready_ms"))
+        demo_cpu = med(self.col("demo", "idle.cpu_fraction"))
+        live_cpu = med(self.col("live", "idle.cpu_fraction"))
+        demo_bps = med(self.col("demo", "idle.bytes_per_s"))
+        both = lambda x, y: x is not None and y is not None
+
+        section("Start-up: launch → screen")
+        row("first byte to the terminal (ms)", "startup.first_byte_ms")
+        row("first non-blank frame (ms)", "startup.first_paint_ms")
+        row("first frame with data (ms)", "startup.ready_ms",
+            target="live ≤ 1.3× hello" + (f" = {1.3 * hello_ready:,.0f}" if hello_ready else ""),
+            met=(live_ready <= 1.3 * hello_ready) if both(hello_ready, live_ready) else None)
+        row("app CPU seconds until that frame", "startup.cpu_s_at_ready", digits=2)
+        row("first loopback request (ms after launch)",
+            cells={"live": fmt(agg([pick(r, "loopback.first_request_ms") for r in self.results.get("live", [])]))})
+        section(f"Idle: {a.idle:g} s window")
+        row("CPU while refreshing (% of a core)", "idle.cpu_fraction", "%", 100, 1, only=("demo", "ticker"),
+            target="demo ≤ ticker" + (f" = {100 * ticker_cpu:.1f}%" if ticker_cpu is not None else ""),
+            met=(demo_cpu <= ticker_cpu) if both(demo_cpu, ticker_cpu) else None)
+        row("CPU with no new data (% of a core)", "idle.cpu_fraction", "%", 100, 2, only=("live", "hello"),
+            target="live ≤ 1 %", met=(live_cpu <= 0.01) if live_cpu is not None else None)
+        row("bytes/s to the terminal", "idle.bytes_per_s",
+            target="demo ≤ 1.1× ticker" + (f" = {1.1 * ticker_bps:,.0f}" if ticker_bps is not None else ""),
+            met=(demo_bps <= 1.1 * ticker_bps) if both(demo_bps, ticker_bps) else None)
+        row("frames/s", "idle.frames_per_s", digits=2)
+        row("bytes per frame (median)", "idle.bytes_per_frame.median")
+        row("screen rows touched per frame (median)", "idle.rows_per_frame.median")
+        row("data updates applied in the window", "updates.count")
+        row("bytes per data update (median)", "updates.bytes_per_update.median")
+        row("screen rows repainted per data update (median)", "updates.rows_per_update.median")
+        row("data update → its frame complete (ms, median)", "updates.to_frame_end_ms.median")
+        row("loopback requests in the window",
+            cells={"live": fmt(agg([pick(r, "loopback.idle_requests") for r in self.results.get("live", [])]))})
+        section("Memory: RSS of the app's process tree")
+        row("RSS after start (MB)", "idle.rss_mib_start", digits=1)
+        row("RSS at the end of the idle window (MB)", "idle.rss_mib_end", digits=1)
+        cells_end: dict[str, str] = {}
+        cells_growth: dict[str, str] = {}
+        flat: list[bool] = []
+        complete: list[bool] = []
+        rss_all = [v for n in ("demo", "live") for r in self.results.get(n, []) if (v := pick(r, "idle.rss_mib_max"))]
+        for n, key in (("demo", "soak_demo"), ("live", "soak_live")):
+            res = self.extra.get(key)
+            if res is None:
+                continue
+            soak = res.get("soak")
+            if not soak or soak.get("rss_mib_end") is None:
+                cells_end[n] = "failed"
+                continue
+            if n == "demo":
+                hours = (soak.get("count") or 0) * 2 / 3600
+                notes.append(f"\"An hour\" of demo updates = {HOUR_TICKS} ticks (the 2 s default tick); the soak "
+                             f"(up to {a.soak_ticks} ticks or {a.soak_seconds:g} s) ran "
+                             f"`TriffinApp(demo=True, tick_interval={a.soak_tick:g})` and got {soak.get('count')} ticks "
+                             f"({soak.get('updates_applied')} screen updates applied) in {soak['seconds']:.0f} s at "
+                             f"{100 * (soak.get('cpu_fraction') or 0):.0f}% CPU = {hours:.2f} h.")
+            else:
+                # a press during a running pass is absorbed by it: count passes by their requests
+                per_pass = statistics.median(r["requests"] for r in self.extra.get("refresh", {}).get("warm", [])) \
+                    if self.extra.get("refresh", {}).get("warm") else 32
+                passes = round((soak.get("requests") or 0) / per_pass) if per_pass else 0
+                hours = passes / LIVE_HOUR_PASSES
+                notes.append(f"\"An hour\" of live polling = {LIVE_HOUR_PASSES} passes (intraday every 300 s); the soak "
+                             f"pressed r {soak.get('presses')} times, {soak.get('requests')} loopback requests "
+                             f"≈ {passes} full passes, in "
+                             f"{soak['seconds']:.0f} s = {hours:.2f} h; app CPU "
+                             f"{(soak.get('cpu_s') or 0) / max(1, passes):.2f} s per pass, "
+                             f"{(soak.get('bytes') or 0) / max(1, passes):,.0f} bytes to the terminal per pass.")
+            complete.append(hours >= 0.99)
+            late, mid = soak.get("rss_mib_q4_median"), soak.get("rss_mib_q2_median")
+            cells_end[n] = f"{late:.1f} (max {soak['rss_mib_max']:.1f}) after {hours:.2f} h"
+            if late is not None and mid is not None:
+                cells_growth[n] = f"{late - soak['rss_mib_start']:+.1f} (2nd half {late - mid:+.1f})"
+                if hours >= 0.5:  # a short soak is still warming up its caches: no verdict
+                    flat.append(late - mid <= 5.0)
+            rss_all.append(soak["rss_mib_max"])
+        row("RSS after \"an hour\" of accelerated updates (MB, last-quarter median)", cells=cells_end,
+            target="≤ 200 MB" + ("" if all(complete) else " (soak < 1 h)"),
+            met=(max(rss_all) <= 200) if rss_all else None)
+        row("RSS growth during that soak (MB; 2nd half = 4th − 2nd quarter median)", cells=cells_growth,
+            target="flat: 2nd half ≤ +5 MB",
+            met=all(flat) if flat else None)
+        section("Keys: feed paused (p) first, so no data repaint confounds")
+        for label, title in (("move", "move: down (ms)"), ("drill", "drill-down: enter, 1st (ms)"),
+                             ("drill2", "drill-down: enter, again (ms)"), ("back", "back: esc (ms)")):
+            row(title, cells={n: fmt(self.keycol(n, label)) for n in ("demo", "live")})
+        row("drill-down 1st, screen complete (ms)",
+            cells={n: fmt(self.keycol(n, "drill", "complete_ms")) for n in ("demo", "live")})
+        row("quit: ctrl+q → exit (ms)", "quit.exit_ms")
+        section("In-process")
+        sig = self.extra.get("signals")
+        if sig:
+            row(f"signals full recompute, thesis.measure (ms, {len(sig['ms'])}×)",
+                cells={"demo": fmt(agg(sig["ms"]), digits=1)})
+        ref = self.extra.get("refresh")
+        if ref:
+            for kind, what in (("cold", "cold, empty cache"), ("warm", "warm, incremental")):
+                runs = ref[kind]
+                ok = [r for r in runs if not r["failed"]]
+                t = agg([r["s"] for r in ok])
+                cell = fmt(t, " s", digits=2)
+                if len(ok) < len(runs):
+                    cell += f" ({len(runs) - len(ok)} of {len(runs)} runs had failures)"
+                row(f"full refresh, {LATENCY_MS:g} ms/request, {what} (s)", cells={"live": cell}, target="≤ 1.5 s",
+                    met=(t["median"] <= 1.5) if t else None)
+                if runs:
+                    cpu = agg([r["cpu_s"] for r in runs])
+                    srcs = sorted(runs[0]["slowest_job_s"], key=lambda k: -statistics.median(
+                        r["slowest_job_s"].get(k, 0.0) for r in runs))
+                    slow = ", ".join(f"{k} {statistics.median(r['slowest_job_s'].get(k, 0.0) for r in runs):.2f}"
+                                     for k in srcs[:3])
+                    notes.append(f"Refresh {kind}: {runs[0]['jobs']} jobs, {runs[0]['requests']} requests, "
+                                 f"client CPU {fmt(cpu, ' s', digits=2)}; slowest job per source (s): {slow}.")
+        imp = self.extra.get("imports")
+        if imp:
+            txt = ", ".join(f"{k} {v:.0f}" for k, v in imp.items() if isinstance(v, float))
+            notes.append(f"`python -c` import wall ms (best of {a.import_reps}, interpreter start included): {txt}; "
+                         f"`import tui.app` loads: {imp.get('loaded_by_tui_app') or 'none of pandas/numpy/plotext/httpx'}.")
+        notes.append(f"Ready = {a.ready!r} visible; live = `python -m tui` with every source on "
+                     f"tests/loopback_market.py ({LATENCY_MS:g} ms/request), a prepared cache, refresh = 10 s, "
+                     "intraday_refresh = 5 s; its data never changes after the first pass.")
+        header = ["metric", *[heads[n] for n in names], "target (issue 8)", "met?"]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
+                 "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+        return "\n".join(lines), notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=3, help="runs per app, interleaved (default 3)")
+    ap.add_argument("--idle", type=float, default=20.0, help="idle window in seconds (default 20)")
+    ap.add_argument("--quick", action="store_true", help="1 run, 6 s idle, short soaks: under 2 minutes")
+    ap.add_argument("--with-baselines", action="store_true",
+                    help=f"also run hello.py and ticker.py from {BASELINES} (when present) and judge the targets")
+    ap.add_argument("--ready", default=READY_DEFAULT, help=f"ready text (re:REGEX allowed); default {READY_DEFAULT!r}")
+    ap.add_argument("--dash-marker", default=DASH_MARKER,
+                    help=f"text on the dashboard that a drill-down screen hides (default {DASH_MARKER!r})")
+    ap.add_argument("--size", default="120x40", help="terminal COLSxROWS (default 120x40)")
+    ap.add_argument("--soak-max", type=float, default=170.0,
+                    help="cap in seconds for the demo soak (an hour = 1800 ticks; default 170)")
+    ap.add_argument("--soak-hours", type=float, default=1.0,
+                    help="hours of demo updates in the soak (1800 ticks each; raise --soak-max with it)")
+    ap.add_argument("--live-soak", action="store_true",
+                    help="also soak the live app: 12 forced refreshes (r), one every 4 s (adds ~1 min)")
+    ap.add_argument("--json-out", help="write every raw probe result and timing here")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary work dir (probe JSON, caches, logs)")
+    a = ap.parse_args(argv)
+    a.signal_reps, a.refresh_runs, a.import_reps = 10, a.runs, 3
+    a.soak_tick, a.soak_ticks, a.soak_seconds = 0.01, round(HOUR_TICKS * a.soak_hours), a.soak_max
+    a.live_soak_passes, a.live_soak_every = (LIVE_HOUR_PASSES if a.live_soak else 0), 4.0
+    if a.quick:
+        a.runs, a.idle, a.refresh_runs, a.signal_reps, a.import_reps = 1, min(a.idle, 6.0), 1, 3, 1
+        a.soak_ticks, a.soak_seconds = 300, min(a.soak_max, 15.0)
+        a.live_soak_passes = 3 if a.live_soak else 0
+    if a.with_baselines and not BASELINES.is_dir():
+        log(f"no baselines at {BASELINES}: running without them")
+    try:
+        import pyte  # noqa: F401
+    except ImportError:
+        raise SystemExit("bench: pyte is needed (pip install pyte)") from None
+
+    started = time.monotonic()
+    bench = Bench(a)
+
+    def on_term(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_term)
+    try:
+        # compile .pyc files and warm the page cache once, so run 1 is not special
+        subprocess.run([PY, "-c", "import tui.app, tui.screens.dashboard, datafeed.feed, pandas, textual_plotext"],
+                       cwd=ROOT, env=child_env(), capture_output=True, timeout=120, check=False)
+        bench.start_server()
+        bench.in_process()
+        bench.tui_runs()
+        bench.soaks()
+        log("import costs")
+        bench.extra["imports"] = import_costs(a.import_reps)
+    except KeyboardInterrupt:
+        log("interrupted")
+        bench.cleanup()
+        return 130
+    finally:
+        bench.stop_server()
+        if a.json_out:
+            with open(a.json_out, "w") as fh:
+                json.dump({"args": {k: v for k, v in vars(a).items()}, "results": bench.results, **bench.extra},
+                          fh, indent=1, default=str)
+    elapsed = time.monotonic() - started
+    load = os.getloadavg()[2] if hasattr(os, "getloadavg") else float("nan")
+    print(f"\ntriffin benchmark — {a.runs} run(s) per app, interleaved; idle window {a.idle:g} s; "
+          f"terminal {a.size}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; took {elapsed:.0f} s; "
+          f"load average (15 min) {load:.2f} at the end — other work on the machine skews these figures\n")
+    table, notes = bench.table()
+    print(table)
+    print()
+    for note in notes:
+        print(f"- {note}")
+    bench.cleanup()
+    failed = [n for n, rs in bench.results.items() if not any(pick(r, "startup.ready_ms") for r in rs)]
+    if failed:
+        print(f"\nbench: no successful run for {', '.join(failed)} (see the last screens above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
