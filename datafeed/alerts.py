@@ -69,7 +69,9 @@ __all__ = [
     "CHECK_IDS",
     "CORE_CHECKS",
     "AlertEngine",
+    "MODE_LABELS",
     "AlertError",
+    "AlertMonitor",
     "AlertRule",
     "CommandRunner",
     "Firing",
@@ -574,3 +576,92 @@ class CommandRunner:
     def close(self, wait: bool = True) -> None:
         """Stop accepting commands; with ``wait``, let running ones finish (each is bounded by the timeout)."""
         self._pool.shutdown(wait=wait, cancel_futures=not wait)
+
+
+# --------------------------------------------------------------------------- monitor
+
+
+MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY"}
+"""Label of firings computed on synthetic or recorded data, so they are never taken for live ones."""
+
+
+class AlertMonitor:
+    """The rules' engine, the inputs they read and the command runner, in one object.
+
+    Why: ``triffin watch`` and the TUI must evaluate alerts the same way after every
+    update, so both call :meth:`check` and :meth:`submit` instead of wiring
+    :func:`collect_inputs`, :class:`AlertEngine` and :class:`CommandRunner` themselves.
+    Not thread-safe: call :meth:`check` from one thread at a time (the engine keeps state).
+
+    Args:
+        rules: parsed rules, in config order.
+        formulas: the config's formulas (evaluated when a rule reads one).
+        thresholds: signal threshold overrides (config ``[thresholds]``).
+        mode: ``live``, ``demo``, ``replay`` or ``offline``: given to commands as ``mode``
+            and shown as :attr:`label` on firings from demo or recorded data.
+    """
+
+    def __init__(
+        self,
+        rules: Iterable[AlertRule],
+        *,
+        formulas: Sequence[Formula] = (),
+        thresholds: Mapping[str, Mapping[str, float]] | None = None,
+        mode: str = "live",
+    ) -> None:
+        self.engine = AlertEngine(rules)
+        self.formulas = tuple(formulas)
+        self.thresholds = {k: dict(v) for k, v in (thresholds or {}).items()}
+        self.mode = mode
+        self.runner = CommandRunner(extra={"mode": mode})
+
+    @property
+    def rules(self) -> tuple[AlertRule, ...]:
+        """The rules, in config order."""
+        return self.engine.rules
+
+    @property
+    def label(self) -> str:
+        """``DEMO``, ``REPLAY`` or empty (live data)."""
+        return MODE_LABELS.get(self.mode, "")
+
+    def check(
+        self,
+        series: Mapping[str, pd.Series],
+        now: dt.datetime,
+        *,
+        frequencies: Mapping[str, str] | None = None,
+        formula_values: Mapping[str, pd.Series] | None = None,
+    ) -> list[Firing]:
+        """Evaluate every rule once on the current values; returns what fired.
+
+        Args:
+            series: instrument id → series (``SeriesStore.all_series()`` or a snapshot).
+            now: evaluation time (UTC): stamped on firings, used for cooldowns.
+            frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``).
+            formula_values: formula id → series already evaluated by the caller (the TUI
+                shows them as rows); None evaluates the formulas a rule reads.
+
+        Raises:
+            Exception: when the inputs cannot be computed (bad thresholds, a signal bug);
+                the engine's state is then unchanged.
+        """
+        formulas: Sequence[Formula] = self.formulas
+        if formula_values is not None:
+            series = {**series, **formula_values}
+            formulas = ()
+        values, live = collect_inputs(self.engine, series, formulas, self.thresholds, frequencies)
+        return self.engine.evaluate(values, now, live_checks=live)
+
+    def line(self, firing: Firing) -> str:
+        """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` when not live."""
+        return firing.line() + (f" {self.label}" if self.label else "")
+
+    def submit(self, firing: Firing) -> Future[CommandResult] | None:
+        """Run the firing's command in the background (with ``mode`` in its payload)."""
+        self.runner.extra["mode"] = self.mode
+        return self.runner.submit(firing)
+
+    def close(self, wait: bool = True) -> None:
+        """Stop the command runner (see :meth:`CommandRunner.close`)."""
+        self.runner.close(wait=wait)

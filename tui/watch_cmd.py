@@ -25,14 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from datafeed.alerts import (
-    AlertEngine,
-    AlertError,
-    AlertRule,
-    CommandRunner,
-    collect_inputs,
-    parse_rule,
-)
+from datafeed.alerts import AlertError, AlertMonitor, AlertRule, parse_rule
 from datafeed.models import utcnow
 from datafeed.recording import RecordingError, ReplayTransport
 from datafeed.store import SeriesStore
@@ -66,14 +59,13 @@ def _rules(config: Config, extra: Sequence[str]) -> list[AlertRule]:
 
 
 class _Watcher:
-    """Evaluates the engine on a store and reports firings (stdout line + optional command)."""
+    """Evaluates the alerts on a store and reports firings (stdout line + optional command).
+
+    The evaluation itself is :class:`datafeed.alerts.AlertMonitor`, shared with the TUI.
+    """
 
     def __init__(self, config: Config, rules: list[AlertRule], mode: str) -> None:
-        self.config = config
-        self.engine = AlertEngine(rules)
-        self.mode = mode
-        self.suffix = {"demo": " DEMO", "replay": " REPLAY"}.get(mode, "")
-        self.runner = CommandRunner(extra={"mode": mode})
+        self.monitor = AlertMonitor(rules, formulas=config.formulas, thresholds=config.thresholds, mode=mode)
         self.fired = 0
         self.broken_pipe = False
 
@@ -82,25 +74,22 @@ class _Watcher:
         from datafeed.thesis import store_frequencies
 
         try:
-            values, live = collect_inputs(
-                self.engine, store.all_series(), self.config.formulas, self.config.thresholds,
-                store_frequencies(store),
-            )
+            firings = self.monitor.check(store.all_series(), now or utcnow(), frequencies=store_frequencies(store))
         except Exception as exc:  # noqa: BLE001 - bad thresholds or a signal bug: report, keep watching
             log.warning("alert inputs could not be computed: %s", exc)
             return
-        for firing in self.engine.evaluate(values, now or utcnow(), live_checks=live):
+        for firing in firings:
             self.fired += 1
             try:
-                print(firing.line() + self.suffix, flush=True)
+                print(self.monitor.line(firing), flush=True)
             except BrokenPipeError:
                 self.broken_pipe = True
                 return
-            self.runner.submit(firing)
+            self.monitor.submit(firing)
 
     def close(self) -> None:
         """Let running commands finish (each is bounded by its timeout)."""
-        self.runner.close(wait=True)
+        self.monitor.close(wait=True)
 
 
 def run_watch(
