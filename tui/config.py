@@ -13,6 +13,7 @@ Recognised layout::
     timeout = 10                    # seconds per HTTP request
     ascii = false                   # no braille/box glyphs
     cache_dir = "/path"             # default: platformdirs user cache dir
+    screenshot_dir = "~/triffin"    # where `s` saves SVG + CSV (default: user data dir/screenshots)
 
     [sources.fred]                  # one section per source of DESIGN.md §5
     enabled = true
@@ -68,6 +69,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "timeout": (int, float),
     "ascii": bool,
     "cache_dir": str,
+    "screenshot_dir": str,
     "sources": dict,
     "keymap": dict,
     "thresholds": dict,
@@ -117,6 +119,7 @@ class Config:
         episodes: user crisis episodes as validated mappings.
         formulas: parsed ``[[formulas]]`` (``datafeed.formulas.Formula``), in file order.
         alerts: parsed ``[[alerts]]`` (``datafeed.alerts.AlertRule``), in file order.
+        screenshot_dir: where ``s`` in the TUI saves its SVG screenshot and CSV.
         warnings: non-fatal findings to show once (e.g. a world-readable key file).
     """
 
@@ -132,6 +135,7 @@ class Config:
     formulas: tuple[Any, ...] = ()
     alerts: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
+    screenshot_dir: Path = field(default_factory=lambda: default_screenshot_dir())
 
 
 def default_config_path() -> Path:
@@ -149,6 +153,13 @@ def default_cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def default_screenshot_dir() -> Path:
+    """``platformdirs.user_data_dir("triffin")/screenshots``: where ``s`` saves by default."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME)) / "screenshots"
 
 
 def default_log_dir() -> Path:
@@ -404,6 +415,7 @@ def load_config(
     cache_dir = Path(env["TRIFFIN_CACHE_DIR"]).expanduser() if env.get("TRIFFIN_CACHE_DIR") else None
     if cache_dir is None and "cache_dir" in data:
         cache_dir = Path(data["cache_dir"]).expanduser()
+    screenshot_dir = _screenshot_dir(r, data.get("screenshot_dir"))
     return Config(
         path=cfg_path,
         feed=feed,
@@ -417,7 +429,22 @@ def load_config(
         formulas=formulas,
         alerts=alerts,
         warnings=tuple(warnings),
+        screenshot_dir=screenshot_dir,
     )
+
+
+def _screenshot_dir(r: _Reader, value: str | None) -> Path:
+    """``screenshot_dir``: ``~`` expanded, a relative path taken from the config file's folder."""
+    if value is None:
+        return default_screenshot_dir()
+    if not value.strip() or "\x00" in value:
+        raise r.error("'screenshot_dir' must be a folder path, not an empty string", "screenshot_dir")
+    path = Path(value).expanduser()
+    if not path.is_absolute() and r.path is not None:
+        path = r.path.parent / path
+    if path.exists() and not path.is_dir():
+        raise r.error(f"'screenshot_dir' {str(path)!r} exists and is not a folder", "screenshot_dir")
+    return path
 
 
 # --------------------------------------------------------------------------- formulas and alerts
