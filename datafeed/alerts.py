@@ -653,6 +653,10 @@ class AlertMonitor:
         values, live = collect_inputs(self.engine, series, formulas, self.thresholds, frequencies)
         return self.engine.evaluate(values, now, live_checks=live)
 
+    def reset(self) -> None:
+        """Forget every rule's state (another store is being watched: its first values are no cross)."""
+        self.engine = AlertEngine(self.engine.rules)
+
     def line(self, firing: Firing) -> str:
         """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` when not live."""
         return firing.line() + (f" {self.label}" if self.label else "")

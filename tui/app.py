@@ -40,6 +40,7 @@ from textual.worker import Worker, WorkerState
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
+from tui.derived import Derived, DerivedReady
 from tui.messages import DataLoaded, FeedPassDone, MetricsReady, StoreChanged
 
 if TYPE_CHECKING:
@@ -120,6 +121,9 @@ class TriffinApp(App[None]):
         Binding("r", "refresh_now", "Refresh", id="refresh-now", tooltip="Refresh every source now"),
         Binding("p", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the feed"),
         Binding("t", "cycle_theme", "Theme", id="cycle-theme", tooltip="Next colour theme"),
+        Binding("a", "show_alerts", "Alert log", id="alert-log", show=False, tooltip="Every alert that fired"),
+        Binding("s", "save_view", "Save view", id="save-view", show=False,
+                tooltip="Save an SVG screenshot and this view's data as CSV"),
         Binding("ctrl+p", "command_palette", "Commands", id="command-palette", priority=True, show=False,
                 tooltip="Jump to any instrument, signal or crisis"),
         Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True),
@@ -177,6 +181,8 @@ class TriffinApp(App[None]):
         self._series_of: SeriesStore | None = None
         self.data_changed: Signal[DataUpdate] = Signal(self, "data-changed")
         """Published on the UI thread after every applied update; screens subscribe."""
+        self.derived = Derived(self)
+        """Formula rows and alerts, recomputed after every update."""
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
         self.theme = config.theme if config.theme in self.available_themes else DEFAULT_THEME
@@ -223,7 +229,8 @@ class TriffinApp(App[None]):
         self.set_interval(CLOCK_SECONDS, self._clock_tick)
 
     async def on_unmount(self) -> None:
-        """Close the shared HTTP client."""
+        """Close the shared HTTP client (and stop starting alert commands)."""
+        self.derived.close()
         if self.http is not None:
             await self.http.aclose()
             if self.replay is not None:  # the replay client is ours, not the context's
@@ -332,8 +339,10 @@ class TriffinApp(App[None]):
             self._pending = None
             self._start_metrics()
         probe_mark()
+        self.derived.reset()
         self.data_changed.publish(DataUpdate(metrics=metrics is not None, everything=True, status=True))
         self.ready = metrics is not None
+        self.derived.request()
 
     # --------------------------------------------------------------- live feed
 
@@ -426,6 +435,7 @@ class TriffinApp(App[None]):
         probe_mark()
         self._refresh_snapshot(store, changed)
         self._request_metrics(changed)
+        self.derived.request()
         self.data_changed.publish(DataUpdate(changed=frozenset(changed), status=True))
 
     def _request_metrics(self, changed: Iterable[str]) -> None:
@@ -480,6 +490,10 @@ class TriffinApp(App[None]):
             self.data_changed.publish(DataUpdate(metrics=True))
         if self._pending is None or self._pending:
             self._start_metrics()
+
+    def on_derived_ready(self, message: DerivedReady) -> None:
+        """Formula rows and alert firings computed after an update."""
+        self.derived.done(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A worker that died must not leave the app waiting; say what happened."""
@@ -585,6 +599,21 @@ class TriffinApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_show_alerts(self) -> None:
+        """Open the alert log (or close it when it is on screen)."""
+        from tui.screens.alerts import AlertLogScreen
+
+        if isinstance(self.screen, AlertLogScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(AlertLogScreen())
+
+    def action_save_view(self) -> None:
+        """Save an SVG screenshot and the current view's data as CSV under ``screenshot_dir``."""
+        from tui.save import save_view
+
+        save_view(self)
+
     def jump_to(self, kind: str, key: str) -> None:
         """Back to the dashboard with the cursor on an instrument, signal or episode."""
         from tui.screens.dashboard import DashboardScreen
@@ -602,3 +631,6 @@ class TriffinApp(App[None]):
         yield SystemCommand("Pause / resume feed", "Stop or restart refreshing (p)", self.action_toggle_pause)
         yield SystemCommand("Next triffin theme", "Cycle the built-in themes (t)", self.action_cycle_theme)
         yield SystemCommand("Help: keys and sources", "Every key binding and data credit (?)", self.action_show_help)
+        yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
+        yield SystemCommand("Save screenshot and data", "SVG of the screen and this view's data as CSV (s)",
+                            self.action_save_view)

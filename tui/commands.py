@@ -1,6 +1,6 @@
 """Provides :class:`TriffinCommands`: the command palette's jump-to-anything provider.
 
-Typing part of a name in the palette (ctrl+p) finds any instrument (``UST 10Y``), signal
+Typing part of a name in the palette (ctrl+p) finds any instrument (``UST 10Y``), formula, signal
 (``Stock–bond corr 1Y``) or crisis episode (``COVID dash for cash``, user episodes and the
 live row included); choosing one goes back to the dashboard with the cursor on it.
 """
@@ -28,6 +28,8 @@ class TriffinCommands(Provider):
         out: list[tuple[str, str, Callable[[], None]]] = []
         for inst in INSTRUMENTS:
             out.append((inst.name, f"instrument {inst.id} ({inst.unit})", partial(app.jump_to, "instrument", inst.id)))
+        for formula in app.derived.formulas:
+            out.append((formula.label, f"formula {formula.id} = {formula.expr}", partial(app.jump_to, "instrument", formula.id)))
         metrics = app.metrics
         if metrics is not None:
             for sid, result in metrics.signals.items():

@@ -667,3 +667,100 @@ def signal_chart(
         x=_iso(part.index), lines=tuple(lines), thresholds=tuple(levels),
         title=f"{spec.name} — {range_key}", y_label=spec.unit,
     )
+
+
+# --------------------------------------------------------------------------- formula rows
+
+FORMULA_GROUP = "Formulas"
+"""Heading of the config's formula rows in the live table."""
+
+
+def formula_decimals(unit: str) -> int:
+    """Decimals of a formula value: 1 for bp, 3 for %, else 2."""
+    return {"bp": 1, "%": 3}.get(unit, 2)
+
+
+def formula_rows(
+    formulas: Sequence[Any],
+    values: Mapping[str, pd.Series],
+    store: SeriesStore,
+    today: dt.date,
+    errors: Mapping[str, str] | None = None,
+) -> list[TableRow]:
+    """One :class:`TableRow` per formula (source ``formula``, group ``Formulas``), in config order.
+
+    A formula is as fresh as its inputs (``datafeed.formulas.formula_json``): ``stale`` when an
+    input's last fetch failed, ``missing`` without a value, ``error`` when it failed to evaluate.
+    """
+    from datafeed.formulas import formula_json
+
+    statuses = {i: store.state[i].status.value for i in store.catalog}
+    empty = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+    rows: list[TableRow] = []
+    for f in formulas:
+        series = values.get(f.id, empty)
+        entry = formula_json(f, series, statuses)
+        status = "error" if (errors or {}).get(f.id) else entry["status"]
+        statuses[f.id] = status
+        date = entry["date"] or ""
+        age = f"{max((today - dt.date.fromisoformat(date)).days, 0)}d" if date else ""
+        tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
+        rows.append(
+            TableRow(
+                f.id, f.label, entry["value"], formula_decimals(f.unit),
+                change=entry.get("change"), change_unit=f.unit,
+                spark=tuple(float(v) for v in tail), date=date, age=age, source="formula",
+                status=status, group=FORMULA_GROUP,
+            )
+        )
+    return rows
+
+
+def formula_chart(formula: Any, series: pd.Series, range_key: str) -> ChartData:
+    """Chart of one formula over a range (like :func:`series_chart`)."""
+    part = thin(range_slice(series.dropna(), range_key))
+    return ChartData(
+        x=_iso(part.index),
+        lines=(ChartLine(formula.label, _values(part.to_numpy())),),
+        title=f"{formula.label} — {range_key}",
+        y_label=formula.unit,
+    )
+
+
+def formula_stats(
+    formula: Any, series: pd.Series, range_key: str, store: SeriesStore, error: str | None = None
+) -> tuple[Stat, ...]:
+    """Expression, last value and changes, where it stands in the range, and its inputs."""
+    unit = f" {formula.unit}" if formula.unit else ""
+    places = formula_decimals(formula.unit)
+    out: list[Stat] = [Stat("expr", formula.expr)]
+    series = series.dropna()
+    if error:
+        out.append(Stat("error", error))
+    if series.empty:
+        out.append(Stat("last", "no data (inputs have no dates in common, or none is held)"))
+    else:
+        last, last_ts = float(series.iloc[-1]), series.index[-1]
+        out.append(Stat("last", f"{last:,.{places}f}{unit}"))
+        out.append(Stat("date", last_ts.date().isoformat()))
+        for label, days in (("chg 1d", None), ("chg 1w", 7), ("chg 1m", 30)):
+            past = (float(series.iloc[-2]) if len(series) > 1 else None) if days is None else \
+                _asof(series, last_ts - pd.Timedelta(days=days))
+            out.append(Stat(label, "n/a" if past is None else f"{last - past:+,.{places}f}{unit}"))
+        values = range_slice(series, range_key).to_numpy(dtype="float64")
+        if len(values) >= 2:
+            std = float(values.std(ddof=1))
+            out.append(Stat(f"pctile {range_key}", f"{100.0 * float((values <= last).sum()) / len(values):.0f}th"))
+            out.append(Stat(f"z {range_key}", f"{(last - float(values.mean())) / std:+.2f}" if std > 0 else "n/a"))
+            out.append(Stat(f"range {range_key}", f"{values.min():,.{places}f} – {values.max():,.{places}f}{unit}"))
+        out.append(Stat("obs", f"{len(series):,} since {series.index[0].date().isoformat()}"))
+    out.append(Stat("source", "formula (computed by triffin from its inputs)"))
+    for inst_id in sorted(formula.inputs):
+        latest = store.latest(inst_id) if inst_id in store.catalog else None
+        if inst_id not in store.catalog:
+            out.append(Stat(inst_id, "formula"))
+        elif latest is None:
+            out.append(Stat(inst_id, f"no data ({store.state[inst_id].status.value})"))
+        else:
+            out.append(Stat(inst_id, f"{latest.date} {latest.source} {store.state[inst_id].status.value}"))
+    return tuple(out)

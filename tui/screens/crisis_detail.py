@@ -114,6 +114,15 @@ class CrisisDetailScreen(DetailScreen):
         metrics = self.triffin.metrics
         return metrics.episode(self.episode_id) if metrics is not None else None
 
+    def view_data(self) -> tuple[str, Any]:
+        """(file name part, frame): the window the charts show, one column per input (``s``)."""
+        from datafeed.crises import episode_window
+
+        scored = self.scored
+        if scored is None:
+            return f"crisis-{self.episode_id}", None
+        return f"crisis-{self.episode_id}", episode_window(self.triffin.series_snapshot(), scored.episode, pad=20)
+
     def on_data(self, update: DataUpdate) -> None:
         """Re-score (the live row) or repaint after a store switch."""
         from tui.presenters import CRISIS_INPUTS

@@ -355,9 +355,10 @@ class DashboardScreen(Screen[None]):
         with app.batch_update():
             table = self.query_one(LiveTable)
             if update.everything or update.clock:
-                table.set_rows(presenters.table_rows(store, today, now))
+                table.set_rows([*presenters.table_rows(store, today, now), *self._formula_rows()])
             elif update.changed:
-                table.upsert_rows(presenters.table_rows(store, today, now, update.changed))
+                table.upsert_rows([*presenters.table_rows(store, today, now, update.changed),
+                                   *self._formula_rows(update.changed)])
             metrics = app.metrics
             if (update.metrics or update.everything) and metrics is not None:
                 self.query_one(SignalsPanel).update_signals(metrics.signal_views, metrics.regime_view)
@@ -372,6 +373,17 @@ class DashboardScreen(Screen[None]):
                 bar.set_mode(app.status_mode, app.banner)
                 bar.set_sources(app.source_views())
                 self._paint_title()
+
+    def _formula_rows(self, changed: frozenset[str] | None = None) -> list[Any]:
+        """Rows of the config's formulas (all, or those reading or being a changed id)."""
+        from tui import presenters
+
+        app = self.triffin
+        derived = app.derived
+        formulas = [f for f in derived.formulas if changed is None or f.id in changed or f.inputs & changed]
+        if not formulas or app.store is None:
+            return []
+        return presenters.formula_rows(formulas, derived.values, app.store, app.today, derived.errors)
 
     def _paint_title(self) -> None:
         app = self.triffin

@@ -1,4 +1,4 @@
-"""Provides :class:`SeriesDetailScreen`: one instrument charted, with its numbers and provenance.
+"""Provides :class:`SeriesDetailScreen`: one instrument (or formula) charted, with its numbers and provenance.
 
 Keys 1–5 pick the range (1M, 3M, 1Y, 5Y, MAX). The stats say the last value and its 1-day,
 1-week and 1-month changes, where it stands in the range (percentile and z-score), and
@@ -7,7 +7,7 @@ where it came from: source tag, last success, status, late flag, last error, nex
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -102,6 +102,10 @@ class SeriesDetailScreen(DetailScreen):
         store = app.store
         inst_id = self.instrument_id
         title = Text()
+        formula = app.derived.formula(inst_id)
+        if store is not None and inst_id not in store.catalog and formula is not None:
+            self._paint_formula(formula, chart)
+            return
         if store is None or inst_id not in store.catalog:
             title.append(f"{inst_id}: unknown instrument")
             self.query_one("#detail-title", Static).update(title)
@@ -126,3 +130,45 @@ class SeriesDetailScreen(DetailScreen):
         if chart:
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
             self.query_one("#series-chart", SeriesChart).set_data(data)
+
+    def _paint_formula(self, formula: Any, chart: bool) -> None:
+        """A formula row's drill-down: its expression, values, inputs and chart."""
+        from tui import presenters
+        from widgets.chart import SeriesChart
+
+        app = self.triffin
+        assert app.store is not None
+        title = Text()
+        title.append(formula.label, style="bold")
+        unit = f" · {formula.unit}" if formula.unit else ""
+        title.append(f"  {formula.id} · formula{unit} · {presenters.FORMULA_GROUP}  ")
+        if app.showing_demo:
+            title.append(" DEMO — synthetic ", style="bold reverse")
+            title.append("  ")
+        title.append_text(range_strip(self.range_key))
+        self.query_one("#detail-title", Static).update(title)
+        series = self._series()
+        error = app.derived.errors.get(formula.id)
+        stats = presenters.formula_stats(formula, series, self.range_key, app.store, error)
+        self.query_one("#series-stats", Static).update(stats_table([(s.label, s.value) for s in stats]))
+        if chart:
+            self.query_one("#series-chart", SeriesChart).set_data(presenters.formula_chart(formula, series, self.range_key))
+
+    def _series(self) -> Any:
+        """The whole series on screen (instrument or formula; empty when unknown)."""
+        import pandas as pd
+
+        app = self.triffin
+        store = app.store
+        if store is not None and self.instrument_id in store.catalog:
+            return store.series(self.instrument_id)
+        values = app.derived.values.get(self.instrument_id)
+        return values if values is not None else pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+
+    def view_data(self) -> tuple[str, Any]:
+        """(file name part, frame): the chart's range of the series as a ``date`` + id frame (``s``)."""
+        from tui.presenters import range_slice
+
+        part = range_slice(self._series().dropna(), self.range_key)
+        frame = part.rename(self.instrument_id).to_frame()
+        return f"series-{self.instrument_id}-{self.range_key.lower()}", frame

@@ -117,6 +117,12 @@ class SignalDetailScreen(DetailScreen):
             self.history = event.worker.result
             self._paint_chart()
 
+    def view_data(self) -> tuple[str, Any]:
+        """(file name part, frame): the signal's whole history (``s``); None until computed."""
+        if self.history is None:
+            return f"signal-{self.signal_id}", None
+        return f"signal-{self.signal_id}", self.history.dropna().rename(self.signal_id).to_frame()
+
     def _paint_chart(self) -> None:
         from datafeed.signals import resolve_thresholds
         from tui.presenters import signal_chart

@@ -1,0 +1,122 @@
+"""Provides :class:`AlertLogScreen`: every alert that fired since start, newest first, and the rules.
+
+Each entry shows the evaluation time (UTC; the recorded time in a replay), the mode (LIVE,
+DEMO, REPLAY, OFFLINE: a firing on synthetic or recorded data says so), the rule, the value,
+what happened and the date of the data behind it. ``a`` (or Esc) closes it; ``s`` saves it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from tui.screens.base import DetailScreen, KeyBar
+from widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from tui.derived import AlertEntry
+
+EXAMPLE = '''[[alerts]]
+rule = "ust10y > 5"                 # or "stock_bond_corr_1y crosses 0", "pct_change(vix, 5) > 30",
+cooldown = "30m"                    #    "crisis live fail"
+command = ["notify-send", "triffin"]   # optional; no shell, the alert as JSON on stdin'''
+"""Shown when no rule is configured."""
+
+
+def _cooldown(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds / size:g}{unit}"
+    return f"{seconds:g}s"
+
+
+class AlertLogScreen(DetailScreen):
+    """The alert log: firings (newest first), then the configured rules."""
+
+    BINDING_GROUP_TITLE = "Alert log"
+
+    DEFAULT_CSS = """
+    AlertLogScreen #alert-body { height: 1fr; padding: 0 1; background: $surface; }
+    AlertLogScreen #alert-log-table { height: auto; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(classes="alert-log")
+
+    def compose(self) -> ComposeResult:
+        """Title, the log and the rules in one scroll, status bar, footer."""
+        yield Static(id="detail-title", classes="detail-title")
+        with VerticalScroll(id="alert-body"):
+            yield Static(id="alert-log-table")
+        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        """Paint, follow new firings, focus the scroll."""
+        self.triffin.derived.logged.subscribe(self, self._logged)
+        self._paint()
+        self.query_one("#alert-body").focus()
+
+    def _logged(self, entry: AlertEntry) -> None:
+        self._paint()
+
+    def entries(self) -> list[AlertEntry]:
+        """The log, newest first."""
+        return list(reversed(self.triffin.derived.log))
+
+    def _paint(self) -> None:
+        app = self.triffin
+        derived = app.derived
+        title = Text()
+        title.append("Alert log", style="bold")
+        title.append(f"  {len(derived.log)} firing(s) · {len(derived.rules)} rule(s) · times in UTC  ")
+        if app.showing_demo:
+            title.append(" DEMO — synthetic ", style="bold reverse")
+        title.append("\na or esc: back · s: save as CSV", style="dim")
+        self.query_one("#detail-title", Static).update(title)
+        parts: list[Any] = []
+        entries = self.entries()
+        if entries:
+            table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False)
+            for column in ("time", "mode", "rule", "value", "what", "data of"):
+                table.add_column(column, no_wrap=column != "what", overflow="fold")
+            for e in entries:
+                mode = Text(e.label, style="bold reverse" if e.mode != "live" else "bold")
+                table.add_row(e.stamp, mode, e.rule, e.value, e.detail, e.date.isoformat() if e.date else "—")
+            parts.append(table)
+        else:
+            parts.append(Text("No alert has fired since triffin started.", style="italic"))
+        parts.append(Text(""))
+        parts.append(Text("Rules", style="bold underline"))
+        if derived.rules:
+            rules = Table(box=None, padding=(0, 1), pad_edge=False, show_header=False)
+            rules.add_column(no_wrap=True)
+            rules.add_column(style="dim")
+            for rule in derived.rules:
+                extra = []
+                if rule.cooldown:
+                    extra.append(f"cooldown {_cooldown(rule.cooldown)}")
+                if rule.command:
+                    extra.append("runs " + " ".join(rule.command))
+                rules.add_row(rule.text, " · ".join(extra))
+            parts.append(rules)
+        else:
+            parts.append(Text("No alert rules configured. Add tables like this to the config file:", style="italic"))
+            parts.append(Text(EXAMPLE))
+        self.query_one("#alert-log-table", Static).update(Group(*parts))
+
+    def view_data(self) -> tuple[str, Any]:
+        """(file name part, (header, rows)): the log, oldest first (``s``)."""
+        from tui.save import ALERT_HEADER
+
+        rows = [
+            [e.stamp, e.rule, e.value, e.label, e.detail, e.date.isoformat() if e.date else ""]
+            for e in self.triffin.derived.log
+        ]
+        return "alerts", (list(ALERT_HEADER), rows)
