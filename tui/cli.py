@@ -9,6 +9,7 @@
     triffin watch [--demo | --replay DIR [--speed X]] [--alert RULE]... [--once] [--max-seconds S]
     triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]
     triffin record DIR [--once] [--max-seconds S]
+    triffin serve [--host 127.0.0.1] [--port 8000] [--public-url URL] [--demo]   TUI in a browser
     triffin --replay DIR [--speed X]   TUI on a recording (speed 60 by default; 0 = at once)
     triffin --version
 
@@ -65,6 +66,17 @@ def _positive(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    """A TCP port, 1-65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port between 1 and 65535, not {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -114,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("dir", metavar="DIR", help="an empty or new folder")
     record.add_argument("--once", action="store_true", help="one full refresh, then exit")
     record.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
+    serve = sub.add_parser("serve", help="serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
+    serve.add_argument("--public-url", metavar="URL", help="URL browsers use to reach the server (proxy, 0.0.0.0)")
     return parser
 
 
@@ -172,6 +189,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             theme_error = f"{key_location(config, 'theme')}: 'theme': {theme_error}"
         print(f"triffin: {theme_error}", file=sys.stderr)
         return 2
+    if args.command == "serve":
+        if args.replay:
+            print("triffin: serve runs live sources or --demo, not --replay", file=sys.stderr)
+            return 2
+        from tui.serve_cmd import run_serve
+
+        return run_serve(host=args.host, port=args.port, public_url=args.public_url, demo=args.demo,
+                         config_path=args.config, theme=args.theme, refresh=args.refresh, ascii=args.ascii)
     from tui.run import run_app
 
     if args.replay:

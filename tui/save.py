@@ -11,7 +11,8 @@ time, e.g. ``triffin-dashboard-20261120-210005.svg`` and ``.csv``; a name alread
 - signal drill-down: the signal's history — ``date,<signal id>``;
 - alert log: every logged firing — ``time,rule,value,mode,detail,date``.
 
-Numbers are written like ``triffin export`` writes them (rounded to 10 decimals, shortest
+Under ``triffin serve`` both files are also delivered to the browser as downloads (the folder
+is on the server). Numbers are written like ``triffin export`` writes them (rounded to 10 decimals, shortest
 round-trip form, empty when missing). A screen without data (help) saves the SVG only.
 Errors (a folder that cannot be created, a full disk) become a notification, never a crash.
 """
@@ -143,5 +144,10 @@ def save_view(app: TriffinApp, when: dt.datetime | None = None) -> tuple[Path, P
         app.notify(f"Could not save to {folder}: {exc.strerror or exc}", severity="error", timeout=10)
         return None
     message = f"{svg}" + (f"\n{csv_path}" if csv_path is not None else "\n(no data to save on this screen)")
+    if app.is_web:  # triffin serve: the files are on the server; hand them to the browser too
+        for path in (svg, csv_path):
+            if path is not None:
+                app.deliver_text(path, open_method="download", encoding="utf-8")
+        message += "\n(also sent to this browser as downloads)"
     app.notify(message, title="Saved", timeout=10)
     return svg, csv_path
