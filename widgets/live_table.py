@@ -350,7 +350,8 @@ class LineListView(ScrollView, can_focus=True):
         first, count = span
         if first > 0 and self._lines[first - 1].kind == "group":
             first, count = first - 1, count + 1
-        body = max(self.size.height - self.header_height, 1)
+        # Not self.size: a horizontal scrollbar hides the last line of it.
+        body = max(self.scrollable_content_region.height - self.header_height, 1)
         scroll_y = round(self.scroll_y)
         target = scroll_y
         if first < scroll_y:
