@@ -1,0 +1,75 @@
+"""``AlertMonitor``: the evaluation ``triffin watch`` and the TUI share."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from datafeed.alerts import AlertMonitor, parse_rule
+from datafeed.formulas import evaluate_all, parse_formula
+
+T0 = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+
+
+def series(*values: float, start: str = "2026-11-02") -> pd.Series:
+    return pd.Series(values, index=pd.bdate_range(start, periods=len(values)), dtype="float64")
+
+
+def data(ust: float, bund: float = 2.5) -> dict[str, pd.Series]:
+    return {"ust10y": series(4.0, 4.1, ust), "bund10y": series(2.6, 2.5, bund)}
+
+
+SPREAD = parse_formula("us_de_10y", "(ust10y - bund10y) * 100", "bp")
+
+
+def test_precomputed_formula_values_give_the_same_firings() -> None:
+    """The TUI hands in the formula rows it already evaluated; watch lets the monitor evaluate them."""
+    rule = parse_rule("us_de_10y crosses 200", formulas=["us_de_10y"])
+    own, given = AlertMonitor([rule], formulas=[SPREAD]), AlertMonitor([rule], formulas=[SPREAD])
+    fired = 0
+    for minute, ust in enumerate((4.2, 4.6, 4.3, 4.8)):
+        now = T0 + dt.timedelta(minutes=minute)
+        values = evaluate_all([SPREAD], data(ust))
+        a = own.check(data(ust), now)
+        b = given.check(data(ust), now, formula_values=values)
+        assert [(f.value, f.detail) for f in a] == [(f.value, f.detail) for f in b]
+        fired += len(a)
+    assert fired == 3  # 170 → 210 → 180 → 230 bp: three crosses of 200
+    assert own.engine.evaluations == given.engine.evaluations == 4
+
+
+def test_line_labels_demo_and_replay() -> None:
+    rule = parse_rule("ust10y > 4")
+    for mode, suffix in (("live", ""), ("demo", " DEMO"), ("replay", " REPLAY")):
+        monitor = AlertMonitor([rule], mode=mode)
+        (firing,) = monitor.check(data(4.5), T0)
+        assert monitor.line(firing) == "2026-11-20T15:00:00Z ust10y > 4 4.5" + suffix
+        monitor.close()
+
+
+def test_reset_forgets_the_side_of_a_cross() -> None:
+    """After a store switch the first value is a side, not a cross."""
+    monitor = AlertMonitor([parse_rule("ust10y crosses 5")])
+    assert monitor.check(data(4.5), T0) == []
+    monitor.reset()
+    assert monitor.check(data(5.5), T0) == []  # would have been a cross without the reset
+    (firing,) = monitor.check(data(4.5), T0 + dt.timedelta(minutes=1))
+    assert firing.detail == "crossed below 5"
+
+
+def test_submit_sends_the_mode_to_the_command(tmp_path: Path) -> None:
+    out = tmp_path / "payload.json"
+    script = f"import sys; open({str(out)!r}, 'w').write(sys.stdin.read())"
+    rule = parse_rule("ust10y > 4", command=[sys.executable, "-c", script])
+    monitor = AlertMonitor([rule], mode="live")
+    monitor.mode = "demo"  # the TUI's offline fallback switches to the demo market
+    (firing,) = monitor.check(data(4.5), T0)
+    future = monitor.submit(firing)
+    assert future is not None and future.result(timeout=20).ok
+    monitor.close()
+    payload = json.loads(out.read_text())
+    assert payload["mode"] == "demo" and payload["rule"] == "ust10y > 4" and payload["value"] == 4.5
