@@ -230,6 +230,19 @@ class LoopbackMarket:
             return status, "application/json", body
         return 404, "text/plain", "Not Found"
 
+    @staticmethod
+    def source_of(raw_path: str) -> str:
+        """Which source a request path belongs to (for request counts)."""
+        path = urlparse(raw_path).path
+        for marker, name in (
+            ("/graph/fredgraph.csv", "fred"), ("/fred/series/", "fred"), ("/daily-treasury-rates.csv/", "treasury"),
+            ("/rest/data/", "bundesbank"), ("/interest_rate/", "mof"), ("/api/rates/", "nyfed"),
+            ("/service/data/", "ecb"), ("/api/v1/", "boj"), ("/finance/", "yahoo"),
+        ):
+            if marker in path:
+                return name
+        return "other"
+
     def start(self) -> str:
         """Serve in a daemon thread; returns the base URL (``http://127.0.0.1:PORT``)."""
         market = self
@@ -245,7 +258,7 @@ class LoopbackMarket:
                     time.sleep(market.latency)
                 status, ctype, body = market.route(self.path)
                 data = body.encode("utf-8")
-                key = urlparse(self.path).path.split("/")[1]
+                key = market.source_of(self.path)
                 market.hits[key] = market.hits.get(key, 0) + 1
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
