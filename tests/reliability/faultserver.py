@@ -104,6 +104,25 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:  # quiet
         pass
 
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes; without this, Nagle's algorithm and
+        # the client's delayed ACK add ~40 ms to every keep-alive answer.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        fs = self.server.owner
+        with fs.lock:
+            fs.open_connections += 1
+            fs.max_open_connections = max(fs.max_open_connections, fs.open_connections)
+            fs.connections += 1
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            fs = self.server.owner
+            with fs.lock:
+                fs.open_connections -= 1
+
     # ---------------------------------------------------------------- helpers
     def _send(self, code: int, body: bytes, ctype: str = "text/csv", extra: dict[str, str] | None = None) -> None:
         self.send_response(code)
@@ -122,6 +141,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server API
         fs = self.server.owner
         u = urlparse(self.path)
+        if u.path == "/__stats":  # for a server running in another process
+            return self._send(200, json.dumps(fs.stats()).encode(), "application/json")
         q = parse_qs(u.query)
         keyed = u.path.endswith("/fred/series/observations")
         sid = (q.get("series_id") if keyed else q.get("id")) or [""]
@@ -132,6 +153,7 @@ class _Handler(BaseHTTPRequestHandler):
             fs.counts[sid] = n + 1
             mode = fs.mode(sid, n) if callable(fs.mode) else fs.mode
             fs.hits.append(Hit(u.path, sid, cosd, mode, self.client_address[1], u.query))
+            fs.mode_counts[mode] = fs.mode_counts.get(mode, 0) + 1
             if len(fs.hits) > fs.max_hits:  # bounded memory in a soak
                 del fs.hits[: len(fs.hits) - fs.max_hits]
             fs.ports.add(self.client_address[1])
@@ -337,6 +359,8 @@ class FaultServer:
         hits: the most recent requests (at most ``max_hits``).
         ports: distinct client ports seen (one per TCP connection).
         counts: requests per series id.
+        connections, open_connections, max_open_connections: TCP connections accepted,
+            open now, and open at once at most (a client that leaks sockets shows here).
     """
 
     def __init__(self, *, hang_limit: float = 20.0, retry_after: str = "2") -> None:
@@ -348,6 +372,10 @@ class FaultServer:
         self.max_hits = 10_000
         self.ports: set[int] = set()
         self.counts: dict[str, int] = {}
+        self.mode_counts: dict[str, int] = {}
+        self.connections = 0  # TCP connections accepted so far
+        self.open_connections = 0  # open right now
+        self.max_open_connections = 0
         self.lock = threading.Lock()
         self._srv = _Server(("127.0.0.1", 0), _Handler)
         self._srv.owner = self
@@ -375,6 +403,16 @@ class FaultServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
+    def stats(self) -> dict[str, Any]:
+        """Counters as plain data (also served at ``/__stats``)."""
+        with self.lock:
+            return {
+                "requests": sum(self.counts.values()), "counts": dict(self.counts),
+                "modes": dict(self.mode_counts), "ports": len(self.ports), "connections": self.connections,
+                "open_connections": self.open_connections, "max_open_connections": self.max_open_connections,
+                "hits_held": len(self.hits),
+            }
+
     def reset_log(self) -> None:
         with self.lock:
             self.hits.clear()
@@ -385,6 +423,49 @@ class FaultServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class FaultServerProcess:
+    """A :class:`FaultServer` in a forked child process, so the server does not compete
+    with the client under test for the GIL (a soak measures the client, not the server).
+
+    Args:
+        configure: called in the child with the fresh server (set ``mode``, ``rows_for``);
+            it may close over :mod:`multiprocessing` shared values the parent updates.
+    """
+
+    def __init__(self, configure: Callable[[FaultServer], None], **kwargs: Any) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        self._ready = ctx.Queue()
+        self._stop = ctx.Event()
+        self._proc = ctx.Process(target=self._serve, args=(configure, kwargs), daemon=True)
+        self.url = ""
+
+    def _serve(self, configure: Callable[[FaultServer], None], kwargs: dict[str, Any]) -> None:
+        with FaultServer(**kwargs) as srv:
+            configure(srv)
+            self._ready.put(srv.url)
+            self._stop.wait(3600)
+
+    def stats(self) -> dict[str, Any]:
+        import urllib.request
+
+        with urllib.request.urlopen(f"{self.url}/__stats", timeout=10) as r:  # noqa: S310 - loopback
+            return json.loads(r.read())
+
+    def __enter__(self) -> FaultServerProcess:
+        self._proc.start()
+        self.url = self._ready.get(timeout=30)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._proc.join(timeout=10)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(timeout=5)
 
 
 def business_days(start: dt.date, end: dt.date) -> list[dt.date]:
