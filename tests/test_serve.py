@@ -163,4 +163,4 @@ def test_serve_smoke_page_and_session(tmp_path: Path) -> None:
         assert "Crisis scorecard" in text and "DEMO" in text and "GFC" in text
         assert stop(proc) == 0
     log = (tmp_path / "serve.log").read_bytes().decode("utf-8", "replace")
-    assert "Traceback" not in log
+    assert "Traceback" not in log, log

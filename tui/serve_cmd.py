@@ -94,6 +94,7 @@ def run_serve(
     title = "triffin — DEMO" if demo else "triffin"
     server = Server(command, host=host, port=port, title=title, public_url=url)
     print(f"triffin serve: open {url} in a browser{' (DEMO feed)' if demo else ''}; Ctrl-C stops", file=sys.stderr)
+    _quiet_exit_noise()
     try:
         server.serve()
     except OSError as exc:
@@ -102,3 +103,23 @@ def run_serve(
     except KeyboardInterrupt:  # pragma: no cover - the server's signal handler normally wins
         pass
     return 0
+
+
+def _quiet_exit_noise() -> None:
+    """Drop one harmless traceback at exit.
+
+    textual-serve leaves the pipes of a finished session's process to the garbage collector;
+    when that runs after the event loop closed (on Ctrl-C or SIGTERM), asyncio's transport
+    finaliser prints "Exception ignored ... RuntimeError: Event loop is closed". Nothing is
+    lost (that process has exited), so only that exact error is silenced; every other
+    unraisable exception still reaches the default hook.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        exc = unraisable.exc_value
+        if isinstance(exc, RuntimeError) and str(exc) == "Event loop is closed":
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
