@@ -68,8 +68,8 @@ log = logging.getLogger(__name__)
 __all__ = [
     "CHECK_IDS",
     "CORE_CHECKS",
-    "AlertEngine",
     "MODE_LABELS",
+    "AlertEngine",
     "AlertError",
     "AlertMonitor",
     "AlertRule",

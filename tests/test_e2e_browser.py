@@ -155,7 +155,7 @@ def start_chromium(profile: Path) -> tuple[subprocess.Popen[bytes], str]:
         time.sleep(0.1)
     else:
         raise AssertionError("chromium did not open its DevTools port")
-    with urllib.request.urlopen(f"http://127.0.0.1:{lines[0]}/json/list", timeout=10) as r:  # noqa: S310
+    with urllib.request.urlopen(f"http://127.0.0.1:{lines[0]}/json/list", timeout=10) as r:
         targets = json.load(r)
     page = next(t for t in targets if t.get("type") == "page")
     return proc, page["webSocketDebuggerUrl"]

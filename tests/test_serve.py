@@ -13,7 +13,7 @@ import re
 import shlex
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from serve_helpers import get, serving, stop
@@ -53,7 +53,7 @@ def test_public_url() -> None:
 class FakeServer:
     """Stands in for textual_serve's Server: records what it was given."""
 
-    made: list[FakeServer] = []
+    made: ClassVar[list[FakeServer]] = []
 
     def __init__(self, command: str, host: str, port: int, title: str, public_url: str) -> None:
         self.args = {"command": command, "host": host, "port": port, "title": title, "public_url": public_url}
@@ -113,7 +113,7 @@ def test_port_in_use_is_one_line(tmp_path: Path) -> None:
     with serving(tmp_path) as (url, _proc):
         port = url.rsplit(":", 1)[1].strip("/")
         out = subprocess.run([sys.executable, "-m", "tui", "serve", "--port", port], capture_output=True, text=True,
-                             timeout=30, stdin=subprocess.DEVNULL)
+                             timeout=30, stdin=subprocess.DEVNULL, check=False)
         assert out.returncode == 1
         assert f"cannot serve on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
         assert get(url)[0] == 200

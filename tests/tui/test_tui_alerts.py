@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tui_helpers import TODAY, demo_app, demo_config, screen_text, wait_ready, wait_until
+from tui_helpers import (
+    TODAY,
+    demo_app,
+    demo_config,
+    screen_text,
+    wait_ready,
+    wait_until,
+)
 
 from datafeed.models import Observation
 from tui.app import TriffinApp
