@@ -430,6 +430,25 @@ def is_late(last_obs: dt.date, today: dt.date, lag_days: int, market: str = "us"
     return business_days_between(last_obs, today, market) > lag_days
 
 
+def instrument_is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
+    """True when ``last`` is older than the usual publication lag of ``inst_id``'s source.
+
+    The source is the one that tagged the value (``source_tag``), else the instrument's
+    first; counted in that source's market's business days (:data:`SOURCE_MARKET`), so a
+    Monday showing Friday's close is not late and neither is a holiday.
+    """
+    from datafeed.catalog import CATALOG
+
+    inst = CATALOG[inst_id]
+    refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
+    ref = next((r for r in refs if source_tag and r.tag == source_tag), None)
+    if ref is None and refs:
+        ref = refs[0]
+    lag = ref.lag_days if ref else 2
+    market = SOURCE_MARKET.get(ref.source, "us") if ref else "us"
+    return is_late(last, today, lag, market)
+
+
 __all__ = [
     "ET",
     "MARKETS",
@@ -443,6 +462,7 @@ __all__ = [
     "business_days_between",
     "early_close",
     "easter_sunday",
+    "instrument_is_late",
     "is_business_day",
     "is_late",
     "is_open",

@@ -18,11 +18,9 @@ from typing import Any
 
 from datafeed import __version__
 from datafeed.cache import DiskCache
-from datafeed.catalog import CATALOG
 from datafeed.feed import Feed, RefreshReport
 from datafeed.http import HttpContext
-from datafeed.market_calendar import SOURCE_MARKET
-from datafeed.market_calendar import is_late as market_is_late
+from datafeed.market_calendar import instrument_is_late
 from datafeed.models import Status, utcnow
 from datafeed.settings import FeedSettings
 from datafeed.store import SeriesStore
@@ -33,16 +31,10 @@ def is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None 
 
     Counted in the business days of the source's market (SIFMA for US sources, TARGET2
     for euro sources, Japanese bank holidays for Japanese ones), so a Monday showing
-    Friday's close is not late and neither is a holiday.
+    Friday's close is not late and neither is a holiday. (The rule lives in
+    :func:`datafeed.market_calendar.instrument_is_late`, which needs no pandas.)
     """
-    inst = CATALOG[inst_id]
-    refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
-    ref = next((r for r in refs if source_tag and r.tag == source_tag), None)
-    if ref is None and refs:
-        ref = refs[0]
-    lag = ref.lag_days if ref else 2
-    market = SOURCE_MARKET.get(ref.source, "us") if ref else "us"
-    return market_is_late(last, today, lag, market)
+    return instrument_is_late(inst_id, last, today, source_tag)
 
 
 def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]:

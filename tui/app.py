@@ -16,8 +16,10 @@ which screens subscribe to; signals and crisis scores are recomputed incremental
 thread worker at a time on a snapshot of the series and come back as
 :class:`~tui.messages.MetricsReady`.
 
-Start-up paints the layout at once; pandas, the cache (or the demo history) and the first
-metrics load in a thread and arrive as :class:`~tui.messages.DataLoaded`.
+Start-up paints the layout with the cached numbers from the cache summary (no pandas, see
+:meth:`TriffinApp.summary_rows`); then a thread loads pandas and the cache (or the demo
+history) and hands the store over as :class:`~tui.messages.DataLoaded`, which starts the
+feed, and computes the first metrics, which follow as :class:`~tui.messages.MetricsLoaded`.
 """
 
 from __future__ import annotations
@@ -41,13 +43,13 @@ from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
 from tui.derived import Derived, DerivedReady
-from tui.messages import DataLoaded, FeedPassDone, MetricsReady, StoreChanged
+from tui.messages import DataLoaded, FeedPassDone, MetricsLoaded, MetricsReady, StoreChanged
 
 if TYPE_CHECKING:
     from datafeed.crises import Episode
     from datafeed.store import SeriesStore
     from tui.presenters import MetricsEngine, MetricsResult
-    from widgets.data import SourceView
+    from widgets.data import SourceView, TableRow
 
 _marks_fd = os.open(os.environ["TUI_PROBE_MARKS"], os.O_WRONLY | os.O_APPEND) if os.environ.get("TUI_PROBE_MARKS") else None
 
@@ -225,8 +227,24 @@ class TriffinApp(App[None]):
             self.add_class("-ascii")
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
-        self._load(demo=self.demo)
+        # The first frame (the cache summary included, see summary_rows) goes out before
+        # the load starts: a thread importing pandas would compete with it for the GIL.
+        self.call_after_refresh(self._load, self.demo)
         self.set_interval(CLOCK_SECONDS, self._clock_tick)
+
+    def summary_rows(self) -> list[TableRow]:
+        """The live table as cached, read from the cache summary without pandas (first frame).
+
+        Empty in demo and replay mode and when there is no summary; the store loaded from
+        the full cache files gives the same rows moments later (nothing is repainted then).
+        """
+        if self.demo or self.replay is not None:
+            return []
+        from datafeed.summary import read_summary
+        from tui.rows import summary_rows
+
+        summary = read_summary(self.config.cache_dir)
+        return summary_rows(summary, self.today) if summary else []
 
     async def on_unmount(self) -> None:
         """Close the shared HTTP client (and stop starting alert commands)."""
@@ -265,7 +283,12 @@ class TriffinApp(App[None]):
 
     @work(thread=True, group="load", exit_on_error=False, description="load the first data")
     def _load(self, demo: bool) -> None:
-        """Build the first store (cache or demo history) and its metrics, off the UI thread."""
+        """Build the first store (cache or demo history) and its metrics, off the UI thread.
+
+        The store is handed over (:class:`DataLoaded`) before its metrics are computed, so
+        the feed starts at once; the metrics follow (:class:`MetricsLoaded`), computed on a
+        snapshot taken before the hand-over, since the feed writes the store from then on.
+        """
         from datafeed.store import SeriesStore
 
         warnings: list[str] = []
@@ -282,9 +305,20 @@ class TriffinApp(App[None]):
             cache = DiskCache(self.config.cache_dir)
             cache.load_into(store)
             warnings.extend(cache.warnings)
+        http = None
+        if not demo:  # what the feed needs (httpx, httpcore, the providers), off the UI thread
+            from datafeed.feed import Feed  # noqa: F401
+            from datafeed.providers import load_all
+
+            load_all()
+            if self.replay is None:
+                from datafeed.http import HttpContext
+
+                http = HttpContext(self.config.feed)  # no event loop needed until the first request
+        series = store.all_series()
+        self.post_message(DataLoaded(store, market, demo, None, warnings, None, cache, http))
         engine = self._new_engine()
-        metrics = engine.run(store.all_series())
-        self.post_message(DataLoaded(store, market, demo, metrics, warnings, engine, cache))
+        self.post_message(MetricsLoaded(store, engine, engine.run(series)))
 
     def _build_demo_store(self) -> tuple[SeriesStore, Any]:
         """The demo market's history installed in a fresh store (tagged ``demo:<id>``)."""
@@ -319,15 +353,33 @@ class TriffinApp(App[None]):
             self.demo_store, self.market = message.store, message.market
         else:
             self.live_store, self.cache = message.store, message.cache
-        self._install(message.engine, message.metrics)
+        self._install(message.engine, message.metrics, loading=message.engine is None)
         if message.demo:
             if self.tick_interval:
                 self._demo_ticks()
         else:
-            self._start_live()
+            self._start_live(message.http)
 
-    def _install(self, engine: MetricsEngine, metrics: MetricsResult | None) -> None:
-        """Make the current store's results the ones on screen and repaint everything."""
+    def on_metrics_loaded(self, message: MetricsLoaded) -> None:
+        """The first metrics of the store on screen: show them, then catch up with updates."""
+        if message.store is not self.store:
+            return  # that store was replaced while its metrics were computed
+        self._engine = message.engine
+        self._metrics_running = False
+        self.metrics = message.metrics
+        self.ready = True
+        self.data_changed.publish(DataUpdate(metrics=True))
+        if self._pending is None or self._pending:
+            self._start_metrics()
+
+    def _install(self, engine: MetricsEngine | None, metrics: MetricsResult | None, loading: bool = False) -> None:
+        """Make the current store's results the ones on screen and repaint everything.
+
+        Args:
+            engine: its metrics engine (None while ``loading``).
+            metrics: its metrics, if computed already.
+            loading: the load thread is computing the metrics (:class:`MetricsLoaded`).
+        """
         store = self.store
         assert store is not None
         self._generation += 1
@@ -335,7 +387,9 @@ class TriffinApp(App[None]):
         self._seen_version = store.version
         self._pending = set()
         self.metrics = metrics
-        if metrics is None:
+        if loading:
+            self._metrics_running = True  # updates meanwhile queue up in _pending
+        elif metrics is None:
             self._pending = None
             self._start_metrics()
         probe_mark()
@@ -346,7 +400,8 @@ class TriffinApp(App[None]):
 
     # --------------------------------------------------------------- live feed
 
-    def _start_live(self) -> None:
+    def _start_live(self, http: Any = None) -> None:
+        """Start the live feed on the live store (``http``: a client made by the load thread)."""
         from datafeed.feed import Feed
         from datafeed.http import HttpContext
 
@@ -357,7 +412,7 @@ class TriffinApp(App[None]):
 
             settings = replay_settings(settings)
             client = make_client(settings, self.replay)
-        self.http = HttpContext(settings, client=client)
+        self.http = http if http is not None and client is None else HttpContext(settings, client=client)
         self.feed = Feed(
             self.live_store,
             settings,
@@ -499,7 +554,7 @@ class TriffinApp(App[None]):
         """A worker that died must not leave the app waiting; say what happened."""
         worker = event.worker
         if event.state is WorkerState.ERROR:
-            if worker.group == "metrics":
+            if worker.group in ("metrics", "load"):
                 self._metrics_running = False
             from datafeed.errors import redact  # an error may quote a URL, key included
 
@@ -515,8 +570,8 @@ class TriffinApp(App[None]):
     # ----------------------------------------------------------------- status
 
     def source_views(self) -> list[SourceView]:
-        """Per-source health for the status bar."""
-        from tui.presenters import format_age, source_views
+        """Per-source health for the status bar (no pandas needed before the feed starts)."""
+        from tui.rows import format_age
         from widgets.data import SourceView
 
         if self.mode == "demo":
@@ -527,6 +582,8 @@ class TriffinApp(App[None]):
         if self.feed is None or self.live_store is None:
             return [SourceView(name, "off" if not s.enabled else "ok", detail="" if not s.enabled else "starting")
                     for name, s in self.config.feed.sources.items()]
+        from tui.presenters import source_views
+
         views = source_views(
             self.config.feed.sources,
             self.feed.all_jobs,

@@ -50,19 +50,41 @@ class DataLoaded(Message):
         store: the store, not yet seen by anyone else (so handing it over is safe).
         market: the demo market when the store is synthetic, else None.
         demo: True when ``store`` holds demo data.
-        metrics: signals and crisis scores computed on it.
+        metrics: signals and crisis scores computed on it; None when they follow in a
+            :class:`MetricsLoaded` (the store is handed over first, so the feed can start).
         warnings: one-line problems to show once (corrupt cache files ...).
         engine: the metrics engine that computed them (it continues incrementally).
         cache: the disk cache the store was loaded from (live only).
+        http: the feed's HTTP context, made in the load thread (creating an httpx client
+            imports httpcore and builds a TLS context: ~0.2 s the UI thread need not spend).
     """
 
     store: Any
     market: Any
     demo: bool
-    metrics: MetricsResult
+    metrics: MetricsResult | None
     warnings: list[str]
     engine: Any = None
     cache: Any = None
+    http: Any = None
+
+
+@dataclass
+class MetricsLoaded(Message):
+    """The first metrics of a store handed over by :class:`DataLoaded` without them.
+
+    Computed in the load thread on a snapshot of the series taken before the hand-over,
+    so updates the feed applied meanwhile are still pending for the next computation.
+
+    Attributes:
+        store: the store they belong to (ignored if another store is on screen by then).
+        engine: the metrics engine that computed them (it continues incrementally).
+        metrics: the results.
+    """
+
+    store: Any
+    engine: Any
+    metrics: MetricsResult
 
 
 @dataclass

@@ -34,6 +34,16 @@ from datafeed.models import Status
 from datafeed.signals import SPECS, RegimeResult, SignalEngine, SignalResult, resolve_thresholds
 from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
+from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)
+    GROUP_TITLES,
+    SOURCE_WIDTH,
+    SPARK_POINTS,
+    change_in_unit,
+    empty_row,
+    format_age,
+    short_source,
+    value_decimals,
+)
 from widgets.data import (
     ChartData,
     ChartLine,
@@ -45,23 +55,6 @@ from widgets.data import (
     SourceView,
     TableRow,
 )
-
-SPARK_POINTS = 32
-"""Observations of recent history handed to each sparkline (the table draws the tail)."""
-
-SOURCE_WIDTH = 20
-"""Longest source tag shown in the table; the full tag is on the series screen."""
-
-GROUP_TITLES: dict[str, str] = {
-    "treasuries": "Treasuries",
-    "funding": "Funding & hedge legs",
-    "abroad": "Bunds & JGBs",
-    "dollar": "Dollar & FX",
-    "risk": "Risk",
-    "credit": "Credit",
-    "fiscal": "Fiscal",
-}
-"""Catalog group → heading shown in the live table."""
 
 RANGES: dict[str, int | None] = {"1M": 31, "3M": 92, "1Y": 366, "5Y": 1827, "MAX": None}
 """Chart ranges of the drill-down screens: label → calendar days (None: everything held)."""
@@ -94,18 +87,6 @@ SHORT_EXPLANATIONS: dict[str, str] = {
 # --------------------------------------------------------------------------- formatting
 
 
-def format_age(seconds: float) -> str:
-    """Compact age: ``<1m``, ``12m``, ``3h``, ``2d`` (minute resolution keeps repaints rare)."""
-    seconds = max(0.0, seconds)
-    if seconds < 60:
-        return "<1m"
-    if seconds < 3600:
-        return f"{seconds // 60:.0f}m"
-    if seconds < 86400 * 2:
-        return f"{seconds // 3600:.0f}h"
-    return f"{seconds // 86400:.0f}d"
-
-
 def format_in(seconds: float) -> str:
     """Time until something, e.g. ``45s``, ``3m``, ``2h``."""
     seconds = max(0.0, seconds)
@@ -114,33 +95,6 @@ def format_in(seconds: float) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f}m"
     return f"{seconds / 3600:.0f}h"
-
-
-def value_decimals(inst: Instrument) -> int:
-    """Decimals a level deserves: 3 for yields and spreads in %, 4 for EUR/USD-like FX."""
-    if inst.unit in ("USD mn", "USD bn"):
-        return 0
-    if inst.id == "debt_gdp":
-        return 1
-    if inst.unit == "%":
-        return 3
-    if inst.id in ("eurusd", "usdchf"):
-        return 4
-    if inst.id == "gold":
-        return 1
-    return 2
-
-
-def change_in_unit(inst: Instrument, value: float, previous: float | None) -> float | None:
-    """``value − previous`` in the instrument's change unit (bp, %, pts, pp)."""
-    if previous is None or not math.isfinite(previous):
-        return None
-    diff = value - previous
-    if inst.change == "bp":
-        return diff * 100.0
-    if inst.change == "%":
-        return 100.0 * diff / previous if previous else None
-    return diff
 
 
 def format_value(inst: Instrument, value: float | None) -> str:
@@ -156,13 +110,6 @@ def format_change(inst: Instrument, change: float | None) -> str:
         return "n/a"
     places = 1 if inst.change == "bp" else 2
     return f"{change:+.{places}f}{inst.change}"
-
-
-def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
-    """A source tag cut to ``width`` cells (Bundesbank series codes are 60 characters)."""
-    if not tag:
-        return ""
-    return tag if len(tag) <= width else tag[: width - 1] + "…"
 
 
 def status_word(store: SeriesStore, inst_id: str) -> str:
@@ -181,11 +128,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     latest = store.latest(inst_id)
     decimals = value_decimals(inst)
     if latest is None:
-        fallback = inst.sources[0].tag if inst.sources else (inst.intraday.tag if inst.intraday else "")
-        return TableRow(
-            inst_id, inst.name, None, decimals, change=None, change_unit=inst.change,
-            source=short_source(state.source or fallback), status=status_word(store, inst_id), group=group,
-        )
+        return empty_row(inst, status_word(store, inst_id), state.source)
     tail = store.series(inst_id).iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
     if latest.intraday and latest.time is not None:
         age = format_age((now - latest.time).total_seconds())

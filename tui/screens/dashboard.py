@@ -172,6 +172,15 @@ class DashboardScreen(Screen[None]):
         self._paint_title()
         if self.triffin.ready:
             self._on_data(_everything())
+        else:
+            self._paint_cached()
+
+    def _paint_cached(self) -> None:
+        """The first frame: the cached numbers from the cache summary, before pandas loads."""
+        rows = self.triffin.summary_rows()
+        if rows:
+            self.query_one(LiveTable).set_rows(rows)
+        self.query_one(StatusBar).set_sources(self.triffin.source_views())
 
     # ------------------------------------------------------------------ layout
 

@@ -1,0 +1,136 @@
+"""Provides the live table's row formatting without pandas, and rows from the cache summary.
+
+Why a module of its own: the first frame must show the cached numbers before pandas is
+imported (hundreds of milliseconds) and before the history files are read. ``tui.presenters``
+builds rows from the store with these same helpers; :func:`summary_rows` builds them from
+``_summary.json`` (:mod:`datafeed.summary`), so the rows painted at start-up are equal to
+the ones the store gives once it is loaded, and swapping one for the other repaints nothing.
+
+Imports nothing heavier than the catalog, the market calendar and ``widgets.data``; a test
+keeps it that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+
+from datafeed.catalog import CATALOG, Instrument
+from datafeed.market_calendar import instrument_is_late
+from datafeed.summary import SummaryEntry
+from widgets.data import TableRow
+
+SPARK_POINTS = 32
+"""Observations of recent history handed to each sparkline (the table draws the tail)."""
+
+SOURCE_WIDTH = 20
+"""Longest source tag shown in the table; the full tag is on the series screen."""
+
+GROUP_TITLES: dict[str, str] = {
+    "treasuries": "Treasuries",
+    "funding": "Funding & hedge legs",
+    "abroad": "Bunds & JGBs",
+    "dollar": "Dollar & FX",
+    "risk": "Risk",
+    "credit": "Credit",
+    "fiscal": "Fiscal",
+}
+"""Catalog group → heading shown in the live table."""
+
+
+def format_age(seconds: float) -> str:
+    """Compact age: ``<1m``, ``12m``, ``3h``, ``2d`` (minute resolution keeps repaints rare)."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{seconds // 60:.0f}m"
+    if seconds < 86400 * 2:
+        return f"{seconds // 3600:.0f}h"
+    return f"{seconds // 86400:.0f}d"
+
+
+def value_decimals(inst: Instrument) -> int:
+    """Decimals a level deserves: 3 for yields and spreads in %, 4 for EUR/USD-like FX."""
+    if inst.unit in ("USD mn", "USD bn"):
+        return 0
+    if inst.id == "debt_gdp":
+        return 1
+    if inst.unit == "%":
+        return 3
+    if inst.id in ("eurusd", "usdchf"):
+        return 4
+    if inst.id == "gold":
+        return 1
+    return 2
+
+
+def change_in_unit(inst: Instrument, value: float, previous: float | None) -> float | None:
+    """``value − previous`` in the instrument's change unit (bp, %, pts, pp)."""
+    if previous is None or not math.isfinite(previous):
+        return None
+    diff = value - previous
+    if inst.change == "bp":
+        return diff * 100.0
+    if inst.change == "%":
+        return 100.0 * diff / previous if previous else None
+    return diff
+
+
+def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
+    """A source tag cut to ``width`` cells (Bundesbank series codes are 60 characters)."""
+    if not tag:
+        return ""
+    return tag if len(tag) <= width else tag[: width - 1] + "…"
+
+
+def group_title(inst: Instrument) -> str:
+    """The table heading of an instrument's group."""
+    return GROUP_TITLES.get(inst.group, inst.group.title())
+
+
+def empty_row(inst: Instrument, status: str, source: str | None = None) -> TableRow:
+    """The row of an instrument holding no value: its name, where it would come from, status."""
+    fallback = inst.sources[0].tag if inst.sources else (inst.intraday.tag if inst.intraday else "")
+    return TableRow(
+        inst.id, inst.name, None, value_decimals(inst), change=None, change_unit=inst.change,
+        source=short_source(source or fallback), status=status, group=group_title(inst),
+    )
+
+
+def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableRow:
+    """An instrument as the store shows it right after loading the cache (status ``stale``).
+
+    Mirrors ``tui.presenters.table_row`` on a store filled by ``DiskCache.load_into``:
+    official values only, the newest with its source, the one before for the change.
+    """
+    value = entry.values[-1]
+    previous = entry.values[-2] if len(entry.values) > 1 else None
+    date = entry.dates[-1]
+    return TableRow(
+        inst.id,
+        inst.name,
+        value,
+        value_decimals(inst),
+        change=change_in_unit(inst, value, previous),
+        change_unit=inst.change,
+        spark=tuple(entry.values[-SPARK_POINTS:]),
+        date=date.isoformat(),
+        age=f"{max((today - date).days, 0)}d",
+        source=short_source(entry.source),
+        status="stale",
+        late=instrument_is_late(inst.id, date, today, entry.source),
+        intraday=False,
+        group=group_title(inst),
+    )
+
+
+def summary_rows(
+    summary: Mapping[str, SummaryEntry], today: dt.date, catalog: Mapping[str, Instrument] = CATALOG
+) -> list[TableRow]:
+    """Every catalog instrument, in catalog order: cached ones from ``summary``, the others empty."""
+    return [
+        summary_row(inst, summary[inst_id], today) if inst_id in summary else empty_row(inst, "missing")
+        for inst_id, inst in catalog.items()
+    ]
