@@ -58,8 +58,18 @@ class TitleBar(Static):
     TitleBar { height: 1; width: 1fr; }
     """
 
+    _shown: tuple[Any, ...] | None = None
+
     def show(self, regime: Any, mode: str, paused: bool, wide: bool) -> None:
-        """Redraw with the regime (a RegimeView or None), the mode and the pause flag."""
+        """Redraw with the regime (a RegimeView or None), the mode and the pause flag.
+
+        Nothing is redrawn when nothing changed (every resize and focus change asks), and
+        never with a relayout: the bar is one line whatever it says.
+        """
+        key = (regime, mode, paused, wide)
+        if key == self._shown:
+            return
+        self._shown = key
         left = Text("triffin", style="bold")
         if wide:
             left.append("  are US Treasuries still the world's safe asset?", style="italic")
@@ -80,7 +90,7 @@ class TitleBar(Static):
         grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         grid.add_column(justify="right", no_wrap=True)
         grid.add_row(left, right)
-        self.update(grid)
+        self.update(grid, layout=False)
 
 
 class PanelTabs(Static):
@@ -94,8 +104,13 @@ class PanelTabs(Static):
         super().__init__(**kwargs)
         self._spans: list[tuple[int, int, str]] = []
 
+    _shown: str | None = None
+
     def show(self, active: str) -> None:
-        """Redraw with ``active`` marked by brackets and reverse video."""
+        """Redraw with ``active`` marked by brackets and reverse video (only when it changed)."""
+        if active == self._shown:
+            return
+        self._shown = active
         text = Text()
         self._spans = []
         for index, (key, _container, title) in enumerate(PANELS, 1):
@@ -108,7 +123,7 @@ class PanelTabs(Static):
             self._spans.append((start, len(text), key))
             text.append("  ")
         text.append("tab: next panel", style="dim")
-        self.update(text)
+        self.update(text, layout=False)
 
     def on_click(self, event: Click) -> None:
         """A click on a label shows that panel."""
@@ -139,6 +154,8 @@ class DashboardScreen(Screen[None]):
         self.active_panel = "table"
         self.single = False
         self._wide_title = True
+        self._grid_size: tuple[int, int] | None = None
+        self._titles: dict[str, str] = {}
 
     @property
     def triffin(self) -> TriffinApp:
@@ -166,7 +183,7 @@ class DashboardScreen(Screen[None]):
         """Subscribe to data updates, set titles, focus the table."""
         self.triffin.data_changed.subscribe(self, self._on_data)
         for _key, container, title in PANELS:
-            self.query_one(f"#{container}").border_title = title
+            self._set_panel_title(container, title)
         self._layout(self.size.width, self.size.height)
         self.query_one(LiveTable).focus()
         self._paint_title()
@@ -212,6 +229,9 @@ class DashboardScreen(Screen[None]):
         panel_width = (column if wide else width) - 2
         scrollbar = 1 if grid.virtual_size.width > panel_width else 0
         lines = min(rows + 3 + scrollbar, max(height // 2, 6))
+        if (lines, column) == self._grid_size:
+            return  # a style write relays out and repaints every panel, even when equal
+        self._grid_size = (lines, column)
         panels = self.query_one("#panels")
         panels.styles.grid_rows = f"1fr {lines}"
         panels.styles.grid_columns = f"1fr {column}"
@@ -280,7 +300,13 @@ class DashboardScreen(Screen[None]):
                 table = self.query_one(LiveTable)
                 if table.filter_text:
                     label += f" {'-' if ascii else '—'} filter: {table.filter_text} (esc clears)"
-            self.query_one(f"#{container}").border_title = (mark + label) if key == current else label
+            self._set_panel_title(container, (mark + label) if key == current else label)
+
+    def _set_panel_title(self, container: str, text: str) -> None:
+        """Set a panel's border title; Textual repaints the whole panel on every set, so only on a change."""
+        if self._titles.get(container) != text:
+            self._titles[container] = text
+            self.query_one(f"#{container}").border_title = text
 
     # ------------------------------------------------------------------ filter
 
