@@ -140,6 +140,19 @@ async def test_feed_errors_are_redacted_even_when_cut_short(srv: FaultServer) ->
     await http.aclose()
 
 
+def record_notifications(app: object) -> list[str]:
+    """Every message passed to ``app.notify`` (toasts expire; this list does not)."""
+    seen: list[str] = []
+    notify = app.notify  # type: ignore[attr-defined]
+
+    def recording(message: object, *args: object, **kwargs: object) -> None:
+        seen.append(str(message))
+        notify(message, *args, **kwargs)
+
+    app.notify = recording  # type: ignore[attr-defined]
+    return seen
+
+
 def _prepare_cache(folder: Path) -> None:
     store = SeriesStore(today=lambda: TODAY)
     store.apply([Observation("ust10y", dt.date(2026, 11, 18), 4.07, "fred:DGS10"),
@@ -162,6 +175,7 @@ async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer,
     assert config.feed.sources["fred"].api_key == KEY
     config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
     app = TriffinApp(config, today=dt.date(2026, 11, 20), tick_interval=None)
+    notes = record_notifications(app)
     async with app.run_test(size=(200, 60)) as pilot:
         await wait_until(
             pilot,
@@ -180,7 +194,6 @@ async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer,
         assert "Upstream failed" in text or "last error" in text.lower()
         assert_clean(text, "the series detail screen")
         assert_clean(app.export_screenshot(), "the series detail screenshot")
-        notes = [str(n.message) for n in app._notifications]  # noqa: SLF001
         assert notes, "the refresh must have notified something"
         for note in notes:
             assert_clean(note, "a notification")
@@ -210,8 +223,9 @@ async def test_a_failed_worker_notification_is_redacted(tmp_path: Path) -> None:
     async def dies() -> None:
         raise RuntimeError(f"GET https://api.stlouisfed.org/fred/series/observations?api_key={KEY}&series_id=DGS10 failed")
 
+    notes = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:
         app.run_worker(dies(), group="probe", exit_on_error=False)
-        await wait_until(pilot, lambda: any("probe failed" in str(n.message) for n in app._notifications), what="the toast")  # noqa: SLF001
-        for note in app._notifications:  # noqa: SLF001
-            assert_clean(str(note.message), "a notification")
+        await wait_until(pilot, lambda: any("probe failed" in n for n in notes), what="the toast")
+        for note in notes:
+            assert_clean(note, "a notification")
