@@ -131,7 +131,10 @@ async def wait_stop(stop: asyncio.Event, seconds: float | None) -> bool:
         await stop.wait()
         return True
     try:
-        await asyncio.wait_for(stop.wait(), timeout=max(0.0, seconds))
+        # Not asyncio.wait_for: on Python 3.11 it can swallow a cancel that arrives as the
+        # event is set, and the caller's loop would run on (see datafeed.feed.run_forever).
+        async with asyncio.timeout(max(0.0, seconds)):
+            await stop.wait()
     except TimeoutError:
         return stop.is_set()
     return True
