@@ -39,6 +39,9 @@ CADENCE = {"daily": None, "monthly": 6 * 3600.0, "quarterly": 24 * 3600.0}
 
 MAX_BACKOFF = 30 * 60.0
 
+BACKFILL_RETRY = 15 * 60.0
+"""Seconds before a failed history backfill is tried again."""
+
 IDLE_CADENCE = 3 * 3600.0
 """Seconds between refreshes of a daily series that already holds its newest value."""
 
@@ -66,6 +69,7 @@ class Job:
     last_duration: float | None = None
     fallback: bool = False
     runs: int = 0
+    backfill_before: dt.date | None = None
 
     @property
     def key(self) -> str:
@@ -143,6 +147,9 @@ class Feed:
         self.jobs: list[Job] = []
         self.intraday_jobs: list[Job] = []
         self._fallbacks: dict[str, list[SourceRef]] = {}
+        self._backfill: dict[str, SourceRef] = {}
+        self._backfilled: set[str] = set()
+        self._backfill_after: dict[str, float] = {}
         self._wake = asyncio.Event()
         self.paused = False
         self.passes = 0
@@ -160,6 +167,9 @@ class Feed:
                 prov = self.providers[primary.source]
                 batches.setdefault((primary.source, prov.batch_key(primary)), []).append(Target(inst_id, primary))
                 self._fallbacks[inst_id] = refs[1:]
+                backfill = self._backfill_source(primary, refs[1:])
+                if backfill is not None:
+                    self._backfill[inst_id] = backfill
             ref = inst.intraday
             src = self.settings.sources.get(ref.source) if ref else None
             if ref and src and src.enabled and ref.source in self.providers:
@@ -195,14 +205,23 @@ class Feed:
         started = time.monotonic()
         job.runs += 1
         try:
-            since = self._since(job)
-            observations = await job.provider.fetch(self.http, job.targets, since)
+            if job.backfill_before is not None:
+                since = job.provider.history_start(job.targets[0].ref)
+                observations = await job.provider.fetch(self.http, job.targets, since)
+                observations = [o for o in observations if o.date < job.backfill_before]
+            else:
+                since = self._since(job)
+                observations = await job.provider.fetch(self.http, job.targets, since)
         except FeedError as exc:
+            if job.backfill_before is not None:
+                return None, self._backfill_failed(job, exc)
             return None, self._failed(job, exc, started)
         except Exception as exc:  # a provider bug must not stop the feed
             log.exception("provider %s crashed", job.key)
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
         delta = self.store.apply(observations)
+        if job.backfill_before is not None:
+            return delta, None  # history only: the primary's status and schedule stand
         now = utcnow()
         for t in job.targets:
             self.store.mark_success(t.instrument, t.ref.tag, now)
@@ -239,6 +258,13 @@ class Feed:
             return job.cadence
         return max(job.cadence, IDLE_CADENCE)
 
+    def _backfill_failed(self, job: Job, exc: FeedError) -> str:
+        """A failed backfill leaves the primary's status alone and is tried again later."""
+        inst_id = job.targets[0].instrument
+        self._backfilled.discard(inst_id)
+        self._backfill_after[inst_id] = time.monotonic() + BACKFILL_RETRY
+        return exc.message
+
     def _failed(self, job: Job, exc: FeedError, started: float) -> str:
         job.failures += 1
         job.last_error = exc.message
@@ -259,13 +285,19 @@ class Feed:
         jobs = [j for j in self.jobs if force or j.next_due <= now]
         # A forced pass (start-up, ``r``, a snapshot) also asks for quotes when the market
         # is closed: the last quote of the session is still the newest value there is.
-        if include_intraday and (force or self.market_open(utcnow())):
-            jobs += [j for j in self.intraday_jobs if force or j.next_due <= now]
+        if include_intraday:
+            market_open = self.market_open(utcnow())
+            # A quote job that never ran asks once even when the market is closed: the
+            # session's last quote is still the newest value there is.
+            jobs += [
+                j for j in self.intraday_jobs
+                if force or (j.next_due <= now and (market_open or j.runs == 0))
+            ]
         report = RefreshReport()
         if not jobs:
             return report
         results = await asyncio.gather(*(self._run_and_notify(j) for j in jobs))
-        fallback_jobs = self._fallback_jobs(jobs, results)
+        fallback_jobs = self._fallback_jobs(jobs, results) + self._backfill_jobs()
         if fallback_jobs:
             results += await asyncio.gather(*(self._run_and_notify(j) for j in fallback_jobs))
             jobs += fallback_jobs
@@ -284,6 +316,38 @@ class Feed:
                 log.warning("could not write the cache: %s", exc)
         report.duration = time.monotonic() - started
         return report
+
+    def _backfill_source(self, primary: SourceRef, rest: list[SourceRef]) -> SourceRef | None:
+        """A same-frequency later source that reaches further back than the primary.
+
+        Why: Treasury's par-curve files are fetched for a few recent years only, while the
+        crisis scorecard needs 2008 onwards; FRED's DGS series are the same Treasury yields
+        back to 1962. A fallback of another frequency (monthly OECD Bund) is never used.
+        """
+        first = self.providers[primary.source].history_start(primary)
+        for ref in rest:
+            if ref.frequency == primary.frequency and self.providers[ref.source].history_start(ref) < first:
+                return ref
+        return None
+
+    def _backfill_jobs(self) -> list[Job]:
+        """Once per run: history older than the primary holds, from the backfill source."""
+        out: list[Job] = []
+        for inst_id, ref in self._backfill.items():
+            if inst_id in self._backfilled or self._backfill_after.get(inst_id, 0.0) > time.monotonic():
+                continue
+            official = self.store.official(inst_id)
+            if official.empty:
+                continue  # the primary has not answered yet; try after a later pass
+            self._backfilled.add(inst_id)
+            provider = self.providers[ref.source]
+            start = provider.history_start(ref)
+            if official.index[0].date() <= start + dt.timedelta(days=31):
+                continue  # already held (from the cache)
+            job = Job(provider, (Target(inst_id, ref),), 0.0, fallback=True)
+            job.backfill_before = official.index[0].date()
+            out.append(job)
+        return out
 
     def _fallback_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
         """Jobs for instruments whose primary failed and that hold no data at all."""

@@ -141,3 +141,63 @@ async def test_polling_slows_down_once_the_newest_value_is_held(httpserver: HTTP
     assert feed.awaiting_new_value(job, dt.date(2026, 11, 24))  # Tuesday: Monday's value is due
     assert feed.cadence_after_success(job) in (job.cadence, max(job.cadence, IDLE_CADENCE))
     await http.aclose()
+
+
+async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTTPServer) -> None:
+    """Treasury serves recent years only; FRED's DGS10 fills the years before, once."""
+    from datafeed.providers.base import Provider, Target
+    from datafeed.models import Observation
+
+    class RecentOnly(Provider):
+        name = "treasury"
+
+        def history_start(self, ref):  # type: ignore[no-untyped-def]
+            return dt.date(2026, 11, 19)
+
+        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
+            return [Observation(t.instrument, dt.date(2026, 11, d), 4.2, t.ref.tag) for t in targets for d in (19, 20)]
+
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
+    fred = SourceSettings.default("fred", base_url=httpserver.url_for("/").rstrip("/"))
+    settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
+    http = HttpContext(settings)
+    store = SeriesStore(today=lambda: TODAY)
+    feed = Feed(store, settings, http, providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
+                instruments=["ust10y"])
+    await feed.refresh(force=True)
+    s = store.official("ust10y")
+    # 2026-11-18 came from FRED (before Treasury's first date); 19 and 20 stay Treasury's.
+    assert list(s.index.day) == [18, 19, 20]
+    assert list(store.sources("ust10y")) == ["fred:DGS10", "treasury:10 Yr", "treasury:10 Yr"]
+    assert store.latest("ust10y").source == "treasury:10 Yr"  # type: ignore[union-attr]
+    assert store.state["ust10y"].source == "treasury:10 Yr"
+    stand_in.requests.clear()
+    await feed.refresh(force=True)
+    assert stand_in.requests == []  # once per run
+    await http.aclose()
+
+
+async def test_quote_job_asks_once_even_when_the_market_is_closed() -> None:
+    from datafeed.providers.base import Provider
+    from datafeed.models import Observation
+
+    class Quotes(Provider):
+        name = "yahoo"
+        intraday = True
+        calls = 0
+
+        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
+            Quotes.calls += 1
+            return [Observation(t.instrument, dt.date(2026, 11, 25), 2000.0, t.ref.tag, intraday=True) for t in targets]
+
+    settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo")})
+    store = SeriesStore(today=lambda: TODAY)
+    feed = Feed(store, settings, HttpContext(settings), providers={"yahoo": Quotes(settings.sources["yahoo"])},
+                instruments=["gold"], market_open=lambda now: False)
+    await feed.refresh()
+    assert Quotes.calls == 1 and store.latest("gold").value == 2000.0  # type: ignore[union-attr]
+    feed.intraday_jobs[0].next_due = 0.0
+    await feed.refresh()
+    assert Quotes.calls == 1  # closed: no more polling
+    await feed.http.aclose()
