@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 import pandas as pd
@@ -42,6 +42,14 @@ class Latest:
     time: dt.datetime | None
     previous: float | None
     previous_date: dt.date | None
+
+
+VECTOR_BATCH = 64
+"""Official observations of one instrument from which a batch is checked with numpy."""
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_INSTRUMENT, _INTRADAY = attrgetter("instrument"), attrgetter("intraday")
+_VALUE, _DATE, _SOURCE = attrgetter("value"), attrgetter("date"), attrgetter("source")
 
 
 def _empty() -> pd.Series:
@@ -67,6 +75,7 @@ class SeriesStore:
         self._sources: dict[str, pd.Series] = {}
         self._intraday: dict[str, Observation] = {}
         self._changed_at: dict[str, int] = {}
+        self._official_at: dict[str, int] = {}
         self.state: dict[str, SeriesState] = {i: SeriesState() for i in self.catalog}
         self.version = 0
         self._today = today or (lambda: dt.date.today())
@@ -74,6 +83,10 @@ class SeriesStore:
     # ------------------------------------------------------------------ writes
     def validate(self, obs: Observation) -> str | None:
         """Return why ``obs`` is refused, or None when it is acceptable."""
+        return self._refusal(obs, self._today() + dt.timedelta(days=1))  # type: ignore[operator]
+
+    def _refusal(self, obs: Observation, latest: dt.date) -> str | None:
+        """:meth:`validate` with the last acceptable date worked out once per batch."""
         inst = self.catalog.get(obs.instrument)
         if inst is None:
             return f"unknown instrument {obs.instrument!r}"
@@ -82,46 +95,74 @@ class SeriesStore:
             return f"{obs.instrument}: value {value!r} is not a number"
         if not inst.lo <= value <= inst.hi:
             return f"{obs.instrument}: value {value:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
-        today = self._today()  # type: ignore[operator]
-        if obs.date > today + dt.timedelta(days=1):
+        if obs.date > latest:
             return f"{obs.instrument}: date {obs.date} is in the future"
         return None
 
     def apply(self, observations: Iterable[Observation]) -> Delta:
         """Merge observations into the store.
 
+        A large batch of one instrument's official values (a cold start reads 25 years of
+        history, ~7,000 points per series) is checked and merged with numpy; small batches
+        and intraday quotes one by one. Both give the same result: the same refusals (and
+        notes, in the order the observations came), the same merge.
+
         Returns:
             what changed; falsy when nothing did (so callers can skip repaints).
         """
-        official: dict[str, list[Observation]] = defaultdict(list)
+        latest = self._today() + dt.timedelta(days=1)  # type: ignore[operator]
+        batch = observations if isinstance(observations, list) else list(observations)
+        official: dict[str, tuple[Sequence[int], list[Observation]]]
+        quotes: list[tuple[int, Observation]] = []
+        names = set(map(_INSTRUMENT, batch))
+        if len(names) == 1 and not any(map(_INTRADAY, batch)):  # one series: no sorting out
+            official = {names.pop(): (range(len(batch)), batch)}
+        else:
+            official = {}
+            for position, obs in enumerate(batch):
+                if obs.intraday:
+                    quotes.append((position, obs))
+                else:
+                    group = official.get(obs.instrument)
+                    if group is None:
+                        group = official[obs.instrument] = ([], [])
+                    group[0].append(position)  # type: ignore[union-attr]
+                    group[1].append(obs)
+        refused: list[tuple[int, Observation, str]] = []
+        accepted: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
+        for inst_id, (positions, group) in official.items():
+            accepted[inst_id] = self._check_batch(inst_id, positions, group, latest, refused)
         intraday: dict[str, Observation] = {}
-        rejected = 0
-        for obs in observations:
-            reason = self.validate(obs)
+        for position, obs in quotes:
+            reason = self._refusal(obs, latest)
             if reason is not None:
-                rejected += 1
-                state = self.state.get(obs.instrument)
-                if state is not None:
-                    state.rejected += 1
-                    if len(state.notes) < 20:
-                        state.notes.append(reason)
+                refused.append((position, obs, reason))
                 continue
-            if obs.intraday:
-                prev = intraday.get(obs.instrument)
-                if prev is None or (obs.date, obs.time or dt.datetime.min.replace(tzinfo=dt.UTC)) >= (
-                    prev.date,
-                    prev.time or dt.datetime.min.replace(tzinfo=dt.UTC),
-                ):
-                    intraday[obs.instrument] = obs
-            else:
-                official[obs.instrument].append(obs)
+            prev = intraday.get(obs.instrument)
+            if prev is None or (obs.date, obs.time or dt.datetime.min.replace(tzinfo=dt.UTC)) >= (
+                prev.date,
+                prev.time or dt.datetime.min.replace(tzinfo=dt.UTC),
+            ):
+                intraday[obs.instrument] = obs
+        refused.sort(key=lambda r: r[0])
+        for _position, obs, reason in refused:
+            state = self.state.get(obs.instrument)
+            if state is not None:
+                state.rejected += 1
+                if len(state.notes) < 20:
+                    state.notes.append(reason)
+        rejected = len(refused)
 
         changed: set[str] = set()
+        official_changed: list[str] = []
         added = updated = 0
-        for inst_id, batch in official.items():
-            a, u = self._merge(inst_id, batch)
+        for inst_id, (days, values, sources) in accepted.items():
+            if not len(days):
+                continue
+            a, u = self._merge(inst_id, days, values, sources)
             if a or u:
                 changed.add(inst_id)
+                official_changed.append(inst_id)
                 added += a
                 updated += u
             quote = self._intraday.get(inst_id)
@@ -144,18 +185,85 @@ class SeriesStore:
         self.version += 1
         for inst_id in changed:
             self._changed_at[inst_id] = self.version
+        for inst_id in official_changed:
+            self._official_at[inst_id] = self.version
         return Delta(self.version, frozenset(changed), added, updated, rejected)
 
-    def _merge(self, inst_id: str, batch: list[Observation]) -> tuple[int, int]:
-        """Merge one instrument's official observations; returns (added, updated)."""
-        # Last one wins for a date repeated inside a batch (later rows are newer revisions).
-        by_date: dict[dt.date, Observation] = {}
-        for obs in batch:
-            by_date[obs.date] = obs
-        dates = sorted(by_date)
-        index = pd.DatetimeIndex(np.array(dates, dtype="datetime64[D]")).astype("datetime64[ns]")
-        new = pd.Series([by_date[d].value for d in dates], index=index, dtype="float64")
-        new_src = pd.Series([by_date[d].source for d in dates], index=index, dtype="object")
+    def _check_batch(
+        self,
+        inst_id: str,
+        positions: Sequence[int],
+        batch: list[Observation],
+        latest: dt.date,
+        refused: list[tuple[int, Observation, str]],
+    ) -> tuple[np.ndarray, np.ndarray, list[str]]:
+        """One instrument's official observations: the acceptable ones as arrays, in order.
+
+        Args:
+            positions: where each observation came in the whole batch (orders the notes).
+
+        Returns:
+            (day numbers since the epoch, values, source tags) of the accepted
+            observations, in the order they came; refusals are added to ``refused``.
+        """
+        inst = self.catalog.get(inst_id)
+        value_list = list(map(_VALUE, batch))
+        date_list = list(map(_DATE, batch))
+        fast = (
+            inst is not None
+            and len(batch) >= VECTOR_BATCH
+            and set(map(type, value_list)) == {float}
+            and set(map(type, date_list)) == {dt.date}
+        )
+        if not fast:
+            keep: list[Observation] = []
+            for position, obs in zip(positions, batch, strict=True):
+                reason = self._refusal(obs, latest)
+                if reason is None:
+                    keep.append(obs)
+                else:
+                    refused.append((position, obs, reason))
+            days = np.fromiter((o.date.toordinal() - _EPOCH_ORDINAL for o in keep), dtype="int64", count=len(keep))
+            values = np.fromiter((o.value for o in keep), dtype="float64", count=len(keep))
+            return days, values, [o.source for o in keep]
+        assert inst is not None
+        values = np.array(value_list, dtype="float64")
+        days = np.array(list(map(dt.date.toordinal, date_list)), dtype="int64")
+        with np.errstate(invalid="ignore"):
+            good = np.isfinite(values) & (values >= inst.lo) & (values <= inst.hi) & (days <= latest.toordinal())
+        sources = list(map(_SOURCE, batch))
+        if not good.all():
+            for index in np.flatnonzero(~good).tolist():
+                position, obs = positions[index], batch[index]
+                reason = self._refusal(obs, latest)
+                if reason is None:  # numpy and Python disagree on nothing here, but be exact
+                    good[index] = True
+                else:
+                    refused.append((position, obs, reason))
+            sources = [src for src, ok in zip(sources, good.tolist(), strict=True) if ok]
+            values, days = values[good], days[good]
+        return days - _EPOCH_ORDINAL, values, sources
+
+    def _merge(self, inst_id: str, days: np.ndarray, values: np.ndarray, sources: list[str]) -> tuple[int, int]:
+        """Merge one instrument's accepted official values; returns (added, updated).
+
+        Args:
+            days: day numbers since 1970-01-01, in arrival order (duplicates allowed).
+            values: the values, parallel to ``days``.
+            sources: the source tags, parallel to ``days``.
+        """
+        # Last one wins for a date repeated inside a batch (later rows are newer revisions):
+        # a stable sort keeps arrival order among equal dates; the last of each run stays.
+        order = np.argsort(days, kind="stable")
+        days = days[order]
+        last = np.ones(len(days), dtype=bool)
+        last[:-1] = days[1:] != days[:-1]
+        pick = order[last]
+        index = pd.DatetimeIndex(days[last].astype("datetime64[D]")).astype("datetime64[ns]")
+        new = pd.Series(values[pick], index=index, dtype="float64")
+        tags = np.empty(len(pick), dtype=object)
+        tags[:] = [sources[i] for i in pick.tolist()]
+        new_src = pd.Series(tags, index=index, dtype="object")
         old = self._values.get(inst_id)
         if old is None or old.empty:
             self._values[inst_id] = new
@@ -184,6 +292,7 @@ class SeriesStore:
         self._sources[inst_id] = sources
         self.version += 1
         self._changed_at[inst_id] = self.version
+        self._official_at[inst_id] = self.version
 
     # ----------------------------------------------------------------- status
     def mark_success(self, inst_id: str, source: str, when: dt.datetime | None = None) -> None:
@@ -267,6 +376,11 @@ class SeriesStore:
         """Store version at which ``inst_id`` last changed (0 if never)."""
         return self._changed_at.get(inst_id, 0)
 
+    def official_version_of(self, inst_id: str) -> int:
+        """Store version at which the official values or sources of ``inst_id`` last changed
+        (0 if never); status changes and intraday quotes leave it alone."""
+        return self._official_at.get(inst_id, 0)
+
     def changed_since(self, version: int) -> set[str]:
         """Instruments whose values or status changed after ``version``."""
         return {i for i, v in self._changed_at.items() if v > version}
@@ -280,6 +394,8 @@ class SeriesStore:
         if source is None:
             return base.index[-1].date()
         src = self._sources[inst_id]
+        if str(src.iloc[-1]).startswith(source):  # the usual case, without a pass over every tag
+            return base.index[-1].date()
         mask = src.astype(str).str.startswith(source)
         if not mask.any():
             return None

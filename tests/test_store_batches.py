@@ -1,0 +1,121 @@
+"""SeriesStore.apply on large batches (checked with numpy) against a plain-Python model.
+
+A cold start hands the store ~7,000 observations per series; those batches take a
+vectorised path. It must refuse, count, note, de-duplicate, revise and keep exactly what
+the per-observation rules say, whatever mix of bad values a batch carries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+import pytest
+
+import datafeed.store as store_module
+from datafeed.catalog import CATALOG
+from datafeed.models import Observation
+from datafeed.store import SeriesStore
+
+TODAY = dt.date(2026, 11, 26)
+
+
+def _batch(rng: random.Random, inst: str, n: int, start: dt.date) -> list[Observation]:
+    """Mostly good values with repeats, revisions, NaN, inf, out-of-range and future dates."""
+    lo, hi = CATALOG[inst].lo, CATALOG[inst].hi
+    out = []
+    for i in range(n):
+        day = start + dt.timedelta(days=rng.randrange(0, n))
+        roll = rng.random()
+        if roll < 0.01:
+            value = float("nan")
+        elif roll < 0.015:
+            value = float("-inf")
+        elif roll < 0.025:
+            value = hi * 10 + 1
+        elif roll < 0.03:
+            value = lo - 1.0
+        else:
+            value = round(rng.uniform(lo, hi) if math.isfinite(hi - lo) else rng.uniform(0, 100), 4)
+        if rng.random() < 0.005:
+            day = TODAY + dt.timedelta(days=rng.randrange(2, 30))
+        src = "fred:X" if rng.random() < 0.7 else "treasury:Y"
+        out.append(Observation(inst, day, value, src))
+        if i % 97 == 0:
+            out.append(Observation(inst, day, round(value + 0.5, 4) if math.isfinite(value) else 1.0, src))
+    return out
+
+
+def _model(store_before: dict[dt.date, tuple[float, str]], batch: list[Observation]) -> tuple[dict, int, list[str]]:
+    """The rules, one observation at a time: refused ones noted; last one wins per date."""
+    inst = CATALOG[batch[0].instrument]
+    merged = dict(store_before)
+    refused, notes = 0, []
+    for o in batch:
+        v = o.value
+        if math.isnan(v) or math.isinf(v):
+            reason = f"{o.instrument}: value {v!r} is not a number"
+        elif not inst.lo <= v <= inst.hi:
+            reason = f"{o.instrument}: value {v:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
+        elif o.date > TODAY + dt.timedelta(days=1):
+            reason = f"{o.instrument}: date {o.date} is in the future"
+        else:
+            merged[o.date] = (v, o.source)
+            continue
+        refused += 1
+        notes.append(reason)
+    return merged, refused, notes
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_large_batches_follow_the_per_observation_rules(seed: int) -> None:
+    rng = random.Random(seed)
+    store = SeriesStore(today=lambda: TODAY)
+    held: dict[str, dict[dt.date, tuple[float, str]]] = {"ust10y": {}, "vix": {}}
+    for round_ in range(3):  # a cold batch, then revisions and additions over it
+        for inst in held:
+            batch = _batch(rng, inst, 400 if round_ == 0 else 150, dt.date(2024, 1, 1))
+            expected, refused, notes = _model(held[inst], batch)
+            before_rejected, before_notes = store.state[inst].rejected, list(store.state[inst].notes)
+            delta = store.apply(batch)
+            assert delta.rejected == refused
+            assert store.state[inst].rejected == before_rejected + refused
+            assert store.state[inst].notes == (before_notes + notes)[:20]
+            series, sources = store.official(inst), store.sources(inst)
+            assert [d.date() for d in series.index] == sorted(expected)
+            assert series.tolist() == [expected[d][0] for d in sorted(expected)]
+            assert sources.tolist() == [expected[d][1] for d in sorted(expected)]
+            assert series.index.is_monotonic_increasing and not series.index.has_duplicates
+            held[inst] = expected
+
+
+def test_fast_and_slow_paths_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same mixed batch (two instruments, an intraday quote, an unknown id) either way."""
+    rng = random.Random(7)
+    batch = _batch(rng, "ust10y", 300, dt.date(2025, 1, 1)) + _batch(rng, "vix", 80, dt.date(2025, 6, 1))
+    t = dt.datetime(2026, 11, 26, 15, tzinfo=dt.UTC)
+    batch.insert(50, Observation("ust10y", TODAY, 4.2, "yahoo:^TNX", intraday=True, time=t))
+    batch.insert(10, Observation("nope", TODAY, 1.0, "x:y"))
+    rng.shuffle(batch)
+    fast = SeriesStore(today=lambda: TODAY)
+    d_fast = fast.apply(batch)
+    monkeypatch.setattr(store_module, "VECTOR_BATCH", 10**9)
+    slow = SeriesStore(today=lambda: TODAY)
+    d_slow = slow.apply(batch)
+    assert d_fast == d_slow
+    for inst in ("ust10y", "vix"):
+        assert fast.official(inst).equals(slow.official(inst))
+        assert fast.sources(inst).equals(slow.sources(inst))
+        assert fast.state[inst].notes == slow.state[inst].notes
+        assert fast.state[inst].rejected == slow.state[inst].rejected
+    assert fast.intraday_quote("ust10y") == slow.intraday_quote("ust10y")
+
+
+def test_last_official_date_by_source_when_the_newest_is_from_another() -> None:
+    store = SeriesStore(today=lambda: TODAY)
+    store.apply([Observation("ust10y", dt.date(2026, 11, d), 4.0, "fred:DGS10") for d in range(2, 20)])
+    store.apply([Observation("ust10y", dt.date(2026, 11, 20), 4.1, "treasury:10 Yr")])
+    assert store.last_official_date("ust10y", "treasury:") == dt.date(2026, 11, 20)
+    assert store.last_official_date("ust10y", "fred:") == dt.date(2026, 11, 19)
+    assert store.last_official_date("ust10y", "ecb:") is None
