@@ -59,31 +59,82 @@ def parse_fredgraph_csv(body: str, series_id: str | None = None) -> list[RawPoin
     Raises:
         ParseError: not a FRED CSV (an HTML page, garbage, a wrong header, a bad row).
     """
+    days, values = fredgraph_columns(body, series_id)
+    return [RawPoint(d, v) for d, v in zip(days, values, strict=True)]
+
+
+def fredgraph_columns(body: str, series_id: str | None = None) -> tuple[list[dt.date], list[float]]:
+    """:func:`parse_fredgraph_csv` as two parallel lists (dates, values), without a point object
+    per row: a cold start parses 25 years of ~15 series, ~100,000 rows."""
     text = body.lstrip("\ufeff")
     if not text.strip():
         raise ParseError("FRED returned an empty body")
     if text.lstrip()[:1] == "<":
         raise ParseError("FRED returned an HTML page instead of CSV")
+    fast = _plain_two_columns(text, series_id)
+    if fast is not None:
+        return fast
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or len(header) < 2 or header[0].strip().lower() not in DATE_HEADERS:
         raise ParseError(f"FRED CSV has an unexpected header: {','.join(header or [])[:60]!r}")
     names = [h.strip() for h in header]
     col = names.index(series_id) if series_id and series_id in names else 1
-    points: list[RawPoint] = []
+    days: list[dt.date] = []
+    values: list[float] = []
+    fromisoformat = dt.date.fromisoformat
     for lineno, row in enumerate(rows, start=2):
-        if not row or not any(cell.strip() for cell in row):
+        if not row or not "".join(row).strip():  # blank line, or only blank fields
             continue
         if len(row) <= col:
             raise ParseError(f"FRED CSV line {lineno} has {len(row)} fields, expected {col + 1}")
         try:
-            day = dt.date.fromisoformat(row[0].strip())
-            value = _parse_value(row[col])
+            day = fromisoformat(row[0].strip())
+            cell = row[col].strip()
+            if cell in MISSING:
+                continue
+            # 'nan' / 'inf' are not FRED's missing markers: they go on to the store, which
+            # refuses and counts them (dropping them here would hide a broken answer).
+            value = float(cell)
         except ValueError:
             raise ParseError(f"FRED CSV line {lineno} is not 'date,value': {','.join(row)[:40]!r}") from None
-        if value is not None:
-            points.append(RawPoint(day, value))
-    return points
+        days.append(day)
+        values.append(value)
+    return days, values
+
+
+def _plain_two_columns(text: str, series_id: str | None) -> tuple[list[dt.date], list[float]] | None:
+    """The common body, ``date,value`` lines and nothing else, parsed without a Python loop.
+
+    None when the body is anything else (quotes, blanks, spaces, a third column, a bad
+    row...): the row-by-row parser then gives the same result, or the exact error.
+    """
+    text = text.replace("\r\n", "\n")
+    if '"' in text or " " in text or "\t" in text or "\r" in text:
+        return None
+    header, _, rest = text.partition("\n")
+    names = header.split(",")
+    if len(names) != 2 or names[0].lower() not in DATE_HEADERS or (series_id and series_id in names and names[1] != series_id):
+        return None
+    if rest.endswith("\n"):
+        rest = rest[:-1]
+    if not rest:
+        return [], []
+    lines = rest.count("\n") + 1
+    if rest.count(",") != lines or "\n\n" in rest or rest.startswith("\n"):
+        return None
+    cells = rest.replace("\n", ",").split(",")
+    day_cells, value_cells = cells[0::2], cells[1::2]
+    try:
+        days = list(map(dt.date.fromisoformat, day_cells))  # every row's date is checked
+        if "" in value_cells or "." in value_cells:
+            kept = [(d, v) for d, v in zip(days, value_cells, strict=True) if v not in MISSING]
+            days, value_cells = [d for d, _ in kept], [v for _, v in kept]
+        # 'nan' / 'inf' are not FRED's missing markers: float() passes them on to the store,
+        # which refuses and counts them.
+        return days, list(map(float, value_cells))
+    except ValueError:
+        return None
 
 
 def parse_observations_json(body: str) -> list[RawPoint]:
@@ -144,15 +195,16 @@ class FredProvider(Provider):
                 },
             )
             points = parse_observations_json(response.text)
+            days, values = [p.date for p in points], [p.value for p in points]
         else:
             response = await http.get(
                 self.settings,
                 f"{self.settings.base_url}/graph/fredgraph.csv",
                 params={"id": ref.series, "cosd": since.isoformat()},
             )
-            points = parse_fredgraph_csv(response.text, ref.series)
-        return [
-            Observation(t.instrument, p.date, p.value * t.ref.scale, t.ref.tag)
-            for t in targets
-            for p in points
-        ]
+            days, values = fredgraph_columns(response.text, ref.series)
+        out: list[Observation] = []
+        for t in targets:
+            inst, scale, tag = t.instrument, t.ref.scale, t.ref.tag
+            out += [Observation(inst, d, v * scale, tag) for d, v in zip(days, values, strict=True)]
+        return out

@@ -39,7 +39,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
@@ -82,6 +82,7 @@ _WESTERN = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
 _ERA = re.compile(
     r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2}|元)\s*[./年]\s*(\d{1,2})\s*[./月]\s*(\d{1,2})\s*日?$"
 )
+_DIGIT = re.compile(r"\d")
 _TENOR = re.compile(r"^(\d+)\s*(?:Y|YR|YEAR|YEARS|年)$", re.I)
 
 
@@ -127,11 +128,13 @@ def decode(body: bytes | str) -> str:
         return body.decode("cp932", errors="replace")
 
 
-def parse_jgbcme_csv(body: bytes | str) -> dict[str, list[RawPoint]]:
+def parse_jgbcme_csv(body: bytes | str, labels: Collection[str] | None = None) -> dict[str, list[RawPoint]]:
     """Parse ``jgbcme.csv`` / ``jgbcme_all.csv`` into points per tenor.
 
     Args:
         body: the response body, bytes (ASCII, UTF-8 or Shift_JIS) or text.
+        labels: read only these (normalised) tenor columns (the history file has 15 tenors
+            over 50 years; the feed wants three); None reads every column.
 
     Returns:
         ``{"1Y": [...], ..., "40Y": [...]}`` (labels normalised to ``NY``), points oldest
@@ -158,13 +161,16 @@ def parse_jgbcme_csv(body: bytes | str) -> dict[str, list[RawPoint]]:
             if first.lower() == "date" or first == "基準日":
                 columns = [normalize_tenor(c) for c in row[1:]]
                 out = {c: [] for c in columns if c}
+                wanted = [(i, c) for i, c in enumerate(columns, 1) if c and (labels is None or c in labels)]
             continue  # the title line(s) before the header
-        if not any(ch.isdigit() for ch in first):
+        if not _DIGIT.search(first):
             continue  # a note or footer line ("※ ..."), not data
         day = parse_mof_date(first)
-        for label, cell in zip(columns, row[1:], strict=False):
-            cell = cell.strip()
-            if not label or cell in MISSING:
+        for index, label in wanted:
+            if index >= len(row):
+                break
+            cell = row[index].strip()
+            if cell in MISSING:
                 continue
             try:
                 value = float(cell)
@@ -232,9 +238,10 @@ class MofProvider(Provider):
             paths.append(str(self.settings.extra.get("history_path", HISTORY_PATH)))
         paths.append(str(self.settings.extra.get("current_path", CURRENT_PATH)))
         merged: dict[str, dict[dt.date, float]] = {}
+        wanted = {normalize_tenor(t.ref.series) for t in targets}  # not all 15 tenors since 1974
         for path in paths:
             response = await http.get(self.settings, f"{base}/{path.lstrip('/')}", headers=headers)
-            for label, points in parse_jgbcme_csv(response.content).items():
+            for label, points in parse_jgbcme_csv(response.content, wanted).items():
                 bucket = merged.setdefault(label, {})
                 for p in points:
                     bucket[p.date] = p.value
