@@ -9,6 +9,13 @@ then ``fsync`` of the folder, so a crash at any point leaves either the old file
 new one, never a mix. A file that cannot be read (truncated, corrupt, wrong format) is
 moved aside to ``<id>.json.corrupt``, reported once, and refetched; it never crashes a start.
 
+A file is rewritten when its instrument's official values change. When only the time of the
+last successful fetch moves (every refresh that finds nothing new: status stale to fresh),
+that time goes to ``_summary.json`` alone, which is rewritten on every save that changes
+anything; on load the newer of the file's and the summary's ``last_success`` wins. (Writing
+every history file with two ``fsync`` calls to record a timestamp cost ~0.1-0.3 s of blocked
+event loop per pass on a small machine.)
+
 Demo data is never written here (the caller refuses; :meth:`DiskCache.save` double-checks).
 """
 
@@ -29,7 +36,7 @@ import pandas as pd
 from datafeed.models import Status
 from datafeed.store import SeriesStore
 from datafeed.summary import FILENAME as SUMMARY_FILENAME
-from datafeed.summary import TAIL, encode_summary
+from datafeed.summary import TAIL, encode_summary, read_summary
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +75,35 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.close(dir_fd)
 
 
-def encode(store: SeriesStore, inst_id: str) -> bytes:
-    """Serialise one instrument's official values, sources and last success."""
-    values = store.official(inst_id)
-    sources = store.sources(inst_id)
-    days = (values.index.values.astype("datetime64[D]").astype("int64")).tolist()
-    runs: list[list[object]] = []
-    last = None
-    for i, tag in enumerate(sources.tolist()):
-        if tag != last:
-            runs.append([i, tag])
-            last = tag
+def round10(values: np.ndarray) -> list[float]:
+    """``[round(v, 10) for v in values]``, exactly, without calling ``round`` on values that
+    already have at most ten decimals (nearly all: they were parsed from text).
+
+    Why it is exact: when numpy's ``round(x, 10)`` (``rint(x * 1e10) / 1e10``) gives back
+    ``x``, then ``x`` is the double nearest to ``k / 1e10`` for an integer ``k``, closer to
+    it than half of 1e-10 (below 2**19; above that, every double rounds to itself), so
+    Python's correctly rounded ``round(x, 10)`` is ``x`` too.
+    """
+    out = values.tolist()
+    with np.errstate(over="ignore", invalid="ignore"):
+        short = np.round(values, 10) == values
+    if not short.all():
+        for i in np.flatnonzero(~short).tolist():
+            out[i] = round(out[i], 10)
+    return out
+
+
+def _body(values: pd.Series, sources: pd.Series) -> bytes:
+    """The ``"days":[...],"values":[...],"sources":[...]`` part of a cache file."""
+    days = values.index.values.astype("datetime64[D]").astype("int64").tolist()
+    tags = sources.to_numpy(dtype=object)
+    starts = [0, *(np.flatnonzero(tags[1:] != tags[:-1]) + 1).tolist()] if len(tags) else []
+    runs = [[i, tags[i]] for i in starts]
+    body = {"days": days, "values": round10(values.to_numpy(dtype="float64")), "sources": runs}
+    return json.dumps(body, separators=(",", ":")).encode()[1:-1]
+
+
+def _header(store: SeriesStore, inst_id: str) -> bytes:
     state = store.state[inst_id]
     doc = {
         "format": FORMAT,
@@ -86,11 +111,13 @@ def encode(store: SeriesStore, inst_id: str) -> bytes:
         "instrument": inst_id,
         "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "last_success": state.last_success.isoformat(timespec="seconds") if state.last_success else None,
-        "days": days,
-        "values": [round(v, 10) for v in values.tolist()],
-        "sources": runs,
     }
-    return json.dumps(doc, separators=(",", ":")).encode()
+    return json.dumps(doc, separators=(",", ":")).encode()[:-1]
+
+
+def encode(store: SeriesStore, inst_id: str) -> bytes:
+    """Serialise one instrument's official values, sources and last success."""
+    return _header(store, inst_id) + b"," + _body(store.official(inst_id), store.sources(inst_id)) + b"}"
 
 
 def decode(data: bytes, inst_id: str) -> tuple[pd.Series, pd.Series, dt.datetime | None]:
@@ -142,6 +169,13 @@ class DiskCache:
         self.root = Path(root)
         self.warnings: list[str] = []
         self._saved_version: dict[str, int] = {}
+        self._summary_success: dict[str, dt.datetime | None] = {}
+        """``last_success`` per instrument as the summary on disk holds it."""
+        self._bodies: dict[str, tuple[pd.Series, pd.Series, bytes]] = {}
+        """Per instrument: the values and sources Series last written or loaded, and their
+        encoded ``days/values/sources``. The store replaces (never mutates) a Series when it
+        changes, so the same objects mean the same bytes: a save after a status change only
+        (stale to fresh on the first pass) rewrites the header, not 25 years of values."""
 
     def path(self, inst_id: str) -> Path:
         """File of one instrument (named after the id only)."""
@@ -156,6 +190,7 @@ class DiskCache:
         if not self.root.is_dir():
             return loaded
         self._sweep_temp_files()
+        summary = read_summary(self.root)
         for inst_id in store.catalog:
             path = self.path(inst_id)
             try:
@@ -173,9 +208,20 @@ class DiskCache:
             if values.empty:
                 continue
             store.load(inst_id, values, sources)
+            marker = data.find(b',"days":')
+            if marker > 0 and data.endswith(b"}"):  # laid out as encode() writes it
+                self._bodies[inst_id] = (values, sources, data[marker + 1 : -1])
             st = store.state[inst_id]
             st.status = Status.STALE
+            entry = summary.get(inst_id)
+            if entry is not None and entry.last_success is not None:
+                try:
+                    if last_success is None or entry.last_success > last_success:
+                        last_success = entry.last_success
+                except TypeError:  # one naive, one aware: not written by this cache
+                    pass
             st.last_success = last_success
+            self._summary_success[inst_id] = last_success
             st.source = str(sources.iloc[-1])
             st.notes.append("from cache; not refreshed yet")
             self._saved_version[inst_id] = store.version
@@ -213,10 +259,11 @@ class DiskCache:
         self.warnings.append(message)
 
     def save(self, store: SeriesStore, ids: Iterable[str] | None = None) -> list[str]:
-        """Write instruments whose data changed since their last save; returns ids written.
+        """Write instruments whose official data changed since their last save; returns ids written.
 
         Only official values are written (intraday quotes are provisional). Instruments
-        holding demo data are refused (the demo feed must never reach the cache).
+        holding demo data are refused (the demo feed must never reach the cache). The
+        summary is rewritten when a file was, or when a ``last_success`` moved.
         """
         written: list[str] = []
         for inst_id in ids if ids is not None else store.catalog:
@@ -225,14 +272,27 @@ class DiskCache:
                 continue
             if str(store.sources(inst_id).iloc[-1]).startswith("demo:"):
                 continue
-            if store.version_of(inst_id) <= self._saved_version.get(inst_id, -1):
+            if store.official_version_of(inst_id) <= self._saved_version.get(inst_id, -1):
                 continue
-            atomic_write(self.path(inst_id), encode(store, inst_id))
+            atomic_write(self.path(inst_id), self._encode(store, inst_id, values))
             self._saved_version[inst_id] = store.version
             written.append(inst_id)
-        if written:
+        if written or any(
+            store.state[i].last_success != self._summary_success.get(i) for i in self._saved_version
+        ):
             self.save_summary(store)
         return written
+
+    def _encode(self, store: SeriesStore, inst_id: str, values: pd.Series) -> bytes:
+        """:func:`encode`, reusing the encoded values when the Series are the ones last seen."""
+        sources = store.sources(inst_id)
+        known = self._bodies.get(inst_id)
+        if known is not None and known[0] is values and known[1] is sources:
+            body = known[2]
+        else:
+            body = _body(values, sources)
+            self._bodies[inst_id] = (values, sources, body)
+        return _header(store, inst_id) + b"," + body + b"}"
 
     def save_summary(self, store: SeriesStore) -> None:
         """Write ``_summary.json``: the tail of every cached instrument (see datafeed.summary)."""
@@ -250,3 +310,4 @@ class DiskCache:
             entries[inst_id] = (days, [round(v, 10) for v in tail.tolist()], source, last.isoformat(timespec="seconds") if last else None)
         if entries:
             atomic_write(self.root / SUMMARY_FILENAME, encode_summary(entries))
+            self._summary_success = {i: store.state[i].last_success for i in entries}
