@@ -94,7 +94,9 @@ class MetricsReady(Message):
     Attributes:
         generation: which store the results belong to; stale generations are ignored.
         metrics: the results and their widget views.
+        token: which computation it was (only the latest one's end lets the next start).
     """
 
     generation: int
     metrics: MetricsResult
+    token: int = 0
