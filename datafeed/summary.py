@@ -21,7 +21,7 @@ FILENAME = "_summary.json"
 TAIL = 64
 """Observations kept per instrument: enough for a sparkline and the day's change."""
 
-_EPOCH = dt.date(1970, 1, 1)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,14 +75,14 @@ def read_summary(cache_dir: Path) -> dict[str, SummaryEntry]:
         return {}
     for inst_id, item in instruments.items():
         try:
-            days = [int(d) for d in item["days"]]
-            values = tuple(float(v) for v in item["values"])
+            days = [_EPOCH_ORDINAL + int(d) for d in item["days"]]
+            values = tuple(map(float, item["values"]))
             if not days or len(days) != len(values):
                 continue
             last = item.get("last_success")
             out[str(inst_id)] = SummaryEntry(
                 str(inst_id),
-                tuple(_EPOCH + dt.timedelta(days=d) for d in days),
+                tuple(map(dt.date.fromordinal, days)),
                 values,
                 str(item["source"]),
                 dt.datetime.fromisoformat(last) if last else None,
