@@ -95,9 +95,7 @@ COMMAND_TIMEOUT = 10.0
 """Seconds an alert command may run before it is killed."""
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_RULE = re.compile(
-    r"^(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<|\bcrosses(?:\s+(?:above|below))?)\s*(?P<level>" + _NUMBER + r")$"
-)
+_RULE = re.compile(r"^(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<|\bcrosses(?:\s+(?:above|below))?)\s*(?P<level>" + _NUMBER + r")$")
 _CRISIS = re.compile(r"^crisis\s+live\s+fail(?:\s+(?P<check>[a-z0-9_]+))?$")
 _COOLDOWN = re.compile(r"^(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhd])$")
 _UNIT_SECONDS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
@@ -146,7 +144,7 @@ def parse_cooldown(value: Any) -> float:
         AlertError: anything else, or a negative duration.
     """
     if isinstance(value, bool):
-        raise AlertError(f"cooldown must be like \"30m\", not {value!r}")
+        raise AlertError(f'cooldown must be like "30m", not {value!r}')
     if isinstance(value, (int, float)):
         if value < 0 or not math.isfinite(value):
             raise AlertError(f"cooldown must not be negative, not {value!r}")
@@ -155,16 +153,14 @@ def parse_cooldown(value: Any) -> float:
         m = _COOLDOWN.match(value.strip().lower())
         if m:
             return float(m.group("n")) * _UNIT_SECONDS[m.group("unit")]
-    raise AlertError(f"cooldown must be a number and a unit s, m, h or d (like \"30m\"), not {value!r}")
+    raise AlertError(f'cooldown must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
 
 
 def _command(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        raise AlertError(
-            "command must be an argument list like [\"notify-send\", \"triffin\"] (it runs without a shell)"
-        )
+        raise AlertError('command must be an argument list like ["notify-send", "triffin"] (it runs without a shell)')
     if not isinstance(value, (list, tuple)) or not value or not all(isinstance(a, str) and a for a in value):
         raise AlertError("command must be a non-empty list of non-empty strings")
     return tuple(value)
@@ -344,11 +340,7 @@ class AlertEngine:
         return any(r.kind == "crisis" for r in self.rules)
 
     def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
-        return (
-            rule.cooldown > 0
-            and st.last_fired is not None
-            and (now - st.last_fired).total_seconds() < rule.cooldown
-        )
+        return rule.cooldown > 0 and st.last_fired is not None and (now - st.last_fired).total_seconds() < rule.cooldown
 
     def evaluate(
         self,
@@ -518,9 +510,7 @@ def run_command(argv: Sequence[str], payload: Mapping[str, Any], timeout: float 
     data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
     name = argv[0] if argv else "?"
     try:
-        proc = subprocess.run(
-            list(argv), input=data, capture_output=True, timeout=timeout, shell=False, check=False
-        )
+        proc = subprocess.run(list(argv), input=data, capture_output=True, timeout=timeout, shell=False, check=False)
     except FileNotFoundError:
         result = CommandResult(False, None, f"alert command {name!r} not found")
     except PermissionError:
@@ -549,7 +539,9 @@ class CommandRunner:
         extra: keys added to every payload (e.g. ``{"mode": "demo"}``).
     """
 
-    def __init__(self, timeout: float = COMMAND_TIMEOUT, workers: int = 2, extra: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, timeout: float = COMMAND_TIMEOUT, workers: int = 2, extra: Mapping[str, Any] | None = None
+    ) -> None:
         self.timeout = timeout
         self.extra = dict(extra or {})
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="triffin-alert")

@@ -277,9 +277,7 @@ class DiskCache:
             atomic_write(self.path(inst_id), self._encode(store, inst_id, values))
             self._saved_version[inst_id] = store.version
             written.append(inst_id)
-        if written or any(
-            store.state[i].last_success != self._summary_success.get(i) for i in self._saved_version
-        ):
+        if written or any(store.state[i].last_success != self._summary_success.get(i) for i in self._saved_version):
             self.save_summary(store)
         return written
 
@@ -307,7 +305,12 @@ class DiskCache:
                 continue
             days = tail.index.values.astype("datetime64[D]").astype("int64").tolist()
             last = store.state[inst_id].last_success
-            entries[inst_id] = (days, [round(v, 10) for v in tail.tolist()], source, last.isoformat(timespec="seconds") if last else None)
+            entries[inst_id] = (
+                days,
+                [round(v, 10) for v in tail.tolist()],
+                source,
+                last.isoformat(timespec="seconds") if last else None,
+            )
         if entries:
             atomic_write(self.root / SUMMARY_FILENAME, encode_summary(entries))
             self._summary_success = {i: store.state[i].last_success for i in entries}

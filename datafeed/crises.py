@@ -375,10 +375,22 @@ def judge(change: float, threshold: float, expected: Expected) -> CheckOutcome:
     return "pass" if rising == (expected == "up") else "fail"
 
 
-def _result(spec: CheckSpec, th: float, series_label: str, reading: _Reading, change: float, note: str | None) -> CheckResult:
+def _result(
+    spec: CheckSpec, th: float, series_label: str, reading: _Reading, change: float, note: str | None
+) -> CheckResult:
     return CheckResult(
-        spec.id, change, spec.unit, spec.expected, judge(change, th, spec.expected), th, series_label,
-        reading.v0, reading.v1, reading.d0, reading.d1, note,
+        spec.id,
+        change,
+        spec.unit,
+        spec.expected,
+        judge(change, th, spec.expected),
+        th,
+        series_label,
+        reading.v0,
+        reading.v1,
+        reading.d0,
+        reading.d1,
+        note,
     )
 
 
@@ -386,7 +398,9 @@ def _na(spec: CheckSpec, th: float, series_label: str, note: str) -> CheckResult
     return CheckResult(spec.id, None, spec.unit, spec.expected, "n/a", th, series_label, note=note)
 
 
-def _simple_check(spec: CheckSpec, instrument: str, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+def _simple_check(
+    spec: CheckSpec, instrument: str, data: Inputs, episode: Episode, th: Mapping[str, float]
+) -> CheckResult:
     """A check on one instrument's own observations."""
     try:
         reading = _read(data.arrays(instrument), episode, data.stale_limit(instrument, th), instrument)
@@ -422,7 +436,9 @@ def _ust_bund_check(data: Inputs, episode: Episode, th: Mapping[str, float]) -> 
         days = (episode.end - episode.start).days
         if days < th["bund_monthly_min_days"]:
             return _na(
-                spec, th[spec.id], label,
+                spec,
+                th[spec.id],
+                label,
                 f"bund10y is monthly only: a {days}-day window cannot be measured on monthly averages",
             )
         note = "bund10y monthly averages carried forward"
@@ -604,7 +620,7 @@ def episode_window(
         return frame
     lo = int(frame.index.searchsorted(pd.Timestamp(episode.start), side="left"))
     hi = int(frame.index.searchsorted(pd.Timestamp(episode.end), side="right"))
-    return frame.iloc[max(lo - pad, 0): hi + pad]
+    return frame.iloc[max(lo - pad, 0) : hi + pad]
 
 
 # --------------------------------------------------------------------------- JSON

@@ -333,10 +333,11 @@ _FOREIGN_SHARE = _knots("""
 # Regime loadings (dimensionless). _RHO_SB: correlation of 10Y yield shocks with equity
 # returns (positive = the old hedge: yields fall when stocks fall). _KAPPA: the dollar's
 # loading on risk-off. _LAMBDA: the dollar's loading on US-relative rate shocks.
-_RHO_SB = _knots("2000-01 0.3, 2002-01 0.45, 2008-06 0.5, 2013-06 0.45, 2019-06 0.4, "
-                 "2020-06 0.3, 2021-06 0.1, 2022-03 -0.3, 2026-06 -0.35")
-_KAPPA = _knots("2000-01 0.35, 2007-01 0.45, 2020-01 0.45, 2022-06 0.3, 2024-06 0.0, "
-                "2025-04 -0.25")
+_RHO_SB = _knots(
+    "2000-01 0.3, 2002-01 0.45, 2008-06 0.5, 2013-06 0.45, 2019-06 0.4, "
+    "2020-06 0.3, 2021-06 0.1, 2022-03 -0.3, 2026-06 -0.35"
+)
+_KAPPA = _knots("2000-01 0.35, 2007-01 0.45, 2020-01 0.45, 2022-06 0.3, 2024-06 0.0, 2025-04 -0.25")
 _LAMBDA = _knots("2000-01 0.8, 2024-12 0.75, 2025-03-15 0.6, 2025-04-30 -0.4")
 
 _FIRST_DAY: dict[str, dt.date] = {
@@ -354,26 +355,55 @@ _PUBLICATION_DELAY_DAYS: dict[str, int] = {"monthly": 25, "quarterly": 60}
 """Calendar days after a period ends before its value appears (mimics FRED)."""
 
 _DECIMALS: dict[str, int] = {
-    "ust3m": 2, "ust2y": 2, "ust5y": 2, "ust10y": 2, "ust20y": 2, "ust30y": 2, "tbill3m": 2,
-    "sofr": 2, "bund10y": 3, "estr": 3, "jgb10y": 3, "jgb20y": 3, "jgb30y": 3, "tona": 3,
-    "jpy3m": 3, "usd_broad": 4, "dxy": 3, "eurusd": 4, "usdjpy": 2, "usdchf": 4, "vix": 2,
-    "spx": 2, "ig_oas": 2, "hy_oas": 2, "aaa10y": 2, "term_premium_10y": 4, "gold": 2,
-    "debt_gdp": 5, "debt_public": 0, "foreign_holdings": 1,
+    "ust3m": 2,
+    "ust2y": 2,
+    "ust5y": 2,
+    "ust10y": 2,
+    "ust20y": 2,
+    "ust30y": 2,
+    "tbill3m": 2,
+    "sofr": 2,
+    "bund10y": 3,
+    "estr": 3,
+    "jgb10y": 3,
+    "jgb20y": 3,
+    "jgb30y": 3,
+    "tona": 3,
+    "jpy3m": 3,
+    "usd_broad": 4,
+    "dxy": 3,
+    "eurusd": 4,
+    "usdjpy": 2,
+    "usdchf": 4,
+    "vix": 2,
+    "spx": 2,
+    "ig_oas": 2,
+    "hy_oas": 2,
+    "aaa10y": 2,
+    "term_premium_10y": 4,
+    "gold": 2,
+    "debt_gdp": 5,
+    "debt_public": 0,
+    "foreign_holdings": 1,
 }
 """Decimals of each published value, as the real sources quote them."""
 
 _DXY_WEIGHTS = {"eurusd": -0.576, "usdjpy": 0.136, "usdchf": 0.036, "usd_broad": 0.252}
 """ICE-style geometric weights; the broad index stands in for GBP, CAD and SEK."""
 
-_DXY_K = 98.5 / (1.17 ** -0.576 * 157.0 ** 0.136 * 0.80 ** 0.036 * 1.19 ** 0.252)
+_DXY_K = 98.5 / (1.17**-0.576 * 157.0**0.136 * 0.80**0.036 * 1.19**0.252)
 """Scale so that EUR 1.17, JPY 157, CHF 0.80, broad 119 give a DXY near 98.5."""
 
 _BROAD_WEIGHTS = {"eurusd": -0.19, "usdjpy": 0.06, "usdchf": 0.025, "other": 0.725}
 """Rough trade weights of the broad dollar; ``other`` is CNY, CAD, MXN and the rest."""
 
 _TICK_LOADINGS: dict[str, tuple[float, float]] = {
-    "spx": (0.8, 0.0), "vix": (-0.7, 0.0), "gold": (-0.1, -0.3),
-    "eurusd": (0.0, -0.8), "usdjpy": (0.2, 0.5), "usdchf": (0.1, 0.7),
+    "spx": (0.8, 0.0),
+    "vix": (-0.7, 0.0),
+    "gold": (-0.1, -0.3),
+    "eurusd": (0.0, -0.8),
+    "usdjpy": (0.2, 0.5),
+    "usdchf": (0.1, 0.7),
 }
 """Per-tick loadings (risk factor, dollar factor) of the non-yield intraday instruments."""
 
@@ -407,46 +437,162 @@ class _Shock:
 
 _SHOCKS: tuple[_Shock, ...] = (
     # GFC, Lehman: the textbook haven (yields down, dollar up, Treasuries beat Bunds).
-    _Shock(dt.date(2008, 9, 12), dt.date(2008, 12, 31),
-           {"ust10y": -140, "bund10y": -95, "usd_broad": 8.0, "eurusd": -2.0, "usdjpy": -16.0,
-            "usdchf": -4.0, "spx": -27.0, "vix": 16.0, "ig_oas": 290, "hy_oas": 1000,
-            "gold": 14.0}, decay=40.0),
+    _Shock(
+        dt.date(2008, 9, 12),
+        dt.date(2008, 12, 31),
+        {
+            "ust10y": -140,
+            "bund10y": -95,
+            "usd_broad": 8.0,
+            "eurusd": -2.0,
+            "usdjpy": -16.0,
+            "usdchf": -4.0,
+            "spx": -27.0,
+            "vix": 16.0,
+            "ig_oas": 290,
+            "hy_oas": 1000,
+            "gold": 14.0,
+        },
+        decay=40.0,
+    ),
     # US downgrade: haven despite being about US credit.
-    _Shock(dt.date(2011, 7, 29), dt.date(2011, 8, 10),
-           {"ust10y": -70, "bund10y": -25, "usd_broad": 1.2, "eurusd": -0.6, "usdchf": -4.0,
-            "spx": -12.0, "vix": 17.0, "ig_oas": 35, "hy_oas": 180, "gold": 10.0},
-           {"vix": 6.0}, decay=20.0),
+    _Shock(
+        dt.date(2011, 7, 29),
+        dt.date(2011, 8, 10),
+        {
+            "ust10y": -70,
+            "bund10y": -25,
+            "usd_broad": 1.2,
+            "eurusd": -0.6,
+            "usdchf": -4.0,
+            "spx": -12.0,
+            "vix": 17.0,
+            "ig_oas": 35,
+            "hy_oas": 180,
+            "gold": 10.0,
+        },
+        {"vix": 6.0},
+        decay=20.0,
+    ),
     # China devaluation: yields down, but the dollar slipped (mixed).
-    _Shock(dt.date(2015, 8, 17), dt.date(2015, 8, 25),
-           {"ust10y": -15, "bund10y": 10, "usd_broad": -0.9, "eurusd": 4.0, "usdjpy": -4.0,
-            "spx": -11.0, "vix": 15.0, "ig_oas": 12, "hy_oas": 70, "gold": 1.5},
-           {"vix": 14.0}, decay=20.0),
+    _Shock(
+        dt.date(2015, 8, 17),
+        dt.date(2015, 8, 25),
+        {
+            "ust10y": -15,
+            "bund10y": 10,
+            "usd_broad": -0.9,
+            "eurusd": 4.0,
+            "usdjpy": -4.0,
+            "spx": -11.0,
+            "vix": 15.0,
+            "ig_oas": 12,
+            "hy_oas": 70,
+            "gold": 1.5,
+        },
+        {"vix": 14.0},
+        decay=20.0,
+    ),
     # Brexit vote: haven.
-    _Shock(dt.date(2016, 6, 23), dt.date(2016, 6, 27),
-           {"ust10y": -28, "bund10y": -20, "usd_broad": 2.5, "eurusd": -3.0, "usdjpy": -3.5,
-            "spx": -5.3, "vix": 8.0, "ig_oas": 10, "hy_oas": 50, "gold": 5.0}, decay=15.0),
+    _Shock(
+        dt.date(2016, 6, 23),
+        dt.date(2016, 6, 27),
+        {
+            "ust10y": -28,
+            "bund10y": -20,
+            "usd_broad": 2.5,
+            "eurusd": -3.0,
+            "usdjpy": -3.5,
+            "spx": -5.3,
+            "vix": 8.0,
+            "ig_oas": 10,
+            "hy_oas": 50,
+            "gold": 5.0,
+        },
+        decay=15.0,
+    ),
     # COVID onset, before the scored window: the classic rally into the crash.
-    _Shock(dt.date(2020, 2, 20), dt.date(2020, 3, 9),
-           {"ust10y": -100, "bund10y": -45, "spx": -17.0, "vix": 38.0, "ig_oas": 45,
-            "hy_oas": 170}, decay=25.0),
+    _Shock(
+        dt.date(2020, 2, 20),
+        dt.date(2020, 3, 9),
+        {"ust10y": -100, "bund10y": -45, "spx": -17.0, "vix": 38.0, "ig_oas": 45, "hy_oas": 170},
+        decay=25.0,
+    ),
     # COVID dash for cash: Treasuries sold with everything else (broken).
-    _Shock(dt.date(2020, 3, 9), dt.date(2020, 3, 18),
-           {"ust10y": 62, "bund10y": 47, "usd_broad": 5.0, "eurusd": -5.0, "usdjpy": 5.0,
-            "spx": -13.0, "vix": 22.0, "ig_oas": 150, "hy_oas": 400, "gold": -6.0},
-           {"vix": 6.0, "ust10y": 10}, decay=12.0),
+    _Shock(
+        dt.date(2020, 3, 9),
+        dt.date(2020, 3, 18),
+        {
+            "ust10y": 62,
+            "bund10y": 47,
+            "usd_broad": 5.0,
+            "eurusd": -5.0,
+            "usdjpy": 5.0,
+            "spx": -13.0,
+            "vix": 22.0,
+            "ig_oas": 150,
+            "hy_oas": 400,
+            "gold": -6.0,
+        },
+        {"vix": 6.0, "ust10y": 10},
+        decay=12.0,
+    ),
     # SVB: yields down but the dollar slipped and Bunds rallied as much (mixed).
-    _Shock(dt.date(2023, 3, 8), dt.date(2023, 3, 17),
-           {"ust10y": -55, "bund10y": -53, "usd_broad": -0.9, "eurusd": 1.2, "spx": -2.5,
-            "vix": 6.0, "ig_oas": 25, "hy_oas": 60, "gold": 6.0}, {"vix": 8.0}, decay=15.0),
+    _Shock(
+        dt.date(2023, 3, 8),
+        dt.date(2023, 3, 17),
+        {
+            "ust10y": -55,
+            "bund10y": -53,
+            "usd_broad": -0.9,
+            "eurusd": 1.2,
+            "spx": -2.5,
+            "vix": 6.0,
+            "ig_oas": 25,
+            "hy_oas": 60,
+            "gold": 6.0,
+        },
+        {"vix": 8.0},
+        decay=15.0,
+    ),
     # Yen carry unwind: yields down, dollar down with the yen surge (mixed).
-    _Shock(dt.date(2024, 7, 31), dt.date(2024, 8, 5),
-           {"ust10y": -25, "bund10y": -12, "usd_broad": -1.6, "usdjpy": -5.0, "eurusd": 0.9,
-            "spx": -6.0, "vix": 20.0, "ig_oas": 10, "hy_oas": 55, "gold": -1.5}, decay=10.0),
+    _Shock(
+        dt.date(2024, 7, 31),
+        dt.date(2024, 8, 5),
+        {
+            "ust10y": -25,
+            "bund10y": -12,
+            "usd_broad": -1.6,
+            "usdjpy": -5.0,
+            "eurusd": 0.9,
+            "spx": -6.0,
+            "vix": 20.0,
+            "ig_oas": 10,
+            "hy_oas": 55,
+            "gold": -1.5,
+        },
+        decay=10.0,
+    ),
     # Tariff shock: VIX up, dollar down, Treasury yields up against Bunds (broken).
-    _Shock(dt.date(2025, 4, 2), dt.date(2025, 4, 11),
-           {"ust10y": 35, "bund10y": -15, "usd_broad": -3.2, "eurusd": 5.0, "usdchf": -7.0,
-            "usdjpy": -4.5, "spx": -5.5, "vix": 16.0, "ig_oas": 25, "hy_oas": 110, "gold": 7.0},
-           {"vix": 12.0, "spx": -6.0}, decay=15.0),
+    _Shock(
+        dt.date(2025, 4, 2),
+        dt.date(2025, 4, 11),
+        {
+            "ust10y": 35,
+            "bund10y": -15,
+            "usd_broad": -3.2,
+            "eurusd": 5.0,
+            "usdchf": -7.0,
+            "usdjpy": -4.5,
+            "spx": -5.5,
+            "vix": 16.0,
+            "ig_oas": 25,
+            "hy_oas": 110,
+            "gold": 7.0,
+        },
+        {"vix": 12.0, "spx": -6.0},
+        decay=15.0,
+    ),
 )
 """Calibrated crisis windows (DESIGN.md §4 episodes, plus the COVID onset)."""
 
@@ -482,9 +628,7 @@ def _phi(half_life: float) -> float:
     return 0.5 ** (1.0 / half_life)
 
 
-def _ar1(
-    shocks: Sequence[np.ndarray] | np.ndarray, phi: Sequence[float] | np.ndarray, block: int = 64
-) -> np.ndarray:
+def _ar1(shocks: Sequence[np.ndarray] | np.ndarray, phi: Sequence[float] | np.ndarray, block: int = 64) -> np.ndarray:
     """Run x[t] = phi * x[t-1] + e[t] along the last axis of a (m, n) array.
 
     Why blocks: a plain time loop costs one numpy call per day; here each 64-day block
@@ -617,10 +761,38 @@ def _make_observations(inst_id: str, dates: list[dt.date], values: list[float]) 
 # --------------------------------------------------------------------------- the market
 
 _STREAMS = (
-    "risk", "vix", "us_rel", "slope", "global_rates", "bund", "jgb", "jgb_curve",
-    "usd", "eur", "jpy", "chf", "other_fx", "credit", "hy", "gold", "term_premium", "aaa",
-    "idio_3m", "idio_2y", "idio_5y", "idio_20y", "idio_30y", "tbill", "sofr", "estr", "tona",
-    "jpy3m", "debt_gdp", "gdp", "foreign", "sofr_spikes",
+    "risk",
+    "vix",
+    "us_rel",
+    "slope",
+    "global_rates",
+    "bund",
+    "jgb",
+    "jgb_curve",
+    "usd",
+    "eur",
+    "jpy",
+    "chf",
+    "other_fx",
+    "credit",
+    "hy",
+    "gold",
+    "term_premium",
+    "aaa",
+    "idio_3m",
+    "idio_2y",
+    "idio_5y",
+    "idio_20y",
+    "idio_30y",
+    "tbill",
+    "sofr",
+    "estr",
+    "tona",
+    "jpy3m",
+    "debt_gdp",
+    "gdp",
+    "foreign",
+    "sofr_spikes",
 )
 """Independent shock streams; the order is part of the seed contract (append only)."""
 
@@ -647,9 +819,7 @@ class DemoMarket:
         ValueError: when ``end`` is before ``start``.
     """
 
-    def __init__(
-        self, seed: int = 7, end: dt.date | None = None, start: dt.date = dt.date(2000, 1, 3)
-    ) -> None:
+    def __init__(self, seed: int = 7, end: dt.date | None = None, start: dt.date = dt.date(2000, 1, 3)) -> None:
         if end is None:
             end = _previous_business_day(_session_date(dt.date.today()))
         if end < start:
@@ -746,10 +916,9 @@ class DemoMarket:
             moves[inst_id] = self._tick_sigma[inst_id] * (a * z_risk + b * z_usd + c * float(z[i]))
         if "dxy" in self._tick_state:
             i = ids.index("dxy")
-            moves["dxy"] = (
-                sum(w * moves.get(j, 0.0) for j, w in _DXY_WEIGHTS.items() if j != "usd_broad")
-                + 0.3 * self._tick_sigma["dxy"] * float(z[i])
-            )
+            moves["dxy"] = sum(
+                w * moves.get(j, 0.0) for j, w in _DXY_WEIGHTS.items() if j != "usd_broad"
+            ) + 0.3 * self._tick_sigma["dxy"] * float(z[i])
         for inst_id in ids:
             inst = CATALOG[inst_id]
             log = _is_log(inst_id)
@@ -794,8 +963,11 @@ class DemoMarket:
         z = {name: _student_t(self._key, i, n) for i, name in enumerate(_STREAMS)}
         # Windows the history fully covers, as (shock, index of v0, index of v1).
         windows = [
-            (s, int(np.searchsorted(bdays, np.datetime64(s.start), "right")) - 1,
-             int(np.searchsorted(bdays, np.datetime64(s.end), "right")) - 1)
+            (
+                s,
+                int(np.searchsorted(bdays, np.datetime64(s.start), "right")) - 1,
+                int(np.searchsorted(bdays, np.datetime64(s.end), "right")) - 1,
+            )
             for s in _SHOCKS
             if n and bdays[0] <= np.datetime64(s.start) and np.datetime64(s.end) <= bdays[-1]
         ]
@@ -811,9 +983,9 @@ class DemoMarket:
                 amp = target - (x[i1] - x[i0])
                 ramp = np.arange(i1 - i0 + 1) / (i1 - i0)
                 adj = np.zeros(n)
-                adj[i0:i1 + 1] = amp * ramp + peak * np.sin(np.pi * ramp)
+                adj[i0 : i1 + 1] = amp * ramp + peak * np.sin(np.pi * ramp)
                 tail = min(n - i1 - 1, int(10 * shock.decay))
-                adj[i1 + 1:i1 + 1 + tail] = amp * np.exp(-np.arange(1, tail + 1) / shock.decay)
+                adj[i1 + 1 : i1 + 1 + tail] = amp * np.exp(-np.arange(1, tail + 1) / shock.decay)
                 x += adj
                 total += adj
             return total
@@ -933,8 +1105,9 @@ class DemoMarket:
         log_broad = np.log(_interp(days, _BROAD)) + sum(w * fx_devs[k] for k, w in _BROAD_WEIGHTS.items())
         pin("usd_broad", log_broad)
         out["usd_broad"] = np.exp(log_broad)
-        out["dxy"] = _DXY_K * np.exp(sum(w * np.log(out[k] if k != "usd_broad" else out[k] / 100.0)
-                                         for k, w in _DXY_WEIGHTS.items()))
+        out["dxy"] = _DXY_K * np.exp(
+            sum(w * np.log(out[k] if k != "usd_broad" else out[k] / 100.0) for k, w in _DXY_WEIGHTS.items())
+        )
 
         # --- Gold: falls with the dollar factor, a little bid in risk-off.
         (g_dev,) = _ar1([0.011 * c_fx * (-0.35 * z_dollar - 0.1 * z["risk"] + 0.93 * z["gold"])], [_phi(60)])
@@ -962,9 +1135,7 @@ class DemoMarket:
         out["aaa10y"] = _interp(days, _AAA) - 0.22 * d10 + 0.2 * (ig - ig_a) + aaa_dev
 
         # --- Fiscal: smooth paths with small persistent noise, averaged per period below.
-        dg_dev, gdp_dev, fs_dev = _ar1(
-            [0.03 * z["debt_gdp"], 0.0004 * z["gdp"], 0.03 * z["foreign"]], [_phi(60)] * 3
-        )
+        dg_dev, gdp_dev, fs_dev = _ar1([0.03 * z["debt_gdp"], 0.0004 * z["gdp"], 0.03 * z["foreign"]], [_phi(60)] * 3)
         debt_gdp = _interp(days, _DEBT_GDP) + dg_dev
         out["debt_gdp"] = debt_gdp
         out["debt_public"] = debt_gdp / 100.0 * _interp(days, _GDP) * np.exp(gdp_dev)

@@ -110,7 +110,9 @@ def frame_to_json(
                 [d, None if np.isnan(v) else round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True)
             ]
         else:
-            series[col] = [[d, round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)]
+            series[col] = [
+                [d, round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)
+            ]
     return {
         "triffin": __version__,
         "mode": mode,

@@ -88,9 +88,7 @@ class RefreshReport:
     duration: float = 0.0
 
 
-def candidate_sources(
-    inst: Instrument, settings: FeedSettings, providers: Mapping[str, Provider]
-) -> list[SourceRef]:
+def candidate_sources(inst: Instrument, settings: FeedSettings, providers: Mapping[str, Provider]) -> list[SourceRef]:
     """End-of-day sources of ``inst`` that are enabled and implemented, in priority order."""
     out = []
     for ref in inst.sources:
@@ -289,10 +287,7 @@ class Feed:
             market_open = self.market_open(utcnow())
             # A quote job that never ran asks once even when the market is closed: the
             # session's last quote is still the newest value there is.
-            jobs += [
-                j for j in self.intraday_jobs
-                if force or (j.next_due <= now and (market_open or j.runs == 0))
-            ]
+            jobs += [j for j in self.intraday_jobs if force or (j.next_due <= now and (market_open or j.runs == 0))]
         report = RefreshReport()
         if not jobs:
             return report

@@ -172,7 +172,7 @@ def _tokenize(expr: str) -> list[_Token]:
             assert m is not None
             end = m.end()
             if end < n and (expr[end].isalpha() or expr[end] == "_"):
-                tokens.append(_Token("bad", f"malformed number '{expr[i:end + 1]}' at column {col}", col))
+                tokens.append(_Token("bad", f"malformed number '{expr[i : end + 1]}' at column {col}", col))
                 break
             tokens.append(_Token("num", m.group(), col))
             i = end
@@ -335,8 +335,14 @@ class _Parser:
             window = self._check_window(name, w.value, w.col)
             window_col = w.col
         if len(args) != spec.series_args:
-            want = {"lag": "lag(x, n)", "diff": "diff(x, n=1)", "pct_change": "pct_change(x, n=1)",
-                    "mean": "mean(x, n)", "corr": "corr(x, y, n)", "abs": "abs(x)"}[name]
+            want = {
+                "lag": "lag(x, n)",
+                "diff": "diff(x, n=1)",
+                "pct_change": "pct_change(x, n=1)",
+                "mean": "mean(x, n)",
+                "corr": "corr(x, y, n)",
+                "abs": "abs(x)",
+            }[name]
             raise FormulaError(f"{name}() takes {want} at column {col}")
         if spec.window == "required" and window is None:
             raise FormulaError(f"{name}() needs a window n at column {col}")
@@ -525,7 +531,15 @@ def _eval(node: Node, data: Mapping[str, Any]) -> pd.Series | float:
         if op == "/" and not isinstance(left, pd.Series) and not isinstance(right, pd.Series):
             return left / right if right != 0 else float("nan")
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = left + right if op == "+" else left - right if op == "-" else left * right if op == "*" else left / right
+            out = (
+                left + right
+                if op == "+"
+                else left - right
+                if op == "-"
+                else left * right
+                if op == "*"
+                else left / right
+            )
         # Division by zero gives ±inf in pandas; the alignment rule drops non-finite results.
         return _finite(out) if isinstance(out, pd.Series) else float(out)
     if kind == "call":
@@ -634,9 +648,7 @@ def formula_json(
     }
     if values.empty:
         empty = sorted(i for i in formula.inputs if statuses.get(i) in ("error", "missing", None))
-        entry["error"] = (
-            f"no data for {', '.join(empty)}" if empty else "inputs have no dates in common"
-        )
+        entry["error"] = f"no data for {', '.join(empty)}" if empty else "inputs have no dates in common"
         return entry
     entry["date"] = values.index[-1].date().isoformat()
     entry["value"] = round(float(values.iloc[-1]), 6)

@@ -59,7 +59,7 @@ def clean(s: pd.Series | None) -> pd.Series:
 
 def since(s: pd.Series, start: pd.Timestamp) -> pd.Series:
     """The part of a sorted series on or after ``start`` (a cheap positional slice)."""
-    return s.iloc[int(s.index.searchsorted(start, side="left")):]
+    return s.iloc[int(s.index.searchsorted(start, side="left")) :]
 
 
 def observed_frequency(s: pd.Series) -> str:
@@ -71,8 +71,8 @@ def observed_frequency(s: pd.Series) -> str:
     """
     if s.dtype != np.float64 or not isinstance(s.index, pd.DatetimeIndex) or s.index.unit != "ns":
         s = clean(s)
-    stamps = s.index.asi8[-(_SPACING_TAIL + 1):]
-    values = s.to_numpy()[-(_SPACING_TAIL + 1):]
+    stamps = s.index.asi8[-(_SPACING_TAIL + 1) :]
+    values = s.to_numpy()[-(_SPACING_TAIL + 1) :]
     stamps = stamps[~np.isnan(values)]
     if len(stamps) < 2:
         return "daily"

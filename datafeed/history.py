@@ -117,7 +117,9 @@ def _cushion(instrument: str) -> HistoryFn:
     return history
 
 
-def _term_premium(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> pd.Series:
+def _term_premium(
+    series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None
+) -> pd.Series:
     tp = _require_one(series, "term_premium_10y")
     return (100.0 * tp.diff(int(th["lag"]))).dropna()
 
@@ -126,7 +128,9 @@ def _debt_gdp(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Ma
     return _require_one(series, "debt_gdp")
 
 
-def _foreign_share(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> pd.Series:
+def _foreign_share(
+    series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None
+) -> pd.Series:
     return foreign_share_series(series)
 
 

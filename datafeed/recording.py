@@ -137,7 +137,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.folder = Path(folder)
-        self.inner = inner or httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=16, max_keepalive_connections=8))
+        self.inner = inner or httpx.AsyncHTTPTransport(
+            limits=httpx.Limits(max_connections=16, max_keepalive_connections=8)
+        )
         self.clock = clock
         self.count = 0
         try:
@@ -146,7 +148,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
                 raise RecordingError(f"{self.folder} already holds a recording; choose an empty folder")
             started = clock()
             (self.folder / META_FILE).write_text(
-                json.dumps({"format": FORMAT, "version": FORMAT_VERSION, "triffin": __version__, "started": _iso(started)})
+                json.dumps(
+                    {"format": FORMAT, "version": FORMAT_VERSION, "triffin": __version__, "started": _iso(started)}
+                )
                 + "\n",
                 encoding="utf-8",
             )
@@ -183,7 +187,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             body = await response.aread()
         except httpx.TransportError as exc:
             record = self._base(request, started)
-            record.update(error=type(exc).__name__, message=redact(str(exc))[:200], duration=round(time.monotonic() - started, 6))
+            record.update(
+                error=type(exc).__name__, message=redact(str(exc))[:200], duration=round(time.monotonic() - started, 6)
+            )
             self._write(record)
             raise
         await response.aclose()
@@ -205,7 +211,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         # The live client gets every header (Yahoo's cookie flow needs Set-Cookie) except
         # the framing ones: the body is already decoded, so no Content-Encoding any more.
         live_headers = [
-            (k, v) for k, v in response.headers.multi_items()
+            (k, v)
+            for k, v in response.headers.multi_items()
             if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
         ]
         return httpx.Response(
@@ -272,9 +279,16 @@ def _load(folder: Path) -> list[_Record]:
                 body = str(d.get("body") or "").encode("utf-8")
             records.append(
                 _Record(
-                    int(d["seq"]), float(d["t"]), str(d["key"]), loose_key(str(d["method"]), url),
-                    int(d.get("status", 0)), str(d.get("reason", "")), dict(d.get("headers", {})), body,
-                    d.get("error"), str(d.get("message", "")),
+                    int(d["seq"]),
+                    float(d["t"]),
+                    str(d["key"]),
+                    loose_key(str(d["method"]), url),
+                    int(d.get("status", 0)),
+                    str(d.get("reason", "")),
+                    dict(d.get("headers", {})),
+                    body,
+                    d.get("error"),
+                    str(d.get("message", "")),
                 )
             )
         except (ValueError, KeyError, TypeError):
@@ -425,8 +439,7 @@ def replay_settings(settings: FeedSettings) -> FeedSettings:
     the recording was made with.
     """
     sources = {
-        name: dataclasses.replace(src, min_interval=0.0, max_per_minute=0)
-        for name, src in settings.sources.items()
+        name: dataclasses.replace(src, min_interval=0.0, max_per_minute=0) for name, src in settings.sources.items()
     }
     return dataclasses.replace(settings, sources=sources)
 

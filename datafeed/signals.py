@@ -344,7 +344,7 @@ def _pair_correlation(
     levels = _recent_levels(series, ids, window)
     if len(levels) < window + 1:
         raise NotAvailable(f"only {max(len(levels) - 1, 0)} paired days of {'/'.join(ids)}, needs {window}")
-    tail = levels.iloc[-(window + 1):]
+    tail = levels.iloc[-(window + 1) :]
     changes = paired_changes(tail, kinds)
     value = _corr(changes.iloc[:, 0].to_numpy(), changes.iloc[:, 1].to_numpy())
     if math.isnan(value):
@@ -416,7 +416,7 @@ def _pickup_dates(
     daily_ids = [i for i in required if daily[i]]
     stamps = [inputs[i].index.asi8 for i in (daily_ids or required)]
     if since_ns is not None:
-        stamps = [a[np.searchsorted(a, since_ns):] for a in stamps]
+        stamps = [a[np.searchsorted(a, since_ns) :] for a in stamps]
     if not daily_ids:
         return sorted_union(stamps)
     out = stamps[0]
@@ -595,7 +595,13 @@ def _convenience(
         "baseline_start": _day(window.index[0]).isoformat(),
         "baseline_end": _day(window.index[-1]).isoformat(),
     }
-    notes = () if held else (f"baseline is the median since {_day(window.index[0]).isoformat()}: less than {th['years']:g} years held",)
+    notes = (
+        ()
+        if held
+        else (
+            f"baseline is the median since {_day(window.index[0]).isoformat()}: less than {th['years']:g} years held",
+        )
+    )
     return Computed(value, value - median, _day(aaa.index[-1]), notes, extra)
 
 
@@ -713,72 +719,119 @@ SPECS: dict[str, SignalSpec] = {
     s.id: s
     for s in (
         SignalSpec(
-            "convenience_aaa_10y", "Convenience (Aaa−10Y)", "bp", ("aaa10y",), "low_bad",
+            "convenience_aaa_10y",
+            "Convenience (Aaa−10Y)",
+            "bp",
+            ("aaa10y",),
+            "low_bad",
             "Moody's Aaa minus 10Y Treasury (Krishnamurthy–Vissing-Jorgensen convenience proxy); "
             "below its 10-year median = the safety premium is shrinking",
             _convenience,
         ),
         SignalSpec(
-            "bund_hedged_pickup_10y", "Hedged Bund pickup 10Y", "bp",
-            ("bund10y", "sofr", "estr", "ust10y"), "high_bad",
+            "bund_hedged_pickup_10y",
+            "Hedged Bund pickup 10Y",
+            "bp",
+            ("bund10y", "sofr", "estr", "ust10y"),
+            "high_bad",
             f"Bund 10Y + SOFR − €STR − UST 10Y: {_HEDGE_NOTE}; above 0 = hedged Bunds out-yield Treasuries",
             _hedged_pickup("bund10y", "ust10y", ("estr",)),
         ),
         *(
             SignalSpec(
-                f"jgb_hedged_pickup_{t}", f"Hedged JGB pickup {t.upper()}", "bp",
-                (f"jgb{t}", "sofr", "tona", "jpy3m", f"ust{t}"), "high_bad",
+                f"jgb_hedged_pickup_{t}",
+                f"Hedged JGB pickup {t.upper()}",
+                "bp",
+                (f"jgb{t}", "sofr", "tona", "jpy3m", f"ust{t}"),
+                "high_bad",
                 f"JGB {t.upper()} + SOFR − TONA − UST {t.upper()}: {_HEDGE_NOTE}; above 0 = hedged JGBs out-yield Treasuries",
                 _hedged_pickup(f"jgb{t}", f"ust{t}", ("tona", "jpy3m")),
             )
             for t in ("10y", "20y", "30y")
         ),
         SignalSpec(
-            "stock_bond_corr_1y", "Stock–bond corr 1Y", "corr", ("spx", "ust10y"), "high_bad",
+            "stock_bond_corr_1y",
+            "Stock–bond corr 1Y",
+            "corr",
+            ("spx", "ust10y"),
+            "high_bad",
             "Correlation of daily S&P 500 returns with Treasury returns (−Δ10Y yield), last 252 paired days; "
             "positive = bonds no longer hedge equities",
             _correlation(("spx", "ust10y"), ("pct", "neg_diff")),
         ),
         SignalSpec(
-            "stock_bond_corr_3y", "Stock–bond corr 3Y", "corr", ("spx", "ust10y"), "high_bad",
+            "stock_bond_corr_3y",
+            "Stock–bond corr 3Y",
+            "corr",
+            ("spx", "ust10y"),
+            "high_bad",
             "Correlation of daily S&P 500 returns with Treasury returns (−Δ10Y yield), last 756 paired days; "
             "positive = bonds no longer hedge equities",
             _correlation(("spx", "ust10y"), ("pct", "neg_diff")),
         ),
         SignalSpec(
-            "dollar_vix_corr_1y", "Dollar–VIX corr 1Y", "corr", ("usd_broad", "vix"), "low_bad",
+            "dollar_vix_corr_1y",
+            "Dollar–VIX corr 1Y",
+            "corr",
+            ("usd_broad", "vix"),
+            "low_bad",
             "Correlation of daily broad-dollar % changes with VIX changes, last 252 paired days; "
             "negative = the dollar falls when fear rises",
             _correlation(("usd_broad", "vix"), ("pct", "diff")),
         ),
         SignalSpec(
-            "ust_bund_fx_corr_3m", "UST−Bund vs $ corr 3M", "corr", ("ust10y", "bund10y", "eurusd"), "low_bad",
+            "ust_bund_fx_corr_3m",
+            "UST−Bund vs $ corr 3M",
+            "corr",
+            ("ust10y", "bund10y", "eurusd"),
+            "low_bad",
             "Correlation of daily Δ(UST 10Y − Bund 10Y) with the dollar's % change against the euro, last 63 days; "
             "negative = US yields rise relative to Bunds while the dollar falls",
             _ust_bund_fx,
         ),
         SignalSpec(
-            "ig_cushion", "IG spread cushion", "bp", ("ig_oas",), "low_bad",
+            "ig_cushion",
+            "IG spread cushion",
+            "bp",
+            ("ig_oas",),
+            "low_bad",
             "ICE BofA US IG OAS minus its long-run baseline; below 0 = spreads too tight to absorb a shock",
             _cushion("ig_oas"),
         ),
         SignalSpec(
-            "hy_cushion", "HY spread cushion", "bp", ("hy_oas",), "low_bad",
+            "hy_cushion",
+            "HY spread cushion",
+            "bp",
+            ("hy_oas",),
+            "low_bad",
             "ICE BofA US HY OAS minus its long-run baseline; below 0 = spreads too tight to absorb a shock",
             _cushion("hy_oas"),
         ),
         SignalSpec(
-            "term_premium_trend", "Term premium Δ1Y", "bp", ("term_premium_10y",), "high_bad",
+            "term_premium_trend",
+            "Term premium Δ1Y",
+            "bp",
+            ("term_premium_10y",),
+            "high_bad",
             "Change of the Kim–Wright 10Y term premium over 252 observations; rising = buyers want more to hold duration",
             _term_premium_trend,
         ),
         SignalSpec(
-            "debt_gdp", "Debt/GDP", "%", ("debt_gdp",), "high_bad",
+            "debt_gdp",
+            "Debt/GDP",
+            "%",
+            ("debt_gdp",),
+            "high_bad",
             "Federal debt held by the public, % of GDP: the supply side of the Triffin dilemma",
-            _debt_gdp, inclusive=True,
+            _debt_gdp,
+            inclusive=True,
         ),
         SignalSpec(
-            "foreign_share", "Foreign share", "%", ("foreign_holdings", "debt_public"), "low_bad",
+            "foreign_share",
+            "Foreign share",
+            "%",
+            ("foreign_holdings", "debt_public"),
+            "low_bad",
             "Foreign holders' share of Treasury debt held by the public; judged on its 5-year change "
             "(falling = the rest of the world is no longer the marginal buyer)",
             _foreign_share,
@@ -877,7 +930,17 @@ def compute_signal(
     except NotAvailable as exc:
         return SignalResult(spec.id, spec.name, None, spec.unit, "n/a", None, str(exc), spec.explanation, {})
     notes = "; ".join(c.notes) or None
-    return SignalResult(spec.id, spec.name, c.value, spec.unit, classify(c.score, spec, th), c.date, notes, spec.explanation, dict(c.extra))
+    return SignalResult(
+        spec.id,
+        spec.name,
+        c.value,
+        spec.unit,
+        classify(c.score, spec, th),
+        c.date,
+        notes,
+        spec.explanation,
+        dict(c.extra),
+    )
 
 
 def compute_signals(
@@ -891,10 +954,7 @@ def compute_signals(
     table = resolve_thresholds(thresholds)
     wanted = SIGNAL_IDS if ids is None else tuple(ids)
     data = prepare(series, wanted)
-    return {
-        sid: compute_signal(sid, data, table, frequencies=frequencies, resolved=True)
-        for sid in wanted
-    }
+    return {sid: compute_signal(sid, data, table, frequencies=frequencies, resolved=True) for sid in wanted}
 
 
 def prepare(series: Mapping[str, pd.Series], signal_ids: Iterable[str]) -> dict[str, pd.Series]:

@@ -71,7 +71,5 @@ def measure(
     series = store.all_series()
     frequencies = store_frequencies(store)
     signals = compute_signals(series, thresholds, frequencies=frequencies)
-    crises = score_all(
-        series, [*BUILTIN_EPISODES, *episodes], thresholds, frequencies=frequencies, today=today
-    )
+    crises = score_all(series, [*BUILTIN_EPISODES, *episodes], thresholds, frequencies=frequencies, today=today)
     return Thesis(signals, regime(signals, thresholds), crises, store.version)

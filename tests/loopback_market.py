@@ -36,7 +36,14 @@ from datafeed.catalog import INSTRUMENTS
 from datafeed.demo import DemoMarket
 
 ET = ZoneInfo("America/New_York")
-TREASURY_COLUMNS = {"ust3m": "3 Mo", "ust2y": "2 Yr", "ust5y": "5 Yr", "ust10y": "10 Yr", "ust20y": "20 Yr", "ust30y": "30 Yr"}
+TREASURY_COLUMNS = {
+    "ust3m": "3 Mo",
+    "ust2y": "2 Yr",
+    "ust5y": "5 Yr",
+    "ust10y": "10 Yr",
+    "ust20y": "20 Yr",
+    "ust30y": "30 Yr",
+}
 MOF_TENORS = ["1Y", "2Y", "3Y", "4Y", "5Y", "6Y", "7Y", "8Y", "9Y", "10Y", "15Y", "20Y", "25Y", "30Y", "40Y"]
 MOF_IDS = {"10Y": "jgb10y", "20Y": "jgb20y", "30Y": "jgb30y"}
 
@@ -175,25 +182,46 @@ class LoopbackMarket:
     def yahoo_json(self, symbol: str) -> tuple[int, str]:
         inst_id = next((i.id for i in INSTRUMENTS if i.intraday and i.intraday.series == symbol), None)
         if inst_id is None:
-            return 404, json.dumps({"chart": {"result": None, "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"}}})
+            return 404, json.dumps(
+                {
+                    "chart": {
+                        "result": None,
+                        "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"},
+                    }
+                }
+            )
         open_ = dt.datetime.combine(self.session, dt.time(9, 30), ET)
         close = dt.datetime.combine(self.session, dt.time(16, 0), ET)
         stamps = [int((open_ + dt.timedelta(minutes=5 * k)).timestamp()) for k in range(60, 66)]
         value = self.quote(inst_id)
         closes: list[float | None] = [value - 0.002, None, value - 0.001, value, None, None]
-        period = {"timezone": "EST", "start": int(open_.timestamp()), "end": int(close.timestamp()), "gmtoffset": -18000}
+        period = {
+            "timezone": "EST",
+            "start": int(open_.timestamp()),
+            "end": int(close.timestamp()),
+            "gmtoffset": -18000,
+        }
         doc: dict[str, Any] = {
             "chart": {
                 "result": [
                     {
                         "meta": {
-                            "currency": "USD", "symbol": symbol, "exchangeTimezoneName": "America/New_York",
-                            "gmtoffset": -18000, "timezone": "EST", "regularMarketPrice": value,
+                            "currency": "USD",
+                            "symbol": symbol,
+                            "exchangeTimezoneName": "America/New_York",
+                            "gmtoffset": -18000,
+                            "timezone": "EST",
+                            "regularMarketPrice": value,
                             "currentTradingPeriod": {"pre": period, "regular": period, "post": period},
-                            "dataGranularity": "5m", "range": "1d",
+                            "dataGranularity": "5m",
+                            "range": "1d",
                         },
                         "timestamp": stamps,
-                        "indicators": {"quote": [{"close": closes, "open": closes, "high": closes, "low": closes, "volume": [0] * 6}]},
+                        "indicators": {
+                            "quote": [
+                                {"close": closes, "open": closes, "high": closes, "low": closes, "volume": [0] * 6}
+                            ]
+                        },
                     }
                 ],
                 "error": None,
@@ -235,12 +263,22 @@ class LoopbackMarket:
         if path.endswith("/historical/jgbcme_all.csv"):
             return 200, "text/csv", self.mof_csv(history=True)
         if path.endswith("/sofr/search.json"):
-            return 200, "application/json", self.nyfed_json(q.get("startDate", "1900-01-01"), q.get("endDate", "2999-01-01"))
+            return (
+                200,
+                "application/json",
+                self.nyfed_json(q.get("startDate", "1900-01-01"), q.get("endDate", "2999-01-01")),
+            )
         if path.startswith("/service/data/EST/"):
             body = self.ecb_csv(q.get("startPeriod", ""))
             return (200, "text/csv", body) if body else (404, "text/plain", "No results found.")
         if path.endswith("/api/v1/getDataCode"):
-            return 200, "application/json", self.boj_json(q.get("startDate", q.get("startdate", "200001")), q.get("endDate", q.get("enddate", "203001")))
+            return (
+                200,
+                "application/json",
+                self.boj_json(
+                    q.get("startDate", q.get("startdate", "200001")), q.get("endDate", q.get("enddate", "203001"))
+                ),
+            )
         if path.startswith("/v8/finance/chart/"):
             status, body = self.yahoo_json(path.rsplit("/", 1)[1])
             return status, "application/json", body
@@ -251,9 +289,15 @@ class LoopbackMarket:
         """Which source a request path belongs to (for request counts)."""
         path = urlparse(raw_path).path
         for marker, name in (
-            ("/graph/fredgraph.csv", "fred"), ("/fred/series/", "fred"), ("/daily-treasury-rates.csv/", "treasury"),
-            ("/rest/data/", "bundesbank"), ("/interest_rate/", "mof"), ("/api/rates/", "nyfed"),
-            ("/service/data/", "ecb"), ("/api/v1/", "boj"), ("/finance/", "yahoo"),
+            ("/graph/fredgraph.csv", "fred"),
+            ("/fred/series/", "fred"),
+            ("/daily-treasury-rates.csv/", "treasury"),
+            ("/rest/data/", "bundesbank"),
+            ("/interest_rate/", "mof"),
+            ("/api/rates/", "nyfed"),
+            ("/service/data/", "ecb"),
+            ("/api/v1/", "boj"),
+            ("/finance/", "yahoo"),
         ):
             if marker in path:
                 return name

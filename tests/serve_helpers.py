@@ -64,12 +64,21 @@ def serving(tmp_path: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen
     config = tmp_path / "config.toml"
     config.write_text(f'screenshot_dir = "{tmp_path / "shots"}"\n', encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "TRIFFIN_CONFIG")}
-    env.update(TRIFFIN_CACHE_DIR=str(tmp_path / "cache"), XDG_DATA_HOME=str(tmp_path / "data"),
-               XDG_STATE_HOME=str(tmp_path / "state"), PYTHONUNBUFFERED="1")
+    env.update(
+        TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        PYTHONUNBUFFERED="1",
+    )
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "serve", "--demo", "--port", str(port), "--config", str(config), *extra],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -64,7 +64,9 @@ def test_parse_rules(text: str, kind: str, op: str, level: float | None, subject
 
 
 def test_parse_rule_reads_formula_ids_and_options() -> None:
-    rule = parse_rule("us_de_10y crosses 150", formulas=["us_de_10y"], cooldown="30m", command=["notify-send", "triffin"])
+    rule = parse_rule(
+        "us_de_10y crosses 150", formulas=["us_de_10y"], cooldown="30m", command=["notify-send", "triffin"]
+    )
     assert rule.refs == {"us_de_10y"} and rule.cooldown == 1800.0 and rule.command == ("notify-send", "triffin")
 
 
@@ -90,7 +92,9 @@ def test_bad_rules_are_one_line_naming_the_rule(text: str, fragment: str) -> Non
         assert str(info.value).startswith(f"alert '{text}': ")
 
 
-@pytest.mark.parametrize(("value", "seconds"), [("30m", 1800), ("90s", 90), ("2h", 7200), ("1d", 86400), ("1.5h", 5400), (45, 45)])
+@pytest.mark.parametrize(
+    ("value", "seconds"), [("30m", 1800), ("90s", 90), ("2h", 7200), ("1d", 86400), ("1.5h", 5400), (45, 45)]
+)
 def test_parse_cooldown(value: object, seconds: float) -> None:
     assert parse_cooldown(value) == seconds
 
@@ -196,7 +200,9 @@ def test_crisis_live_fail_fires_when_a_core_check_turns_fail() -> None:
     ]
     lines = []
     for i, live in enumerate(steps):
-        lines += [(i, f.rule.text, f.value) for f in engine.evaluate({}, T0 + dt.timedelta(minutes=i), live_checks=live)]
+        lines += [
+            (i, f.rule.text, f.value) for f in engine.evaluate({}, T0 + dt.timedelta(minutes=i), live_checks=live)
+        ]
     assert lines == [
         (2, "crisis live fail", "ust10y"),
         (3, "crisis live fail vix", "vix"),

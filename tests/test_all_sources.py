@@ -29,8 +29,13 @@ def market() -> Iterator[tuple[LoopbackMarket, str]]:
 
 def snapshot(cfg: Path, cache: Path) -> tuple[int, dict]:
     env = dict(os.environ, TRIFFIN_CONFIG=str(cfg), TRIFFIN_CACHE_DIR=str(cache), NO_COLOR="1")
-    r = subprocess.run([sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     return r.returncode, json.loads(r.stdout)
 
 

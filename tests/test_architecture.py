@@ -59,5 +59,9 @@ def test_no_hex_colours_outside_themes() -> None:
             if path.suffix not in (".py", ".tcss") or "__pycache__" in path.parts:
                 continue
             for lineno, line in enumerate(path.read_text().splitlines(), 1):
-                code = line.split("#", 1)[0] if path.suffix == ".py" and not re.search(r"[\"'][^\"']*#[0-9a-fA-F]{3,6}", line) else line
+                code = (
+                    line.split("#", 1)[0]
+                    if path.suffix == ".py" and not re.search(r"[\"'][^\"']*#[0-9a-fA-F]{3,6}", line)
+                    else line
+                )
                 assert not pattern.search(code), f"{path}:{lineno}: hex colour outside themes/"

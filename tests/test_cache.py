@@ -67,10 +67,14 @@ def test_truncated_file_is_quarantined_not_a_crash(tmp_path: Path, cut: int) -> 
 
 @pytest.mark.parametrize(
     "body",
-    [b'{"format":"other"}', b"[1,2,3]", b'{"format":"triffin-cache","version":1,"instrument":"ust10y","days":[1,2],"values":[1.0],"sources":[[0,"x"]]}',
-     b'{"format":"triffin-cache","version":1,"instrument":"ust10y","days":[2,1],"values":[1.0,2.0],"sources":[[0,"x"]]}',
-     b'{"format":"triffin-cache","version":1,"instrument":"vix","days":[1],"values":[1.0],"sources":[[0,"x"]]}',
-     b"\xff\xfe\x00garbage"],
+    [
+        b'{"format":"other"}',
+        b"[1,2,3]",
+        b'{"format":"triffin-cache","version":1,"instrument":"ust10y","days":[1,2],"values":[1.0],"sources":[[0,"x"]]}',
+        b'{"format":"triffin-cache","version":1,"instrument":"ust10y","days":[2,1],"values":[1.0,2.0],"sources":[[0,"x"]]}',
+        b'{"format":"triffin-cache","version":1,"instrument":"vix","days":[1],"values":[1.0],"sources":[[0,"x"]]}',
+        b"\xff\xfe\x00garbage",
+    ],
 )
 def test_malformed_documents_are_rejected(tmp_path: Path, body: bytes) -> None:
     (tmp_path / "ust10y.json").write_bytes(body)
@@ -127,7 +131,9 @@ def test_summary_holds_the_tail_and_reads_without_pandas(tmp_path: Path) -> None
 def test_broken_summary_reads_as_empty(tmp_path: Path) -> None:
     from datafeed.summary import read_summary
 
-    (tmp_path / "_summary.json").write_bytes(b'{"format":"triffin-summary","version":1,"instruments":{"x":{"days":[1],"values":[]}}}')
+    (tmp_path / "_summary.json").write_bytes(
+        b'{"format":"triffin-summary","version":1,"instruments":{"x":{"days":[1],"values":[]}}}'
+    )
     assert read_summary(tmp_path) == {}
     (tmp_path / "_summary.json").write_bytes(b"\x00garbage")
     assert read_summary(tmp_path) == {}

@@ -101,11 +101,13 @@ def test_reused_history_writes_the_same_bytes(tmp_path: Path) -> None:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_round10_is_round_to_ten_decimals(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    values = np.concatenate([
-        np.round(rng.uniform(-1e4, 1e4, 5000), rng.integers(0, 12)),  # parsed from text
-        rng.uniform(-1e6, 1e6, 5000),  # float noise
-        rng.uniform(0, 200, 5000).astype("float32").astype("float64"),  # 4.270999908447266
-        rng.uniform(1e6, 1e12, 1000),
-        np.array([0.0, -0.0, 1e-11, 5e-11, 1.5e-10, 2.5e-10, 2.0**53, 1e300, -1e300, 123456.78901234567]),
-    ])
+    values = np.concatenate(
+        [
+            np.round(rng.uniform(-1e4, 1e4, 5000), rng.integers(0, 12)),  # parsed from text
+            rng.uniform(-1e6, 1e6, 5000),  # float noise
+            rng.uniform(0, 200, 5000).astype("float32").astype("float64"),  # 4.270999908447266
+            rng.uniform(1e6, 1e12, 1000),
+            np.array([0.0, -0.0, 1e-11, 5e-11, 1.5e-10, 2.5e-10, 2.0**53, 1e300, -1e300, 123456.78901234567]),
+        ]
+    )
     assert round10(values) == [round(v, 10) for v in values.tolist()]

@@ -24,10 +24,14 @@ DATA = {
 }
 
 
-def run(args: list[str], env_extra: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], env_extra: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_COLOR="1", COLUMNS="200")
     env.update(env_extra or {})
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, timeout=timeout
+    )
 
 
 @pytest.fixture
@@ -47,7 +51,9 @@ def test_version() -> None:
     assert r.returncode == 0 and r.stdout.strip() == "triffin 0.1.0"
 
 
-@pytest.mark.parametrize("args", [["--bogus"], ["snapshot", "--format", "xml"], ["snapshot", "--timeout", "soon"], ["frobnicate"]])
+@pytest.mark.parametrize(
+    "args", [["--bogus"], ["snapshot", "--format", "xml"], ["snapshot", "--timeout", "soon"], ["frobnicate"]]
+)
 def test_usage_errors_are_one_line_exit_2(args: list[str]) -> None:
     r = run(args)
     assert r.returncode == 2
@@ -156,7 +162,16 @@ def test_snapshot_demo_carries_signals_regime_and_crises(tmp_path: Path) -> None
     sig = doc["signals"]["stock_bond_corr_1y"]
     assert set(sig) >= {"value", "unit", "verdict", "date"} and sig["unit"] == "corr"
     ids = [c["id"] for c in doc["crises"]]
-    assert ids[:8] == ["gfc-2008", "downgrade-2011", "china-2015", "brexit-2016", "covid-2020", "svb-2023", "carry-2024", "tariff-2025"]
+    assert ids[:8] == [
+        "gfc-2008",
+        "downgrade-2011",
+        "china-2015",
+        "brexit-2016",
+        "covid-2020",
+        "svb-2023",
+        "carry-2024",
+        "tariff-2025",
+    ]
     covid = next(c for c in doc["crises"] if c["id"] == "covid-2020")
     assert covid["verdict"] == "broken"
     assert set(covid["checks"]["ust10y"]) >= {"change", "unit", "expected", "result"}

@@ -26,8 +26,10 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 
 
 def test_every_source_section_is_accepted(tmp_path: Path) -> None:
-    text = "".join(f'[sources.{s}]\nenabled = false\nbase_url = "http://127.0.0.1:1"\n' for s in
-                   ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"))
+    text = "".join(
+        f'[sources.{s}]\nenabled = false\nbase_url = "http://127.0.0.1:1"\n'
+        for s in ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
+    )
     c = load_config(cfg(tmp_path, text), env={})
     assert not any(s.enabled for s in c.feed.sources.values())
     assert c.feed.sources["boj"].base_url == "http://127.0.0.1:1"
@@ -102,7 +104,9 @@ def test_unreadable_or_missing_explicit_file(tmp_path: Path) -> None:
 def test_user_episodes_are_parsed(tmp_path: Path) -> None:
     path = cfg(tmp_path, "[[episodes]]\nid = 'gilt-2022'\nname = 'UK gilts'\nstart = 2022-09-23\nend = '2022-10-14'\n")
     c = load_config(path, env={})
-    assert c.episodes == ({"id": "gilt-2022", "name": "UK gilts", "start": dt.date(2022, 9, 23), "end": dt.date(2022, 10, 14)},)
+    assert c.episodes == (
+        {"id": "gilt-2022", "name": "UK gilts", "start": dt.date(2022, 9, 23), "end": dt.date(2022, 10, 14)},
+    )
 
 
 @pytest.mark.parametrize(

@@ -238,11 +238,22 @@ def test_verdict_rule(ust: str, usd: str, bund: str, expected: str) -> None:
 def test_builtin_episodes() -> None:
     ids = [e.id for e in BUILTIN_EPISODES]
     assert ids == [
-        "gfc-2008", "downgrade-2011", "china-2015", "brexit-2016",
-        "covid-2020", "svb-2023", "carry-2024", "tariff-2025",
+        "gfc-2008",
+        "downgrade-2011",
+        "china-2015",
+        "brexit-2016",
+        "covid-2020",
+        "svb-2023",
+        "carry-2024",
+        "tariff-2025",
     ]
     covid = BUILTIN_EPISODES[4]
-    assert (covid.name, covid.start, covid.end, covid.builtin) == ("COVID dash for cash", D("2020-03-09"), D("2020-03-18"), True)
+    assert (covid.name, covid.start, covid.end, covid.builtin) == (
+        "COVID dash for cash",
+        D("2020-03-09"),
+        D("2020-03-18"),
+        True,
+    )
     assert BUILTIN_EPISODES[-1].start == D("2025-04-02") and BUILTIN_EPISODES[-1].end == D("2025-04-11")
 
 
@@ -341,12 +352,19 @@ def test_crises_json_shape() -> None:
     json.dumps(out)
     (row,) = out
     assert {k: row[k] for k in ("id", "name", "start", "end", "verdict")} == {
-        "id": "covid-2020", "name": "COVID dash for cash", "start": "2020-03-09", "end": "2020-03-18", "verdict": "broken",
+        "id": "covid-2020",
+        "name": "COVID dash for cash",
+        "start": "2020-03-09",
+        "end": "2020-03-18",
+        "verdict": "broken",
     }
     assert list(row["checks"]) == ["ust10y", "usd", "ust_bund_10y", "vix", "spx", "ig_oas", "gold"]
     ust = row["checks"]["ust10y"]
     assert {k: ust[k] for k in ("change", "unit", "expected", "result")} == {
-        "change": 64.0, "unit": "bp", "expected": "down", "result": "fail",
+        "change": 64.0,
+        "unit": "bp",
+        "expected": "down",
+        "result": "fail",
     }
     assert ust["date0"] == "2020-03-09" and ust["v1"] == 1.18
     assert row["checks"]["gold"]["change"] is None and row["checks"]["gold"]["result"] == "n/a"

@@ -49,11 +49,20 @@ pytestmark = [
 websockets = pytest.importorskip("websockets")
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-extensions", "--disable-dev-shm-usage", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-dev-shm-usage",
+    "--mute-audio",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-    "--remote-debugging-port=0", "--window-size=1400,1000",
+    "--remote-debugging-port=0",
+    "--window-size=1400,1000",
 )
 """The flags of the brief, plus: no network but loopback, CDP on a port Chromium picks, a fixed window."""
 
@@ -141,7 +150,9 @@ def start_chromium(profile: Path) -> tuple[subprocess.Popen[bytes], str]:
     assert CHROMIUM is not None
     proc = subprocess.Popen(
         [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=(profile.parent / "chromium.log").open("wb"),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=(profile.parent / "chromium.log").open("wb"),
         start_new_session=True,
     )
     port_file = profile / "DevToolsActivePort"
@@ -191,12 +202,14 @@ async def drive(ws_url: str, url: str, shot: Path) -> dict[str, Any]:
         started = time.monotonic()
         await cdp.call("Page.navigate", url=url)
         loaded = await cdp.wait_for(
-            lambda s: "Crisis scorecard" in s and "DEMO" in s and names[0] in s, "the demo dashboard")
+            lambda s: "Crisis scorecard" in s and "DEMO" in s and names[0] in s, "the demo dashboard"
+        )
         seconds = time.monotonic() - started
         await cdp.call("Runtime.evaluate", expression="document.querySelector('.xterm-helper-textarea').focus()")
         await cdp.press("3")
-        focused = await cdp.wait_for(lambda s: "▶ Crisis scorecard" in s and cursor_episode(s, names) == names[0],
-                                     "the grid to take focus")
+        focused = await cdp.wait_for(
+            lambda s: "▶ Crisis scorecard" in s and cursor_episode(s, names) == names[0], "the grid to take focus"
+        )
         await cdp.press("j")
         after_j = await cdp.wait_for(lambda s: cursor_episode(s, names) == names[1], f"the cursor on {names[1]}")
         await cdp.press("down")

@@ -40,9 +40,18 @@ class Pane:
 
     def start(self, command: str, env: dict[str, str], width: int = 120, height: int = 40) -> None:
         exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        self.tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-                  # COLUMNS / LINES inherited from the test runner would override the pane size.
-                  f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {exports} {command}")
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(width),
+            "-y",
+            str(height),
+            # COLUMNS / LINES inherited from the test runner would override the pane size.
+            f"cd {shlex.quote(str(ROOT))} && env -u COLUMNS -u LINES {exports} {command}",
+        )
 
     def keys(self, *keys: str) -> None:
         for key in keys:
@@ -85,8 +94,9 @@ def test_demo_drill_into_covid_and_quit(tmp_path: Path) -> None:
         pane.keys("3", "j", "j", "j", "j")
         pane.wait_for(lambda s: "▶ COVID dash for cash" in s, what="the cursor on the COVID row")
         pane.keys("Enter")
-        screen = pane.wait_for(lambda s: "verdict" in s and "window 2020-03-09→2020-03-18" in s,
-                               what="the COVID drill-down")
+        screen = pane.wait_for(
+            lambda s: "verdict" in s and "window 2020-03-09→2020-03-18" in s, what="the COVID drill-down"
+        )
         assert "COVID dash for cash" in screen and "broken" in screen
         assert "UST 10Y" in screen and "haven expects down" in screen
         pane.keys("Escape")

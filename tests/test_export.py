@@ -112,7 +112,9 @@ def test_raw_frame_is_the_union_of_dates_with_empty_cells() -> None:
     assert any(line.endswith(",") for line in lines[1:]) and any(",," in line for line in lines[1:])
 
 
-def test_usage_errors_and_empty_cache(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_usage_errors_and_empty_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.cli import main
 
     monkeypatch.setenv("TRIFFIN_CACHE_DIR", str(tmp_path / "none"))

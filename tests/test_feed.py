@@ -44,7 +44,9 @@ class FredStandIn:
         return Response(body, content_type="text/csv")
 
 
-def make_feed(server: HTTPServer, store: SeriesStore, ids: list[str], cache: DiskCache | None = None) -> tuple[Feed, HttpContext]:
+def make_feed(
+    server: HTTPServer, store: SeriesStore, ids: list[str], cache: DiskCache | None = None
+) -> tuple[Feed, HttpContext]:
     fred = SourceSettings.default("fred", base_url=server.url_for("/").rstrip("/"))
     settings = FeedSettings(sources={"fred": fred}, retries=1)
     http = HttpContext(settings)
@@ -145,8 +147,8 @@ async def test_polling_slows_down_once_the_newest_value_is_held(httpserver: HTTP
 
 async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTTPServer) -> None:
     """Treasury serves recent years only; FRED's DGS10 fills the years before, once."""
-    from datafeed.providers.base import Provider, Target
     from datafeed.models import Observation
+    from datafeed.providers.base import Provider
 
     class RecentOnly(Provider):
         name = "treasury"
@@ -163,8 +165,13 @@ async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTT
     settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
     http = HttpContext(settings)
     store = SeriesStore(today=lambda: TODAY)
-    feed = Feed(store, settings, http, providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
-                instruments=["ust10y"])
+    feed = Feed(
+        store,
+        settings,
+        http,
+        providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
+        instruments=["ust10y"],
+    )
     await feed.refresh(force=True)
     s = store.official("ust10y")
     # 2026-11-18 came from FRED (before Treasury's first date); 19 and 20 stay Treasury's.
@@ -179,8 +186,8 @@ async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTT
 
 
 async def test_quote_job_asks_once_even_when_the_market_is_closed() -> None:
-    from datafeed.providers.base import Provider
     from datafeed.models import Observation
+    from datafeed.providers.base import Provider
 
     class Quotes(Provider):
         name = "yahoo"
@@ -193,8 +200,14 @@ async def test_quote_job_asks_once_even_when_the_market_is_closed() -> None:
 
     settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo")})
     store = SeriesStore(today=lambda: TODAY)
-    feed = Feed(store, settings, HttpContext(settings), providers={"yahoo": Quotes(settings.sources["yahoo"])},
-                instruments=["gold"], market_open=lambda now: False)
+    feed = Feed(
+        store,
+        settings,
+        HttpContext(settings),
+        providers={"yahoo": Quotes(settings.sources["yahoo"])},
+        instruments=["gold"],
+        market_open=lambda now: False,
+    )
     await feed.refresh()
     assert Quotes.calls == 1 and store.latest("gold").value == 2000.0  # type: ignore[union-attr]
     feed.intraday_jobs[0].next_due = 0.0

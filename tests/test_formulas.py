@@ -48,7 +48,9 @@ def test_window_functions_count_observations() -> None:
     assert evaluate(parse_formula("c", "diff(vix, n=3)"), data).tolist() == [5.0, 8.0, -2.0]
     pct = evaluate(parse_formula("d", "pct_change(vix, 5)"), data)
     assert pct.tolist() == pytest.approx([-1.0]) and pct.index[0] == x.index[-1]
-    assert evaluate(parse_formula("e", "mean(vix, 3)"), data).tolist() == pytest.approx([101.0, 308 / 3, 316 / 3, 314 / 3])
+    assert evaluate(parse_formula("e", "mean(vix, 3)"), data).tolist() == pytest.approx(
+        [101.0, 308 / 3, 316 / 3, 314 / 3]
+    )
     corr = evaluate(parse_formula("g", "corr(vix, spx, 4)"), data)
     expected = np.corrcoef(x.to_numpy()[-4:], data["spx"].to_numpy()[-4:])[0, 1]
     assert len(corr) == 3 and corr.iloc[-1] == pytest.approx(expected)

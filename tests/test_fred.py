@@ -82,7 +82,12 @@ async def test_keyless_fetch_against_loopback_server(httpserver: HTTPServer) -> 
         obs = await FredProvider(settings).fetch(http, [Target("ust10y", ref)], D(2026, 11, 10))
     finally:
         await http.aclose()
-    assert [(o.instrument, o.date, o.value, o.source) for o in obs][-1] == ("ust10y", D(2026, 11, 20), 4.11, "fred:DGS10")
+    assert [(o.instrument, o.date, o.value, o.source) for o in obs][-1] == (
+        "ust10y",
+        D(2026, 11, 20),
+        4.11,
+        "fred:DGS10",
+    )
     assert len(obs) == 4
 
 

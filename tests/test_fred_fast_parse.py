@@ -62,7 +62,7 @@ def test_fast_parse_agrees_on_random_long_bodies() -> None:
     rng = random.Random(5)
     for _ in range(20):
         rows = []
-        for i in range(2000):
+        for _i in range(2000):
             day = f"20{rng.randrange(0, 30):02d}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
             value = rng.choice(["", ".", f"{rng.uniform(-5, 50):.4f}", str(rng.randrange(0, 100))])
             rows.append(f"{day},{value}")

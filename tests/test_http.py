@@ -122,7 +122,9 @@ async def test_conditional_requests_replay_the_last_body_on_304() -> None:
         seen.append(dict(request.headers))
         if request.headers.get("If-None-Match") == '"v1"':
             return httpx.Response(304)
-        return httpx.Response(200, text="Date,10 Yr\n11/20/2026,4.11", headers={"ETag": '"v1"', "Content-Type": "text/csv"})
+        return httpx.Response(
+            200, text="Date,10 Yr\n11/20/2026,4.11", headers={"ETag": '"v1"', "Content-Type": "text/csv"}
+        )
 
     http, _ = context(handler)
     first = await http.get(SRC, "http://fred.test/year.csv", params={"y": "2026"})

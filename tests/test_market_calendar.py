@@ -24,8 +24,15 @@ def utc(y: int, m: int, d: int, hh: int, mm: int = 0) -> dt.datetime:
 
 @pytest.mark.parametrize(
     ("year", "easter"),
-    [(2000, D(2000, 4, 23)), (2008, D(2008, 3, 23)), (2019, D(2019, 4, 21)), (2024, D(2024, 3, 31)),
-     (2025, D(2025, 4, 20)), (2026, D(2026, 4, 5)), (2038, D(2038, 4, 25))],
+    [
+        (2000, D(2000, 4, 23)),
+        (2008, D(2008, 3, 23)),
+        (2019, D(2019, 4, 21)),
+        (2024, D(2024, 3, 31)),
+        (2025, D(2025, 4, 20)),
+        (2026, D(2026, 4, 5)),
+        (2038, D(2038, 4, 25)),
+    ],
 )
 def test_easter_sunday(year: int, easter: dt.date) -> None:
     assert mc.easter_sunday(year) == easter
@@ -33,8 +40,15 @@ def test_easter_sunday(year: int, easter: dt.date) -> None:
 
 @pytest.mark.parametrize(
     ("year", "report"),
-    [(2015, D(2015, 4, 3)), (2018, D(2018, 4, 6)), (2021, D(2021, 4, 2)), (2023, D(2023, 4, 7)),
-     (2024, D(2024, 4, 5)), (2025, D(2025, 4, 4)), (2026, D(2026, 4, 3))],
+    [
+        (2015, D(2015, 4, 3)),
+        (2018, D(2018, 4, 6)),
+        (2021, D(2021, 4, 2)),
+        (2023, D(2023, 4, 7)),
+        (2024, D(2024, 4, 5)),
+        (2025, D(2025, 4, 4)),
+        (2026, D(2026, 4, 3)),
+    ],
 )
 def test_march_employment_report_day(year: int, report: dt.date) -> None:
     assert mc.us_employment_report_day(year, 4) == report
@@ -45,25 +59,66 @@ def test_march_employment_report_day(year: int, report: dt.date) -> None:
 
 def test_2025_full_closes_match_sifmas_schedule() -> None:
     assert sorted(mc.us_holidays(2025)) == [
-        D(2025, 1, 1), D(2025, 1, 20), D(2025, 2, 17), D(2025, 4, 18), D(2025, 5, 26), D(2025, 6, 19),
-        D(2025, 7, 4), D(2025, 9, 1), D(2025, 10, 13), D(2025, 11, 11), D(2025, 11, 27), D(2025, 12, 25),
+        D(2025, 1, 1),
+        D(2025, 1, 20),
+        D(2025, 2, 17),
+        D(2025, 4, 18),
+        D(2025, 5, 26),
+        D(2025, 6, 19),
+        D(2025, 7, 4),
+        D(2025, 9, 1),
+        D(2025, 10, 13),
+        D(2025, 11, 11),
+        D(2025, 11, 27),
+        D(2025, 12, 25),
     ]
 
 
 def test_2026_full_closes_match_sifmas_schedule() -> None:
     # Good Friday 2026 is an early close (jobs report); 4 July is a Saturday -> Friday 3 July.
     assert sorted(mc.us_holidays(2026)) == [
-        D(2026, 1, 1), D(2026, 1, 19), D(2026, 2, 16), D(2026, 5, 25), D(2026, 6, 19), D(2026, 7, 3),
-        D(2026, 9, 7), D(2026, 10, 12), D(2026, 11, 11), D(2026, 11, 26), D(2026, 12, 25),
+        D(2026, 1, 1),
+        D(2026, 1, 19),
+        D(2026, 2, 16),
+        D(2026, 5, 25),
+        D(2026, 6, 19),
+        D(2026, 7, 3),
+        D(2026, 9, 7),
+        D(2026, 10, 12),
+        D(2026, 11, 11),
+        D(2026, 11, 26),
+        D(2026, 12, 25),
     ]
 
 
 @pytest.mark.parametrize(
     "day",
-    [D(2025, 11, 11), D(2024, 10, 14), D(2025, 12, 25), D(2024, 3, 29), D(2023, 1, 2), D(2022, 12, 26),
-     D(2018, 11, 12), D(2021, 12, 24), D(2020, 7, 3), D(2018, 12, 5), D(2012, 10, 30)],
-    ids=["veterans", "columbus", "christmas", "good-friday-2024", "new-year-sunday", "christmas-sunday",
-         "veterans-sunday", "christmas-saturday", "july4-saturday", "bush-mourning", "sandy"],
+    [
+        D(2025, 11, 11),
+        D(2024, 10, 14),
+        D(2025, 12, 25),
+        D(2024, 3, 29),
+        D(2023, 1, 2),
+        D(2022, 12, 26),
+        D(2018, 11, 12),
+        D(2021, 12, 24),
+        D(2020, 7, 3),
+        D(2018, 12, 5),
+        D(2012, 10, 30),
+    ],
+    ids=[
+        "veterans",
+        "columbus",
+        "christmas",
+        "good-friday-2024",
+        "new-year-sunday",
+        "christmas-sunday",
+        "veterans-sunday",
+        "christmas-saturday",
+        "july4-saturday",
+        "bush-mourning",
+        "sandy",
+    ],
 )
 def test_closed_days(day: dt.date) -> None:
     assert not mc.is_trading_day(day)
@@ -72,10 +127,24 @@ def test_closed_days(day: dt.date) -> None:
 
 @pytest.mark.parametrize(
     "day",
-    [D(2021, 12, 31), D(2010, 12, 31), D(2023, 11, 10), D(2017, 11, 10), D(2021, 6, 18), D(2025, 1, 9),
-     D(2025, 11, 26)],
-    ids=["new-year-saturday-not-moved", "2010-full-day", "veterans-saturday-not-moved", "veterans-2017",
-         "juneteenth-2021-not-yet", "carter-early-close", "day-before-thanksgiving"],
+    [
+        D(2021, 12, 31),
+        D(2010, 12, 31),
+        D(2023, 11, 10),
+        D(2017, 11, 10),
+        D(2021, 6, 18),
+        D(2025, 1, 9),
+        D(2025, 11, 26),
+    ],
+    ids=[
+        "new-year-saturday-not-moved",
+        "2010-full-day",
+        "veterans-saturday-not-moved",
+        "veterans-2017",
+        "juneteenth-2021-not-yet",
+        "carter-early-close",
+        "day-before-thanksgiving",
+    ],
 )
 def test_open_days(day: dt.date) -> None:
     assert mc.is_trading_day(day)
@@ -102,7 +171,9 @@ def test_mlk_day_only_from_1998() -> None:
 # --- Good Friday --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("day", [D(2010, 4, 2), D(2012, 4, 6), D(2015, 4, 3), D(2021, 4, 2), D(2023, 4, 7), D(2026, 4, 3)])
+@pytest.mark.parametrize(
+    "day", [D(2010, 4, 2), D(2012, 4, 6), D(2015, 4, 3), D(2021, 4, 2), D(2023, 4, 7), D(2026, 4, 3)]
+)
 def test_good_friday_with_jobs_report_is_a_noon_close(day: dt.date) -> None:
     assert mc.is_trading_day(day)
     assert mc.early_close(day) == NOON
@@ -123,13 +194,44 @@ def test_thursday_before_good_friday_closes_at_two() -> None:
 
 @pytest.mark.parametrize(
     "day",
-    [D(2025, 5, 23), D(2025, 7, 3), D(2025, 11, 28), D(2025, 12, 24), D(2025, 12, 31),
-     D(2024, 7, 3), D(2023, 7, 3), D(2022, 7, 1), D(2021, 7, 2), D(2026, 7, 2),
-     D(2023, 12, 22), D(2022, 12, 23), D(2021, 12, 23), D(2022, 12, 30), D(2023, 12, 29), D(2021, 12, 31),
-     D(2025, 1, 9)],
-    ids=["memorial-fri", "july3", "black-friday", "xmas-eve", "nye", "july3-wed", "july3-mon",
-         "july4-monday", "july4-sunday", "july4-saturday", "xmas-monday", "xmas-sunday", "xmas-saturday",
-         "nye-saturday", "nye-monday", "new-year-saturday", "carter"],
+    [
+        D(2025, 5, 23),
+        D(2025, 7, 3),
+        D(2025, 11, 28),
+        D(2025, 12, 24),
+        D(2025, 12, 31),
+        D(2024, 7, 3),
+        D(2023, 7, 3),
+        D(2022, 7, 1),
+        D(2021, 7, 2),
+        D(2026, 7, 2),
+        D(2023, 12, 22),
+        D(2022, 12, 23),
+        D(2021, 12, 23),
+        D(2022, 12, 30),
+        D(2023, 12, 29),
+        D(2021, 12, 31),
+        D(2025, 1, 9),
+    ],
+    ids=[
+        "memorial-fri",
+        "july3",
+        "black-friday",
+        "xmas-eve",
+        "nye",
+        "july3-wed",
+        "july3-mon",
+        "july4-monday",
+        "july4-sunday",
+        "july4-saturday",
+        "xmas-monday",
+        "xmas-sunday",
+        "xmas-saturday",
+        "nye-saturday",
+        "nye-monday",
+        "new-year-saturday",
+        "carter",
+    ],
 )
 def test_two_pm_early_closes(day: dt.date) -> None:
     assert mc.is_trading_day(day)
@@ -181,17 +283,40 @@ def test_other_time_zones_and_naive_datetimes() -> None:
 
 def test_target2_closing_days() -> None:
     assert mc.target2_holidays(2025) == {
-        D(2025, 1, 1), D(2025, 4, 18), D(2025, 4, 21), D(2025, 5, 1), D(2025, 12, 25), D(2025, 12, 26),
+        D(2025, 1, 1),
+        D(2025, 4, 18),
+        D(2025, 4, 21),
+        D(2025, 5, 1),
+        D(2025, 12, 25),
+        D(2025, 12, 26),
     }
     assert mc.is_business_day(D(2025, 10, 3), "de")  # German Unity Day is not a TARGET2 closing day
 
 
 def test_japanese_2025_bank_holidays() -> None:
     assert sorted(mc.jp_bank_holidays(2025)) == [
-        D(2025, 1, 1), D(2025, 1, 2), D(2025, 1, 3), D(2025, 1, 13), D(2025, 2, 11), D(2025, 2, 23),
-        D(2025, 2, 24), D(2025, 3, 20), D(2025, 4, 29), D(2025, 5, 3), D(2025, 5, 4), D(2025, 5, 5),
-        D(2025, 5, 6), D(2025, 7, 21), D(2025, 8, 11), D(2025, 9, 15), D(2025, 9, 23), D(2025, 10, 13),
-        D(2025, 11, 3), D(2025, 11, 23), D(2025, 11, 24), D(2025, 12, 31),
+        D(2025, 1, 1),
+        D(2025, 1, 2),
+        D(2025, 1, 3),
+        D(2025, 1, 13),
+        D(2025, 2, 11),
+        D(2025, 2, 23),
+        D(2025, 2, 24),
+        D(2025, 3, 20),
+        D(2025, 4, 29),
+        D(2025, 5, 3),
+        D(2025, 5, 4),
+        D(2025, 5, 5),
+        D(2025, 5, 6),
+        D(2025, 7, 21),
+        D(2025, 8, 11),
+        D(2025, 9, 15),
+        D(2025, 9, 23),
+        D(2025, 10, 13),
+        D(2025, 11, 3),
+        D(2025, 11, 23),
+        D(2025, 11, 24),
+        D(2025, 12, 31),
     ]
 
 

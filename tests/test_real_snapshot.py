@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -41,8 +40,13 @@ def doc(fred_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("real")
     cfg = write_config(folder / "c.toml", fred_url)
     env = dict(os.environ, TRIFFIN_CONFIG=str(cfg), TRIFFIN_CACHE_DIR=str(folder / "cache"), NO_COLOR="1")
-    r = subprocess.run([sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
-                       capture_output=True, text=True, env=env, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     return json.loads(r.stdout)
 
 
@@ -62,8 +66,11 @@ def test_latest_observation_of_each_fred_series(doc: dict) -> None:
 def test_crisis_changes_equal_the_real_data(doc: dict) -> None:
     dgs10 = read("DGS10")
     rows = {c["id"]: c for c in doc["crises"]}
-    for ep, start, end in (("covid-2020", "2020-03-09", "2020-03-18"), ("tariff-2025", "2025-04-02", "2025-04-11"),
-                           ("gfc-2008", "2008-09-12", "2008-12-31")):
+    for ep, start, end in (
+        ("covid-2020", "2020-03-09", "2020-03-18"),
+        ("tariff-2025", "2025-04-02", "2025-04-11"),
+        ("gfc-2008", "2008-09-12", "2008-12-31"),
+    ):
         v0 = dgs10[max(d for d in dgs10 if d <= start)]
         v1 = dgs10[max(d for d in dgs10 if d <= end)]
         assert rows[ep]["checks"]["ust10y"]["change"] == pytest.approx(100 * (v1 - v0), abs=0.5)

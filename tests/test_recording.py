@@ -85,13 +85,24 @@ def settings_for(url: str, key: str | None = None) -> FeedSettings:
     return FeedSettings(sources={"fred": fred}, retries=1)
 
 
-async def feed_passes(settings: FeedSettings, transport: httpx.AsyncBaseTransport, passes: int,
-                      between: object = None, replay: ReplayTransport | None = None) -> SeriesStore:
+async def feed_passes(
+    settings: FeedSettings,
+    transport: httpx.AsyncBaseTransport,
+    passes: int,
+    between: object = None,
+    replay: ReplayTransport | None = None,
+) -> SeriesStore:
     store = SeriesStore(today=lambda: TODAY)
     client = make_client(settings, transport)
     http = HttpContext(settings, client=client)
-    feed = Feed(store, settings, http, providers={"fred": FredProvider(settings.sources["fred"])}, instruments=IDS,
-                market_open=lambda now: True)
+    feed = Feed(
+        store,
+        settings,
+        http,
+        providers={"fred": FredProvider(settings.sources["fred"])},
+        instruments=IDS,
+        market_open=lambda now: True,
+    )
     if replay is not None:
         attach_replay(feed, replay)
     for i in range(passes):
@@ -115,7 +126,9 @@ def snapshot_of(store: SeriesStore) -> dict[str, tuple[list[str], list[float], l
 
 
 @pytest.mark.parametrize("keyed", [False, True])
-async def test_record_then_replay_with_server_stopped(server: tuple[HTTPServer, Fred], tmp_path: Path, keyed: bool) -> None:
+async def test_record_then_replay_with_server_stopped(
+    server: tuple[HTTPServer, Fred], tmp_path: Path, keyed: bool
+) -> None:
     srv, fred = server
     url = srv.url_for("/").rstrip("/")
     settings = settings_for(url, SECRET if keyed else None)
@@ -149,7 +162,9 @@ async def test_record_then_replay_with_server_stopped(server: tuple[HTTPServer, 
         assert "observation_date" in first["body"]
 
 
-async def test_replay_reaches_the_same_store_as_the_feed_without_recording(server: tuple[HTTPServer, Fred], tmp_path: Path) -> None:
+async def test_replay_reaches_the_same_store_as_the_feed_without_recording(
+    server: tuple[HTTPServer, Fred], tmp_path: Path
+) -> None:
     """The recording transport is transparent: the recorded run equals a plain run."""
     srv, _ = server
     settings = settings_for(srv.url_for("/").rstrip("/"))
@@ -190,7 +205,9 @@ async def test_transport_errors_are_recorded_and_replayed(tmp_path: Path) -> Non
     assert line["error"] == "ConnectError" and "status" not in line
     replay = ReplayTransport(folder, speed=0)
     replayed = await feed_passes(replay_settings(settings), replay, 1, replay=replay)
-    assert replayed.state["ust10y"].status.value == "error" and "ConnectError" in (replayed.state["ust10y"].last_error or "")
+    assert replayed.state["ust10y"].status.value == "error" and "ConnectError" in (
+        replayed.state["ust10y"].last_error or ""
+    )
 
 
 def _write(folder: Path, records: list[dict[str, object]]) -> None:
@@ -209,11 +226,14 @@ def _write(folder: Path, records: list[dict[str, object]]) -> None:
 
 async def test_replay_order_speed_and_loose_matching(tmp_path: Path) -> None:
     folder = tmp_path / "rec"
-    _write(folder, [
-        {"t": 0.0, "url": "http://x/a?id=1&cosd=2026-11-01", "body": "first"},
-        {"t": 600.0, "url": "http://x/a?id=1&cosd=2026-11-01", "body": "second"},
-        {"t": 1200.0, "url": "http://x/b", "body": "other"},
-    ])
+    _write(
+        folder,
+        [
+            {"t": 0.0, "url": "http://x/a?id=1&cosd=2026-11-01", "body": "first"},
+            {"t": 600.0, "url": "http://x/a?id=1&cosd=2026-11-01", "body": "second"},
+            {"t": 1200.0, "url": "http://x/b", "body": "other"},
+        ],
+    )
     waits: list[float] = []
 
     async def fake_sleep(seconds: float) -> None:
@@ -246,7 +266,9 @@ def test_bad_folders(tmp_path: Path) -> None:
     with pytest.raises(RecordingError, match="not a triffin recording"):
         ReplayTransport(tmp_path / "empty")
     RecordingTransport(tmp_path / "rec")._fh.close()
-    (tmp_path / "rec" / "responses.jsonl").write_text('{"seq": 1, "t": 0, "key": "GET /", "url": "http://x/", "method": "GET", "status": 200, "body": "ok"}\n{"seq": 2, "t": 1, "ke')
+    (tmp_path / "rec" / "responses.jsonl").write_text(
+        '{"seq": 1, "t": 0, "key": "GET /", "url": "http://x/", "method": "GET", "status": 200, "body": "ok"}\n{"seq": 2, "t": 1, "ke'
+    )
     assert len(ReplayTransport(tmp_path / "rec").records) == 1  # a line cut short by a crash is skipped
     with pytest.raises(RecordingError, match="already holds a recording"):
         RecordingTransport(tmp_path / "rec")
@@ -289,4 +311,3 @@ async def test_live_client_keeps_cookies_and_decoded_bodies_while_recording(tmp_
     stored = [json.loads(line) for line in (tmp_path / "rec" / "responses.jsonl").read_text().splitlines()]
     assert stored[1]["body"] == "zipped body" and "content-encoding" not in stored[1]["headers"]
     assert all("set-cookie" not in {k.lower() for k in r["headers"]} for r in stored)
-

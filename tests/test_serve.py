@@ -27,19 +27,43 @@ ANSI = re.compile(r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[(
 def test_app_command_quotes_every_part(tmp_path: Path) -> None:
     """Paths with spaces or shell syntax stay one argument; flags pass through."""
     config = tmp_path / "my dir" / "a;b $(x).toml"
-    command = app_command(demo=True, config_path=str(config), theme="triffin-light", refresh=60.0, ascii=True,
-                          python="/opt/py 3/bin/python")
+    command = app_command(
+        demo=True,
+        config_path=str(config),
+        theme="triffin-light",
+        refresh=60.0,
+        ascii=True,
+        python="/opt/py 3/bin/python",
+    )
     assert shlex.split(command) == [
-        "/opt/py 3/bin/python", "-m", "tui", "--config", str(config.resolve()), "--theme", "triffin-light",
-        "--refresh", "60", "--ascii", "--demo",
+        "/opt/py 3/bin/python",
+        "-m",
+        "tui",
+        "--config",
+        str(config.resolve()),
+        "--theme",
+        "triffin-light",
+        "--refresh",
+        "60",
+        "--ascii",
+        "--demo",
     ]
     assert shlex.split(app_command()) == [sys.executable, "-m", "tui"]
 
 
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.1.2.3", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("example.org", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("example.org", False),
+    ],
 )
 def test_loopback_hosts(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
@@ -112,8 +136,14 @@ def test_port_in_use_is_one_line(tmp_path: Path) -> None:
 
     with serving(tmp_path) as (url, _proc):
         port = url.rsplit(":", 1)[1].strip("/")
-        out = subprocess.run([sys.executable, "-m", "tui", "serve", "--port", port], capture_output=True, text=True,
-                             timeout=30, stdin=subprocess.DEVNULL, check=False)
+        out = subprocess.run(
+            [sys.executable, "-m", "tui", "serve", "--port", port],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
         assert out.returncode == 1
         assert f"cannot serve on 127.0.0.1:{port}" in out.stderr and "Traceback" not in out.stderr
         assert get(url)[0] == 200

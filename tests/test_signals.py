@@ -87,7 +87,9 @@ def test_correlation_uses_only_the_last_window_of_paired_days() -> None:
 def test_holiday_gap_pairs_changes_over_the_same_interval() -> None:
     # Bond market shut on 2024-10-14 (Columbus Day), stocks open. Paired dates are
     # 10, 11, 15, 16: the stock change 11→15 spans two sessions, like the bond change.
-    spx = series({"2024-10-10": 100.0, "2024-10-11": 101.0, "2024-10-14": 150.0, "2024-10-15": 99.99, "2024-10-16": 102.9897})
+    spx = series(
+        {"2024-10-10": 100.0, "2024-10-11": 101.0, "2024-10-14": 150.0, "2024-10-15": 99.99, "2024-10-16": 102.9897}
+    )
     ust = series({"2024-10-10": 4.00, "2024-10-11": 3.99, "2024-10-15": 4.00, "2024-10-16": 3.97})
     # spx % changes: +1, −1 (101 → 99.99), +3 (99.99 → 102.9897); −Δy: +1, −1, +3 bp.
     r = one("stock_bond_corr_1y", {"spx": spx, "ust10y": ust}, {"stock_bond_corr_1y": {"window": 3}})
@@ -187,7 +189,13 @@ def test_bund_hedged_pickup_formula_in_bp() -> None:
 
 @pytest.mark.parametrize(
     ("ust", "pickup", "verdict"),
-    [(4.1, 80.0, "eroding"), (4.8, 10.0, "eroding"), (4.9, 0.0, "neutral"), (5.0, -10.0, "neutral"), (5.2, -30.0, "intact")],
+    [
+        (4.1, 80.0, "eroding"),
+        (4.8, 10.0, "eroding"),
+        (4.9, 0.0, "neutral"),
+        (5.0, -10.0, "neutral"),
+        (5.2, -30.0, "intact"),
+    ],
 )
 def test_pickup_verdicts(ust: float, pickup: float, verdict: str) -> None:
     # Eroding above 0 bp, intact below −25 bp; exactly 0 is neutral.
@@ -324,7 +332,10 @@ def test_term_premium_trend_is_the_change_over_lag_observations() -> None:
     assert r.verdict == "n/a" and "253" in (r.reason or "")
 
 
-@pytest.mark.parametrize(("level", "verdict"), [(100.0, "eroding"), (120.5, "eroding"), (99.9, "neutral"), (70.0, "neutral"), (69.9, "intact")])
+@pytest.mark.parametrize(
+    ("level", "verdict"),
+    [(100.0, "eroding"), (120.5, "eroding"), (99.9, "neutral"), (70.0, "neutral"), (69.9, "intact")],
+)
 def test_debt_gdp_verdicts(level: float, verdict: str) -> None:
     debt = series({"2023-10-01": 95.0, "2024-01-01": level})
     r = one("debt_gdp", {"debt_gdp": debt})
@@ -355,7 +366,9 @@ def test_foreign_share_units_and_five_year_change() -> None:
 def test_foreign_share_verdicts(now_bn: float, share: float, verdict: str) -> None:
     # Five years earlier 30 %. Now on 28,000,000 mn: a fall of exactly 2 pp (28 %) is not
     # "more than 2 pp"; unchanged (30 %) did not rise; 31 % rose.
-    data = foreign({"2019-01-01": 6000.0, "2024-01-01": now_bn}, {"2019-01-01": 20_000_000.0, "2024-01-01": 28_000_000.0})
+    data = foreign(
+        {"2019-01-01": 6000.0, "2024-01-01": now_bn}, {"2019-01-01": 20_000_000.0, "2024-01-01": 28_000_000.0}
+    )
     r = one("foreign_share", data)
     assert r.value == pytest.approx(share)
     assert r.verdict == verdict
@@ -409,7 +422,11 @@ def result(verdict: str) -> SignalResult:
 def test_regime(verdicts: list[str], expected: RegimeResult) -> None:
     r = regime([result(v) for v in verdicts])
     assert r == expected
-    assert regime_to_json(r) == {"verdict": expected.verdict, "eroding": expected.eroding, "available": expected.available}
+    assert regime_to_json(r) == {
+        "verdict": expected.verdict,
+        "eroding": expected.eroding,
+        "available": expected.available,
+    }
 
 
 def test_regime_count_text() -> None:
@@ -469,7 +486,7 @@ def test_history_of_a_rolling_correlation_matches_numpy() -> None:
     spx, ust = data["spx"], data["ust10y"]
     x, y = spx.pct_change().to_numpy()[1:], -ust.diff().to_numpy()[1:]
     # The window ending at change 300 (index 300 of the changes → date index 301).
-    expected = np.corrcoef(x[300 - 251:301], y[300 - 251:301])[0, 1]
+    expected = np.corrcoef(x[300 - 251 : 301], y[300 - 251 : 301])[0, 1]
     assert hist[spx.index[301]] == pytest.approx(expected, abs=1e-10)
     assert hist.index[0] == spx.index[252]  # first full window
 
@@ -494,7 +511,12 @@ def test_engine_recomputes_only_dependent_signals() -> None:
 
     updated = engine.update(data, {"ust10y"})
     assert set(updated) == {s for s, deps in DEPENDENCIES.items() if "ust10y" in deps}
-    assert set(updated) >= {"stock_bond_corr_1y", "bund_hedged_pickup_10y", "jgb_hedged_pickup_10y", "ust_bund_fx_corr_3m"}
+    assert set(updated) >= {
+        "stock_bond_corr_1y",
+        "bund_hedged_pickup_10y",
+        "jgb_hedged_pickup_10y",
+        "ust_bund_fx_corr_3m",
+    }
     assert engine.update(data, {"gold"}) == {}
     assert list(engine.results) == list(SIGNAL_IDS)
     assert engine.regime.available == 14

@@ -14,8 +14,7 @@ from datafeed.catalog import Instrument, SourceRef
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import Observation
-from datafeed.providers import Provider, Target
-from datafeed.providers import nyfed
+from datafeed.providers import Provider, Target, nyfed
 from datafeed.settings import FeedSettings, SourceSettings
 from datafeed.sources_check import SourceCheck, check_sources, representative
 
@@ -93,7 +92,9 @@ async def test_each_source_reports_ok_latency_and_last_date() -> None:
     assert [r.source for r in results] == list(settings.sources)  # config order
     r = by_source(results)
 
-    assert r["nyfed"] == SourceCheck("nyfed", True, True, r["nyfed"].latency_ms, dt.date(2025, 3, 4), "nyfed:SOFR: 2 obs")
+    assert r["nyfed"] == SourceCheck(
+        "nyfed", True, True, r["nyfed"].latency_ms, dt.date(2025, 3, 4), "nyfed:SOFR: 2 obs"
+    )
     assert r["nyfed"].latency_ms is not None and r["nyfed"].latency_ms >= 5
     assert calls == [("nyfed", "nyfed:SOFR", TODAY - dt.timedelta(days=30))]
 
@@ -114,7 +115,9 @@ async def test_source_unused_by_the_catalog_is_skipped() -> None:
     only_fred = (Instrument("x", "X", "%", "bp", (SourceRef("fred", "X"),), 0.0, 1.0),)
     http = HttpContext(FeedSettings.default())
     try:
-        results = await check_sources(feed(nyfed=True), http, {"nyfed": GoodProvider}, today=TODAY, instruments=only_fred)
+        results = await check_sources(
+            feed(nyfed=True), http, {"nyfed": GoodProvider}, today=TODAY, instruments=only_fred
+        )
     finally:
         await http.aclose()
     assert results == [SourceCheck("nyfed", True, True, None, None, "skipped: no instrument uses this source")]
@@ -160,13 +163,20 @@ async def test_real_provider_against_a_loopback_server(httpserver: HTTPServer, m
         await http.aclose()
     httpserver.check_assertions()
     first, second = results
-    assert (first.source, first.ok, first.last_date, first.detail) == ("nyfed", True, dt.date(2025, 3, 4), "nyfed:SOFR: 4 obs")
+    assert (first.source, first.ok, first.last_date, first.detail) == (
+        "nyfed",
+        True,
+        dt.date(2025, 3, 4),
+        "nyfed:SOFR: 4 obs",
+    )
     assert first.latency_ms is not None and first.latency_ms > 0
     assert second == SourceCheck("ecb", False, True, None, None, "disabled")
 
 
 async def test_unreachable_source_fails_with_a_one_line_reason() -> None:
-    settings = FeedSettings(sources={"nyfed": SourceSettings.default("nyfed", base_url="http://127.0.0.1:9", min_interval=0)})
+    settings = FeedSettings(
+        sources={"nyfed": SourceSettings.default("nyfed", base_url="http://127.0.0.1:9", min_interval=0)}
+    )
     http = HttpContext(FeedSettings.default(), deadline=None)
     http.sleep = _no_sleep
     try:

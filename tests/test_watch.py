@@ -18,13 +18,17 @@ from pytest_httpserver import HTTPServer
 from tests.conftest import write_config
 from tests.test_cli import fred, run  # noqa: F401 - fred is a fixture
 
-LINE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (?P<rule>.+) (?P<value>-?[\d.]+|[a-z0-9_,]+)(?P<tag> DEMO| REPLAY)?$")
+LINE = re.compile(
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (?P<rule>.+) (?P<value>-?[\d.]+|[a-z0-9_,]+)(?P<tag> DEMO| REPLAY)?$"
+)
 
 
 def test_demo_alert_fires_once_and_exits_on_max_seconds(tmp_path: Path) -> None:
     started = time.monotonic()
-    r = run(["watch", "--demo", "--alert", "ust10y > 0", "--alert", "vix < 1", "--tick", "0.3", "--max-seconds", "3"],
-            {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    r = run(
+        ["watch", "--demo", "--alert", "ust10y > 0", "--alert", "vix < 1", "--tick", "0.3", "--max-seconds", "3"],
+        {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")},
+    )
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     # True from the start and on every tick after: it fires once, not once per tick.
@@ -40,8 +44,8 @@ def test_config_alert_runs_its_command_with_json(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
     code = "import sys, pathlib; pathlib.Path(sys.argv[1]).write_bytes(sys.stdin.buffer.read())"
     cfg.write_text(
-        "[[formulas]]\nid = \"curve\"\nexpr = \"(ust10y - ust2y) * 100\"\nunit = \"bp\"\n\n"
-        f"[[alerts]]\nrule = \"curve > -1000\"\ncooldown = \"30m\"\ncommand = {json.dumps([sys.executable, '-c', code, str(out)])}\n"
+        '[[formulas]]\nid = "curve"\nexpr = "(ust10y - ust2y) * 100"\nunit = "bp"\n\n'
+        f'[[alerts]]\nrule = "curve > -1000"\ncooldown = "30m"\ncommand = {json.dumps([sys.executable, "-c", code, str(out)])}\n'
     )
     r = run(["watch", "--demo", "--once"], {"TRIFFIN_CONFIG": str(cfg)})
     assert r.returncode == 0, r.stderr
@@ -65,7 +69,10 @@ def test_sigterm_stops_cleanly(tmp_path: Path) -> None:
     env = dict(os.environ, TRIFFIN_CACHE_DIR=str(tmp_path / "cache"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "watch", "--demo", "--alert", "spx > 1"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     try:
         first = proc.stdout.readline() if proc.stdout else ""

@@ -51,7 +51,9 @@ if TYPE_CHECKING:
     from tui.presenters import MetricsEngine, MetricsResult
     from widgets.data import SourceView, TableRow
 
-_marks_fd = os.open(os.environ["TUI_PROBE_MARKS"], os.O_WRONLY | os.O_APPEND) if os.environ.get("TUI_PROBE_MARKS") else None
+_marks_fd = (
+    os.open(os.environ["TUI_PROBE_MARKS"], os.O_WRONLY | os.O_APPEND) if os.environ.get("TUI_PROBE_MARKS") else None
+)
 
 
 def probe_mark() -> None:
@@ -124,10 +126,23 @@ class TriffinApp(App[None]):
         Binding("p", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the feed"),
         Binding("t", "cycle_theme", "Theme", id="cycle-theme", tooltip="Next colour theme"),
         Binding("a", "show_alerts", "Alert log", id="alert-log", show=False, tooltip="Every alert that fired"),
-        Binding("s", "save_view", "Save view", id="save-view", show=False,
-                tooltip="Save an SVG screenshot and this view's data as CSV"),
-        Binding("ctrl+p", "command_palette", "Commands", id="command-palette", priority=True, show=False,
-                tooltip="Jump to any instrument, signal or crisis"),
+        Binding(
+            "s",
+            "save_view",
+            "Save view",
+            id="save-view",
+            show=False,
+            tooltip="Save an SVG screenshot and this view's data as CSV",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            id="command-palette",
+            priority=True,
+            show=False,
+            tooltip="Jump to any instrument, signal or crisis",
+        ),
         Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True),
     ]
     """Global keys; every binding has an id that ``[keymap]`` in the config can remap."""
@@ -456,8 +471,9 @@ class TriffinApp(App[None]):
             if not has_data and not self._loading_demo:
                 self.showing_demo = True
                 self._loading_demo = True
-                self.notify("Live sources unreachable: running the DEMO feed until one answers",
-                            severity="warning", timeout=10)
+                self.notify(
+                    "Live sources unreachable: running the DEMO feed until one answers", severity="warning", timeout=10
+                )
                 self._load(demo=True)
         self.data_changed.publish(DataUpdate(status=True))
 
@@ -594,8 +610,10 @@ class TriffinApp(App[None]):
             age = format_age((self.now() - last).total_seconds()) if last else ""
             return [SourceView("demo", "ok", age, detail=detail)]
         if self.feed is None or self.live_store is None:
-            return [SourceView(name, "off" if not s.enabled else "ok", detail="" if not s.enabled else "starting")
-                    for name, s in self.config.feed.sources.items()]
+            return [
+                SourceView(name, "off" if not s.enabled else "ok", detail="" if not s.enabled else "starting")
+                for name, s in self.config.feed.sources.items()
+            ]
         from tui.presenters import source_views
 
         views = source_views(
@@ -608,7 +626,9 @@ class TriffinApp(App[None]):
             self.feed.intraday_jobs,
         )
         if self.paused:
-            views = [SourceView(v.source, v.state, v.age, "", "paused" if v.state != "off" else v.detail) for v in views]
+            views = [
+                SourceView(v.source, v.state, v.age, "", "paused" if v.state != "off" else v.detail) for v in views
+            ]
         return views
 
     def _demo_quotes(self) -> list[Any]:
@@ -703,5 +723,6 @@ class TriffinApp(App[None]):
         yield SystemCommand("Next triffin theme", "Cycle the built-in themes (t)", self.action_cycle_theme)
         yield SystemCommand("Help: keys and sources", "Every key binding and data credit (?)", self.action_show_help)
         yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
-        yield SystemCommand("Save screenshot and data", "SVG of the screen and this view's data as CSV (s)",
-                            self.action_save_view)
+        yield SystemCommand(
+            "Save screenshot and data", "SVG of the screen and this view's data as CSV (s)", self.action_save_view
+        )

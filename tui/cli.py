@@ -85,14 +85,23 @@ def _date(text: str) -> dt.date:
 
 
 def _replay_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--replay", metavar="DIR", help="play a recording made by 'triffin record DIR' instead of live sources")
-    p.add_argument("--speed", type=_seconds, default=60.0, metavar="X",
-                   help="replay speed: 60 plays an hour in a minute (default), 0 as fast as possible")
+    p.add_argument(
+        "--replay", metavar="DIR", help="play a recording made by 'triffin record DIR' instead of live sources"
+    )
+    p.add_argument(
+        "--speed",
+        type=_seconds,
+        default=60.0,
+        metavar="X",
+        help="replay speed: 60 plays an hour in a minute (default), 0 as fast as possible",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to render ``--help``)."""
-    parser = _Parser(prog="triffin", description="Are US Treasuries still the world's safe asset? A live terminal monitor.")
+    parser = _Parser(
+        prog="triffin", description="Are US Treasuries still the world's safe asset? A live terminal monitor."
+    )
     parser.add_argument("--version", action="version", version=f"triffin {__version__}")
     _common(parser)
     _replay_args(parser)
@@ -109,8 +118,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch = sub.add_parser("watch", help="headless: evaluate alert rules on every update, print one line per firing")
     _common(watch)
     _replay_args(watch)
-    watch.add_argument("--alert", action="append", default=[], metavar="RULE",
-                       help="an alert rule on top of the config's [[alerts]] (repeatable), e.g. 'ust10y > 5'")
+    watch.add_argument(
+        "--alert",
+        action="append",
+        default=[],
+        metavar="RULE",
+        help="an alert rule on top of the config's [[alerts]] (repeatable), e.g. 'ust10y > 5'",
+    )
     watch.add_argument("--once", action="store_true", help="evaluate after the first update, then exit")
     watch.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
     watch.add_argument("--tick", type=_seconds, default=2.0, metavar="S", help="seconds between demo ticks (default 2)")
@@ -119,14 +133,19 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("ids", nargs="+", metavar="ID", help="instrument or formula ids (space or comma separated)")
     export.add_argument("--since", type=_date, metavar="DATE", help="first date (YYYY-MM-DD)")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("--aligned", action="store_true",
-                        help="the aligned daily frame (low-frequency series carried forward at most 45 days)")
+    export.add_argument(
+        "--aligned",
+        action="store_true",
+        help="the aligned daily frame (low-frequency series carried forward at most 45 days)",
+    )
     record = sub.add_parser("record", help="run the live feed and store every raw upstream response in DIR")
     _common(record)
     record.add_argument("dir", metavar="DIR", help="an empty or new folder")
     record.add_argument("--once", action="store_true", help="one full refresh, then exit")
     record.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
-    serve = sub.add_parser("serve", help="serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default")
+    serve = sub.add_parser(
+        "serve", help="serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default"
+    )
     _common(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
@@ -168,8 +187,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "watch":
         from tui.watch_cmd import run_watch
 
-        return run_watch(config, demo=args.demo, alerts=args.alert, once=args.once, max_seconds=args.max_seconds,
-                         tick=max(0.05, args.tick), replay=args.replay, speed=args.speed)
+        return run_watch(
+            config,
+            demo=args.demo,
+            alerts=args.alert,
+            once=args.once,
+            max_seconds=args.max_seconds,
+            tick=max(0.05, args.tick),
+            replay=args.replay,
+            speed=args.speed,
+        )
     if args.command == "export":
         from tui.export_cmd import run_export
 
@@ -195,8 +222,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         from tui.serve_cmd import run_serve
 
-        return run_serve(host=args.host, port=args.port, public_url=args.public_url, demo=args.demo,
-                         config_path=args.config, theme=args.theme, refresh=args.refresh, ascii=args.ascii)
+        return run_serve(
+            host=args.host,
+            port=args.port,
+            public_url=args.public_url,
+            demo=args.demo,
+            config_path=args.config,
+            theme=args.theme,
+            refresh=args.refresh,
+            ascii=args.ascii,
+        )
     from tui.run import run_app
 
     if args.replay:

@@ -29,15 +29,26 @@ class TriffinCommands(Provider):
         for inst in INSTRUMENTS:
             out.append((inst.name, f"instrument {inst.id} ({inst.unit})", partial(app.jump_to, "instrument", inst.id)))
         for formula in app.derived.formulas:
-            out.append((formula.label, f"formula {formula.id} = {formula.expr}", partial(app.jump_to, "instrument", formula.id)))
+            out.append(
+                (
+                    formula.label,
+                    f"formula {formula.id} = {formula.expr}",
+                    partial(app.jump_to, "instrument", formula.id),
+                )
+            )
         metrics = app.metrics
         if metrics is not None:
             for sid, result in metrics.signals.items():
                 out.append((result.name, f"signal {sid}: {result.verdict}", partial(app.jump_to, "signal", sid)))
             for scored in metrics.scored:
                 ep = scored.episode
-                out.append((ep.name, f"crisis {ep.id} {ep.start}→{ep.end}: {scored.verdict}",
-                            partial(app.jump_to, "episode", ep.id)))
+                out.append(
+                    (
+                        ep.name,
+                        f"crisis {ep.id} {ep.start}→{ep.end}: {scored.verdict}",
+                        partial(app.jump_to, "episode", ep.id),
+                    )
+                )
         return out
 
     async def discover(self) -> Hits:

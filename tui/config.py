@@ -326,9 +326,7 @@ def load_config(
         try:
             mode = cfg_path.stat().st_mode
             if mode & (stat.S_IROTH | stat.S_IRGRP):
-                warnings.append(
-                    f"{cfg_path} holds an API key and is readable by others; run: chmod 600 {cfg_path}"
-                )
+                warnings.append(f"{cfg_path} holds an API key and is readable by others; run: chmod 600 {cfg_path}")
         except OSError:
             pass
 
@@ -352,7 +350,7 @@ def load_config(
     keymap = data.get("keymap", {})
     for key, value in keymap.items():
         if not isinstance(value, str) or not value.strip():
-            raise r.error(f"'keymap.{key}' must be a key name string like \"r\" or \"ctrl+r\"", key, "keymap")
+            raise r.error(f'\'keymap.{key}\' must be a key name string like "r" or "ctrl+r"', key, "keymap")
 
     thresholds: dict[str, dict[str, float]] = {}
     for sig, table in data.get("thresholds", {}).items():
@@ -395,7 +393,9 @@ def load_config(
                 try:
                     value = dt.date.fromisoformat(value)
                 except ValueError:
-                    raise r.error(f"episodes[{i}].{key} {value!r} is not a date (YYYY-MM-DD)", key, "episodes") from None
+                    raise r.error(
+                        f"episodes[{i}].{key} {value!r} is not a date (YYYY-MM-DD)", key, "episodes"
+                    ) from None
             elif not isinstance(value, dt.date):
                 raise r.error(f"episodes[{i}].{key} must be a date (YYYY-MM-DD)", key, "episodes")
             values[key] = value
@@ -488,7 +488,9 @@ def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
             raise _table_error(r, "formulas", i, f"formulas[{i}] must be a table")
         for key in table:
             if key not in ("id", "expr", "unit", "name"):
-                raise _table_error(r, "formulas", i, f"unknown key '{key}' in formulas[{i}] (known: id, expr, unit, name)", key)
+                raise _table_error(
+                    r, "formulas", i, f"unknown key '{key}' in formulas[{i}] (known: id, expr, unit, name)", key
+                )
         for key in ("id", "expr", "unit"):
             if key not in table:
                 raise _table_error(r, "formulas", i, f"formulas[{i}] needs '{key}'")
@@ -500,8 +502,12 @@ def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
         try:
             out.append(
                 parse_formula(
-                    table["id"], table["expr"], table["unit"], table.get("name"),
-                    known=seen, reserved=[*seen, *SIGNAL_IDS],
+                    table["id"],
+                    table["expr"],
+                    table["unit"],
+                    table.get("name"),
+                    known=seen,
+                    reserved=[*seen, *SIGNAL_IDS],
                 )
             )
         except FormulaError as exc:
@@ -522,13 +528,17 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...]) -> tuple[Any,
             raise _table_error(r, "alerts", i, f"alerts[{i}] must be a table")
         for key in table:
             if key not in ("rule", "cooldown", "command"):
-                raise _table_error(r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command)", key)
+                raise _table_error(
+                    r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command)", key
+                )
         if not isinstance(table.get("rule"), str):
             raise _table_error(r, "alerts", i, f"alerts[{i}] needs 'rule', a string like \"ust10y > 5\"", "rule")
         try:
             out.append(
                 parse_rule(
-                    table["rule"], cooldown=table.get("cooldown", 0), command=table.get("command"),
+                    table["rule"],
+                    cooldown=table.get("cooldown", 0),
+                    command=table.get("command"),
                     formulas=[f.id for f in formulas],
                 )
             )

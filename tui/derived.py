@@ -253,7 +253,12 @@ class Derived:
         assert monitor is not None
         mode = monitor.mode
         entry = AlertEntry(
-            firing.time, firing.rule.text, format_value(firing.value), mode, firing.detail, firing.date,
+            firing.time,
+            firing.rule.text,
+            format_value(firing.value),
+            mode,
+            firing.detail,
+            firing.date,
             monitor.line(firing),
         )
         self.log.append(entry)
@@ -261,8 +266,12 @@ class Derived:
         self.fired += 1
         title = "Alert" + (f" — {MODE_TITLES[mode]}" if mode in MODE_TITLES else "")
         when = f" (data of {entry.date})" if entry.date else ""
-        app.notify(f"{entry.rule} → {entry.value}\n{entry.detail}{when}; a: alert log", title=title,
-                   severity="warning", timeout=12)
+        app.notify(
+            f"{entry.rule} → {entry.value}\n{entry.detail}{when}; a: alert log",
+            title=title,
+            severity="warning",
+            timeout=12,
+        )
         app.bell()
         monitor.submit(firing)
         self.logged.publish(entry)

@@ -36,7 +36,6 @@ from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
 from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)
     GROUP_TITLES,
-    SOURCE_WIDTH,
     SPARK_POINTS,
     change_in_unit,
     empty_row,
@@ -381,8 +380,7 @@ def source_views(
         successes = [
             store.state[i].last_success
             for i in targets
-            if store.state[i].last_success is not None
-            and (store.state[i].source or "").startswith(name + ":")
+            if store.state[i].last_success is not None and (store.state[i].source or "").startswith(name + ":")
         ]
         age = format_age((now - max(successes)).total_seconds()) if successes else ""
         failing = [j for j in mine if j.failures > 0]
@@ -506,7 +504,12 @@ def series_stats(
             z = (latest.value - float(values.mean())) / std if std > 0 else float("nan")
             out.append(Stat(f"pctile {range_key}", f"{pct:.0f}th"))
             out.append(Stat(f"z {range_key}", "n/a" if math.isnan(z) else f"{z:+.2f}"))
-            out.append(Stat(f"range {range_key}", f"{format_value(inst, float(values.min()))} – {format_value(inst, float(values.max()))}"))
+            out.append(
+                Stat(
+                    f"range {range_key}",
+                    f"{format_value(inst, float(values.min()))} – {format_value(inst, float(values.max()))}",
+                )
+            )
         out.append(Stat("obs held", f"{len(series):,} since {series.index[0].date().isoformat()}"))
     out.append(Stat("source", (latest.source if latest else state.source) or "—"))
     out.append(Stat("status", state.status.value + (" (kept data)" if state.status is Status.STALE else "")))
@@ -607,8 +610,11 @@ def signal_chart(
             if th.get("intact") != th["eroding"]:
                 levels.append(ChartThreshold(th["intact"], "intact"))
     return ChartData(
-        x=_iso(part.index), lines=tuple(lines), thresholds=tuple(levels),
-        title=f"{spec.name} — {range_key}", y_label=spec.unit,
+        x=_iso(part.index),
+        lines=tuple(lines),
+        thresholds=tuple(levels),
+        title=f"{spec.name} — {range_key}",
+        y_label=spec.unit,
     )
 
 
@@ -650,10 +656,18 @@ def formula_rows(
         tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
         rows.append(
             TableRow(
-                f.id, f.label, entry["value"], formula_decimals(f.unit),
-                change=entry.get("change"), change_unit=f.unit,
-                spark=tuple(float(v) for v in tail), date=date, age=age, source="formula",
-                status=status, group=FORMULA_GROUP,
+                f.id,
+                f.label,
+                entry["value"],
+                formula_decimals(f.unit),
+                change=entry.get("change"),
+                change_unit=f.unit,
+                spark=tuple(float(v) for v in tail),
+                date=date,
+                age=age,
+                source="formula",
+                status=status,
+                group=FORMULA_GROUP,
             )
         )
     return rows
@@ -687,8 +701,11 @@ def formula_stats(
         out.append(Stat("last", f"{last:,.{places}f}{unit}"))
         out.append(Stat("date", last_ts.date().isoformat()))
         for label, days in (("chg 1d", None), ("chg 1w", 7), ("chg 1m", 30)):
-            past = (float(series.iloc[-2]) if len(series) > 1 else None) if days is None else \
-                _asof(series, last_ts - pd.Timedelta(days=days))
+            past = (
+                (float(series.iloc[-2]) if len(series) > 1 else None)
+                if days is None
+                else _asof(series, last_ts - pd.Timedelta(days=days))
+            )
             out.append(Stat(label, "n/a" if past is None else f"{last - past:+,.{places}f}{unit}"))
         values = range_slice(series, range_key).to_numpy(dtype="float64")
         if len(values) >= 2:

@@ -94,8 +94,15 @@ def empty_row(inst: Instrument, status: str, source: str | None = None) -> Table
     """The row of an instrument holding no value: its name, where it would come from, status."""
     fallback = inst.sources[0].tag if inst.sources else (inst.intraday.tag if inst.intraday else "")
     return TableRow(
-        inst.id, inst.name, None, value_decimals(inst), change=None, change_unit=inst.change,
-        source=short_source(source or fallback), status=status, group=group_title(inst),
+        inst.id,
+        inst.name,
+        None,
+        value_decimals(inst),
+        change=None,
+        change_unit=inst.change,
+        source=short_source(source or fallback),
+        status=status,
+        group=group_title(inst),
     )
 
 

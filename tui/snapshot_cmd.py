@@ -14,12 +14,8 @@ from tui.config import Config
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
     """Run the snapshot pipeline and print it; returns the exit code (0 or 1)."""
-    collected = asyncio.run(
-        collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout)
-    )
-    doc = build_document(
-        collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes
-    )
+    collected = asyncio.run(collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout))
+    doc = build_document(collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes)
     if fmt == "json":
         json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -57,8 +53,15 @@ def print_tables(doc: dict[str, Any]) -> None:
     if doc["mode"] == "demo":
         title += "  [DEMO: synthetic data, not market prices]"
     table = Table(title=title, title_justify="left")
-    for col, justify in (("id", "left"), ("name", "left"), ("last", "right"), ("chg", "right"),
-                         ("date", "left"), ("status", "left"), ("source", "left")):
+    for col, justify in (
+        ("id", "left"),
+        ("name", "left"),
+        ("last", "right"),
+        ("chg", "right"),
+        ("date", "left"),
+        ("status", "left"),
+        ("source", "left"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for inst_id, s in doc["series"].items():
         value = "—" if s["value"] is None else f"{s['value']:,.4g}" if abs(s["value"]) >= 1000 else f"{s['value']:.3f}"
@@ -90,10 +93,20 @@ def print_signals(console: Any, doc: dict[str, Any]) -> None:
         title=f"Regime: {regime['verdict']} ({regime['eroding']}/{regime['available']} signals eroding)",
         title_justify="left",
     )
-    for col, justify in (("signal", "left"), ("value", "right"), ("verdict", "left"), ("date", "left"), ("note", "left")):
+    for col, justify in (
+        ("signal", "left"),
+        ("value", "right"),
+        ("verdict", "left"),
+        ("date", "left"),
+        ("note", "left"),
+    ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
     for sid, sig in doc["signals"].items():
-        value = "—" if sig["value"] is None else f"{sig['value']:+.2f} {sig['unit']}".replace("+", "" if sig["unit"] == "%" else "+")
+        value = (
+            "—"
+            if sig["value"] is None
+            else f"{sig['value']:+.2f} {sig['unit']}".replace("+", "" if sig["unit"] == "%" else "+")
+        )
         note = sig.get("reason") or ""
         table.add_row(sid, value, VERDICT_MARK.get(sig["verdict"], sig["verdict"]), sig["date"] or "—", note[:70])
     console.print(table)
@@ -148,20 +161,37 @@ def markdown(doc: dict[str, Any]) -> str:
     out = [title, ""]
     regime = doc.get("regime")
     if isinstance(regime, dict) and regime.get("verdict"):
-        out += [f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)", ""]
+        out += [
+            f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)",
+            "",
+        ]
     out += ["| id | name | last | chg | date | status | source |", "|---|---|--:|--:|---|---|---|"]
     for inst_id, s in doc.get("series", {}).items():
         change = ""
         if s.get("change") is not None:
             change = f"{s['change']:+.2f} {s.get('change_unit', '')}".rstrip()
         status = s.get("status", "") + (" LATE" if s.get("late") else "")
-        cells = [inst_id, s.get("name", ""), _md_number(s.get("value")), change, s.get("date") or "—", status, s.get("source") or "—"]
+        cells = [
+            inst_id,
+            s.get("name", ""),
+            _md_number(s.get("value")),
+            change,
+            s.get("date") or "—",
+            status,
+            s.get("source") or "—",
+        ]
         out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     signals = doc.get("signals")
     if isinstance(signals, dict) and signals:
         out += ["", "| signal | value | unit | verdict | date |", "|---|--:|---|---|---|"]
         for sid, g in signals.items():
             value = g.get("value")
-            cells = [sid, "—" if value is None else f"{value:g}", g.get("unit", ""), g.get("verdict", ""), g.get("date") or "—"]
+            cells = [
+                sid,
+                "—" if value is None else f"{value:g}",
+                g.get("unit", ""),
+                g.get("verdict", ""),
+                g.get("date") or "—",
+            ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     return "\n".join(out) + "\n"

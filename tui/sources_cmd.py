@@ -51,7 +51,13 @@ def run_sources(config: Config, *, fmt: str = "table", timeout: float = 30.0) ->
         from rich.table import Table
 
         table = Table(title="triffin sources", title_justify="left")
-        for col, justify in (("source", "left"), ("state", "left"), ("latency", "right"), ("last data", "left"), ("detail", "left")):
+        for col, justify in (
+            ("source", "left"),
+            ("state", "left"),
+            ("latency", "right"),
+            ("last data", "left"),
+            ("detail", "left"),
+        ):
             table.add_column(col, justify=justify)  # type: ignore[arg-type]
         for c in checks:
             state = "off" if not c.enabled else "OK" if c.ok else "FAIL"

@@ -37,8 +37,21 @@ _UNICODE_MARKERS: tuple[str, ...] = ("braille", "dot", "+", "x")
 _ASCII_MARKERS: tuple[str, ...] = ("*", "+", "o", "x")
 _ASCII_TABLE = str.maketrans(
     {
-        "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "├": "+", "┤": "+",
-        "┬": "+", "┴": "+", "┼": "+", "•": "o", "—": "-", "–": "-", "→": ">",
+        "─": "-",
+        "│": "|",
+        "┌": "+",
+        "┐": "+",
+        "└": "+",
+        "┘": "+",
+        "├": "+",
+        "┤": "+",
+        "┬": "+",
+        "┴": "+",
+        "┼": "+",
+        "•": "o",
+        "—": "-",
+        "–": "-",
+        "→": ">",
     }
 )
 _COLOR_VARIABLES: tuple[str, ...] = ("chart-1", "chart-2", "chart-3", "chart-4")
@@ -203,9 +216,7 @@ class SeriesChart(PlotextPlot):
         if data.y_label:
             plt.ylabel(data.y_label)
 
-    def _date_ticks(
-        self, xs: Sequence[float], labels: Sequence[str]
-    ) -> tuple[list[float], list[str]]:
+    def _date_ticks(self, xs: Sequence[float], labels: Sequence[str]) -> tuple[list[float], list[str]]:
         """Up to one date label per ~14 columns, evenly spaced, first and last included."""
         count = max(2, min(len(xs), max(self.size.width, 20) // 14))
         if len(xs) == 1:

@@ -249,6 +249,4 @@ class ChartData:
             object.__setattr__(self, "window", tuple(self.window))
         for line in self.lines:
             if len(line.y) != len(self.x):
-                raise ValueError(
-                    f"ChartData line {line.name!r} has {len(line.y)} values for {len(self.x)} x"
-                )
+                raise ValueError(f"ChartData line {line.name!r} has {len(line.y)} values for {len(self.x)} x")

@@ -773,8 +773,11 @@ class LiveTable(LineListView):
     def _format(self, row: TableRow) -> _Cells:
         """Turn a row into the texts and style names of each shown column."""
         cells: list[tuple[str, str]] = []
-        state_style = {"stale": "live-table--stale", "error": "live-table--error",
-                       "missing": "live-table--missing"}.get(row.status, "")
+        state_style = {
+            "stale": "live-table--stale",
+            "error": "live-table--error",
+            "missing": "live-table--missing",
+        }.get(row.status, "")
         for column in self._columns:
             if column == "name":
                 cells.append((row.name, state_style))
@@ -782,9 +785,7 @@ class LiveTable(LineListView):
                 value_style = state_style or ("live-table--intraday" if row.intraday else "")
                 cells.append((format_value(row.value, row.decimals), value_style))
             elif column == "change":
-                text, direction = format_change(
-                    row.change, row.change_unit, row.change_decimals, ascii=self._ascii
-                )
+                text, direction = format_change(row.change, row.change_unit, row.change_decimals, ascii=self._ascii)
                 cells.append((text, f"live-table--{direction}"))
             elif column == "spark":
                 spark = sparkline(row.spark, self._spark_width, ascii=self._ascii)
@@ -802,9 +803,7 @@ class LiveTable(LineListView):
                 if row.intraday:
                     words.append("intra")
                 style = state_style or (
-                    "live-table--late" if row.late
-                    else "live-table--intraday" if row.intraday
-                    else "live-table--fresh"
+                    "live-table--late" if row.late else "live-table--intraday" if row.intraday else "live-table--fresh"
                 )
                 cells.append((" ".join(words), style))
         # The gutter glyph is part of the row's content (status), the cursor mark is not.

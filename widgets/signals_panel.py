@@ -190,9 +190,7 @@ class SignalsPanel(LineListView):
         """Id of the signal under the cursor."""
         return self._cursor_key
 
-    def update_signals(
-        self, signals: Iterable[SignalView], regime: RegimeView | None = None
-    ) -> frozenset[str]:
+    def update_signals(self, signals: Iterable[SignalView], regime: RegimeView | None = None) -> frozenset[str]:
         """Show exactly these signals (in this order), repainting only what changed.
 
         Args:
@@ -292,8 +290,7 @@ class SignalsPanel(LineListView):
             (" ", plain),
         ]
         if self._compact:
-            parts.append((view.explanation, base + self._style("signals-panel--explanation")
-                          + cursor_style))
+            parts.append((view.explanation, base + self._style("signals-panel--explanation") + cursor_style))
         else:
             parts.append((view.date, base + self._style("signals-panel--dim") + cursor_style))
         return self._segments(parts)

@@ -114,7 +114,11 @@ def _plain_two_columns(text: str, series_id: str | None) -> tuple[list[dt.date],
         return None
     header, _, rest = text.partition("\n")
     names = header.split(",")
-    if len(names) != 2 or names[0].lower() not in DATE_HEADERS or (series_id and series_id in names and names[1] != series_id):
+    if (
+        len(names) != 2
+        or names[0].lower() not in DATE_HEADERS
+        or (series_id and series_id in names and names[1] != series_id)
+    ):
         return None
     if rest.endswith("\n"):
         rest = rest[:-1]

@@ -67,11 +67,16 @@ MISSING = frozenset({"", "-", "－", "—", "*"})
 """Cells that mean "no value". Compared as whole strings: ``-0.002`` is a real yield."""
 
 ERAS: dict[str, int] = {
-    "M": 1867, "明治": 1867,
-    "T": 1911, "大正": 1911,
-    "S": 1925, "昭和": 1925,
-    "H": 1988, "平成": 1988,
-    "R": 2018, "令和": 2018,
+    "M": 1867,
+    "明治": 1867,
+    "T": 1911,
+    "大正": 1911,
+    "S": 1925,
+    "昭和": 1925,
+    "H": 1988,
+    "平成": 1988,
+    "R": 2018,
+    "令和": 2018,
 }
 """Gregorian year of each era's year 0 (era year N is ``offset + N``; Heisei 1 = 1989)."""
 

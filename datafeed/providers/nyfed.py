@@ -170,7 +170,4 @@ class NyFedProvider(Provider):
     @staticmethod
     def _observations(target: Target, points: dict[dt.date, float]) -> list[Observation]:
         ref = target.ref
-        return [
-            Observation(target.instrument, d, points[d] * ref.scale, ref.tag)
-            for d in sorted(points)
-        ]
+        return [Observation(target.instrument, d, points[d] * ref.scale, ref.tag) for d in sorted(points)]

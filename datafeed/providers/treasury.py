@@ -163,8 +163,7 @@ def find_column(columns: Mapping[str, list[RawPoint]], code: str) -> list[RawPoi
 def year_url(base_url: str, year: int) -> str:
     """The yearly CSV URL exactly as the Treasury's download link writes it."""
     return (
-        f"{base_url}{CSV_PATH}/{year}/all"
-        f"?type=daily_treasury_yield_curve&field_tdr_date_value={year}&page&_format=csv"
+        f"{base_url}{CSV_PATH}/{year}/all?type=daily_treasury_yield_curve&field_tdr_date_value={year}&page&_format=csv"
     )
 
 

@@ -154,8 +154,9 @@ def run_probe(name: str, probe_args: list[str], cmd: list[str], env: dict[str, s
         if flag in probe_args:
             limit += float(probe_args[probe_args.index(flag) + 1])
     limit += 120  # keys, quit, teardown; the probe's own hard timeout fires first
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True, text=True)
+    proc = subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, text=True
+    )
     try:
         _, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -253,8 +254,16 @@ def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, A
             if job.last_duration is not None:
                 src = job.provider.name
                 slowest[src] = max(slowest.get(src, 0.0), job.last_duration)
-        return {"s": wall, "cpu_s": cpu, "ok": report.ok, "failed": report.failed, "errors": report.errors,
-                "requests": http.requests, "jobs": len(feed.all_jobs), "slowest_job_s": slowest}
+        return {
+            "s": wall,
+            "cpu_s": cpu,
+            "ok": report.ok,
+            "failed": report.failed,
+            "errors": report.errors,
+            "requests": http.requests,
+            "jobs": len(feed.all_jobs),
+            "slowest_job_s": slowest,
+        }
 
     return asyncio.run(once())
 
@@ -263,9 +272,13 @@ def import_costs(reps: int) -> dict[str, Any]:
     """Wall time of `python -c 'import X'` (interpreter start included), best of ``reps``."""
     out: dict[str, Any] = {}
     env = child_env()
-    for label, stmt in (("python -c pass", "pass"), ("import textual.app", "import textual.app"),
-                        ("import pandas", "import pandas"), ("import textual_plotext", "import textual_plotext"),
-                        ("import tui.app", "import tui.app")):
+    for label, stmt in (
+        ("python -c pass", "pass"),
+        ("import textual.app", "import textual.app"),
+        ("import pandas", "import pandas"),
+        ("import textual_plotext", "import textual_plotext"),
+        ("import tui.app", "import tui.app"),
+    ):
         times = []
         for _ in range(reps):
             t = time.perf_counter()
@@ -275,10 +288,11 @@ def import_costs(reps: int) -> dict[str, Any]:
                 break
             times.append((time.perf_counter() - t) * 1000)
         out[label] = min(times) if times else None
-    check = ("import sys, tui.app; print(' '.join(m for m in ('pandas', 'numpy', 'plotext', 'httpx', "
-             "'textual_plotext') if m in sys.modules))")
-    r = subprocess.run([PY, "-c", check],
-                       cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    check = (
+        "import sys, tui.app; print(' '.join(m for m in ('pandas', 'numpy', 'plotext', 'httpx', "
+        "'textual_plotext') if m in sys.modules))"
+    )
+    r = subprocess.run([PY, "-c", check], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
     out["loaded_by_tui_app"] = r.stdout.strip() if r.returncode == 0 else f"failed: {r.stderr.strip()[-200:]}"
     return out
 
@@ -299,9 +313,14 @@ class Bench:
         self.server_cfg = self.work / "loopback.toml"
         self.server_log = self.work / "loopback-requests.log"
         self.server_log.touch()
-        self.server = subprocess.Popen([PY, "-c", SERVE, str(LATENCY_MS), str(self.server_cfg), str(self.server_log)],
-                                       cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, text=True,
-                                       start_new_session=True)
+        self.server = subprocess.Popen(
+            [PY, "-c", SERVE, str(LATENCY_MS), str(self.server_cfg), str(self.server_log)],
+            cwd=ROOT,
+            env=child_env(),
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         line = self.server.stdout.readline().strip() if self.server.stdout else ""
         if not line.startswith("http://"):
             raise SystemExit("bench: the loopback market did not start (see the traceback above)")
@@ -339,27 +358,51 @@ class Bench:
     # ---------------------------------------------------------------- configs
     def configs(self) -> dict[str, dict[str, Any]]:
         a = self.a
-        keys = ",".join([
-            "down,label:move", "down,label:move", "down,label:move",
-            f"enter,gone:{a.dash_marker},label:drill", f"esc,expect:{a.dash_marker},label:back",
-            f"enter,gone:{a.dash_marker},label:drill2", f"esc,expect:{a.dash_marker},label:back2",
-        ])
+        keys = ",".join(
+            [
+                "down,label:move",
+                "down,label:move",
+                "down,label:move",
+                f"enter,gone:{a.dash_marker},label:drill",
+                f"esc,expect:{a.dash_marker},label:back",
+                f"enter,gone:{a.dash_marker},label:drill2",
+                f"esc,expect:{a.dash_marker},label:back2",
+            ]
+        )
         common = ["--size", a.size, "--idle", str(a.idle), "--marks", "--quit", "ctrl+q", "--ready-timeout", "40"]
         tui = [*common, "--ready", a.ready, "--pre-keys", "p,wait:4.6", "--keys", keys]
         cfgs: dict[str, dict[str, Any]] = {
-            "demo": {"cmd": [PY, "-m", "tui", "--demo"], "probe": [*tui, "--settle", "2"],
-                     "env": {"TRIFFIN_CONFIG": str(self.demo_cfg)}, "cache": True},
-            "live": {"cmd": [PY, "-m", "tui"], "probe": [*tui, "--settle", "4"],
-                     "env": {"TRIFFIN_CONFIG": str(self.live_cfg)}, "cache": True, "live": True},
+            "demo": {
+                "cmd": [PY, "-m", "tui", "--demo"],
+                "probe": [*tui, "--settle", "2"],
+                "env": {"TRIFFIN_CONFIG": str(self.demo_cfg)},
+                "cache": True,
+            },
+            "live": {
+                "cmd": [PY, "-m", "tui"],
+                "probe": [*tui, "--settle", "4"],
+                "env": {"TRIFFIN_CONFIG": str(self.live_cfg)},
+                "cache": True,
+                "live": True,
+            },
         }
-        cfgs["one"] = {"cmd": [PY, "-c", ONE_DEMO], "probe": [*common, "--ready", a.ready, "--settle", "2"],
-                       "env": {"TRIFFIN_CONFIG": str(self.demo_cfg), "BENCH_ONLY": ONE_INSTRUMENT,
-                               "BENCH_TICK_INTERVAL": "1"}, "cache": True}
+        cfgs["one"] = {
+            "cmd": [PY, "-c", ONE_DEMO],
+            "probe": [*common, "--ready", a.ready, "--settle", "2"],
+            "env": {"TRIFFIN_CONFIG": str(self.demo_cfg), "BENCH_ONLY": ONE_INSTRUMENT, "BENCH_TICK_INTERVAL": "1"},
+            "cache": True,
+        }
         if a.with_baselines and BASELINES.is_dir():
-            cfgs["hello"] = {"cmd": [PY, str(BASELINES / "hello.py")],
-                             "probe": [*common, "--ready", "HELLO-READY", "--settle", "2"], "env": {}}
-            cfgs["ticker"] = {"cmd": [PY, str(BASELINES / "ticker.py")],
-                              "probe": [*common, "--ready", "T29", "--settle", "2"], "env": {}}
+            cfgs["hello"] = {
+                "cmd": [PY, str(BASELINES / "hello.py")],
+                "probe": [*common, "--ready", "HELLO-READY", "--settle", "2"],
+                "env": {},
+            }
+            cfgs["ticker"] = {
+                "cmd": [PY, str(BASELINES / "ticker.py")],
+                "probe": [*common, "--ready", "T29", "--settle", "2"],
+                "env": {},
+            }
         return cfgs
 
     def fresh_cache(self, tag: str) -> Path:
@@ -388,8 +431,10 @@ class Bench:
             warm = bench_refresh(self.server_cfg, d, warm=True)
             self.extra["refresh"]["cold"].append(cold)
             self.extra["refresh"]["warm"].append(warm)
-            log(f"refresh #{i}: cold {cold['s']:.2f}s ({cold['ok']} ok, {cold['failed']} failed, "
-                f"{cold['requests']} requests), warm {warm['s']:.2f}s")
+            log(
+                f"refresh #{i}: cold {cold['s']:.2f}s ({cold['ok']} ok, {cold['failed']} failed, "
+                f"{cold['requests']} requests), warm {warm['s']:.2f}s"
+            )
             if cold["failed"] == 0 and self.pristine is None:
                 self.pristine = self.work / "cache-pristine"
                 shutil.copytree(d, self.pristine)
@@ -405,37 +450,83 @@ class Bench:
             for name, cfg in cfgs.items():
                 env = child_env(**cfg["env"])
                 if cfg.get("cache"):
-                    env["TRIFFIN_CACHE_DIR"] = str(self.fresh_cache(f"{name}-{i}") if cfg.get("live") else
-                                                   self.work / f"cache-empty-{name}-{i}")
+                    env["TRIFFIN_CACHE_DIR"] = str(
+                        self.fresh_cache(f"{name}-{i}") if cfg.get("live") else self.work / f"cache-empty-{name}-{i}"
+                    )
                 res = run_probe(f"{name}-{i}", cfg["probe"], cfg["cmd"], env, self.work)
                 if cfg.get("live") and res.get("t0") is not None:
                     t0 = res["t0"]
                     reqs = self.requests_between(t0, t0 + 600)
                     res["loopback"] = {"first_request_ms": round((reqs[0] - t0) * 1000, 1) if reqs else None}
                     if res.get("idle"):
-                        res["loopback"]["idle_requests"] = len(self.requests_between(res["idle"]["t0"], res["idle"]["t1"]))
+                        res["loopback"]["idle_requests"] = len(
+                            self.requests_between(res["idle"]["t0"], res["idle"]["t1"])
+                        )
                 self.results[name].append(res)
-                log(f"{name} #{i}: ready {pick(res, 'startup.ready_ms')} ms, idle cpu "
+                log(
+                    f"{name} #{i}: ready {pick(res, 'startup.ready_ms')} ms, idle cpu "
                     f"{pick(res, 'idle.cpu_fraction')}, {pick(res, 'idle.bytes_per_s')} B/s, "
-                    f"{pick(res, 'updates.count')} updates")
+                    f"{pick(res, 'updates.count')} updates"
+                )
 
     def soaks(self) -> None:
         a = self.a
         ticks = self.work / "ticks.txt"
         ticks.touch()
-        env = child_env(TRIFFIN_CONFIG=str(self.demo_cfg), TRIFFIN_CACHE_DIR=str(self.work / "cache-soak-demo"),
-                        BENCH_TICKS=str(ticks), BENCH_TICK_INTERVAL=str(a.soak_tick))
-        probe = ["--size", a.size, "--ready", a.ready, "--ready-timeout", "40", "--settle", "1", "--idle", "0",
-                 "--marks", "--soak", str(a.soak_seconds), "--soak-count-file", str(ticks),
-                 "--soak-count", str(a.soak_ticks), "--quit", "ctrl+q"]
+        env = child_env(
+            TRIFFIN_CONFIG=str(self.demo_cfg),
+            TRIFFIN_CACHE_DIR=str(self.work / "cache-soak-demo"),
+            BENCH_TICKS=str(ticks),
+            BENCH_TICK_INTERVAL=str(a.soak_tick),
+        )
+        probe = [
+            "--size",
+            a.size,
+            "--ready",
+            a.ready,
+            "--ready-timeout",
+            "40",
+            "--settle",
+            "1",
+            "--idle",
+            "0",
+            "--marks",
+            "--soak",
+            str(a.soak_seconds),
+            "--soak-count-file",
+            str(ticks),
+            "--soak-count",
+            str(a.soak_ticks),
+            "--quit",
+            "ctrl+q",
+        ]
         log(f"soak (demo): {a.soak_ticks} ticks at tick_interval={a.soak_tick}s, at most {a.soak_seconds:g}s")
         self.extra["soak_demo"] = run_probe("soak-demo", probe, [PY, "-c", SOAK_DEMO], env, self.work)
         if a.live_soak_passes:
             env = child_env(TRIFFIN_CONFIG=str(self.live_cfg), TRIFFIN_CACHE_DIR=str(self.fresh_cache("soak-live")))
-            probe = ["--size", a.size, "--ready", a.ready, "--ready-timeout", "40", "--settle", "4", "--idle", "0",
-                     "--marks", "--soak", str(a.live_soak_passes * a.live_soak_every + 30), "--soak-key", "r",
-                     "--soak-presses", str(a.live_soak_passes), "--soak-every", str(a.live_soak_every),
-                     "--quit", "ctrl+q"]
+            probe = [
+                "--size",
+                a.size,
+                "--ready",
+                a.ready,
+                "--ready-timeout",
+                "40",
+                "--settle",
+                "4",
+                "--idle",
+                "0",
+                "--marks",
+                "--soak",
+                str(a.live_soak_passes * a.live_soak_every + 30),
+                "--soak-key",
+                "r",
+                "--soak-presses",
+                str(a.live_soak_passes),
+                "--soak-every",
+                str(a.live_soak_every),
+                "--quit",
+                "ctrl+q",
+            ]
             log(f"soak (live): {a.live_soak_passes} forced refreshes (r), one every {a.live_soak_every:g}s")
             res = run_probe("soak-live", probe, [PY, "-m", "tui"], env, self.work)
             if pick(res, "soak.t0"):
@@ -458,17 +549,30 @@ class Bench:
         """The one table (Markdown) and the notes printed under it."""
         a = self.a
         names = [n for n in ("demo", "live", "one", "hello", "ticker") if n in self.results]
-        heads = {"demo": "triffin --demo", "live": "triffin live (loopback, cached)",
-                 "one": "demo, 1 value/tick", "hello": "hello.py", "ticker": "ticker.py"}
+        heads = {
+            "demo": "triffin --demo",
+            "live": "triffin live (loopback, cached)",
+            "one": "demo, 1 value/tick",
+            "hello": "hello.py",
+            "ticker": "ticker.py",
+        }
         rows: list[list[str]] = []
         notes: list[str] = []
 
         def med(x: dict[str, float] | None) -> float | None:
             return None if x is None else x["median"]
 
-        def row(label: str, path: str | None = None, unit: str = "", scale: float = 1.0, digits: int = 0,
-                target: str = "", met: bool | None = None, cells: dict[str, str] | None = None,
-                only: tuple[str, ...] | None = None) -> None:
+        def row(
+            label: str,
+            path: str | None = None,
+            unit: str = "",
+            scale: float = 1.0,
+            digits: int = 0,
+            target: str = "",
+            met: bool | None = None,
+            cells: dict[str, str] | None = None,
+            only: tuple[str, ...] | None = None,
+        ) -> None:
             vals = []
             for n in names:
                 if cells is not None:
@@ -490,37 +594,68 @@ class Bench:
         demo_cpu = med(self.col("demo", "idle.cpu_fraction"))
         live_cpu = med(self.col("live", "idle.cpu_fraction"))
         demo_bps = med(self.col("demo", "idle.bytes_per_s"))
-        both = lambda x, y: x is not None and y is not None
+
+        def both(x, y):
+            return x is not None and y is not None
 
         section("Start-up: launch → screen")
         row("first byte to the terminal (ms)", "startup.first_byte_ms")
         row("first non-blank frame (ms)", "startup.first_paint_ms")
-        row("first frame with data (ms)", "startup.ready_ms",
+        row(
+            "first frame with data (ms)",
+            "startup.ready_ms",
             target="live ≤ 1.3× hello" + (f" = {1.3 * hello_ready:,.0f}" if hello_ready else ""),
-            met=(live_ready <= 1.3 * hello_ready) if both(hello_ready, live_ready) else None)
+            met=(live_ready <= 1.3 * hello_ready) if both(hello_ready, live_ready) else None,
+        )
         row("app CPU seconds until that frame", "startup.cpu_s_at_ready", digits=2)
-        row("first loopback request (ms after launch)",
-            cells={"live": fmt(agg([pick(r, "loopback.first_request_ms") for r in self.results.get("live", [])]))})
+        row(
+            "first loopback request (ms after launch)",
+            cells={"live": fmt(agg([pick(r, "loopback.first_request_ms") for r in self.results.get("live", [])]))},
+        )
         section(f"Idle: {a.idle:g} s window")
-        row("CPU while refreshing (% of a core)", "idle.cpu_fraction", "%", 100, 1, only=("demo", "ticker"),
+        row(
+            "CPU while refreshing (% of a core)",
+            "idle.cpu_fraction",
+            "%",
+            100,
+            1,
+            only=("demo", "ticker"),
             target="demo ≤ ticker" + (f" = {100 * ticker_cpu:.1f}%" if ticker_cpu is not None else ""),
-            met=(demo_cpu <= ticker_cpu) if both(demo_cpu, ticker_cpu) else None)
-        row("CPU with no new data (% of a core)", "idle.cpu_fraction", "%", 100, 2, only=("live", "hello"),
-            target="live ≤ 1 %", met=(live_cpu <= 0.01) if live_cpu is not None else None)
-        row("bytes/s to the terminal", "idle.bytes_per_s",
+            met=(demo_cpu <= ticker_cpu) if both(demo_cpu, ticker_cpu) else None,
+        )
+        row(
+            "CPU with no new data (% of a core)",
+            "idle.cpu_fraction",
+            "%",
+            100,
+            2,
+            only=("live", "hello"),
+            target="live ≤ 1 %",
+            met=(live_cpu <= 0.01) if live_cpu is not None else None,
+        )
+        row(
+            "bytes/s to the terminal",
+            "idle.bytes_per_s",
             target="demo ≤ 1.1× ticker" + (f" = {1.1 * ticker_bps:,.0f}" if ticker_bps is not None else ""),
-            met=(demo_bps <= 1.1 * ticker_bps) if both(demo_bps, ticker_bps) else None)
+            met=(demo_bps <= 1.1 * ticker_bps) if both(demo_bps, ticker_bps) else None,
+        )
         row("frames/s", "idle.frames_per_s", digits=2)
         row("bytes per frame (median)", "idle.bytes_per_frame.median")
         row("screen rows touched per frame (median)", "idle.rows_per_frame.median")
         row("data updates applied in the window", "updates.count")
         row("bytes per data update (median)", "updates.bytes_per_update.median")
         one_rows = med(self.col("one", "updates.rows_per_update.median"))
-        row("screen rows repainted per data update (median)", "updates.rows_per_update.median",
-            target="1 value → ≤ its row (1)", met=(one_rows <= 1) if one_rows is not None else None)
+        row(
+            "screen rows repainted per data update (median)",
+            "updates.rows_per_update.median",
+            target="1 value → ≤ its row (1)",
+            met=(one_rows <= 1) if one_rows is not None else None,
+        )
         row("data update → its frame complete (ms, median)", "updates.to_frame_end_ms.median")
-        row("loopback requests in the window",
-            cells={"live": fmt(agg([pick(r, "loopback.idle_requests") for r in self.results.get("live", [])]))})
+        row(
+            "loopback requests in the window",
+            cells={"live": fmt(agg([pick(r, "loopback.idle_requests") for r in self.results.get("live", [])]))},
+        )
         section("Memory: RSS of the app's process tree")
         row("RSS after start (MB)", "idle.rss_mib_start", digits=1)
         row("RSS at the end of the idle window (MB)", "idle.rss_mib_end", digits=1)
@@ -539,23 +674,30 @@ class Bench:
                 continue
             if n == "demo":
                 hours = (soak.get("count") or 0) * 2 / 3600
-                notes.append(f"\"An hour\" of demo updates = {HOUR_TICKS} ticks (the 2 s default tick); the soak "
-                             f"(up to {a.soak_ticks} ticks or {a.soak_seconds:g} s) ran "
-                             f"`TriffinApp(demo=True, tick_interval={a.soak_tick:g})` and got {soak.get('count')} ticks "
-                             f"({soak.get('updates_applied')} screen updates applied) in {soak['seconds']:.0f} s at "
-                             f"{100 * (soak.get('cpu_fraction') or 0):.0f}% CPU = {hours:.2f} h.")
+                notes.append(
+                    f'"An hour" of demo updates = {HOUR_TICKS} ticks (the 2 s default tick); the soak '
+                    f"(up to {a.soak_ticks} ticks or {a.soak_seconds:g} s) ran "
+                    f"`TriffinApp(demo=True, tick_interval={a.soak_tick:g})` and got {soak.get('count')} ticks "
+                    f"({soak.get('updates_applied')} screen updates applied) in {soak['seconds']:.0f} s at "
+                    f"{100 * (soak.get('cpu_fraction') or 0):.0f}% CPU = {hours:.2f} h."
+                )
             else:
                 # a press during a running pass is absorbed by it: count passes by their requests
-                per_pass = statistics.median(r["requests"] for r in self.extra.get("refresh", {}).get("warm", [])) \
-                    if self.extra.get("refresh", {}).get("warm") else 32
+                per_pass = (
+                    statistics.median(r["requests"] for r in self.extra.get("refresh", {}).get("warm", []))
+                    if self.extra.get("refresh", {}).get("warm")
+                    else 32
+                )
                 passes = round((soak.get("requests") or 0) / per_pass) if per_pass else 0
                 hours = passes / LIVE_HOUR_PASSES
-                notes.append(f"\"An hour\" of live polling = {LIVE_HOUR_PASSES} passes (intraday every 300 s); the soak "
-                             f"pressed r {soak.get('presses')} times, {soak.get('requests')} loopback requests "
-                             f"≈ {passes} full passes, in "
-                             f"{soak['seconds']:.0f} s = {hours:.2f} h; app CPU "
-                             f"{(soak.get('cpu_s') or 0) / max(1, passes):.2f} s per pass, "
-                             f"{(soak.get('bytes') or 0) / max(1, passes):,.0f} bytes to the terminal per pass.")
+                notes.append(
+                    f'"An hour" of live polling = {LIVE_HOUR_PASSES} passes (intraday every 300 s); the soak '
+                    f"pressed r {soak.get('presses')} times, {soak.get('requests')} loopback requests "
+                    f"≈ {passes} full passes, in "
+                    f"{soak['seconds']:.0f} s = {hours:.2f} h; app CPU "
+                    f"{(soak.get('cpu_s') or 0) / max(1, passes):.2f} s per pass, "
+                    f"{(soak.get('bytes') or 0) / max(1, passes):,.0f} bytes to the terminal per pass."
+                )
             complete.append(hours >= 0.99)
             late, mid = soak.get("rss_mib_q4_median"), soak.get("rss_mib_q2_median")
             cells_end[n] = f"{late:.1f} (max {soak['rss_mib_max']:.1f}) after {hours:.2f} h"
@@ -564,24 +706,38 @@ class Bench:
                 if hours >= 0.5:  # a short soak is still warming up its caches: no verdict
                     flat.append(late - mid <= 5.0)
             rss_all.append(soak["rss_mib_max"])
-        row("RSS after \"an hour\" of accelerated updates (MB, last-quarter median)", cells=cells_end,
+        row(
+            'RSS after "an hour" of accelerated updates (MB, last-quarter median)',
+            cells=cells_end,
             target="≤ 200 MB" + ("" if all(complete) else " (soak < 1 h)"),
-            met=(max(rss_all) <= 200) if rss_all else None)
-        row("RSS growth during that soak (MB; 2nd half = 4th − 2nd quarter median)", cells=cells_growth,
+            met=(max(rss_all) <= 200) if rss_all else None,
+        )
+        row(
+            "RSS growth during that soak (MB; 2nd half = 4th − 2nd quarter median)",
+            cells=cells_growth,
             target="flat: 2nd half ≤ +5 MB",
-            met=all(flat) if flat else None)
+            met=all(flat) if flat else None,
+        )
         section("Keys: feed paused (p) first, so no data repaint confounds")
-        for label, title in (("move", "move: down (ms)"), ("drill", "drill-down: enter, 1st (ms)"),
-                             ("drill2", "drill-down: enter, again (ms)"), ("back", "back: esc (ms)")):
+        for label, title in (
+            ("move", "move: down (ms)"),
+            ("drill", "drill-down: enter, 1st (ms)"),
+            ("drill2", "drill-down: enter, again (ms)"),
+            ("back", "back: esc (ms)"),
+        ):
             row(title, cells={n: fmt(self.keycol(n, label)) for n in ("demo", "live")})
-        row("drill-down 1st, screen complete (ms)",
-            cells={n: fmt(self.keycol(n, "drill", "complete_ms")) for n in ("demo", "live")})
+        row(
+            "drill-down 1st, screen complete (ms)",
+            cells={n: fmt(self.keycol(n, "drill", "complete_ms")) for n in ("demo", "live")},
+        )
         row("quit: ctrl+q → exit (ms)", "quit.exit_ms")
         section("In-process")
         sig = self.extra.get("signals")
         if sig:
-            row(f"signals full recompute, thesis.measure (ms, {len(sig['ms'])}×)",
-                cells={"demo": fmt(agg(sig["ms"]), digits=1)})
+            row(
+                f"signals full recompute, thesis.measure (ms, {len(sig['ms'])}×)",
+                cells={"demo": fmt(agg(sig["ms"]), digits=1)},
+            )
         ref = self.extra.get("refresh")
         if ref:
             for kind, what in (("cold", "cold, empty cache"), ("warm", "warm, incremental")):
@@ -591,36 +747,55 @@ class Bench:
                 cell = fmt(t, " s", digits=2)
                 if len(ok) < len(runs):
                     cell += f" ({len(runs) - len(ok)} of {len(runs)} runs had failures)"
-                row(f"full refresh, {LATENCY_MS:g} ms/request, {what} (s)", cells={"live": cell}, target="≤ 1.5 s",
-                    met=(t["median"] <= 1.5) if t else None)
+                row(
+                    f"full refresh, {LATENCY_MS:g} ms/request, {what} (s)",
+                    cells={"live": cell},
+                    target="≤ 1.5 s",
+                    met=(t["median"] <= 1.5) if t else None,
+                )
                 if runs:
                     cpu = agg([r["cpu_s"] for r in runs])
-                    srcs = sorted(runs[0]["slowest_job_s"], key=lambda k: -statistics.median(
-                        r["slowest_job_s"].get(k, 0.0) for r in runs))
-                    slow = ", ".join(f"{k} {statistics.median(r['slowest_job_s'].get(k, 0.0) for r in runs):.2f}"
-                                     for k in srcs[:3])
-                    notes.append(f"Refresh {kind}: {runs[0]['jobs']} jobs, {runs[0]['requests']} requests, "
-                                 f"client CPU {fmt(cpu, ' s', digits=2)}; slowest job per source (s): {slow}.")
+                    srcs = sorted(
+                        runs[0]["slowest_job_s"],
+                        key=lambda k: -statistics.median(r["slowest_job_s"].get(k, 0.0) for r in runs),
+                    )
+                    slow = ", ".join(
+                        f"{k} {statistics.median(r['slowest_job_s'].get(k, 0.0) for r in runs):.2f}" for k in srcs[:3]
+                    )
+                    notes.append(
+                        f"Refresh {kind}: {runs[0]['jobs']} jobs, {runs[0]['requests']} requests, "
+                        f"client CPU {fmt(cpu, ' s', digits=2)}; slowest job per source (s): {slow}."
+                    )
         imp = self.extra.get("imports")
         if imp:
             txt = ", ".join(f"{k} {v:.0f}" for k, v in imp.items() if isinstance(v, float))
-            notes.append(f"`python -c` import wall ms (best of {a.import_reps}, interpreter start included): {txt}; "
-                         f"`import tui.app` loads: {imp.get('loaded_by_tui_app') or 'none of pandas/numpy/plotext/httpx'}.")
+            notes.append(
+                f"`python -c` import wall ms (best of {a.import_reps}, interpreter start included): {txt}; "
+                f"`import tui.app` loads: {imp.get('loaded_by_tui_app') or 'none of pandas/numpy/plotext/httpx'}."
+            )
         if "one" in self.results:
-            notes.append(f"\"demo, 1 value/tick\" = the demo app with only {ONE_INSTRUMENT} ticking, once a second "
-                         "(no signal or crisis check reads it): what one changed value costs on the wire.")
+            notes.append(
+                f'"demo, 1 value/tick" = the demo app with only {ONE_INSTRUMENT} ticking, once a second '
+                "(no signal or crisis check reads it): what one changed value costs on the wire."
+            )
         if ref and ref.get("warm"):
-            notes.append("Each pass also backfills, once per run, history older than a primary holds from its "
-                         "same-frequency fallback (FRED DGS*, SOFR, €STR from 1999); the loopback market's history "
-                         "starts in 2000, so it is asked again every run (the warm pass's requests above the job count).")
-        notes.append(f"Ready = {a.ready!r} visible; live = `python -m tui` with every source on "
-                     f"tests/loopback_market.py ({LATENCY_MS:g} ms/request), a prepared cache, refresh = 10 s, "
-                     "intraday_refresh = 5 s; its data never changes after the first pass.")
+            notes.append(
+                "Each pass also backfills, once per run, history older than a primary holds from its "
+                "same-frequency fallback (FRED DGS*, SOFR, €STR from 1999); the loopback market's history "
+                "starts in 2000, so it is asked again every run (the warm pass's requests above the job count)."
+            )
+        notes.append(
+            f"Ready = {a.ready!r} visible; live = `python -m tui` with every source on "
+            f"tests/loopback_market.py ({LATENCY_MS:g} ms/request), a prepared cache, refresh = 10 s, "
+            "intraday_refresh = 5 s; its data never changes after the first pass."
+        )
         header = ["metric", *[heads[n] for n in names], "target (issue 8)", "met?"]
         widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |",
-                 "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+        lines = [
+            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
+            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+        ]
+        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
         return "\n".join(lines), notes
 
 
@@ -629,18 +804,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs per app, interleaved (default 3)")
     ap.add_argument("--idle", type=float, default=20.0, help="idle window in seconds (default 20)")
     ap.add_argument("--quick", action="store_true", help="1 run, 6 s idle, short soaks: under 2 minutes")
-    ap.add_argument("--with-baselines", action="store_true",
-                    help=f"also run hello.py and ticker.py from {BASELINES} (when present) and judge the targets")
+    ap.add_argument(
+        "--with-baselines",
+        action="store_true",
+        help=f"also run hello.py and ticker.py from {BASELINES} (when present) and judge the targets",
+    )
     ap.add_argument("--ready", default=READY_DEFAULT, help=f"ready text (re:REGEX allowed); default {READY_DEFAULT!r}")
-    ap.add_argument("--dash-marker", default=DASH_MARKER,
-                    help=f"text on the dashboard that a drill-down screen hides (default {DASH_MARKER!r})")
+    ap.add_argument(
+        "--dash-marker",
+        default=DASH_MARKER,
+        help=f"text on the dashboard that a drill-down screen hides (default {DASH_MARKER!r})",
+    )
     ap.add_argument("--size", default="120x40", help="terminal COLSxROWS (default 120x40)")
-    ap.add_argument("--soak-max", type=float, default=170.0,
-                    help="cap in seconds for the demo soak (an hour = 1800 ticks; default 170)")
-    ap.add_argument("--soak-hours", type=float, default=1.0,
-                    help="hours of demo updates in the soak (1800 ticks each; raise --soak-max with it)")
-    ap.add_argument("--live-soak", action="store_true",
-                    help="also soak the live app: 12 forced refreshes (r), one every 4 s (adds ~1 min)")
+    ap.add_argument(
+        "--soak-max",
+        type=float,
+        default=170.0,
+        help="cap in seconds for the demo soak (an hour = 1800 ticks; default 170)",
+    )
+    ap.add_argument(
+        "--soak-hours",
+        type=float,
+        default=1.0,
+        help="hours of demo updates in the soak (1800 ticks each; raise --soak-max with it)",
+    )
+    ap.add_argument(
+        "--live-soak",
+        action="store_true",
+        help="also soak the live app: 12 forced refreshes (r), one every 4 s (adds ~1 min)",
+    )
     ap.add_argument("--json-out", help="write every raw probe result and timing here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work dir (probe JSON, caches, logs)")
     a = ap.parse_args(argv)
@@ -667,12 +859,20 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_term)
     try:
         # compile .pyc files (into PYCACHE) and warm the page cache once, so run 1 is not special
-        warm = ("import tui.app, tui.cli, tui.run, tui.rows, tui.presenters, tui.screens.dashboard, "
-                "tui.screens.series_detail, datafeed.feed, datafeed.cache, datafeed.providers, pandas, "
-                "textual_plotext, textual.widgets._header, textual.widgets._footer, textual.widgets._static, "
-                "textual.widgets._data_table, tests.loopback_market")
-        subprocess.run([PY, "-c", warm + "; from datafeed.providers import load_all; load_all()"],
-                       cwd=ROOT, env=child_env(), capture_output=True, timeout=120, check=False)
+        warm = (
+            "import tui.app, tui.cli, tui.run, tui.rows, tui.presenters, tui.screens.dashboard, "
+            "tui.screens.series_detail, datafeed.feed, datafeed.cache, datafeed.providers, pandas, "
+            "textual_plotext, textual.widgets._header, textual.widgets._footer, textual.widgets._static, "
+            "textual.widgets._data_table, tests.loopback_market"
+        )
+        subprocess.run(
+            [PY, "-c", warm + "; from datafeed.providers import load_all; load_all()"],
+            cwd=ROOT,
+            env=child_env(),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         bench.start_server()
         bench.in_process()
         bench.tui_runs()
@@ -687,13 +887,19 @@ def main(argv: list[str] | None = None) -> int:
         bench.stop_server()
         if a.json_out:
             with open(a.json_out, "w") as fh:
-                json.dump({"args": {k: v for k, v in vars(a).items()}, "results": bench.results, **bench.extra},
-                          fh, indent=1, default=str)
+                json.dump(
+                    {"args": {k: v for k, v in vars(a).items()}, "results": bench.results, **bench.extra},
+                    fh,
+                    indent=1,
+                    default=str,
+                )
     elapsed = time.monotonic() - started
     load = os.getloadavg()[2] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\ntriffin benchmark — {a.runs} run(s) per app, interleaved; idle window {a.idle:g} s; "
-          f"terminal {a.size}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; took {elapsed:.0f} s; "
-          f"load average (15 min) {load:.2f} at the end — other work on the machine skews these figures\n")
+    print(
+        f"\ntriffin benchmark — {a.runs} run(s) per app, interleaved; idle window {a.idle:g} s; "
+        f"terminal {a.size}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; took {elapsed:.0f} s; "
+        f"load average (15 min) {load:.2f} at the end — other work on the machine skews these figures\n"
+    )
     table, notes = bench.table()
     print(table)
     print()

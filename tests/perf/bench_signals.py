@@ -36,16 +36,38 @@ YEARS = 25
 
 _LEVELS: dict[str, tuple[float, float]] = {
     # instrument: (start level, daily volatility in the level's unit); prices use % vol.
-    "ust3m": (3.0, 0.03), "ust2y": (3.2, 0.05), "ust5y": (3.5, 0.06), "ust10y": (4.0, 0.06),
-    "ust20y": (4.3, 0.06), "ust30y": (4.5, 0.06), "tbill3m": (3.0, 0.03), "sofr": (3.0, 0.02),
-    "bund10y": (2.0, 0.05), "estr": (1.5, 0.02), "jgb10y": (0.8, 0.02), "jgb20y": (1.5, 0.03),
-    "jgb30y": (1.9, 0.03), "tona": (0.1, 0.005), "jpy3m": (0.2, 0.02), "ig_oas": (1.2, 0.02),
-    "hy_oas": (4.0, 0.08), "aaa10y": (1.0, 0.03), "term_premium_10y": (0.3, 0.03),
-    "debt_gdp": (60.0, 0.5), "debt_public": (8e6, 0.0), "foreign_holdings": (3000.0, 0.0),
+    "ust3m": (3.0, 0.03),
+    "ust2y": (3.2, 0.05),
+    "ust5y": (3.5, 0.06),
+    "ust10y": (4.0, 0.06),
+    "ust20y": (4.3, 0.06),
+    "ust30y": (4.5, 0.06),
+    "tbill3m": (3.0, 0.03),
+    "sofr": (3.0, 0.02),
+    "bund10y": (2.0, 0.05),
+    "estr": (1.5, 0.02),
+    "jgb10y": (0.8, 0.02),
+    "jgb20y": (1.5, 0.03),
+    "jgb30y": (1.9, 0.03),
+    "tona": (0.1, 0.005),
+    "jpy3m": (0.2, 0.02),
+    "ig_oas": (1.2, 0.02),
+    "hy_oas": (4.0, 0.08),
+    "aaa10y": (1.0, 0.03),
+    "term_premium_10y": (0.3, 0.03),
+    "debt_gdp": (60.0, 0.5),
+    "debt_public": (8e6, 0.0),
+    "foreign_holdings": (3000.0, 0.0),
 }
 _PRICES: dict[str, tuple[float, float]] = {
-    "usd_broad": (100.0, 0.4), "dxy": (95.0, 0.4), "eurusd": (1.1, 0.5), "usdjpy": (110.0, 0.6),
-    "usdchf": (0.95, 0.5), "vix": (18.0, 5.0), "spx": (1500.0, 1.1), "gold": (400.0, 1.0),
+    "usd_broad": (100.0, 0.4),
+    "dxy": (95.0, 0.4),
+    "eurusd": (1.1, 0.5),
+    "usdjpy": (110.0, 0.6),
+    "usdchf": (0.95, 0.5),
+    "vix": (18.0, 5.0),
+    "spx": (1500.0, 1.1),
+    "gold": (400.0, 1.0),
 }
 _STEP = {"daily": "B", "monthly": "MS", "quarterly": "QS"}
 

@@ -210,10 +210,24 @@ def text_matcher(spec: str) -> Callable[[list[str]], bool]:
 # --------------------------------------------------------------------------- keys
 
 KEY_BYTES = {
-    "enter": b"\r", "tab": b"\t", "space": b" ", "esc": b"\x1b", "escape": b"\x1b",
-    "backspace": b"\x7f", "up": b"\x1b[A", "down": b"\x1b[B", "right": b"\x1b[C", "left": b"\x1b[D",
-    "home": b"\x1b[H", "end": b"\x1b[F", "pageup": b"\x1b[5~", "pagedown": b"\x1b[6~",
-    "shift+tab": b"\x1b[Z", "comma": b",", "f1": b"\x1bOP", "f5": b"\x1b[15~",
+    "enter": b"\r",
+    "tab": b"\t",
+    "space": b" ",
+    "esc": b"\x1b",
+    "escape": b"\x1b",
+    "backspace": b"\x7f",
+    "up": b"\x1b[A",
+    "down": b"\x1b[B",
+    "right": b"\x1b[C",
+    "left": b"\x1b[D",
+    "home": b"\x1b[H",
+    "end": b"\x1b[F",
+    "pageup": b"\x1b[5~",
+    "pagedown": b"\x1b[6~",
+    "shift+tab": b"\x1b[Z",
+    "comma": b",",
+    "f1": b"\x1bOP",
+    "f5": b"\x1b[15~",
 }
 
 
@@ -259,8 +273,13 @@ def stats(values: list[float], digits: int = 1) -> dict[str, float] | None:
     if not values:
         return None
     v = sorted(values)
-    return {"n": len(v), "median": round(statistics.median(v), digits), "min": round(v[0], digits),
-            "max": round(v[-1], digits), "p95": round(v[min(len(v) - 1, math.ceil(0.95 * len(v)) - 1)], digits)}
+    return {
+        "n": len(v),
+        "median": round(statistics.median(v), digits),
+        "min": round(v[0], digits),
+        "max": round(v[-1], digits),
+        "p95": round(v[min(len(v) - 1, math.ceil(0.95 * len(v)) - 1)], digits),
+    }
 
 
 def slope_per_min(points: list[tuple[float, float]]) -> float | None:
@@ -335,9 +354,17 @@ class Probe:
 
         self.t0 = self.out["t0"] = clock()
         # preexec_fn only runs ioctl (no locks) and this thread is the only one running yet
-        self.proc = subprocess.Popen(a.cmd, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=a.cwd,
-                                     start_new_session=True, preexec_fn=controlling_tty,  # noqa: PLW1509
-                                     close_fds=True)
+        self.proc = subprocess.Popen(
+            a.cmd,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=a.cwd,
+            start_new_session=True,
+            preexec_fn=controlling_tty,  # noqa: PLW1509
+            close_fds=True,
+        )
         os.close(slave)
         self.master = master
         self.tree = Tree(self.proc.pid)
@@ -484,8 +511,13 @@ class Probe:
         if self.a.settle > 0:
             self.pump(clock() + self.a.settle)
 
-    def _window(self, seconds: float, sample_every: float, stop: Callable[[], bool] | None = None,
-                tick: Callable[[float], None] | None = None) -> tuple[float, float, list, dict | None, dict | None]:
+    def _window(
+        self,
+        seconds: float,
+        sample_every: float,
+        stop: Callable[[], bool] | None = None,
+        tick: Callable[[float], None] | None = None,
+    ) -> tuple[float, float, list, dict | None, dict | None]:
         """Run for ``seconds`` (or until ``stop()``), sampling the tree; returns the samples."""
         self.drain()
         self._close_frame()
@@ -516,35 +548,40 @@ class Probe:
         out: dict[str, Any] = {"seconds": round(wall, 2)}
         if s0 and s1:
             rss = [(t, r / 2**20) for t, r, _ in samples]
-            out.update({
-                "cpu_s": round(s1["cpu_s"] - s0["cpu_s"], 3),
-                "cpu_fraction": round((s1["cpu_s"] - s0["cpu_s"]) / wall, 4) if wall > 0 else None,
-                "rss_mib_start": round(s0["rss"] / 2**20, 1),
-                "rss_mib_end": round(s1["rss"] / 2**20, 1),
-                "rss_mib_max": round(max(r for _, r in rss), 1),
-                "rss_mib_mid": round(min(rss, key=lambda p: abs(p[0] - wall / 2))[1], 1),
-                # medians of the 2nd and 4th quarter: robust to the sawtooth of a garbage-collected heap
-                "rss_mib_q2_median": quarter_median(rss, wall, 1),
-                "rss_mib_q4_median": quarter_median(rss, wall, 3),
-                "rss_slope_mib_per_min": None if (sl := slope_per_min(rss)) is None else round(sl, 2),
-                "rss_slope_2nd_half_mib_per_min":
-                    None if (sl2 := slope_per_min([p for p in rss if p[0] >= wall / 2])) is None else round(sl2, 2),
-                "procs": s1["procs"],
-            })
+            out.update(
+                {
+                    "cpu_s": round(s1["cpu_s"] - s0["cpu_s"], 3),
+                    "cpu_fraction": round((s1["cpu_s"] - s0["cpu_s"]) / wall, 4) if wall > 0 else None,
+                    "rss_mib_start": round(s0["rss"] / 2**20, 1),
+                    "rss_mib_end": round(s1["rss"] / 2**20, 1),
+                    "rss_mib_max": round(max(r for _, r in rss), 1),
+                    "rss_mib_mid": round(min(rss, key=lambda p: abs(p[0] - wall / 2))[1], 1),
+                    # medians of the 2nd and 4th quarter: robust to the sawtooth of a garbage-collected heap
+                    "rss_mib_q2_median": quarter_median(rss, wall, 1),
+                    "rss_mib_q4_median": quarter_median(rss, wall, 3),
+                    "rss_slope_mib_per_min": None if (sl := slope_per_min(rss)) is None else round(sl, 2),
+                    "rss_slope_2nd_half_mib_per_min": None
+                    if (sl2 := slope_per_min([p for p in rss if p[0] >= wall / 2])) is None
+                    else round(sl2, 2),
+                    "procs": s1["procs"],
+                }
+            )
         else:
             self.out["errors"].append("process tree not measurable (app gone?)")
         nbytes = sum(n for t, n, _ in self.chunks if w0 <= t < w1)
         frames = [f for f in self.frames if w0 <= f["start"] < w1]
-        out.update({
-            "bytes": nbytes,
-            "bytes_per_s": round(nbytes / wall, 1) if wall > 0 else None,
-            "frames": len(frames),
-            "frames_per_s": round(len(frames) / wall, 2) if wall > 0 else None,
-            "bytes_per_frame": stats([f["bytes"] for f in frames], 0),
-            "rows_per_frame": stats([f["rows"] for f in frames], 0) if self.emulate else None,
-            "t0": round(w0, 6),
-            "t1": round(w1, 6),
-        })
+        out.update(
+            {
+                "bytes": nbytes,
+                "bytes_per_s": round(nbytes / wall, 1) if wall > 0 else None,
+                "frames": len(frames),
+                "frames_per_s": round(len(frames) / wall, 2) if wall > 0 else None,
+                "bytes_per_frame": stats([f["bytes"] for f in frames], 0),
+                "rows_per_frame": stats([f["rows"] for f in frames], 0) if self.emulate else None,
+                "t0": round(w0, 6),
+                "t1": round(w1, 6),
+            }
+        )
         return out
 
     def phase_idle(self) -> None:
@@ -616,13 +653,16 @@ class Probe:
                 presses["next"] = elapsed + a.soak_every
                 if presses["n"] >= a.soak_presses:
                     presses["quiet_until"] = clock() + a.soak_every  # let the last one finish
+
         w0, w1, samples, s0, s1 = self._window(a.soak, a.sample_every, done, press)
         out = self._tree_summary(w0, w1, samples, s0, s1)
         out["count"] = counted() - base_count if a.soak_count_file else None
         out["presses"] = presses["n"] if a.soak_key else None
         out["updates_applied"] = len(self.marks()) - base_marks if self.marks_path else None
         out["completed"] = done()
-        out["rss_series_mib"] = [[round(t, 1), round(r / 2**20, 1)] for t, r, _ in samples[:: max(1, len(samples) // 40)]]
+        out["rss_series_mib"] = [
+            [round(t, 1), round(r / 2**20, 1)] for t, r, _ in samples[:: max(1, len(samples) // 40)]
+        ]
         self.out["soak"] = out
 
     def _check_watch(self, w: dict[str, Any], t: float, rows: frozenset[int]) -> None:
@@ -674,8 +714,13 @@ class Probe:
                     m = text_matcher(spec)
                     # already there (expect) / not there (gone): fall back to "first change"
                     mode = kind if (m(lines) != (kind == "expect")) else "change"
-            w = {"mode": mode, "match": text_matcher(spec) if spec else None, "before": self.term.hashes(),
-                 "sent": 0.0, "hit": None}
+            w = {
+                "mode": mode,
+                "match": text_matcher(spec) if spec else None,
+                "before": self.term.hashes(),
+                "sent": 0.0,
+                "hit": None,
+            }
             self._watch = w
             w["sent"] = sent = clock()
             os.write(self.master, step["send"])
@@ -688,7 +733,10 @@ class Probe:
                 done_t = self.last_byte
             self._watch = None
             rec: dict[str, Any] = {
-                "key": step["key"], "label": step.get("label", step["key"]), "mode": mode, "want": spec,
+                "key": step["key"],
+                "label": step.get("label", step["key"]),
+                "mode": mode,
+                "want": spec,
                 "degraded": spec is not None and mode == "change",
                 "latency_ms": None if w["hit"] is None else round((w["hit"] - sent) * 1000, 1),
                 "complete_ms": None if done_t is None else round((done_t - sent) * 1000, 1),
@@ -786,8 +834,11 @@ class Probe:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="probe.py", description=__doc__.splitlines()[0],
-                                epilog="Put the command after --. See tests/perf/README.md.")
+    p = argparse.ArgumentParser(
+        prog="probe.py",
+        description=__doc__.splitlines()[0],
+        epilog="Put the command after --. See tests/perf/README.md.",
+    )
     p.add_argument("cmd", nargs=argparse.REMAINDER)
     p.add_argument("--size", default="120x40", type=lambda s: tuple(int(x) for x in s.lower().split("x")))
     p.add_argument("--term", default="xterm-256color")
@@ -795,8 +846,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cwd")
     p.add_argument("--ready", metavar="TEXT", help="visible text that means 'ready' (re:PATTERN for a regex)")
     p.add_argument("--ready-timeout", type=float, default=30.0)
-    p.add_argument("--quiet-ms", type=float, default=300.0,
-                   help="silence that ends startup without --ready, and a key's 'complete' time (default 300)")
+    p.add_argument(
+        "--quiet-ms",
+        type=float,
+        default=300.0,
+        help="silence that ends startup without --ready, and a key's 'complete' time (default 300)",
+    )
     p.add_argument("--setup-keys", metavar="SCRIPT", help="keys after ready, before settle (not measured)")
     p.add_argument("--settle", type=float, default=2.0, help="seconds between ready and the idle window")
     p.add_argument("--idle", type=float, default=20.0, help="idle window in seconds (0: none)")
@@ -804,8 +859,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--burst-gap-ms", type=float, default=8.0, help="chunks closer than this are one frame")
     p.add_argument("--marks", action="store_true", help=f"set ${MARKS_ENV} and group output per data update")
     p.add_argument("--update-span", type=float, default=3.0, help="max seconds of output attributed to one update")
-    p.add_argument("--mark-lookback", type=float, default=0.3,
-                   help="a key is 'confounded' if an update was applied this long before it or after")
+    p.add_argument(
+        "--mark-lookback",
+        type=float,
+        default=0.3,
+        help="a key is 'confounded' if an update was applied this long before it or after",
+    )
     p.add_argument("--soak", type=float, default=0.0, help="max seconds of the soak phase (0: none)")
     p.add_argument("--soak-count-file", help="soak ends when this file gained --soak-count lines")
     p.add_argument("--soak-count", type=int, default=0)
@@ -835,8 +894,16 @@ def main(argv: list[str] | None = None) -> int:
     n_keys = sum(1 for sc in scripts for s in parse_script(sc) if "send" in s)
     waits = sum(s.get("wait", 0) for sc in scripts for s in parse_script(sc))
     if a.timeout is None:
-        a.timeout = (a.ready_timeout + a.settle + a.idle + a.soak + waits + 30
-                     + n_keys * (a.key_gap + a.key_jitter + a.key_timeout) + (a.quit_timeout if a.quit else 0))
+        a.timeout = (
+            a.ready_timeout
+            + a.settle
+            + a.idle
+            + a.soak
+            + waits
+            + 30
+            + n_keys * (a.key_gap + a.key_jitter + a.key_timeout)
+            + (a.quit_timeout if a.quit else 0)
+        )
     probe = Probe(a)
 
     def on_alarm(*_: object) -> None:

@@ -16,8 +16,7 @@ from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
-from datafeed.providers import boj
+from datafeed.providers import PROVIDERS, Target, boj
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "boj"
@@ -102,7 +101,7 @@ def test_month_windows_cover_the_range_under_the_point_cap() -> None:
     assert boj.month_windows(start, end, 1, "daily") == [(dt.date(1985, 7, 1), dt.date(2026, 3, 1))]
     windows = boj.month_windows(start, end, 250, "daily")
     assert windows[0][0] == dt.date(1985, 7, 1) and windows[-1][1] == dt.date(2026, 3, 1)
-    for (_, last), (first, _) in zip(windows, windows[1:]):
+    for (_, last), (first, _) in zip(windows, windows[1:], strict=False):
         assert first == boj._add_months(last, 1)
     for first, last in windows:
         months = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -318,7 +317,9 @@ async def test_error_bodies_with_http_200_map_to_fetch_errors(fixture: str, tran
 
 async def test_no_data_body_gives_no_observations() -> None:
     http, client = mock_http(lambda r: httpx.Response(200, content=body("no-data.json")))
-    assert await boj.BojProvider(SourceSettings.default("boj", min_interval=0)).fetch(http, [tona_target()], TODAY) == []
+    assert (
+        await boj.BojProvider(SourceSettings.default("boj", min_interval=0)).fetch(http, [tona_target()], TODAY) == []
+    )
     await client.aclose()
 
 

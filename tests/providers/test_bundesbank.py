@@ -96,7 +96,9 @@ def test_malformed_bodies_raise_parse_errors(raw: bytes, needle: str) -> None:
 def test_catalog_code_splits_into_flow_and_key() -> None:
     assert bund_target().ref.series == CODE
     assert bb.split_series(CODE) == ("BBSIS", "D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A")
-    assert bb.series_url("https://x", CODE) == "https://x/rest/data/BBSIS/D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A"
+    assert (
+        bb.series_url("https://x", CODE) == "https://x/rest/data/BBSIS/D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A"
+    )
     with pytest.raises(ValueError):
         bb.split_series("BBSIS")
 
@@ -138,7 +140,9 @@ async def test_unknown_key_404_and_xml_error_body_are_mapped() -> None:
     def not_found(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, text="<message:Error>No results found.</message:Error>")
 
-    http = HttpContext(FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(not_found)))
+    http = HttpContext(
+        FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(not_found))
+    )
     with pytest.raises(FetchError) as info:
         await provider.fetch(http, [bund_target()], dt.date(2025, 3, 4))
     assert "HTTP 404" in info.value.message and not info.value.transient
@@ -146,6 +150,8 @@ async def test_unknown_key_404_and_xml_error_body_are_mapped() -> None:
     def xml_ok(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, text='<?xml version="1.0"?><message:StructureSpecificData/>')
 
-    http = HttpContext(FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(xml_ok)))
+    http = HttpContext(
+        FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(xml_ok))
+    )
     with pytest.raises(ParseError):
         await provider.fetch(http, [bund_target()], dt.date(2025, 3, 4))

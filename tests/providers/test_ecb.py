@@ -14,8 +14,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
-from datafeed.providers import ecb
+from datafeed.providers import PROVIDERS, Target, ecb
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "ecb"

@@ -13,8 +13,7 @@ from datafeed import catalog
 from datafeed.errors import ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
-from datafeed.providers import mof
+from datafeed.providers import PROVIDERS, Target, mof
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "mof"
@@ -34,7 +33,23 @@ def jgb(instrument: str) -> Target:
 
 def test_title_line_is_skipped_and_header_maps_tenors() -> None:
     cols = mof.parse_jgbcme_csv(body("jgbcme.csv"))
-    assert list(cols) == ["1Y", "2Y", "3Y", "4Y", "5Y", "6Y", "7Y", "8Y", "9Y", "10Y", "15Y", "20Y", "25Y", "30Y", "40Y"]
+    assert list(cols) == [
+        "1Y",
+        "2Y",
+        "3Y",
+        "4Y",
+        "5Y",
+        "6Y",
+        "7Y",
+        "8Y",
+        "9Y",
+        "10Y",
+        "15Y",
+        "20Y",
+        "25Y",
+        "30Y",
+        "40Y",
+    ]
     assert cols["10Y"] == [
         RawPoint(dt.date(2025, 6, 2), 1.502),
         RawPoint(dt.date(2025, 6, 3), 1.511),
@@ -144,7 +159,9 @@ def test_registered_one_batch_and_incremental_start(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.asyncio
-async def test_cold_fetch_reads_history_then_current_month(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_cold_fetch_reads_history_then_current_month(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(mof, "_today_jst", lambda: dt.date(2025, 6, 4))
     base = "/english/policy/jgbs/reference/interest_rate"
     httpserver.expect_ordered_request(f"{base}/historical/jgbcme_all.csv", method="GET").respond_with_data(
@@ -175,7 +192,9 @@ async def test_cold_fetch_reads_history_then_current_month(httpserver: HTTPServe
 
 
 @pytest.mark.asyncio
-async def test_incremental_fetch_reads_only_the_current_month(httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_incremental_fetch_reads_only_the_current_month(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(mof, "_today_jst", lambda: dt.date(2025, 6, 4))
     httpserver.expect_request("/english/policy/jgbs/reference/interest_rate/jgbcme.csv").respond_with_data(
         body("jgbcme.csv")
@@ -196,14 +215,18 @@ async def test_incremental_fetch_reads_only_the_current_month(httpserver: HTTPSe
 @pytest.mark.asyncio
 async def test_blocked_html_page_and_missing_column_are_parse_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mof, "_today_jst", lambda: dt.date(2025, 6, 4))
-    provider = mof.MofProvider(SourceSettings.default("mof", base_url="http://mirror.test", extra={"user_agent": "custom/1"}))
+    provider = mof.MofProvider(
+        SourceSettings.default("mof", base_url="http://mirror.test", extra={"user_agent": "custom/1"})
+    )
     agents: list[str] = []
 
     def html(request: httpx.Request) -> httpx.Response:
         agents.append(request.headers["User-Agent"])
         return httpx.Response(200, text="<!DOCTYPE html><title>Error</title>")
 
-    http = HttpContext(FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(html)))
+    http = HttpContext(
+        FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(html))
+    )
     with pytest.raises(ParseError, match="HTML"):
         await provider.fetch(http, [jgb("jgb10y")], dt.date(2025, 6, 1))
     assert agents == ["custom/1"]
@@ -211,6 +234,8 @@ async def test_blocked_html_page_and_missing_column_are_parse_errors(monkeypatch
     def short(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, content=b"Date,1Y,2Y\r\n2025/6/2,0.7,0.74\r\n")
 
-    http = HttpContext(FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(short)))
+    http = HttpContext(
+        FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(short))
+    )
     with pytest.raises(ParseError, match="no column '30Y'"):
         await provider.fetch(http, [jgb("jgb30y")], dt.date(2025, 6, 1))

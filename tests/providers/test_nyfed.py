@@ -14,8 +14,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
-from datafeed.providers import nyfed
+from datafeed.providers import PROVIDERS, Target, nyfed
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "nyfed"
@@ -69,14 +68,18 @@ def test_rows_of_another_type_are_ignored() -> None:
 
 
 def test_duplicate_date_keeps_the_first_newest_row() -> None:
-    raw = '{"refRates": [{"effectiveDate": "2025-03-04", "type": "SOFR", "percentRate": 4.35},' \
-          ' {"effectiveDate": "2025-03-04", "type": "SOFR", "percentRate": 4.33}]}'
+    raw = (
+        '{"refRates": [{"effectiveDate": "2025-03-04", "type": "SOFR", "percentRate": 4.35},'
+        ' {"effectiveDate": "2025-03-04", "type": "SOFR", "percentRate": 4.33}]}'
+    )
     assert nyfed.parse_rates(raw) == [RawPoint(dt.date(2025, 3, 4), 4.35)]
 
 
 def test_rate_as_string_and_missing_rate_are_handled() -> None:
-    raw = '{"refRates": [{"effectiveDate": "2025-03-04", "percentRate": "4.33"},' \
-          ' {"effectiveDate": "2025-03-03", "percentRate": null}]}'
+    raw = (
+        '{"refRates": [{"effectiveDate": "2025-03-04", "percentRate": "4.33"},'
+        ' {"effectiveDate": "2025-03-03", "percentRate": null}]}'
+    )
     assert nyfed.parse_rates(raw) == [RawPoint(dt.date(2025, 3, 4), 4.33)]
 
 
@@ -149,11 +152,9 @@ async def test_long_history_is_split_into_contiguous_windows() -> None:
     assert await provider.fetch(http, [sofr_target()], dt.date(2000, 1, 1)) == []
     await client.aclose()
     assert seen[0][0] == "2018-04-02" and seen[-1][1] == TODAY.isoformat()
-    for (_, end), (start, _) in zip(seen, seen[1:]):
+    for (_, end), (start, _) in zip(seen, seen[1:], strict=False):
         assert dt.date.fromisoformat(start) == dt.date.fromisoformat(end) + dt.timedelta(days=1)
-    assert all(
-        (dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days < nyfed.MAX_SPAN_DAYS for a, b in seen
-    )
+    assert all((dt.date.fromisoformat(b) - dt.date.fromisoformat(a)).days < nyfed.MAX_SPAN_DAYS for a, b in seen)
 
 
 async def test_fetch_last_uses_the_last_n_endpoint() -> None:

@@ -124,12 +124,16 @@ def test_provider_is_registered_with_one_batch_for_all_tenors() -> None:
     assert len(keys) == 1
 
 
-def test_cold_start_spans_a_few_years_and_incremental_reaches_back_over_new_year(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cold_start_spans_a_few_years_and_incremental_reaches_back_over_new_year(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(tr, "_today", lambda: dt.date(2026, 1, 5))
     provider = tr.TreasuryProvider(SourceSettings.default("treasury"))
     ref = target("ust10y").ref
     assert provider.history_start(ref) == dt.date(2022, 1, 1)
-    assert tr.TreasuryProvider(SourceSettings.default("treasury", extra={"history_years": 0})).history_start(ref) == dt.date(2026, 1, 1)
+    assert tr.TreasuryProvider(SourceSettings.default("treasury", extra={"history_years": 0})).history_start(
+        ref
+    ) == dt.date(2026, 1, 1)
     assert provider.incremental_start(dt.date(2026, 1, 2), ref).year == 2025
 
 
@@ -155,7 +159,9 @@ async def test_fetch_over_a_year_boundary_against_a_loopback_server(
     settings = SourceSettings.default("treasury", base_url=httpserver.url_for("").rstrip("/"))
     http = HttpContext(FeedSettings.default())
     try:
-        obs = await tr.TreasuryProvider(settings).fetch(http, [target("ust10y"), target("ust2y")], dt.date(2024, 12, 30))
+        obs = await tr.TreasuryProvider(settings).fetch(
+            http, [target("ust10y"), target("ust2y")], dt.date(2024, 12, 30)
+        )
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -187,7 +193,9 @@ async def test_http_errors_and_html_pages_are_mapped(monkeypatch: pytest.MonkeyP
         await provider.fetch(http, targets, dt.date(2025, 5, 20))
     assert "HTTP 404" in info.value.message and not info.value.transient
 
-    http = _mock_http(httpx.MockTransport(lambda r: httpx.Response(200, text="<html><body>Site maintenance</body></html>")))
+    http = _mock_http(
+        httpx.MockTransport(lambda r: httpx.Response(200, text="<html><body>Site maintenance</body></html>"))
+    )
     with pytest.raises(ParseError):
         await provider.fetch(http, targets, dt.date(2025, 5, 20))
 

@@ -119,7 +119,11 @@ def test_plain_text_and_odd_json_are_parse_errors(raw: bytes) -> None:
 
 @pytest.mark.parametrize(
     ("symbol", "path"),
-    [("^TNX", "/v8/finance/chart/%5ETNX"), ("GC=F", "/v8/finance/chart/GC%3DF"), ("DX-Y.NYB", "/v8/finance/chart/DX-Y.NYB")],
+    [
+        ("^TNX", "/v8/finance/chart/%5ETNX"),
+        ("GC=F", "/v8/finance/chart/GC%3DF"),
+        ("DX-Y.NYB", "/v8/finance/chart/DX-Y.NYB"),
+    ],
 )
 def test_symbols_are_percent_encoded(symbol: str, path: str) -> None:
     assert yh.chart_url("https://q", symbol) == "https://q" + path
@@ -153,7 +157,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     finally:
         await http.aclose()
     httpserver.check_assertions()
-    (request, _), = httpserver.log
+    ((request, _),) = httpserver.log
     assert request.environ["REQUEST_URI"].startswith("/v8/finance/chart/%5ETNX?")  # encoded on the wire
     assert request.headers["User-Agent"].startswith("Mozilla/5.0")
     (o,) = obs
@@ -206,7 +210,9 @@ async def test_second_invalid_crumb_gives_up() -> None:
             return httpx.Response(404)
         return httpx.Response(401, content=body("error-invalid-crumb.json"))
 
-    settings = SourceSettings.default("yahoo", base_url="http://q.test", min_interval=0.0, extra={"cookie_url": "http://fc.test/"})
+    settings = SourceSettings.default(
+        "yahoo", base_url="http://q.test", min_interval=0.0, extra={"cookie_url": "http://fc.test/"}
+    )
     with pytest.raises(FetchError, match="even with a fresh crumb"):
         await yh.YahooProvider(settings).fetch(mock_http(handler), [quote_target("ust10y")], dt.date(2026, 3, 1))
     assert calls == ["/v8/finance/chart/%5ETNX", "/", "/v1/test/getcrumb", "/v8/finance/chart/%5ETNX"]
@@ -230,7 +236,9 @@ async def test_429_plain_text_pauses_all_yahoo_requests() -> None:
         calls.append(request.url.raw_path.decode().split("?")[0])
         return httpx.Response(429, text="Too Many Requests", headers={"Content-Type": "text/plain"})
 
-    provider = yh.YahooProvider(SourceSettings.default("yahoo", base_url="http://q.test", min_interval=0.0, extra={"cooldown": 120}))
+    provider = yh.YahooProvider(
+        SourceSettings.default("yahoo", base_url="http://q.test", min_interval=0.0, extra={"cooldown": 120})
+    )
     http = mock_http(handler)
     with pytest.raises(RateLimited) as info:
         await provider.fetch(http, [quote_target("vix")], dt.date(2026, 3, 1))
@@ -245,7 +253,9 @@ async def test_malformed_body_no_timestamp_and_disabled() -> None:
     settings = SourceSettings.default("yahoo", base_url="http://q.test", min_interval=0.0)
     with pytest.raises(ParseError):
         await yh.YahooProvider(settings).fetch(
-            mock_http(lambda r: httpx.Response(200, text="<html>consent</html>")), [quote_target("vix")], dt.date(2026, 3, 1)
+            mock_http(lambda r: httpx.Response(200, text="<html>consent</html>")),
+            [quote_target("vix")],
+            dt.date(2026, 3, 1),
         )
     quiet = mock_http(lambda r: httpx.Response(200, content=body("chart-no-timestamp.json")))
     assert await yh.YahooProvider(settings).fetch(quiet, [quote_target("vix")], dt.date(2026, 3, 1)) == []

@@ -25,8 +25,14 @@ WHERE = os.environ.get("CRASH_IN", "handler")
 
 class CrashingApp(app_mod.TriffinApp):
     # Textual resolves a relative CSS_PATH next to the subclass's module; keep the app's.
-    CSS_PATH = [Path(app_mod.__file__).parent / p for p in ([app_mod.TriffinApp.CSS_PATH]
-                if isinstance(app_mod.TriffinApp.CSS_PATH, str) else list(app_mod.TriffinApp.CSS_PATH or []))]
+    CSS_PATH = [
+        Path(app_mod.__file__).parent / p
+        for p in (
+            [app_mod.TriffinApp.CSS_PATH]
+            if isinstance(app_mod.TriffinApp.CSS_PATH, str)
+            else list(app_mod.TriffinApp.CSS_PATH or [])
+        )
+    ]
 
     def on_mount(self) -> None:
         if WHERE == "mount":
@@ -42,7 +48,9 @@ class CrashingApp(app_mod.TriffinApp):
 
     def _boom(self) -> None:
         key = os.environ.get("FRED_API_KEY", "nokey")
-        raise RuntimeError(f"deliberate test crash fetching https://api.stlouisfed.org/fred/series/observations?series_id=DGS10&api_key={key}")
+        raise RuntimeError(
+            f"deliberate test crash fetching https://api.stlouisfed.org/fred/series/observations?series_id=DGS10&api_key={key}"
+        )
 
 
 app_mod.TriffinApp = CrashingApp  # type: ignore[misc]

@@ -64,12 +64,31 @@ HUGE = 20 * 1024 * 1024
 
 # Plausible levels of every FRED series in the catalog (inside the store's ranges).
 LEVELS: dict[str, float] = {
-    "DGS3MO": 4.30, "DGS2": 3.52, "DGS5": 3.70, "DGS10": 4.12, "DGS20": 4.60, "DGS30": 4.73,
-    "DTB3": 4.25, "SOFR": 3.62, "IRLTLT01DEM156N": 2.65, "ECBESTRVOLWGTTRMDMNRT": 1.93,
-    "IRLTLT01JPM156N": 1.65, "IR3TIB01JPM156N": 0.45, "DTWEXBGS": 121.5, "DEXUSEU": 1.16,
-    "DEXJPUS": 155.2, "DEXSZUS": 0.80, "VIXCLS": 18.25, "SP500": 6650.0, "BAMLC0A0CM": 0.82,
-    "BAMLH0A0HYM2": 2.95, "AAA10Y": 0.95, "THREEFYTP10": 0.72, "FYGFGDQ188S": 98.5,
-    "FYGFDPUN": 29_800_000.0, "FDHBFIN": 9200.0,
+    "DGS3MO": 4.30,
+    "DGS2": 3.52,
+    "DGS5": 3.70,
+    "DGS10": 4.12,
+    "DGS20": 4.60,
+    "DGS30": 4.73,
+    "DTB3": 4.25,
+    "SOFR": 3.62,
+    "IRLTLT01DEM156N": 2.65,
+    "ECBESTRVOLWGTTRMDMNRT": 1.93,
+    "IRLTLT01JPM156N": 1.65,
+    "IR3TIB01JPM156N": 0.45,
+    "DTWEXBGS": 121.5,
+    "DEXUSEU": 1.16,
+    "DEXJPUS": 155.2,
+    "DEXSZUS": 0.80,
+    "VIXCLS": 18.25,
+    "SP500": 6650.0,
+    "BAMLC0A0CM": 0.82,
+    "BAMLH0A0HYM2": 2.95,
+    "AAA10Y": 0.95,
+    "THREEFYTP10": 0.72,
+    "FYGFGDQ188S": 98.5,
+    "FYGFDPUN": 29_800_000.0,
+    "FDHBFIN": 9200.0,
 }
 
 DEFAULT_DATES = ("2026-11-18", "2026-11-19", "2026-11-20")
@@ -160,9 +179,14 @@ class _Handler(BaseHTTPRequestHandler):
         getattr(self, "_fault_" + mode, self._fault_ok)(sid, cosd, keyed)
 
     # ---------------------------------------------------------------- answers
-    def _body(self, rows: list[tuple[str, str]], sid: str, keyed: bool, header: str = "observation_date") -> tuple[bytes, str]:
+    def _body(
+        self, rows: list[tuple[str, str]], sid: str, keyed: bool, header: str = "observation_date"
+    ) -> tuple[bytes, str]:
         if keyed:
-            obs = [{"realtime_start": "2026-11-26", "realtime_end": "2026-11-26", "date": d, "value": v or "."} for d, v in rows]
+            obs = [
+                {"realtime_start": "2026-11-26", "realtime_end": "2026-11-26", "date": d, "value": v or "."}
+                for d, v in rows
+            ]
             return json.dumps({"count": len(obs), "observations": obs}).encode(), "application/json"
         out = io.StringIO()
         out.write(f"{header},{sid}\n")
@@ -318,12 +342,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
 
     def _fault_json_garbage(self, *_: Any) -> None:
-        self._send(200, b"{\"observations\": [ {\"date\": \"2026-11-2", "application/json")
+        self._send(200, b'{"observations": [ {"date": "2026-11-2', "application/json")
 
     def _fault_json_error(self, *_: Any) -> None:
-        body = json.dumps({"error_code": 400, "error_message": "Bad Request.  The value for variable api_key is not registered."})
+        body = json.dumps(
+            {"error_code": 400, "error_message": "Bad Request.  The value for variable api_key is not registered."}
+        )
         self._send(400, body.encode(), "application/json")
-
 
     def _fault_echo(self, *_: Any) -> None:
         # A careless proxy: the full URL, query string and key included, in the status
@@ -407,9 +432,13 @@ class FaultServer:
         """Counters as plain data (also served at ``/__stats``)."""
         with self.lock:
             return {
-                "requests": sum(self.counts.values()), "counts": dict(self.counts),
-                "modes": dict(self.mode_counts), "ports": len(self.ports), "connections": self.connections,
-                "open_connections": self.open_connections, "max_open_connections": self.max_open_connections,
+                "requests": sum(self.counts.values()),
+                "counts": dict(self.counts),
+                "modes": dict(self.mode_counts),
+                "ports": len(self.ports),
+                "connections": self.connections,
+                "open_connections": self.open_connections,
+                "max_open_connections": self.max_open_connections,
                 "hits_held": len(self.hits),
             }
 

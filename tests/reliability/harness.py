@@ -32,19 +32,44 @@ from tests.reliability.faultserver import FaultServer
 TODAY = dt.date(2026, 11, 26)
 IDS = ("ust10y", "vix")
 
-FAILURES = ("500", "502", "503", "429", "hang", "slow", "reset", "truncated", "empty", "html",
-            "garbage", "bad_header", "wrong_dates", "huge", "huge_chunked")
+FAILURES = (
+    "500",
+    "502",
+    "503",
+    "429",
+    "hang",
+    "slow",
+    "reset",
+    "truncated",
+    "empty",
+    "html",
+    "garbage",
+    "bad_header",
+    "wrong_dates",
+    "huge",
+    "huge_chunked",
+)
 """Faults after which the fetch must count as failed (values kept, marked stale)."""
 
 DATA_FAULTS = ("absurd", "nan", "future", "dupes")
 """Faults where the fetch succeeds but some rows must be rejected or reordered."""
 
 EXPECTED_REASON = {
-    "500": "HTTP 500", "502": "HTTP 502", "503": "HTTP 503", "429": "HTTP 429",
-    "hang": "timed out", "slow": "timed out", "reset": "fetching", "truncated": "fetching",
-    "empty": "empty body", "html": "HTML page", "garbage": "unexpected header",
-    "bad_header": "unexpected header", "wrong_dates": "is not 'date,value'",
-    "huge": "larger than", "huge_chunked": "larger than",
+    "500": "HTTP 500",
+    "502": "HTTP 502",
+    "503": "HTTP 503",
+    "429": "HTTP 429",
+    "hang": "timed out",
+    "slow": "timed out",
+    "reset": "fetching",
+    "truncated": "fetching",
+    "empty": "empty body",
+    "html": "HTML page",
+    "garbage": "unexpected header",
+    "bad_header": "unexpected header",
+    "wrong_dates": "is not 'date,value'",
+    "huge": "larger than",
+    "huge_chunked": "larger than",
 }
 """A fragment the one-line reason (``store.state[id].last_error``) must contain."""
 
@@ -211,7 +236,7 @@ def behaviour(o: Outcome) -> str:
         status = "/".join(sorted(set(o.statuses.values())))
         return (
             f"fetch failed in {o.fail_pass_wall_s:.2f} s, no exception; last good values kept, {status}, "
-            f"last_success kept (age shown); reason: \"{(o.reason or '')[:70]}\"; "
+            f'last_success kept (age shown); reason: "{(o.reason or "")[:70]}"; '
             f"backs off {o.backoff_s:.0f} s"
         )
     extra = f"{o.rejected} row(s) rejected and counted" if o.rejected else "rows de-duplicated and sorted"

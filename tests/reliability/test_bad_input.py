@@ -31,7 +31,10 @@ CONFIG_CASES: list[tuple[str, list[str]]] = [
     ("[[sources.fred]]\nenabled = true\n", ["'sources.fred' must be a table"]),
     # unknown keys and wrong types
     ("Theme = 'triffin-dark'\n", ["unknown key 'Theme'", ":1:"]),
-    ("[sources.fred]\nbase_url = 'http://127.0.0.1:1'\napikey = 'k'\n", ["unknown key 'apikey' in [sources.fred]", ":3:"]),
+    (
+        "[sources.fred]\nbase_url = 'http://127.0.0.1:1'\napikey = 'k'\n",
+        ["unknown key 'apikey' in [sources.fred]", ":3:"],
+    ),
     ("[sources]\nfred = 1\n", ["'sources.fred' must be a table", ":2:"]),
     ("ascii = 'yes'\n", ["'ascii' must be bool", ":1:"]),
     ("cache_dir = 5\n", ["'cache_dir' must be str", ":1:"]),
@@ -55,8 +58,10 @@ CONFIG_CASES: list[tuple[str, list[str]]] = [
     ("[[episodes]]\nid = 'x'\nstart = 10:30:00\nend = 2020-03-18\n", ["episodes[0].start must be a date", ":3:"]),
     ("[[episodes]]\nid = 'x'\nstart = '09/03/2020'\nend = 2020-03-18\n", ["is not a date", ":3:"]),
     ("[[episodes]]\nid = 'x'\nstart = 2020-03-09\nend = '2020-02-30'\n", ["is not a date", ":4:"]),
-    ("[[episodes]]\nid = 'x'\nstart = 2020-03-09\nend = 2020-03-18\n[[episodes]]\nid = 'x'\nstart = 2021-03-09\nend = 2021-03-18\n",
-     ["duplicate id 'x'"]),
+    (
+        "[[episodes]]\nid = 'x'\nstart = 2020-03-09\nend = 2020-03-18\n[[episodes]]\nid = 'x'\nstart = 2021-03-09\nend = 2021-03-18\n",
+        ["duplicate id 'x'"],
+    ),
 ]
 
 
@@ -107,7 +112,9 @@ def test_cli_mistake_is_one_line_exit_2(capsys: pytest.CaptureFixture[str], args
     assert len(lines) == 1 and lines[0].startswith("triffin") and "Traceback" not in err, lines
 
 
-def test_unknown_theme_from_the_file_names_file_line_and_key(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_theme_from_the_file_names_file_line_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "config.toml"
     path.write_text('refresh = 900\ntheme = "nope"\n')
     assert main(["--config", str(path)]) == 2
@@ -143,7 +150,9 @@ def test_unreadable_config_is_one_line_exit_2(tmp_path: Path, capsys: pytest.Cap
         assert "\n" not in err and str(path) in err and fragment in err, err
 
 
-def test_permission_denied_config_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_permission_denied_config_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Tests run as root, where chmod 000 does not deny; the error path is forced instead."""
     path = tmp_path / "config.toml"
     path.write_text("refresh = 900\n")
@@ -171,7 +180,9 @@ def test_no_traceback_from_a_real_process(tmp_path: Path, args: list[str], text:
     path = tmp_path / "config.toml"
     path.write_text(text)
     env = dict(os.environ, TRIFFIN_CONFIG=str(path), NO_COLOR="1")
-    r = subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert r.returncode == 2 and r.stdout == ""
     assert len(r.stderr.strip().splitlines()) == 1 and "Traceback" not in r.stderr
 

@@ -57,7 +57,10 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
     for round_no in range(ROUNDS):
         proc = subprocess.Popen(
             [sys.executable, "-m", "tests.reliability.cache_writer", str(root), "0"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             first = proc.stdout.readline()  # type: ignore[union-attr]
@@ -116,7 +119,11 @@ def _offline_snapshot(root: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_COLOR="1", TRIFFIN_CACHE_DIR=str(root))
     return subprocess.run(
         [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--offline"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -124,7 +131,10 @@ def test_corrupt_file_is_quarantined_and_reported_once_end_to_end(tmp_path: Path
     root = tmp_path / "cache"
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.reliability.cache_writer", str(root), "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     assert proc.stdout.readline().startswith("saved ")  # type: ignore[union-attr]
     proc.kill()

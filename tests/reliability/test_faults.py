@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from datafeed.errors import FetchError
@@ -202,7 +201,11 @@ def _snapshot(url: str, tmp_path: Path, timeout: float) -> tuple[subprocess.Comp
     started = time.monotonic()
     r = subprocess.run(
         [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", str(timeout)],
-        capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
     )
     return r, time.monotonic() - started
 
@@ -210,7 +213,9 @@ def _snapshot(url: str, tmp_path: Path, timeout: float) -> tuple[subprocess.Comp
 def _startup_seconds() -> float:
     """Interpreter + imports of ``triffin --version``-like start (measured, for the margin)."""
     started = time.monotonic()
-    subprocess.run([sys.executable, "-c", "import tui.cli, datafeed.snapshot, datafeed.feed, pandas, httpx"], cwd=ROOT, check=True)
+    subprocess.run(
+        [sys.executable, "-c", "import tui.cli, datafeed.snapshot, datafeed.feed, pandas, httpx"], cwd=ROOT, check=True
+    )
     return time.monotonic() - started
 
 

@@ -72,7 +72,9 @@ def _config(tmp_path: Path, url: str) -> Path:
 
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    r = subprocess.run([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    r = subprocess.run(
+        [sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=90
+    )
     assert "Traceback" not in r.stderr, r.stderr
     assert_clean(r.stdout, f"stdout of {args}")
     assert_clean(r.stderr, f"stderr of {args}")
@@ -81,9 +83,14 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def test_key_never_leaves_the_process_end_to_end(srv: FaultServer, tmp_path: Path) -> None:
     env = dict(
-        os.environ, NO_COLOR="1", COLUMNS="200", FRED_API_KEY=KEY,
-        TRIFFIN_CONFIG=str(_config(tmp_path, srv.url)), TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
-        XDG_STATE_HOME=str(tmp_path / "state"), XDG_CACHE_HOME=str(tmp_path / "xdg-cache"),
+        os.environ,
+        NO_COLOR="1",
+        COLUMNS="200",
+        FRED_API_KEY=KEY,
+        TRIFFIN_CONFIG=str(_config(tmp_path, srv.url)),
+        TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        XDG_CACHE_HOME=str(tmp_path / "xdg-cache"),
         XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
     )
     # A good keyed run fills the cache (it really used the key: the server saw it).
@@ -100,8 +107,17 @@ def test_key_never_leaves_the_process_end_to_end(srv: FaultServer, tmp_path: Pat
     )
     # All at once (they only read the shared cache, and write it atomically).
     procs = [
-        (args, subprocess.Popen([sys.executable, "-m", "tui", *args], cwd=ROOT, env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE))
+        (
+            args,
+            subprocess.Popen(
+                [sys.executable, "-m", "tui", *args],
+                cwd=ROOT,
+                env=env,
+                text=True,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            ),
+        )
         for args in commands
     ]
     everything = ""
@@ -155,8 +171,12 @@ def record_notifications(app: object) -> list[str]:
 
 def _prepare_cache(folder: Path) -> None:
     store = SeriesStore(today=lambda: TODAY)
-    store.apply([Observation("ust10y", dt.date(2026, 11, 18), 4.07, "fred:DGS10"),
-                 Observation("vix", dt.date(2026, 11, 18), 17.5, "fred:VIXCLS")])
+    store.apply(
+        [
+            Observation("ust10y", dt.date(2026, 11, 18), 4.07, "fred:DGS10"),
+            Observation("vix", dt.date(2026, 11, 18), 17.5, "fred:VIXCLS"),
+        ]
+    )
     DiskCache(folder).save(store)
 
 
@@ -179,9 +199,13 @@ async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer,
     async with app.run_test(size=(200, 60)) as pilot:
         await wait_until(
             pilot,
-            lambda: app.live_store is not None and app.live_store.state["ust10y"].status is Status.STALE
-            and bool(app.live_store.state["ust10y"].last_error),
-            timeout=30, what="the failed refresh",
+            lambda: (
+                app.live_store is not None
+                and app.live_store.state["ust10y"].status is Status.STALE
+                and bool(app.live_store.state["ust10y"].last_error)
+            ),
+            timeout=30,
+            what="the failed refresh",
         )
         await pilot.press("r")  # a manual refresh: notifications, another failure
         await pilot.pause(1.0)
@@ -221,7 +245,9 @@ async def test_a_failed_worker_notification_is_redacted(tmp_path: Path) -> None:
     app = demo_app()
 
     async def dies() -> None:
-        raise RuntimeError(f"GET https://api.stlouisfed.org/fred/series/observations?api_key={KEY}&series_id=DGS10 failed")
+        raise RuntimeError(
+            f"GET https://api.stlouisfed.org/fred/series/observations?api_key={KEY}&series_id=DGS10 failed"
+        )
 
     notes = record_notifications(app)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -43,8 +43,22 @@ PASSES_PER_DAY = 96
 WARMUP = 96  # one simulated day
 HISTORY_START = dt.date(2024, 1, 1)
 SIM_START = dt.datetime(2026, 11, 2, 0, 7)  # a Monday, just after midnight
-FAULTS = ("500", "502", "503", "429", "reset", "truncated", "empty", "html", "garbage",
-          "bad_header", "wrong_dates", "absurd", "nan", "future")
+FAULTS = (
+    "500",
+    "502",
+    "503",
+    "429",
+    "reset",
+    "truncated",
+    "empty",
+    "html",
+    "garbage",
+    "bad_header",
+    "wrong_dates",
+    "absurd",
+    "nan",
+    "future",
+)
 FRED_IDS = tuple(i for i, inst in CATALOG.items() if inst.sources and any(r.source == "fred" for r in inst.sources))
 
 
@@ -115,8 +129,14 @@ async def test_seven_days_of_refreshes_stay_bounded(tmp_path: Path) -> None:
         settings = FeedSettings(sources={"fred": fred}, timeout=1.0, retries=1)
         store = SeriesStore(today=cal.today)
         http = HttpContext(settings)
-        feed = Feed(store, settings, http, providers={"fred": FredProvider(fred)}, instruments=FRED_IDS,
-                    cache=SometimesCache(tmp_path / "cache"))
+        feed = Feed(
+            store,
+            settings,
+            http,
+            providers={"fred": FredProvider(fred)},
+            instruments=FRED_IDS,
+            cache=SometimesCache(tmp_path / "cache"),
+        )
         assert len(feed.jobs) == len(FRED_IDS) == 25
         cache_dir = tmp_path / "cache"
 
@@ -178,4 +198,6 @@ async def test_seven_days_of_refreshes_stay_bounded(tmp_path: Path) -> None:
     assert len(http._validated) <= 64  # noqa: SLF001
     assert all(len(g._sent) <= 100 for g in http._gates.values())  # noqa: SLF001
     assert len(feed.jobs) == 25 and feed.passes == DAYS * PASSES_PER_DAY
-    assert sorted(p.name for p in cache_dir.glob("*.json") if p.name != "_summary.json") == sorted(f"{i}.json" for i in FRED_IDS)
+    assert sorted(p.name for p in cache_dir.glob("*.json") if p.name != "_summary.json") == sorted(
+        f"{i}.json" for i in FRED_IDS
+    )

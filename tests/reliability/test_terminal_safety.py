@@ -34,7 +34,9 @@ CURSOR_OFF, CURSOR_ON = b"\x1b[?25l", b"\x1b[?25h"
 MOUSE_ON, MOUSE_OFF = b"\x1b[?1000h", b"\x1b[?1000l"
 
 
-def run_in_pty(args: list[str], env: dict[str, str], keys: bytes = b"", timeout: float = 40.0) -> tuple[int, bytes, list, list]:
+def run_in_pty(
+    args: list[str], env: dict[str, str], keys: bytes = b"", timeout: float = 40.0
+) -> tuple[int, bytes, list, list]:
     """Run ``args`` on a fresh 120×40 pty; returns (exit code, output, tty attrs before, after)."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
@@ -72,8 +74,13 @@ def run_in_pty(args: list[str], env: dict[str, str], keys: bytes = b"", timeout:
 
 def _env(tmp_path: Path, where: str) -> dict[str, str]:
     return dict(
-        os.environ, TERM="xterm-256color", CRASH_IN=where, FRED_API_KEY=KEY, COLORTERM="truecolor",
-        XDG_STATE_HOME=str(tmp_path / "state"), TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
+        os.environ,
+        TERM="xterm-256color",
+        CRASH_IN=where,
+        FRED_API_KEY=KEY,
+        COLORTERM="truecolor",
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
         XDG_CONFIG_HOME=str(tmp_path / "config"),
     )
 
@@ -91,10 +98,12 @@ def assert_terminal_restored(out: bytes, before: list, after: list) -> None:
 
 @pytest.mark.parametrize("where", ["handler", "worker", "mount"])
 def test_crash_restores_terminal_and_writes_a_redacted_log(tmp_path: Path, where: str) -> None:
-    rc, out, before, after = run_in_pty([sys.executable, "-m", "tests.reliability.crash_app", "--demo"], _env(tmp_path, where))
+    rc, out, before, after = run_in_pty(
+        [sys.executable, "-m", "tests.reliability.crash_app", "--demo"], _env(tmp_path, where)
+    )
     assert rc == 1, out[-2000:]
     assert_terminal_restored(out, before, after)
-    tail = out[out.rfind(ALT_OFF):].decode("utf-8", "replace")
+    tail = out[out.rfind(ALT_OFF) :].decode("utf-8", "replace")
     assert "triffin: crashed: " in tail and "deliberate test crash" in tail  # (WorkerFailed wraps it)
     logs = list((tmp_path / "state" / "triffin" / "log").glob("crash-*.log"))
     assert len(logs) == 1, logs
@@ -105,11 +114,13 @@ def test_crash_restores_terminal_and_writes_a_redacted_log(tmp_path: Path, where
     assert (logs[0].stat().st_mode & 0o777) == 0o600
     assert KEY[:8] not in text and KEY[-8:] not in text
     assert KEY[:8].encode() not in out and KEY[-8:].encode() not in out, "the key reached the terminal"
-    assert b"locals" not in out[out.rfind(ALT_OFF):], "Textual's traceback with locals was printed"
+    assert b"locals" not in out[out.rfind(ALT_OFF) :], "Textual's traceback with locals was printed"
 
 
 def test_normal_quit_restores_terminal_without_a_crash_log(tmp_path: Path) -> None:
-    rc, out, before, after = run_in_pty([sys.executable, "-m", "tests.reliability.crash_app", "--demo"], _env(tmp_path, "none"), keys=b"q")
+    rc, out, before, after = run_in_pty(
+        [sys.executable, "-m", "tests.reliability.crash_app", "--demo"], _env(tmp_path, "none"), keys=b"q"
+    )
     assert rc == 0, out[-2000:]
     assert_terminal_restored(out, before, after)
     assert not (tmp_path / "state" / "triffin" / "log").exists()

@@ -82,7 +82,11 @@ def test_rejected_counts_surface_in_snapshot_json(srv: FaultServer, tmp_path: Pa
     env = dict(os.environ, NO_COLOR="1", TRIFFIN_CONFIG=str(cfg), TRIFFIN_CACHE_DIR=str(tmp_path / "cache"))
     r = subprocess.run(
         [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "15"],
-        capture_output=True, text=True, env=env, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=ROOT,
     )
     assert "Traceback" not in r.stderr
     doc = json.loads(r.stdout)

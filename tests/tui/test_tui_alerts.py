@@ -35,13 +35,13 @@ from widgets.live_table import LiveTable
 
 START = dt.datetime.combine(TODAY, dt.time(15, 0), dt.UTC)
 
-FORMULA = '''
+FORMULA = """
 [[formulas]]
 id = "us_de_10y"
 expr = "(ust10y - bund10y) * 100"
 unit = "bp"
 name = "UST-Bund 10Y"
-'''
+"""
 
 
 class Clock:
@@ -80,8 +80,12 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
     await wait_until(
         pilot,
-        lambda: app.store is not None and app._seen_version == app.store.version
-        and not app.derived._running and not app.derived._again,
+        lambda: (
+            app.store is not None
+            and app._seen_version == app.store.version
+            and not app.derived._running
+            and not app.derived._again
+        ),
         what="the alerts worker",
     )
     await pilot.pause()
@@ -93,9 +97,7 @@ async def push(pilot: Any, clock: Clock, minutes: float, **values: float) -> Non
     clock.now = START + dt.timedelta(minutes=minutes)
     store = app.demo_store
     assert store is not None
-    delta = store.apply(
-        Observation(i, TODAY, v, f"demo:{i}", intraday=True, time=clock.now) for i, v in values.items()
-    )
+    delta = store.apply(Observation(i, TODAY, v, f"demo:{i}", intraday=True, time=clock.now) for i, v in values.items())
     assert delta.rejected == 0
     app.post_message(StoreChanged(delta.version, "demo"))
     await settle(pilot)
@@ -286,7 +288,10 @@ async def test_s_saves_svg_and_csv_of_each_view(tmp_path: Path) -> None:
         assert lines[0] == f"date,{screen.signal_id}" and len(lines) > 100
         await pilot.press("escape", "a", "s")
         lines = _csv(shots, "alerts")
-        assert lines == ["time,rule,value,mode,detail,date", "2026-11-20T21:00:00Z,ust10y > 4,4.73,DEMO,became true,2026-11-19"]
+        assert lines == [
+            "time,rule,value,mode,detail,date",
+            "2026-11-20T21:00:00Z,ust10y > 4,4.73,DEMO,became true,2026-11-19",
+        ]
 
 
 async def test_s_reports_an_unwritable_folder(tmp_path: Path) -> None:

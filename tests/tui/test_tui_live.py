@@ -21,7 +21,10 @@ from widgets.live_table import LiveTable
 from widgets.status_bar import StatusBar
 
 CACHED = {"ust10y": [("2026-11-17", 4.05), ("2026-11-18", 4.07)], "vix": [("2026-11-17", 17.0), ("2026-11-18", 17.5)]}
-FRESH = {"DGS10": [("2026-11-18", "4.07"), ("2026-11-19", "4.11")], "VIXCLS": [("2026-11-18", "17.5"), ("2026-11-19", "19.0")]}
+FRESH = {
+    "DGS10": [("2026-11-18", "4.07"), ("2026-11-19", "4.11")],
+    "VIXCLS": [("2026-11-18", "17.5"), ("2026-11-19", "19.0")],
+}
 
 
 class GatedFred:
@@ -66,8 +69,11 @@ async def test_cache_is_painted_before_the_network_then_fresh_data(httpserver: H
     try:
         async with app.run_test(size=(160, 48)) as pilot:
             table = app.screen.query_one(LiveTable)
-            await wait_until(pilot, lambda: table.get_row("ust10y") is not None
-                             and table.get_row("ust10y").value is not None, what="cached rows")
+            await wait_until(
+                pilot,
+                lambda: table.get_row("ust10y") is not None and table.get_row("ust10y").value is not None,
+                what="cached rows",
+            )
             row = table.get_row("ust10y")
             assert fred.answered == 0, "the cache must be on screen before any answer"
             assert row is not None and row.value == 4.07 and row.status == "stale" and row.date == "2026-11-18"
@@ -95,10 +101,15 @@ async def test_offline_with_empty_cache_runs_the_demo_under_a_banner(tmp_path: P
     config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
     app = TriffinApp(config, today=TODAY, tick_interval=None)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_until(pilot, lambda: app.mode == "offline" and app.ready and app.showing_demo, timeout=30,
-                         what="the offline fallback")
-        await wait_until(pilot, lambda: app.screen.query_one(LiveTable).get_row("ust10y").value is not None,
-                         what="demo rows")
+        await wait_until(
+            pilot,
+            lambda: app.mode == "offline" and app.ready and app.showing_demo,
+            timeout=30,
+            what="the offline fallback",
+        )
+        await wait_until(
+            pilot, lambda: app.screen.query_one(LiveTable).get_row("ust10y").value is not None, what="demo rows"
+        )
         bar = app.screen.query_one(StatusBar)
         await pilot.pause()
         assert bar.mode == "offline" and bar.banner_text is not None

@@ -6,7 +6,6 @@ import io
 from pathlib import Path
 
 from rich.console import Console
-
 from tui_helpers import demo_app, demo_config, screen_text, wait_ready, wait_until
 
 from datafeed.catalog import CATALOG
@@ -98,9 +97,14 @@ async def test_tab_cycles_panels_and_small_terminal_shows_one_at_a_time() -> Non
         await wait_ready(pilot)
         dash = app.screen
         assert isinstance(dash, DashboardScreen) and dash.single
-        panels = {key: dash.query_one(f"#{cid}") for key, cid, _ in (("table", "markets-panel", 0),
-                                                                    ("signals", "signals-panel", 0),
-                                                                    ("grid", "crises-panel", 0))}
+        panels = {
+            key: dash.query_one(f"#{cid}")
+            for key, cid, _ in (
+                ("table", "markets-panel", 0),
+                ("signals", "signals-panel", 0),
+                ("grid", "crises-panel", 0),
+            )
+        }
         shown = lambda: [k for k, p in panels.items() if p.display and p.region.height > 0]  # noqa: E731
         assert shown() == ["table"]
         await pilot.press("tab")
@@ -204,12 +208,15 @@ async def test_pause_and_refresh_in_demo_mode() -> None:
 
 async def test_help_names_the_boj_credit_when_the_source_is_on(tmp_path: Path) -> None:
     """The Bank of Japan's credit line is on the help screen in live mode with boj enabled."""
-    from datafeed.providers.boj import CREDIT
-    from tui.app import TriffinApp
     from tui_helpers import TODAY
 
-    off = "".join(f"[sources.{name}]\nenabled = false\n"
-                  for name in ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "yahoo"))
+    from datafeed.providers.boj import CREDIT
+    from tui.app import TriffinApp
+
+    off = "".join(
+        f"[sources.{name}]\nenabled = false\n"
+        for name in ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "yahoo")
+    )
     # A closed loopback port: the test never reaches the real Bank of Japan.
     config = demo_config(tmp_path, off + '[sources.boj]\nbase_url = "http://127.0.0.1:9"\n')
     app = TriffinApp(config, today=TODAY, tick_interval=None)

@@ -37,7 +37,9 @@ def _filled_store() -> SeriesStore:
     rng = np.random.default_rng(8)
     ust = 4.0 + np.cumsum(rng.normal(0, 0.03, len(days)))
     obs = [Observation("ust10y", d.date(), round(float(v), 10), "fred:DGS10") for d, v in zip(days, ust, strict=True)]
-    obs += [Observation("ust10y", days[-1].date(), float(ust[-1]) + 0.01, "treasury:10 Yr")]  # newest from another source
+    obs += [
+        Observation("ust10y", days[-1].date(), float(ust[-1]) + 0.01, "treasury:10 Yr")
+    ]  # newest from another source
     obs += [Observation("vix", d.date(), 15.0 + i / 7, "fred:VIXCLS") for i, d in enumerate(days[-5:])]
     obs += [Observation("debt_gdp", dt.date(2026, 7, 1), 120.5, "fred:GFDEGDQ188S")]
     store.apply(obs)
@@ -104,6 +106,7 @@ async def test_cached_values_are_on_screen_before_the_store_loads(
             gate.set()
             await wait_until(pilot, lambda: app.live_store is not None, what="the store")
             assert app.feed is not None, "the feed starts as soon as the store is in"
+
             # The feed starts at once and may already have failed against the dead port
             # (rows without data turn "error"): compare what came from the cache.
             def cached(rows: dict) -> dict:
@@ -132,6 +135,9 @@ async def test_no_summary_means_rows_from_the_store(tmp_path: Path) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         assert app.summary_rows() == []
         table = app.screen.query_one(LiveTable)
-        await wait_until(pilot, lambda: table.get_row("ust10y") is not None
-                         and table.get_row("ust10y").value is not None, what="cached rows")
+        await wait_until(
+            pilot,
+            lambda: table.get_row("ust10y") is not None and table.get_row("ust10y").value is not None,
+            what="cached rows",
+        )
         assert table.get_row("ust10y").status == "stale"

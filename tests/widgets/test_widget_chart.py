@@ -19,8 +19,7 @@ def _data(shift: float = 0.0, title: str = "UST 10Y vs Bund") -> ChartData:
         x=DATES,
         lines=(
             ChartLine("ust10y", tuple(1.5 + shift + math.sin(i / 9) for i in range(n))),
-            ChartLine("bund10y", tuple(None if i % 13 == 0 else -0.3 + 0.2 * math.cos(i / 7)
-                                       for i in range(n))),
+            ChartLine("bund10y", tuple(None if i % 13 == 0 else -0.3 + 0.2 * math.cos(i / 7) for i in range(n))),
         ),
         thresholds=(ChartThreshold(0.2, "eroding"),),
         window=("2020-03-09", "2020-03-18"),

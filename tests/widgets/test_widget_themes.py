@@ -72,16 +72,21 @@ def test_variable_defaults_follow_a_foreign_theme() -> None:
     assert set(values) >= set(APP_VARIABLES)
     assert values["tick-up"] == nord.success and values["tick-down"] == nord.error
     assert theme_variable_defaults(None) == THEME_VARIABLE_DEFAULTS
-    assert theme_variable_defaults(BUILTIN_THEMES["triffin-cb"])["tick-up"] == (
-        BUILTIN_THEMES["triffin-cb"].variables["tick-up"]
+    assert (
+        theme_variable_defaults(BUILTIN_THEMES["triffin-cb"])["tick-up"]
+        == (BUILTIN_THEMES["triffin-cb"].variables["tick-up"])
     )
 
 
 def test_theme_from_mapping_builds_and_inherits() -> None:
     theme = theme_from_mapping(
         "desk",
-        {"base": "triffin-dark", "background": "#000000", "tick-up": "#00AAFF",
-         "variables": {"tick-down": "#FF8800", "block-cursor-text-style": "bold"}},
+        {
+            "base": "triffin-dark",
+            "background": "#000000",
+            "tick-up": "#00AAFF",
+            "variables": {"tick-down": "#FF8800", "block-cursor-text-style": "bold"},
+        },
     )
     assert theme.name == "desk" and theme.background == "#000000"
     assert theme.primary == BUILTIN_THEMES["triffin-dark"].primary
@@ -105,9 +110,7 @@ def test_theme_from_mapping_builds_and_inherits() -> None:
         ("x", {"primary": "#fff", "text_alpha": 3}, "between 0 and 1"),
     ],
 )
-def test_theme_from_mapping_rejects_bad_input(
-    name: str, mapping: dict[str, object], message: str
-) -> None:
+def test_theme_from_mapping_rejects_bad_input(name: str, mapping: dict[str, object], message: str) -> None:
     with pytest.raises(ThemeError, match=message):
         theme_from_mapping(name, mapping)
 
@@ -149,14 +152,16 @@ def test_widgets_and_themes_load_no_data_layer() -> None:
         "import widgets.chart, widgets.live_table, widgets.scorecard\n"
         "print('\\n'.join(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.split()
     for banned in ("datafeed", "tui", "pandas", "httpx"):
         assert banned not in out, banned
 
 
 def test_import_widgets_is_lazy_about_plotext() -> None:
     code = "import sys, widgets; from widgets import LiveTable; print('plotext' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    ).stdout.strip()
     assert out == "False"

@@ -70,30 +70,53 @@ def sample_rows(**overrides: dict[str, object]) -> list[TableRow]:
     ``overrides`` maps a row id to field replacements.
     """
     rows = [
-        TableRow("ust2y", "UST 2Y", 3.871, 3, -1.2, "bp", spark(1), "2026-11-24", "2h",
-                 "fred:DGS2", group="Rates"),
-        TableRow("ust10y", "UST 10Y", 4.123, 3, 3.2, "bp", spark(2), "2026-11-24", "2h",
-                 "fred:DGS10", group="Rates"),
-        TableRow("ust30y", "UST 30Y", 4.702, 3, 0.0, "bp", spark(3), "2026-11-21", "3d",
-                 "fred:DGS30", status="stale", late=True, group="Rates"),
-        TableRow("bund10y", "Bund 10Y", 2.611, 3, -2.5, "bp", spark(4), "2026-11-24", "5h",
-                 "bundesbank:BBK01", group="Rates"),
-        TableRow("jgb10y", "JGB 10Y", None, 3, None, "bp", (), "", "",
-                 "mof:10Y", status="error", group="Rates"),
-        TableRow("usd_broad", "USD broad", 121.35, 2, 0.42, "%", spark(5), "2026-11-24", "2h",
-                 "fred:DTWEXBGS", group="FX"),
-        TableRow("eurusd", "EUR/USD", 1.0842, 4, -0.31, "%", spark(6), "2026-11-25", "12m",
-                 "yahoo:EURUSD=X", intraday=True, group="FX"),
-        TableRow("usdjpy", "USD/JPY", 151.2, 2, 0.05, "%", spark(7), "2026-11-24", "2h",
-                 "fred:DEXJPUS", group="FX"),
-        TableRow("vix", "VIX", 18.4, 2, 1.35, "pts", spark(8), "2026-11-25", "12m",
-                 "yahoo:^VIX", intraday=True, group="Risk"),
-        TableRow("spx", "S&P 500", 6812.45, 2, -1.12, "%", spark(9), "2026-11-24", "2h",
-                 "fred:SP500", group="Risk"),
-        TableRow("ig_oas", "IG OAS", 0.82, 2, 2.0, "bp", spark(10), "2026-11-24", "2h",
-                 "fred:BAMLC0A0CM", group="Risk"),
-        TableRow("gold", "Gold", None, 2, None, "%", (), "", "", "", status="missing",
-                 group="Risk"),
+        TableRow("ust2y", "UST 2Y", 3.871, 3, -1.2, "bp", spark(1), "2026-11-24", "2h", "fred:DGS2", group="Rates"),
+        TableRow("ust10y", "UST 10Y", 4.123, 3, 3.2, "bp", spark(2), "2026-11-24", "2h", "fred:DGS10", group="Rates"),
+        TableRow(
+            "ust30y",
+            "UST 30Y",
+            4.702,
+            3,
+            0.0,
+            "bp",
+            spark(3),
+            "2026-11-21",
+            "3d",
+            "fred:DGS30",
+            status="stale",
+            late=True,
+            group="Rates",
+        ),
+        TableRow(
+            "bund10y", "Bund 10Y", 2.611, 3, -2.5, "bp", spark(4), "2026-11-24", "5h", "bundesbank:BBK01", group="Rates"
+        ),
+        TableRow("jgb10y", "JGB 10Y", None, 3, None, "bp", (), "", "", "mof:10Y", status="error", group="Rates"),
+        TableRow(
+            "usd_broad", "USD broad", 121.35, 2, 0.42, "%", spark(5), "2026-11-24", "2h", "fred:DTWEXBGS", group="FX"
+        ),
+        TableRow(
+            "eurusd",
+            "EUR/USD",
+            1.0842,
+            4,
+            -0.31,
+            "%",
+            spark(6),
+            "2026-11-25",
+            "12m",
+            "yahoo:EURUSD=X",
+            intraday=True,
+            group="FX",
+        ),
+        TableRow("usdjpy", "USD/JPY", 151.2, 2, 0.05, "%", spark(7), "2026-11-24", "2h", "fred:DEXJPUS", group="FX"),
+        TableRow(
+            "vix", "VIX", 18.4, 2, 1.35, "pts", spark(8), "2026-11-25", "12m", "yahoo:^VIX", intraday=True, group="Risk"
+        ),
+        TableRow("spx", "S&P 500", 6812.45, 2, -1.12, "%", spark(9), "2026-11-24", "2h", "fred:SP500", group="Risk"),
+        TableRow(
+            "ig_oas", "IG OAS", 0.82, 2, 2.0, "bp", spark(10), "2026-11-24", "2h", "fred:BAMLC0A0CM", group="Risk"
+        ),
+        TableRow("gold", "Gold", None, 2, None, "%", (), "", "", "", status="missing", group="Risk"),
     ]
     out = []
     for row in rows:
@@ -109,8 +132,18 @@ def many_rows(n: int = 40, bump: Iterable[int] = (), delta: float = 0.5) -> list
     """``n`` plain rows; rows whose index is in ``bump`` get ``delta`` added."""
     bumped = set(bump)
     return [
-        TableRow(f"s{i:02d}", f"Series {i:02d}", 100.0 + i + (delta if i in bumped else 0.0), 2,
-                 0.1 * (i - n / 2), "%", spark(i), "2026-11-24", "2h", f"fred:S{i:02d}")
+        TableRow(
+            f"s{i:02d}",
+            f"Series {i:02d}",
+            100.0 + i + (delta if i in bumped else 0.0),
+            2,
+            0.1 * (i - n / 2),
+            "%",
+            spark(i),
+            "2026-11-24",
+            "2h",
+            f"fred:S{i:02d}",
+        )
         for i in range(n)
     ]
 
@@ -118,14 +151,26 @@ def many_rows(n: int = 40, bump: Iterable[int] = (), delta: float = 0.5) -> list
 def sample_signals() -> list[SignalView]:
     """Four signals covering every verdict."""
     return [
-        SignalView("convenience_aaa_10y", "Convenience (Aaa-10Y)", "+62 bp", "eroding",
-                   "below its 10-year median: less convenience", "2026-11-20"),
-        SignalView("stock_bond_corr_1y", "Stock-bond corr 1Y", "+0.31", "eroding",
-                   "bonds fall with stocks", "2026-11-20"),
-        SignalView("debt_gdp", "Debt / GDP", "99.8 %", "neutral", "between 70 and 100",
-                   "2026-07-01"),
-        SignalView("dollar_vix_corr_1y", "Dollar-VIX corr 1Y", "+0.35", "intact",
-                   "the dollar rises when fear rises", "2026-11-20"),
+        SignalView(
+            "convenience_aaa_10y",
+            "Convenience (Aaa-10Y)",
+            "+62 bp",
+            "eroding",
+            "below its 10-year median: less convenience",
+            "2026-11-20",
+        ),
+        SignalView(
+            "stock_bond_corr_1y", "Stock-bond corr 1Y", "+0.31", "eroding", "bonds fall with stocks", "2026-11-20"
+        ),
+        SignalView("debt_gdp", "Debt / GDP", "99.8 %", "neutral", "between 70 and 100", "2026-07-01"),
+        SignalView(
+            "dollar_vix_corr_1y",
+            "Dollar-VIX corr 1Y",
+            "+0.35",
+            "intact",
+            "the dollar rises when fear rises",
+            "2026-11-20",
+        ),
         SignalView("ig_cushion", "IG cushion", "n/a", "n/a", "no OAS history held", ""),
     ]
 
@@ -141,33 +186,82 @@ def _cells(values: Iterable[tuple[str, float | None, str, str]]) -> tuple[ScoreC
 def sample_scores(live: bool = True, live_vix: float = 9.5) -> list[ScoreRow]:
     """Three built-in episodes and (optionally) a live row."""
     rows = [
-        ScoreRow("gfc-2008", "GFC: Lehman", "2008-09-12", "2008-12-31", "haven", _cells([
-            ("ust10y", -148.0, "bp", "pass"), ("usd", 9.1, "%", "pass"),
-            ("ust_bund_10y", -62.0, "bp", "pass"), ("vix", 25.8, "pts", "pass"),
-            ("spx", -29.4, "%", "pass"), ("ig_oas", 254.0, "bp", "pass"),
-            ("gold", 4.7, "%", "pass"),
-        ])),
-        ScoreRow("covid-2020", "COVID dash for cash", "2020-03-09", "2020-03-18", "broken",
-                 _cells([
-                     ("ust10y", 64.0, "bp", "fail"), ("usd", 4.2, "%", "pass"),
-                     ("ust_bund_10y", 22.0, "bp", "fail"), ("vix", 22.6, "pts", "pass"),
-                     ("spx", -13.9, "%", "pass"), ("ig_oas", 162.0, "bp", "pass"),
-                     ("gold", -7.8, "%", "fail"),
-                 ])),
-        ScoreRow("tariff-2025", "Tariff shock", "2025-04-02", "2025-04-11", "broken", _cells([
-            ("ust10y", 45.0, "bp", "fail"), ("usd", -2.9, "%", "fail"),
-            ("ust_bund_10y", 3.0, "bp", "flat"), ("vix", 16.2, "pts", "pass"),
-            ("spx", -5.7, "%", "pass"), ("ig_oas", 24.0, "bp", "pass"),
-            ("gold", None, "%", "n/a"),
-        ])),
+        ScoreRow(
+            "gfc-2008",
+            "GFC: Lehman",
+            "2008-09-12",
+            "2008-12-31",
+            "haven",
+            _cells(
+                [
+                    ("ust10y", -148.0, "bp", "pass"),
+                    ("usd", 9.1, "%", "pass"),
+                    ("ust_bund_10y", -62.0, "bp", "pass"),
+                    ("vix", 25.8, "pts", "pass"),
+                    ("spx", -29.4, "%", "pass"),
+                    ("ig_oas", 254.0, "bp", "pass"),
+                    ("gold", 4.7, "%", "pass"),
+                ]
+            ),
+        ),
+        ScoreRow(
+            "covid-2020",
+            "COVID dash for cash",
+            "2020-03-09",
+            "2020-03-18",
+            "broken",
+            _cells(
+                [
+                    ("ust10y", 64.0, "bp", "fail"),
+                    ("usd", 4.2, "%", "pass"),
+                    ("ust_bund_10y", 22.0, "bp", "fail"),
+                    ("vix", 22.6, "pts", "pass"),
+                    ("spx", -13.9, "%", "pass"),
+                    ("ig_oas", 162.0, "bp", "pass"),
+                    ("gold", -7.8, "%", "fail"),
+                ]
+            ),
+        ),
+        ScoreRow(
+            "tariff-2025",
+            "Tariff shock",
+            "2025-04-02",
+            "2025-04-11",
+            "broken",
+            _cells(
+                [
+                    ("ust10y", 45.0, "bp", "fail"),
+                    ("usd", -2.9, "%", "fail"),
+                    ("ust_bund_10y", 3.0, "bp", "flat"),
+                    ("vix", 16.2, "pts", "pass"),
+                    ("spx", -5.7, "%", "pass"),
+                    ("ig_oas", 24.0, "bp", "pass"),
+                    ("gold", None, "%", "n/a"),
+                ]
+            ),
+        ),
     ]
     if live:
-        rows.append(ScoreRow("live", "Stress now", "2026-11-20", "2026-11-25", "mixed", _cells([
-            ("ust10y", -2.0, "bp", "flat"), ("usd", 0.8, "%", "pass"),
-            ("ust_bund_10y", 6.0, "bp", "fail"), ("vix", live_vix, "pts", "pass"),
-            ("spx", -5.2, "%", "pass"), ("ig_oas", 11.0, "bp", "pass"),
-            ("gold", 1.1, "%", "pass"),
-        ])))
+        rows.append(
+            ScoreRow(
+                "live",
+                "Stress now",
+                "2026-11-20",
+                "2026-11-25",
+                "mixed",
+                _cells(
+                    [
+                        ("ust10y", -2.0, "bp", "flat"),
+                        ("usd", 0.8, "%", "pass"),
+                        ("ust_bund_10y", 6.0, "bp", "fail"),
+                        ("vix", live_vix, "pts", "pass"),
+                        ("spx", -5.2, "%", "pass"),
+                        ("ig_oas", 11.0, "bp", "pass"),
+                        ("gold", 1.1, "%", "pass"),
+                    ]
+                ),
+            )
+        )
     return rows
 
 

@@ -22,10 +22,10 @@ from widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from tui.derived import AlertEntry
 
-EXAMPLE = '''[[alerts]]
+EXAMPLE = """[[alerts]]
 rule = "ust10y > 5"                 # or "stock_bond_corr_1y crosses 0", "pct_change(vix, 5) > 30",
 cooldown = "30m"                    #    "crisis live fail"
-command = ["notify-send", "triffin"]   # optional; no shell, the alert as JSON on stdin'''
+command = ["notify-send", "triffin"]   # optional; no shell, the alert as JSON on stdin"""
 """Shown when no rule is configured."""
 
 

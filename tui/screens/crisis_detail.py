@@ -198,8 +198,11 @@ class CrisisDetailScreen(DetailScreen):
         if app.showing_demo:
             title.append("  ")
             title.append(" DEMO — synthetic ", style="bold reverse")
-        title.append("\n* core · haven: every core check passes · broken: UST 10Y or two core checks fail"
-                      " · charts ±20 trading days, window edges marked · h/l: next check", style="dim")
+        title.append(
+            "\n* core · haven: every core check passes · broken: UST 10Y or two core checks fail"
+            " · charts ±20 trading days, window edges marked · h/l: next check",
+            style="dim",
+        )
         self.query_one("#detail-title", Static).update(title)
         narrow = self.size.width < 110
         self.query_one("#crisis-summary", Static).update(summary_table(scored, self.check_id, app.ascii, narrow))

@@ -169,8 +169,9 @@ class DashboardScreen(Screen[None]):
         yield PanelTabs(id="panel-tabs")
         with Container(id="panels"):
             with Vertical(id="markets-panel", classes="panel"):
-                yield Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears",
-                            id="filter-input")
+                yield Input(
+                    placeholder="filter: name, id, group or source; Enter keeps it, Esc clears", id="filter-input"
+                )
                 yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
@@ -392,8 +393,9 @@ class DashboardScreen(Screen[None]):
             if update.everything or update.clock:
                 table.set_rows([*presenters.table_rows(store, today, now), *self._formula_rows()])
             elif update.changed:
-                table.upsert_rows([*presenters.table_rows(store, today, now, update.changed),
-                                   *self._formula_rows(update.changed)])
+                table.upsert_rows(
+                    [*presenters.table_rows(store, today, now, update.changed), *self._formula_rows(update.changed)]
+                )
             metrics = app.metrics
             if (update.metrics or update.everything) and metrics is not None:
                 self.query_one(SignalsPanel).update_signals(metrics.signal_views, metrics.regime_view)

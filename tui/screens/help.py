@@ -97,28 +97,42 @@ class HelpScreen(Screen[None]):
             for keys, description, ident in key_rows(app, bindings, keymap):
                 table.add_row(keys, description, ident)
             parts += [Text(title, style="bold underline"), table, Text("")]
-        parts.append(Text("Enter opens the drill-down of the row, signal or crisis cell under the cursor.\n"
-                          "Mouse: click a row, signal or cell to move there, click it again (or double click) to open it; "
-                          "click the tab strip on small terminals.\n"))
+        parts.append(
+            Text(
+                "Enter opens the drill-down of the row, signal or crisis cell under the cursor.\n"
+                "Mouse: click a row, signal or cell to move there, click it again (or double click) to open it; "
+                "click the tab strip on small terminals.\n"
+            )
+        )
         ascii = app.ascii
         parts.append(Text("Marks (they read without colour)", style="bold underline"))
         marks = Table(box=None, padding=(0, 2), show_header=False)
         marks.add_column(no_wrap=True, style="bold", min_width=12)
         marks.add_column()
         for mark, meaning in (
-            ("^ v" if ascii else "▲ ▼", "up / down since the previous close (bp for rates and spreads, % for prices, pts for VIX)"),
+            (
+                "^ v" if ascii else "▲ ▼",
+                "up / down since the previous close (bp for rates and spreads, % for prices, pts for VIX)",
+            ),
             ("= ", "unchanged at the shown precision"),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
             ("late", "older than the source's usual publication lag (counted in its market's business days)"),
             ("intra", "a provisional intraday quote, replaced by the official close"),
-            ("+ x . -" if ascii else "✓ ✗ · –", "crisis check: pass (haven-like) / fail / flat (below threshold) / n/a"),
+            (
+                "+ x . -" if ascii else "✓ ✗ · –",
+                "crisis check: pass (haven-like) / fail / flat (below threshold) / n/a",
+            ),
             ("ERODING neutral intact", "signal verdicts; the regime counts eroding signals among those available"),
             ("DEMO / OFFLINE", "reverse-video banner: synthetic or kept data, never live market prices"),
         ):
             marks.add_row(mark, meaning)
         parts += [marks, Text("")]
-        parts.append(Text("Hedged pickups are overnight-rate-hedged pickups (SOFR minus €STR or TONA as the hedge), "
-                          "not the maturity-matched Treasury basis of Du, Im and Schreger.\n"))
+        parts.append(
+            Text(
+                "Hedged pickups are overnight-rate-hedged pickups (SOFR minus €STR or TONA as the hedge), "
+                "not the maturity-matched Treasury basis of Du, Im and Schreger.\n"
+            )
+        )
         parts.append(self._sources_text(app))
         return Group(*parts)
 
@@ -134,8 +148,12 @@ class HelpScreen(Screen[None]):
             text.append("Bank of Japan (TONA): ", style="bold")
             text.append(CREDIT + "\n")
         else:
-            text.append("Bank of Japan source off (TONA then comes from nowhere; the JPY 3M fallback is stale).\n",
-                        style="dim")
-        text.append("FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "
-                    "and carry their terms.\n", style="dim")
+            text.append(
+                "Bank of Japan source off (TONA then comes from nowhere; the JPY 3M fallback is stale).\n", style="dim"
+            )
+        text.append(
+            "FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "
+            "and carry their terms.\n",
+            style="dim",
+        )
         return text

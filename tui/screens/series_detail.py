@@ -55,8 +55,14 @@ class SeriesDetailScreen(DetailScreen):
     BINDING_GROUP_TITLE = "Series"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"set_range('{label}')", label, id=f"range-{label.lower()}",
-                show=False, tooltip=f"Chart the last {label}")
+        Binding(
+            key,
+            f"set_range('{label}')",
+            label,
+            id=f"range-{label.lower()}",
+            show=False,
+            tooltip=f"Chart the last {label}",
+        )
         for key, label in RANGE_KEYS
     ]
     """1–5: chart range."""
@@ -112,7 +118,9 @@ class SeriesDetailScreen(DetailScreen):
             return
         inst = store.catalog[inst_id]
         title.append(f"{inst.name}", style="bold")
-        title.append(f"  {inst_id} · {inst.unit} · changes in {inst.change} · {presenters.GROUP_TITLES.get(inst.group, inst.group)}  ")
+        title.append(
+            f"  {inst_id} · {inst.unit} · changes in {inst.change} · {presenters.GROUP_TITLES.get(inst.group, inst.group)}  "
+        )
         if app.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
@@ -152,7 +160,9 @@ class SeriesDetailScreen(DetailScreen):
         stats = presenters.formula_stats(formula, series, self.range_key, app.store, error)
         self.query_one("#series-stats", Static).update(stats_table([(s.label, s.value) for s in stats]))
         if chart:
-            self.query_one("#series-chart", SeriesChart).set_data(presenters.formula_chart(formula, series, self.range_key))
+            self.query_one("#series-chart", SeriesChart).set_data(
+                presenters.formula_chart(formula, series, self.range_key)
+            )
 
     def _series(self) -> Any:
         """The whole series on screen (instrument or formula; empty when unknown)."""

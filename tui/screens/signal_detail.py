@@ -53,8 +53,14 @@ class SignalDetailScreen(DetailScreen):
     BINDING_GROUP_TITLE = "Signal"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"set_range('{label}')", label, id=f"signal-range-{label.lower()}",
-                show=False, tooltip=f"Chart the last {label}")
+        Binding(
+            key,
+            f"set_range('{label}')",
+            label,
+            id=f"signal-range-{label.lower()}",
+            show=False,
+            tooltip=f"Chart the last {label}",
+        )
         for key, label in RANGE_KEYS
     ]
     """1–5: chart range."""
