@@ -6,4 +6,10 @@ same code serves the TUI, ``triffin snapshot`` and anyone using triffin as a lib
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("triffin")
+    """The installed distribution's version: the one place it is written is pyproject.toml."""
+except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+    __version__ = "0.0.0+unknown"

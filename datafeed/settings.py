@@ -102,6 +102,13 @@ class SourceSettings:
         return cls(**values)
 
 
+def default_user_agent() -> str:
+    """``triffin/<version> (+terminal safe-asset monitor)``: sources can tell who asks."""
+    from datafeed import __version__
+
+    return f"triffin/{__version__} (+terminal safe-asset monitor)"
+
+
 @dataclass(frozen=True, slots=True)
 class FeedSettings:
     """Settings of the feed as a whole.
@@ -122,7 +129,7 @@ class FeedSettings:
     timeout: float = 10.0
     retries: int = 3
     refresh: float = 900.0
-    user_agent: str = "triffin/0.1 (+terminal safe-asset monitor)"
+    user_agent: str = field(default_factory=lambda: default_user_agent())
     max_body: int = 16 * 1024 * 1024
 
     @classmethod

@@ -41,6 +41,7 @@ import io
 import re
 from collections.abc import Collection, Sequence
 
+from datafeed import __version__
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
 from datafeed.http import HttpContext
@@ -54,7 +55,7 @@ CURRENT_PATH = "/english/policy/jgbs/reference/interest_rate/jgbcme.csv"
 HISTORY_PATH = "/english/policy/jgbs/reference/interest_rate/historical/jgbcme_all.csv"
 """Full-history file under ``base_url`` (config: ``history_path``)."""
 
-DEFAULT_USER_AGENT = "Mozilla/5.0 (compatible; triffin/0.1; +terminal safe-asset monitor)"
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; triffin/{__version__}; +terminal safe-asset monitor)"
 """User-Agent for this source (config: ``user_agent``).
 
 Third-party reports say the MOF site serves an error page to tool-like User-Agents; the
