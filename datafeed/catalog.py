@@ -11,18 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-SOURCE_NAMES: tuple[str, ...] = (
-    "fred",
-    "treasury",
-    "bundesbank",
-    "mof",
-    "nyfed",
-    "ecb",
-    "boj",
-    "yahoo",
-)
-"""Fixed source names, one ``[sources.NAME]`` config section each (DESIGN.md §5)."""
-
 ChangeUnit = Literal["bp", "%", "pts", "pp"]
 Frequency = Literal["daily", "monthly", "quarterly"]
 
@@ -32,7 +20,7 @@ class SourceRef:
     """One place an instrument's values come from.
 
     Attributes:
-        source: a name from ``SOURCE_NAMES``.
+        source: a registered source name (:func:`datafeed.providers.source_names`).
         series: the source's own series code (``DGS10``, ``30Y``, ``^TNX``).
         frequency: how often the source publishes this series.
         lag_days: business days after the observation date within which a new value is

@@ -29,7 +29,7 @@ from datafeed.errors import FeedError, FetchError
 from datafeed.http import HttpContext
 from datafeed.models import Delta, utcnow
 from datafeed.providers import Provider, Target, load_all
-from datafeed.settings import DEFAULT_MIN_CADENCE, FeedSettings
+from datafeed.settings import FeedSettings
 from datafeed.store import SeriesStore
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ class Feed:
                 self.store.mark_missing(inst_id)
         for (source, _), targets in batches.items():
             freq = targets[0].ref.frequency
-            cadence = CADENCE[freq] or max(self.settings.refresh, DEFAULT_MIN_CADENCE.get(source, 0.0))
+            cadence = CADENCE[freq] or max(self.settings.refresh, self.providers[source].min_cadence)
             self.jobs.append(Job(self.providers[source], tuple(targets), cadence))
         for (source, _), targets in intraday.items():
             self.intraday_jobs.append(Job(self.providers[source], tuple(targets), self.intraday_refresh))
@@ -235,7 +235,7 @@ class Feed:
         after N (the same day for Treasury's curve, the next morning for H.15, SOFR, €STR,
         TONA). Until that day begins nothing new can arrive, so polling can slow down.
         """
-        from datafeed.market_calendar import SOURCE_MARKET, business_days_between
+        from datafeed.market_calendar import business_days_between
 
         today = today or utcnow().date()
         for t in job.targets:
@@ -244,7 +244,7 @@ class Feed:
             last = self.store.last_official_date(t.instrument, t.ref.source + ":")
             if last is None:
                 return True
-            market = SOURCE_MARKET.get(t.ref.source, "us")
+            market = job.provider.market
             if business_days_between(last, today, market) >= 1 + max(0, t.ref.lag_days - 1):
                 return True
         return False

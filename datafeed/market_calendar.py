@@ -85,17 +85,18 @@ from zoneinfo import ZoneInfo
 MARKETS: tuple[str, ...] = ("us", "de", "jp")
 """Calendars this module knows."""
 
-SOURCE_MARKET: dict[str, str] = {
-    "fred": "us",
-    "treasury": "us",
-    "nyfed": "us",
-    "yahoo": "us",
-    "bundesbank": "de",
-    "ecb": "de",
-    "mof": "jp",
-    "boj": "jp",
-}
-"""The calendar whose business days a source's publication lag is counted in."""
+
+def source_market(source: str) -> str:
+    """The calendar whose business days ``source``'s publication lag is counted in.
+
+    Each provider declares it (``Provider.market``); an unknown source counts in ``us``.
+    Reading it loads the provider registry, which imports no network code.
+    """
+    from datafeed.providers import provider_class
+
+    provider = provider_class(source)
+    return provider.market if provider is not None else "us"
+
 
 ET = ZoneInfo("America/New_York")
 """New York time: SIFMA quotes its closes in ET."""
@@ -489,7 +490,7 @@ def is_late(last_obs: dt.date, today: dt.date, lag_days: int, market: str = "us"
         today: the current date in the market's time zone.
         lag_days: business days within which a new value is normally published
             (``SourceRef.lag_days``).
-        market: ``us``, ``de`` or ``jp`` (see :data:`SOURCE_MARKET`).
+        market: ``us``, ``de`` or ``jp`` (see :func:`source_market`).
     """
     return business_days_between(last_obs, today, market) > lag_days
 
@@ -498,7 +499,7 @@ def instrument_is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: 
     """True when ``last`` is older than the usual publication lag of ``inst_id``'s source.
 
     The source is the one that tagged the value (``source_tag``), else the instrument's
-    first; counted in that source's market's business days (:data:`SOURCE_MARKET`), so a
+    first; counted in that source's market's business days (:func:`source_market`), so a
     Monday showing Friday's close is not late and neither is a holiday.
     """
     from datafeed.catalog import CATALOG
@@ -509,14 +510,13 @@ def instrument_is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: 
     if ref is None and refs:
         ref = refs[0]
     lag = ref.lag_days if ref else 2
-    market = SOURCE_MARKET.get(ref.source, "us") if ref else "us"
+    market = source_market(ref.source) if ref else "us"
     return is_late(last, today, lag, market)
 
 
 __all__ = [
     "ET",
     "MARKETS",
-    "SOURCE_MARKET",
     "US_ADHOC_CLOSES",
     "US_ADHOC_EARLY",
     "US_CLOSE",
@@ -534,6 +534,7 @@ __all__ = [
     "jp_bank_holidays",
     "jp_national_holidays",
     "previous_business_day",
+    "source_market",
     "target2_holidays",
     "us_employment_report_day",
     "us_holidays",

@@ -9,56 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-DEFAULT_BASE_URLS: dict[str, str] = {
-    "fred": "https://fred.stlouisfed.org",
-    "treasury": "https://home.treasury.gov",
-    "bundesbank": "https://api.statistiken.bundesbank.de",
-    "mof": "https://www.mof.go.jp",
-    "nyfed": "https://markets.newyorkfed.org",
-    "ecb": "https://data-api.ecb.europa.eu",
-    "boj": "https://www.stat-search.boj.or.jp",
-    "yahoo": "https://query1.finance.yahoo.com",
-}
-"""Where each source lives unless config says otherwise (mirrors, proxies, tests)."""
-
-DEFAULT_API_BASE_URLS: dict[str, str] = {"fred": "https://api.stlouisfed.org"}
-
-DEFAULT_MIN_INTERVAL: dict[str, float] = {
-    # The Bank of Japan asks for at least one second between requests.
-    "boj": 1.0,
-    # Yahoo: 50 ms between requests, so a refresh of the 11 quote symbols is a short burst
-    # (~0.6 s at 4 connections) instead of a 2.75 s crawl; the 60-a-minute window below
-    # does the real limiting (a sustained 1 request/s, the rate yfinance users report as
-    # safe, ranaroussi/yfinance#2125; yfinance itself fires a multi-symbol download
-    # concurrently). A 429 still pauses every Yahoo request for 300 s (providers/yahoo.py);
-    # Yahoo's 429s follow the User-Agent and IP reputation more than short bursts.
-    "yahoo": 0.05,
-}
-"""Minimum seconds between two requests to one source (its politeness floor)."""
-
-DEFAULT_MAX_PER_MINUTE: dict[str, int] = {
-    # FRED documents 120 requests per minute per key; a sliding window of 100 keeps a
-    # margin while letting a full refresh (about 25 series) go out at once.
-    "fred": 100,
-    "yahoo": 60,
-    "nyfed": 30,
-}
-"""Most requests to one source in any 60-second window (0 = no window limit)."""
-
-
-DEFAULT_MIN_CADENCE: dict[str, float] = {
-    # Official end-of-day sources publish once a day; once an hour finds a new value
-    # soon enough without asking for the same file 24 times a day more than needed.
-    "treasury": 1800.0,
-    "bundesbank": 3600.0,
-    "mof": 3600.0,
-    "nyfed": 3600.0,
-    "ecb": 3600.0,
-    # The Bank of Japan asks for low-frequency access.
-    "boj": 7200.0,
-}
-"""Shortest seconds between two refreshes of a daily series from one source."""
-
 
 @dataclass(frozen=True, slots=True)
 class SourceSettings:
@@ -88,14 +38,22 @@ class SourceSettings:
 
     @classmethod
     def default(cls, name: str, **overrides: Any) -> SourceSettings:
-        """Settings for ``name`` with the built-in URLs and limits, then ``overrides``."""
-        values: dict[str, Any] = {
-            "name": name,
-            "base_url": DEFAULT_BASE_URLS.get(name, ""),
-            "api_base_url": DEFAULT_API_BASE_URLS.get(name, ""),
-            "min_interval": DEFAULT_MIN_INTERVAL.get(name, 0.0),
-            "max_per_minute": DEFAULT_MAX_PER_MINUTE.get(name, 0),
-        }
+        """Settings for ``name`` with its provider's URLs and limits, then ``overrides``.
+
+        The defaults are the provider's class attributes (:class:`datafeed.providers.Provider`);
+        a name no installed provider has gets empty URLs and no limits.
+        """
+        from datafeed.providers import provider_class
+
+        provider = provider_class(name)
+        values: dict[str, Any] = {"name": name, "base_url": "", "api_base_url": ""}
+        if provider is not None:
+            values.update(
+                base_url=provider.base_url,
+                api_base_url=provider.api_base_url,
+                min_interval=provider.min_interval,
+                max_per_minute=provider.max_per_minute,
+            )
         values.update(overrides)
         values["base_url"] = str(values["base_url"]).rstrip("/")
         values["api_base_url"] = str(values["api_base_url"]).rstrip("/")
@@ -134,7 +92,7 @@ class FeedSettings:
 
     @classmethod
     def default(cls) -> FeedSettings:
-        """Every source enabled with its built-in settings."""
-        from datafeed.catalog import SOURCE_NAMES
+        """Every registered source enabled with its provider's settings."""
+        from datafeed.providers import source_names
 
-        return cls(sources={n: SourceSettings.default(n) for n in SOURCE_NAMES})
+        return cls(sources={n: SourceSettings.default(n) for n in source_names()})

@@ -40,8 +40,10 @@ def write_config(path: Path, fred_url: str | None = None, **sections: dict[str, 
     lines = []
     if fred_url:
         lines += ["[sources.fred]", f'base_url = "{fred_url}"', f'api_base_url = "{fred_url}"']
-    for name in ("treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"):
-        if name not in sections:
+    from datafeed.providers import source_names
+
+    for name in source_names():  # every installed source, so a new one never reaches the network
+        if name != "fred" and name not in sections:
             lines += [f"[sources.{name}]", "enabled = false"]
     for name, values in sections.items():
         lines.append(f"[sources.{name}]")

@@ -344,9 +344,14 @@ class LoopbackMarket:
             self._server.server_close()
 
     def config_text(self, base: str) -> str:
-        """A config pointing every source at ``base``."""
+        """A config pointing every source at ``base`` (and switching off any it does not speak)."""
+        from datafeed.providers import source_names
+
         names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
         out = []
+        for name in source_names():
+            if name not in names:
+                out += [f"[sources.{name}]", "enabled = false"]
         for name in names:
             out += [f"[sources.{name}]", f'base_url = "{base}"']
             if name == "fred":

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from datafeed.providers import source_names
 from tui.config import ConfigError, load_config
 
 
@@ -20,16 +21,14 @@ def cfg(tmp_path: Path, text: str) -> Path:
 def test_defaults_without_a_file(tmp_path: Path) -> None:
     c = load_config(env={"XDG_CONFIG_HOME": str(tmp_path)})
     assert c.path is None and c.theme == "triffin-dark"
-    assert set(c.feed.sources) == {"fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"}
+    assert set(c.feed.sources) == set(source_names())
+    assert set(c.feed.sources) >= {"fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"}
     assert all(s.enabled for s in c.feed.sources.values())
     assert c.feed.sources["fred"].base_url == "https://fred.stlouisfed.org"
 
 
 def test_every_source_section_is_accepted(tmp_path: Path) -> None:
-    text = "".join(
-        f'[sources.{s}]\nenabled = false\nbase_url = "http://127.0.0.1:1"\n'
-        for s in ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
-    )
+    text = "".join(f'[sources.{s}]\nenabled = false\nbase_url = "http://127.0.0.1:1"\n' for s in source_names())
     c = load_config(cfg(tmp_path, text), env={})
     assert not any(s.enabled for s in c.feed.sources.values())
     assert c.feed.sources["boj"].base_url == "http://127.0.0.1:1"

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from datafeed import catalog
 from datafeed import market_calendar as mc
 
 D = dt.date
@@ -447,8 +446,20 @@ def test_unknown_market_is_rejected() -> None:
 
 
 def test_every_source_has_a_market() -> None:
-    assert set(mc.SOURCE_MARKET) == set(catalog.SOURCE_NAMES)
-    assert set(mc.SOURCE_MARKET.values()) <= set(mc.MARKETS)
+    from datafeed.providers import registry
+
+    assert {name: mc.source_market(name) for name in registry()} == {
+        name: cls.market for name, cls in registry().items()
+    }
+    assert {mc.source_market(name) for name in registry()} <= set(mc.MARKETS)
+    assert [mc.source_market(s) for s in ("treasury", "bundesbank", "ecb", "mof", "boj")] == [
+        "us",
+        "de",
+        "de",
+        "jp",
+        "jp",
+    ]
+    assert mc.source_market("no-such-source") == "us"
 
 
 def test_previous_business_day_skips_closures() -> None:

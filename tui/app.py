@@ -651,12 +651,6 @@ class TriffinApp(App[None]):
         """The status bar's mode (``live``, ``demo``, ``offline``); a replay wears the offline banner."""
         return "offline" if self.mode == "replay" else self.mode
 
-    @property
-    def boj_enabled(self) -> bool:
-        """True when the Bank of Japan source is on (its credit line must be shown)."""
-        src = self.config.feed.sources.get("boj")
-        return bool(src is not None and src.enabled and not self.demo)
-
     # ---------------------------------------------------------------- actions
 
     def action_refresh_now(self) -> None:

@@ -56,7 +56,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from datafeed.catalog import SOURCE_NAMES
 from datafeed.errors import register_secret
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -90,13 +89,8 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
 }
 """Keys every ``[sources.NAME]`` section accepts."""
 
-SOURCE_EXTRA_KEYS: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "yahoo": {"user_agent": str, "crumb_url": str, "cookie_url": str, "cooldown": (int, float)},
-    "treasury": {"history_years": int},
-    "mof": {"user_agent": str, "current_path": str, "history_path": str},
-    "boj": {"lang": str},
-}
-"""Source-specific keys, passed to the provider in ``SourceSettings.extra``."""
+# Source-specific keys are declared by each provider (``Provider.extra_keys``) and passed
+# to it in ``SourceSettings.extra``; the sources themselves come from the provider registry.
 
 
 class ConfigError(Exception):
@@ -286,26 +280,35 @@ def load_config(
             raise r.error(f"unknown key '{key}' (known: {', '.join(TOP_KEYS)})", key)
         r.check_type(value, TOP_KEYS[key], key)
 
+    from datafeed.providers import extra_keys, registry_warnings, source_names
+
+    warnings.extend(f"source plug-in skipped: {w}" for w in registry_warnings())
+
     sources: dict[str, SourceSettings] = {}
     raw_sources = data.get("sources", {})
+    names = source_names()
     for name in raw_sources:
-        if name not in SOURCE_NAMES:
-            raise r.error(f"unknown source '{name}' (known: {', '.join(SOURCE_NAMES)})", f"sources.{name}")
+        if name not in names:
+            raise r.error(f"unknown source '{name}' (known: {', '.join(names)})", f"sources.{name}")
     has_key_in_file = False
-    for name in SOURCE_NAMES:
+    for name in names:
         section = raw_sources.get(name, {})
         sec_name = f"sources.{name}"
         if not isinstance(section, dict):
             raise r.error(f"'{sec_name}' must be a table", name)
         overrides: dict[str, Any] = {}
         extra: dict[str, Any] = {}
-        allowed_extra = SOURCE_EXTRA_KEYS.get(name, {})
+        allowed_extra = extra_keys(name)
         for key, value in section.items():
             if key in SOURCE_KEYS:
                 r.check_type(value, SOURCE_KEYS[key], f"{sec_name}.{key}", sec_name)
                 overrides[key] = value
             elif key in allowed_extra:
-                r.check_type(value, allowed_extra[key], f"{sec_name}.{key}", sec_name)
+                spec = allowed_extra[key]
+                r.check_type(value, spec.kind, f"{sec_name}.{key}", sec_name)
+                if spec.choices and value not in spec.choices:
+                    choices = ", ".join(map(repr, spec.choices))
+                    raise r.error(f"'{sec_name}.{key}' must be one of {choices}, not {value!r}", key, sec_name)
                 extra[key] = value
             else:
                 known = ", ".join([*SOURCE_KEYS, *allowed_extra])

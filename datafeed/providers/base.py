@@ -1,9 +1,19 @@
-"""Provides the provider interface every source implements.
+"""Provides the provider interface every source implements, with the facts a source carries.
 
 A provider turns one HTTP answer into observations. It knows its URLs and its wire
 format; the scheduler decides when to ask, and :class:`datafeed.http.HttpContext` decides
 how politely. Parsing is a pure function per module (body in, points out), so each format
 is tested on small handmade bodies without any network.
+
+Everything else triffin needs to know about a source is a class attribute here, read
+without creating a provider or loading the network stack: where it lives, which market's
+calendar its publication lag is counted in, how gently to ask it, which extra config keys
+it takes, and the credit line its terms ask for. Config validation, default settings,
+lateness and the help screen read these facts from the registry
+(:func:`datafeed.providers.registry`), so a new source is one module (docs/extending-sources.md).
+
+This module must stay cheap to import: the network stack (httpx) is imported only for
+type checking, because the UI thread reads provider facts before it loads.
 """
 
 from __future__ import annotations
@@ -11,12 +21,36 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from datafeed.catalog import SourceRef
-from datafeed.http import HttpContext
 from datafeed.models import Observation
-from datafeed.settings import SourceSettings
+
+if TYPE_CHECKING:  # httpx is heavy; providers are imported for their facts alone
+    from datafeed.http import HttpContext
+    from datafeed.settings import SourceSettings
+
+ConfigValue = str | int | float | bool
+"""What a source-specific config key may hold (TOML scalars)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraKey:
+    """One source-specific key of a ``[sources.NAME]`` config section.
+
+    Attributes:
+        name: the TOML key (``history_years``).
+        kind: the accepted TOML type(s); ``int`` does not accept a bool.
+        default: the value used when the key is absent.
+        doc: one line for ``docs/`` and error messages.
+        choices: the only values accepted, when the key is an enumeration.
+    """
+
+    name: str
+    kind: type | tuple[type, ...]
+    default: ConfigValue
+    doc: str
+    choices: tuple[ConfigValue, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,20 +64,56 @@ class Target:
 class Provider:
     """Base class of a source's provider.
 
-    Subclasses set ``name`` and implement :meth:`fetch`. Targets with the same
-    :meth:`batch_key` are fetched together in one call (a Treasury or MOF CSV carries every
-    tenor at once; FRED needs one request per series).
+    Subclasses set the class attributes below and implement :meth:`fetch`. Targets with
+    the same :meth:`batch_key` are fetched together in one call (a Treasury or MOF CSV
+    carries every tenor at once; FRED needs one request per series).
 
     Attributes:
-        name: the source name (``fred``), one of ``catalog.SOURCE_NAMES``.
+        name: the source name: the ``[sources.NAME]`` config section, the prefix of every
+            ``<source>:<series>`` tag, and the entry point's name in ``triffin.providers``.
+        title: who publishes the data, for people (``Bank of Japan``).
+        credit: the attribution the source's terms ask to be shown next to its data
+            (help screen, drill-downs); empty when none is required.
+        terms: a note about the data's terms, shown on the help screen only.
+        base_url: root of the public endpoint (``[sources.NAME] base_url`` overrides it).
+        api_base_url: root of a keyed API, where the source has one.
+        market: the calendar (``us``, ``de``, ``jp``) its publication lag is counted in
+            (:mod:`datafeed.market_calendar`).
+        min_interval: seconds between two requests (the source's politeness floor).
+        max_per_minute: most requests in any 60-second window (0 = no window limit).
+        min_cadence: shortest seconds between two refreshes of a daily series.
+        extra_keys: source-specific config keys, passed to the provider in
+            ``SourceSettings.extra`` (read them with :meth:`option`).
         intraday: True for quote sources whose values are provisional.
     """
 
     name: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    credit: ClassVar[str] = ""
+    terms: ClassVar[str] = ""
+    base_url: ClassVar[str] = ""
+    api_base_url: ClassVar[str] = ""
+    market: ClassVar[str] = "us"
+    min_interval: ClassVar[float] = 0.0
+    max_per_minute: ClassVar[int] = 0
+    min_cadence: ClassVar[float] = 0.0
+    extra_keys: ClassVar[tuple[ExtraKey, ...]] = ()
     intraday: ClassVar[bool] = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
+
+    def option(self, key: str) -> ConfigValue:
+        """The source-specific setting ``key``: from config, else its declared default.
+
+        Raises:
+            KeyError: ``key`` is not one of :attr:`extra_keys` (a provider bug).
+        """
+        for extra in self.extra_keys:
+            if extra.name == key:
+                value: ConfigValue = self.settings.extra.get(key, extra.default)
+                return value
+        raise KeyError(f"{self.name}: no extra key {key!r}")
 
     def batch_key(self, ref: SourceRef) -> str:
         """Targets sharing a key are fetched in one :meth:`fetch` call."""
@@ -55,7 +125,7 @@ class Provider:
 
     def incremental_start(self, last: dt.date, ref: SourceRef) -> dt.date:
         """First date asked for once data up to ``last`` is held (revisions included)."""
-        back = {"daily": 10, "monthly": 120, "quarterly": 400}[ref.frequency]
+        back = {"daily": 10, "weekly": 35, "monthly": 120, "quarterly": 400}[ref.frequency]
         return last - dt.timedelta(days=back)
 
     async def fetch(

@@ -39,15 +39,16 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
 from datafeed.providers.base import Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 CREDIT = (
     'This service uses the API provided by the "Bank of Japan Time-Series Data Search." '
@@ -243,11 +244,18 @@ def _today_tokyo() -> dt.date:
     return dt.datetime.now(TOKYO).date()
 
 
-@register
 class BojProvider(Provider):
     """Bank of Japan time series (TONA by default) via ``getDataCode``."""
 
     name = "boj"
+    title = "Bank of Japan"
+    credit = CREDIT
+    base_url = "https://www.stat-search.boj.or.jp"
+    market = "jp"
+    # The Bank asks for no high-frequency access: one second between requests, and
+    # low-frequency polling.
+    min_interval = 1.0
+    min_cadence = 7200.0
 
     def batch_key(self, ref: SourceRef) -> str:
         """One request serves every code of one database and frequency (up to 250)."""
@@ -300,6 +308,7 @@ class BojProvider(Provider):
             for _ in range(len(codes) + 1):
                 params: dict[str, str | int] = {
                     "format": "json",
+                    # English always: the parser reads the answer's FREQUENCY words.
                     "lang": "en",
                     "db": db,
                     "code": ",".join(codes),

@@ -33,14 +33,16 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
 from datafeed.providers.base import Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 MISSING_VALUES = frozenset({"", ".", "-", "NaN"})
 """Value cells that mean "no value" (``.`` is what the service writes on non-trading days)."""
@@ -149,7 +151,6 @@ def series_url(base_url: str, code: str) -> str:
     return f"{base_url}/rest/data/{quote(flow, safe='')}/{quote(key, safe='._')}"
 
 
-@register
 class BundesbankProvider(Provider):
     """Daily Bund yields from the Bundesbank time-series service, one request per series.
 
@@ -158,6 +159,10 @@ class BundesbankProvider(Provider):
     """
 
     name = "bundesbank"
+    title = "Deutsche Bundesbank"
+    base_url = "https://api.statistiken.bundesbank.de"
+    market = "de"
+    min_cadence = 3600.0
 
     def history_start(self, ref: SourceRef) -> dt.date:
         """2007-01-01: the whole series is one request, and this covers every crisis window."""

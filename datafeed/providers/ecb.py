@@ -31,13 +31,15 @@ import datetime as dt
 import io
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
 from datafeed.providers.base import Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 CREDIT = "Source: ECB statistics."
 """Attribution the ESCB reuse policy asks for."""
@@ -117,11 +119,15 @@ def _is_not_found(exc: FetchError) -> bool:
     return bool(_NOT_FOUND.search(exc.message))
 
 
-@register
 class EcbProvider(Provider):
     """Series of the ECB Data Portal (€STR by default) via SDMX ``csvdata``."""
 
     name = "ecb"
+    title = "European Central Bank"
+    credit = CREDIT
+    base_url = "https://data-api.ecb.europa.eu"
+    market = "de"
+    min_cadence = 3600.0
 
     def history_start(self, ref: SourceRef) -> dt.date:
         """€STR starts on 2019-10-01; other flows use the default start."""

@@ -22,13 +22,15 @@ import datetime as dt
 import io
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
 from datafeed.providers.base import Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 MISSING = frozenset({"", "."})
 """FRED's missing-value markers: empty (current CSV) and ``.`` (old CSV, JSON)."""
@@ -173,11 +175,21 @@ def parse_observations_json(body: str) -> list[RawPoint]:
     return points
 
 
-@register
 class FredProvider(Provider):
     """FRED, one request per series; keyed JSON API when a key is configured."""
 
     name = "fred"
+    title = "FRED (Federal Reserve Bank of St. Louis)"
+    terms = (
+        "FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "
+        "and carry their terms."
+    )
+    base_url = "https://fred.stlouisfed.org"
+    api_base_url = "https://api.stlouisfed.org"
+    market = "us"
+    # FRED documents 120 requests per minute per key; a sliding window of 100 keeps a
+    # margin while letting a full refresh (about 25 series) go out at once.
+    max_per_minute = 100
 
     def history_start(self, ref: SourceRef) -> dt.date:
         """Daily history from 1999 (ten-year baselines plus the 2008 episode); low-frequency

@@ -40,14 +40,16 @@ import datetime as dt
 import io
 import re
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from datafeed import __version__
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
-from datafeed.providers.base import Provider, Target
+from datafeed.providers.base import ExtraKey, Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 CURRENT_PATH = "/english/policy/jgbs/reference/interest_rate/jgbcme.csv"
 """Current-month file under ``base_url`` (config: ``current_path``)."""
@@ -198,7 +200,6 @@ def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-@register
 class MofProvider(Provider):
     """Daily JGB yields (10Y, 20Y, 30Y and the rest of the curve) from MOF Japan.
 
@@ -207,6 +208,15 @@ class MofProvider(Provider):
     """
 
     name = "mof"
+    title = "Ministry of Finance Japan"
+    base_url = "https://www.mof.go.jp"
+    market = "jp"
+    min_cadence = 3600.0
+    extra_keys = (
+        ExtraKey("user_agent", str, DEFAULT_USER_AGENT, "User-Agent sent to mof.go.jp (it refuses some clients)"),
+        ExtraKey("current_path", str, CURRENT_PATH, "path of the current-month JGB yield file"),
+        ExtraKey("history_path", str, HISTORY_PATH, "path of the JGB yield history file"),
+    )
 
     def batch_key(self, ref: SourceRef) -> str:
         """One constant key: each file carries every tenor."""
@@ -238,11 +248,11 @@ class MofProvider(Provider):
             ParseError: a body was not the JGB CSV.
         """
         base = self.settings.base_url
-        headers = {"User-Agent": str(self.settings.extra.get("user_agent", DEFAULT_USER_AGENT))}
+        headers = {"User-Agent": str(self.option("user_agent"))}
         paths: list[str] = []
         if since < _month_start(_today_jst()):
-            paths.append(str(self.settings.extra.get("history_path", HISTORY_PATH)))
-        paths.append(str(self.settings.extra.get("current_path", CURRENT_PATH)))
+            paths.append(str(self.option("history_path")))
+        paths.append(str(self.option("current_path")))
         merged: dict[str, dict[dt.date, float]] = {}
         wanted = {normalize_tenor(t.ref.series) for t in targets}  # not all 15 tenors since 1974
         for path in paths:

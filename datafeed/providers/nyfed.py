@@ -27,15 +27,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.http import HttpContext
 from datafeed.market_calendar import ET
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
 from datafeed.providers.base import Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 CREDIT = "Source: Federal Reserve Bank of New York."
 """Attribution line for SOFR shown with the data."""
@@ -117,11 +118,16 @@ def _today_ny() -> dt.date:
     return dt.datetime.now(ET).date()
 
 
-@register
 class NyFedProvider(Provider):
     """SOFR (and the other NY Fed reference rates) from the Markets Data API."""
 
     name = "nyfed"
+    title = "Federal Reserve Bank of New York"
+    credit = CREDIT
+    base_url = "https://markets.newyorkfed.org"
+    market = "us"
+    max_per_minute = 30
+    min_cadence = 3600.0
 
     def history_start(self, ref: SourceRef) -> dt.date:
         """SOFR starts on 2018-04-02; nothing earlier exists."""

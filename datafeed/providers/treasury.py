@@ -34,13 +34,15 @@ import datetime as dt
 import io
 import re
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.http import HttpContext
 from datafeed.models import Observation, RawPoint
-from datafeed.providers import register
-from datafeed.providers.base import Provider, Target
+from datafeed.providers.base import ExtraKey, Provider, Target
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 CSV_PATH = "/resource-center/data-chart-center/interest-rates/daily-treasury-rates.csv"
 """Path of the yearly CSV files under ``base_url`` (the year is appended)."""
@@ -172,7 +174,6 @@ def _today() -> dt.date:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(hours=5)).date()
 
 
-@register
 class TreasuryProvider(Provider):
     """Daily par yield curve from home.treasury.gov, every tenor from one file per year.
 
@@ -181,6 +182,15 @@ class TreasuryProvider(Provider):
     """
 
     name = "treasury"
+    title = "U.S. Department of the Treasury"
+    base_url = "https://home.treasury.gov"
+    market = "us"
+    # Official end-of-day sources publish once a day; once an hour (here every half hour,
+    # the curve appears late afternoon) finds a new value soon enough.
+    min_cadence = 1800.0
+    extra_keys = (
+        ExtraKey("history_years", int, DEFAULT_HISTORY_YEARS, "years of par-curve files read on a cold start"),
+    )
 
     def batch_key(self, ref: SourceRef) -> str:
         """One constant key: a year file carries every tenor, so all targets share a request."""
@@ -188,7 +198,7 @@ class TreasuryProvider(Provider):
 
     def history_start(self, ref: SourceRef) -> dt.date:
         """1 January ``history_years`` (default 4) years before the current year."""
-        years = int(self.settings.extra.get("history_years", DEFAULT_HISTORY_YEARS))
+        years = int(self.option("history_years"))
         return dt.date(max(FIRST_YEAR, _today().year - max(0, years)), 1, 1)
 
     def incremental_start(self, last: dt.date, ref: SourceRef) -> dt.date:

@@ -40,16 +40,17 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datafeed.errors import FetchError, ParseError, RateLimited, register_secret
-from datafeed.http import HttpContext
 from datafeed.models import Observation
-from datafeed.providers import register
-from datafeed.providers.base import Provider, Target
+from datafeed.providers.base import ExtraKey, Provider, Target
 from datafeed.settings import SourceSettings
+
+if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+    from datafeed.http import HttpContext
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
@@ -265,7 +266,6 @@ def chart_url(base_url: str, symbol: str) -> str:
     return f"{base_url}/v8/finance/chart/{quote(symbol, safe='')}"
 
 
-@register
 class YahooProvider(Provider):
     """Intraday last prices from Yahoo Finance's v8 chart endpoint (optional).
 
@@ -275,19 +275,33 @@ class YahooProvider(Provider):
     """
 
     name = "yahoo"
+    title = "Yahoo Finance (unofficial quotes)"
+    base_url = "https://query1.finance.yahoo.com"
+    market = "us"
     intraday = True
+    # Yahoo: 50 ms between requests, so a refresh of the 11 quote symbols is a short burst
+    # (~0.6 s at 4 connections) instead of a 2.75 s crawl; the 60-a-minute window does
+    # the real limiting (a sustained 1 request/s, the rate yfinance users report as safe,
+    # ranaroussi/yfinance#2125; yfinance itself fires a multi-symbol download
+    # concurrently). A 429 still pauses every Yahoo request for ``cooldown`` seconds;
+    # Yahoo's 429s follow the User-Agent and IP reputation more than short bursts.
+    min_interval = 0.05
+    max_per_minute = 60
+    extra_keys = (
+        ExtraKey("user_agent", str, DEFAULT_USER_AGENT, "User-Agent sent to Yahoo (a browser-like one)"),
+        ExtraKey("crumb_url", str, "", "where the crumb is asked for (default: base_url + /v1/test/getcrumb)"),
+        ExtraKey("cookie_url", str, DEFAULT_COOKIE_URL, "page visited for the session cookie"),
+        ExtraKey("cooldown", (int, float), DEFAULT_COOLDOWN, "seconds every Yahoo request pauses after an HTTP 429"),
+    )
 
     def __init__(self, settings: SourceSettings) -> None:
         super().__init__(settings)
         self._crumb: str | None = None
         self._paused_until = 0.0
 
-    def _extra(self, key: str, default: Any) -> Any:
-        return self.settings.extra.get(key, default)
-
     def _headers(self) -> dict[str, str]:
         return {
-            "User-Agent": str(self._extra("user_agent", DEFAULT_USER_AGENT)),
+            "User-Agent": str(self.option("user_agent")),
             "Accept": "application/json,text/plain,*/*",
         }
 
@@ -300,12 +314,12 @@ class YahooProvider(Provider):
         """Pick up a session cookie, then ask for a crumb; the client's cookie jar keeps the cookie."""
         headers = self._headers()
         try:
-            await http.get(self.settings, str(self._extra("cookie_url", DEFAULT_COOKIE_URL)), headers=headers)
+            await http.get(self.settings, str(self.option("cookie_url")), headers=headers)
         except RateLimited:
             raise
         except FetchError:
             pass  # fc.yahoo.com answers 404 yet sets the cookie, which is all we need from it
-        crumb_url = str(self._extra("crumb_url", f"{self.settings.base_url}{CRUMB_PATH}"))
+        crumb_url = str(self.option("crumb_url")) or f"{self.settings.base_url}{CRUMB_PATH}"
         response = await http.get(self.settings, crumb_url, headers=headers)
         crumb = response.text.strip()
         if not crumb or len(crumb) > 64 or any(c in crumb for c in " <{\n"):
@@ -325,7 +339,7 @@ class YahooProvider(Provider):
                     self.settings, chart_url(self.settings.base_url, symbol), params=params, headers=self._headers()
                 )
             except RateLimited as exc:
-                pause = max(float(self._extra("cooldown", DEFAULT_COOLDOWN)), exc.retry_after or 0.0)
+                pause = max(float(self.option("cooldown")), exc.retry_after or 0.0)
                 self._paused_until = time.monotonic() + pause
                 raise RateLimited(
                     f"yahoo: {symbol}: HTTP 429 Too Many Requests; pausing Yahoo for {pause:.0f} s",

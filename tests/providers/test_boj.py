@@ -16,7 +16,7 @@ from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target, boj
+from datafeed.providers import Target, boj, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "boj"
@@ -179,7 +179,7 @@ def test_malformed_bodies_raise_one_line_parse_errors(raw: bytes, match: str) ->
 
 
 def test_provider_is_registered_and_batches_by_database_and_frequency() -> None:
-    assert PROVIDERS["boj"] is boj.BojProvider
+    assert registry()["boj"] is boj.BojProvider
     provider = boj.BojProvider(SourceSettings.default("boj"))
     assert provider.settings.min_interval == 1.0  # the Bank's one-second rule is the default
     assert provider.batch_key(tona_target().ref) == "FM01|daily"

@@ -13,7 +13,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
+from datafeed.providers import Target, registry
 from datafeed.providers import bundesbank as bb
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -107,7 +107,7 @@ def test_catalog_code_splits_into_flow_and_key() -> None:
 
 
 def test_registered_with_history_covering_every_crisis_window() -> None:
-    provider = PROVIDERS["bundesbank"](SourceSettings.default("bundesbank"))
+    provider = registry()["bundesbank"](SourceSettings.default("bundesbank"))
     ref = bund_target().ref
     assert provider.history_start(ref) <= dt.date(2008, 9, 12)
     assert provider.incremental_start(dt.date(2025, 3, 5), ref) == dt.date(2025, 2, 19)

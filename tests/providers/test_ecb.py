@@ -14,7 +14,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target, ecb
+from datafeed.providers import Target, ecb, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "ecb"
@@ -106,7 +106,7 @@ def test_series_code_splits_into_flow_and_key() -> None:
 
 
 def test_provider_is_registered_and_history_starts_with_estr() -> None:
-    assert PROVIDERS["ecb"] is ecb.EcbProvider
+    assert registry()["ecb"] is ecb.EcbProvider
     provider = ecb.EcbProvider(SourceSettings.default("ecb"))
     assert provider.history_start(estr_target().ref) == dt.date(2019, 10, 1)
     assert provider.data_url(SERIES) == "https://data-api.ecb.europa.eu/service/data/EST/B.EU000A2X2A25.WT"

@@ -13,7 +13,7 @@ from datafeed import catalog
 from datafeed.errors import ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target, mof
+from datafeed.providers import Target, mof, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "mof"
@@ -148,7 +148,7 @@ def test_malformed_bodies_raise_parse_errors(raw: bytes, needle: str) -> None:
 
 def test_registered_one_batch_and_incremental_start(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(mof, "_today_jst", lambda: dt.date(2025, 6, 20))
-    provider = PROVIDERS["mof"](SourceSettings.default("mof"))
+    provider = registry()["mof"](SourceSettings.default("mof"))
     refs = [jgb(i).ref for i in ("jgb10y", "jgb20y", "jgb30y")]
     assert len({provider.batch_key(r) for r in refs}) == 1
     # Data held into this month: the current-month file suffices (start clamped to the 1st).

@@ -14,7 +14,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target, nyfed
+from datafeed.providers import Target, nyfed, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "nyfed"
@@ -108,7 +108,7 @@ def test_unknown_rate_is_a_config_error() -> None:
 
 
 def test_provider_is_registered_and_history_starts_with_sofr() -> None:
-    assert PROVIDERS["nyfed"] is nyfed.NyFedProvider
+    assert registry()["nyfed"] is nyfed.NyFedProvider
     provider = nyfed.NyFedProvider(SourceSettings.default("nyfed"))
     assert provider.history_start(sofr_target().ref) == dt.date(2018, 4, 2)
 

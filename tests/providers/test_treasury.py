@@ -13,7 +13,7 @@ from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import RawPoint
-from datafeed.providers import PROVIDERS, Target
+from datafeed.providers import Target, registry
 from datafeed.providers import treasury as tr
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -119,7 +119,7 @@ def test_every_catalog_code_has_a_column_in_the_current_layout() -> None:
 
 
 def test_provider_is_registered_with_one_batch_for_all_tenors() -> None:
-    provider = PROVIDERS["treasury"](SourceSettings.default("treasury"))
+    provider = registry()["treasury"](SourceSettings.default("treasury"))
     keys = {provider.batch_key(target(i).ref) for i in ("ust3m", "ust10y", "ust30y")}
     assert len(keys) == 1
 

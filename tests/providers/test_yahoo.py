@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError, RateLimited, redact
 from datafeed.http import HttpContext
-from datafeed.providers import PROVIDERS, Target
+from datafeed.providers import Target, registry
 from datafeed.providers import yahoo as yh
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -138,7 +138,7 @@ def test_http_status_is_read_from_fetch_errors() -> None:
 
 
 def test_registered_per_symbol_and_intraday() -> None:
-    cls = PROVIDERS["yahoo"]
+    cls = registry()["yahoo"]
     provider = cls(SourceSettings.default("yahoo"))
     assert cls.intraday is True
     refs = [quote_target(i).ref for i in ("ust10y", "vix", "gold")]

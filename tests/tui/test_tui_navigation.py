@@ -210,13 +210,11 @@ async def test_help_names_the_boj_credit_when_the_source_is_on(tmp_path: Path) -
     """The Bank of Japan's credit line is on the help screen in live mode with boj enabled."""
     from tui_helpers import TODAY
 
+    from datafeed.providers import source_names
     from datafeed.providers.boj import CREDIT
     from tui.app import TriffinApp
 
-    off = "".join(
-        f"[sources.{name}]\nenabled = false\n"
-        for name in ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "yahoo")
-    )
+    off = "".join(f"[sources.{name}]\nenabled = false\n" for name in source_names() if name != "boj")
     # A closed loopback port: the test never reaches the real Bank of Japan.
     config = demo_config(tmp_path, off + '[sources.boj]\nbase_url = "http://127.0.0.1:9"\n')
     app = TriffinApp(config, today=TODAY, tick_interval=None)

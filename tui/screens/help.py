@@ -2,13 +2,15 @@
 
 The key list is generated from the bindings of the app, the dashboard, the panels and the
 drill-downs with the user's ``[keymap]`` applied, so a remapped key shows as remapped.
-The Bank of Japan's credit line is shown here whenever the ``boj`` source is enabled.
+Every enabled source whose terms ask for a credit line (``Provider.credit``: the Bank of Japan,
+the ECB, the New York Fed ...) has it shown here, read from the provider registry, so a new
+source's credit appears without editing this screen.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.console import Group
@@ -23,6 +25,7 @@ from textual.widgets import Static
 from tui.screens.base import KeyBar
 
 if TYPE_CHECKING:
+    from datafeed.settings import SourceSettings
     from tui.app import TriffinApp
 
 
@@ -137,23 +140,30 @@ class HelpScreen(Screen[None]):
         return Group(*parts)
 
     def _sources_text(self, app: TriffinApp) -> Text:
-        from datafeed.providers.boj import CREDIT
+        return sources_text(app.config.feed.sources, demo=app.demo)
 
-        text = Text("Data sources\n", style="bold")
-        names = [name for name, s in app.config.feed.sources.items() if s.enabled]
-        text.append("enabled: " + (", ".join(names) or "none") + "\n")
-        if app.demo:
-            text.append("DEMO mode: every number on screen is synthetic (tagged demo:<id>).\n")
-        if app.boj_enabled:
-            text.append("Bank of Japan (TONA): ", style="bold")
-            text.append(CREDIT + "\n")
-        else:
-            text.append(
-                "Bank of Japan source off (TONA then comes from nowhere; the JPY 3M fallback is stale).\n", style="dim"
-            )
-        text.append(
-            "FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "
-            "and carry their terms.\n",
-            style="dim",
-        )
+
+def sources_text(sources: Mapping[str, SourceSettings], *, demo: bool) -> Text:
+    """The "Data sources" section: what is on, each enabled source's credit line and terms.
+
+    In demo mode nothing on screen comes from a source, so no credit is due and none is shown.
+    """
+    from datafeed.providers import credits, terms
+
+    text = Text("Data sources\n", style="bold")
+    names = [name for name, s in sources.items() if s.enabled]
+    off = [name for name, s in sources.items() if not s.enabled]
+    text.append("enabled: " + (", ".join(names) or "none") + "\n")
+    if demo:
+        text.append("DEMO mode: every number on screen is synthetic (tagged demo:<id>).\n")
         return text
+    for title, credit in credits(names):
+        text.append(f"{title}: ", style="bold")
+        text.append(credit + "\n")
+    for title, note in terms(names):
+        text.append(f"{title}: {note}\n", style="dim")
+    if off:
+        text.append(
+            "off: " + ", ".join(off) + " (their instruments fall back to other sources or show no data)\n", style="dim"
+        )
+    return text

@@ -130,10 +130,11 @@ class SeriesDetailScreen(DetailScreen):
         rows = [(s.label, s.value) for s in stats]
         parts: list[object] = [stats_table(rows)]
         latest = store.latest(inst_id)
-        if latest is not None and latest.source.startswith("boj:"):
-            from datafeed.providers.boj import CREDIT
+        if latest is not None:  # the credit line the source's terms ask for, next to its data
+            from datafeed.providers import credit_for
 
-            parts.append(Text("\n" + CREDIT, style="italic"))
+            if credit := credit_for(latest.source):
+                parts.append(Text("\n" + credit, style="italic"))
         self.query_one("#series-stats", Static).update(Group(*parts))  # type: ignore[arg-type]
         if chart:
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)

@@ -193,12 +193,14 @@ class SignalDetailScreen(DetailScreen):
         parts: list[Any] = [Text(spec.explanation + "\n", style="italic"), stats_table(rows)]
         if "hedged_pickup" in self.signal_id:
             parts.append(Text("\n" + HEDGE_NOTE))
-            if store is not None and self.signal_id.startswith("jgb") and app.boj_enabled:
-                latest = store.latest("tona")
-                if latest is not None and latest.source.startswith("boj:"):
-                    from datafeed.providers.boj import CREDIT
+        if store is not None:  # the credit line a source's terms ask for, next to its data
+            from datafeed.providers import credit_for
 
-                    parts.append(Text("\nTONA: " + CREDIT, style="italic"))
+            for inst_id in spec.inputs:
+                latest = store.latest(inst_id)
+                credit = credit_for(latest.source) if latest is not None else ""
+                if credit and inst_id in store.catalog:
+                    parts.append(Text(f"\n{store.catalog[inst_id].name}: {credit}", style="italic"))
         self.query_one("#signal-stats", Static).update(Group(*parts))
 
 
