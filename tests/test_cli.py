@@ -182,3 +182,214 @@ def test_snapshot_table_has_signals_and_crisis_grid_without_colour(tmp_path: Pat
     assert r.returncode == 0
     assert "Regime:" in r.stdout and "Crisis scorecard" in r.stdout and "COVID dash for cash" in r.stdout
     assert "✗" in r.stdout and "✓" in r.stdout and "\x1b[" not in r.stdout
+
+
+# --- common options before or after the command -------------------------------------------
+#
+# One definition (tui/cli.py _COMMON_OPTIONS) serves both positions: `triffin --demo watch`
+# and `triffin watch --demo` are the same command, and an option given on both sides ends
+# with the later value (the one after the command). The in-process tests below replace each
+# command's runner with a recorder, so they check what reached the command without running
+# it; the subprocess tests after them check the visible effect end to end.
+
+COMMANDS: dict[str, list[str]] = {
+    "snapshot": ["snapshot"],
+    "sources": ["sources"],
+    "watch": ["watch", "--once"],
+    "export": ["export", "ust10y"],
+    "record": ["record", "REC"],
+    "serve": ["serve"],
+    "tui": [],  # the bare TUI: there is no "after the command"
+}
+POSITIONS = ("before", "after")
+MATRIX = [(c, p) for c in COMMANDS for p in POSITIONS if not (c == "tui" and p == "after")]
+
+
+def argv(command: str, position: str, options: list[str], tmp_path: Path) -> list[str]:
+    cmd = [str(tmp_path / "rec") if a == "REC" else a for a in COMMANDS[command]]
+    return [*options, *cmd] if position == "before" else [*cmd, *options]
+
+
+@pytest.fixture
+def reached(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """Replace every command's runner by a recorder of what ``main`` handed it."""
+    import tui.export_cmd
+    import tui.run
+    import tui.serve_cmd
+    import tui.snapshot_cmd
+    import tui.sources_cmd
+    import tui.watch_cmd
+
+    calls: list[dict[str, object]] = []
+
+    def recorder(name: str):  # noqa: ANN202 - a stand-in with the runners' loose signatures
+        def record(*args: object, **kwargs: object) -> int:
+            config = args[0] if args else None
+            calls.append({"command": name, "config": config, **kwargs})
+            return 0
+
+        return record
+
+    monkeypatch.setattr(tui.snapshot_cmd, "run_snapshot", recorder("snapshot"))
+    monkeypatch.setattr(tui.sources_cmd, "run_sources", recorder("sources"))
+    monkeypatch.setattr(tui.watch_cmd, "run_watch", recorder("watch"))
+    monkeypatch.setattr(tui.watch_cmd, "run_record", recorder("record"))
+    monkeypatch.setattr(tui.export_cmd, "run_export", recorder("export"))
+    monkeypatch.setattr(tui.serve_cmd, "run_serve", recorder("serve"))
+    monkeypatch.setattr(tui.run, "run_app", recorder("tui"))
+    return calls
+
+
+def _settings(call: dict[str, object]) -> dict[str, object]:
+    """theme / refresh / ascii / config file as the command received them."""
+    if call["command"] == "serve":  # serve hands the raw options to each browser session's TUI
+        return {
+            "theme": call["theme"],
+            "refresh": call["refresh"],
+            "ascii": call["ascii"],
+            "config": call["config_path"],
+        }
+    config = call["config"]
+    return {
+        "theme": config.theme,
+        "refresh": config.feed.refresh,
+        "ascii": config.ascii,
+        "config": str(config.path) if config.path else None,
+    }
+
+
+@pytest.mark.parametrize(("command", "position"), MATRIX)
+def test_theme_refresh_ascii_and_config_reach_the_command_in_either_position(
+    command: str, position: str, tmp_path: Path, reached: list[dict[str, object]]
+) -> None:
+    from tui.cli import main
+
+    cfg = tmp_path / "good.toml"
+    cfg.write_text("intraday_refresh = 300\n")
+    opts = ["--config", str(cfg), "--theme", "triffin-light", "--refresh", "60", "--ascii"]
+    assert main(argv(command, position, opts, tmp_path)) == 0
+    (call,) = reached
+    assert call["command"] == command
+    assert _settings(call) == {"theme": "triffin-light", "refresh": 60.0, "ascii": True, "config": str(cfg)}
+
+
+@pytest.mark.parametrize(("command", "position"), MATRIX)
+def test_without_options_the_defaults_apply_in_either_position(
+    command: str, position: str, tmp_path: Path, reached: list[dict[str, object]]
+) -> None:
+    from tui.cli import main
+
+    assert main(argv(command, position, [], tmp_path)) == 0
+    (call,) = reached
+    settings = _settings(call)
+    if command == "serve":
+        assert settings == {"theme": None, "refresh": None, "ascii": None, "config": None}
+    else:
+        assert (settings["theme"], settings["refresh"], settings["ascii"]) == ("triffin-dark", 900.0, False)
+    assert call.get("demo", False) is False
+
+
+@pytest.mark.parametrize(("command", "position"), MATRIX)
+def test_demo_reaches_the_command_in_either_position(
+    command: str, position: str, tmp_path: Path, reached: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    code = main(argv(command, position, ["--demo"], tmp_path))
+    if command in ("sources", "record"):  # they check / store live sources: --demo is refused, not ignored
+        assert code == 2 and reached == []
+        assert len(capsys.readouterr().err.strip().splitlines()) == 1
+        return
+    assert code == 0
+    (call,) = reached
+    assert call["demo"] is True
+
+
+@pytest.mark.parametrize(("command", "position"), MATRIX)
+def test_a_bad_config_file_is_named_in_either_position(
+    command: str, position: str, tmp_path: Path, reached: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[sources.fred]\nenabled = maybe\n")
+    assert main(argv(command, position, ["--config", str(bad)], tmp_path)) == 2
+    err = capsys.readouterr().err.strip()
+    assert str(bad) in err and len(err.splitlines()) == 1
+    assert reached == []
+
+
+def test_an_option_given_on_both_sides_ends_with_the_later_one(reached: list[dict[str, object]]) -> None:
+    from tui.cli import build_parser, main
+
+    assert build_parser().parse_args(["--theme", "a", "snapshot", "--theme", "b"]).theme == "b"
+    assert build_parser().parse_args(["--refresh", "60", "watch", "--refresh", "120"]).refresh == 120.0
+    assert main(["--theme", "nope", "serve", "--theme", "triffin-amber"]) == 0
+    assert reached[-1]["theme"] == "triffin-amber"
+    # ... and the later one is the one that is validated.
+    assert main(["--theme", "triffin-amber", "serve", "--theme", "nope"]) == 2
+    assert len(reached) == 1
+
+
+def test_replay_before_watch_reaches_watch(tmp_path: Path, reached: list[dict[str, object]]) -> None:
+    from tui.cli import main
+
+    assert main(["--replay", str(tmp_path), "--speed", "0", "watch", "--once"]) == 0
+    assert main(["watch", "--once", "--replay", str(tmp_path), "--speed", "0"]) == 0
+    assert [(c["replay"], c["speed"]) for c in reached] == [(str(tmp_path), 0.0)] * 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--replay", "DIR", "snapshot"],
+        ["--replay", "DIR", "export", "ust10y"],
+        ["--demo", "sources"],
+        ["sources", "--demo"],
+    ],
+)
+def test_common_options_a_command_cannot_use_are_refused(
+    args: list[str], reached: list[dict[str, object]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    assert main(args) == 2 and reached == []
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_demo_before_or_after_watch_watches_the_demo_feed(position: str, tmp_path: Path) -> None:
+    opts = ["--demo"]
+    cmd = ["watch", "--once", "--alert", "vix > 0"]
+    r = run([*opts, *cmd] if position == "before" else [*cmd, *opts], {"TRIFFIN_CACHE_DIR": str(tmp_path / "c")})
+    assert r.returncode == 0, r.stderr
+    assert "DEMO feed" in r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert lines and all(line.endswith(" DEMO") for line in lines)
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_demo_before_or_after_snapshot_and_export_uses_the_demo_feed(position: str, tmp_path: Path) -> None:
+    env = {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")}  # empty: live data could not answer
+    for cmd in (["snapshot", "--format", "json"], ["export", "ust10y"]):
+        r = run(["--demo", *cmd] if position == "before" else [*cmd, "--demo"], env)
+        assert r.returncode == 0, r.stderr
+        if cmd[0] == "snapshot":
+            assert json.loads(r.stdout)["mode"] == "demo"
+        else:
+            assert len(r.stdout.splitlines()) > 100  # years of synthetic history, not an empty cache
+    assert not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("position", POSITIONS)
+def test_config_before_or_after_snapshot_is_read(position: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("theme = 42\n")
+    r = run(["--config", str(bad), "snapshot"] if position == "before" else ["snapshot", "--config", str(bad)])
+    assert r.returncode == 2 and str(bad) in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_help_says_options_go_on_either_side() -> None:
+    r = run(["watch", "--help"])
+    assert r.returncode == 0 and "before or after the command" in " ".join(r.stdout.split())
+    assert "--demo" in r.stdout and "--config" in r.stdout

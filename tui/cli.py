@@ -13,6 +13,9 @@
     triffin --replay DIR [--speed X]   TUI on a recording (speed 60 by default; 0 = at once)
     triffin --version
 
+The common options (--config, --theme, --refresh, --ascii, --demo; --replay/--speed for the
+TUI and watch) work before or after the command; given on both sides, the later one wins.
+
 Exit codes: 0 ok; 1 some source failed (snapshot still prints, with statuses); 2 usage or
 config error, printed as one line on stderr, never a traceback.
 """
@@ -39,12 +42,36 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", metavar="PATH", help="config file (default: $TRIFFIN_CONFIG or the user config dir)")
-    p.add_argument("--theme", metavar="NAME", help="colour theme")
-    p.add_argument("--refresh", metavar="SECONDS", type=float, help="seconds between refreshes of daily series")
-    p.add_argument("--ascii", action="store_true", default=None, help="no braille or box-drawing glyphs")
-    p.add_argument("--demo", action="store_true", help="synthetic demo feed, no network (labelled DEMO)")
+_COMMON_OPTIONS: tuple[tuple[str, dict[str, object]], ...] = (
+    ("--config", {"metavar": "PATH", "help": "config file (default: $TRIFFIN_CONFIG or the user config dir)"}),
+    ("--theme", {"metavar": "NAME", "help": "colour theme"}),
+    ("--refresh", {"metavar": "SECONDS", "type": float, "help": "seconds between refreshes of daily series"}),
+    ("--ascii", {"action": "store_true", "default": None, "help": "no braille or box-drawing glyphs"}),
+    ("--demo", {"action": "store_true", "help": "synthetic demo feed, no network (labelled DEMO)"}),
+)
+"""The options every command takes: the one definition both positions are built from."""
+
+COMMON_EPILOG = (
+    "Common options (--config, --theme, --refresh, --ascii, --demo; --replay and --speed for the "
+    "TUI and 'watch') go before or after the command: 'triffin --demo watch' = 'triffin watch --demo'. "
+    "Given on both sides, the one after the command wins."
+)
+
+
+def _common(p: argparse.ArgumentParser, *, in_command: bool) -> None:
+    """Add the common options to the main parser or (``in_command``) to a subcommand.
+
+    Why two flavours of one definition: argparse copies every default a subparser defines
+    over the main parser's values, so a subcommand that re-declared ``--demo`` with its
+    default ``False`` wiped out ``triffin --demo watch``. A subcommand's copies therefore
+    default to ``SUPPRESS`` (set only when typed), and because the subcommand's arguments
+    are parsed after the main ones, an option given on both sides ends with the later value.
+    """
+    for flag, kwargs in _COMMON_OPTIONS:
+        options = dict(kwargs)
+        if in_command:
+            options["default"] = argparse.SUPPRESS
+        p.add_argument(flag, **options)
 
 
 def _seconds(text: str) -> float:
@@ -84,40 +111,50 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
 
 
-def _replay_args(p: argparse.ArgumentParser) -> None:
+def _replay_args(p: argparse.ArgumentParser, *, in_command: bool) -> None:
+    """``--replay``/``--speed`` for the TUI and ``watch`` (same two flavours as :func:`_common`)."""
     p.add_argument(
-        "--replay", metavar="DIR", help="play a recording made by 'triffin record DIR' instead of live sources"
+        "--replay",
+        metavar="DIR",
+        default=argparse.SUPPRESS if in_command else None,
+        help="play a recording made by 'triffin record DIR' instead of live sources",
     )
     p.add_argument(
         "--speed",
         type=_seconds,
-        default=60.0,
+        default=argparse.SUPPRESS if in_command else 60.0,
         metavar="X",
         help="replay speed: 60 plays an hour in a minute (default), 0 as fast as possible",
     )
 
 
+def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str) -> argparse.ArgumentParser:
+    """A subcommand parser that also takes the common options."""
+    parser = sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".", epilog=COMMON_EPILOG)
+    _common(parser, in_command=True)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (also used to render ``--help``)."""
     parser = _Parser(
-        prog="triffin", description="Are US Treasuries still the world's safe asset? A live terminal monitor."
+        prog="triffin",
+        description="Are US Treasuries still the world's safe asset? A live terminal monitor.",
+        epilog=COMMON_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"triffin {__version__}")
-    _common(parser)
-    _replay_args(parser)
+    _common(parser, in_command=False)
+    _replay_args(parser, in_command=False)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    snap = sub.add_parser("snapshot", help="print every series, signal and crisis score once, then exit")
-    _common(snap)
+    snap = _command(sub, "snapshot", "print every series, signal and crisis score once, then exit")
     snap.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
     snap.add_argument("--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)")
-    src = sub.add_parser("sources", help="check each configured source once and print a table")
-    _common(src)
+    src = _command(sub, "sources", "check each configured source once and print a table")
     src.add_argument("--format", choices=("table", "json"), default="table")
     src.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="total seconds to wait (default 30)")
-    watch = sub.add_parser("watch", help="headless: evaluate alert rules on every update, print one line per firing")
-    _common(watch)
-    _replay_args(watch)
+    watch = _command(sub, "watch", "headless: evaluate alert rules on every update, print one line per firing")
+    _replay_args(watch, in_command=True)
     watch.add_argument(
         "--alert",
         action="append",
@@ -128,8 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true", help="evaluate after the first update, then exit")
     watch.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
     watch.add_argument("--tick", type=_seconds, default=2.0, metavar="S", help="seconds between demo ticks (default 2)")
-    export = sub.add_parser("export", help="write held series (cache, or --demo) as CSV or JSON")
-    _common(export)
+    export = _command(sub, "export", "write held series (cache, or --demo) as CSV or JSON")
     export.add_argument("ids", nargs="+", metavar="ID", help="instrument or formula ids (space or comma separated)")
     export.add_argument("--since", type=_date, metavar="DATE", help="first date (YYYY-MM-DD)")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -138,15 +174,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="the aligned daily frame (low-frequency series carried forward at most 45 days)",
     )
-    record = sub.add_parser("record", help="run the live feed and store every raw upstream response in DIR")
-    _common(record)
+    record = _command(sub, "record", "run the live feed and store every raw upstream response in DIR")
     record.add_argument("dir", metavar="DIR", help="an empty or new folder")
     record.add_argument("--once", action="store_true", help="one full refresh, then exit")
     record.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
-    serve = sub.add_parser(
-        "serve", help="serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default"
-    )
-    _common(serve)
+    serve = _command(sub, "serve", "serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     serve.add_argument("--public-url", metavar="URL", help="URL browsers use to reach the server (proxy, 0.0.0.0)")
@@ -160,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except UsageError as exc:
         print(exc, file=sys.stderr)
+        return 2
+    misplaced = _misplaced_option(args)
+    if misplaced:
+        print(f"triffin: {misplaced}", file=sys.stderr)
         return 2
     from tui.config import ConfigError, load_config
 
@@ -181,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.sources_cmd import run_sources
 
         return run_sources(config, fmt=args.format, timeout=args.timeout)
-    if getattr(args, "replay", None) and args.demo:
+    if args.replay and args.demo:
         print("triffin: --replay and --demo exclude each other", file=sys.stderr)
         return 2
     if args.command == "watch":
@@ -245,6 +281,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(config, demo=False, replay=transport)
 
     return run_app(config, demo=args.demo)
+
+
+def _misplaced_option(args: argparse.Namespace) -> str | None:
+    """One line when a common option was given to a command it cannot apply to, else None.
+
+    The main parser accepts ``--replay`` and ``--demo`` in front of any command, so the
+    commands that have no use for them refuse them here instead of ignoring them.
+    """
+    if args.replay and args.command not in (None, "watch", "serve"):
+        return f"--replay applies to the TUI and 'watch', not '{args.command}'"
+    if args.demo and args.command == "sources":
+        return "sources checks the live sources; --demo has none"
+    return None
 
 
 def unknown_theme(name: str) -> str | None:
