@@ -27,7 +27,7 @@ from datafeed.cache import DiskCache
 from datafeed.catalog import Instrument, SourceRef
 from datafeed.errors import FeedError, FetchError
 from datafeed.http import HttpContext
-from datafeed.models import Delta, utcnow
+from datafeed.models import Batch, Delta, Fetched, utcnow
 from datafeed.providers import Provider, Target, load_all
 from datafeed.settings import FeedSettings
 from datafeed.store import SeriesStore
@@ -86,6 +86,17 @@ class RefreshReport:
     observations: int = 0
     errors: dict[str, str] = field(default_factory=dict)
     duration: float = 0.0
+
+
+def _only_before(items: list[Fetched], day: dt.date) -> list[Fetched]:
+    """The values of ``items`` dated before ``day`` (a history backfill keeps nothing newer)."""
+    out: list[Fetched] = []
+    for item in items:
+        if isinstance(item, Batch):
+            out.append(item.where([d < day for d in item.dates]))
+        elif item.date < day:
+            out.append(item)
+    return out
 
 
 def candidate_sources(inst: Instrument, settings: FeedSettings, providers: Mapping[str, Provider]) -> list[SourceRef]:
@@ -205,11 +216,11 @@ class Feed:
         try:
             if job.backfill_before is not None:
                 since = job.provider.history_start(job.targets[0].ref)
-                observations = await job.provider.fetch(self.http, job.targets, since)
-                observations = [o for o in observations if o.date < job.backfill_before]
+                fetched = await job.provider.fetch(self.http, job.targets, since)
+                fetched = _only_before(fetched, job.backfill_before)
             else:
                 since = self._since(job)
-                observations = await job.provider.fetch(self.http, job.targets, since)
+                fetched = await job.provider.fetch(self.http, job.targets, since)
         except FeedError as exc:
             if job.backfill_before is not None:
                 return None, self._backfill_failed(job, exc)
@@ -217,7 +228,7 @@ class Feed:
         except Exception as exc:  # a provider bug must not stop the feed
             log.exception("provider %s crashed", job.key)
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
-        delta = self.store.apply(observations)
+        delta = self.store.apply(fetched)
         if job.backfill_before is not None:
             return delta, None  # history only: the primary's status and schedule stand
         now = utcnow()

@@ -1,14 +1,24 @@
 """Provides the plain value types that flow from providers into the store.
 
-They are frozen, slotted dataclasses (no pandas) so providers stay cheap to test and the
-store is the only place that builds pandas objects.
+They are frozen, slotted dataclasses (no pandas, no numpy) so providers stay cheap to import
+and test, and the store is the only place that builds arrays and pandas objects.
+
+End-of-day history travels as a :class:`Batch` (one instrument's dates and values as two
+columns with one source tag): a cold start reads ~100,000 values, and one object per value
+would be built only to be taken apart again by the store. An :class:`Observation` is one
+value with its own tag; intraday quotes (which carry a time) always travel as observations.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datafeed.providers.base import Target
 
 
 class Status(str, Enum):
@@ -43,6 +53,103 @@ class Observation:
     source: str
     intraday: bool = False
     time: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """One instrument's end-of-day values from one source, as columns.
+
+    Attributes:
+        instrument: canonical instrument id.
+        source: ``<source>:<series>`` of every value in the batch.
+        dates: observation dates, parallel to ``values`` (any order; a date repeated later
+            in the batch is a newer revision and wins).
+        values: values in the instrument's catalog unit.
+    """
+
+    instrument: str
+    source: str
+    dates: Sequence[dt.date]
+    values: Sequence[float]
+
+    def __post_init__(self) -> None:
+        if len(self.dates) != len(self.values):
+            raise ValueError(f"{self.instrument}: {len(self.dates)} dates but {len(self.values)} values")
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    @classmethod
+    def of(
+        cls,
+        target: Target,
+        dates: Sequence[dt.date],
+        values: Sequence[float],
+        since: dt.date | None = None,
+    ) -> Batch:
+        """A target's batch: values scaled to the catalog unit, dates before ``since`` dropped.
+
+        Why here: every provider ends with the same three steps (bind to the instrument, tag
+        with ``<source>:<series>``, scale); doing them column-wise costs one pass, not one
+        object per value.
+        """
+        scale = target.ref.scale
+        if scale != 1.0:
+            values = [v * scale for v in values]
+        if since is not None and dates and min(dates) < since:
+            keep = [i for i, d in enumerate(dates) if d >= since]
+            dates = [dates[i] for i in keep]
+            values = [values[i] for i in keep]
+        return cls(target.instrument, target.ref.tag, dates, values)
+
+    @classmethod
+    def from_points(cls, target: Target, points: Iterable[RawPoint], since: dt.date | None = None) -> Batch:
+        """:meth:`of` for parsers that return :class:`RawPoint` lists."""
+        pts = list(points)
+        return cls.of(target, [p.date for p in pts], [p.value for p in pts], since)
+
+    def where(self, keep: Sequence[bool]) -> Batch:
+        """The values whose flag in ``keep`` is true (same order)."""
+        return Batch(
+            self.instrument,
+            self.source,
+            [d for d, k in zip(self.dates, keep, strict=True) if k],
+            [v for v, k in zip(self.values, keep, strict=True) if k],
+        )
+
+    def observations(self) -> list[Observation]:
+        """The batch as one observation per value (tests, tools; never on the bulk path)."""
+        return [Observation(self.instrument, d, v, self.source) for d, v in zip(self.dates, self.values, strict=True)]
+
+
+Fetched = Batch | Observation
+"""What a provider returns: batches of end-of-day values, or single observations (quotes)."""
+
+
+def observations(items: Iterable[Fetched]) -> list[Observation]:
+    """Every value of ``items`` as an observation, in order (for tests and diagnostics)."""
+    out: list[Observation] = []
+    for item in items:
+        if isinstance(item, Batch):
+            out.extend(item.observations())
+        else:
+            out.append(item)
+    return out
+
+
+def count_values(items: Iterable[Fetched]) -> int:
+    """How many values ``items`` carry."""
+    return sum(len(i) if isinstance(i, Batch) else 1 for i in items)
+
+
+def newest_date(items: Iterable[Fetched]) -> dt.date | None:
+    """The newest date among ``items`` (None when empty)."""
+    newest: dt.date | None = None
+    for item in items:
+        last = (max(item.dates) if len(item) else None) if isinstance(item, Batch) else item.date
+        if last is not None and (newest is None or last > newest):
+            newest = last
+    return newest
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datafeed.catalog import INSTRUMENTS, Instrument, SourceRef
 from datafeed.errors import FeedError, redact
 from datafeed.http import HttpContext
+from datafeed.models import count_values, newest_date
 from datafeed.providers.base import Provider, Target
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -75,18 +76,18 @@ async def check_source(
     started = time.perf_counter()
     try:
         provider = provider_cls(settings)
-        observations = await provider.fetch(http, [target], since)
+        fetched = await provider.fetch(http, [target], since)
     except FeedError as exc:
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: {exc.message}")
     except Exception as exc:  # a provider bug must not hide the other sources
         text = redact(f"{type(exc).__name__}: {exc}")[:200]
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: unexpected {text}")
     latency = _ms(started)
-    if not observations:
+    count = count_values(fetched)
+    if not count:
         detail = f"{ref.tag}: answered, no data since {since.isoformat()}"
         return SourceCheck(settings.name, True, True, latency, None, detail)
-    last = max(o.date for o in observations)
-    return SourceCheck(settings.name, True, True, latency, last, f"{ref.tag}: {len(observations)} obs")
+    return SourceCheck(settings.name, True, True, latency, newest_date(fetched), f"{ref.tag}: {count} obs")
 
 
 async def check_sources(

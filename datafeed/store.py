@@ -21,13 +21,12 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, Instrument
-from datafeed.models import Delta, Observation, SeriesState, Status, utcnow
+from datafeed.models import Batch, Delta, Observation, SeriesState, Status, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +47,36 @@ VECTOR_BATCH = 64
 """Official observations of one instrument from which a batch is checked with numpy."""
 
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-_INSTRUMENT, _INTRADAY = attrgetter("instrument"), attrgetter("intraday")
-_VALUE, _DATE, _SOURCE = attrgetter("value"), attrgetter("date"), attrgetter("source")
+
+
+def _columns(
+    chunks: list[tuple[int, Observation | Batch]],
+) -> tuple[Sequence[int], Sequence[dt.date], Sequence[float], Sequence[str]]:
+    """One instrument's official values as parallel columns (positions, dates, values, tags).
+
+    The usual case, a single batch, is passed through without copying its columns.
+    """
+    if len(chunks) == 1 and isinstance(chunks[0][1], Batch):
+        start, batch = chunks[0]
+        n = len(batch)
+        return range(start, start + n), batch.dates, batch.values, [batch.source] * n
+    positions: list[int] = []
+    dates: list[dt.date] = []
+    values: list[float] = []
+    sources: list[str] = []
+    for start, item in chunks:
+        if isinstance(item, Batch):
+            n = len(item)
+            positions.extend(range(start, start + n))
+            dates.extend(item.dates)
+            values.extend(item.values)
+            sources.extend([item.source] * n)
+        else:
+            positions.append(start)
+            dates.append(item.date)
+            values.append(item.value)
+            sources.append(item.source)
+    return positions, dates, values, sources
 
 
 def _empty() -> pd.Series:
@@ -99,39 +126,36 @@ class SeriesStore:
             return f"{obs.instrument}: date {obs.date} is in the future"
         return None
 
-    def apply(self, observations: Iterable[Observation]) -> Delta:
-        """Merge observations into the store.
+    def apply(self, items: Iterable[Observation | Batch]) -> Delta:
+        """Merge observations and batches into the store.
 
         A large batch of one instrument's official values (a cold start reads 25 years of
         history, ~7,000 points per series) is checked and merged with numpy; small batches
         and intraday quotes one by one. Both give the same result: the same refusals (and
-        notes, in the order the observations came), the same merge.
+        notes, in the order the values came, a batch's values counting one position each),
+        the same merge, whether the values came as one :class:`Batch` or as observations.
 
         Returns:
             what changed; falsy when nothing did (so callers can skip repaints).
         """
         latest = self._today() + dt.timedelta(days=1)  # type: ignore[operator]
-        batch = observations if isinstance(observations, list) else list(observations)
-        official: dict[str, tuple[Sequence[int], list[Observation]]]
+        official: dict[str, list[tuple[int, Observation | Batch]]] = {}
         quotes: list[tuple[int, Observation]] = []
-        names = set(map(_INSTRUMENT, batch))
-        if len(names) == 1 and not any(map(_INTRADAY, batch)):  # one series: no sorting out
-            official = {names.pop(): (range(len(batch)), batch)}
-        else:
-            official = {}
-            for position, obs in enumerate(batch):
-                if obs.intraday:
-                    quotes.append((position, obs))
-                else:
-                    group = official.get(obs.instrument)
-                    if group is None:
-                        group = official[obs.instrument] = ([], [])
-                    group[0].append(position)  # type: ignore[union-attr]
-                    group[1].append(obs)
+        position = 0
+        for item in items:
+            if isinstance(item, Batch):
+                official.setdefault(item.instrument, []).append((position, item))
+                position += len(item)
+            elif item.intraday:
+                quotes.append((position, item))
+                position += 1
+            else:
+                official.setdefault(item.instrument, []).append((position, item))
+                position += 1
         refused: list[tuple[int, Observation, str]] = []
         accepted: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
-        for inst_id, (positions, group) in official.items():
-            accepted[inst_id] = self._check_batch(inst_id, positions, group, latest, refused)
+        for inst_id, chunks in official.items():
+            accepted[inst_id] = self._check_columns(inst_id, *_columns(chunks), latest, refused)
         intraday: dict[str, Observation] = {}
         for position, obs in quotes:
             reason = self._refusal(obs, latest)
@@ -189,60 +213,62 @@ class SeriesStore:
             self._official_at[inst_id] = self.version
         return Delta(self.version, frozenset(changed), added, updated, rejected)
 
-    def _check_batch(
+    def _check_columns(
         self,
         inst_id: str,
         positions: Sequence[int],
-        batch: list[Observation],
+        dates: Sequence[dt.date],
+        values: Sequence[float],
+        sources: Sequence[str],
         latest: dt.date,
         refused: list[tuple[int, Observation, str]],
     ) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """One instrument's official observations: the acceptable ones as arrays, in order.
+        """One instrument's official values: the acceptable ones as arrays, in order.
 
         Args:
-            positions: where each observation came in the whole batch (orders the notes).
+            positions: where each value came in the whole input (orders the notes).
+            dates, values, sources: parallel columns.
 
         Returns:
-            (day numbers since the epoch, values, source tags) of the accepted
-            observations, in the order they came; refusals are added to ``refused``.
+            (day numbers since the epoch, values, source tags) of the accepted values, in
+            the order they came; refusals are added to ``refused``.
         """
         inst = self.catalog.get(inst_id)
-        value_list = list(map(_VALUE, batch))
-        date_list = list(map(_DATE, batch))
         fast = (
             inst is not None
-            and len(batch) >= VECTOR_BATCH
-            and set(map(type, value_list)) == {float}
-            and set(map(type, date_list)) == {dt.date}
+            and len(dates) >= VECTOR_BATCH
+            and ((isinstance(values, np.ndarray) and values.dtype == np.float64) or set(map(type, values)) == {float})
+            and set(map(type, dates)) == {dt.date}
         )
         if not fast:
-            keep: list[Observation] = []
-            for position, obs in zip(positions, batch, strict=True):
+            keep: list[int] = []
+            for index, (position, day, value, source) in enumerate(zip(positions, dates, values, sources, strict=True)):
+                obs = Observation(inst_id, day, value, source)
                 reason = self._refusal(obs, latest)
                 if reason is None:
-                    keep.append(obs)
+                    keep.append(index)
                 else:
                     refused.append((position, obs, reason))
-            days = np.fromiter((o.date.toordinal() - _EPOCH_ORDINAL for o in keep), dtype="int64", count=len(keep))
-            values = np.fromiter((o.value for o in keep), dtype="float64", count=len(keep))
-            return days, values, [o.source for o in keep]
+            days = np.fromiter((dates[i].toordinal() - _EPOCH_ORDINAL for i in keep), dtype="int64", count=len(keep))
+            kept_values = np.fromiter((values[i] for i in keep), dtype="float64", count=len(keep))
+            return days, kept_values, [sources[i] for i in keep]
         assert inst is not None
-        values = np.array(value_list, dtype="float64")
-        days = np.array(list(map(dt.date.toordinal, date_list)), dtype="int64")
+        array = np.array(values, dtype="float64")
+        days = np.array(list(map(dt.date.toordinal, dates)), dtype="int64")
         with np.errstate(invalid="ignore"):
-            good = np.isfinite(values) & (values >= inst.lo) & (values <= inst.hi) & (days <= latest.toordinal())
-        sources = list(map(_SOURCE, batch))
+            good = np.isfinite(array) & (array >= inst.lo) & (array <= inst.hi) & (days <= latest.toordinal())
+        kept_sources = list(sources)
         if not good.all():
             for index in np.flatnonzero(~good).tolist():
-                position, obs = positions[index], batch[index]
+                obs = Observation(inst_id, dates[index], float(values[index]), sources[index])
                 reason = self._refusal(obs, latest)
                 if reason is None:  # numpy and Python disagree on nothing here, but be exact
                     good[index] = True
                 else:
-                    refused.append((position, obs, reason))
-            sources = [src for src, ok in zip(sources, good.tolist(), strict=True) if ok]
-            values, days = values[good], days[good]
-        return days - _EPOCH_ORDINAL, values, sources
+                    refused.append((positions[index], obs, reason))
+            kept_sources = [src for src, ok in zip(kept_sources, good.tolist(), strict=True) if ok]
+            array, days = array[good], days[good]
+        return days - _EPOCH_ORDINAL, array, kept_sources
 
     def _merge(self, inst_id: str, days: np.ndarray, values: np.ndarray, sources: list[str]) -> tuple[int, int]:
         """Merge one instrument's accepted official values; returns (added, updated).

@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed.catalog import CATALOG
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
+from datafeed.models import Batch, observations
 from datafeed.providers.base import Target
 from datafeed.providers.fred import FredProvider, parse_fredgraph_csv, parse_observations_json
 from datafeed.settings import FeedSettings, SourceSettings
@@ -79,9 +80,13 @@ async def test_keyless_fetch_against_loopback_server(httpserver: HTTPServer) -> 
     ref = CATALOG["ust10y"].sources[1]
     http = HttpContext(FeedSettings.default())
     try:
-        obs = await FredProvider(settings).fetch(http, [Target("ust10y", ref)], D(2026, 11, 10))
+        fetched = await FredProvider(settings).fetch(http, [Target("ust10y", ref)], D(2026, 11, 10))
+        obs = observations(fetched)
     finally:
         await http.aclose()
+    # The bulk path is columnar: one batch for the target, no object per value.
+    assert len(fetched) == 1 and isinstance(fetched[0], Batch)
+    assert list(fetched[0].dates) == [o.date for o in obs] and fetched[0].source == "fred:DGS10"
     assert [(o.instrument, o.date, o.value, o.source) for o in obs][-1] == (
         "ust10y",
         D(2026, 11, 20),
@@ -103,6 +108,7 @@ async def test_keyed_fetch_uses_json_api_and_never_leaks_the_key(httpserver: HTT
     http = HttpContext(FeedSettings.default())
     try:
         obs = await FredProvider(settings).fetch(http, [Target("ust10y", ref)], D(2026, 11, 10))
+        obs = observations(obs)
         assert [o.value for o in obs] == [4.12, 4.15, 4.1]
         # A failing keyed request: the key must not appear in the error.
         httpserver.clear()

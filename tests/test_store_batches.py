@@ -15,7 +15,7 @@ import pytest
 
 import datafeed.store as store_module
 from datafeed.catalog import CATALOG
-from datafeed.models import Observation
+from datafeed.models import Batch, Observation, observations
 from datafeed.store import SeriesStore
 
 TODAY = dt.date(2026, 11, 26)
@@ -119,3 +119,80 @@ def test_last_official_date_by_source_when_the_newest_is_from_another() -> None:
     assert store.last_official_date("ust10y", "treasury:") == dt.date(2026, 11, 20)
     assert store.last_official_date("ust10y", "fred:") == dt.date(2026, 11, 19)
     assert store.last_official_date("ust10y", "ecb:") is None
+
+
+def _as_batches(items: list[Observation]) -> list[Observation | Batch]:
+    """The same values as columnar batches: one per run of one instrument and one source."""
+    out: list[Observation | Batch] = []
+    run: list[Observation] = []
+
+    def flush() -> None:
+        if run:
+            out.append(Batch(run[0].instrument, run[0].source, [o.date for o in run], [o.value for o in run]))
+            run.clear()
+
+    for obs in items:
+        if obs.intraday:
+            flush()
+            out.append(obs)
+            continue
+        if run and (obs.instrument, obs.source) != (run[0].instrument, run[0].source):
+            flush()
+        run.append(obs)
+    flush()
+    return out
+
+
+@pytest.mark.parametrize("vector", [True, False])
+def test_batches_and_observations_give_the_same_store(monkeypatch: pytest.MonkeyPatch, vector: bool) -> None:
+    """Refusals, their notes and order, counts, revisions and sources: identical either way."""
+    if not vector:
+        monkeypatch.setattr(store_module, "VECTOR_BATCH", 10**9)
+    rng = random.Random(11)
+    t = dt.datetime(2026, 11, 26, 15, tzinfo=dt.UTC)
+    rounds = []
+    for _ in range(3):
+        items = _batch(rng, "ust10y", 300, dt.date(2025, 1, 1)) + _batch(rng, "vix", 120, dt.date(2025, 6, 1))
+        items.insert(40, Observation("ust10y", TODAY, 4.2, "yahoo:^TNX", intraday=True, time=t))
+        items.insert(5, Observation("nope", TODAY, 1.0, "x:y"))
+        rounds.append(items)
+    plain, columnar = SeriesStore(today=lambda: TODAY), SeriesStore(today=lambda: TODAY)
+    for items in rounds:
+        batches = _as_batches(items)
+        assert any(isinstance(b, Batch) and len(b) > 1 for b in batches)
+        assert observations(batches) == items
+        assert plain.apply(items) == columnar.apply(batches)
+        for inst in ("ust10y", "vix"):
+            assert plain.official(inst).equals(columnar.official(inst))
+            assert plain.sources(inst).equals(columnar.sources(inst))
+            assert plain.state[inst].notes == columnar.state[inst].notes
+            assert plain.state[inst].rejected == columnar.state[inst].rejected
+        assert plain.intraday_quote("ust10y") == columnar.intraday_quote("ust10y")
+    assert plain.state["ust10y"].rejected > 0 and plain.state["vix"].notes
+
+
+def test_a_batch_checks_its_columns() -> None:
+    with pytest.raises(ValueError, match="2 dates but 1 values"):
+        Batch("ust10y", "fred:DGS10", [dt.date(2026, 1, 2), dt.date(2026, 1, 5)], [4.0])
+
+
+def test_notes_keep_the_order_values_came_in_across_batches() -> None:
+    """Each value of a batch is one position: a later batch's refusal is noted after an earlier one's."""
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=i) for i in range(10)]
+    first = Batch("ust10y", "treasury:10 Yr", days, [4.0] * 9 + [float("nan")])
+    second = Batch("ust10y", "fred:DGS10", days, [99.0] + [4.1] * 9)
+    for vector in (True, False):
+        store = SeriesStore(today=lambda: TODAY)
+        if not vector:
+            store_module.VECTOR_BATCH, saved = 10**9, store_module.VECTOR_BATCH
+        try:
+            delta = store.apply([first, Observation("vix", TODAY, 500.0, "fred:VIXCLS"), second])
+        finally:
+            if not vector:
+                store_module.VECTOR_BATCH = saved
+        assert delta.rejected == 3
+        assert store.state["ust10y"].notes == [
+            "ust10y: value nan is not a number",
+            "ust10y: value 99 outside plausible range -2..25",
+        ]
+        assert store.official("ust10y").tolist() == [4.0] + [4.1] * 9

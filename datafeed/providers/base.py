@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from datafeed.catalog import SourceRef
-from datafeed.models import Observation
+from datafeed.models import Fetched
 
 if TYPE_CHECKING:  # httpx is heavy; providers are imported for their facts alone
     from datafeed.http import HttpContext
@@ -133,8 +133,13 @@ class Provider:
         http: HttpContext,
         targets: Sequence[Target],
         since: dt.date,
-    ) -> list[Observation]:
-        """Fetch every target from ``since`` on and return their observations.
+    ) -> list[Fetched]:
+        """Fetch every target from ``since`` on.
+
+        Returns:
+            one :class:`~datafeed.models.Batch` per target with end-of-day values
+            (:meth:`Batch.of <datafeed.models.Batch.of>` binds, tags and scales them), or
+            intraday quotes as :class:`~datafeed.models.Observation` objects.
 
         Raises:
             FetchError: the request failed.

@@ -44,7 +44,7 @@ from zoneinfo import ZoneInfo
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -266,7 +266,7 @@ class BojProvider(Provider):
         """URL of the Code API."""
         return f"{self.settings.base_url}/api/v1/getDataCode"
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch every target from ``since`` on, grouping codes per database and frequency.
 
         Raises FetchError/ParseError as documented on :class:`Provider`.
@@ -276,7 +276,7 @@ class BojProvider(Provider):
             db, code = split_series(target.ref.series)
             groups.setdefault((db, target.ref.frequency), {}).setdefault(code, []).append(target)
         end = _today_tokyo()
-        out: list[Observation] = []
+        out: list[Fetched] = []
         for (db, frequency), by_code in groups.items():
             codes = list(by_code)
             for i in range(0, len(codes), MAX_CODES):
@@ -284,12 +284,7 @@ class BojProvider(Provider):
                 points = await self._fetch_codes(http, db, chunk, frequency, since, end)
                 for code in chunk:
                     for target in by_code[code]:
-                        ref = target.ref
-                        out.extend(
-                            Observation(target.instrument, p.date, p.value * ref.scale, ref.tag)
-                            for p in points.get(code, [])
-                            if p.date >= since
-                        )
+                        out.append(Batch.from_points(target, points.get(code, []), since))
         return out
 
     async def _fetch_codes(

@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -173,7 +173,7 @@ class BundesbankProvider(Provider):
         days across Christmas/Easter closures and to pick up revisions."""
         return last - dt.timedelta(days=14 if ref.frequency == "daily" else 120)
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch each target's series from ``since`` on.
 
         The service is reported to sometimes ignore ``startPeriod``; points before
@@ -183,7 +183,7 @@ class BundesbankProvider(Provider):
             FetchError: a request failed (an unknown key answers HTTP 404).
             ParseError: the body was not BBK-CSV.
         """
-        out: list[Observation] = []
+        out: list[Fetched] = []
         for target in targets:
             code = target.ref.series
             try:
@@ -195,9 +195,7 @@ class BundesbankProvider(Provider):
                 url,
                 params={"format": "csv", "lang": "en", "startPeriod": since.isoformat()},
             )
-            for p in parse_bbk_csv(response.content, series=code):
-                if p.date >= since:
-                    out.append(Observation(target.instrument, p.date, p.value * target.ref.scale, target.ref.tag))
+            out.append(Batch.from_points(target, parse_bbk_csv(response.content, series=code), since))
         return out
 
 

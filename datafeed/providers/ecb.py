@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -138,12 +138,12 @@ class EcbProvider(Provider):
         flow, key = split_series(series)
         return f"{self.settings.base_url}/service/data/{flow}/{key}"
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch each target from ``since`` on; HTTP 404 means no observations.
 
         Raises FetchError/ParseError as documented on :class:`Provider`.
         """
-        out: list[Observation] = []
+        out: list[Fetched] = []
         for target in targets:
             ref = target.ref
             params = {"format": "csvdata", "startPeriod": since.isoformat(), "detail": "dataonly"}
@@ -153,7 +153,5 @@ class EcbProvider(Provider):
                 if _is_not_found(exc):
                     continue
                 raise
-            for p in parse_csvdata(response.text, ref.series):
-                if p.date >= since:
-                    out.append(Observation(target.instrument, p.date, p.value * ref.scale, ref.tag))
+            out.append(Batch.from_points(target, parse_csvdata(response.text, ref.series), since))
         return out

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -196,7 +196,7 @@ class FredProvider(Provider):
         series from 1990 (five-year changes of quarterly fiscal data)."""
         return dt.date(1999, 1, 1) if ref.frequency == "daily" else dt.date(1990, 1, 1)
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch one FRED series (targets share one series id) from ``since`` on."""
         ref = targets[0].ref
         if self.settings.api_key:
@@ -219,8 +219,4 @@ class FredProvider(Provider):
                 params={"id": ref.series, "cosd": since.isoformat()},
             )
             days, values = fredgraph_columns(response.text, ref.series)
-        out: list[Observation] = []
-        for t in targets:
-            inst, scale, tag = t.instrument, t.ref.scale, t.ref.tag
-            out += [Observation(inst, d, v * scale, tag) for d, v in zip(days, values, strict=True)]
-        return out
+        return [Batch.of(t, days, values) for t in targets]

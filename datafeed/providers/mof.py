@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 from datafeed import __version__
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import ExtraKey, Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -238,7 +238,7 @@ class MofProvider(Provider):
         back = last - dt.timedelta(days=10)
         return max(back, first) if last >= first else back
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch the current-month file, plus the history file when ``since`` precedes this month.
 
         The two files overlap at month turns; the current-month value wins for a day in both.
@@ -261,14 +261,14 @@ class MofProvider(Provider):
                 bucket = merged.setdefault(label, {})
                 for p in points:
                     bucket[p.date] = p.value
-        out: list[Observation] = []
+        out: list[Fetched] = []
         for target in targets:
             label = normalize_tenor(target.ref.series)
             if merged and label not in merged:
                 raise ParseError(f"mof: no column {target.ref.series!r} (file has {', '.join(merged)})")
-            for day, value in sorted(merged.get(label, {}).items()):
-                if day >= since:
-                    out.append(Observation(target.instrument, day, value * target.ref.scale, target.ref.tag))
+            column = merged.get(label, {})
+            days = sorted(column)
+            out.append(Batch.of(target, days, [column[d] for d in days], since))
         return out
 
 

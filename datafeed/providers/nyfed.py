@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
 from datafeed.market_calendar import ET
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -141,13 +141,13 @@ class NyFedProvider(Provider):
         """URL of the latest ``n`` publications of one rate."""
         return f"{self.settings.base_url}/{rate_path(code)}/last/{max(1, int(n))}.json"
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch each target's rate from ``since`` to today (New York date).
 
         Long ranges are split into windows of :data:`MAX_SPAN_DAYS` so no single answer
         is huge. Raises FetchError/ParseError as documented on :class:`Provider`.
         """
-        out: list[Observation] = []
+        out: list[Fetched] = []
         end = _today_ny()
         for target in targets:
             code = target.ref.series
@@ -164,16 +164,16 @@ class NyFedProvider(Provider):
                 for p in parse_rates(response.content, code):
                     points[p.date] = p.value
                 start = stop + dt.timedelta(days=1)
-            out.extend(self._observations(target, points))
+            out.append(self._batch(target, points))
         return out
 
-    async def fetch_last(self, http: HttpContext, target: Target, n: int = 5) -> list[Observation]:
+    async def fetch_last(self, http: HttpContext, target: Target, n: int = 5) -> Batch:
         """Fetch the latest ``n`` publications of one target (the API's ``last/N``)."""
         response = await http.get(self.settings, self.last_url(target.ref.series, n))
         points = {p.date: p.value for p in parse_rates(response.content, target.ref.series)}
-        return self._observations(target, points)
+        return self._batch(target, points)
 
     @staticmethod
-    def _observations(target: Target, points: dict[dt.date, float]) -> list[Observation]:
-        ref = target.ref
-        return [Observation(target.instrument, d, points[d] * ref.scale, ref.tag) for d in sorted(points)]
+    def _batch(target: Target, points: dict[dt.date, float]) -> Batch:
+        days = sorted(points)
+        return Batch.of(target, days, [points[d] for d in days])

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Observation, RawPoint
+from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import ExtraKey, Provider, Target
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
@@ -206,7 +206,7 @@ class TreasuryProvider(Provider):
         the previous year so its file is fetched once more for the final December days."""
         return last - dt.timedelta(days=10)
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch the year files from ``since.year`` to the current year, oldest first.
 
         Years are fetched one after another (not in parallel) to stay gentle with a
@@ -231,7 +231,6 @@ class TreasuryProvider(Provider):
                 for p in points:
                     bucket[p.date] = p.value
         merged = {label: [RawPoint(d, v) for d, v in sorted(b.items())] for label, b in columns.items()}
-        out: list[Observation] = []
         unmatched = [t.ref.series for t in targets if find_column(merged, t.ref.series) is None]
         if merged and len(unmatched) == len(targets):
             # Every requested tenor is absent although the files have columns: the layout
@@ -239,14 +238,7 @@ class TreasuryProvider(Provider):
             raise ParseError(
                 f"treasury: no column for {', '.join(map(repr, unmatched))} (file has {', '.join(merged)})"
             )
-        for target in targets:
-            points = find_column(merged, target.ref.series) or []
-            out.extend(
-                Observation(target.instrument, p.date, p.value * target.ref.scale, target.ref.tag)
-                for p in points
-                if p.date >= since
-            )
-        return out
+        return [Batch.from_points(t, find_column(merged, t.ref.series) or [], since) for t in targets]
 
 
 __all__ = ["TreasuryProvider", "find_column", "normalize_tenor", "parse_treasury_csv", "year_url"]

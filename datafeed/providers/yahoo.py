@@ -45,7 +45,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datafeed.errors import FetchError, ParseError, RateLimited, register_secret
-from datafeed.models import Observation
+from datafeed.models import Fetched, Observation
 from datafeed.providers.base import ExtraKey, Provider, Target
 from datafeed.settings import SourceSettings
 
@@ -363,7 +363,7 @@ class YahooProvider(Provider):
                 raise
             return parse_chart(response.content, symbol)
 
-    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Observation]:
+    async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch the newest priced bar of each target's symbol.
 
         Returns:
@@ -379,7 +379,7 @@ class YahooProvider(Provider):
         """
         if not self.settings.enabled:
             raise FetchError("yahoo: disabled ([sources.yahoo] enabled = false)", transient=False)
-        out: list[Observation] = []
+        out: list[Fetched] = []
         for target in targets:
             symbol = target.ref.series
             self._check_pause(symbol)

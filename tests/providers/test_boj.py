@@ -15,7 +15,7 @@ from datafeed import catalog
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, boj, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -207,6 +207,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     http = HttpContext(FeedSettings.default())
     try:
         obs = await boj.BojProvider(settings).fetch(http, [tona_target()], dt.date(2024, 3, 18))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -263,6 +264,7 @@ async def test_pagination_follows_nextposition_with_the_same_parameters() -> Non
         Target("tona_lo", SourceRef("boj", "FM01'STRDCLUCONL")),
     ]
     obs = await boj.BojProvider(SourceSettings.default("boj", min_interval=0)).fetch(http, targets, dt.date(2024, 3, 1))
+    obs = observations(obs)
     await client.aclose()
     assert len(seen) == 2
     assert seen[0]["code"] == "STRDCLUCONH,STRDCLUCONL" and "startPosition" not in seen[0]
@@ -318,7 +320,10 @@ async def test_error_bodies_with_http_200_map_to_fetch_errors(fixture: str, tran
 async def test_no_data_body_gives_no_observations() -> None:
     http, client = mock_http(lambda r: httpx.Response(200, content=body("no-data.json")))
     assert (
-        await boj.BojProvider(SourceSettings.default("boj", min_interval=0)).fetch(http, [tona_target()], TODAY) == []
+        observations(
+            await boj.BojProvider(SourceSettings.default("boj", min_interval=0)).fetch(http, [tona_target()], TODAY)
+        )
+        == []
     )
     await client.aclose()
 

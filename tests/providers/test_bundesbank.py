@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, registry
 from datafeed.providers import bundesbank as bb
 from datafeed.settings import FeedSettings, SourceSettings
@@ -124,6 +124,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     http = HttpContext(FeedSettings.default())
     try:
         obs = await bb.BundesbankProvider(settings).fetch(http, [bund_target()], dt.date(2025, 3, 4))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()

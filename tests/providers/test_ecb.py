@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, ecb, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -125,6 +125,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     http = HttpContext(FeedSettings.default())
     try:
         obs = await ecb.EcbProvider(settings).fetch(http, [estr_target()], dt.date(2025, 3, 4))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -142,7 +143,7 @@ async def test_http_404_means_no_data(httpserver: HTTPServer) -> None:
     settings = SourceSettings.default("ecb", base_url=httpserver.url_for("").rstrip("/"), min_interval=0)
     http = HttpContext(FeedSettings.default())
     try:
-        assert await ecb.EcbProvider(settings).fetch(http, [estr_target()], dt.date(2030, 1, 1)) == []
+        assert observations(await ecb.EcbProvider(settings).fetch(http, [estr_target()], dt.date(2030, 1, 1))) == []
     finally:
         await http.aclose()
     assert http.requests == 1  # 404 is final: no retries

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, mof, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -174,6 +174,7 @@ async def test_cold_fetch_reads_history_then_current_month(
     http = HttpContext(FeedSettings.default())
     try:
         obs = await mof.MofProvider(settings).fetch(http, [jgb("jgb10y"), jgb("jgb30y")], dt.date(2016, 1, 1))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -203,6 +204,7 @@ async def test_incremental_fetch_reads_only_the_current_month(
     http = HttpContext(FeedSettings.default())
     try:
         obs = await mof.MofProvider(settings).fetch(http, [jgb("jgb20y")], dt.date(2025, 6, 3))
+        obs = observations(obs)
     finally:
         await http.aclose()
     assert [req.path for req, _ in httpserver.log] == ["/english/policy/jgbs/reference/interest_rate/jgbcme.csv"]

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, nyfed, registry
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -126,6 +126,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     http = HttpContext(FeedSettings.default())
     try:
         obs = await nyfed.NyFedProvider(settings).fetch(http, [sofr_target()], dt.date(2025, 2, 24))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -149,7 +150,7 @@ async def test_long_history_is_split_into_contiguous_windows() -> None:
     http = HttpContext(FeedSettings.default(), client=client)
     provider = nyfed.NyFedProvider(SourceSettings.default("nyfed", min_interval=0))
     # Asking from 2000 starts at SOFR's first publication, not 18 years earlier.
-    assert await provider.fetch(http, [sofr_target()], dt.date(2000, 1, 1)) == []
+    assert observations(await provider.fetch(http, [sofr_target()], dt.date(2000, 1, 1))) == []
     await client.aclose()
     assert seen[0][0] == "2018-04-02" and seen[-1][1] == TODAY.isoformat()
     for (_, end), (start, _) in zip(seen, seen[1:], strict=False):
@@ -167,6 +168,7 @@ async def test_fetch_last_uses_the_last_n_endpoint() -> None:
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     http = HttpContext(FeedSettings.default(), client=client)
     obs = await nyfed.NyFedProvider(SourceSettings.default("nyfed", min_interval=0)).fetch_last(http, sofr_target(), 4)
+    obs = obs.observations()
     await client.aclose()
     assert paths == ["/api/rates/secured/sofr/last/4.json"]
     assert obs[-1].date == dt.date(2025, 3, 4) and obs[-1].value == 4.33

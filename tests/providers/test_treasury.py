@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
-from datafeed.models import RawPoint
+from datafeed.models import RawPoint, observations
 from datafeed.providers import Target, registry
 from datafeed.providers import treasury as tr
 from datafeed.settings import FeedSettings, SourceSettings
@@ -162,6 +162,7 @@ async def test_fetch_over_a_year_boundary_against_a_loopback_server(
         obs = await tr.TreasuryProvider(settings).fetch(
             http, [target("ust10y"), target("ust2y")], dt.date(2024, 12, 30)
         )
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -216,4 +217,5 @@ async def test_new_year_without_rows_is_not_an_error(monkeypatch: pytest.MonkeyP
 
     provider = tr.TreasuryProvider(SourceSettings.default("treasury", base_url="http://mirror.test"))
     obs = await provider.fetch(_mock_http(httpx.MockTransport(handler)), [target("ust10y")], dt.date(2026, 1, 1))
+    obs = observations(obs)
     assert obs == [] and seen == [tr.CSV_PATH + "/2026/all"]

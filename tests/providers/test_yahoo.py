@@ -12,6 +12,7 @@ from pytest_httpserver import HTTPServer
 from datafeed import catalog
 from datafeed.errors import FetchError, ParseError, RateLimited, redact
 from datafeed.http import HttpContext
+from datafeed.models import observations
 from datafeed.providers import Target, registry
 from datafeed.providers import yahoo as yh
 from datafeed.settings import FeedSettings, SourceSettings
@@ -154,6 +155,7 @@ async def test_fetch_against_a_loopback_server(httpserver: HTTPServer) -> None:
     http = HttpContext(FeedSettings.default())
     try:
         obs = await yh.YahooProvider(settings).fetch(http, [quote_target("ust10y")], dt.date(2026, 3, 1))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -190,6 +192,7 @@ async def test_invalid_crumb_fetches_cookie_and_crumb_then_retries_once(httpserv
     http = HttpContext(FeedSettings.default())
     try:
         obs = await yh.YahooProvider(settings).fetch(http, [quote_target("ust10y")], dt.date(2026, 3, 1))
+        obs = observations(obs)
     finally:
         await http.aclose()
     httpserver.check_assertions()
@@ -258,7 +261,7 @@ async def test_malformed_body_no_timestamp_and_disabled() -> None:
             dt.date(2026, 3, 1),
         )
     quiet = mock_http(lambda r: httpx.Response(200, content=body("chart-no-timestamp.json")))
-    assert await yh.YahooProvider(settings).fetch(quiet, [quote_target("vix")], dt.date(2026, 3, 1)) == []
+    assert observations(await yh.YahooProvider(settings).fetch(quiet, [quote_target("vix")], dt.date(2026, 3, 1))) == []
 
     calls: list[str] = []
 
