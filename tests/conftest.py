@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-"""The workplace's shared folder (real data, tools); tests that use it skip without it."""
+SHARED = Path(os.environ.get("TRIFFIN_TEST_SHARED") or ROOT.parent / "shared")
+"""The workplace's shared folder (real data, tools); tests that use it skip without it.
+``TRIFFIN_TEST_SHARED`` points elsewhere (a git worktree's parent is not the workplace)."""
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

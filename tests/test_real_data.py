@@ -18,8 +18,9 @@ import pytest
 from datafeed import catalog
 from datafeed.crises import Episode, score_all, score_episode
 from datafeed.signals import compute_signals
+from tests.conftest import SHARED
 
-RAW = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "raw"
+RAW = SHARED / "data" / "raw"
 
 pytestmark = pytest.mark.skipif(not RAW.is_dir(), reason=f"real data folder {RAW} not present")
 
