@@ -9,10 +9,8 @@ triffin.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import textwrap
 import tomllib
 from pathlib import Path
 
@@ -22,82 +20,10 @@ from pytest_httpserver import HTTPServer
 from datafeed import market_calendar
 from datafeed.providers import Provider, register, registry, source_names, unregister
 from datafeed.settings import FeedSettings, SourceSettings
+from tests.toy_plugin import install_plugin, install_toy, run_cli, run_py, toy_module
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTINS = {"fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"}
-
-TOY_MODULE = '''
-"""A throwaway triffin source: ``GET {base}/series/{id}.csv`` answers ``date,value`` lines."""
-from __future__ import annotations
-
-import datetime as dt
-
-from datafeed.errors import ParseError
-from datafeed.models import Observation
-from datafeed.providers import ExtraKey, Provider
-
-
-def parse(body: str):
-    points = []
-    for line in body.strip().splitlines()[1:]:
-        day, _, value = line.partition(",")
-        try:
-            points.append((dt.date.fromisoformat(day), float(value)))
-        except ValueError:
-            raise ParseError(f"toy: bad line {line[:40]!r}") from None
-    return points
-
-
-class ToyProvider(Provider):
-    name = "toy"
-    title = "Toy Statistics Office"
-    credit = "Toy data courtesy of the Toy Statistics Office."
-    base_url = "https://toy.invalid"
-    market = "de"
-    min_interval = 0.25
-    min_cadence = 600.0
-    extra_keys = (ExtraKey("flavour", str, "plain", "which toy series variant to ask for"),)
-
-    async def fetch(self, http, targets, since):
-        out = []
-        for t in targets:
-            response = await http.get(
-                self.settings,
-                f"{self.settings.base_url}/series/{t.ref.series}.csv",
-                params={"flavour": str(self.option("flavour"))},
-            )
-            out += [
-                Observation(t.instrument, d, v * t.ref.scale, t.ref.tag) for d, v in parse(response.text) if d >= since
-            ]
-        return out
-'''
-
-
-def install_plugin(site: Path, entry_points: str, modules: dict[str, str]) -> Path:
-    """Lay out a package as an installer would: modules plus a ``.dist-info`` with entry points."""
-    site.mkdir(parents=True, exist_ok=True)
-    for name, text in modules.items():
-        (site / f"{name}.py").write_text(textwrap.dedent(text))
-    info = site / "toy_source-1.0.dist-info"
-    info.mkdir(exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: toy-source\nVersion: 1.0\n")
-    (info / "entry_points.txt").write_text(textwrap.dedent(entry_points))
-    return site
-
-
-def run_py(code: str, site: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(site), NO_COLOR="1", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code), *args], capture_output=True, text=True, env=env, timeout=timeout
-    )
-
-
-def run_cli(site: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(site), NO_COLOR="1", COLUMNS="200")
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=env, timeout=timeout
-    )
-
 
 # --------------------------------------------------------------------------- built-ins
 
@@ -234,14 +160,8 @@ def test_feed_reads_cadence_and_market_from_the_provider() -> None:
 
 @pytest.fixture
 def toy_site(tmp_path: Path) -> Path:
-    return install_plugin(
-        tmp_path / "site",
-        """
-        [triffin.providers]
-        toy = toy_source:ToyProvider
-        """,
-        {"toy_source": TOY_MODULE},
-    )
+    """docs/extending-sources.md's example package, installed."""
+    return install_toy(tmp_path / "site")
 
 
 def test_a_plugin_package_is_a_source_without_editing_triffin(toy_site: Path, tmp_path: Path) -> None:
@@ -327,7 +247,7 @@ def test_a_broken_plugin_is_skipped_with_one_line(tmp_path: Path) -> None:
         misnamed = toy_source:ToyProvider
         fred = toy_source:ToyProvider
         """,
-        {"broken_source": "raise ImportError('needs a library that is not installed')\n", "toy_source": TOY_MODULE},
+        {"broken_source": "raise ImportError('needs a library that is not installed')\n", "toy_source": toy_module()},
     )
     r = run_py(
         """
@@ -355,14 +275,15 @@ def test_a_broken_plugin_is_skipped_with_one_line(tmp_path: Path) -> None:
 
 def test_plugin_fetches_through_the_shared_http_context(toy_site: Path, httpserver: HTTPServer) -> None:
     """The throwaway source really fetches: its URL, extra key and parser work end to end."""
-    httpserver.expect_request("/series/T1.csv", query_string={"flavour": "plain"}).respond_with_data(
-        "date,value\n2026-11-19,1.5\n2026-11-20,1.75\n", content_type="text/csv"
-    )
+    httpserver.expect_request(
+        "/series/T1.csv", query_string={"flavour": "plain", "from": "2026-01-01"}
+    ).respond_with_data("date,value\n2026-11-19,1.5\n2026-11-20,1.75\n", content_type="text/csv")
     r = run_py(
         """
         import asyncio, datetime as dt, sys
         from datafeed.catalog import SourceRef
         from datafeed.http import HttpContext
+        from datafeed.models import observations
         from datafeed.providers import Target, registry
         from datafeed.settings import FeedSettings, SourceSettings
         s = SourceSettings.default("toy", base_url=sys.argv[1])
@@ -372,7 +293,7 @@ def test_plugin_fetches_through_the_shared_http_context(toy_site: Path, httpserv
                 obs = await registry()["toy"](s).fetch(http, [Target("x", SourceRef("toy", "T1"))], dt.date(2026, 1, 1))
             finally:
                 await http.aclose()
-            print([(o.date.isoformat(), o.value, o.source) for o in obs])
+            print([(o.date.isoformat(), o.value, o.source) for o in observations(obs)])
         asyncio.run(main())
         """,
         toy_site,
