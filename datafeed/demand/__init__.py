@@ -1,0 +1,19 @@
+"""Pure parsers and measures for the demand and supply side of the Treasury market.
+
+Who buys Treasuries, and how much there is to buy: auction results (TreasuryDirect's
+securities API, Fiscal Data's ``auctions_query`` as a fallback), the Treasury International
+Capital table of major foreign holders, and Fiscal Data's "Debt to the Penny". Every module
+here is a pure function of a response body (no network, no store, no clock), so each wire
+format is tested on small handmade bodies and the providers that fetch them stay thin.
+
+Modules:
+    wire: value parsing shared by the formats (strings for numbers, ``""``/``"null"`` for
+        missing, HTML error pages, safe snippets of outside text for error messages).
+    terms: security terms (``9-Year 11-Month``) and canonical tenor keys (``10y``).
+    auctions: the :class:`~datafeed.demand.auctions.Auction` record and its two parsers.
+    auction_measures: bidder shares, bid-to-cover, honest "tail" measures, trailing averages.
+    fiscaldata: the Fiscal Data envelope (``data``/``meta``/``links``, paging).
+    countries: canonical holder keys (``japan``, ``china``, ``uk``) across spelling changes.
+    holders: the TIC major-foreign-holders tables (``mfhhis01.txt``, ``mfh.txt``).
+    debt: Debt to the Penny records and their daily series in USD bn.
+"""
