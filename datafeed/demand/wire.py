@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from decimal import Decimal, InvalidOperation
 
 from datafeed.errors import ParseError
 
@@ -24,6 +23,7 @@ MISSING_MARKERS = frozenset({"", "null", "none", "n/a", "na", "n.a.", "nd", ".",
 """Cell texts (compared lower-case, stripped) that mean "no value"."""
 
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_WHOLE = re.compile(r"^(\d+)(?:\.0*)?$")
 _ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?)?$")
 
 
@@ -98,15 +98,13 @@ def parse_amount(raw: object) -> int | None:
     if isinstance(raw, bool):
         raise ValueError(f"not an amount: {raw!r}")
     if isinstance(raw, int):
-        value = Decimal(raw)
-    else:
-        try:
-            value = Decimal(str(raw).strip().replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"not an amount: {snippet(raw, 30)}") from None
-    if not value.is_finite() or value < 0 or value != value.to_integral_value():
+        if raw < 0:
+            raise ValueError(f"not a whole non-negative amount: {raw!r}")
+        return raw
+    match = _WHOLE.match(str(raw).strip())
+    if not match:
         raise ValueError(f"not a whole non-negative amount: {snippet(raw, 30)}")
-    return int(value)
+    return int(match.group(1))
 
 
 def parse_decimal(raw: object) -> float | None:
