@@ -43,6 +43,10 @@ APP_VARIABLES: tuple[str, ...] = (
     "chart-4",
     "chart-threshold",
     "chart-window",
+    "chart-eroding",
+    "chart-intact",
+    "chart-zero",
+    "chart-cursor",
 )
 """Every app-specific theme variable, in a stable order (all are colours).
 
@@ -54,6 +58,9 @@ APP_VARIABLES: tuple[str, ...] = (
 - ``feed-ok`` / ``-stale`` / ``-error`` / ``-off``: per-source state in the status bar.
 - ``banner-demo`` / ``banner-offline``: the reverse-video DEMO / OFFLINE banner.
 - ``sparkline``, ``chart-1`` .. ``chart-4``, ``chart-threshold``, ``chart-window``: plots.
+- ``chart-eroding`` / ``chart-intact``: a signal's two threshold lines (distinct from each
+  other and from the series colours), ``chart-zero``: the zero line, ``chart-cursor``: the
+  chart cursor's vertical line.
 """
 
 
@@ -73,6 +80,8 @@ def _variables(
     chart: tuple[str, str, str, str],
     threshold: str,
     window: str,
+    zero: str,
+    cursor: str,
 ) -> dict[str, str]:
     """Build a complete variables dict from a small palette (keeps the themes consistent)."""
     return {
@@ -102,6 +111,10 @@ def _variables(
         "chart-4": chart[3],
         "chart-threshold": threshold,
         "chart-window": window,
+        "chart-eroding": down,
+        "chart-intact": up,
+        "chart-zero": zero,
+        "chart-cursor": cursor,
     }
 
 
@@ -133,6 +146,8 @@ TRIFFIN_DARK = Theme(
         chart=("#58A6FF", "#E0A030", "#B392F0", "#3FB97A"),
         threshold="#F0605A",
         window="#E3B341",
+        zero="#6B7685",
+        cursor="#D6DEE8",
     ),
 )
 """Default: dark slate background, green/red ticks, blue accents."""
@@ -166,6 +181,8 @@ TRIFFIN_LIGHT = Theme(
             chart=("#0969DA", "#B35900", "#8250DF", "#1A7F37"),
             threshold="#C62828",
             window="#9A6700",
+            zero="#8C959F",
+            cursor="#1B2430",
         ),
         # Textual's "auto N%" text colours resolve to white in a widget's partial component
         # styles (no background to contrast with): white on white here. Spell them out.
@@ -204,6 +221,8 @@ TRIFFIN_AMBER = Theme(
         chart=("#FFB000", "#FFE0A0", "#CC8C00", "#FF8000"),
         threshold="#FF8000",
         window="#FFE0A0",
+        zero="#7A5500",
+        cursor="#FFE0A0",
     ),
 )
 """Amber phosphor monochrome: every meaning is also carried by a glyph or a word."""
@@ -236,6 +255,8 @@ TRIFFIN_CB = Theme(
         chart=("#56B4E9", "#E69F00", "#F0E442", "#CC79A7"),
         threshold="#E69F00",
         window="#F0E442",
+        zero="#6B7685",
+        cursor="#E6E6E6",
     ),
 )
 """Colour-blind safe (Okabe-Ito palette): blue for up / haven, orange for down / broken."""
@@ -306,6 +327,10 @@ def theme_variable_defaults(theme: Theme | None) -> dict[str, str]:
         "chart-4": theme.success,
         "chart-threshold": theme.error,
         "chart-window": theme.warning,
+        "chart-eroding": theme.error,
+        "chart-intact": theme.success,
+        "chart-zero": theme.secondary,
+        "chart-cursor": theme.foreground,
     }
     values.update({key: value for key, value in derived.items() if value})
     values.update(theme.variables)

@@ -19,6 +19,12 @@ SIGNAL_VERDICTS: tuple[str, ...] = ("eroding", "neutral", "intact", "n/a")
 REGIME_VERDICTS: tuple[str, ...] = ("ERODING", "MIXED", "INTACT", "N/A")
 """Values of :attr:`RegimeView.verdict` (upper case)."""
 
+THRESHOLD_KINDS: tuple[str, ...] = ("", "eroding", "intact", "neutral")
+"""Values of :attr:`ChartThreshold.kind` (each drawn in its own theme colour)."""
+
+CHART_AXES: tuple[str, ...] = ("left", "right")
+"""Values of :attr:`ChartLine.axis`."""
+
 CHECK_RESULTS: tuple[str, ...] = ("pass", "fail", "flat", "n/a")
 """Values of :attr:`ScoreCell.result`."""
 
@@ -76,6 +82,18 @@ class TableRow:
     """Section the row is shown under (``Rates``, ``FX``...); empty for none."""
     change_decimals: int | None = None
     """Decimals for :attr:`change`; None picks a default for the unit (bp: 1, else 2)."""
+    change_horizon: str = ""
+    """What :attr:`change` spans when it is not one trading day (``1W``, ``1M``, ``1Q`` for a
+    monthly or quarterly series); shown after the change. Empty: since the previous close."""
+    change_1w: float | None = None
+    """Change over one week, in :attr:`change_unit` (the table's ``1W`` column); None if unknown."""
+    change_1m: float | None = None
+    """Change over one month, in :attr:`change_unit` (``1M`` column); None if unknown."""
+    change_ytd: float | None = None
+    """Change since the last close of the previous year, in :attr:`change_unit` (``YTD``)."""
+    source_label: str = ""
+    """Short source name for the table's Source column (``FRED``, ``UST``, ``MOF``); empty:
+    the provider part of :attr:`source`, upper-cased (``fred:DGS10`` gives ``FRED``)."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""
@@ -205,11 +223,18 @@ class ChartLine:
     """Legend label."""
     y: tuple[float | None, ...]
     """Values aligned with :attr:`ChartData.x`; None (or NaN) leaves a gap."""
+    axis: str = "left"
+    """``right`` plots a comparison series against its own y axis on the right (its unit in
+    :attr:`ChartData.y_label_right`); its legend and cursor read-out say ``(right axis)``."""
+    decimals: int | None = None
+    """Decimals of this line's values in the cursor read-out and last-value label; None
+    picks them from the axis tick step."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""
         if not isinstance(self.y, tuple):
             object.__setattr__(self, "y", tuple(self.y))
+        _check("ChartLine", "axis", self.axis, CHART_AXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +244,17 @@ class ChartThreshold:
     value: float
     """Height of the line, in the chart's y unit."""
     label: str = ""
-    """What it marks; shown in the legend."""
+    """What it marks; shown in the legend and next to the line."""
+    kind: str = ""
+    """One of :data:`THRESHOLD_KINDS`: ``eroding`` and ``intact`` get their own theme colours
+    (``$chart-eroding``, ``$chart-intact``). Empty takes the label when the label is one of
+    them, so ``ChartThreshold(0.2, "eroding")`` is an eroding threshold."""
+
+    def __post_init__(self) -> None:
+        """Infer the kind from the label when not given, and validate it."""
+        if not self.kind and self.label in THRESHOLD_KINDS:
+            object.__setattr__(self, "kind", self.label)
+        _check("ChartThreshold", "kind", self.kind, THRESHOLD_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +273,8 @@ class ChartData:
     """Title drawn above the plot."""
     y_label: str = ""
     """Unit or label of the y axis (``%``, ``bp``)."""
+    y_label_right: str = ""
+    """Unit or label of the right y axis, used by lines with ``axis="right"``."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""

@@ -29,9 +29,26 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from widgets.data import TableRow
+from widgets.glyphs import app_wants_ascii, ascii_text, use_ascii_scrollbars
 from widgets.sparkline import sparkline
 
-__all__ = ["LineListView", "ListLine", "LiveTable", "fit", "format_change", "format_value"]
+__all__ = [
+    "COLUMNS",
+    "COLUMN_ALIASES",
+    "DEFAULT_COLUMNS",
+    "Column",
+    "LineListView",
+    "ListLine",
+    "LiveTable",
+    "age_seconds",
+    "ascii_guard",
+    "decimal_split",
+    "fit",
+    "format_change",
+    "format_period_change",
+    "format_value",
+    "source_label",
+]
 
 
 def fit(text: str, width: int, align: str = "left", *, ascii: bool = False) -> str:
@@ -60,6 +77,27 @@ def fit(text: str, width: int, align: str = "left", *, ascii: bool = False) -> s
         left = pad // 2
         return " " * left + text + " " * (pad - left)
     return text + " " * pad
+
+
+def ascii_guard(strip: Strip) -> Strip:
+    """Replace any non-ASCII character left in a line by ``?`` (one cell for one cell).
+
+    Text is folded with :func:`~widgets.glyphs.ascii_text` where it is formatted, so widths
+    are measured on what is shown; this is the last line of defence of the ``--ascii``
+    promise, for text a formatter did not expect.
+    """
+    if all(segment.text.isascii() for segment in strip):
+        return strip
+    return Strip(
+        [
+            Segment(
+                text if text.isascii() else "".join(ch if ch.isascii() else "?" * cell_len(ch) for ch in text),
+                style,
+                control,
+            )
+            for text, style, control in strip
+        ]
+    )
 
 
 _CHANGE_DECIMALS: dict[str, int] = {"bp": 1, "%": 2, "pts": 2, "pp": 2}
@@ -178,6 +216,8 @@ class LineListView(ScrollView, can_focus=True):
     def ascii(self, value: bool) -> None:
         if value != self._ascii:
             self._ascii = value
+            if self.is_mounted:
+                use_ascii_scrollbars(self, value)
             self._rebuild()
 
     @property
@@ -231,6 +271,9 @@ class LineListView(ScrollView, can_focus=True):
     def _on_cursor_click(self, offset_x: int, key: str) -> bool:
         """Let a subclass react to the x of a click; True if it moved its own cursor."""
         return False
+
+    def _on_header_click(self, offset_x: int, y: int) -> None:
+        """Let a subclass react to a click on header line ``y`` at screen column ``offset_x``."""
 
     # -- structure ------------------------------------------------------------------
 
@@ -311,7 +354,10 @@ class LineListView(ScrollView, can_focus=True):
         if scroll_x:
             scrolled = strip.crop(fixed + scroll_x, scroll_x + width)
             strip = Strip.join([strip.crop(0, fixed), scrolled])
-        return strip.adjust_cell_length(width, base)
+        strip = strip.adjust_cell_length(width, base)
+        if self._ascii:
+            strip = ascii_guard(strip)
+        return strip
 
     @staticmethod
     def _segments(parts: Sequence[tuple[str, Style]]) -> Strip:
@@ -418,6 +464,10 @@ class LineListView(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
+        if offset.y < self.header_height:
+            event.stop()
+            self._on_header_click(offset.x, offset.y)
+            return
         key = self._key_at(offset.y)
         if key is None:
             return
@@ -432,45 +482,197 @@ class LineListView(ScrollView, can_focus=True):
             self._set_cursor(key)
 
     def on_mount(self) -> None:
-        """Lay out whatever was given to the constructor."""
+        """Follow the app's ASCII mode, then lay out whatever was given to the constructor."""
+        if not self._ascii and app_wants_ascii(self):
+            self._ascii = True
+        use_ascii_scrollbars(self, self._ascii)
         self._rebuild()
 
 
-_COLUMNS: dict[str, tuple[str, str]] = {
-    "name": ("Instrument", "left"),
-    "last": ("Last", "right"),
-    "change": ("Chg", "right"),
-    "spark": ("Trend", "left"),
-    "date": ("Date", "left"),
-    "age": ("Age", "right"),
-    "source": ("Source", "left"),
-    "status": ("Status", "left"),
+class Column(NamedTuple):
+    """How one :class:`LiveTable` column is labelled, aligned, kept and sorted."""
+
+    label: str
+    """Header text."""
+    align: str
+    """``left`` or ``right``."""
+    pinned: bool
+    """Never dropped for lack of width, and kept at the left while the others scroll."""
+    numeric: bool
+    """Cells are numbers lined up on their decimal point."""
+    sortable: bool
+    """``o`` and a header click can sort by it."""
+
+
+COLUMNS: dict[str, Column] = {
+    "name": Column("Instrument", "left", pinned=True, numeric=False, sortable=True),
+    "last": Column("Last", "right", pinned=True, numeric=True, sortable=True),
+    "change": Column("Chg", "right", pinned=True, numeric=True, sortable=True),
+    "age": Column("Age", "right", pinned=False, numeric=False, sortable=True),
+    "1w": Column("1W", "right", pinned=False, numeric=True, sortable=True),
+    "1m": Column("1M", "right", pinned=False, numeric=True, sortable=True),
+    "ytd": Column("YTD", "right", pinned=False, numeric=True, sortable=True),
+    "spark": Column("Trend", "left", pinned=False, numeric=False, sortable=False),
+    "source": Column("Source", "left", pinned=False, numeric=False, sortable=True),
+    "date": Column("Date", "left", pinned=False, numeric=False, sortable=True),
+    "status": Column("Status", "left", pinned=False, numeric=False, sortable=True),
 }
+"""Every column id with its header and behaviour."""
+
+DEFAULT_COLUMNS: tuple[str, ...] = tuple(COLUMNS)
+"""The default column set, in display and priority order (the issue's: Instrument, Last,
+Chg never dropped; then Age, 1W, 1M, YTD, Trend, Source, Date, Status)."""
+
+COLUMN_ALIASES: dict[str, str] = {"trend": "spark", "instrument": "name", "chg": "change"}
+"""Header names accepted as column ids (``trend`` for ``spark``...), e.g. from a config file."""
 
 _STATUS_GLYPH: dict[str, str] = {"fresh": " ", "stale": "~", "error": "!", "missing": "?"}
+_STATUS_RANK: dict[str, int] = {"error": 0, "stale": 1, "missing": 2, "fresh": 3}
+"""Status sort order: the worst first."""
+_AGE_UNITS: dict[str, float] = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
 
-_Cells = tuple[tuple[str, str], ...]
-"""Rendered row: (text, component class or "") per column, in column order."""
+
+class _Cell(NamedTuple):
+    """One rendered cell."""
+
+    text: str
+    """What is shown (before padding)."""
+    style: str
+    """Component class, or ``""``."""
+    split: int = -1
+    """Numeric columns: where the text splits around the decimal point (see :func:`decimal_split`)."""
+    has_data: bool = True
+    """False when the row has no value for this column (a column nobody fills is not shown)."""
+
+
+class _Layout(NamedTuple):
+    """Width of a column, and of the parts left and right of the decimal point."""
+
+    width: int
+    left: int = 0
+    right: int = 0
+
+
+def decimal_split(text: str) -> int:
+    """Index where a number's text splits so decimal points line up.
+
+    ``▲ +3.2bp`` splits at the ``.``; a number without one (``+12bp``, ``1,234``) splits
+    after its last digit; text without digits (``n/a``) splits at its end, so it sits
+    right-aligned on the integer part.
+    """
+    last_digit = -1
+    for index, ch in enumerate(text):
+        if ch == "." and last_digit == index - 1 and last_digit >= 0:
+            return index
+        if ch.isdigit():
+            last_digit = index
+    return last_digit + 1 if last_digit >= 0 else len(text)
+
+
+def age_seconds(age: str) -> float | None:
+    """Seconds in an age as the table shows it (``<1m``, ``12m``, ``3h``, ``2d``); None if unreadable."""
+    text = age.strip().lstrip("<")
+    number = text.rstrip("smhdwy")
+    unit = text[len(number) :]
+    if not number or unit not in _AGE_UNITS:
+        return None
+    try:
+        seconds = float(number) * _AGE_UNITS[unit]
+    except ValueError:
+        return None
+    return seconds / 2 if age.strip().startswith("<") else seconds
+
+
+def format_period_change(change: float | None, unit: str, decimals: int | None = None) -> tuple[str, str]:
+    """A change over a period (1W, 1M, YTD): signed number and unit, no mark (the sign reads).
+
+    Returns:
+        ``(text, direction)`` as :func:`format_change` does: ``("+12.3bp", "up")``.
+    """
+    if change is None or change != change:
+        return "n/a", "na"
+    places = _CHANGE_DECIMALS.get(unit, 2) if decimals is None else max(decimals, 0)
+    number = f"{change:+.{places}f}"
+    if float(number) == 0:
+        return f"{number.replace('-', '+')}{unit}", "flat"
+    return f"{number}{unit}", "up" if change > 0 else "down"
+
+
+def source_label(row: TableRow) -> str:
+    """The row's short source label: its own, else the provider part of its tag, upper-cased."""
+    if row.source_label:
+        return row.source_label
+    return row.source.split(":", 1)[0].upper()
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def _sort_key(row: TableRow, column: str) -> object:
+    """The value a row sorts by in ``column``; None sorts last whatever the direction."""
+    if column == "name":
+        return row.name.casefold()
+    if column == "last":
+        return _number(row.value)
+    if column == "change":
+        return _number(row.change)
+    if column == "1w":
+        return _number(row.change_1w)
+    if column == "1m":
+        return _number(row.change_1m)
+    if column == "ytd":
+        return _number(row.change_ytd)
+    if column == "age":
+        return age_seconds(row.age) if row.age else None
+    if column == "source":
+        return source_label(row).casefold() or None
+    if column == "date":
+        return row.date or None
+    if column == "status":
+        return (_STATUS_RANK.get(row.status, 9), not row.late, not row.intraday)
+    return None
 
 
 class LiveTable(LineListView):
     """Every instrument as a keyed row, repainting only the rows that changed.
 
-    Columns: a gutter (cursor ``▶``/``>`` and a status glyph: ``~`` stale, ``!`` error,
-    ``?`` missing), name, last value, change with ``▲``/``▼`` (``^``/``v`` in ASCII
-    mode) and its unit, a text sparkline, date, age, source tag, and the status spelled
-    out with ``late`` / ``intra`` flags. Rows with a ``group`` are shown under a heading.
+    Columns (ids in :data:`COLUMNS`): a gutter (cursor ``▶``/``>`` and a status glyph:
+    ``~`` stale, ``!`` error, ``?`` missing), Instrument, Last, Chg (``▲``/``▼``, ASCII
+    ``^``/``v``, its unit, and its horizon when it is not one day), Age, 1W, 1M, YTD
+    changes, a text sparkline (Trend), Source (a short label), Date, and Status spelled out
+    with ``late`` / ``intra`` flags. Rows with a ``group`` are shown under a heading.
+
+    Width: the configured columns are kept in order; Instrument, Last and Chg are pinned at
+    the left and never dropped; the others are shown whole or not at all, from the left
+    of the list, as far as the width allows (a column no row has a value for is skipped).
+    ``h``/``l`` (or the arrows) scroll the hidden ones in; ``‹``/``›`` in the header say
+    that columns are hidden to the left/right. Numbers line up on their decimal point.
+
+    Sorting: ``o`` sorts by the next shown column (the last press returns to the grouped
+    order), ``O`` reverses, a header click sorts by that column and a second click on it
+    reverses, a third returns to the grouped order. Missing values sort last. The sorted
+    column's header is underlined and carries ``↑``/``↓`` (ASCII ``^``/``v``).
 
     Keys: up/down or k/j move, page up/down, home/end, Enter posts :class:`RowChosen`.
     Mouse: click moves the cursor, clicking the cursor row again or double clicking
-    posts :class:`RowChosen`. The name column stays in place when scrolling sideways.
+    posts :class:`RowChosen`.
 
     Colours come from the component classes below, which use theme variables only; the
     host App must define triffin's theme variables (``themes.THEME_VARIABLE_DEFAULTS``).
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "scroll_columns(-1)", "Columns left", show=False),
+        Binding("right,l", "scroll_columns(1)", "Columns right", show=False),
+        Binding("o", "cycle_sort", "Sort by next column", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", show=False),
+    ]
+    """Column scrolling and sorting (row movement and Enter come from the base class)."""
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "live-table--header",
+        "live-table--sorted-header",
         "live-table--group",
         "live-table--cursor",
         "live-table--up",
@@ -486,8 +688,8 @@ class LiveTable(LineListView):
         "live-table--late",
         "live-table--intraday",
     }
-    """Style hooks: header, group heading, cursor row, change direction, sparkline,
-    secondary text, and the row states."""
+    """Style hooks: header (and the sorted column's), group heading, cursor row, change
+    direction, sparkline, secondary text, and the row states."""
 
     cursor_component: ClassVar[str] = "live-table--cursor"
 
@@ -502,6 +704,7 @@ class LiveTable(LineListView):
         scrollbar-size-horizontal: 1;
     }
     LiveTable > .live-table--header { text-style: bold; color: $text-muted; }
+    LiveTable > .live-table--sorted-header { text-style: bold underline; color: $text; }
     LiveTable > .live-table--group { text-style: bold; color: $text-primary; }
     LiveTable > .live-table--cursor {
         background: $block-cursor-blurred-background;
@@ -525,8 +728,10 @@ class LiveTable(LineListView):
     LiveTable > .live-table--missing { color: $text-disabled; }
     LiveTable > .live-table--late { color: $late; }
     LiveTable > .live-table--intraday { color: $intraday; }
+    LiveTable:nocolor > .live-table--error { text-style: bold reverse; }
     """
-    """Structure and colours, by theme variable only."""
+    """Structure and colours, by theme variable only. Under ``NO_COLOR`` (Textual's
+    ``:nocolor``) an error row is bold reverse video: the loudest text, never a dim grey."""
 
     class RowHighlighted(Message):
         """The cursor moved to another row."""
@@ -570,6 +775,30 @@ class LiveTable(LineListView):
             """The table that sent it (for ``@on(..., "#selector")``)."""
             return self.table
 
+    class SortChanged(Message):
+        """The sort order changed (``o``, ``O``, a header click or :meth:`LiveTable.sort_by`)."""
+
+        def __init__(self, table: LiveTable, column: str | None, reverse: bool) -> None:
+            """Initialise the message.
+
+            Args:
+                table: The table that sent it.
+                column: Column id sorted by; None for the grouped order.
+                reverse: True for descending.
+            """
+            super().__init__()
+            self.table = table
+            """The table that sent it."""
+            self.column = column
+            """Column id sorted by; None for the grouped order."""
+            self.reverse = reverse
+            """True for descending."""
+
+        @property
+        def control(self) -> LiveTable:
+            """The table that sent it."""
+            return self.table
+
     def __init__(
         self,
         rows: Iterable[TableRow] = (),
@@ -588,9 +817,11 @@ class LiveTable(LineListView):
 
         Args:
             rows: Initial rows, in display order.
-            ascii: ASCII only: ``^``/``v`` marks, ``_.-~=*#`` sparklines, ``>`` cursor.
-            columns: Column keys to show, in order, from ``name last change spark date
-                age source status``; None shows all.
+            ascii: ASCII only: ``^``/``v`` marks, ``_.-~=*#`` sparklines, ``>`` cursor,
+                and every text folded to ASCII (``€STR`` shows as ``ESTR``).
+            columns: Column ids to show, in display and priority order, from
+                :data:`COLUMNS` (aliases in :data:`COLUMN_ALIASES`); None shows
+                :data:`DEFAULT_COLUMNS`. Instrument, Last and Chg, when listed, come first.
             spark_width: Characters of sparkline history.
             max_name_width: Longest name shown before truncation.
             show_groups: Show group headings (rows keep their group order either way).
@@ -600,47 +831,128 @@ class LiveTable(LineListView):
             disabled: Start disabled.
 
         Raises:
-            ValueError: on an unknown column key.
+            ValueError: on an unknown or repeated column id.
         """
         super().__init__(ascii=ascii, name=name, id=id, classes=classes, disabled=disabled)
-        self._columns: tuple[str, ...] = self._check_columns(columns)
+        self._columns: tuple[str, ...] = self.check_columns(columns)
         self._spark_width = spark_width
         self._max_name_width = max_name_width
         self._show_groups = show_groups
         self._rows: dict[str, TableRow] = {}
-        self._cells: dict[str, _Cells] = {}
-        self._widths: dict[str, int] = {}
+        self._cells: dict[str, tuple[_Cell, ...]] = {}
+        self._layouts: dict[str, _Layout] = {}
+        self._has_data: dict[str, bool] = {}
+        self._shown: tuple[str, ...] = self._columns
+        self._column_offset = 0
+        self._hidden_left = 0
+        self._hidden_right = 0
+        self._spans: list[tuple[str, int, int]] = []
+        self._sort: tuple[str, bool] | None = None
+        self._order: list[str] = []
         self._filter = ""
         self.last_repainted: frozenset[str] = frozenset()
         """Ids whose rendering changed in the last :meth:`upsert_rows` (for tests, probes)."""
         for row in rows:
             self._rows[row.id] = row
             self._cells[row.id] = self._format(row)
-        self._widths = self._compute_widths()
+        self._measure_columns()
 
     @staticmethod
-    def _check_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
-        """Validate a column selection."""
+    def check_columns(columns: Sequence[str] | None) -> tuple[str, ...]:
+        """Validate and normalise a column selection (aliases resolved, pinned ones first).
+
+        Args:
+            columns: Column ids or aliases, case-insensitive; None for the default set.
+
+        Returns:
+            Column ids in display order.
+
+        Raises:
+            ValueError: on an unknown or repeated column, or an empty selection.
+        """
         if columns is None:
-            return tuple(_COLUMNS)
-        unknown = [c for c in columns if c not in _COLUMNS]
+            return DEFAULT_COLUMNS
+        ids = [COLUMN_ALIASES.get(c.strip().lower(), c.strip().lower()) for c in columns]
+        unknown = [c for c, i in zip(columns, ids, strict=True) if i not in COLUMNS]
         if unknown:
-            raise ValueError(f"unknown LiveTable columns {unknown}; known: {list(_COLUMNS)}")
-        return tuple(columns)
+            raise ValueError(f"unknown LiveTable columns {unknown}; known: {list(COLUMNS)}")
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise ValueError(f"LiveTable columns repeated: {repeated}")
+        if not ids:
+            raise ValueError("LiveTable needs at least one column")
+        pinned = [i for i in ids if COLUMNS[i].pinned]
+        return (*pinned, *(i for i in ids if not COLUMNS[i].pinned))
 
     # -- public API -----------------------------------------------------------------
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Column keys shown, in order; setting it re-lays the table out."""
+        """Column ids configured, in order; setting it re-lays the table out."""
         return self._columns
 
     @columns.setter
     def columns(self, columns: Sequence[str] | None) -> None:
-        self._columns = self._check_columns(columns)
-        self._cells = {key: self._format(row) for key, row in self._rows.items()}
-        self._widths = self._compute_widths()
+        self._columns = self.check_columns(columns)
+        self._column_offset = 0
+        if self._sort is not None and self._sort[0] not in self._columns:
+            self._sort = None
         self._rebuild()
+
+    @property
+    def shown_columns(self) -> tuple[str, ...]:
+        """Column ids drawn now (pinned ones, then those that fit), in display order."""
+        return self._shown
+
+    @property
+    def hidden_columns(self) -> tuple[str, ...]:
+        """Configured columns not drawn now (no room, scrolled away, or no data in any row)."""
+        return tuple(c for c in self._columns if c not in self._shown)
+
+    @property
+    def sort(self) -> tuple[str, bool] | None:
+        """``(column id, descending)`` the rows are sorted by, or None for the grouped order."""
+        return self._sort
+
+    def sort_by(self, column: str | None, reverse: bool = False) -> None:
+        """Sort the rows by a column (None: back to the grouped order).
+
+        Missing values go last in either direction; ties keep the grouped order. While
+        sorted, group headings are not shown and an update that moves a row re-lays the
+        table out (one that does not still repaints only its row).
+
+        Args:
+            column: A sortable column id or alias, or None.
+            reverse: Descending.
+
+        Raises:
+            ValueError: for an unknown or unsortable column.
+        """
+        if column is not None:
+            column = COLUMN_ALIASES.get(column.lower(), column.lower())
+            if column not in COLUMNS or not COLUMNS[column].sortable:
+                sortable = [c for c, spec in COLUMNS.items() if spec.sortable]
+                raise ValueError(f"cannot sort by {column!r}; sortable: {sortable}")
+        new = None if column is None else (column, reverse)
+        if new == self._sort:
+            return
+        self._sort = new
+        self._rebuild()
+        if self._cursor_key is not None and self.is_mounted:
+            self.call_after_refresh(self._scroll_into_view, self._cursor_key)
+        self.post_message(self.SortChanged(self, column, reverse))
+
+    def scroll_columns(self, delta: int) -> bool:
+        """Scroll the unpinned columns by ``delta`` (positive: show those to the right).
+
+        Returns:
+            False when there was nothing to scroll in that direction.
+        """
+        if delta > 0 and not self._hidden_right or delta < 0 and not self._hidden_left or not delta:
+            return False
+        self._column_offset = max(self._column_offset + delta, 0)
+        self._relayout(force=True)
+        return True
 
     @property
     def row_ids(self) -> tuple[str, ...]:
@@ -665,8 +977,9 @@ class LiveTable(LineListView):
         """Add new rows and update existing ones by id, repainting only what changed.
 
         Rows already held keep their place; new rows go to the end of their group.
-        Cursor and scroll position are kept. Only when a row is added, or a column has to
-        grow, is the whole table repainted.
+        Cursor and scroll position are kept. Only when a row is added, a column has to
+        grow (or its decimal point moves), or a sorted row changes place, is the whole
+        table repainted.
 
         Args:
             rows: Rows to add or update.
@@ -690,11 +1003,10 @@ class LiveTable(LineListView):
             if self._cells.get(row.id) != cells:
                 self._cells[row.id] = cells
                 changed.add(row.id)
-        if changed:
-            widths = self._compute_widths()
-            if widths != self._widths:
-                self._widths = widths
-                structural = True
+        if changed and not structural:
+            structural = self._measure_columns()
+            if self._sort is not None and not structural:
+                structural = self._ordered_ids() != self._order
         if structural:
             self._rebuild()
         elif changed:
@@ -721,7 +1033,6 @@ class LiveTable(LineListView):
                 self._cells.pop(key, None)
                 removed = True
         if removed:
-            self._widths = self._compute_widths()
             self._rebuild()
 
     def filter(self, text: str) -> None:
@@ -741,38 +1052,103 @@ class LiveTable(LineListView):
                 # After the new virtual size is laid out, bring the cursor row back in view.
                 self.call_after_refresh(self._scroll_into_view, self._cursor_key)
 
+    # -- actions --------------------------------------------------------------------
+
+    def action_scroll_columns(self, delta: int) -> None:
+        """Scroll the unpinned columns (``h``/``l``)."""
+        self.scroll_columns(delta)
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next shown sortable column; after the last, back to grouped order."""
+        order = [c for c in self._shown if COLUMNS[c].sortable]
+        if not order:
+            return
+        if self._sort is None:
+            self.sort_by(order[0])
+        elif self._sort[0] in order and order.index(self._sort[0]) + 1 < len(order):
+            self.sort_by(order[order.index(self._sort[0]) + 1])
+        else:
+            self.sort_by(None)
+
+    def action_reverse_sort(self) -> None:
+        """Reverse the current sort (nothing in the grouped order)."""
+        if self._sort is not None:
+            self.sort_by(self._sort[0], not self._sort[1])
+
+    def _on_header_click(self, offset_x: int, y: int) -> None:
+        """A click on a header sorts by it, then reverses, then restores the grouped order;
+        a click on ``‹`` / ``›`` scrolls the columns."""
+        x = offset_x if offset_x < self._fixed_width else offset_x + round(self.scroll_x)
+        for index, (column, x0, x1) in enumerate(self._spans):
+            if not x0 <= x <= x1:
+                continue
+            if x == x1:  # the separator cell after a column holds the scroll markers
+                pinned_end = sum(1 for c in self._shown if COLUMNS[c].pinned) - 1
+                if index == len(self._spans) - 1 and self._hidden_right:
+                    self.scroll_columns(1)
+                elif index == pinned_end and self._hidden_left:
+                    self.scroll_columns(-1)
+                return
+            if not COLUMNS[column].sortable:
+                return
+            if self._sort is None or self._sort[0] != column:
+                self.sort_by(column)
+            elif not self._sort[1]:
+                self.sort_by(column, True)
+            else:
+                self.sort_by(None)
+            return
+
     # -- layout ---------------------------------------------------------------------
 
-    def _ordered_ids(self) -> list[str]:
-        """Ids in display order: groups in order of first appearance, then insertion."""
+    def _grouped_ids(self) -> list[str]:
+        """Ids in grouped order: groups in order of first appearance, then insertion."""
         groups: dict[str, list[str]] = {}
         for key, row in self._rows.items():
             groups.setdefault(row.group, []).append(key)
         return [key for keys in groups.values() for key in keys]
 
+    def _ordered_ids(self) -> list[str]:
+        """Ids in display order: grouped, or sorted by the sort column (missing last)."""
+        grouped = self._grouped_ids()
+        if self._sort is None:
+            return grouped
+        column, reverse = self._sort
+        keyed = [(_sort_key(self._rows[key], column), key) for key in grouped]
+        present = [(k, key) for k, key in keyed if k is not None]
+        missing = [key for k, key in keyed if k is None]
+        present.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type, return-value]
+        return [key for _, key in present] + missing
+
     def _matches(self, row: TableRow) -> bool:
         """True if ``row`` passes the filter."""
         if not self._filter:
             return True
-        haystack = " ".join((row.id, row.name, row.source, row.group, row.status)).lower()
+        haystack = " ".join((row.id, row.name, row.source, source_label(row), row.group, row.status)).lower()
         return all(word in haystack for word in self._filter.lower().split())
 
     def _build_lines(self) -> list[ListLine]:
         lines: list[ListLine] = []
         group: str | None = None
-        for key in self._ordered_ids():
+        self._order = self._ordered_ids()
+        headings = self._show_groups and self._sort is None
+        for key in self._order:
             row = self._rows[key]
             if not self._matches(row):
                 continue
-            if self._show_groups and row.group and row.group != group:
-                lines.append(ListLine("group", row.group))
+            if headings and row.group and row.group != group:
+                lines.append(ListLine("group", self._text(row.group)))
             group = row.group
             lines.append(ListLine("row", key))
         return lines
 
-    def _format(self, row: TableRow) -> _Cells:
-        """Turn a row into the texts and style names of each shown column."""
-        cells: list[tuple[str, str]] = []
+    def _text(self, text: str) -> str:
+        """Text from outside, folded to ASCII in ASCII mode."""
+        return ascii_text(text) if self._ascii else text
+
+    def _format(self, row: TableRow) -> tuple[_Cell, ...]:
+        """Turn a row into the cells of each configured column, then the gutter glyph."""
+        cells: list[_Cell] = []
         state_style = {
             "stale": "live-table--stale",
             "error": "live-table--error",
@@ -780,22 +1156,32 @@ class LiveTable(LineListView):
         }.get(row.status, "")
         for column in self._columns:
             if column == "name":
-                cells.append((row.name, state_style))
+                cells.append(_Cell(self._text(row.name), state_style))
             elif column == "last":
                 value_style = state_style or ("live-table--intraday" if row.intraday else "")
-                cells.append((format_value(row.value, row.decimals), value_style))
+                text = format_value(row.value, row.decimals)
+                cells.append(_Cell(text, value_style, decimal_split(text), row.value is not None))
             elif column == "change":
                 text, direction = format_change(row.change, row.change_unit, row.change_decimals, ascii=self._ascii)
-                cells.append((text, f"live-table--{direction}"))
+                if row.change_horizon and row.change_horizon.upper() != "1D" and direction != "na":
+                    text += f" {self._text(row.change_horizon)}"
+                cells.append(_Cell(text, f"live-table--{direction}", decimal_split(text), row.change is not None))
+            elif column in ("1w", "1m", "ytd"):
+                value = {"1w": row.change_1w, "1m": row.change_1m, "ytd": row.change_ytd}[column]
+                text, direction = format_period_change(value, row.change_unit, row.change_decimals)
+                cells.append(_Cell(text, f"live-table--{direction}", decimal_split(text), value is not None))
             elif column == "spark":
                 spark = sparkline(row.spark, self._spark_width, ascii=self._ascii)
-                cells.append((spark, "live-table--spark"))
+                cells.append(_Cell(spark, "live-table--spark", has_data=bool(row.spark)))
             elif column == "date":
-                cells.append((row.date, "live-table--late" if row.late else "live-table--dim"))
+                style = "live-table--late" if row.late else "live-table--dim"
+                cells.append(_Cell(self._text(row.date), style, has_data=bool(row.date)))
             elif column == "age":
-                cells.append((row.age, "live-table--late" if row.late else "live-table--dim"))
+                style = "live-table--late" if row.late else "live-table--dim"
+                cells.append(_Cell(self._text(row.age), style, has_data=bool(row.age)))
             elif column == "source":
-                cells.append((row.source, "live-table--dim"))
+                label = self._text(source_label(row))
+                cells.append(_Cell(label, "live-table--dim", has_data=bool(label)))
             elif column == "status":
                 words = [row.status]
                 if row.late:
@@ -805,41 +1191,129 @@ class LiveTable(LineListView):
                 style = state_style or (
                     "live-table--late" if row.late else "live-table--intraday" if row.intraday else "live-table--fresh"
                 )
-                cells.append((" ".join(words), style))
+                cells.append(_Cell(" ".join(words), style))
         # The gutter glyph is part of the row's content (status), the cursor mark is not.
-        cells.append((_STATUS_GLYPH.get(row.status, " "), state_style))
+        cells.append(_Cell(_STATUS_GLYPH.get(row.status, " "), state_style))
         return tuple(cells)
 
-    def _compute_widths(self) -> dict[str, int]:
-        """Column widths: the widest cell or header, name capped, spark fixed."""
-        widths: dict[str, int] = {}
+    def _header_width(self, column: str) -> int:
+        """Cells a header needs: its label, plus `` ↑`` on a sortable column."""
+        spec = COLUMNS[column]
+        return cell_len(spec.label) + (2 if spec.sortable else 0)
+
+    def _measure_columns(self) -> bool:
+        """Measure every configured column over every row.
+
+        Returns:
+            True when a width, a decimal-point position or a column's having data changed
+            (the table must be re-laid out).
+        """
+        layouts: dict[str, _Layout] = {}
+        has_data: dict[str, bool] = {}
+        all_cells = list(self._cells.values())
         for index, column in enumerate(self._columns):
-            label = _COLUMNS[column][0]
-            widest = max((cell_len(cells[index][0]) for cells in self._cells.values()), default=0)
-            width = max(widest, cell_len(label))
+            spec = COLUMNS[column]
+            header = self._header_width(column)
+            has_data[column] = any(cells[index].has_data for cells in all_cells)
+            if spec.numeric:
+                left = max((cells[index].split for cells in all_cells), default=0)
+                right = max((cell_len(cells[index].text) - cells[index].split for cells in all_cells), default=0)
+                layouts[column] = _Layout(max(left + right, header), left, right)
+                continue
+            widest = max((cell_len(cells[index].text) for cells in all_cells), default=0)
+            width = max(widest, header)
             if column == "name":
-                width = min(width, max(self._max_name_width, cell_len(label)))
+                width = min(width, max(self._max_name_width, header))
             elif column == "spark":
-                width = max(self._spark_width, cell_len(label))
-            widths[column] = width
-        return widths
+                width = max(self._spark_width, header)
+            layouts[column] = _Layout(width)
+        changed = layouts != self._layouts or has_data != self._has_data
+        self._layouts, self._has_data = layouts, has_data
+        if changed:
+            return self._fit_columns() or True
+        return False
+
+    def _available_width(self) -> int:
+        """Cells available for the columns (the scrollbar excluded); unbounded before layout."""
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        return width if width > 0 else 1 << 20
+
+    def _fit_columns(self) -> bool:
+        """Choose the shown columns for the width. Returns True if they changed."""
+        pinned = [c for c in self._columns if COLUMNS[c].pinned]
+        scrollable = [c for c in self._columns if not COLUMNS[c].pinned and self._has_data.get(c, False)]
+        room = self._available_width() - 2 - sum(self._layouts[c].width + 1 for c in pinned)
+
+        def end_from(start: int) -> int:
+            used, end = 0, start
+            while end < len(scrollable) and used + self._layouts[scrollable[end]].width + 1 <= room:
+                used += self._layouts[scrollable[end]].width + 1
+                end += 1
+            return end
+
+        offset = min(self._column_offset, max(len(scrollable) - 1, 0))
+        # Never leave room unused on the right while columns are hidden on the left.
+        while offset > 0 and end_from(offset - 1) >= end_from(offset):
+            offset -= 1
+        end = end_from(offset)
+        self._column_offset = offset
+        shown = (*pinned, *scrollable[offset:end])
+        hidden = (offset, len(scrollable) - end)
+        changed = shown != self._shown or hidden != (self._hidden_left, self._hidden_right)
+        self._shown = shown
+        self._hidden_left, self._hidden_right = hidden
+        return changed
+
+    def _relayout(self, force: bool = False) -> None:
+        """Re-fit the columns to the width; repaint everything if the shown set changed."""
+        if self._fit_columns() or force:
+            super()._rebuild()
+
+    def on_resize(self) -> None:
+        """Fit the columns to the new width."""
+        self._relayout()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """The vertical scrollbar takes a cell of width: fit the columns again."""
+        if self.is_mounted:
+            self.call_after_refresh(self._relayout)
 
     def _measure(self) -> tuple[int, int]:
-        total = 2 + sum(self._widths[c] + 1 for c in self._columns)
+        x = 2
+        self._spans = []
+        for column in self._shown:
+            width = self._layouts[column].width
+            self._spans.append((column, x, x + width))
+            x += width + 1
         fixed = 2
-        if self._columns and self._columns[0] == "name":
-            fixed += self._widths["name"] + 1
-        return total, fixed
+        if self._shown and self._shown[0] == "name":
+            fixed += self._layouts["name"].width + 1
+        return x, fixed
 
     # -- rendering ------------------------------------------------------------------
 
     def _render_header(self, y: int) -> Strip:
         base = self.rich_style
         style = base + self._style("live-table--header")
+        sorted_style = base + self._style("live-table--sorted-header")
         parts = [("  ", style)]
-        for column in self._columns:
-            label, align = _COLUMNS[column]
-            parts.append((fit(label, self._widths[column], align, ascii=self._ascii) + " ", style))
+        pinned_end = sum(1 for c in self._shown if COLUMNS[c].pinned) - 1
+        last = len(self._shown) - 1
+        for index, column in enumerate(self._shown):
+            spec = COLUMNS[column]
+            label = spec.label
+            on_sort = self._sort is not None and self._sort[0] == column
+            if on_sort:
+                assert self._sort is not None
+                arrow = ("v" if self._ascii else "↓") if self._sort[1] else ("^" if self._ascii else "↑")
+                label = f"{label} {arrow}"
+            parts.append((fit(label, self._layouts[column].width, spec.align), sorted_style if on_sort else style))
+            marker = " "
+            if index == last and self._hidden_right:
+                marker = ">" if self._ascii else "›"
+            elif index == pinned_end and self._hidden_left:
+                marker = "<" if self._ascii else "‹"
+            parts.append((marker, style))
         return self._segments(parts)
 
     def _render_body(self, line: ListLine, cursor: bool) -> Strip:
@@ -852,17 +1326,24 @@ class LiveTable(LineListView):
         cells = self._cells[line.key]
         cursor_style = self._style("live-table--cursor") if cursor else Style()
         mark = (">" if self._ascii else "▶") if cursor else " "
-        glyph, glyph_style = cells[-1]
+        glyph = cells[-1]
         parts: list[tuple[str, Style]] = [
             (mark, base + cursor_style),
-            (glyph, base + (self._style(glyph_style) if glyph_style else Style()) + cursor_style),
+            (glyph.text, base + (self._style(glyph.style) if glyph.style else Style()) + cursor_style),
         ]
-        for column, (text, style_name) in zip(self._columns, cells, strict=False):
-            style = base + (self._style(style_name) if style_name else Style()) + cursor_style
-            align = _COLUMNS[column][1]
+        index_of = {column: index for index, column in enumerate(self._columns)}
+        for column in self._shown:
+            cell = cells[index_of[column]]
+            style = base + (self._style(cell.style) if cell.style else Style()) + cursor_style
+            layout = self._layouts[column]
+            spec = COLUMNS[column]
+            text = cell.text
+            if spec.numeric:
+                text = " " * (layout.left - cell.split) + text
+                text += " " * (layout.left + layout.right - cell_len(text))
             # The separating space takes the cell's style: it looks the same (same
             # background) and saves a style switch on the wire.
-            parts.append((fit(text, self._widths[column], align, ascii=self._ascii) + " ", style))
+            parts.append((fit(text, layout.width, spec.align, ascii=self._ascii) + " ", style))
         return self._segments(parts)
 
     def _post_highlighted(self, key: str) -> None:
@@ -872,7 +1353,9 @@ class LiveTable(LineListView):
         self.post_message(self.RowChosen(self, key))
 
     def _rebuild(self) -> None:
-        # The ascii flag changes the formatting of every row.
+        # The ascii flag and the column set change the formatting of every row.
         self._cells = {key: self._format(row) for key, row in self._rows.items()}
-        self._widths = self._compute_widths()
+        self._layouts = {}
+        self._measure_columns()
+        self._fit_columns()
         super()._rebuild()

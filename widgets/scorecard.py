@@ -16,14 +16,22 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from textual.binding import Binding, BindingType
-from textual.geometry import Region
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from widgets.data import ScoreCell, ScoreRow
+from widgets.glyphs import ascii_text
 from widgets.live_table import LineListView, ListLine, fit
 
-__all__ = ["DEFAULT_CHECKS", "VERDICT_COLUMN", "ScorecardGrid", "format_cell", "format_verdict"]
+__all__ = [
+    "DEFAULT_CHECKS",
+    "MIN_CHECKS_BESIDE_WINDOW",
+    "VERDICT_COLUMN",
+    "ScorecardGrid",
+    "format_cell",
+    "format_verdict",
+]
 
 DEFAULT_CHECKS: tuple[tuple[str, str], ...] = (
     ("ust10y", "UST 10Y"),
@@ -35,6 +43,9 @@ DEFAULT_CHECKS: tuple[tuple[str, str], ...] = (
     ("gold", "Gold"),
 )
 """(check id, column label) of DESIGN §4's checks, in display order."""
+
+MIN_CHECKS_BESIDE_WINDOW = 4
+"""Below this many checks on screen the Window column gives its room to the checks."""
 
 VERDICT_COLUMN = "verdict"
 """Check id reported by :class:`ScorecardGrid.CellSelected` for the verdict column."""
@@ -147,8 +158,13 @@ class ScorecardGrid(LineListView):
     ScorecardGrid > .scorecard-grid--haven { color: $verdict-haven; text-style: bold; }
     ScorecardGrid > .scorecard-grid--mixed { color: $verdict-mixed; text-style: bold; }
     ScorecardGrid > .scorecard-grid--broken { color: $verdict-broken; text-style: bold; }
+    ScorecardGrid:nocolor > .scorecard-grid--broken { text-style: bold reverse; }
+    ScorecardGrid:nocolor > .scorecard-grid--fail { text-style: bold; }
+    ScorecardGrid:nocolor > .scorecard-grid--haven { text-style: none; }
     """
-    """Structure and colours, by theme variable only."""
+    """Structure and colours, by theme variable only. Under ``NO_COLOR`` (Textual's
+    ``:nocolor``, where colours turn to greys) ``✗ broken`` is bold reverse video and a
+    failed check bold: the alarms are the loudest text, and ``✓ haven`` is plain."""
 
     class CellHighlighted(Message):
         """The cell cursor moved."""
@@ -230,9 +246,15 @@ class ScorecardGrid(LineListView):
         self._show_window = show_window
         self._max_name_width = max_name_width
         self._column = 0
-        self._spans: list[tuple[int, int]] = []
+        self._spans: list[tuple[int, int, int]] = []
+        """(column index, first cell, end cell) of every column shown, left to right."""
+        self._widths: list[int] = []
         self._name_width = 0
         self._window_width = 0
+        self._window_shown = show_window
+        self._check_offset = 0
+        self._check_end = len(self._checks)
+        self._fixed = 0
         self.last_repainted: frozenset[str] = frozenset()
         """Episode ids repainted by the last :meth:`set_rows`."""
 
@@ -301,9 +323,9 @@ class ScorecardGrid(LineListView):
         changed = frozenset(key for key, row in new.items() if self._rows[key] != row)
         self._rows = new
         if changed:
-            old_measure = (self._name_width, self._window_width, list(self._spans))
+            old_measure = (self._name_width, self._window_width, list(self._spans), self._window_shown)
             self._layout()
-            if old_measure != (self._name_width, self._window_width, self._spans):
+            if old_measure != (self._name_width, self._window_width, self._spans, self._window_shown):
                 self._rebuild()
             else:
                 self._refresh_keys(changed)
@@ -324,13 +346,19 @@ class ScorecardGrid(LineListView):
         return out
 
     def _episode_label(self, row: ScoreRow) -> str:
-        """Episode name, with a live marker on the live row."""
+        """Episode name, with a live marker on the live row (folded to ASCII in ASCII mode)."""
+        name = ascii_text(row.name) if self._ascii else row.name
         if row.live:
-            return f"{'*' if self._ascii else '●'} LIVE {row.name}"
-        return row.name
+            return f"{'*' if self._ascii else '●'} LIVE {name}"
+        return name
+
+    def _labels(self) -> list[str]:
+        """Header label of every column: the checks, then ``Verdict``."""
+        labels = [label for _, label in self._checks] + ["Verdict"]
+        return [ascii_text(label) for label in labels] if self._ascii else labels
 
     def _layout(self) -> None:
-        """Compute fixed-part widths and the x span of every check column."""
+        """Measure the fixed parts and every column, then choose the checks that fit."""
         rows = list(self._rows.values())
         self._name_width = min(
             max([cell_len("Episode"), *(cell_len(self._episode_label(r)) for r in rows)]),
@@ -340,24 +368,91 @@ class ScorecardGrid(LineListView):
         if self._show_window:
             windows = (_window(r.start, r.end, self._ascii) for r in rows)
             self._window_width = max([cell_len("Window"), *(cell_len(w) for w in windows)])
-        x = 2 + self._name_width + 1 + (self._window_width + 1 if self._show_window else 0)
         all_cells = [self._cells(r) for r in rows]
-        labels = [label for _, label in self._checks] + ["Verdict"]
+        self._widths = [
+            max([cell_len(label), *(cell_len(cells[index][0]) for cells in all_cells)])
+            for index, label in enumerate(self._labels())
+        ]
+        self._fit()
+
+    def _available_width(self) -> int:
+        """Cells available (the scrollbar excluded); unbounded before the first layout."""
+        width = self.scrollable_content_region.width if self.is_mounted else 0
+        return width if width > 0 else 1 << 20
+
+    def _fit(self) -> None:
+        """Choose the window column and the run of checks shown between Episode and Verdict.
+
+        The Window column is dropped when keeping it would leave fewer than
+        :data:`MIN_CHECKS_BESIDE_WINDOW` checks on screen; the checks start at the
+        scroll offset, which follows the cursor column.
+        """
+        checks = len(self._checks)
+        verdict = self._widths[-1] + 1 if self._widths else 0
+        available = self._available_width() - 1  # the trailing space
+
+        def fitting(room: int, start: int) -> int:
+            end = start
+            while end < checks and room >= self._widths[end] + 1:
+                room -= self._widths[end] + 1
+                end += 1
+            return end
+
+        base = 2 + self._name_width + 1
+        with_window = base + self._window_width + 1
+        self._window_shown = self._show_window and (
+            fitting(available - with_window - verdict, 0) >= min(MIN_CHECKS_BESIDE_WINDOW, checks)
+        )
+        fixed = with_window if self._window_shown else base
+        room = available - fixed - verdict
+        offset = max(0, min(self._check_offset, checks - 1))
+        if self._column < checks:
+            # Follow the cursor column.
+            offset = min(offset, self._column)
+            while offset < self._column and fitting(room, offset) <= self._column:
+                offset += 1
+        while offset > 0 and fitting(room, offset - 1) >= fitting(room, offset):
+            offset -= 1
+        self._check_offset = offset
+        self._check_end = max(fitting(room, offset), min(offset + 1, checks))
+        self._fixed = fixed
         self._spans = []
-        for index, label in enumerate(labels):
-            width = max([cell_len(label), *(cell_len(cells[index][0]) for cells in all_cells)])
-            self._spans.append((x + 1, x + 1 + width))
-            x += 1 + width
+        x = fixed
+        for index in (*range(offset, self._check_end), checks):
+            self._spans.append((index, x + 1, x + 1 + self._widths[index]))
+            x += 1 + self._widths[index]
+
+    @property
+    def shown_checks(self) -> tuple[str, ...]:
+        """Check ids shown now, between the fixed Episode and Verdict columns."""
+        return tuple(check for check, _ in self._checks[self._check_offset : self._check_end])
 
     def _build_lines(self) -> list[ListLine]:
         self._layout()
         return [ListLine("row", key) for key in self._rows]
 
     def _measure(self) -> tuple[int, int]:
-        fixed = 2 + self._name_width + 1 + (self._window_width + 1 if self._show_window else 0)
-        width = (self._spans[-1][1] if self._spans else fixed) + 1
+        width = (self._spans[-1][2] if self._spans else self._fixed) + 1
         self._column = min(self._column, len(self.column_ids) - 1)
-        return width, fixed
+        return width, self._fixed
+
+    def on_resize(self) -> None:
+        """Fit the checks to the new width."""
+        self._relayout()
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        """A vertical scrollbar takes a cell of width: fit again."""
+        if self.is_mounted:
+            self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        """Re-fit the columns; repaint everything when what is shown changed."""
+        before = (self._window_shown, self._check_offset, self._check_end, list(self._spans))
+        self._fit()
+        if before != (self._window_shown, self._check_offset, self._check_end, self._spans):
+            self._virtual_width, self._fixed_width = self._measure()
+            self.virtual_size = Size(self._virtual_width, self.header_height + len(self._lines))
+            self.refresh()
 
     # -- rendering ------------------------------------------------------------------
 
@@ -366,14 +461,20 @@ class ScorecardGrid(LineListView):
         style = base + self._style("scorecard-grid--header")
         cursor_style = base + self._style("scorecard-grid--cursor-header")
         parts = [("  ", style), (fit("Episode", self._name_width) + " ", style)]
-        if self._show_window:
+        if self._window_shown:
             parts.append((fit("Window", self._window_width) + " ", style))
-        labels = [label for _, label in self._checks] + ["Verdict"]
-        for index, (label, (x0, x1)) in enumerate(zip(labels, self._spans, strict=True)):
-            align = "left" if index == len(labels) - 1 else "right"
-            parts.append((" ", style))
+        labels = self._labels()
+        checks = len(self._checks)
+        for index, x0, x1 in self._spans:
+            marker = " "
+            if index == self._check_offset and self._check_offset > 0:
+                marker = "<" if self._ascii else "‹"
+            elif index == checks and self._check_end < checks:
+                marker = ">" if self._ascii else "›"
+            parts.append((marker, style))
             on_cursor = index == self._column and self._cursor_key is not None
-            parts.append((fit(label, x1 - x0, align), cursor_style if on_cursor else style))
+            align = "left" if index == checks else "right"
+            parts.append((fit(labels[index], x1 - x0, align), cursor_style if on_cursor else style))
         return self._segments(parts)
 
     def _render_body(self, line: ListLine, cursor: bool) -> Strip:
@@ -387,52 +488,41 @@ class ScorecardGrid(LineListView):
             (fit(self._episode_label(row), self._name_width, ascii=self._ascii), name_style),
             (" ", row_style),
         ]
-        if self._show_window:
+        if self._window_shown:
             window = fit(_window(row.start, row.end, self._ascii), self._window_width)
             parts.append((window, row_style + self._style("scorecard-grid--dim")))
             parts.append((" ", row_style))
         cells = self._cells(row)
-        last = len(cells) - 1
-        for index, ((text, result), (x0, x1)) in enumerate(zip(cells, self._spans, strict=True)):
+        checks = len(self._checks)
+        for index, x0, x1 in self._spans:
+            text, result = cells[index]
             style = row_style + self._style(f"scorecard-grid--{result}")
             if cursor and index == self._column:
                 style += self._style("scorecard-grid--cursor")
             parts.append((" ", row_style))
-            parts.append((fit(text, x1 - x0, "left" if index == last else "right"), style))
+            parts.append((fit(text, x1 - x0, "left" if index == checks else "right"), style))
         parts.append((" ", row_style))
         return self._segments(parts)
 
     # -- cursor ---------------------------------------------------------------------
 
     def _set_column(self, column: int, *, post: bool = True) -> None:
-        """Move the column cursor, repainting the header and the cursor row."""
+        """Move the column cursor, scrolling the checks so it shows; repaint what moved."""
         column = max(0, min(len(self.column_ids) - 1, column))
         if column == self._column:
             return
         self._column = column
+        before = (self._check_offset, self._check_end)
+        self._fit()
         if self.is_mounted:
-            self.refresh(Region(0, 0, self.size.width, self.header_height))
+            if before != (self._check_offset, self._check_end):
+                self.refresh()
+            else:
+                self.refresh(Region(0, 0, self.size.width, self.header_height))
         if self._cursor_key is not None:
             self._refresh_keys([self._cursor_key])
-            self._scroll_column_into_view()
             if post:
                 self._post_highlighted(self._cursor_key)
-
-    def _scroll_column_into_view(self) -> None:
-        """Scroll sideways so the cursor column is visible."""
-        if not self.is_mounted or not self._spans:
-            return
-        x0, x1 = self._spans[self._column]
-        width = self.size.width
-        scroll_x = round(self.scroll_x)
-        target = scroll_x
-        if x0 - 1 < self._fixed_width + scroll_x:
-            target = x0 - 1 - self._fixed_width
-        elif x1 + 1 > scroll_x + width:
-            target = x1 + 1 - width
-        target = max(target, 0)
-        if target != scroll_x:
-            self.scroll_to(x=target, animate=False, immediate=True)
 
     def action_cursor_left(self) -> None:
         """Move the cursor one check to the left."""
@@ -442,13 +532,34 @@ class ScorecardGrid(LineListView):
         """Move the cursor one check to the right."""
         self._set_column(self._column + 1)
 
-    def _on_cursor_click(self, offset_x: int, key: str) -> bool:
-        for index, (x0, x1) in enumerate(self._spans):
+    def _column_at(self, offset_x: int) -> int | None:
+        """Column index under screen column ``offset_x`` (its leading space included)."""
+        for index, x0, x1 in self._spans:
             if x0 - 1 <= offset_x < x1:
-                moved = index != self._column
-                self._set_column(index, post=key == self._cursor_key)
-                return moved
-        return False
+                return index
+        return None
+
+    def _on_cursor_click(self, offset_x: int, key: str) -> bool:
+        index = self._column_at(offset_x)
+        if index is None:
+            return False
+        moved = index != self._column
+        self._set_column(index, post=key == self._cursor_key)
+        return moved
+
+    def _on_header_click(self, offset_x: int, y: int) -> None:
+        """A click on ``‹`` / ``›`` scrolls the checks; on a label moves the cursor there."""
+        index = self._column_at(offset_x)
+        if index is None:
+            return
+        x0 = next(x for i, x, _ in self._spans if i == index)
+        checks = len(self._checks)
+        if offset_x == x0 - 1 and index == self._check_offset and self._check_offset > 0:
+            self._set_column(self._check_offset - 1)
+        elif offset_x == x0 - 1 and index == checks and self._check_end < checks:
+            self._set_column(self._check_end)
+        else:
+            self._set_column(index)
 
     def _post_highlighted(self, key: str) -> None:
         self.post_message(self.CellHighlighted(self, key, self.column_ids[self._column]))

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from widgets.data import RegimeView, SignalView
+from widgets.glyphs import ascii_text
 from widgets.live_table import LineListView, ListLine, fit
 
 __all__ = ["SignalsPanel", "regime_text", "verdict_text"]
@@ -83,6 +84,8 @@ class SignalsPanel(LineListView):
     SignalsPanel > .signals-panel--na { color: $text-disabled; }
     SignalsPanel > .signals-panel--explanation { color: $text-muted; }
     SignalsPanel > .signals-panel--dim { color: $text-muted; }
+    SignalsPanel:nocolor > .signals-panel--eroding { text-style: bold reverse; }
+    SignalsPanel:nocolor > .signals-panel--intact { text-style: none; }
     SignalsPanel > .signals-panel--cursor {
         background: $block-cursor-blurred-background;
         color: $block-cursor-blurred-foreground;
@@ -94,7 +97,9 @@ class SignalsPanel(LineListView):
         text-style: $block-cursor-text-style;
     }
     """
-    """Structure and colours, by theme variable only."""
+    """Structure and colours, by theme variable only. Under ``NO_COLOR`` (Textual's
+    ``:nocolor``, where colours turn to greys) ``ERODING`` is bold reverse video, the most
+    emphatic word on screen, and ``intact`` is plain."""
 
     class SignalHighlighted(Message):
         """The cursor moved to another signal."""
@@ -229,10 +234,14 @@ class SignalsPanel(LineListView):
 
     # -- layout ---------------------------------------------------------------------
 
+    def _text(self, text: str) -> str:
+        """Text from outside, folded to ASCII in ASCII mode (``Aaa−10Y`` shows as ``Aaa-10Y``)."""
+        return ascii_text(text) if self._ascii else text
+
     def _compute_widths(self) -> tuple[int, int]:
-        """Widths of the name and value columns."""
-        name = max((cell_len(s.name) for s in self._signals.values()), default=0)
-        value = max((cell_len(s.value_text) for s in self._signals.values()), default=0)
+        """Widths of the name and value columns (measured on the text as shown)."""
+        name = max((cell_len(self._text(s.name)) for s in self._signals.values()), default=0)
+        value = max((cell_len(self._text(s.value_text)) for s in self._signals.values()), default=0)
         return min(name, self._max_name_width), max(value, 3)
 
     def _build_lines(self) -> list[ListLine]:
@@ -243,7 +252,7 @@ class SignalsPanel(LineListView):
         name_w, value_w = self._widths
         width = 2 + name_w + 1 + value_w + 1 + 7 + 1 + 10
         if self._compact:
-            explanation = max((cell_len(s.explanation) for s in self._signals.values()), default=0)
+            explanation = max((cell_len(self._text(s.explanation)) for s in self._signals.values()), default=0)
             width = 2 + name_w + 1 + value_w + 1 + 7 + 1 + explanation
         return max(width, cell_len(regime_text(self._regime)) + 1), 0
 
@@ -279,20 +288,22 @@ class SignalsPanel(LineListView):
         plain = base + cursor_style
         if line.sub == 1:
             explanation = base + self._style("signals-panel--explanation") + cursor_style
-            return self._segments([("    ", plain), (view.explanation, explanation)])
+            return self._segments([("    ", plain), (self._text(view.explanation), explanation)])
         mark = (">" if self._ascii else "▶") if cursor else " "
         verdict = fit(verdict_text(view.verdict), 7)
         parts = [
             (f"{mark} ", plain),
-            (fit(view.name, name_w, ascii=self._ascii) + " ", plain),
-            (fit(view.value_text, value_w, "right") + " ", plain),
+            (fit(self._text(view.name), name_w, ascii=self._ascii) + " ", plain),
+            (fit(self._text(view.value_text), value_w, "right") + " ", plain),
             (verdict, base + self._verdict_style(view.verdict) + cursor_style),
             (" ", plain),
         ]
         if self._compact:
-            parts.append((view.explanation, base + self._style("signals-panel--explanation") + cursor_style))
+            parts.append(
+                (self._text(view.explanation), base + self._style("signals-panel--explanation") + cursor_style)
+            )
         else:
-            parts.append((view.date, base + self._style("signals-panel--dim") + cursor_style))
+            parts.append((self._text(view.date), base + self._style("signals-panel--dim") + cursor_style))
         return self._segments(parts)
 
     def _post_highlighted(self, key: str) -> None:

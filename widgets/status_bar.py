@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from widgets.data import SourceView
+from widgets.glyphs import app_wants_ascii, ascii_text
 
 __all__ = ["BANNERS", "MODES", "StatusBar", "source_text"]
 
@@ -79,8 +80,11 @@ class StatusBar(Widget):
     StatusBar > .status-bar--error { color: $feed-error; text-style: bold; }
     StatusBar > .status-bar--off { color: $feed-off; }
     StatusBar > .status-bar--dim { color: $text-muted; }
+    StatusBar:nocolor > .status-bar--error { text-style: bold reverse; }
+    StatusBar:nocolor > .status-bar--stale { text-style: bold; }
     """
-    """Structure and colours, by theme variable only."""
+    """Structure and colours, by theme variable only. Under ``NO_COLOR`` (Textual's
+    ``:nocolor``) a failing source is bold reverse video, the loudest entry."""
 
     def __init__(
         self,
@@ -135,7 +139,7 @@ class StatusBar(Widget):
 
     @property
     def ascii(self) -> bool:
-        """True when drawing with ASCII characters only."""
+        """True when drawing with ASCII characters only (also when the app has ``-ascii``)."""
         return self._ascii
 
     @property
@@ -144,7 +148,7 @@ class StatusBar(Widget):
         if self._mode == "live":
             return None
         text = self._banner or BANNERS[self._mode]
-        return text.replace("—", "-") if self._ascii else text
+        return ascii_text(text) if self._ascii else text
 
     @property
     def sources_text(self) -> str:
@@ -188,7 +192,9 @@ class StatusBar(Widget):
         yield _SourcesLine(self)
 
     def on_mount(self) -> None:
-        """Show the banner only outside live mode."""
+        """Follow the app's ASCII mode; show the banner only outside live mode."""
+        if not self._ascii and app_wants_ascii(self):
+            self._ascii = True
         self._sync_banner()
 
     def _sync_banner(self) -> None:
@@ -240,10 +246,11 @@ class _SourcesLine(Widget):
     def _entries(self) -> list[list[tuple[str, str]]]:
         """Each source as (text, component class) parts."""
         entries: list[list[tuple[str, str]]] = []
+        fold = ascii_text if self._bar.ascii else str
         for view in self._bar.sources:
             state = _STATE_WORDS[view.state]
-            rest = source_text(view)[len(view.source) + 1 + len(state) :]
-            entry = [(view.source + " ", ""), (state, f"status-bar--{view.state}")]
+            rest = fold(source_text(view)[len(view.source) + 1 + len(state) :])
+            entry = [(fold(view.source) + " ", ""), (state, f"status-bar--{view.state}")]
             if rest:
                 entry.append((rest, "status-bar--dim"))
             entries.append(entry)

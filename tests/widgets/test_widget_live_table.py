@@ -22,7 +22,8 @@ async def test_rows_show_value_change_with_unit_and_direction_mark() -> None:
     async with app.run_test(size=(120, 24)):
         ust10y = _line_of(table, "ust10y")
         assert "4.123" in ust10y and "▲ +3.2bp" in ust10y
-        assert "fred:DGS10" in ust10y and "2026-11-24" in ust10y and "fresh" in ust10y
+        # The source is a short label that cannot be misread (not "fre" cut from "fred:").
+        assert " FRED " in ust10y and "2026-11-24" in ust10y and "fresh" in ust10y
         assert "▼ -1.12%" in _line_of(table, "spx")
         assert "6,812.45" in _line_of(table, "spx")
         assert "▲ +1.35pts" in _line_of(table, "vix")
@@ -215,7 +216,8 @@ async def test_columns_can_be_chosen() -> None:
     table = LiveTable(sample_rows(), columns=("name", "last", "change"))
     async with WidgetHost(table).run_test(size=(60, 24)):
         line = _line_of(table, "ust10y")
-        assert "fred:DGS10" not in line and "▲ +3.2bp" in line
+        assert "FRED" not in line and "▲ +3.2bp" in line
+        assert table.shown_columns == ("name", "last", "change")
     with pytest.raises(ValueError, match="unknown LiveTable columns"):
         LiveTable(columns=("name", "volume"))
 

@@ -111,15 +111,26 @@ async def test_click_moves_cursor_and_clicking_the_same_cell_selects() -> None:
         assert [(m.episode_id, m.check_id) for m in selected] == [("tariff-2025", "spx")]
 
 
-async def test_narrow_grid_scrolls_sideways_keeping_the_episode_name() -> None:
+async def test_narrow_grid_keeps_episode_and_verdict_and_scrolls_the_checks() -> None:
+    """At 60 columns the Verdict is on screen from the start; l scrolls the checks between."""
     grid = ScorecardGrid(sample_scores())
     async with WidgetHost(grid).run_test(size=(60, 12)) as pilot:
-        grid.focus()
-        await pilot.press(*["l"] * 7)
-        assert grid.cursor_cell == ("gfc-2008", "verdict")
-        assert grid.scroll_x > 0
         first = lines_of(grid)[1]
-        assert first.startswith("▶ GFC: Lehman") and "✓ haven" in first
+        assert first.startswith("▶ GFC: Lehman") and first.rstrip().endswith("✓ haven")
+        assert grid.shown_checks[0] == "ust10y" and "gold" not in grid.shown_checks
+        assert "›" in lines_of(grid)[0]  # more checks to the right
+        grid.focus()
+        await pilot.press(*["l"] * 6)
+        assert grid.cursor_cell == ("gfc-2008", "gold")
+        assert grid.shown_checks[-1] == "gold" and "ust10y" not in grid.shown_checks
+        header, first = lines_of(grid)[:2]
+        assert "‹" in header and "Gold" in header and "Verdict" in header
+        assert first.startswith("▶ GFC: Lehman") and "+4.7% ✓" in first and first.rstrip().endswith("✓ haven")
+        await pilot.press("l")
+        assert grid.cursor_cell == ("gfc-2008", "verdict")
+        assert grid.scroll_x == 0  # nothing scrolls sideways: the checks are chosen instead
+        await pilot.press(*["h"] * 7)
+        assert grid.cursor_cell == ("gfc-2008", "ust10y") and grid.shown_checks[0] == "ust10y"
 
 
 def test_format_helpers_and_row_validation() -> None:
