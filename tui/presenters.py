@@ -54,6 +54,7 @@ from widgets.data import (
     SourceView,
     TableRow,
 )
+from widgets.numbers import ordinal
 
 RANGES: dict[str, int | None] = {"1M": 31, "3M": 92, "1Y": 366, "5Y": 1827, "MAX": None}
 """Chart ranges of the drill-down screens: label → calendar days (None: everything held)."""
@@ -502,7 +503,7 @@ def series_stats(
             pct = 100.0 * float((values <= latest.value).sum()) / len(values)
             std = float(values.std(ddof=1))
             z = (latest.value - float(values.mean())) / std if std > 0 else float("nan")
-            out.append(Stat(f"pctile {range_key}", f"{pct:.0f}th"))
+            out.append(Stat(f"pctile {range_key}", ordinal(round(pct))))
             out.append(Stat(f"z {range_key}", "n/a" if math.isnan(z) else f"{z:+.2f}"))
             out.append(
                 Stat(
@@ -710,7 +711,7 @@ def formula_stats(
         values = range_slice(series, range_key).to_numpy(dtype="float64")
         if len(values) >= 2:
             std = float(values.std(ddof=1))
-            out.append(Stat(f"pctile {range_key}", f"{100.0 * float((values <= last).sum()) / len(values):.0f}th"))
+            out.append(Stat(f"pctile {range_key}", ordinal(round(100.0 * float((values <= last).sum()) / len(values)))))
             out.append(Stat(f"z {range_key}", f"{(last - float(values.mean())) / std:+.2f}" if std > 0 else "n/a"))
             out.append(Stat(f"range {range_key}", f"{values.min():,.{places}f} – {values.max():,.{places}f}{unit}"))
         out.append(Stat("obs", f"{len(series):,} since {series.index[0].date().isoformat()}"))
