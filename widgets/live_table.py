@@ -15,7 +15,7 @@ share.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar, NamedTuple
 
 from rich.cells import cell_len, set_cell_size
@@ -557,8 +557,8 @@ def decimal_split(text: str) -> int:
     """Index where a number's text splits so decimal points line up.
 
     ``▲ +3.2bp`` splits at the ``.``; a number without one (``+12bp``, ``1,234``) splits
-    after its last digit; text without digits (``n/a``) splits at its end, so it sits
-    right-aligned on the integer part.
+    after its last digit; text without digits (``n/a``) gives -1: it is not a number and
+    is right-aligned in the column instead.
     """
     last_digit = -1
     for index, ch in enumerate(text):
@@ -566,7 +566,7 @@ def decimal_split(text: str) -> int:
             return index
         if ch.isdigit():
             last_digit = index
-    return last_digit + 1 if last_digit >= 0 else len(text)
+    return last_digit + 1 if last_digit >= 0 else -1
 
 
 def age_seconds(age: str) -> float | None:
@@ -950,7 +950,15 @@ class LiveTable(LineListView):
         """
         if delta > 0 and not self._hidden_right or delta < 0 and not self._hidden_left or not delta:
             return False
-        self._column_offset = max(self._column_offset + delta, 0)
+        scrollable, end_from = self._window()
+        offset = self._column_offset
+        if delta > 0:
+            # Step until a new column actually comes in (the next one may be wider).
+            end = end_from(offset)
+            for _ in range(delta):
+                offset = next((o for o in range(offset + 1, len(scrollable)) if end_from(o) > end), offset)
+                end = end_from(offset)
+        self._column_offset = max(offset if delta > 0 else offset + delta, 0)
         self._relayout(force=True)
         return True
 
@@ -1216,9 +1224,11 @@ class LiveTable(LineListView):
             header = self._header_width(column)
             has_data[column] = any(cells[index].has_data for cells in all_cells)
             if spec.numeric:
-                left = max((cells[index].split for cells in all_cells), default=0)
-                right = max((cell_len(cells[index].text) - cells[index].split for cells in all_cells), default=0)
-                layouts[column] = _Layout(max(left + right, header), left, right)
+                numbers = [cells[index] for cells in all_cells if cells[index].split >= 0]
+                words = [cell_len(cells[index].text) for cells in all_cells if cells[index].split < 0]
+                left = max((cell.split for cell in numbers), default=0)
+                right = max((cell_len(cell.text) - cell.split for cell in numbers), default=0)
+                layouts[column] = _Layout(max(left + right, header, *words), left, right)
                 continue
             widest = max((cell_len(cells[index].text) for cells in all_cells), default=0)
             width = max(widest, header)
@@ -1238,8 +1248,8 @@ class LiveTable(LineListView):
         width = self.scrollable_content_region.width if self.is_mounted else 0
         return width if width > 0 else 1 << 20
 
-    def _fit_columns(self) -> bool:
-        """Choose the shown columns for the width. Returns True if they changed."""
+    def _window(self) -> tuple[list[str], Callable[[int], int]]:
+        """The unpinned columns that have data, and where a window starting at one ends."""
         pinned = [c for c in self._columns if COLUMNS[c].pinned]
         scrollable = [c for c in self._columns if not COLUMNS[c].pinned and self._has_data.get(c, False)]
         room = self._available_width() - 2 - sum(self._layouts[c].width + 1 for c in pinned)
@@ -1251,6 +1261,12 @@ class LiveTable(LineListView):
                 end += 1
             return end
 
+        return scrollable, end_from
+
+    def _fit_columns(self) -> bool:
+        """Choose the shown columns for the width. Returns True if they changed."""
+        pinned = [c for c in self._columns if COLUMNS[c].pinned]
+        scrollable, end_from = self._window()
         offset = min(self._column_offset, max(len(scrollable) - 1, 0))
         # Never leave room unused on the right while columns are hidden on the left.
         while offset > 0 and end_from(offset - 1) >= end_from(offset):
@@ -1338,7 +1354,7 @@ class LiveTable(LineListView):
             layout = self._layouts[column]
             spec = COLUMNS[column]
             text = cell.text
-            if spec.numeric:
+            if spec.numeric and cell.split >= 0:
                 text = " " * (layout.left - cell.split) + text
                 text += " " * (layout.left + layout.right - cell_len(text))
             # The separating space takes the cell's style: it looks the same (same

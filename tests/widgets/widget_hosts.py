@@ -292,3 +292,95 @@ def spy_render_lines(widget: Widget) -> list[int]:
 
     widget.render_line = render_line  # type: ignore[method-assign]
     return calls
+
+
+def desk_rows() -> list[TableRow]:
+    """A trader's table: rates in %, spreads in bp, prices, with 1W / 1M / YTD changes and
+    short source labels; a quarterly series whose change spans a quarter (``1Q``), a stale
+    row and a failed one. Values chosen so decimals differ within a column (``3.640`` over
+    ``118.45``)."""
+
+    def row(
+        ident: str,
+        name: str,
+        value: float | None,
+        decimals: int,
+        changes: tuple[float | None, float | None, float | None, float | None],
+        unit: str,
+        label: str,
+        group: str,
+        **extra: object,
+    ) -> TableRow:
+        change, w1, m1, ytd = changes
+        return TableRow(
+            ident,
+            name,
+            value,
+            decimals,
+            change,
+            unit,
+            spark(len(ident)) if value is not None else (),
+            extra.pop("date", "2026-11-24"),  # type: ignore[arg-type]
+            extra.pop("age", "2h"),  # type: ignore[arg-type]
+            f"{label.lower()}:{ident}",
+            group=group,
+            change_1w=w1,
+            change_1m=m1,
+            change_ytd=ytd,
+            source_label=label,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    return [
+        row("ust3m", "UST 3M", 3.640, 3, (-0.2, -3.1, -12.0, -68.4), "bp", "UST", "Treasuries"),
+        row("ust2y", "UST 2Y", 3.871, 3, (-1.2, 4.5, -8.0, -39.9), "bp", "UST", "Treasuries"),
+        row("ust10y", "UST 10Y", 4.123, 3, (3.2, 11.8, 22.4, -45.1), "bp", "UST", "Treasuries"),
+        row(
+            "ust30y",
+            "UST 30Y",
+            4.702,
+            3,
+            (0.0, 6.0, 14.2, 9.8),
+            "bp",
+            "UST",
+            "Treasuries",
+            status="stale",
+            late=True,
+            date="2026-11-21",
+            age="3d",
+        ),
+        row("s2s10s", "2s10s", 25.2, 1, (4.4, 7.3, 30.4, -5.2), "bp", "UST", "Spreads"),
+        row("ust_bund_10y", "UST-Bund 10Y", 151.2, 1, (5.7, 2.1, -9.8, 24.0), "bp", "BBK", "Spreads"),
+        row("bund10y", "Bund 10Y", 2.611, 3, (-2.5, 9.7, 32.2, 24.7), "bp", "BBK", "Rates abroad"),
+        row(
+            "jgb10y",
+            "JGB 10Y",
+            None,
+            3,
+            (None, None, None, None),
+            "bp",
+            "MOF",
+            "Rates abroad",
+            status="error",
+            date="",
+            age="",
+        ),
+        row("usd_broad", "USD broad", 118.45, 2, (0.42, -0.8, -1.94, -7.71), "%", "FRED", "FX"),
+        row("eurusd", "EUR/USD", 1.0842, 4, (-0.31, 0.6, 1.1, 4.72), "%", "YAHOO", "FX", intraday=True, age="12m"),
+        row("vix", "VIX", 18.4, 2, (1.35, -2.1, 3.3, 1.05), "pts", "YAHOO", "Risk", intraday=True, age="12m"),
+        row("spx", "S&P 500", 6812.45, 2, (-1.12, 0.4, 2.9, 15.83), "%", "FRED", "Risk"),
+        row("gold", "Gold", 2650.1, 2, (0.21, 1.7, -0.6, 27.4), "%", "FRED", "Risk"),
+        row(
+            "debt_gdp",
+            "Debt / GDP",
+            122.3,
+            1,
+            (1.1, None, None, 2.4),
+            "pp",
+            "FRED",
+            "Supply",
+            change_horizon="1Q",
+            date="2026-07-01",
+            age="146d",
+        ),
+    ]
