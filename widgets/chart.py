@@ -596,10 +596,14 @@ class SeriesChart(PlotextPlot):
         right = frame.rfind("┐") if "┐" in frame else (max(len(p) for p in plain) if plain else 0)
         return top_row + 1, bottom_row - 1, left + 1, right - 1
 
+    @staticmethod
+    def _cell(value: float, low: float, high: float, cells: int) -> int:
+        """The cell (0 = lowest) plotext puts ``value`` in, with plotext's own rounding."""
+        span = high - low or 1.0
+        return math.floor(round(0.5 + (cells - 1) * (value - low) / span, 8))
+
     def _row_of(self, frame: _Frame, value: float, scale: _Scale) -> int:
-        span = scale.high - scale.low or 1.0
-        rows = frame.bottom - frame.top
-        return frame.top + round((scale.high - value) / span * rows)
+        return frame.bottom - self._cell(value, scale.low, scale.high, frame.bottom - frame.top + 1)
 
     def _label_margin(self, frame: _Frame, data: ChartData, plot_width: int, margin: int) -> None:
         """Write each series' last value and each threshold's label on its row, at the right."""
@@ -647,9 +651,7 @@ class SeriesChart(PlotextPlot):
         return None
 
     def _cursor_column(self, frame: _Frame, index: int) -> int:
-        span = frame.x_high - frame.x_low or 1.0
-        fraction = (frame.xs[index] - frame.x_low) / span
-        return frame.left + round(fraction * (frame.right - frame.left))
+        return frame.left + self._cell(frame.xs[index], frame.x_low, frame.x_high, frame.right - frame.left + 1)
 
     def _with_cursor(self, frame: _Frame) -> list[Text]:
         """The plot lines with the cursor's vertical line drawn where the canvas is blank."""

@@ -6,7 +6,7 @@ import pytest
 from widget_hosts import WidgetHost, lines_of, sample_scores, spy_render_lines
 
 from widgets.data import ScoreCell, ScoreRow
-from widgets.scorecard import ScorecardGrid, format_cell, format_verdict
+from widgets.scorecard import DEFAULT_CHECKS, ScorecardGrid, format_cell, format_verdict
 
 
 def _row_line(grid: ScorecardGrid, name: str) -> str:
@@ -131,6 +131,50 @@ async def test_narrow_grid_keeps_episode_and_verdict_and_scrolls_the_checks() ->
         assert grid.scroll_x == 0  # nothing scrolls sideways: the checks are chosen instead
         await pilot.press(*["h"] * 7)
         assert grid.cursor_cell == ("gfc-2008", "ust10y") and grid.shown_checks[0] == "ust10y"
+
+
+async def test_at_80_columns_the_verdict_needs_no_key_press() -> None:
+    """Issue 17: at 80x24 the verdict was seven presses of l away. Now it is on screen, the
+    Window column gives its room to the checks, and the hidden checks are announced."""
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(80, 8)):
+        header = lines_of(grid)[0]
+        assert "Verdict" in header and "Window" not in header and "›" in header
+        for episode, verdict in (("GFC", "✓ haven"), ("COVID", "✗ broken"), ("Stress now", "~ mixed")):
+            assert _row_line(grid, episode).rstrip().endswith(verdict)
+        assert len(grid.shown_checks) >= 4
+    wide = ScorecardGrid(sample_scores())
+    async with WidgetHost(wide).run_test(size=(140, 8)):
+        header = lines_of(wide)[0]
+        assert "Window" in header and "›" not in header and "‹" not in header
+        assert wide.shown_checks == tuple(check for check, _ in DEFAULT_CHECKS)
+
+
+async def test_clicking_a_scroll_marker_brings_the_next_check_in() -> None:
+    grid = ScorecardGrid(sample_scores())
+    app = WidgetHost(grid)
+    async with app.run_test(size=(60, 8), message_hook=app.record) as pilot:
+        hidden = [check for check, _ in DEFAULT_CHECKS if check not in grid.shown_checks]
+        await pilot.click(ScorecardGrid, offset=(lines_of(grid)[0].index("›"), 0))
+        assert grid.cursor_cell == ("gfc-2008", hidden[0])
+        assert hidden[0] in grid.shown_checks
+        await pilot.click(ScorecardGrid, offset=(lines_of(grid)[0].index("‹"), 0))
+        assert grid.cursor_cell is not None and grid.shown_checks[0] == grid.cursor_cell[1]
+        # A click on a header label moves the cursor to that column.
+        header = lines_of(grid)[0]
+        await pilot.click(ScorecardGrid, offset=(header.index("Verdict") + 1, 0))
+        assert grid.cursor_cell == ("gfc-2008", "verdict")
+
+
+async def test_moving_within_the_shown_checks_repaints_only_header_and_row() -> None:
+    grid = ScorecardGrid(sample_scores())
+    async with WidgetHost(grid).run_test(size=(80, 8)) as pilot:
+        grid.focus()
+        await pilot.pause()
+        calls = spy_render_lines(grid)
+        await pilot.press("l")
+        await pilot.pause()
+        assert sorted(set(calls)) == [0, 1]  # header and the cursor row
 
 
 def test_format_helpers_and_row_validation() -> None:
