@@ -8,6 +8,7 @@ host turns animations off (``animation_level = "none"``) so scrolling is immedia
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 
 from textual.app import App, ComposeResult
@@ -30,10 +31,13 @@ class WidgetHost(App[None]):
 
     TITLE = "widget host"
 
-    def __init__(self, widget: Widget, *, theme: str = "triffin-dark", css: str = "") -> None:
-        """Host ``widget`` under ``theme``; ``css`` is extra app CSS."""
+    def __init__(self, widget: Widget, *, theme: str = "triffin-dark", css: str = "", ascii_app: bool = False) -> None:
+        """Host ``widget`` under ``theme``; ``css`` is extra app CSS; ``ascii_app`` gives the
+        App the ``-ascii`` class before anything mounts (widgets read it in ``on_mount``)."""
         self.CSS = css
         super().__init__()
+        if ascii_app:
+            self.add_class("-ascii")
         self.animation_level = "none"
         self.widget = widget
         self.messages: list[Message] = []
@@ -383,4 +387,85 @@ def desk_rows() -> list[TableRow]:
             date="2026-07-01",
             age="146d",
         ),
+    ]
+
+
+DESK_CSS = """
+#desk-table { height: 12; }
+#desk-signals { height: 7; }
+#desk-grid { height: 6; }
+#desk-chart { height: 1fr; }
+"""
+"""Heights of the widgets of :func:`desk_widgets` (the table scrolls: a scrollbar shows)."""
+
+
+def desk_widgets(*, ascii: bool | None = None) -> list[Widget]:
+    """Every triffin widget with text that is not ASCII to begin with (``€STR``, ``Aaa−10Y``,
+    ``−Δ10Y``, ``—``, ``→``), an error row, an ERODING signal, a broken episode, a failing
+    source, and a chart with a cursor and a right-axis comparison.
+
+    ``ascii`` is passed to every widget (None leaves them to follow the app's ``-ascii``).
+    """
+    from widgets.chart import SeriesChart
+    from widgets.data import ChartData, ChartLine, ChartThreshold
+    from widgets.live_table import LiveTable
+    from widgets.scorecard import ScorecardGrid
+    from widgets.signals_panel import SignalsPanel
+    from widgets.status_bar import StatusBar
+
+    flag = {} if ascii is None else {"ascii": ascii}
+    rows = [
+        *desk_rows(),
+        TableRow(
+            "estr",
+            "€STR",
+            1.913,
+            3,
+            -0.3,
+            "bp",
+            spark(3),
+            "2026-11-24",
+            "1d",
+            "ecb:ESTR",
+            group="Funding",
+            source_label="ECB",
+        ),
+    ]
+    signals = [
+        SignalView(
+            "convenience",
+            "Convenience (Aaa−10Y)",
+            "+51 bp",
+            "eroding",
+            "Aaa−10Y vs its 10y median — below = premium fading",
+            "2026-11-25",
+        ),
+        SignalView(
+            "stock_bond", "Stock-bond corr 1Y", "+0.37", "eroding", "S&P vs −Δ10Y: bonds fall with stocks", "2026-11-19"
+        ),
+        SignalView(
+            "dollar_vix", "Dollar-VIX corr 1Y", "+0.35", "intact", "the dollar rises when fear rises", "2026-11-20"
+        ),
+    ]
+    dates = tuple(f"2020-{month:02d}-{day:02d}" for month in (2, 3, 4) for day in range(1, 29))
+    n = len(dates)
+    chart = ChartData(
+        x=dates,
+        lines=(
+            ChartLine("UST 10Y − Bund", tuple(1.5 + math.sin(i / 9) for i in range(n))),
+            ChartLine("VIX", tuple(20 + 30 * math.cos(i / 7) ** 2 for i in range(n)), axis="right"),
+        ),
+        thresholds=(ChartThreshold(2.2, "eroding"), ChartThreshold(0.7, "intact")),
+        window=("2020-03-09", "2020-03-18"),
+        title="UST−Bund 10Y → VIX",
+        y_label="%",
+        y_label_right="pts",
+    )
+    sources = [*sample_sources(), SourceView("mof", "error", "", "5m", "HTTP 503 — try later")]
+    return [
+        LiveTable(rows, id="desk-table", **flag),
+        SignalsPanel(signals, REGIME, id="desk-signals", **flag),
+        ScorecardGrid(sample_scores(), id="desk-grid", **flag),
+        SeriesChart(chart, cursor=True, id="desk-chart", **flag),
+        StatusBar(sources, mode="demo", id="desk-status", **flag),
     ]
