@@ -582,7 +582,7 @@ class SeriesChart(PlotextPlot):
         if width < 40:
             return 0
         labels = [self._threshold_label(t, scale) for t in data.thresholds]
-        labels += ["-" + "9" * 8]  # room for a last value
+        labels += ["* -" + "9" * 8]  # room for a marked last value
         return min(max(len(label) for label in labels) + 2, _MAX_MARGIN)
 
     @staticmethod
@@ -613,7 +613,9 @@ class SeriesChart(PlotextPlot):
             last = next((v for v in reversed(line.y) if _finite(v)), None)
             if scale is None or last is None:
                 continue
-            text = format_number(last, self._decimals_for(line, scale))
+            samples = _ASCII_SAMPLES if self._ascii else _UNICODE_SAMPLES
+            # The series' marker says whose value it is, also without colour.
+            text = f"{samples[index % len(samples)][0]} {format_number(last, self._decimals_for(line, scale))}"
             wanted.append((self._row_of(frame, last, scale), text, self._rich(self._line_variable(index), bold=True)))
         for threshold in data.thresholds:
             if frame.left_scale is None:

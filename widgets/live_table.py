@@ -8,29 +8,41 @@ keeps every line that was not marked dirty, and :meth:`LiveTable.upsert_rows` ma
 only the screen lines of rows whose *rendered text or styles* changed (``refresh(Region)``,
 public API). A value that moves past its last shown decimal repaints nothing at all.
 
-The cursor / scroll / click machinery lives in :class:`LineListView`, which
-:class:`~widgets.signals_panel.SignalsPanel` and :class:`~widgets.scorecard.ScorecardGrid`
-share.
+The cursor / scroll / click machinery lives in :class:`~widgets.line_list.LineListView`;
+the columns and cell formats in :mod:`widgets.table_format` (both re-exported here).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
+from rich.cells import cell_len
 from rich.style import Style
-from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from widgets.data import TableRow
-from widgets.glyphs import app_wants_ascii, ascii_text, use_ascii_scrollbars
+from widgets.glyphs import ascii_text
+from widgets.line_list import LineListView, ListLine, ascii_guard, fit
 from widgets.sparkline import sparkline
+from widgets.table_format import (
+    COLUMN_ALIASES,
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    STATUS_GLYPHS,
+    Cell,
+    Column,
+    Layout,
+    age_seconds,
+    decimal_split,
+    format_change,
+    format_period_change,
+    format_value,
+    sort_key,
+    source_label,
+)
 
 __all__ = [
     "COLUMNS",
@@ -49,589 +61,6 @@ __all__ = [
     "format_value",
     "source_label",
 ]
-
-
-def fit(text: str, width: int, align: str = "left", *, ascii: bool = False) -> str:
-    """Pad or truncate ``text`` to exactly ``width`` terminal cells.
-
-    Args:
-        text: The text.
-        width: Cells wanted (0 gives an empty string).
-        align: ``left``, ``right`` or ``center``.
-        ascii: Mark truncation with ``~`` instead of ``…``.
-
-    Returns:
-        Text that is exactly ``width`` cells wide.
-    """
-    if width <= 0:
-        return ""
-    length = cell_len(text)
-    if length > width:
-        if width == 1:
-            return set_cell_size(text, 1)
-        return set_cell_size(text, width - 1) + ("~" if ascii else "…")
-    pad = width - length
-    if align == "right":
-        return " " * pad + text
-    if align == "center":
-        left = pad // 2
-        return " " * left + text + " " * (pad - left)
-    return text + " " * pad
-
-
-def ascii_guard(strip: Strip) -> Strip:
-    """Replace any non-ASCII character left in a line by ``?`` (one cell for one cell).
-
-    Text is folded with :func:`~widgets.glyphs.ascii_text` where it is formatted, so widths
-    are measured on what is shown; this is the last line of defence of the ``--ascii``
-    promise, for text a formatter did not expect.
-    """
-    if all(segment.text.isascii() for segment in strip):
-        return strip
-    return Strip(
-        [
-            Segment(
-                text if text.isascii() else "".join(ch if ch.isascii() else "?" * cell_len(ch) for ch in text),
-                style,
-                control,
-            )
-            for text, style, control in strip
-        ]
-    )
-
-
-_CHANGE_DECIMALS: dict[str, int] = {"bp": 1, "%": 2, "pts": 2, "pp": 2}
-
-
-def format_value(value: float | None, decimals: int) -> str:
-    """Format a level with thousands separators, or ``n/a`` when missing."""
-    if value is None or value != value:  # None or NaN
-        return "n/a"
-    return f"{value:,.{max(decimals, 0)}f}"
-
-
-def format_change(
-    change: float | None,
-    unit: str,
-    decimals: int | None = None,
-    *,
-    ascii: bool = False,
-) -> tuple[str, str]:
-    """Format a change with its direction mark, so it reads without colour.
-
-    Args:
-        change: The change, already in ``unit``; None when unknown.
-        unit: ``bp``, ``%``, ``pts``, ``pp``... appended to the number.
-        decimals: Decimals to show; None picks the unit's default (bp: 1, else 2).
-        ascii: Use ``^`` / ``v`` instead of ``▲`` / ``▼``.
-
-    Returns:
-        ``(text, direction)``: e.g. ``("▲ +3.2bp", "up")``; direction is ``up``,
-        ``down``, ``flat`` (rounds to zero) or ``na``.
-    """
-    if change is None or change != change:
-        return "n/a", "na"
-    places = _CHANGE_DECIMALS.get(unit, 2) if decimals is None else max(decimals, 0)
-    number = f"{change:+.{places}f}"
-    if float(number) == 0:
-        return f"= {number.replace('-', '+')}{unit}", "flat"
-    if change > 0:
-        return f"{'^' if ascii else '▲'} {number}{unit}", "up"
-    return f"{'v' if ascii else '▼'} {number}{unit}", "down"
-
-
-class ListLine(NamedTuple):
-    """One body line of a :class:`LineListView`."""
-
-    kind: str
-    """``row`` (selectable) or ``group`` (a section heading)."""
-    key: str
-    """Row key, or the group label."""
-    sub: int = 0
-    """Index of this line inside a multi-line row."""
-
-
-class LineListView(ScrollView, can_focus=True):
-    """Base for keyed, line-per-row widgets with a row cursor (Line API).
-
-    Subclasses fill :attr:`_lines` (display order) and implement the ``_render_*``
-    hooks; this class provides fixed header lines, a fixed left part while scrolling
-    horizontally, keyboard (arrows, j/k, page keys, home/end, Enter) and mouse
-    (click moves the cursor, a click on the cursor row or a double click chooses it)
-    handling, and row-precise repaints through :meth:`_refresh_keys`.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "cursor_first", "First", show=False),
-        Binding("end", "cursor_last", "Last", show=False),
-        Binding("enter", "choose", "Open", show=False),
-    ]
-    """Cursor keys; vim keys are aliases of the arrows."""
-
-    header_height: ClassVar[int] = 1
-    """Lines at the top that do not scroll vertically."""
-
-    cursor_component: ClassVar[str] = ""
-    """Component class of the cursor row; it also fills the row out to the full width."""
-
-    def __init__(
-        self,
-        *,
-        ascii: bool = False,
-        name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's parameter name
-        classes: str | None = None,
-        disabled: bool = False,
-    ) -> None:
-        """Initialise the view.
-
-        Args:
-            ascii: Draw with ASCII only (no box, block or arrow glyphs).
-            name: Widget name.
-            id: Widget id.
-            classes: CSS classes.
-            disabled: Start disabled.
-        """
-        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
-        self._ascii = ascii
-        self._lines: list[ListLine] = []
-        self._key_lines: dict[str, tuple[int, int]] = {}
-        self._keys: list[str] = []
-        self._cursor_key: str | None = None
-        self._virtual_width = 0
-        self._fixed_width = 0
-
-    # -- public ---------------------------------------------------------------------
-
-    @property
-    def ascii(self) -> bool:
-        """True when drawing with ASCII characters only; setting it repaints."""
-        return self._ascii
-
-    @ascii.setter
-    def ascii(self, value: bool) -> None:
-        if value != self._ascii:
-            self._ascii = value
-            if self.is_mounted:
-                use_ascii_scrollbars(self, value)
-            self._rebuild()
-
-    @property
-    def cursor_key(self) -> str | None:
-        """Key of the row under the cursor, or None when no row is shown."""
-        return self._cursor_key
-
-    @property
-    def visible_keys(self) -> tuple[str, ...]:
-        """Keys of the rows shown, in display order."""
-        return tuple(self._keys)
-
-    def move_cursor(self, key: str) -> bool:
-        """Put the cursor on a row and scroll it into view.
-
-        Args:
-            key: The row key.
-
-        Returns:
-            False if no row with that key is shown.
-        """
-        if key not in self._key_lines:
-            return False
-        self._set_cursor(key)
-        return True
-
-    # -- hooks for subclasses -------------------------------------------------------
-
-    def _build_lines(self) -> list[ListLine]:
-        """Return the body lines in display order."""
-        raise NotImplementedError
-
-    def _render_header(self, y: int) -> Strip:
-        """Render header line ``y`` at full virtual width."""
-        raise NotImplementedError
-
-    def _render_body(self, line: ListLine, cursor: bool) -> Strip:
-        """Render one body line at full virtual width."""
-        raise NotImplementedError
-
-    def _measure(self) -> tuple[int, int]:
-        """Return ``(virtual_width, fixed_width)`` for the current content."""
-        raise NotImplementedError
-
-    def _post_highlighted(self, key: str) -> None:
-        """Post the subclass's highlighted message."""
-
-    def _post_chosen(self, key: str) -> None:
-        """Post the subclass's chosen message."""
-
-    def _on_cursor_click(self, offset_x: int, key: str) -> bool:
-        """Let a subclass react to the x of a click; True if it moved its own cursor."""
-        return False
-
-    def _on_header_click(self, offset_x: int, y: int) -> None:
-        """Let a subclass react to a click on header line ``y`` at screen column ``offset_x``."""
-
-    # -- structure ------------------------------------------------------------------
-
-    def _rebuild(self) -> None:
-        """Recompute lines and widths after a structural change and repaint everything."""
-        self._lines = self._build_lines()
-        self._key_lines = {}
-        self._keys = []
-        for index, line in enumerate(self._lines):
-            if line.kind != "row":
-                continue
-            if line.key in self._key_lines:
-                first, count = self._key_lines[line.key]
-                self._key_lines[line.key] = (first, count + 1)
-            else:
-                self._key_lines[line.key] = (index, 1)
-                self._keys.append(line.key)
-        self._virtual_width, self._fixed_width = self._measure()
-        self.virtual_size = Size(self._virtual_width, self.header_height + len(self._lines))
-        if self._cursor_key not in self._key_lines:
-            self._cursor_key = self._keys[0] if self._keys else None
-            if self._cursor_key is not None and self.is_mounted:
-                self._post_highlighted(self._cursor_key)
-        self.refresh()
-
-    def _refresh_keys(self, keys: Iterable[str]) -> int:
-        """Mark only the on-screen lines of these rows dirty.
-
-        Returns:
-            How many screen lines were marked.
-        """
-        if not self.is_mounted:
-            return 0
-        width, height = self.size
-        scroll_y = round(self.scroll_y)
-        marked = 0
-        for key in keys:
-            span = self._key_lines.get(key)
-            if span is None:
-                continue
-            first, count = span
-            top = self.header_height + first - scroll_y
-            bottom = top + count
-            top = max(top, self.header_height)
-            bottom = min(bottom, height)
-            if top < bottom:
-                self.refresh(Region(0, top, width, bottom - top))
-                marked += bottom - top
-        return marked
-
-    # -- rendering ------------------------------------------------------------------
-
-    def _style(self, *names: str) -> Style:
-        """Partial Rich style of component classes (Textual caches these per CSS update)."""
-        return self.get_component_rich_style(*names, partial=True)
-
-    def render_line(self, y: int) -> Strip:
-        """Render screen line ``y`` (Line API)."""
-        width = self.size.width
-        base = self.rich_style
-        if y < self.header_height:
-            strip = self._render_header(y)
-        else:
-            index = y - self.header_height + round(self.scroll_y)
-            if not 0 <= index < len(self._lines):
-                return Strip.blank(width, base)
-            line = self._lines[index]
-            cursor = line.kind == "row" and line.key == self._cursor_key
-            strip = self._render_body(line, cursor)
-            if cursor and self.cursor_component:
-                return self._crop(strip, width, base + self._style(self.cursor_component))
-        return self._crop(strip, width, base)
-
-    def _crop(self, strip: Strip, width: int, base: Style) -> Strip:
-        """Crop a full-width line to the viewport, keeping the fixed left part in place."""
-        scroll_x = round(self.scroll_x)
-        fixed = min(self._fixed_width, width)
-        if scroll_x:
-            scrolled = strip.crop(fixed + scroll_x, scroll_x + width)
-            strip = Strip.join([strip.crop(0, fixed), scrolled])
-        strip = strip.adjust_cell_length(width, base)
-        if self._ascii:
-            strip = ascii_guard(strip)
-        return strip
-
-    @staticmethod
-    def _segments(parts: Sequence[tuple[str, Style]]) -> Strip:
-        """Join ``(text, style)`` parts into a strip, merging neighbours of equal style.
-
-        Every style change costs an escape sequence on the wire, so fewer segments
-        means fewer bytes per repainted row (this matters over SSH).
-        """
-        segments: list[Segment] = []
-        for text, style in parts:
-            if not text:
-                continue
-            if segments and segments[-1].style == style:
-                segments[-1] = Segment(segments[-1].text + text, style)
-            else:
-                segments.append(Segment(text, style))
-        return Strip(segments)
-
-    # -- cursor ---------------------------------------------------------------------
-
-    def _set_cursor(self, key: str, *, post: bool = True) -> None:
-        """Move the cursor, repaint the two rows involved and scroll the row into view."""
-        old = self._cursor_key
-        self._cursor_key = key
-        if old != key:
-            self._refresh_keys([k for k in (old, key) if k is not None])
-        self._scroll_into_view(key)
-        if post and old != key:
-            self._post_highlighted(key)
-
-    def _scroll_into_view(self, key: str) -> None:
-        """Scroll vertically so the row (and its group heading, if first) is visible."""
-        span = self._key_lines.get(key)
-        if span is None or not self.is_mounted:
-            return
-        first, count = span
-        if first > 0 and self._lines[first - 1].kind == "group":
-            first, count = first - 1, count + 1
-        # Not self.size: a horizontal scrollbar hides the last line of it.
-        body = max(self.scrollable_content_region.height - self.header_height, 1)
-        scroll_y = round(self.scroll_y)
-        target = scroll_y
-        if first < scroll_y:
-            target = first
-        elif first + count > scroll_y + body:
-            target = first + count - body
-        if target != scroll_y:
-            self.scroll_to(y=target, animate=False, immediate=True)
-
-    def _move(self, delta: int) -> None:
-        """Move the cursor by ``delta`` rows, clamped."""
-        if not self._keys:
-            return
-        index = self._keys.index(self._cursor_key) if self._cursor_key in self._keys else 0
-        index = max(0, min(len(self._keys) - 1, index + delta))
-        self._set_cursor(self._keys[index])
-
-    def _page_rows(self) -> int:
-        """Rows per page, for page up / down."""
-        body = max(self.size.height - self.header_height, 1)
-        per_row = max(len(self._lines) // max(len(self._keys), 1), 1)
-        return max(body // per_row - 1, 1)
-
-    def action_cursor_up(self) -> None:
-        """Move the cursor up one row."""
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        """Move the cursor down one row."""
-        self._move(1)
-
-    def action_page_up(self) -> None:
-        """Move the cursor up one page."""
-        self._move(-self._page_rows())
-
-    def action_page_down(self) -> None:
-        """Move the cursor down one page."""
-        self._move(self._page_rows())
-
-    def action_cursor_first(self) -> None:
-        """Move the cursor to the first row."""
-        self._move(-len(self._keys))
-
-    def action_cursor_last(self) -> None:
-        """Move the cursor to the last row."""
-        self._move(len(self._keys))
-
-    def action_choose(self) -> None:
-        """Choose the row under the cursor (posts the subclass's chosen message)."""
-        if self._cursor_key is not None:
-            self._post_chosen(self._cursor_key)
-
-    def _key_at(self, y: int) -> str | None:
-        """Row key at content line ``y``, or None (header, heading, empty)."""
-        if y < self.header_height:
-            return None
-        index = y - self.header_height + round(self.scroll_y)
-        if 0 <= index < len(self._lines) and self._lines[index].kind == "row":
-            return self._lines[index].key
-        return None
-
-    def on_click(self, event: events.Click) -> None:
-        """Click moves the cursor; clicking the cursor row again (or a double click) chooses it."""
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        if offset.y < self.header_height:
-            event.stop()
-            self._on_header_click(offset.x, offset.y)
-            return
-        key = self._key_at(offset.y)
-        if key is None:
-            return
-        event.stop()
-        x = offset.x if offset.x < self._fixed_width else offset.x + round(self.scroll_x)
-        was_cursor = key == self._cursor_key
-        moved_column = self._on_cursor_click(x, key)
-        if (was_cursor and not moved_column) or event.chain >= 2:
-            self._set_cursor(key)
-            self._post_chosen(key)
-        else:
-            self._set_cursor(key)
-
-    def on_mount(self) -> None:
-        """Follow the app's ASCII mode, then lay out whatever was given to the constructor."""
-        if not self._ascii and app_wants_ascii(self):
-            self._ascii = True
-        use_ascii_scrollbars(self, self._ascii)
-        self._rebuild()
-
-
-class Column(NamedTuple):
-    """How one :class:`LiveTable` column is labelled, aligned, kept and sorted."""
-
-    label: str
-    """Header text."""
-    align: str
-    """``left`` or ``right``."""
-    pinned: bool
-    """Never dropped for lack of width, and kept at the left while the others scroll."""
-    numeric: bool
-    """Cells are numbers lined up on their decimal point."""
-    sortable: bool
-    """``o`` and a header click can sort by it."""
-
-
-COLUMNS: dict[str, Column] = {
-    "name": Column("Instrument", "left", pinned=True, numeric=False, sortable=True),
-    "last": Column("Last", "right", pinned=True, numeric=True, sortable=True),
-    "change": Column("Chg", "right", pinned=True, numeric=True, sortable=True),
-    "age": Column("Age", "right", pinned=False, numeric=False, sortable=True),
-    "1w": Column("1W", "right", pinned=False, numeric=True, sortable=True),
-    "1m": Column("1M", "right", pinned=False, numeric=True, sortable=True),
-    "ytd": Column("YTD", "right", pinned=False, numeric=True, sortable=True),
-    "spark": Column("Trend", "left", pinned=False, numeric=False, sortable=False),
-    "source": Column("Source", "left", pinned=False, numeric=False, sortable=True),
-    "date": Column("Date", "left", pinned=False, numeric=False, sortable=True),
-    "status": Column("Status", "left", pinned=False, numeric=False, sortable=True),
-}
-"""Every column id with its header and behaviour."""
-
-DEFAULT_COLUMNS: tuple[str, ...] = tuple(COLUMNS)
-"""The default column set, in display and priority order (the issue's: Instrument, Last,
-Chg never dropped; then Age, 1W, 1M, YTD, Trend, Source, Date, Status)."""
-
-COLUMN_ALIASES: dict[str, str] = {"trend": "spark", "instrument": "name", "chg": "change"}
-"""Header names accepted as column ids (``trend`` for ``spark``...), e.g. from a config file."""
-
-_STATUS_GLYPH: dict[str, str] = {"fresh": " ", "stale": "~", "error": "!", "missing": "?"}
-_STATUS_RANK: dict[str, int] = {"error": 0, "stale": 1, "missing": 2, "fresh": 3}
-"""Status sort order: the worst first."""
-_AGE_UNITS: dict[str, float] = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "y": 365 * 86400}
-
-
-class _Cell(NamedTuple):
-    """One rendered cell."""
-
-    text: str
-    """What is shown (before padding)."""
-    style: str
-    """Component class, or ``""``."""
-    split: int = -1
-    """Numeric columns: where the text splits around the decimal point (see :func:`decimal_split`)."""
-    has_data: bool = True
-    """False when the row has no value for this column (a column nobody fills is not shown)."""
-
-
-class _Layout(NamedTuple):
-    """Width of a column, and of the parts left and right of the decimal point."""
-
-    width: int
-    left: int = 0
-    right: int = 0
-
-
-def decimal_split(text: str) -> int:
-    """Index where a number's text splits so decimal points line up.
-
-    ``▲ +3.2bp`` splits at the ``.``; a number without one (``+12bp``, ``1,234``) splits
-    after its last digit; text without digits (``n/a``) gives -1: it is not a number and
-    is right-aligned in the column instead.
-    """
-    last_digit = -1
-    for index, ch in enumerate(text):
-        if ch == "." and last_digit == index - 1 and last_digit >= 0:
-            return index
-        if ch.isdigit():
-            last_digit = index
-    return last_digit + 1 if last_digit >= 0 else -1
-
-
-def age_seconds(age: str) -> float | None:
-    """Seconds in an age as the table shows it (``<1m``, ``12m``, ``3h``, ``2d``); None if unreadable."""
-    text = age.strip().lstrip("<")
-    number = text.rstrip("smhdwy")
-    unit = text[len(number) :]
-    if not number or unit not in _AGE_UNITS:
-        return None
-    try:
-        seconds = float(number) * _AGE_UNITS[unit]
-    except ValueError:
-        return None
-    return seconds / 2 if age.strip().startswith("<") else seconds
-
-
-def format_period_change(change: float | None, unit: str, decimals: int | None = None) -> tuple[str, str]:
-    """A change over a period (1W, 1M, YTD): signed number and unit, no mark (the sign reads).
-
-    Returns:
-        ``(text, direction)`` as :func:`format_change` does: ``("+12.3bp", "up")``.
-    """
-    if change is None or change != change:
-        return "n/a", "na"
-    places = _CHANGE_DECIMALS.get(unit, 2) if decimals is None else max(decimals, 0)
-    number = f"{change:+.{places}f}"
-    if float(number) == 0:
-        return f"{number.replace('-', '+')}{unit}", "flat"
-    return f"{number}{unit}", "up" if change > 0 else "down"
-
-
-def source_label(row: TableRow) -> str:
-    """The row's short source label: its own, else the provider part of its tag, upper-cased."""
-    if row.source_label:
-        return row.source_label
-    return row.source.split(":", 1)[0].upper()
-
-
-def _number(value: float | None) -> float | None:
-    return None if value is None or value != value else float(value)
-
-
-def _sort_key(row: TableRow, column: str) -> object:
-    """The value a row sorts by in ``column``; None sorts last whatever the direction."""
-    if column == "name":
-        return row.name.casefold()
-    if column == "last":
-        return _number(row.value)
-    if column == "change":
-        return _number(row.change)
-    if column == "1w":
-        return _number(row.change_1w)
-    if column == "1m":
-        return _number(row.change_1m)
-    if column == "ytd":
-        return _number(row.change_ytd)
-    if column == "age":
-        return age_seconds(row.age) if row.age else None
-    if column == "source":
-        return source_label(row).casefold() or None
-    if column == "date":
-        return row.date or None
-    if column == "status":
-        return (_STATUS_RANK.get(row.status, 9), not row.late, not row.intraday)
-    return None
 
 
 class LiveTable(LineListView):
@@ -839,8 +268,8 @@ class LiveTable(LineListView):
         self._max_name_width = max_name_width
         self._show_groups = show_groups
         self._rows: dict[str, TableRow] = {}
-        self._cells: dict[str, tuple[_Cell, ...]] = {}
-        self._layouts: dict[str, _Layout] = {}
+        self._cells: dict[str, tuple[Cell, ...]] = {}
+        self._layouts: dict[str, Layout] = {}
         self._has_data: dict[str, bool] = {}
         self._shown: tuple[str, ...] = self._columns
         self._column_offset = 0
@@ -1090,12 +519,14 @@ class LiveTable(LineListView):
         for index, (column, x0, x1) in enumerate(self._spans):
             if not x0 <= x <= x1:
                 continue
-            if x == x1:  # the separator cell after a column holds the scroll markers
-                pinned_end = sum(1 for c in self._shown if COLUMNS[c].pinned) - 1
+            pinned_end = sum(1 for c in self._shown if COLUMNS[c].pinned) - 1
+            marker = self.render_line(0).text[offset_x : offset_x + 1] if self.is_mounted else ""
+            if marker in ("‹", "<") and self._hidden_left and index in (pinned_end, pinned_end + 1):
+                self.scroll_columns(-1)
+                return
+            if x == x1:  # the separator cell after the last column holds the right marker
                 if index == len(self._spans) - 1 and self._hidden_right:
                     self.scroll_columns(1)
-                elif index == pinned_end and self._hidden_left:
-                    self.scroll_columns(-1)
                 return
             if not COLUMNS[column].sortable:
                 return
@@ -1122,7 +553,7 @@ class LiveTable(LineListView):
         if self._sort is None:
             return grouped
         column, reverse = self._sort
-        keyed = [(_sort_key(self._rows[key], column), key) for key in grouped]
+        keyed = [(sort_key(self._rows[key], column), key) for key in grouped]
         present = [(k, key) for k, key in keyed if k is not None]
         missing = [key for k, key in keyed if k is None]
         present.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type, return-value]
@@ -1154,9 +585,9 @@ class LiveTable(LineListView):
         """Text from outside, folded to ASCII in ASCII mode."""
         return ascii_text(text) if self._ascii else text
 
-    def _format(self, row: TableRow) -> tuple[_Cell, ...]:
+    def _format(self, row: TableRow) -> tuple[Cell, ...]:
         """Turn a row into the cells of each configured column, then the gutter glyph."""
-        cells: list[_Cell] = []
+        cells: list[Cell] = []
         state_style = {
             "stale": "live-table--stale",
             "error": "live-table--error",
@@ -1164,32 +595,32 @@ class LiveTable(LineListView):
         }.get(row.status, "")
         for column in self._columns:
             if column == "name":
-                cells.append(_Cell(self._text(row.name), state_style))
+                cells.append(Cell(self._text(row.name), state_style))
             elif column == "last":
                 value_style = state_style or ("live-table--intraday" if row.intraday else "")
                 text = format_value(row.value, row.decimals)
-                cells.append(_Cell(text, value_style, decimal_split(text), row.value is not None))
+                cells.append(Cell(text, value_style, decimal_split(text), row.value is not None))
             elif column == "change":
                 text, direction = format_change(row.change, row.change_unit, row.change_decimals, ascii=self._ascii)
                 if row.change_horizon and row.change_horizon.upper() != "1D" and direction != "na":
                     text += f" {self._text(row.change_horizon)}"
-                cells.append(_Cell(text, f"live-table--{direction}", decimal_split(text), row.change is not None))
+                cells.append(Cell(text, f"live-table--{direction}", decimal_split(text), row.change is not None))
             elif column in ("1w", "1m", "ytd"):
                 value = {"1w": row.change_1w, "1m": row.change_1m, "ytd": row.change_ytd}[column]
                 text, direction = format_period_change(value, row.change_unit, row.change_decimals)
-                cells.append(_Cell(text, f"live-table--{direction}", decimal_split(text), value is not None))
+                cells.append(Cell(text, f"live-table--{direction}", decimal_split(text), value is not None))
             elif column == "spark":
                 spark = sparkline(row.spark, self._spark_width, ascii=self._ascii)
-                cells.append(_Cell(spark, "live-table--spark", has_data=bool(row.spark)))
+                cells.append(Cell(spark, "live-table--spark", has_data=bool(row.spark)))
             elif column == "date":
                 style = "live-table--late" if row.late else "live-table--dim"
-                cells.append(_Cell(self._text(row.date), style, has_data=bool(row.date)))
+                cells.append(Cell(self._text(row.date), style, has_data=bool(row.date)))
             elif column == "age":
                 style = "live-table--late" if row.late else "live-table--dim"
-                cells.append(_Cell(self._text(row.age), style, has_data=bool(row.age)))
+                cells.append(Cell(self._text(row.age), style, has_data=bool(row.age)))
             elif column == "source":
                 label = self._text(source_label(row))
-                cells.append(_Cell(label, "live-table--dim", has_data=bool(label)))
+                cells.append(Cell(label, "live-table--dim", has_data=bool(label)))
             elif column == "status":
                 words = [row.status]
                 if row.late:
@@ -1199,9 +630,9 @@ class LiveTable(LineListView):
                 style = state_style or (
                     "live-table--late" if row.late else "live-table--intraday" if row.intraday else "live-table--fresh"
                 )
-                cells.append(_Cell(" ".join(words), style))
+                cells.append(Cell(" ".join(words), style))
         # The gutter glyph is part of the row's content (status), the cursor mark is not.
-        cells.append(_Cell(_STATUS_GLYPH.get(row.status, " "), state_style))
+        cells.append(Cell(STATUS_GLYPHS.get(row.status, " "), state_style))
         return tuple(cells)
 
     def _header_width(self, column: str) -> int:
@@ -1216,7 +647,7 @@ class LiveTable(LineListView):
             True when a width, a decimal-point position or a column's having data changed
             (the table must be re-laid out).
         """
-        layouts: dict[str, _Layout] = {}
+        layouts: dict[str, Layout] = {}
         has_data: dict[str, bool] = {}
         all_cells = list(self._cells.values())
         for index, column in enumerate(self._columns):
@@ -1228,7 +659,7 @@ class LiveTable(LineListView):
                 words = [cell_len(cells[index].text) for cells in all_cells if cells[index].split < 0]
                 left = max((cell.split for cell in numbers), default=0)
                 right = max((cell_len(cell.text) - cell.split for cell in numbers), default=0)
-                layouts[column] = _Layout(max(left + right, header, *words), left, right)
+                layouts[column] = Layout(max(left + right, header, *words), left, right)
                 continue
             widest = max((cell_len(cells[index].text) for cells in all_cells), default=0)
             width = max(widest, header)
@@ -1236,7 +667,7 @@ class LiveTable(LineListView):
                 width = min(width, max(self._max_name_width, header))
             elif column == "spark":
                 width = max(self._spark_width, header)
-            layouts[column] = _Layout(width)
+            layouts[column] = Layout(width)
         changed = layouts != self._layouts or has_data != self._has_data
         self._layouts, self._has_data = layouts, has_data
         if changed:
@@ -1315,6 +746,7 @@ class LiveTable(LineListView):
         parts = [("  ", style)]
         pinned_end = sum(1 for c in self._shown if COLUMNS[c].pinned) - 1
         last = len(self._shown) - 1
+        left_marker = "<" if self._ascii else "‹"
         for index, column in enumerate(self._shown):
             spec = COLUMNS[column]
             label = spec.label
@@ -1323,13 +755,31 @@ class LiveTable(LineListView):
                 assert self._sort is not None
                 arrow = ("v" if self._ascii else "↓") if self._sort[1] else ("^" if self._ascii else "↑")
                 label = f"{label} {arrow}"
-            parts.append((fit(label, self._layouts[column].width, spec.align), sorted_style if on_sort else style))
-            marker = " "
+            width = self._layouts[column].width
+            if cell_len(label) > width:
+                label = fit(label, width, ascii=self._ascii)
+            pad = " " * (width - cell_len(label))
+            marker_here = index == pinned_end + 1 and self._hidden_left
+            if marker_here and pad:
+                # Columns are hidden to the left: say so at the start of the first scrolled one.
+                pad = left_marker + pad[1:] if spec.align == "right" else pad
+                marker_here = spec.align != "right"
+            # Only the label is underlined when sorted, not its padding.
+            label_style = sorted_style if on_sort else style
+            if spec.align == "right":
+                parts += [(pad, style), (label, label_style)]
+            else:
+                parts += [(label, label_style), (pad, style)]
+            separator = " "
             if index == last and self._hidden_right:
-                marker = ">" if self._ascii else "›"
-            elif index == pinned_end and self._hidden_left:
-                marker = "<" if self._ascii else "‹"
-            parts.append((marker, style))
+                separator = ">" if self._ascii else "›"
+            elif (
+                index == pinned_end
+                and self._hidden_left
+                and (index == last or COLUMNS[self._shown[index + 1]].align != "right")
+            ):
+                separator = left_marker
+            parts.append((separator, style))
         return self._segments(parts)
 
     def _render_body(self, line: ListLine, cursor: bool) -> Strip:

@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from widgets.data import ScoreCell, ScoreRow
 from widgets.glyphs import ascii_text
-from widgets.live_table import LineListView, ListLine, fit
+from widgets.line_list import LineListView, ListLine, fit
 
 __all__ = [
     "DEFAULT_CHECKS",
@@ -445,14 +445,20 @@ class ScorecardGrid(LineListView):
         if self.is_mounted:
             self.call_after_refresh(self._relayout)
 
-    def _relayout(self) -> None:
-        """Re-fit the columns; repaint everything when what is shown changed."""
+    def _relayout(self) -> bool:
+        """Re-fit the columns; repaint everything when what is shown changed.
+
+        Returns:
+            True if the shown columns changed (everything was repainted).
+        """
         before = (self._window_shown, self._check_offset, self._check_end, list(self._spans))
         self._fit()
-        if before != (self._window_shown, self._check_offset, self._check_end, self._spans):
-            self._virtual_width, self._fixed_width = self._measure()
-            self.virtual_size = Size(self._virtual_width, self.header_height + len(self._lines))
-            self.refresh()
+        if before == (self._window_shown, self._check_offset, self._check_end, self._spans):
+            return False
+        self._virtual_width, self._fixed_width = self._measure()
+        self.virtual_size = Size(self._virtual_width, self.header_height + len(self._lines))
+        self.refresh()
+        return True
 
     # -- rendering ------------------------------------------------------------------
 
@@ -512,13 +518,8 @@ class ScorecardGrid(LineListView):
         if column == self._column:
             return
         self._column = column
-        before = (self._check_offset, self._check_end)
-        self._fit()
-        if self.is_mounted:
-            if before != (self._check_offset, self._check_end):
-                self.refresh()
-            else:
-                self.refresh(Region(0, 0, self.size.width, self.header_height))
+        if not self._relayout() and self.is_mounted:
+            self.refresh(Region(0, 0, self.size.width, self.header_height))
         if self._cursor_key is not None:
             self._refresh_keys([self._cursor_key])
             if post:

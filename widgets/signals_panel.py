@@ -19,7 +19,7 @@ from textual.strip import Strip
 
 from widgets.data import RegimeView, SignalView
 from widgets.glyphs import ascii_text
-from widgets.live_table import LineListView, ListLine, fit
+from widgets.line_list import LineListView, ListLine, fit
 
 __all__ = ["SignalsPanel", "regime_text", "verdict_text"]
 

@@ -143,7 +143,7 @@ async def test_the_last_value_is_labelled_at_the_right_edge_on_its_row() -> None
         ticks = _left_ticks(lines)
         rows = sorted(ticks)
         # The row whose tick range contains the last value carries its label at the end.
-        labelled = next(row for row, line in enumerate(lines) if line.rstrip().endswith(f"{last_ust:.2f}"))
+        labelled = next(row for row, line in enumerate(lines) if line.rstrip().endswith(f"⣀ {last_ust:.2f}"))
         per_row = (ticks[rows[0]] - ticks[rows[-1]]) / (rows[-1] - rows[0])
         expected = rows[0] + (ticks[rows[0]] - last_ust) / per_row
         assert abs(labelled - expected) <= 1.0

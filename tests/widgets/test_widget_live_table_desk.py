@@ -117,6 +117,9 @@ async def test_h_and_l_scroll_the_hidden_columns_in_and_out() -> None:
         assert "‹" in _header(table)
         await pilot.press("l", "right", "l", "l", "l")
         assert table.shown_columns[-1] == "status"
+        await pilot.pause()
+        assert not table.show_horizontal_scrollbar
+        assert table.virtual_size.width <= table.scrollable_content_region.width
         assert "›" not in _header(table)
         assert "stale late" in _line_of(table, "ust30y")
         assert _line_of(table, "ust30y")[2:].startswith("UST 30Y")  # pinned while scrolled

@@ -129,6 +129,9 @@ async def test_narrow_grid_keeps_episode_and_verdict_and_scrolls_the_checks() ->
         await pilot.press("l")
         assert grid.cursor_cell == ("gfc-2008", "verdict")
         assert grid.scroll_x == 0  # nothing scrolls sideways: the checks are chosen instead
+        await pilot.pause()
+        assert not grid.show_horizontal_scrollbar
+        assert grid.virtual_size.width <= grid.scrollable_content_region.width
         await pilot.press(*["h"] * 7)
         assert grid.cursor_cell == ("gfc-2008", "ust10y") and grid.shown_checks[0] == "ust10y"
 
@@ -137,12 +140,19 @@ async def test_at_80_columns_the_verdict_needs_no_key_press() -> None:
     """Issue 17: at 80x24 the verdict was seven presses of l away. Now it is on screen, the
     Window column gives its room to the checks, and the hidden checks are announced."""
     grid = ScorecardGrid(sample_scores())
-    async with WidgetHost(grid).run_test(size=(80, 8)):
+    async with WidgetHost(grid).run_test(size=(80, 8)) as pilot:
         header = lines_of(grid)[0]
         assert "Verdict" in header and "Window" not in header and "›" in header
         for episode, verdict in (("GFC", "✓ haven"), ("COVID", "✗ broken"), ("Stress now", "~ mixed")):
             assert _row_line(grid, episode).rstrip().endswith(verdict)
         assert len(grid.shown_checks) >= 4
+        grid.focus()
+        for _ in range(len(DEFAULT_CHECKS)):
+            await pilot.press("l")
+            await pilot.pause()
+            # The grid never grows wider than its room (no sideways scrollbar).
+            assert not grid.show_horizontal_scrollbar
+            assert grid.virtual_size.width <= grid.scrollable_content_region.width
     wide = ScorecardGrid(sample_scores())
     async with WidgetHost(wide).run_test(size=(140, 8)):
         header = lines_of(wide)[0]

@@ -17,6 +17,9 @@ from textual.widget import Widget
 
 from themes import BUILTIN_THEMES, theme_variable_defaults
 from widgets.data import (
+    ChartData,
+    ChartLine,
+    ChartThreshold,
     RegimeView,
     ScoreCell,
     ScoreRow,
@@ -407,7 +410,6 @@ def desk_widgets(*, ascii: bool | None = None) -> list[Widget]:
     ``ascii`` is passed to every widget (None leaves them to follow the app's ``-ascii``).
     """
     from widgets.chart import SeriesChart
-    from widgets.data import ChartData, ChartLine, ChartThreshold
     from widgets.live_table import LiveTable
     from widgets.scorecard import ScorecardGrid
     from widgets.signals_panel import SignalsPanel
@@ -447,9 +449,23 @@ def desk_widgets(*, ascii: bool | None = None) -> list[Widget]:
             "dollar_vix", "Dollar-VIX corr 1Y", "+0.35", "intact", "the dollar rises when fear rises", "2026-11-20"
         ),
     ]
+    chart = desk_chart_data()
+    sources = [*sample_sources(), SourceView("mof", "error", "", "5m", "HTTP 503 — try later")]
+    return [
+        LiveTable(rows, id="desk-table", **flag),
+        SignalsPanel(signals, REGIME, id="desk-signals", **flag),
+        ScorecardGrid(sample_scores(), id="desk-grid", **flag),
+        SeriesChart(chart, cursor=True, id="desk-chart", **flag),
+        StatusBar(sources, mode="demo", id="desk-status", **flag),
+    ]
+
+
+def desk_chart_data() -> ChartData:
+    """UST 10Y - Bund (%) against VIX on a right axis (pts), with eroding and intact
+    thresholds and the COVID window; the title has non-ASCII characters (``−``, ``→``)."""
     dates = tuple(f"2020-{month:02d}-{day:02d}" for month in (2, 3, 4) for day in range(1, 29))
     n = len(dates)
-    chart = ChartData(
+    return ChartData(
         x=dates,
         lines=(
             ChartLine("UST 10Y − Bund", tuple(1.5 + math.sin(i / 9) for i in range(n))),
@@ -461,11 +477,3 @@ def desk_widgets(*, ascii: bool | None = None) -> list[Widget]:
         y_label="%",
         y_label_right="pts",
     )
-    sources = [*sample_sources(), SourceView("mof", "error", "", "5m", "HTTP 503 — try later")]
-    return [
-        LiveTable(rows, id="desk-table", **flag),
-        SignalsPanel(signals, REGIME, id="desk-signals", **flag),
-        ScorecardGrid(sample_scores(), id="desk-grid", **flag),
-        SeriesChart(chart, cursor=True, id="desk-chart", **flag),
-        StatusBar(sources, mode="demo", id="desk-status", **flag),
-    ]
