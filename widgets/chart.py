@@ -424,7 +424,7 @@ class SeriesChart(PlotextPlot):
         scale = None
         if frame is not None:
             scale = frame.right_scale if line.axis == "right" else frame.left_scale
-        return (scale.decimals + 1) if scale is not None else 2
+        return self._decimals_for(line, scale) if scale is not None else 2
 
     def render(self) -> RenderResult:
         """Build the plot if data, size, theme or mode changed; then overlay the cursor."""
@@ -640,7 +640,12 @@ class SeriesChart(PlotextPlot):
 
     @staticmethod
     def _decimals_for(line: ChartLine, scale: _Scale) -> int:
-        return line.decimals if line.decimals is not None else scale.decimals + 1
+        """A line's own decimals, else one more than its ticks, and two below 100
+        (a yield of ``1.04`` must not read ``1.0`` because its axis steps by 1)."""
+        if line.decimals is not None:
+            return line.decimals
+        small = max(abs(scale.low), abs(scale.high)) < 100
+        return max(scale.decimals + 1, 2 if small else 1)
 
     @staticmethod
     def _free_row(row: int, taken: set[int], top: int, bottom: int) -> int | None:

@@ -101,8 +101,8 @@ class ScorecardGrid(LineListView):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "cursor_left", "Left", show=False),
-        Binding("right,l", "cursor_right", "Right", show=False),
+        Binding("left,h", "cursor_left", "Check left", show=False),
+        Binding("right,l", "cursor_right", "Check right", show=False),
     ]
     """Column movement (row movement and Enter come from the base class)."""
 

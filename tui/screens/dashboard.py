@@ -47,8 +47,8 @@ SINGLE_BELOW = (110, 28)
 WIDE_FROM = (230, 45)
 """From this many columns and rows, the table takes the whole left column."""
 
-TABLE_COLUMNS = ("name", "last", "change", "spark", "age", "source", "date", "status")
-"""Most telling first: on narrow terminals the right-hand columns scroll into view."""
+TABLE_COLUMNS = ("name", "last", "change", "age", "1w", "1m", "ytd", "spark", "source", "date", "status")
+"""Priority order (issue 17): the table shows as many as fit, whole; h/l scroll the rest in."""
 
 
 class TitleBar(Static):

@@ -36,13 +36,13 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
     from tui.screens.crisis_detail import CrisisDetailScreen
     from tui.screens.dashboard import DashboardScreen
     from tui.screens.series_detail import SeriesDetailScreen
-    from widgets.live_table import LineListView
+    from widgets.live_table import LineListView, LiveTable
     from widgets.scorecard import ScorecardGrid
 
     return [
         ("Everywhere", list(TriffinApp.BINDINGS)),
         ("Dashboard", list(DashboardScreen.BINDINGS)),
-        ("Table, signals and crisis grid", [*LineListView.BINDINGS, *ScorecardGrid.BINDINGS]),
+        ("Table, signals and crisis grid", [*LineListView.BINDINGS, *LiveTable.BINDINGS, *ScorecardGrid.BINDINGS]),
         ("Drill-down screens", [*DetailScreen.BINDINGS, *SeriesDetailScreen.BINDINGS, *CrisisDetailScreen.BINDINGS]),
     ]
 
