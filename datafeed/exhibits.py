@@ -116,13 +116,32 @@ class _Inputs:
         subject: str,
         missing: tuple[MissingInput, ...],
         series: Iterable[ChartSeries] = (),
+        also: tuple[MissingInput, ...] = (),
         **kw: Any,
     ) -> ExhibitResult:
-        """The n/a result: the reading names every missing input and why."""
+        """The n/a result: the reading names every required missing input and why.
+
+        ``also`` lists inputs that are missing too but were not needed for the reading
+        (extra sectors); they go into ``missing`` without lengthening the line.
+        """
         if not missing:
             raise ValueError(f"exhibit {self.spec.id}: an n/a reading must name what is missing")
-        text = f"{subject}: n/a, missing " + "; ".join(m.text for m in missing)
-        return self.result(series, Reading(text, "n/a"), missing=missing, **kw)
+        text = f"{subject}: n/a, missing {self.describe(missing)}"
+        return self.result(series, Reading(text, "n/a"), missing=missing + also, **kw)
+
+    def describe(self, missing: tuple[MissingInput, ...]) -> str:
+        """Missing inputs in few words: ids grouped by reason, proposed sources listed once."""
+        listed = {ref.id: ref for ref in self.spec.inputs}
+        pending = [listed[m.input_id] for m in missing if m.input_id in listed and listed[m.input_id].pending]
+        absent = [listed[m.input_id] for m in missing if m.input_id in listed and not listed[m.input_id].pending]
+        other = [m.text for m in missing if m.input_id not in listed]
+        parts = []
+        if pending:
+            ids = ", ".join(r.id for r in pending)
+            parts.append(f"{ids} (not in the catalog yet; proposed {', '.join(r.source for r in pending)})")
+        if absent:
+            parts.append(f"{', '.join(r.id for r in absent)} (no data from {', '.join(r.source for r in absent)})")
+        return "; ".join(parts + other)
 
     def not_computable(self, subject: str, reason: str, series: Iterable[ChartSeries] = (), **kw: Any) -> ExhibitResult:
         """The n/a result when every input is there but the data cannot answer (too short...)."""
@@ -153,7 +172,7 @@ def _holders(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
     need = ins.missing("tsy_held_total", "tsy_held_row")
     absent = ins.missing(*(i for i, _, _ in _SECTORS[1:]))
     if need:
-        return ins.unavailable("RoW share of Treasuries", need + absent)
+        return ins.unavailable("RoW share of Treasuries", need, also=absent)
     labels = {key: label for _, key, label in _SECTORS}
     parts = {key: ins.get(i) for i, key, _ in _SECTORS if ins.has(i)}
     table = shares(ins.get("tsy_held_total"), parts)
@@ -488,7 +507,7 @@ def _flows(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
     absent = ins.missing("tsy_bought_fed", "tsy_bought_mmf")
     subject = "RoW share of net Treasury purchases"
     if need:
-        return ins.unavailable(subject, need + absent)
+        return ins.unavailable(subject, need, also=absent)
     held = {key: ins.get(i) for i, key, _ in _BUYERS if ins.has(i)}
     frame = pd.concat({"total": ins.get("tsy_bought_total"), **held}, axis=1, join="inner")
     if frame.empty:
