@@ -89,7 +89,9 @@ def test_with_no_data_every_exhibit_names_what_is_missing_and_why() -> None:
 def test_missing_reasons_tell_pending_from_no_data() -> None:
     holders = assemble("holders", {})
     assert "not in the catalog yet; proposed fred:BOGZ1FL893061105Q" in holders.reading.text
+    assert holders.missing[0].why == "not in the catalog yet; proposed source fred:BOGZ1FL893061105Q"
     gfc = assemble("gfc", {})
+    assert [m.why for m in gfc.missing] == ["no data from fred:DTWEXBGS", "no data from fred:AAA10Y"]
     assert gfc.reading.text == (
         "GFC 2008-09-12→12-31: n/a, missing usd_broad, aaa10y (no data from fred:DTWEXBGS, fred:AAA10Y)"
     )
