@@ -228,3 +228,15 @@ async def test_ascii_chart_with_cursor_is_ascii_only(data: ChartData) -> None:
         text = "\n".join(_lines(chart))
         assert text.isascii(), sorted({ch for ch in text if not ch.isascii()})
         assert ":" in text and "at 2020-04-26" in text
+
+
+async def test_building_makes_plotext_deduplicate_in_a_stable_order() -> None:
+    """plotext's ``list(set(...))`` made tick labels depend on the hash seed; after a
+    chart is built, duplicates are dropped keeping the first occurrence, in order."""
+    from plotext import _utility
+
+    chart = SeriesChart(_corr())
+    async with WidgetHost(chart).run_test(size=(80, 20)) as pilot:
+        await pilot.pause()
+        assert chart.builds == 1
+        assert _utility.no_duplicates(["b", "a", "b", "c", "a"]) == ["b", "a", "c"]

@@ -26,21 +26,11 @@ NARROW_BELOW = 100
 
 
 def stable_plotext() -> None:
-    """Make plotext draw the same picture in every process.
+    """Make plotext draw the same picture in every process (see ``widgets.chart.stable_plotext``;
+    ``SeriesChart`` applies it itself before building, so this is kept for callers only)."""
+    from widgets.chart import stable_plotext as apply  # lazily: plotext loads with it
 
-    plotext drops duplicate points and tick labels with ``list(set(...))``, so which of
-    two colliding labels (or overlapping points) wins depends on the interpreter's hash
-    seed: a chart shifted a date label by a column from one run to the next. Its own
-    commented-out alternative, ``dict.fromkeys``, keeps the first occurrence instead.
-    """
-    from plotext import _utility
-
-    if getattr(_utility.no_duplicates, "__name__", "") != "_first_occurrences":
-
-        def _first_occurrences(data: object) -> list[object]:
-            return list(dict.fromkeys(data))  # type: ignore[call-overload]
-
-        _utility.no_duplicates = _first_occurrences
+    apply()
 
 
 class KeyBar(Widget):
