@@ -33,28 +33,39 @@ Semantics, per rule:
 
 A rule's optional ``command`` is an argument list run **without a shell**, with the
 firing as JSON on stdin and a timeout; a failing or hanging command is logged, never
-fatal (:class:`CommandRunner`).
+fatal (:class:`CommandRunner`). Its output is read up to :data:`OUTPUT_CAP` bytes a stream
+(the rest is drained and dropped) and only a sanitised excerpt reaches a log line.
+
+Several processes, one set of commands: sessions of ``triffin serve`` are separate
+processes with their own engines. When ``TRIFFIN_ALERT_STATE`` names a file (the server
+sets it for its sessions), :class:`SharedCommandGate` makes the processes share, under a
+file lock, when each rule's command last ran and for which observation: a command runs at
+most once per cooldown and once per event, however many sessions see the firing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import math
+import os
 import re
 import subprocess
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from pathlib import Path
+from typing import IO, Any, Literal
 
 import pandas as pd
 
 from datafeed.catalog import CATALOG
-from datafeed.errors import redact
+from datafeed.errors import clean_message
 from datafeed.formulas import (
+    MAX_LENGTH,
     Formula,
     FormulaError,
     Node,
@@ -62,6 +73,7 @@ from datafeed.formulas import (
     evaluate_expression,
     parse_expression,
 )
+from datafeed.sanitize import clean_bytes, clean_line
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +87,7 @@ __all__ = [
     "AlertRule",
     "CommandRunner",
     "Firing",
+    "SharedCommandGate",
     "collect_inputs",
     "format_value",
     "live_checks_from",
@@ -93,6 +106,18 @@ CHECK_IDS: tuple[str, ...] = (*CORE_CHECKS, "vix", "spx", "ig_oas", "gold")
 
 COMMAND_TIMEOUT = 10.0
 """Seconds an alert command may run before it is killed."""
+
+OUTPUT_CAP = 64 * 1024
+"""Bytes of an alert command's stdout and of its stderr kept; the rest is read and dropped."""
+
+EXCERPT = 200
+"""Characters of a failing command's stderr shown in its one-line log message."""
+
+MAX_RULE_LENGTH = MAX_LENGTH + 40
+"""Longest rule accepted: an expression of :data:`datafeed.formulas.MAX_LENGTH` plus its operator and level."""
+
+STATE_ENV = "TRIFFIN_ALERT_STATE"
+"""Environment variable naming the file that processes share alert-command state in."""
 
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _RULE = re.compile(r"^(?P<lhs>.+?)\s*(?P<op>>=|<=|>|<|\bcrosses(?:\s+(?:above|below))?)\s*(?P<level>" + _NUMBER + r")$")
@@ -189,29 +214,46 @@ def parse_rule(
     """
     if not isinstance(text, str) or not text.strip():
         raise AlertError("alert: 'rule' must be a non-empty string")
+    if len(text) > MAX_RULE_LENGTH:
+        raise AlertError(f"alert '{clean_line(text, 40)}': the rule is longer than {MAX_RULE_LENGTH} characters")
     rule = " ".join(text.split()) if "\n" in text else text.strip()
+    shown = clean_line(rule, 120)  # the rule as an error message may quote it (no controls)
+    try:
+        return _parse_rule(rule, shown, cooldown, command, formulas, signals)
+    except RecursionError:  # pragma: no cover - the parser's depth limit comes first
+        raise AlertError(f"alert '{shown}': the rule is nested too deeply") from None
+
+
+def _parse_rule(
+    rule: str,
+    shown: str,
+    cooldown: Any,
+    command: Any,
+    formulas: Iterable[str],
+    signals: Iterable[str] | None,
+) -> AlertRule:
     try:
         cool = parse_cooldown(cooldown)
         cmd = _command(command)
     except AlertError as exc:
-        raise AlertError(f"alert '{rule}': {exc}") from None
+        raise AlertError(f"alert '{shown}': {exc}") from None
     m = _CRISIS.match(rule)
     if m:
         check = m.group("check")
         if check is not None and check not in CHECK_IDS:
-            raise AlertError(f"alert '{rule}': unknown crisis check '{check}' (known: {', '.join(CHECK_IDS)})")
+            raise AlertError(f"alert '{shown}': unknown crisis check '{check}' (known: {', '.join(CHECK_IDS)})")
         return AlertRule(rule, "crisis", "fail", None, check or "core", check, cool, cmd)
     if rule.startswith("crisis"):
-        raise AlertError(f"alert '{rule}': crisis rules read 'crisis live fail' or 'crisis live fail CHECK'")
+        raise AlertError(f"alert '{shown}': crisis rules read 'crisis live fail' or 'crisis live fail CHECK'")
     m = _RULE.match(rule)
     if not m:
         raise AlertError(
-            f"alert '{rule}': expected '<id or expression> <op> <number>' with op one of "
+            f"alert '{shown}': expected '<id or expression> <op> <number>' with op one of "
             "> >= < <= crosses, 'crosses above', 'crosses below', or 'crisis live fail'"
         )
     lhs, op, level = m.group("lhs"), " ".join(m.group("op").split()), float(m.group("level"))
     if not math.isfinite(level):
-        raise AlertError(f"alert '{rule}': the level must be a finite number")
+        raise AlertError(f"alert '{shown}': the level must be a finite number")
     if signals is None:
         from datafeed.signals import SIGNAL_IDS
 
@@ -223,9 +265,9 @@ def parse_rule(
         msg = str(exc).replace("unknown instrument", "unknown id")
         if "unknown id" in msg:
             msg += " (not an instrument, formula or signal)"
-        raise AlertError(f"alert '{rule}': {msg}") from None
+        raise AlertError(f"alert '{shown}': {msg}") from None
     if not node.refs():
-        raise AlertError(f"alert '{rule}': the left side reads no instrument, formula or signal")
+        raise AlertError(f"alert '{shown}': the left side reads no instrument, formula or signal")
     kind: Kind = "cross" if op.startswith("crosses") else "threshold"
     return AlertRule(rule, kind, op, level, lhs, None, cool, cmd, node.refs(), node)
 
@@ -493,41 +535,166 @@ class CommandResult:
         ok: exit status 0 within the timeout.
         returncode: the exit status (None when it did not run or timed out).
         error: one line on what went wrong (None when ok).
+        skipped: True when another process sharing the alert state already ran it
+            (:class:`SharedCommandGate`); ``ok`` is then True and nothing ran here.
     """
 
     ok: bool
     returncode: int | None
     error: str | None = None
+    skipped: bool = False
+
+
+def _drain(stream: IO[bytes], keep: int, out: list[bytes]) -> None:
+    """Read ``stream`` to its end, keeping the first ``keep`` bytes in ``out``.
+
+    Why drain rather than stop reading: a child blocked on a full pipe would never exit
+    and always hit the timeout; reading and dropping lets it finish, in bounded memory.
+    """
+    kept = 0
+    while True:
+        chunk = stream.read(8192)
+        if not chunk:
+            return
+        if kept < keep:
+            out.append(chunk[: keep - kept])
+            kept += len(out[-1])
 
 
 def run_command(argv: Sequence[str], payload: Mapping[str, Any], timeout: float = COMMAND_TIMEOUT) -> CommandResult:
     """Run an alert command without a shell, the payload as JSON on stdin.
 
     Why no shell: a rule or a value must never be able to inject shell syntax. The output
-    is captured (so it cannot interleave with ``triffin watch``'s lines) and only a short,
-    redacted excerpt of stderr is logged on failure. Never raises.
+    is captured (so it cannot interleave with ``triffin watch``'s lines), at most
+    :data:`OUTPUT_CAP` bytes a stream, and only a short, redacted and sanitised excerpt of
+    stderr is logged on failure (a command's output is outside text: it may hold escape
+    sequences or NUL bytes). Never raises.
     """
     data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
-    name = argv[0] if argv else "?"
+    name = clean_line(argv[0] if argv else "?", 80)
     try:
-        proc = subprocess.run(list(argv), input=data, capture_output=True, timeout=timeout, shell=False, check=False)
+        proc = subprocess.Popen(
+            list(argv), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, shell=False
+        )
     except FileNotFoundError:
         result = CommandResult(False, None, f"alert command {name!r} not found")
     except PermissionError:
         result = CommandResult(False, None, f"alert command {name!r} is not executable")
-    except subprocess.TimeoutExpired:
-        result = CommandResult(False, None, f"alert command {name!r} timed out after {timeout:g} s (killed)")
     except (OSError, ValueError) as exc:
         result = CommandResult(False, None, f"alert command {name!r} failed to start: {exc}")
     else:
-        if proc.returncode == 0:
-            return CommandResult(True, 0)
-        err = " ".join(proc.stderr.decode(errors="replace").split())[:200]
-        result = CommandResult(
-            False, proc.returncode, f"alert command {name!r} exited {proc.returncode}" + (f": {err}" if err else "")
-        )
-    log.warning("%s", redact(result.error or ""))
+        result = _finish(proc, data, name, timeout)
+        if result.ok:
+            return result
+    result = CommandResult(result.ok, result.returncode, clean_message(result.error or ""))
+    log.warning("%s", result.error)
     return result
+
+
+def _finish(proc: subprocess.Popen[bytes], data: bytes, name: str, timeout: float) -> CommandResult:
+    """Feed stdin, drain both outputs (capped), wait up to ``timeout``; kill on expiry."""
+    out: list[bytes] = []
+    err: list[bytes] = []
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    readers = [
+        threading.Thread(target=_drain, args=(proc.stdout, OUTPUT_CAP, out), daemon=True),
+        threading.Thread(target=_drain, args=(proc.stderr, OUTPUT_CAP, err), daemon=True),
+    ]
+    for t in readers:
+        t.start()
+    try:
+        proc.stdin.write(data)
+    except (BrokenPipeError, OSError):
+        pass  # the command does not read stdin: its business
+    finally:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        for t in readers:
+            t.join(1.0)
+        return CommandResult(False, None, f"alert command {name!r} timed out after {timeout:g} s (killed)")
+    for t in readers:
+        t.join(timeout)
+    if proc.returncode == 0:
+        return CommandResult(True, 0)
+    excerpt = clean_bytes(b"".join(err), EXCERPT)
+    return CommandResult(
+        False, proc.returncode, f"alert command {name!r} exited {proc.returncode}" + (f": {excerpt}" if excerpt else "")
+    )
+
+
+class SharedCommandGate:
+    """Lets several processes share when each alert command last ran, through one locked file.
+
+    Why: each ``triffin serve`` session is its own process with its own alert engine, so a
+    rule with ``cooldown = "1d"`` would run its command once per open browser tab. The
+    gate is asked just before a command runs: under an exclusive ``flock`` on ``path`` it
+    reads the rule's last run (time and the observation that fired it), refuses when the
+    same observation already ran the command or the rule's cooldown has not passed since
+    the last run, and otherwise records this run. Firings without an observation date
+    (``crisis live fail``) count as the same event within one UTC day.
+
+    The file is small JSON (one entry per rule and command, keyed by a hash); an unreadable
+    file counts as empty. Only the command is gated: every session still shows its firing.
+
+    Args:
+        path: the shared state file (created, mode 0600, with its folder).
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SharedCommandGate | None:
+        """The gate named by ``TRIFFIN_ALERT_STATE``, or None when it is unset."""
+        value = (os.environ if env is None else env).get(STATE_ENV, "")
+        return cls(value) if value else None
+
+    @staticmethod
+    def _key(rule: AlertRule) -> str:
+        raw = "\0".join((rule.text, *rule.command))
+        return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    @staticmethod
+    def _event(firing: Firing) -> str:
+        when = firing.date.isoformat() if firing.date else firing.time.astimezone(dt.UTC).date().isoformat() + "~"
+        return f"{when} {format_value(firing.value)}"
+
+    def claim(self, firing: Firing) -> bool:
+        """True when this process may run the firing's command now (and it is recorded as run)."""
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+", encoding="utf-8") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
+            try:
+                state = json.loads(fh.read() or "{}")
+                if not isinstance(state, dict):
+                    state = {}
+            except ValueError:
+                state = {}
+            key, event = self._key(firing.rule), self._event(firing)
+            now = firing.time.timestamp()
+            entry = state.get(key)
+            if isinstance(entry, dict):
+                last = entry.get("time")
+                if entry.get("event") == event:
+                    return False
+                if isinstance(last, (int, float)) and 0 <= now - last < firing.rule.cooldown:
+                    return False
+            state[key] = {"time": now, "event": event}
+            fh.seek(0)
+            fh.truncate()
+            fh.write(json.dumps(state, sort_keys=True))
+            fh.flush()
+        return True
 
 
 class CommandRunner:
@@ -537,27 +704,51 @@ class CommandRunner:
         timeout: seconds each command may run.
         workers: commands running at once.
         extra: keys added to every payload (e.g. ``{"mode": "demo"}``).
+        gate: shared run state across processes; default :meth:`SharedCommandGate.from_env`
+            (none unless ``TRIFFIN_ALERT_STATE`` is set).
     """
 
     def __init__(
-        self, timeout: float = COMMAND_TIMEOUT, workers: int = 2, extra: Mapping[str, Any] | None = None
+        self,
+        timeout: float = COMMAND_TIMEOUT,
+        workers: int = 2,
+        extra: Mapping[str, Any] | None = None,
+        gate: SharedCommandGate | None = None,
     ) -> None:
         self.timeout = timeout
         self.extra = dict(extra or {})
+        self.gate = gate if gate is not None else SharedCommandGate.from_env()
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="triffin-alert")
         self._pending: set[Future[CommandResult]] = set()
         self._lock = threading.Lock()
         self.results: list[CommandResult] = []
+        self.skipped = 0
 
     def submit(self, firing: Firing) -> Future[CommandResult] | None:
         """Start the firing's command, if its rule has one."""
         if not firing.rule.command:
             return None
-        future = self._pool.submit(run_command, firing.rule.command, firing.to_json(**self.extra), self.timeout)
+        future = self._pool.submit(self._run, firing, firing.to_json(**self.extra))
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
         return future
+
+    def _run(self, firing: Firing, payload: Mapping[str, Any]) -> CommandResult:
+        """In a worker thread: ask the shared gate (if any), then run the command."""
+        if self.gate is not None:
+            try:
+                claimed = self.gate.claim(firing)
+            except OSError as exc:
+                log.warning(
+                    "%s", clean_message(f"alert state file {self.gate.path}: {exc.strerror or exc}; running anyway")
+                )
+                claimed = True
+            if not claimed:
+                with self._lock:
+                    self.skipped += 1
+                return CommandResult(True, None, None, skipped=True)
+        return run_command(firing.rule.command, payload, self.timeout)
 
     def _done(self, future: Future[CommandResult]) -> None:
         with self._lock:

@@ -49,6 +49,7 @@ from datafeed.frame import (
     is_daily,
     sorted_union,
 )
+from datafeed.sanitize import clean_line
 from datafeed.signals import resolve_thresholds, round_value
 
 CheckOutcome = Literal["pass", "fail", "flat", "n/a"]
@@ -149,7 +150,8 @@ def episode_from_mapping(d: Mapping[str, Any]) -> Episode:
     end = _parse_date(d["end"], "end", raw_id)
     if end < start:
         raise ValueError(f"episode {raw_id!r}: end {end} is before start {start}")
-    return Episode(raw_id, name.strip(), start, end, builtin=False)
+    # Shown on the grid and in every snapshot format: strip controls and escape sequences.
+    return Episode(raw_id, clean_line(name, 80) or raw_id, start, end, builtin=False)
 
 
 # --------------------------------------------------------------------------- checks

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG
+from datafeed.sanitize import clean_line
 
 __all__ = [
     "FUNCTIONS",
@@ -103,6 +104,21 @@ FUNCTIONS: dict[str, _FnSpec] = {
 MAX_WINDOW = 100_000
 """Largest window accepted (a typo like ``mean(x, 2520000)`` is an error, not a slow start)."""
 
+NAME_LIMIT = 80
+"""Longest display name kept for a formula (longer ones are cut, marked ``…``)."""
+
+MAX_LENGTH = 1000
+"""Longest expression accepted, in characters."""
+
+MAX_DEPTH = 50
+"""Deepest expression accepted: levels of parentheses, calls, signs and chained operators.
+
+Why a limit at all: the parser and the evaluator recurse once per level, so without it a
+config line of 300 nested parentheses or 400 ``*1`` ends in Python's ``RecursionError``
+instead of a one-line config error. The parser counts levels while it descends and refuses
+the first one past the limit, so no input within :data:`MAX_LENGTH` can exhaust the stack.
+"""
+
 
 class FormulaError(ValueError):
     """A formula (or alert expression) that cannot be parsed or evaluated, as one line."""
@@ -122,6 +138,8 @@ class Node:
         window: the integer window of a ``call`` (None when the function has none).
         scalar: True when the node's value is a single number rather than a series.
         col: 1-based column where the node starts (for error messages).
+        depth: levels of the tree from this node down (1 for a leaf); computed, so the
+            parser can refuse a too-deep tree while building it instead of after.
     """
 
     kind: str
@@ -130,6 +148,11 @@ class Node:
     window: int | None = None
     scalar: bool = False
     col: int = 1
+    depth: int = field(default=1, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.args:
+            object.__setattr__(self, "depth", 1 + max(a.depth for a in self.args))
 
     def refs(self) -> frozenset[str]:
         """Every id this expression reads."""
@@ -148,9 +171,31 @@ class _Token:
     col: int  # 1-based
 
 
-_NUMBER = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _OPS = "+-*/(),="
+_DIGITS = frozenset("0123456789")
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_NAME_CHARS = _NAME_START | _DIGITS
+
+
+def _shown(ch: str) -> str:
+    """A character as an error message may show it: itself when printable, else ``U+XXXX``."""
+    return ch if ch.isprintable() else f"U+{ord(ch):04X}"
+
+
+def _non_ascii(ch: str, col: int) -> str:
+    """Why a non-ASCII character is refused, naming it by code point.
+
+    ``str.isalpha``/``isdigit`` accept ``é``, ``²`` or full-width ``ｕ``, which the ASCII-only
+    grammar then cannot read; saying so beats a confusing "unknown instrument".
+    """
+    import unicodedata
+
+    name = unicodedata.name(ch, "")
+    hint = " (a full-width character: type it in ASCII)" if "FULLWIDTH" in name else ""
+    what = f"'{_shown(ch)}' (U+{ord(ch):04X}{' ' + name if name else ''})"
+    return f"non-ASCII character {what} at column {col}: ids, numbers and operators are ASCII{hint}"
 
 
 def _tokenize(expr: str) -> list[_Token]:
@@ -167,22 +212,24 @@ def _tokenize(expr: str) -> list[_Token]:
         if ch in " \t":
             i += 1
             continue
-        if ch.isdigit() or (ch == "." and i + 1 < n and expr[i + 1].isdigit()):
-            m = _NUMBER.match(expr, i)
-            assert m is not None
+        if not ch.isascii():
+            tokens.append(_Token("bad", _non_ascii(ch, col), col))
+            break
+        m = _NUMBER.match(expr, i) if ch in _DIGITS or ch == "." else None
+        if m is not None:
             end = m.end()
-            if end < n and (expr[end].isalpha() or expr[end] == "_"):
+            if end < n and expr[end] in _NAME_CHARS:
                 tokens.append(_Token("bad", f"malformed number '{expr[i : end + 1]}' at column {col}", col))
                 break
             tokens.append(_Token("num", m.group(), col))
             i = end
             continue
-        if ch.isalpha() or ch == "_":
+        if ch in _NAME_START:
             m = _NAME.match(expr, i)
-            assert m is not None
-            tokens.append(_Token("name", m.group(), col))
-            i = m.end()
-            continue
+            if m is not None:  # always, given the first character; checked rather than asserted
+                tokens.append(_Token("name", m.group(), col))
+                i = m.end()
+                continue
         if expr.startswith("**", i):
             tokens.append(_Token("bad", f"'**' is not supported at column {col}", col))
             break
@@ -202,8 +249,7 @@ def _tokenize(expr: str) -> list[_Token]:
         if ch in "<>!":
             tokens.append(_Token("bad", f"comparisons are not allowed in an expression at column {col}", col))
             break
-        shown = ch if ch.isprintable() else repr(ch)
-        tokens.append(_Token("bad", f"unexpected character '{shown}' at column {col}", col))
+        tokens.append(_Token("bad", f"unexpected character '{_shown(ch)}' at column {col}", col))
         break
     tokens.append(_Token("end", "", n + 1))
     return tokens
@@ -217,6 +263,27 @@ class _Parser:
         self.pos = 0
         self.series_ids = frozenset(series_ids)
         self.scalar_ids = frozenset(scalar_ids)
+        self.level = 0
+
+    def descend(self, col: int) -> None:
+        """One level deeper (a parenthesis, a call, a sign); refuses the level past :data:`MAX_DEPTH`."""
+        self.level += 1
+        if self.level > MAX_DEPTH:
+            raise FormulaError(f"expression is nested too deeply (more than {MAX_DEPTH} levels) at column {col}")
+
+    def node(self, *args: Any, **kwargs: Any) -> Node:
+        """A :class:`Node`, refused when the tree under it is deeper than :data:`MAX_DEPTH`.
+
+        Why here: ``a*1*1*1...`` is built in a loop (no recursion while parsing) but makes
+        a left-leaning tree as deep as the chain is long, which evaluation then recurses.
+        """
+        node = Node(*args, **kwargs)
+        if node.depth > MAX_DEPTH:
+            raise FormulaError(
+                f"expression is nested too deeply (more than {MAX_DEPTH} levels of operators, "
+                f"parentheses and calls) at column {node.col}"
+            )
+        return node
 
     @property
     def tok(self) -> _Token:
@@ -251,7 +318,7 @@ class _Parser:
         while self.tok.kind == "op" and self.tok.text in "+-":
             op = self.take()
             right = self.term()
-            node = Node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
+            node = self.node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
         return node
 
     def term(self) -> Node:
@@ -259,18 +326,20 @@ class _Parser:
         while self.tok.kind == "op" and self.tok.text in "*/":
             op = self.take()
             right = self.unary()
-            node = Node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
+            node = self.node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
         return node
 
     def unary(self) -> Node:
         if self.tok.kind == "op" and self.tok.text in "+-":
             op = self.take()
+            self.descend(op.col)
             inner = self.unary()
+            self.level -= 1
             if op.text == "+":
                 return inner
             if inner.kind == "num":
                 return Node("num", -inner.value, scalar=True, col=op.col)
-            return Node("neg", None, (inner,), scalar=inner.scalar, col=op.col)
+            return self.node("neg", None, (inner,), scalar=inner.scalar, col=op.col)
         return self.atom()
 
     def atom(self) -> Node:
@@ -283,8 +352,10 @@ class _Parser:
             return Node("num", value, scalar=True, col=t.col)
         if t.kind == "op" and t.text == "(":
             self.take()
+            self.descend(t.col)
             node = self.expr()
             self.expect(")")
+            self.level -= 1
             return node
         if t.kind == "name":
             self.take()
@@ -310,11 +381,14 @@ class _Parser:
         if spec is None:
             raise FormulaError(f"unknown function '{name}' at column {col} (known: {', '.join(FUNCTIONS)})")
         self.expect("(")
+        self.descend(col)
         args: list[Node] = []
         window: int | None = None
         window_col = col
         while True:
             if self.tok.kind == "name" and self.tok.text == "n" and self._peek_is("="):
+                if window is not None:
+                    raise FormulaError(f"{name}(): n= given twice at column {self.tok.col}")
                 window_col = self.take().col
                 self.take()
                 window = self._window_literal(name)
@@ -355,7 +429,8 @@ class _Parser:
                 if a.scalar:
                     raise FormulaError(f"{name}() needs a series with history, not a single number, at column {a.col}")
         scalar = all(a.scalar for a in args)
-        return Node("call", name, tuple(args), window=window, scalar=scalar, col=col)
+        self.level -= 1
+        return self.node("call", name, tuple(args), window=window, scalar=scalar, col=col)
 
     def _peek_is(self, text: str) -> bool:
         nxt = self.tokens[self.pos + 1] if self.pos + 1 < len(self.tokens) else None
@@ -397,18 +472,9 @@ def parse_expression(
         raise FormulaError(f"an expression must be text, not {type(expr).__name__}")
     if "\n" in expr or "\r" in expr:
         raise FormulaError("an expression must be on one line")
-    if len(expr) > 1000:
-        raise FormulaError("expression is longer than 1000 characters")
-    parser = _Parser(expr, series_ids, scalar_ids)
-    node = parser.parse()
-    depth = _depth(node)
-    if depth > 50:
-        raise FormulaError("expression is nested too deeply")
-    return node
-
-
-def _depth(node: Node) -> int:
-    return 1 + max((_depth(a) for a in node.args), default=0)
+    if len(expr) > MAX_LENGTH:
+        raise FormulaError(f"expression is longer than {MAX_LENGTH} characters")
+    return _Parser(expr, series_ids, scalar_ids).parse()
 
 
 # --------------------------------------------------------------------------- formulas
@@ -484,7 +550,9 @@ def parse_formula(
         raise FormulaError(f"formula '{id}': {exc}") from None
     if not node.refs():
         raise FormulaError(f"formula '{id}': reads no instrument (a constant is not a series)")
-    return Formula(id, expr, str(unit), str(name) if name else "", node.refs(), node)
+    # The name and unit are shown on screens and in every snapshot format: no controls.
+    shown_name = clean_line(name, NAME_LIMIT) if name else ""
+    return Formula(id, expr, clean_line(unit, 24), shown_name, node.refs(), node)
 
 
 # --------------------------------------------------------------------------- evaluation

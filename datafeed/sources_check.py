@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from datafeed.catalog import INSTRUMENTS, Instrument, SourceRef
-from datafeed.errors import FeedError, redact
+from datafeed.errors import FeedError, clean_message
 from datafeed.http import HttpContext
 from datafeed.models import count_values, newest_date
 from datafeed.providers.base import Provider, Target
@@ -80,7 +80,7 @@ async def check_source(
     except FeedError as exc:
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: {exc.message}")
     except Exception as exc:  # a provider bug must not hide the other sources
-        text = redact(f"{type(exc).__name__}: {exc}")[:200]
+        text = clean_message(f"{type(exc).__name__}: {exc}")[:200]
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: unexpected {text}")
     latency = _ms(started)
     count = count_values(fetched)

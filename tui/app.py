@@ -35,10 +35,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
+from datafeed.sanitize import clean_line, clean_text
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
@@ -146,6 +148,22 @@ class TriffinApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit-now", show=False, priority=True),
     ]
     """Global keys; every binding has an id that ``[keymap]`` in the config can remap."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Textual's toast, but plain text by default: triffin's messages quote outside text
+        (upstream errors, paths, config names), which must be neither parsed as Rich markup
+        nor carry control characters (see ``tui/safe_text.py``)."""
+        if not markup:
+            message, title = clean_text(message, 2000), clean_line(title, 200)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def __init__(
         self,

@@ -202,7 +202,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = load_config(args.config, theme=args.theme, refresh=args.refresh, ascii=args.ascii)
     except ConfigError as exc:
-        print(f"triffin: {exc}", file=sys.stderr)
+        from datafeed.sanitize import clean_line
+
+        # One line, and the file is someone's text: a quoted value may hold escape sequences.
+        print(f"triffin: {clean_line(str(exc), 1000)}", file=sys.stderr)
         return 2
     for warning in config.warnings:
         print(f"triffin: warning: {warning}", file=sys.stderr)

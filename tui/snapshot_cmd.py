@@ -1,4 +1,10 @@
-"""Provides ``triffin snapshot``: collect once, print as table, JSON, CSV or Markdown, exit."""
+"""Provides ``triffin snapshot``: collect once, print as table, JSON, CSV or Markdown, exit.
+
+Every text cell may quote outside text (an upstream error, a config name): the table
+renders cells as ``rich.text.Text`` (never markup), CSV and Markdown cells pass through
+:func:`datafeed.sanitize.clean_line`, and Markdown also escapes what would make a link or
+HTML. JSON needs nothing: ``json.dump`` escapes every control character.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +14,10 @@ import json
 import sys
 from typing import Any
 
+from datafeed.sanitize import clean_line
 from datafeed.snapshot import build_document, collect
 from tui.config import Config
+from tui.safe_text import plain_cells
 
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
@@ -39,7 +47,14 @@ def write_csv(doc: dict[str, Any]) -> None:
     writer.writerow(CSV_FIELDS)
     for inst_id, s in doc["series"].items():
         row = {"id": inst_id, **s}
-        writer.writerow(["" if row.get(f) is None else row.get(f) for f in CSV_FIELDS])
+        writer.writerow([_csv(row.get(f)) for f in CSV_FIELDS])
+
+
+def _csv(value: object) -> object:
+    """A CSV cell: numbers as they are, text as one sanitised line."""
+    if value is None:
+        return ""
+    return clean_line(value, None) if isinstance(value, str) else value
 
 
 def print_tables(doc: dict[str, Any]) -> None:
@@ -72,7 +87,7 @@ def print_tables(doc: dict[str, Any]) -> None:
         status = s["status"] + (" LATE" if s.get("late") else "")
         if s.get("error"):
             status += f" ({s['error'][:40]})"
-        table.add_row(inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or "—")
+        table.add_row(*plain_cells(inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or "—"))
     console.print(table)
     print_signals(console, doc)
     print_crises(console, doc)
@@ -108,7 +123,9 @@ def print_signals(console: Any, doc: dict[str, Any]) -> None:
             else f"{sig['value']:+.2f} {sig['unit']}".replace("+", "" if sig["unit"] == "%" else "+")
         )
         note = sig.get("reason") or ""
-        table.add_row(sid, value, VERDICT_MARK.get(sig["verdict"], sig["verdict"]), sig["date"] or "—", note[:70])
+        table.add_row(
+            *plain_cells(sid, value, VERDICT_MARK.get(sig["verdict"], sig["verdict"]), sig["date"] or "—", note[:70])
+        )
     console.print(table)
 
 
@@ -132,13 +149,18 @@ def print_crises(console: Any, doc: dict[str, Any]) -> None:
             c = row["checks"][check]
             mark = RESULT_MARK.get(c["result"], "?")
             cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
-        table.add_row(row["name"], f"{row['start']}→{row['end']}", *cells, row["verdict"].upper())
+        table.add_row(*plain_cells(row["name"], f"{row['start']}→{row['end']}", *cells, row["verdict"].upper()))
     console.print(table)
 
 
+_MD_ESCAPES = str.maketrans({c: "\\" + c for c in "\\`|[]<>"})
+"""Backslash-escaped in Markdown cells: pipes (cell breaks), brackets (links), angle
+brackets (autolinks and HTML), backticks (code spans) and the backslash itself."""
+
+
 def _md(text: object) -> str:
-    """A table cell: pipes escaped, line breaks flattened (GitHub tables are one line a row)."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """A table cell: sanitised, one line (GitHub tables are one line a row), link/HTML syntax escaped."""
+    return clean_line(text, None).translate(_MD_ESCAPES)
 
 
 def _md_number(value: float | None) -> str:

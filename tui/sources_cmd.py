@@ -10,6 +10,7 @@ from datafeed.http import HttpContext
 from datafeed.providers import load_all
 from datafeed.sources_check import SourceCheck, check_sources
 from tui.config import Config
+from tui.safe_text import plain_cells
 
 
 async def _check(config: Config, timeout: float) -> list[SourceCheck]:
@@ -62,6 +63,9 @@ def run_sources(config: Config, *, fmt: str = "table", timeout: float = 30.0) ->
         for c in checks:
             state = "off" if not c.enabled else "OK" if c.ok else "FAIL"
             latency = "" if c.latency_ms is None else f"{c.latency_ms:.0f} ms"
-            table.add_row(c.source, state, latency, c.last_date.isoformat() if c.last_date else "—", c.detail)
+            # detail quotes the upstream's own words: Text, never markup (tui/safe_text.py)
+            table.add_row(
+                *plain_cells(c.source, state, latency, c.last_date.isoformat() if c.last_date else "—", c.detail)
+            )
         Console(width=max(100, Console().width)).print(table)
     return 0 if all(c.ok for c in checks) else 1

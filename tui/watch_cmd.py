@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from datafeed.alerts import AlertError, AlertMonitor, AlertRule, parse_rule
+from datafeed.errors import SafeFormatter
 from datafeed.models import utcnow
 from datafeed.recording import RecordingError, ReplayTransport
 from datafeed.store import SeriesStore
@@ -43,7 +44,7 @@ def _setup_logging() -> None:
     root = logging.getLogger()
     if not any(getattr(h, "_triffin", False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("triffin: %(message)s"))
+        handler.setFormatter(SafeFormatter("triffin: %(message)s"))  # redacted, no control characters
         handler._triffin = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.safe_text import plain_cells
 from tui.screens.base import DetailScreen, KeyBar
 from widgets.status_bar import StatusBar
 
@@ -88,7 +89,9 @@ class AlertLogScreen(DetailScreen):
                 table.add_column(column, no_wrap=column != "what", overflow="fold")
             for e in entries:
                 mode = Text(e.label, style="bold reverse" if e.mode != "live" else "bold")
-                table.add_row(e.stamp, mode, e.rule, e.value, e.detail, e.date.isoformat() if e.date else "—")
+                table.add_row(
+                    *plain_cells(e.stamp, mode, e.rule, e.value, e.detail, e.date.isoformat() if e.date else "—")
+                )
             parts.append(table)
         else:
             parts.append(Text("No alert has fired since triffin started.", style="italic"))
@@ -104,7 +107,7 @@ class AlertLogScreen(DetailScreen):
                     extra.append(f"cooldown {_cooldown(rule.cooldown)}")
                 if rule.command:
                     extra.append("runs " + " ".join(rule.command))
-                rules.add_row(rule.text, " · ".join(extra))
+                rules.add_row(*plain_cells(rule.text, " · ".join(extra)))  # the command is config text
             parts.append(rules)
         else:
             parts.append(Text("No alert rules configured. Add tables like this to the config file:", style="italic"))

@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
+from tui.safe_text import plain
 from tui.screens.base import DetailScreen, KeyBar, stable_plotext
 from widgets.status_bar import StatusBar
 
@@ -45,7 +46,8 @@ def stats_table(rows: list[tuple[str, str]]) -> Table:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
     for label, value in rows:
-        grid.add_row(label, value)
+        # Values quote outside text (a source's last error): Text, never markup.
+        grid.add_row(label, plain(value, None))
     return grid
 
 
