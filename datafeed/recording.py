@@ -20,8 +20,14 @@ cookies); ``body`` (text) or ``body_b64`` (binary); ``duration``; or, for a requ
 failed below HTTP, ``error`` (the httpx exception name) and ``message``.
 
 Secrets: API keys and other secret query parameters are masked in the stored URL and left
-out of the key entirely; file names never contain anything but the two names above; text
-bodies pass through the same redaction as log lines. Request headers are not stored.
+out of the key entirely; file names never contain anything but the two names above. Every
+stored text goes through :func:`datafeed.errors.redact`, the one redaction path shared
+with logs and error messages, which masks a registered key also upper- or lower-cased,
+percent-encoded, cut short or base64-encoded: the URL, the reason phrase, every stored
+header value (``Location`` echoes URLs) and the body; a body that is not UTF-8 is redacted
+as bytes (:func:`datafeed.errors.redact_bytes`) *before* it is base64-encoded. Cookies
+(``Set-Cookie``) and request headers are never stored. Lines are written as ASCII JSON,
+so an upstream's control characters are escaped (``\u001b``), never raw in the file.
 
 Replay matching: a request is answered by the recorded responses with the same key —
 method, path and sorted query without secrets (the host is left out, so a recording made
@@ -53,7 +59,7 @@ from urllib.parse import urlencode
 import httpx
 
 from datafeed import __version__
-from datafeed.errors import redact
+from datafeed.errors import redact, redact_bytes
 from datafeed.settings import FeedSettings
 
 log = logging.getLogger(__name__)
@@ -78,7 +84,9 @@ SECRET_PARAMS = frozenset({"api_key", "apikey", "key", "token", "crumb", "access
 """Query parameters that are secrets: masked in stored URLs, left out of keys."""
 
 KEPT_HEADERS = ("content-type", "etag", "last-modified", "retry-after", "date", "cache-control", "expires", "location")
-"""Response headers worth replaying (parsers and conditional requests read them)."""
+"""Response headers worth replaying (parsers and conditional requests read them); stored redacted.
+
+``set-cookie`` is deliberately absent: a session cookie is a credential."""
 
 _DATE_VALUE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$|^\d{8}$|^\d{6}$")
 
@@ -164,7 +172,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         self.count += 1
         record = {"seq": self.count, **record}
         try:
-            self._fh.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            # ASCII JSON: whatever an upstream sent, the file holds no raw control or C1 byte.
+            self._fh.write(json.dumps(record, ensure_ascii=True, separators=(",", ":")) + "\n")
             self._fh.flush()
         except (OSError, ValueError) as exc:  # a full disk must not stop the feed
             log.warning("recording: could not write response %d: %s", self.count, exc)
@@ -193,7 +202,7 @@ class RecordingTransport(httpx.AsyncBaseTransport):
             self._write(record)
             raise
         await response.aclose()
-        headers = {k: v for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
+        headers = {k: redact(v) for k, v in response.headers.items() if k.lower() in KEPT_HEADERS}
         record = self._base(request, started)
         reason = response.extensions.get("reason_phrase", b"")
         record.update(
@@ -205,8 +214,8 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         )
         try:
             record["body"] = redact(body.decode("utf-8"))
-        except UnicodeDecodeError:
-            record["body_b64"] = base64.b64encode(body).decode("ascii")
+        except UnicodeDecodeError:  # binary (or Shift-JIS): redact the bytes, then encode
+            record["body_b64"] = base64.b64encode(redact_bytes(body)).decode("ascii")
         self._write(record)
         # The live client gets every header (Yahoo's cookie flow needs Set-Cookie) except
         # the framing ones: the body is already decoded, so no Content-Encoding any more.

@@ -18,8 +18,11 @@ where the error text goes:
 - anything else (the NY Fed): ``503`` with a reason phrase carrying the markup and the
   C1 bytes HTTP allows there (``obs-text``), and :data:`HOSTILE` as the error body;
 
-and it echoes any ``api_key`` it is sent in a ``Location`` header, a ``Set-Cookie``, the
-body (as given, upper-cased, percent-encoded) and, for ``/binary``, a non-UTF-8 body.
+and it echoes any ``api_key`` it is sent in a ``Location`` header, a ``Set-Cookie``, an
+``X-Echo`` header and the body (as given, upper-cased, percent-encoded). FRED's answers
+cycle through :attr:`HostileServer.fred_answers`: ``json`` (above), ``binary`` (a body
+that is not UTF-8, holding the key raw, percent-encoded and as UTF-16) and ``redirect``
+(a 302 whose ``Location`` carries the key back in the query string).
 """
 
 from __future__ import annotations
@@ -80,6 +83,9 @@ class HostileServer:
         self._sock.listen(32)
         self.url = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
         self.hits: list[str] = []
+        self.fred_answers: list[str] = ["json"]
+        self._fred = 0
+        self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
 
@@ -127,18 +133,29 @@ class HostileServer:
                 (b"Set-Cookie", f"session={key}; Path=/".encode()),
                 (b"X-Echo", key.upper().encode()),
             ]
-        if parts.path == "/binary":
-            body = b"\xff\xfe\x00" + key.encode() + b"\x00" + quote(key).encode() + key.encode("utf-16-le")
-            return _response(b"200 OK", body, b"application/octet-stream", echo)
         if parts.path.endswith("/fred/series/observations"):
+            with self._lock:
+                kind = self.fred_answers[self._fred % len(self.fred_answers)]
+                self._fred += 1
+            if kind == "binary":
+                body = b"\xff\xfe\x00" + key.encode() + b"\x00" + _percent(key).encode() + key.encode("utf-16-le")
+                return _response(b"200 OK", body, b"application/octet-stream", echo)
+            if kind == "redirect":
+                there = f"{self.url}{parts.path}?series_id=X&api_key={key}&file_type=json&again=1"
+                return _response(b"302 Found", b"", b"text/plain", [(b"Location", there.encode()), *echo[1:]])
             doc: dict[str, object] = {"error_code": 400, "error_message": HOSTILE}
             if key:
-                doc["echo"] = [key, key.upper(), quote(key, safe=""), "".join(f"%{b:02X}" for b in key.encode())]
+                doc["echo"] = [key, key.upper(), quote(key, safe=""), _percent(key), _percent(key).lower()]
             return _response(b"200 OK", json.dumps(doc).encode(), b"application/json", echo)
         if parts.path.endswith("/api/v1/getDataCode"):
             doc = {"STATUS": 400, "MESSAGEID": "M181005E", "MESSAGE": HOSTILE, "RESULTSET": []}
             return _response(b"200 OK", json.dumps(doc).encode(), b"application/json", echo)
         return _response(b"503 " + REASON, HOSTILE.encode(), b"text/plain; charset=utf-8", echo)
+
+
+def _percent(text: str) -> str:
+    """Every character percent-encoded (``%66%30...``), as a server may echo it."""
+    return "".join(f"%{b:02X}" for b in text.encode())
 
 
 def _response(status: bytes, body: bytes, ctype: bytes, extra: list[tuple[bytes, bytes]]) -> bytes:

@@ -207,20 +207,105 @@ async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer,
             timeout=30,
             what="the failed refresh",
         )
+        state = app.live_store.state["ust10y"]
+        assert "Upstream failed for" in (state.last_error or "")
+        # The manual refresh must really run and fail anew, with another echo of the key:
+        # the server switches to a malformed JSON body quoting it, and the test waits for
+        # that new reason (the old one was already there before the key was pressed).
+        srv.mode = "echo_json"
+        attempt, hits = state.last_attempt, len(srv.hits)
         await pilot.press("r")  # a manual refresh: notifications, another failure
-        await pilot.pause(1.0)
-        assert "Upstream failed for" in (app.live_store.state["ust10y"].last_error or "")
+        await wait_until(
+            pilot,
+            lambda: (
+                len(srv.hits) > hits
+                and state.last_attempt != attempt
+                and "FRED JSON observation is malformed" in (state.last_error or "")
+            ),
+            timeout=30,
+            what="the manual refresh to fail with the new echo",
+        )
+        await pilot.pause(0.3)
+        assert any("api_key=" + KEY in h.query for h in srv.hits[hits:]), "the refresh sent the key again"
         assert_clean(screen_text(app), "the dashboard")
         assert_clean(app.export_screenshot(), "the dashboard screenshot")
         app.push_screen(SeriesDetailScreen("ust10y"))
         await pilot.pause(0.5)
         text = screen_text(app)
-        assert "Upstream failed" in text or "last error" in text.lower()
+        assert "FRED JSON observation" in text and "last error" in text.lower(), text
         assert_clean(text, "the series detail screen")
         assert_clean(app.export_screenshot(), "the series detail screenshot")
         assert notes, "the refresh must have notified something"
         for note in notes:
             assert_clean(note, "a notification")
+
+
+def key_forms(key: str = KEY) -> dict[str, bytes]:
+    """Every form of the key a recording must not hold: as is, upper and lower case, percent-
+    encoded (hex digits in either case), UTF-16, and the base64 (standard and URL-safe) of each."""
+    import base64
+    from urllib.parse import quote
+
+    texts = {
+        "key": key,
+        "upper": key.upper(),
+        "lower": key.lower(),
+        "quoted": quote(key, safe=""),
+        "percent": "".join(f"%{b:02X}" for b in key.encode()),
+        "percent lower": "".join(f"%{b:02x}" for b in key.encode()),
+    }
+    forms = {name: text.encode() for name, text in texts.items()}
+    forms["utf-16-le"] = key.encode("utf-16-le")
+    forms["utf-16-be"] = key.encode("utf-16-be")
+    for name, raw in list(forms.items()):
+        forms[f"base64 of {name}"] = base64.b64encode(raw).rstrip(b"=")
+        forms[f"urlsafe base64 of {name}"] = base64.urlsafe_b64encode(raw).rstrip(b"=")
+    return forms
+
+
+def test_record_against_a_key_echoing_server_stores_no_key_in_any_form(tmp_path: Path) -> None:
+    """The upstream echoes the key in a Location header, a Set-Cookie, another header, a JSON
+    body (as is, upper-cased, percent-encoded), a body that is not UTF-8 (stored base64) and a
+    redirect's query string: ``triffin record`` keeps none of it, in any form."""
+    import base64
+    import json
+
+    from tests.reliability.hostile import HostileServer
+    from tests.reliability.test_hostile_text import hostile_config
+
+    folder = tmp_path / "recording"
+    with HostileServer() as server:
+        server.fred_answers = ["json", "binary", "redirect"]
+        config = hostile_config(tmp_path / "c.toml", server.url)
+        env = dict(
+            os.environ,
+            NO_COLOR="1",
+            FRED_API_KEY=KEY,
+            TRIFFIN_CONFIG=str(config),
+            TRIFFIN_CACHE_DIR=str(tmp_path / "cache"),
+            XDG_STATE_HOME=str(tmp_path / "state"),
+        )
+        r = _run(["record", str(folder), "--once"], env)
+        assert r.returncode == 0, r.stderr
+        hits = list(server.hits)
+    assert sum("api_key=" + KEY in h for h in hits) >= 3, "the feed really sent the key"
+    records = [json.loads(line) for line in (folder / "responses.jsonl").read_text().splitlines()]
+    fred = [d for d in records if "/fred/series/observations" in d.get("url", "")]
+    # every echo really reached the recorder (and was redacted there)
+    assert any(d.get("status") == 302 and "location" in {k.lower() for k in d["headers"]} for d in fred)
+    assert any("body_b64" in d for d in fred) and any('"echo"' in d.get("body", "") for d in fred)
+    assert any("again=1" in d["url"] and "api_key=***" in d["url"] for d in fred), "the redirect was followed"
+    assert not any("set-cookie" in {k.lower() for k in d.get("headers", {})} for d in records)
+    binary = next(base64.b64decode(d["body_b64"]) for d in fred if "body_b64" in d)
+    assert binary.startswith(b"\xff\xfe\x00***\x00***"), binary[:40]
+    forms = key_forms()
+    for path in folder.rglob("*"):
+        data = path.read_bytes() if path.is_file() else b""
+        for name, form in forms.items():
+            assert form not in data, f"the key ({name}) is in {path.name}"
+            assert form.lower() not in data.lower() or name.startswith(("base64", "urlsafe")), (name, path)
+        assert_clean(data.decode("latin-1"), f"the recording file {path.name}")
+        assert all(b < 0x80 for b in data), f"{path.name} is not ASCII"
 
 
 @pytest.mark.parametrize(("mode", "warned"), [(0o644, True), (0o640, True), (0o600, False)])
