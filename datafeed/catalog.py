@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 ChangeUnit = Literal["bp", "%", "pts", "pp"]
-Frequency = Literal["daily", "monthly", "quarterly"]
+Frequency = Literal["daily", "weekly", "monthly", "quarterly", "annual"]
+
+FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekly", "monthly", "quarterly", "annual")
+"""Every frequency, highest first (the order frame and feed rank them in)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +75,16 @@ class Instrument:
         return self.sources[0].frequency if self.sources else "daily"
 
 
-def _fred(code: str, frequency: Frequency = "daily", lag: int | None = None) -> SourceRef:
-    default_lag = {"daily": 2, "monthly": 45, "quarterly": 130}[frequency]
-    return SourceRef("fred", code, frequency, default_lag if lag is None else lag)
+DEFAULT_LAG: dict[Frequency, int] = {"daily": 2, "weekly": 8, "monthly": 45, "quarterly": 130, "annual": 600}
+"""FRED's usual lag by frequency, in business days after the observation date within which the
+*next* value is normally out. A Wednesday level (H.4.1) is out the next day, so the following
+Wednesday's is out eight business days after the first. A fiscal-year ratio is dated 1 January
+of its fiscal year and published with the budget about fourteen months after that; the next
+year's follows twelve months later (~26 months, ~570 business days, plus a margin)."""
+
+
+def _fred(code: str, frequency: Frequency = "daily", lag: int | None = None, scale: float = 1.0) -> SourceRef:
+    return SourceRef("fred", code, frequency, DEFAULT_LAG[frequency] if lag is None else lag, scale)
 
 
 def _yahoo(symbol: str) -> SourceRef:
@@ -93,6 +103,52 @@ def _ust(tenor: str, fred: str, treasury: str, yahoo: str | None) -> Instrument:
         hi=25.0,
         group="treasuries",
     )
+
+
+TIC_LAG = 85
+"""Business days a TIC month is normally followed by the next one: month M (dated the 1st)
+is released around the 18th of M+2, M+1 a month later (~77 business days), plus a margin."""
+
+TIC_HOLDERS: tuple[tuple[str, str, str], ...] = (
+    ("japan", "japan", "Japan"),
+    ("uk", "uk", "UK"),
+    ("china", "china", "China"),
+    ("belgium", "belgium", "Belgium"),
+    ("canada", "canada", "Canada"),
+    ("luxembourg", "luxembourg", "Luxembourg"),
+    ("cayman", "cayman_islands", "Cayman Is."),
+    ("france", "france", "France"),
+)
+"""(id suffix, TIC row key, display name) of the holders kept as instruments: the eight largest
+in December 2025 (Belgium and Luxembourg hold custody accounts of others; the Cayman Islands
+are mostly hedge funds). Every other row of the table stays available to the TIC parser."""
+
+Z1_LAG = 195
+"""Business days between a Z.1 quarter's first day and the next quarter's release (a quarter
+is published about ten weeks after it ends; Q3, dated 1 July, in December, Q4 in March)."""
+
+Z1_HOLDERS: tuple[tuple[str, str, str], ...] = (
+    ("row", "BOGZ1LM263061105Q", "foreign"),
+    ("fed", "BOGZ1FL713061103Q", "Fed"),
+    ("households", "BOGZ1LM153061105Q", "households"),
+    ("mutual_funds", "BOGZ1FL653061105Q", "mutual funds"),
+    ("mmf", "BOGZ1FL633061105Q", "money funds"),
+    ("banks", "BOGZ1FL763061100Q", "banks"),
+)
+"""(id suffix, FRED id, display name) of the Z.1 Treasury holdings by sector (USD mn on FRED;
+how each id was verified is in docs/demand-sources.md)."""
+
+
+def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
+    """A TIC major-foreign-holders row, monthly, USD bn as published."""
+    return Instrument(
+        f"tic_{key}", name, "USD bn", "%", (SourceRef("tic", series, "monthly", TIC_LAG),), lo, hi, group="holders"
+    )
+
+
+def _z1(code: str) -> SourceRef:
+    """A Z.1 level on FRED, quarterly, scaled from USD mn to USD bn."""
+    return _fred(code, "quarterly", Z1_LAG, scale=0.001)
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
@@ -227,6 +283,68 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1.0,
         50000.0,
         group="fiscal",
+    ),
+    # ---- who holds Treasuries (docs/demand-sources.md) -------------------------------
+    _tic("total", "grand_total", "TIC total", 100.0, 50000.0),
+    _tic("official", "foreign_official", "TIC official", 50.0, 30000.0),
+    *(_tic(key, series, f"TIC {name}", 0.0, 10000.0) for key, series, name in TIC_HOLDERS),
+    Instrument(
+        "custody_official",
+        "Official custody",
+        "USD bn",
+        "%",
+        (_fred("WMTSECL1", "weekly", scale=0.001),),  # FRED: USD mn
+        100.0,
+        20000.0,
+        group="holders",
+    ),
+    *(
+        Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders")
+        for key, code, name in Z1_HOLDERS
+    ),
+    # ---- how much there is to buy, and what it costs -------------------------------------
+    Instrument(
+        "debt_total_daily",
+        "Debt total daily",
+        "USD bn",
+        "%",
+        (SourceRef("fiscaldata", "tot_pub_debt_out_amt", "daily", 2),),  # the provider gives USD bn
+        1000.0,
+        500000.0,
+        group="supply",
+    ),
+    Instrument(
+        "debt_public_daily",
+        "Debt pub. daily",
+        "USD bn",
+        "%",
+        (SourceRef("fiscaldata", "debt_held_public_amt", "daily", 2),),
+        1000.0,
+        500000.0,
+        group="supply",
+    ),
+    Instrument(
+        "interest_outlays",
+        "Interest outlays",
+        "USD bn",
+        "%",
+        (_fred("FYOINT", "annual", scale=0.001),),  # FRED: USD mn
+        0.0,
+        20000.0,
+        group="supply",
+    ),
+    Instrument("interest_gdp", "Interest/GDP", "%", "pp", (_fred("FYOIGDA188S", "annual"),), 0.0, 30.0, group="supply"),
+    Instrument(
+        "deficit_gdp",
+        "Deficit/GDP",
+        "%",
+        "pp",
+        # FRED publishes the surplus (negative in deficit years); the sign is turned so that
+        # a larger deficit reads as a larger number.
+        (_fred("FYFSGDA188S", "annual", scale=-1.0),),
+        -20.0,
+        50.0,
+        group="supply",
     ),
 )
 """Every instrument of DESIGN.md §2, in display order."""

@@ -330,6 +330,59 @@ _FOREIGN_SHARE = _knots("""
     2012-07 49, 2014-01 47, 2016-01 42, 2018-01 39, 2020-01 40, 2020-07 33.5, 2021-07 33,
     2022-07 31, 2023-07 30, 2024-07 30, 2025-07 29.5, 2026-07 29
 """)
+# Demand and supply (USD bn unless noted). Shapes follow the published series roughly (TIC,
+# H.4.1 custody, Z.1, Debt to the Penny, OMB); the values are synthetic, like the rest.
+_DEMAND_LEVELS: dict[str, _KnotSpec] = {
+    "tic_official": _knots("""
+        2000-01 600, 2004-01 1000, 2008-07 2400, 2011-07 3400, 2014-06 4150, 2016-12 3850,
+        2019-12 4100, 2020-03 3950, 2021-06 4150, 2022-10 3600, 2024-06 3850, 2025-12 3890
+    """),
+    "tic_japan": _knots("""
+        2000-01 320, 2004-03 680, 2008-07 590, 2011-07 910, 2014-06 1220, 2016-12 1090,
+        2019-12 1150, 2021-06 1280, 2022-10 1080, 2024-06 1120, 2025-12 1185
+    """),
+    "tic_uk": _knots("""
+        2000-01 50, 2008-07 130, 2014-06 200, 2019-12 350, 2022-10 640, 2025-12 866
+    """),
+    "tic_china": _knots("""
+        2000-01 60, 2006-01 320, 2008-07 720, 2011-07 1310, 2013-11 1320, 2016-11 1050,
+        2020-06 1070, 2022-10 910, 2024-06 780, 2025-12 684
+    """),
+    "tic_belgium": _knots("2000-01 30, 2014-06 360, 2019-12 200, 2022-10 330, 2025-12 477"),
+    "tic_canada": _knots("2000-01 15, 2014-06 20, 2019-12 80, 2022-10 250, 2025-12 468"),
+    "tic_luxembourg": _knots("2000-01 20, 2014-06 180, 2019-12 250, 2022-10 320, 2025-12 435"),
+    "tic_cayman": _knots("2000-01 20, 2012-01 180, 2014-06 270, 2019-12 230, 2022-10 300, 2025-12 421"),
+    "tic_france": _knots("2000-01 20, 2014-06 60, 2019-12 110, 2022-10 250, 2025-12 369"),
+    "custody_official": _knots("""
+        2000-01 600, 2004-01 1000, 2008-07 2400, 2011-07 2700, 2014-06 3000, 2019-12 3000,
+        2020-03-04 2950, 2020-04-01 2800, 2021-06 2950, 2022-10 2700, 2024-06 2850, 2025-12 2900
+    """),
+    "z1_fed": _knots("""
+        2000-01 510, 2008-07 480, 2009-07 780, 2011-07 1660, 2014-10 2460, 2019-07 2100,
+        2020-03-01 2500, 2020-07 4300, 2022-04 5700, 2025-01 4200, 2026-06 4300
+    """),
+    "z1_households": _knots("2000-01 600, 2008-07 300, 2012-01 900, 2021-01 700, 2023-10 2600, 2026-06 3300"),
+    "z1_mutual_funds": _knots("2000-01 200, 2010-01 700, 2019-12 1700, 2023-01 2400, 2026-06 3100"),
+    "z1_mmf": _knots("2000-01 100, 2009-01 800, 2015-12 800, 2020-06 2500, 2022-10 1300, 2026-06 3200"),
+    "z1_banks": _knots("2000-01 200, 2010-01 300, 2019-12 900, 2021-12 1800, 2023-10 1600, 2026-06 1700"),
+    "interest_outlays": _knots("""
+        2000-07 223, 2004-07 160, 2008-07 253, 2012-07 220, 2019-07 375, 2021-07 352,
+        2022-07 475, 2023-07 658, 2024-07 881, 2025-07 970, 2026-07 1010
+    """),
+    "interest_gdp": _knots("""
+        2000-07 2.2, 2004-07 1.4, 2008-07 1.7, 2012-07 1.4, 2019-07 1.8, 2021-07 1.5,
+        2022-07 1.9, 2023-07 2.4, 2024-07 3.1, 2025-07 3.2, 2026-07 3.3
+    """),
+    "deficit_gdp": _knots("""
+        2000-07 -2.3, 2001-07 -1.2, 2003-07 3.3, 2007-07 1.1, 2009-07 9.8, 2012-07 6.7,
+        2015-07 2.4, 2019-07 4.6, 2020-07 14.7, 2021-07 12.1, 2022-07 5.3, 2023-07 6.2,
+        2024-07 6.3, 2025-07 5.9, 2026-07 6.0
+    """),
+}
+"""Anchors of the demand and supply instruments that have no driver in the model above."""
+_DEBT_TOTAL_OVER_PUBLIC = _knots("2000-01 1.65, 2008-07 1.8, 2012-01 1.4, 2020-01 1.3, 2026-06 1.25")
+"""Total public debt over debt held by the public (the gap is intragovernmental holdings)."""
+
 # Regime loadings (dimensionless). _RHO_SB: correlation of 10Y yield shocks with equity
 # returns (positive = the old hedge: yields fall when stocks fall). _KAPPA: the dollar's
 # loading on risk-off. _LAMBDA: the dollar's loading on US-relative rate shocks.
@@ -351,7 +404,7 @@ _LAST_PERIOD: dict[str, dt.date] = {
 }
 """Lower-frequency instruments that stop at a period, like their real counterparts."""
 
-_PUBLICATION_DELAY_DAYS: dict[str, int] = {"monthly": 25, "quarterly": 60}
+_PUBLICATION_DELAY_DAYS: dict[str, int] = {"weekly": 1, "monthly": 25, "quarterly": 60, "annual": 75}
 """Calendar days after a period ends before its value appears (mimics FRED)."""
 
 _DECIMALS: dict[str, int] = {
@@ -385,6 +438,15 @@ _DECIMALS: dict[str, int] = {
     "debt_gdp": 5,
     "debt_public": 0,
     "foreign_holdings": 1,
+    "custody_official": 3,
+    "debt_total_daily": 3,
+    "debt_public_daily": 3,
+    "interest_outlays": 3,
+    "interest_gdp": 1,
+    "deficit_gdp": 1,
+    **{f"tic_{key}": 1 for key in ("total", "official", "japan", "uk", "china", "belgium", "canada")},
+    **{f"tic_{key}": 1 for key in ("luxembourg", "cayman", "france")},
+    **{f"z1_{key}": 3 for key in ("row", "fed", "households", "mutual_funds", "mmf", "banks")},
 }
 """Decimals of each published value, as the real sources quote them."""
 
@@ -793,6 +855,10 @@ _STREAMS = (
     "gdp",
     "foreign",
     "sofr_spikes",
+    *(f"demand_{inst_id}" for inst_id in _DEMAND_LEVELS),
+    "tic_total",
+    "z1_row",
+    "debt_daily",
 )
 """Independent shock streams; the order is part of the seed contract (append only)."""
 
@@ -1142,6 +1208,19 @@ class DemoMarket:
         share = (_interp(days, _FOREIGN_SHARE) + fs_dev) / 100.0
         out["foreign_holdings"] = share * out["debt_public"] / 1000.0  # USD mn -> USD bn
 
+        # --- Demand and supply: anchors with persistent noise; TIC's and Z.1's foreign
+        # totals follow the foreign holdings above, daily debt follows debt held by the public.
+        for inst_id, knots in _DEMAND_LEVELS.items():
+            (dev,) = _ar1([0.004 * z[f"demand_{inst_id}"]], [_phi(60)])
+            level = _interp(days, knots)
+            out[inst_id] = level + np.abs(level) * dev if inst_id.endswith("_gdp") else level * np.exp(dev)
+        for inst_id in ("tic_total", "z1_row"):
+            (dev,) = _ar1([0.002 * z[inst_id]], [_phi(40)])
+            out[inst_id] = out["foreign_holdings"] * np.exp(dev)
+        (dev,) = _ar1([0.0005 * z["debt_daily"]], [_phi(20)])
+        out["debt_public_daily"] = out["debt_public"] / 1000.0 * np.exp(dev)  # USD mn -> USD bn
+        out["debt_total_daily"] = out["debt_public_daily"] * _interp(days, _DEBT_TOTAL_OVER_PUBLIC)
+
         return self._assemble(bdays, out)
 
     def _assemble(self, bdays: np.ndarray, paths: Mapping[str, np.ndarray]) -> dict[str, pd.Series]:
@@ -1175,27 +1254,41 @@ def _is_log(inst_id: str) -> bool:
 def _periodic(
     bdays: np.ndarray, path: np.ndarray, freq: str, end: np.datetime64, last: dt.date | None
 ) -> tuple[pd.DatetimeIndex, np.ndarray]:
-    """Average a daily path per month or quarter, dated on the period's first day.
+    """Turn a daily path into a weekly, monthly, quarterly or annual series.
 
-    Only periods that ended at least the publication delay before ``end`` are kept, as a
-    real release calendar would, and none after ``last`` (a discontinued series).
+    Weekly values are Wednesday levels (the last business day of each Thursday-to-Wednesday
+    week, dated that Wednesday), as the Fed's H.4.1 reports them; the other frequencies
+    average each period and date it on its first day, as FRED dates them. Only periods that
+    ended at least the publication delay before ``end`` are kept, as a real release
+    calendar would, and none after ``last`` (a discontinued series).
     """
-    months = bdays.astype("datetime64[M]").astype(np.int64)
-    group = months if freq == "monthly" else months - months % 3
-    if len(group) == 0:
+    if len(bdays) == 0:
         return pd.DatetimeIndex([], dtype="datetime64[ns]"), np.array([], dtype=np.float64)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    sums = np.add.reduceat(path, starts)
-    counts = np.diff(np.r_[starts, len(path)])
-    means = sums / counts
-    period_start = group[starts].astype("datetime64[M]")
-    span = 1 if freq == "monthly" else 3
-    period_end = (period_start + np.timedelta64(span, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    if freq == "weekly":
+        # 1970-01-01 was a Thursday: day numbers // 7 count Thursday-to-Wednesday weeks.
+        week = bdays.astype(np.int64) // 7
+        ends = np.flatnonzero(np.r_[week[1:] != week[:-1], True])
+        values = path[ends]
+        period_start = (week[ends] * 7).astype("datetime64[D]")
+        period_end = period_start + np.timedelta64(6, "D")
+        dated = period_end
+    else:
+        months = bdays.astype("datetime64[M]").astype(np.int64)
+        span = {"monthly": 1, "quarterly": 3, "annual": 12}[freq]
+        group = months - months % span
+        starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        sums = np.add.reduceat(path, starts)
+        counts = np.diff(np.r_[starts, len(path)])
+        values = sums / counts
+        first_month = group[starts].astype("datetime64[M]")
+        period_start = first_month.astype("datetime64[D]")
+        period_end = (first_month + np.timedelta64(span, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+        dated = period_start
     keep = np.asarray(period_end + np.timedelta64(_PUBLICATION_DELAY_DAYS[freq], "D") <= end)
     if last is not None:
-        keep = keep & (period_start.astype("datetime64[D]") <= np.datetime64(last, "D"))
-    dates = period_start[keep].astype("datetime64[D]").astype("datetime64[ns]")
-    return pd.DatetimeIndex(dates), means[keep]
+        keep = keep & (period_start <= np.datetime64(last, "D"))
+    dates = dated[keep].astype("datetime64[ns]")
+    return pd.DatetimeIndex(dates), values[keep]
 
 
 def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarket:

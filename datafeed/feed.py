@@ -6,7 +6,7 @@ the instrument, so a monthly fallback never gets mixed into a daily series. Targ
 one request can serve together are batched (:meth:`Provider.batch_key`).
 
 Each batch is a :class:`Job` with its own cadence (daily series every ``refresh``
-seconds, monthly every 6 h, quarterly once a day, intraday quotes every
+seconds, weekly and monthly every 6 h, quarterly and annual once a day, intraday quotes every
 ``intraday_refresh`` seconds while the market is open). All jobs share one
 :class:`~datafeed.http.HttpContext` (one ``httpx.AsyncClient``), run concurrently, and
 are held back per source by its gate. A failed job backs off exponentially with jitter
@@ -34,7 +34,7 @@ from datafeed.store import SeriesStore
 
 log = logging.getLogger(__name__)
 
-CADENCE = {"daily": None, "monthly": 6 * 3600.0, "quarterly": 24 * 3600.0}
+CADENCE = {"daily": None, "weekly": 6 * 3600.0, "monthly": 6 * 3600.0, "quarterly": 24 * 3600.0, "annual": 24 * 3600.0}
 """Seconds between refreshes by frequency (None = the feed's ``refresh`` setting)."""
 
 MAX_BACKOFF = 30 * 60.0

@@ -3,8 +3,8 @@
 Why a frame at all: a hedged pickup adds a Bund yield to a SOFR−€STR leg and subtracts a
 Treasury yield, so the inputs must be read on the *same* day. Daily series are simply put
 side by side on the union of their observation dates (no gap filling: a holiday in one
-market leaves a hole rather than an invented value). Lower-frequency series (monthly or
-quarterly) are carried forward onto that index, but at most ``max_carry_days`` (45) after
+market leaves a hole rather than an invented value). Lower-frequency series (weekly, monthly,
+quarterly or annual) are carried forward onto that index, but at most ``max_carry_days`` (45) after
 their own observation date; older than that they are missing, never extrapolated.
 
 Input convention (what the store provides): each series has a sorted, unique,
@@ -29,7 +29,7 @@ from datafeed import catalog
 MAX_CARRY_DAYS = 45
 """Longest a monthly/quarterly value is carried forward (DESIGN.md §3)."""
 
-_RANK = {"daily": 0, "monthly": 1, "quarterly": 2}
+_RANK = {"daily": 0, "weekly": 1, "monthly": 2, "quarterly": 3, "annual": 4}
 _SPACING_TAIL = 40
 """Number of most recent gaps looked at when guessing a series' frequency."""
 _DAY_NS = 86_400 * 10**9

@@ -25,7 +25,7 @@ from datafeed.models import count_values, newest_date
 from datafeed.providers.base import Provider, Target
 from datafeed.settings import FeedSettings, SourceSettings
 
-LOOKBACK_DAYS: dict[str, int] = {"daily": 30, "monthly": 120, "quarterly": 400}
+LOOKBACK_DAYS: dict[str, int] = {"daily": 30, "weekly": 60, "monthly": 120, "quarterly": 400, "annual": 1200}
 """How far back the check looks, by the series' frequency (so a monthly series has data)."""
 
 

@@ -120,13 +120,22 @@ def test_dates_follow_each_instruments_frequency(series: dict[str, pd.Series]) -
             assert (idx.day_of_week < 5).all(), inst.id
             full = pd.bdate_range(idx[0], idx[-1])
             assert len(idx) == len(full), f"{inst.id} skips business days"
+        elif inst.frequency == "weekly":  # Wednesday levels (H.4.1), one a week
+            assert (idx.day_of_week == 2).all(), inst.id
+            assert (idx.to_series().diff().dropna() == pd.Timedelta(days=7)).all(), inst.id
         elif inst.frequency == "monthly":
             assert (idx.day == 1).all(), inst.id
+        elif inst.frequency == "annual":
+            assert ((idx.day == 1) & (idx.month == 1)).all(), inst.id
         else:
+            assert inst.frequency == "quarterly", inst.id
             assert ((idx.day == 1) & (idx.month.isin([1, 4, 7, 10]))).all(), inst.id
     assert series["ust10y"].index[-1].date() == END
     # A quarter is published a couple of months after it ends, as FRED does.
     assert series["debt_gdp"].index[-1] == pd.Timestamp("2026-04-01")
+    # A Wednesday level is out the next day; a fiscal-year ratio the spring after the year.
+    assert series["custody_official"].index[-1] == pd.Timestamp("2026-11-18")  # END is a Friday
+    assert series["interest_gdp"].index[-1] == pd.Timestamp("2025-01-01")
 
 
 def test_instruments_missing_where_their_real_counterparts_are(series: dict[str, pd.Series]) -> None:

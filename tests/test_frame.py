@@ -87,6 +87,18 @@ def test_quarterly_detection_and_catalog_frequency() -> None:
     assert effective_frequency("unknown_id", series({"2024-01-01": 1.0})) == "daily"
 
 
+def test_weekly_and_annual_catalog_series_are_carried_not_treated_as_daily() -> None:
+    # Wednesday levels are 7 days apart, which the spacing alone reads as daily; the
+    # catalog's weekly wins, so Thursday and Friday see Wednesday's custody holdings.
+    custody = series({"2025-03-19": 2931.0, "2025-03-26": 2920.0})
+    assert observed_frequency(custody) == "daily"
+    assert effective_frequency("custody_official", custody) == "weekly"
+    assert effective_frequency("interest_gdp", series({"2024-01-01": 3.1})) == "annual"
+    ust = series({"2025-03-26": 4.3, "2025-03-27": 4.4, "2025-03-28": 4.2})
+    frame = aligned_frame({"ust10y": ust, "custody_official": custody})
+    assert list(frame["custody_official"]) == [2920.0, 2920.0, 2920.0]
+
+
 def test_missing_input_becomes_an_all_nan_column() -> None:
     ust = business("2024-01-01", [4.0, 4.1])
     frame = aligned_frame({"ust10y": ust}, ["ust10y", "estr"])

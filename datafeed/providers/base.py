@@ -125,7 +125,7 @@ class Provider:
 
     def incremental_start(self, last: dt.date, ref: SourceRef) -> dt.date:
         """First date asked for once data up to ``last`` is held (revisions included)."""
-        back = {"daily": 10, "weekly": 35, "monthly": 120, "quarterly": 400}[ref.frequency]
+        back = {"daily": 10, "weekly": 35, "monthly": 120, "quarterly": 400, "annual": 800}[ref.frequency]
         return last - dt.timedelta(days=back)
 
     async def fetch(
