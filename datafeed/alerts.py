@@ -198,6 +198,7 @@ def parse_rule(
     command: Any = None,
     formulas: Iterable[str] = (),
     signals: Iterable[str] | None = None,
+    instruments: Iterable[str] | None = None,
 ) -> AlertRule:
     """Parse one rule.
 
@@ -208,6 +209,8 @@ def parse_rule(
         formulas: formula ids the left side may read (as series).
         signals: signal ids the left side may read (as numbers); default every signal of
             :mod:`datafeed.signals`.
+        instruments: instrument ids the left side may read (default: the built-in
+            catalog; the config passes its catalog, user instruments included).
 
     Raises:
         AlertError: ``alert '<rule>': <problem>``.
@@ -260,7 +263,7 @@ def _parse_rule(
         signals = SIGNAL_IDS
     formula_ids = list(formulas)
     try:
-        node = parse_expression(lhs, [*CATALOG, *formula_ids], signals)
+        node = parse_expression(lhs, [*(CATALOG if instruments is None else instruments), *formula_ids], signals)
     except FormulaError as exc:
         msg = str(exc).replace("unknown instrument", "unknown id")
         if "unknown id" in msg:

@@ -1,21 +1,63 @@
-"""Provides the instrument catalog of DESIGN.md §2 as data.
+"""Provides the instrument catalog of DESIGN.md §2 as data, and the catalog value in force.
 
-Each instrument has one canonical id, a unit, how its changes are quoted, and an ordered
-list of sources: end-of-day history from official keyless sources first, fallbacks after,
-and optionally an intraday quote that extends the series past the last official close.
-Sources that have no provider yet are simply skipped by the scheduler.
+Each instrument has one canonical id, a unit, how its changes are quoted, how it is shown
+(decimals, group, the unit label next to its value, the horizon of its change), and an
+ordered list of sources: end-of-day history from official keyless sources first, fallbacks
+after, and optionally an intraday quote that extends the series past the last official
+close. Sources that have no provider installed are simply skipped by the scheduler.
+
+The built-in instruments are :data:`INSTRUMENTS`; users add their own in the config file
+(``[[instruments]]``, parsed by :func:`instrument_from_mapping`). The catalog in force is a
+:class:`Catalog` value built once from both and handed to the store, the feed, the cache,
+exports and screens, which read it rather than the built-in :data:`CATALOG`
+(docs/extending-instruments.md).
 """
 
 from __future__ import annotations
 
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
 ChangeUnit = Literal["bp", "%", "pts", "pp"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "annual"]
 
+CHANGE_UNITS: tuple[str, ...] = ("bp", "%", "pts", "pp")
+"""How a change may be quoted: basis points, percent, points, percentage points."""
+
 FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekly", "monthly", "quarterly", "annual")
 """Every frequency, highest first (the order frame and feed rank them in)."""
+
+HORIZONS: dict[str, str] = {"daily": "1D", "weekly": "1W", "monthly": "1M", "quarterly": "1Q", "annual": "1Y"}
+"""The horizon of "the change since the previous observation" by frequency, as labelled on screen."""
+
+DEFAULT_LAG: dict[Frequency, int] = {"daily": 2, "weekly": 8, "monthly": 45, "quarterly": 130, "annual": 600}
+"""FRED's usual lag by frequency, in business days after the observation date within which the
+*next* value is normally out. A Wednesday level (H.4.1) is out the next day, so the following
+Wednesday's is out eight business days after the first. A fiscal-year ratio is dated 1 January
+of its fiscal year and published with the budget about fourteen months after that; the next
+year's follows twelve months later (~26 months, ~570 business days, plus a margin)."""
+
+GROUP_TITLES: dict[str, str] = {
+    "treasuries": "Treasuries",
+    "funding": "Funding & hedge legs",
+    "abroad": "Bunds & JGBs",
+    "dollar": "Dollar & FX",
+    "risk": "Risk",
+    "credit": "Credit",
+    "fiscal": "Fiscal",
+    "holders": "Holders",
+    "supply": "Supply",
+    "user": "Your instruments",
+}
+"""Built-in group ids and the heading each is shown under; any other group is shown as written."""
+
+
+def group_title(group: str) -> str:
+    """The heading of a group: a built-in group's title, else the group as written."""
+    return GROUP_TITLES.get(group, group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +92,19 @@ class Instrument:
     Attributes:
         id: canonical id used everywhere (config, JSON, signals).
         name: short display name.
-        unit: unit of the stored values (``%``, ``index``, ``USD bn`` ...).
+        unit: unit of the stored values (``%``, ``index``, ``USD bn`` ...); JSON and exports
+            always use it.
         change: how a change is quoted: ``bp`` for rates and spreads, ``%`` for prices.
         sources: end-of-day sources in priority order.
-        intraday: optional intraday quote source.
         lo: lowest plausible value (validation rejects below).
         hi: highest plausible value (validation rejects above).
-        group: display grouping.
+        intraday: optional intraday quote source.
+        group: display group (a key of :data:`GROUP_TITLES`, or a heading of its own).
+        decimals: decimals shown on screen, in the display unit.
+        display_unit: the unit label shown next to the value ("" = ``unit``).
+        display_scale: multiply a stored value by this to show it in ``display_unit``
+            (IG OAS is stored in % as FRED publishes it and shown in bp as traders quote it).
+        user: True for an instrument defined in the config file.
     """
 
     id: str
@@ -68,19 +116,41 @@ class Instrument:
     hi: float
     intraday: SourceRef | None = None
     group: str = "rates"
+    decimals: int = 2
+    display_unit: str = ""
+    display_scale: float = 1.0
+    user: bool = False
 
     @property
     def frequency(self) -> Frequency:
         """Frequency of the primary source (``daily`` when there is none)."""
         return self.sources[0].frequency if self.sources else "daily"
 
+    @property
+    def horizon(self) -> str:
+        """What the change since the previous observation spans: ``1D``, ``1W``, ``1M``, ``1Q``."""
+        return HORIZONS[self.frequency]
 
-DEFAULT_LAG: dict[Frequency, int] = {"daily": 2, "weekly": 8, "monthly": 45, "quarterly": 130, "annual": 600}
-"""FRED's usual lag by frequency, in business days after the observation date within which the
-*next* value is normally out. A Wednesday level (H.4.1) is out the next day, so the following
-Wednesday's is out eight business days after the first. A fiscal-year ratio is dated 1 January
-of its fiscal year and published with the budget about fourteen months after that; the next
-year's follows twelve months later (~26 months, ~570 business days, plus a margin)."""
+    @property
+    def label(self) -> str:
+        """The unit shown next to a value on screen."""
+        return self.display_unit or self.unit
+
+    def shown(self, value: float) -> float:
+        """A stored value in the display unit (display only: JSON keeps the catalog unit)."""
+        return value * self.display_scale
+
+    def format(self, value: float | None, *, unit: bool = True) -> str:
+        """A value as shown on screen: display unit, decimals, thousands separators."""
+        if value is None or not math.isfinite(value):
+            return "n/a"
+        text = f"{self.shown(value):,.{self.decimals}f}"
+        return f"{text} {self.label}" if unit and self.label else text
+
+    @property
+    def group_title(self) -> str:
+        """The heading this instrument is shown under."""
+        return group_title(self.group)
 
 
 def _fred(code: str, frequency: Frequency = "daily", lag: int | None = None, scale: float = 1.0) -> SourceRef:
@@ -102,6 +172,34 @@ def _ust(tenor: str, fred: str, treasury: str, yahoo: str | None) -> Instrument:
         lo=-2.0,
         hi=25.0,
         group="treasuries",
+        decimals=3,
+    )
+
+
+def _rate(
+    id: str,
+    name: str,
+    sources: tuple[SourceRef, ...],
+    lo: float,
+    hi: float,
+    group: str,
+    display_unit: str = "",
+    display_scale: float = 1.0,
+) -> Instrument:
+    """A rate or spread stored in %, its changes in bp, shown with three decimals (0 in bp)."""
+    decimals = 0 if display_unit == "bp" else 3
+    return Instrument(
+        id,
+        name,
+        "%",
+        "bp",
+        sources,
+        lo,
+        hi,
+        group=group,
+        decimals=decimals,
+        display_unit=display_unit,
+        display_scale=display_scale,
     )
 
 
@@ -142,7 +240,15 @@ how each id was verified is in docs/demand-sources.md)."""
 def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
     """A TIC major-foreign-holders row, monthly, USD bn as published."""
     return Instrument(
-        f"tic_{key}", name, "USD bn", "%", (SourceRef("tic", series, "monthly", TIC_LAG),), lo, hi, group="holders"
+        f"tic_{key}",
+        name,
+        "USD bn",
+        "%",
+        (SourceRef("tic", series, "monthly", TIC_LAG),),
+        lo,
+        hi,
+        group="holders",
+        decimals=0,
     )
 
 
@@ -158,76 +264,42 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     _ust("10Y", "DGS10", "10 Yr", "^TNX"),
     _ust("20Y", "DGS20", "20 Yr", None),
     _ust("30Y", "DGS30", "30 Yr", "^TYX"),
-    Instrument("tbill3m", "T-bill 3M", "%", "bp", (_fred("DTB3"),), -2.0, 25.0, group="treasuries"),
-    Instrument(
-        "sofr",
-        "SOFR",
-        "%",
-        "bp",
-        (SourceRef("nyfed", "SOFR", "daily", 2), _fred("SOFR")),
-        -2.0,
-        25.0,
-        group="funding",
-    ),
-    Instrument(
+    _rate("tbill3m", "T-bill 3M", (_fred("DTB3"),), -2.0, 25.0, "treasuries"),
+    _rate("sofr", "SOFR", (SourceRef("nyfed", "SOFR", "daily", 2), _fred("SOFR")), -2.0, 25.0, "funding"),
+    _rate(
         "bund10y",
         "Bund 10Y",
-        "%",
-        "bp",
         (
             SourceRef("bundesbank", "BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A", "daily", 2),
             _fred("IRLTLT01DEM156N", "monthly", 60),
         ),
         -3.0,
         20.0,
-        group="abroad",
+        "abroad",
     ),
-    Instrument(
+    _rate(
         "estr",
         "€STR",
-        "%",
-        "bp",
         (SourceRef("ecb", "EST.B.EU000A2X2A25.WT", "daily", 2), _fred("ECBESTRVOLWGTTRMDMNRT")),
         -3.0,
         20.0,
-        group="funding",
+        "funding",
     ),
-    Instrument(
+    _rate(
         "jgb10y",
         "JGB 10Y",
-        "%",
-        "bp",
         (SourceRef("mof", "10Y", "daily", 2), _fred("IRLTLT01JPM156N", "monthly", 60)),
         -2.0,
         15.0,
-        group="abroad",
+        "abroad",
     ),
-    Instrument("jgb20y", "JGB 20Y", "%", "bp", (SourceRef("mof", "20Y", "daily", 2),), -2.0, 15.0, group="abroad"),
-    Instrument("jgb30y", "JGB 30Y", "%", "bp", (SourceRef("mof", "30Y", "daily", 2),), -2.0, 15.0, group="abroad"),
-    Instrument(
-        "tona",
-        "TONA",
-        "%",
-        "bp",
-        (SourceRef("boj", "FM01'STRDCLUCON", "daily", 2),),
-        -2.0,
-        15.0,
-        group="funding",
-    ),
-    Instrument(
-        "jpy3m", "JPY 3M (stale)", "%", "bp", (_fred("IR3TIB01JPM156N", "monthly", 60),), -2.0, 15.0, group="funding"
-    ),
-    Instrument(
-        "usd_broad",
-        "USD broad",
-        "index",
-        "%",
-        (_fred("DTWEXBGS", lag=7),),
-        50.0,
-        250.0,
-        group="dollar",
-    ),
+    _rate("jgb20y", "JGB 20Y", (SourceRef("mof", "20Y", "daily", 2),), -2.0, 15.0, "abroad"),
+    _rate("jgb30y", "JGB 30Y", (SourceRef("mof", "30Y", "daily", 2),), -2.0, 15.0, "abroad"),
+    _rate("tona", "TONA", (SourceRef("boj", "FM01'STRDCLUCON", "daily", 2),), -2.0, 15.0, "funding"),
+    _rate("jpy3m", "JPY 3M (stale)", (_fred("IR3TIB01JPM156N", "monthly", 60),), -2.0, 15.0, "funding"),
+    Instrument("usd_broad", "USD broad", "index", "%", (_fred("DTWEXBGS", lag=7),), 50.0, 250.0, group="dollar"),
     Instrument("dxy", "DXY (ICE)", "index", "%", (), 50.0, 200.0, intraday=_yahoo("DX-Y.NYB"), group="dollar"),
+    # FX: stored as the pair is quoted; the label is the quote currency (EUR/USD 1.16 = 1.16 USD per EUR).
     Instrument(
         "eurusd",
         "EUR/USD",
@@ -238,6 +310,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         2.0,
         intraday=_yahoo("EURUSD=X"),
         group="dollar",
+        decimals=4,
+        display_unit="USD",
     ),
     Instrument(
         "usdjpy",
@@ -249,6 +323,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         400.0,
         intraday=_yahoo("JPY=X"),
         group="dollar",
+        display_unit="JPY",
     ),
     Instrument(
         "usdchf",
@@ -260,19 +335,40 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         3.0,
         intraday=_yahoo("CHF=X"),
         group="dollar",
+        decimals=4,
+        display_unit="CHF",
     ),
     Instrument("vix", "VIX", "pts", "pts", (_fred("VIXCLS"),), 5.0, 150.0, intraday=_yahoo("^VIX"), group="risk"),
     Instrument(
         "spx", "S&P 500", "index", "%", (_fred("SP500"),), 100.0, 50000.0, intraday=_yahoo("^GSPC"), group="risk"
     ),
-    Instrument("ig_oas", "IG OAS", "%", "bp", (_fred("BAMLC0A0CM"),), 0.1, 10.0, group="credit"),
-    Instrument("hy_oas", "HY OAS", "%", "bp", (_fred("BAMLH0A0HYM2"),), 1.0, 30.0, group="credit"),
-    Instrument("aaa10y", "Aaa − 10Y", "%", "bp", (_fred("AAA10Y"),), -3.0, 10.0, group="credit"),
-    Instrument("term_premium_10y", "Term prem 10Y", "%", "bp", (_fred("THREEFYTP10"),), -5.0, 10.0, group="treasuries"),
-    Instrument("gold", "Gold", "USD/oz", "%", (), 100.0, 20000.0, intraday=_yahoo("GC=F"), group="risk"),
-    Instrument("debt_gdp", "Debt/GDP", "%", "pp", (_fred("FYGFGDQ188S", "quarterly"),), 10.0, 300.0, group="fiscal"),
+    # OAS: FRED publishes % (0.84); traders quote bp (84 bp). Shown in bp, stored in %.
+    _rate("ig_oas", "IG OAS", (_fred("BAMLC0A0CM"),), 0.1, 10.0, "credit", display_unit="bp", display_scale=100.0),
+    _rate("hy_oas", "HY OAS", (_fred("BAMLH0A0HYM2"),), 1.0, 30.0, "credit", display_unit="bp", display_scale=100.0),
+    _rate("aaa10y", "Aaa − 10Y", (_fred("AAA10Y"),), -3.0, 10.0, "credit"),
+    _rate("term_premium_10y", "Term prem 10Y", (_fred("THREEFYTP10"),), -5.0, 10.0, "treasuries"),
+    Instrument("gold", "Gold", "USD/oz", "%", (), 100.0, 20000.0, intraday=_yahoo("GC=F"), group="risk", decimals=1),
     Instrument(
-        "debt_public", "Debt (public)", "USD mn", "%", (_fred("FYGFDPUN", "quarterly"),), 1e5, 1e9, group="fiscal"
+        "debt_gdp",
+        "Debt/GDP",
+        "%",
+        "pp",
+        (_fred("FYGFGDQ188S", "quarterly"),),
+        10.0,
+        300.0,
+        group="fiscal",
+        decimals=1,
+    ),
+    Instrument(
+        "debt_public",
+        "Debt (public)",
+        "USD mn",
+        "%",
+        (_fred("FYGFDPUN", "quarterly"),),
+        1e5,
+        1e9,
+        group="fiscal",
+        decimals=0,
     ),
     Instrument(
         "foreign_holdings",
@@ -283,6 +379,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1.0,
         50000.0,
         group="fiscal",
+        decimals=0,
     ),
     # ---- who holds Treasuries (docs/demand-sources.md) -------------------------------
     _tic("total", "grand_total", "TIC total", 100.0, 50000.0),
@@ -297,9 +394,10 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         100.0,
         20000.0,
         group="holders",
+        decimals=0,
     ),
     *(
-        Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders")
+        Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders", decimals=0)
         for key, code, name in Z1_HOLDERS
     ),
     # ---- how much there is to buy, and what it costs -------------------------------------
@@ -312,6 +410,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1000.0,
         500000.0,
         group="supply",
+        decimals=0,
     ),
     Instrument(
         "debt_public_daily",
@@ -322,6 +421,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1000.0,
         500000.0,
         group="supply",
+        decimals=0,
     ),
     Instrument(
         "interest_outlays",
@@ -332,8 +432,19 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         0.0,
         20000.0,
         group="supply",
+        decimals=0,
     ),
-    Instrument("interest_gdp", "Interest/GDP", "%", "pp", (_fred("FYOIGDA188S", "annual"),), 0.0, 30.0, group="supply"),
+    Instrument(
+        "interest_gdp",
+        "Interest/GDP",
+        "%",
+        "pp",
+        (_fred("FYOIGDA188S", "annual"),),
+        0.0,
+        30.0,
+        group="supply",
+        decimals=3,
+    ),
     Instrument(
         "deficit_gdp",
         "Deficit/GDP",
@@ -345,21 +456,235 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         -20.0,
         50.0,
         group="supply",
+        decimals=3,
     ),
 )
-"""Every instrument of DESIGN.md §2, in display order."""
+"""Every built-in instrument of DESIGN.md §2, in display order."""
 
-CATALOG: dict[str, Instrument] = {i.id: i for i in INSTRUMENTS}
-"""Instruments by id."""
+
+class Catalog(Mapping[str, Instrument]):
+    """The instruments in force, by id, in display order: a value, not a global.
+
+    Why a value: users add instruments in the config file, so the set of instruments is
+    known only once the config is read. The store, feed, cache, exports and screens are
+    handed the one in force (``Config.catalog``; the built-in :data:`CATALOG` when there is
+    no config) instead of reading a module-level table.
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self, instruments: Iterable[Instrument] = ()) -> None:
+        items: dict[str, Instrument] = {}
+        for inst in instruments:
+            if inst.id in items:
+                raise ValueError(f"duplicate instrument id {inst.id!r}")
+            items[inst.id] = inst
+        self._items = items
+
+    def __getitem__(self, instrument_id: str) -> Instrument:
+        return self._items[instrument_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __contains__(self, instrument_id: object) -> bool:
+        return instrument_id in self._items
+
+    def __repr__(self) -> str:
+        return f"Catalog({len(self)} instruments: {', '.join(self._items)})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Catalog):
+            return list(self._items.items()) == list(other._items.items())
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        """Immutable, so hashable (a frozen config holds it)."""
+        return hash(tuple(self._items.values()))
+
+    @property
+    def instruments(self) -> tuple[Instrument, ...]:
+        """Every instrument, in display order."""
+        return tuple(self._items.values())
+
+    @property
+    def user(self) -> tuple[Instrument, ...]:
+        """The instruments defined in the config file."""
+        return tuple(i for i in self._items.values() if i.user)
+
+    def extended(self, extra: Iterable[Instrument]) -> Catalog:
+        """This catalog plus ``extra``: each goes after the last instrument of its group
+        (so the table shows it under that group's heading), or at the end for a new group.
+
+        Raises:
+            ValueError: an id that is already taken.
+        """
+        order = list(self._items.values())
+        for inst in extra:
+            if inst.id in self._items or any(o.id == inst.id for o in order):
+                raise ValueError(f"duplicate instrument id {inst.id!r}")
+            last = max((n for n, o in enumerate(order) if o.group == inst.group), default=len(order) - 1)
+            order.insert(last + 1, inst)
+        return Catalog(order)
+
+    def get_instrument(self, instrument_id: str) -> Instrument:
+        """The instrument with this id.
+
+        Raises:
+            KeyError: with a message listing the known ids.
+        """
+        try:
+            return self._items[instrument_id]
+        except KeyError:
+            raise KeyError(f"unknown instrument {instrument_id!r} (known: {', '.join(self._items)})") from None
+
+
+CATALOG: Catalog = Catalog(INSTRUMENTS)
+"""The built-in instruments, by id (the catalog in force when no config adds any)."""
 
 
 def get(instrument_id: str) -> Instrument:
-    """Return the instrument with this id.
+    """Return the built-in instrument with this id.
 
     Raises:
         KeyError: with a message listing the known ids.
     """
-    try:
-        return CATALOG[instrument_id]
-    except KeyError:
-        raise KeyError(f"unknown instrument {instrument_id!r} (known: {', '.join(CATALOG)})") from None
+    return CATALOG.get_instrument(instrument_id)
+
+
+# --------------------------------------------------------------------------- user instruments
+
+ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+"""An instrument id: lower-case letters, digits and ``_``, starting with a letter."""
+
+USER_KEYS: dict[str, str] = {
+    "id": "canonical id (lower case, digits, _), unique among instruments",
+    "name": "display name (default: the id)",
+    "unit": "unit of the values, as the source publishes them after `scale`",
+    "sources": 'end-of-day sources in priority order, each "source:SERIES"',
+    "change": "how a change is quoted: bp (values in %), %, pts or pp",
+    "frequency": "daily, weekly, monthly, quarterly or annual (every source of the instrument)",
+    "lag_days": "business days within which a new value is normally published",
+    "scale": "multiply the source's numbers by this to get `unit`",
+    "lo": "lowest plausible value (lower ones are refused and counted)",
+    "hi": "highest plausible value",
+    "group": "table group: a built-in one (treasuries, funding, abroad, dollar, risk, credit, fiscal) or a heading",
+    "decimals": "decimals shown on screen",
+}
+"""The keys of an ``[[instruments]]`` table, with one line of documentation each."""
+
+USER_GROUP = "user"
+"""The group of a user instrument that names none."""
+
+
+class InstrumentError(ValueError):
+    """A bad ``[[instruments]]`` table: the message, and the key it is about (for file:line)."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def _text(d: Mapping[str, object], key: str, default: str | None, limit: int) -> str:
+    value = d.get(key, default)
+    if not isinstance(value, str):
+        raise InstrumentError(f"'{key}' must be a string", key)
+    value = value.strip()
+    if not value or len(value) > limit or not value.isprintable():
+        raise InstrumentError(f"'{key}' must be 1 to {limit} printable characters, not {value!r}", key)
+    return value
+
+
+def _number(d: Mapping[str, object], key: str, default: float) -> float:
+    value = d.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value):
+        raise InstrumentError(f"'{key}' must be a number", key)
+    return float(value)
+
+
+def _integer(d: Mapping[str, object], key: str, default: int, lo: int, hi: int) -> int:
+    value = d.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InstrumentError(f"'{key}' must be a whole number from {lo} to {hi}, not {value!r}", key)
+    return value
+
+
+def instrument_from_mapping(
+    d: Mapping[str, object],
+    *,
+    sources: Iterable[str],
+    taken: Iterable[str] = (),
+) -> Instrument:
+    """Build a user instrument from one config ``[[instruments]]`` table.
+
+    Args:
+        d: the table (keys in :data:`USER_KEYS`; ``id``, ``unit`` and ``sources`` required).
+        sources: the installed source names (``source:SERIES`` must name one of them).
+        taken: ids already used (built-in instruments, earlier tables).
+
+    Raises:
+        InstrumentError: one line naming the problem and the key it is about.
+    """
+    unknown = [k for k in d if k not in USER_KEYS]
+    if unknown:
+        raise InstrumentError(f"unknown key '{unknown[0]}' (known: {', '.join(USER_KEYS)})", unknown[0])
+    for key in ("id", "unit", "sources"):
+        if key not in d:
+            raise InstrumentError(f"needs '{key}' ({USER_KEYS[key]})", None)
+    raw_id = d["id"]
+    if not isinstance(raw_id, str) or not ID_PATTERN.match(raw_id):
+        raise InstrumentError(f"id {raw_id!r} must be lower-case letters, digits and '_', starting with a letter", "id")
+    if raw_id in set(taken):
+        raise InstrumentError(f"id {raw_id!r} is already an instrument", "id")
+    name = _text(d, "name", raw_id, 40)
+    unit = _text(d, "unit", None, 16)
+    frequency = d.get("frequency", "daily")
+    if frequency not in FREQUENCIES:
+        raise InstrumentError(f"'frequency' must be one of {', '.join(FREQUENCIES)}, not {frequency!r}", "frequency")
+    change = d.get("change", "bp" if unit == "%" else "%")
+    if change not in CHANGE_UNITS:
+        raise InstrumentError(f"'change' must be one of {', '.join(CHANGE_UNITS)}, not {change!r}", "change")
+    if change == "bp" and unit != "%":
+        raise InstrumentError(
+            f"change 'bp' reads values in % (x100); unit is {unit!r}: use change = \"pts\" for a series in bp",
+            "change",
+        )
+    lag = _integer(d, "lag_days", DEFAULT_LAG[str(frequency)], 0, 400)
+    scale = _number(d, "scale", 1.0)
+    if scale == 0 or not math.isfinite(scale):
+        raise InstrumentError("'scale' must be a finite number other than 0", "scale")
+    lo, hi = _number(d, "lo", -math.inf), _number(d, "hi", math.inf)
+    if not lo < hi:
+        raise InstrumentError(f"'lo' ({lo:g}) must be below 'hi' ({hi:g})", "lo" if "lo" in d else "hi")
+    group = _text(d, "group", USER_GROUP, 32)
+    decimals = _integer(d, "decimals", 3 if unit == "%" else 2, 0, 8)
+    raw_sources = d["sources"]
+    if isinstance(raw_sources, str):
+        raw_sources = [raw_sources]
+    if not isinstance(raw_sources, list) or not raw_sources:
+        raise InstrumentError("'sources' must be a list like [\"fred:DGS10\"]", "sources")
+    known = tuple(sources)
+    refs: list[SourceRef] = []
+    for item in raw_sources:
+        source, sep, series = item.partition(":") if isinstance(item, str) else ("", "", "")
+        series = series.strip()
+        if not sep or not series or not series.isprintable():
+            raise InstrumentError(f'sources entry {item!r} must be "source:SERIES", like "fred:DGS10"', "sources")
+        if source not in known:
+            raise InstrumentError(f"unknown source {source!r} in {item!r} (known: {', '.join(known)})", "sources")
+        refs.append(SourceRef(source, series, frequency, lag, scale))  # type: ignore[arg-type]
+    return Instrument(
+        raw_id,
+        name,
+        unit,
+        change,  # type: ignore[arg-type]
+        tuple(refs),
+        lo,
+        hi,
+        group=group,
+        decimals=decimals,
+        user=True,
+    )

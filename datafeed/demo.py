@@ -49,6 +49,7 @@ import datetime as dt
 import gc
 import math
 import re
+import zlib
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -62,10 +63,22 @@ from datafeed.catalog import CATALOG, INSTRUMENTS
 from datafeed.models import Observation
 from datafeed.store import SeriesStore
 
-__all__ = ["DEMO_LABEL", "DEMO_SOURCE_PREFIX", "DemoMarket", "is_demo_source", "load_demo"]
+__all__ = [
+    "DEMO_LABEL",
+    "DEMO_SOURCE_PREFIX",
+    "NO_DEMO_SERIES",
+    "SPECS",
+    "DemoMarket",
+    "DemoSpec",
+    "is_demo_source",
+    "load_demo",
+]
 
 DEMO_LABEL = "DEMO"
 """Label every screen and output showing demo data must carry."""
+
+NO_DEMO_SERIES = "no demo series: the demo market invents only the built-in instruments"
+"""Why an instrument shows no value in demo mode (``[[instruments]]`` from the config)."""
 
 DEMO_SOURCE_PREFIX = "demo:"
 """Prefix of the ``source`` tag of every demo observation (``demo:ust10y``)."""
@@ -393,62 +406,80 @@ _RHO_SB = _knots(
 _KAPPA = _knots("2000-01 0.35, 2007-01 0.45, 2020-01 0.45, 2022-06 0.3, 2024-06 0.0, 2025-04 -0.25")
 _LAMBDA = _knots("2000-01 0.8, 2024-12 0.75, 2025-03-15 0.6, 2025-04-30 -0.4")
 
-_FIRST_DAY: dict[str, dt.date] = {
-    "sofr": dt.date(2018, 4, 2),  # SOFR was first published for 2 April 2018
-    "estr": dt.date(2019, 10, 1),  # €STR starts on 1 October 2019
-}
-"""Instruments that do not exist before a date: missing, not invented, before it."""
-
-_LAST_PERIOD: dict[str, dt.date] = {
-    "jpy3m": dt.date(2024, 12, 1),  # the OECD/FRED JPY 3M series stopped updating
-}
-"""Lower-frequency instruments that stop at a period, like their real counterparts."""
-
 _PUBLICATION_DELAY_DAYS: dict[str, int] = {"weekly": 1, "monthly": 25, "quarterly": 60, "annual": 75}
 """Calendar days after a period ends before its value appears (mimics FRED)."""
 
-_DECIMALS: dict[str, int] = {
-    "ust3m": 2,
-    "ust2y": 2,
-    "ust5y": 2,
-    "ust10y": 2,
-    "ust20y": 2,
-    "ust30y": 2,
-    "tbill3m": 2,
-    "sofr": 2,
-    "bund10y": 3,
-    "estr": 3,
-    "jgb10y": 3,
-    "jgb20y": 3,
-    "jgb30y": 3,
-    "tona": 3,
-    "jpy3m": 3,
-    "usd_broad": 4,
-    "dxy": 3,
-    "eurusd": 4,
-    "usdjpy": 2,
-    "usdchf": 4,
-    "vix": 2,
-    "spx": 2,
-    "ig_oas": 2,
-    "hy_oas": 2,
-    "aaa10y": 2,
-    "term_premium_10y": 4,
-    "gold": 2,
-    "debt_gdp": 5,
-    "debt_public": 0,
-    "foreign_holdings": 1,
-    "custody_official": 3,
-    "debt_total_daily": 3,
-    "debt_public_daily": 3,
-    "interest_outlays": 3,
-    "interest_gdp": 1,
-    "deficit_gdp": 1,
-    **{f"tic_{key}": 1 for key in ("total", "official", "japan", "uk", "china", "belgium", "canada")},
-    **{f"tic_{key}": 1 for key in ("luxembourg", "cayman", "france")},
-    **{f"z1_{key}": 3 for key in ("row", "fed", "households", "mutual_funds", "mmf", "banks")},
+
+@dataclass(frozen=True, slots=True)
+class DemoSpec:
+    """How the demo market publishes one instrument (one row of :data:`SPECS`).
+
+    The paths of the built-in instruments come from the factor model in
+    :meth:`DemoMarket._build` (they must move together: a curve, a dollar, a risk-off);
+    an instrument the model does not drive gets a path from ``anchor`` and ``vol`` alone.
+    An instrument without a spec (a user's ``[[instruments]]``) has no demo series.
+
+    Attributes:
+        decimals: decimals of each published value, as the real source quotes it.
+        first_day: no value before this date (the series did not exist).
+        last_period: no period after this one (a discontinued series).
+        tick: per-tick loadings (risk factor, dollar factor) of an intraday instrument
+            that is not a yield (yields load on risk as the stock-bond regime says).
+        anchor: knots of the anchor path, for an instrument the model does not drive.
+        vol: daily standard deviation of the deviations around ``anchor`` (relative for
+            instruments whose changes are in %, in the catalog unit otherwise).
+    """
+
+    decimals: int = 4
+    first_day: dt.date | None = None
+    last_period: dt.date | None = None
+    tick: tuple[float, float] | None = None
+    anchor: _KnotSpec | None = None
+    vol: float = 0.0
+
+
+SPECS: dict[str, DemoSpec] = {
+    "ust3m": DemoSpec(2),
+    "ust2y": DemoSpec(2),
+    "ust5y": DemoSpec(2),
+    "ust10y": DemoSpec(2),
+    "ust20y": DemoSpec(2),
+    "ust30y": DemoSpec(2),
+    "tbill3m": DemoSpec(2),
+    "sofr": DemoSpec(2, first_day=dt.date(2018, 4, 2)),  # SOFR was first published for 2 April 2018
+    "bund10y": DemoSpec(3),
+    "estr": DemoSpec(3, first_day=dt.date(2019, 10, 1)),  # €STR starts on 1 October 2019
+    "jgb10y": DemoSpec(3),
+    "jgb20y": DemoSpec(3),
+    "jgb30y": DemoSpec(3),
+    "tona": DemoSpec(3),
+    "jpy3m": DemoSpec(3, last_period=dt.date(2024, 12, 1)),  # the OECD/FRED JPY 3M series stopped updating
+    "usd_broad": DemoSpec(4),
+    "dxy": DemoSpec(3),
+    "eurusd": DemoSpec(4, tick=(0.0, -0.8)),
+    "usdjpy": DemoSpec(2, tick=(0.2, 0.5)),
+    "usdchf": DemoSpec(4, tick=(0.1, 0.7)),
+    "vix": DemoSpec(2, tick=(-0.7, 0.0)),
+    "spx": DemoSpec(2, tick=(0.8, 0.0)),
+    "ig_oas": DemoSpec(2),
+    "hy_oas": DemoSpec(2),
+    "aaa10y": DemoSpec(2),
+    "term_premium_10y": DemoSpec(4),
+    "gold": DemoSpec(2, tick=(-0.1, -0.3)),
+    "debt_gdp": DemoSpec(5),
+    "debt_public": DemoSpec(0),
+    "foreign_holdings": DemoSpec(1),
+    "custody_official": DemoSpec(3),
+    "debt_total_daily": DemoSpec(3),
+    "debt_public_daily": DemoSpec(3),
+    "interest_outlays": DemoSpec(3),
+    "interest_gdp": DemoSpec(1),
+    "deficit_gdp": DemoSpec(1),
+    **{f"tic_{key}": DemoSpec(1) for key in ("total", "official", "japan", "uk", "china", "belgium", "canada")},
+    **{f"tic_{key}": DemoSpec(1) for key in ("luxembourg", "cayman", "france")},
+    **{f"z1_{key}": DemoSpec(3) for key in ("row", "fed", "households", "mutual_funds", "mmf", "banks")},
 }
-"""Decimals of each published value, as the real sources quote them."""
+"""Every demo instrument and how it is published; the factor model draws the paths of these."""
 
 _DXY_WEIGHTS = {"eurusd": -0.576, "usdjpy": 0.136, "usdchf": 0.036, "usd_broad": 0.252}
 """ICE-style geometric weights; the broad index stands in for GBP, CAD and SEK."""
@@ -458,16 +489,6 @@ _DXY_K = 98.5 / (1.17**-0.576 * 157.0**0.136 * 0.80**0.036 * 1.19**0.252)
 
 _BROAD_WEIGHTS = {"eurusd": -0.19, "usdjpy": 0.06, "usdchf": 0.025, "other": 0.725}
 """Rough trade weights of the broad dollar; ``other`` is CNY, CAD, MXN and the rest."""
-
-_TICK_LOADINGS: dict[str, tuple[float, float]] = {
-    "spx": (0.8, 0.0),
-    "vix": (-0.7, 0.0),
-    "gold": (-0.1, -0.3),
-    "eurusd": (0.0, -0.8),
-    "usdjpy": (0.2, 0.5),
-    "usdchf": (0.1, 0.7),
-}
-"""Per-tick loadings (risk factor, dollar factor) of the non-yield intraday instruments."""
 
 _T_DF = 5.0
 """Degrees of freedom of the Student-t shocks: fat tails with a finite kurtosis."""
@@ -481,27 +502,24 @@ class _Shock:
     """A calibrated stress window: net moves from start to end, plus a mid-window hump.
 
     Attributes:
-        start: first day (v0 is the value on or before it, as in DESIGN.md §4).
-        end: last day (v1).
         moves: instrument -> change over the window in §4 units (bp for yields and
             spreads, points for the VIX, percent for prices and FX).
         peak: instrument -> extra hump at mid-window, same units, zero at both ends
             (e.g. the VIX peaking inside the window).
         decay: business days over which the pinned adjustment fades after the end.
+        window: (start, end) of a window that is not a built-in episode; an episode's
+            shock takes the episode's own dates (``datafeed.crises``), never a copy.
     """
 
-    start: dt.date
-    end: dt.date
     moves: Mapping[str, float]
     peak: Mapping[str, float] = field(default_factory=dict)
     decay: float = 15.0
+    window: tuple[dt.date, dt.date] | None = None
 
 
-_SHOCKS: tuple[_Shock, ...] = (
+_SHOCKS: dict[str, _Shock] = {
     # GFC, Lehman: the textbook haven (yields down, dollar up, Treasuries beat Bunds).
-    _Shock(
-        dt.date(2008, 9, 12),
-        dt.date(2008, 12, 31),
+    "gfc-2008": _Shock(
         {
             "ust10y": -140,
             "bund10y": -95,
@@ -518,9 +536,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=40.0,
     ),
     # US downgrade: haven despite being about US credit.
-    _Shock(
-        dt.date(2011, 7, 29),
-        dt.date(2011, 8, 10),
+    "downgrade-2011": _Shock(
         {
             "ust10y": -70,
             "bund10y": -25,
@@ -537,9 +553,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=20.0,
     ),
     # China devaluation: yields down, but the dollar slipped (mixed).
-    _Shock(
-        dt.date(2015, 8, 17),
-        dt.date(2015, 8, 25),
+    "china-2015": _Shock(
         {
             "ust10y": -15,
             "bund10y": 10,
@@ -556,9 +570,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=20.0,
     ),
     # Brexit vote: haven.
-    _Shock(
-        dt.date(2016, 6, 23),
-        dt.date(2016, 6, 27),
+    "brexit-2016": _Shock(
         {
             "ust10y": -28,
             "bund10y": -20,
@@ -574,16 +586,13 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=15.0,
     ),
     # COVID onset, before the scored window: the classic rally into the crash.
-    _Shock(
-        dt.date(2020, 2, 20),
-        dt.date(2020, 3, 9),
+    "covid-onset": _Shock(
         {"ust10y": -100, "bund10y": -45, "spx": -17.0, "vix": 38.0, "ig_oas": 45, "hy_oas": 170},
         decay=25.0,
+        window=(dt.date(2020, 2, 20), dt.date(2020, 3, 9)),
     ),
     # COVID dash for cash: Treasuries sold with everything else (broken).
-    _Shock(
-        dt.date(2020, 3, 9),
-        dt.date(2020, 3, 18),
+    "covid-2020": _Shock(
         {
             "ust10y": 62,
             "bund10y": 47,
@@ -600,9 +609,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=12.0,
     ),
     # SVB: yields down but the dollar slipped and Bunds rallied as much (mixed).
-    _Shock(
-        dt.date(2023, 3, 8),
-        dt.date(2023, 3, 17),
+    "svb-2023": _Shock(
         {
             "ust10y": -55,
             "bund10y": -53,
@@ -618,9 +625,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=15.0,
     ),
     # Yen carry unwind: yields down, dollar down with the yen surge (mixed).
-    _Shock(
-        dt.date(2024, 7, 31),
-        dt.date(2024, 8, 5),
+    "carry-2024": _Shock(
         {
             "ust10y": -25,
             "bund10y": -12,
@@ -636,9 +641,7 @@ _SHOCKS: tuple[_Shock, ...] = (
         decay=10.0,
     ),
     # Tariff shock: VIX up, dollar down, Treasury yields up against Bunds (broken).
-    _Shock(
-        dt.date(2025, 4, 2),
-        dt.date(2025, 4, 11),
+    "tariff-2025": _Shock(
         {
             "ust10y": 35,
             "bund10y": -15,
@@ -655,20 +658,41 @@ _SHOCKS: tuple[_Shock, ...] = (
         {"vix": 12.0, "spx": -6.0},
         decay=15.0,
     ),
-)
-"""Calibrated crisis windows (DESIGN.md §4 episodes, plus the COVID onset)."""
+}
+"""Calibrated crisis windows by built-in episode id (``datafeed.crises``), plus the COVID onset
+that precedes the scored window. An episode without a shock here is simply not calibrated."""
 
-_LOG_SPACE = frozenset({"spx", "eurusd", "usdjpy", "usdchf", "usd_broad", "gold"})
-"""Shock moves quoted in percent, applied to log levels; all others are additive."""
+
+def _shock_windows() -> list[tuple[dt.date, dt.date, _Shock]]:
+    """(start, end, shock) of every calibrated window, oldest first.
+
+    An episode's dates are read from ``datafeed.crises`` (one place); a shock keyed by an
+    id that is no built-in episode must carry its own ``window``.
+    """
+    from datafeed import crises
+
+    episodes = {e.id: e for e in crises.BUILTIN_EPISODES}
+    out: list[tuple[dt.date, dt.date, _Shock]] = []
+    for key, shock in _SHOCKS.items():
+        if shock.window is not None:
+            out.append((*shock.window, shock))
+        elif key in episodes:
+            out.append((episodes[key].start, episodes[key].end, shock))
+        else:
+            raise ValueError(f"demo shock {key!r} is no built-in episode and has no window of its own")
+    out.sort(key=lambda w: w[0])
+    return out
 
 
 def _to_space(inst_id: str, change: float) -> float:
-    """Convert a §4-unit change into the space the adjustment is applied in."""
-    if inst_id in _LOG_SPACE:
+    """Convert a §4-unit change into the space the adjustment is applied in: percent moves
+    act on log levels, bp on levels in %, points as they are."""
+    unit = CATALOG[inst_id].change
+    if unit == "%":
         return math.log1p(change / 100.0)
-    if inst_id == "vix":
-        return change
-    return change / 100.0  # bp -> %
+    if unit == "bp":
+        return change / 100.0
+    return change
 
 
 # --------------------------------------------------------------------------- helpers
@@ -974,10 +998,11 @@ class DemoMarket:
         for i, inst_id in enumerate(ids):
             if inst_id == "dxy":
                 continue
+            spec = SPECS.get(inst_id, DemoSpec())
             if CATALOG[inst_id].unit == "%":  # yields load on risk as the regime says
                 a, b = 0.8 * self._tick_rho, 0.0
             else:
-                a, b = _TICK_LOADINGS.get(inst_id, (0.0, 0.0))
+                a, b = spec.tick or (0.0, 0.0)
             c = math.sqrt(max(0.0, 1.0 - a * a - b * b))
             moves[inst_id] = self._tick_sigma[inst_id] * (a * z_risk + b * z_usd + c * float(z[i]))
         if "dxy" in self._tick_state:
@@ -996,7 +1021,7 @@ class DemoMarket:
                 value = open_ + 0.98 * (cur - open_) + moves[inst_id]
             value = min(max(value, inst.lo), inst.hi)
             self._tick_state[inst_id] = value
-            shown = round(value, _DECIMALS.get(inst_id, 4) + 1)
+            shown = round(value, SPECS.get(inst_id, DemoSpec()).decimals + 1)
             out.append(Observation(inst_id, date, shown, DEMO_SOURCE_PREFIX + inst_id, True, now))
         return out
 
@@ -1030,12 +1055,12 @@ class DemoMarket:
         # Windows the history fully covers, as (shock, index of v0, index of v1).
         windows = [
             (
-                s,
-                int(np.searchsorted(bdays, np.datetime64(s.start), "right")) - 1,
-                int(np.searchsorted(bdays, np.datetime64(s.end), "right")) - 1,
+                shock,
+                int(np.searchsorted(bdays, np.datetime64(start), "right")) - 1,
+                int(np.searchsorted(bdays, np.datetime64(end), "right")) - 1,
             )
-            for s in _SHOCKS
-            if n and bdays[0] <= np.datetime64(s.start) and np.datetime64(s.end) <= bdays[-1]
+            for start, end, shock in _shock_windows()
+            if n and bdays[0] <= np.datetime64(start) and np.datetime64(end) <= bdays[-1]
         ]
 
         def pin(inst_id: str, x: np.ndarray) -> np.ndarray:
@@ -1221,6 +1246,15 @@ class DemoMarket:
         out["debt_public_daily"] = out["debt_public"] / 1000.0 * np.exp(dev)  # USD mn -> USD bn
         out["debt_total_daily"] = out["debt_public_daily"] * _interp(days, _DEBT_TOTAL_OVER_PUBLIC)
 
+        # --- Anything else with a spec: its anchor plus mean-reverting noise, one stream each.
+        for inst in INSTRUMENTS:
+            spec = SPECS.get(inst.id)
+            if inst.id in out or spec is None or spec.anchor is None:
+                continue
+            (dev,) = _ar1([spec.vol * _student_t(self._key, _own_stream(inst.id), n)], [_phi(40)])
+            anchor = _interp(days, spec.anchor)
+            out[inst.id] = anchor * np.exp(dev) if inst.change == "%" else anchor + dev
+
         return self._assemble(bdays, out)
 
     def _assemble(self, bdays: np.ndarray, paths: Mapping[str, np.ndarray]) -> dict[str, pd.Series]:
@@ -1229,21 +1263,27 @@ class DemoMarket:
         daily_index = pd.DatetimeIndex(bdays.astype("datetime64[ns]"))
         end = np.datetime64(self.end, "D")
         for inst in INSTRUMENTS:
+            spec = SPECS.get(inst.id)
             path = paths.get(inst.id)
-            if path is None:  # an instrument added to the catalog after this generator
+            if spec is None or path is None:  # no demo recipe: no demo series (said on screen)
                 continue
             freq = inst.frequency
             if freq == "daily":
                 index, values = daily_index, path
-                first = _FIRST_DAY.get(inst.id)
-                if first is not None:
-                    keep = bdays >= np.datetime64(first, "D")
+                if spec.first_day is not None:
+                    keep = bdays >= np.datetime64(spec.first_day, "D")
                     index, values = index[keep], values[keep]
             else:
-                index, values = _periodic(bdays, path, freq, end, _LAST_PERIOD.get(inst.id))
-            values = np.clip(np.round(values, _DECIMALS.get(inst.id, 4)), inst.lo, inst.hi)
+                index, values = _periodic(bdays, path, freq, end, spec.last_period)
+            values = np.clip(np.round(values, spec.decimals), inst.lo, inst.hi)
             result[inst.id] = pd.Series(values.astype(np.float64), index=index, name=inst.id)
         return result
+
+
+def _own_stream(inst_id: str) -> int:
+    """A shock stream of an instrument's own, from its id (not from :data:`_STREAMS`, whose
+    order is part of the seed contract): adding one never changes the others' paths."""
+    return 1_000_000 + zlib.crc32(inst_id.encode()) % 1_000_000
 
 
 def _is_log(inst_id: str) -> bool:
@@ -1300,8 +1340,13 @@ def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarke
     from datafeed.models import Status
 
     market = market or DemoMarket()
-    for inst_id, values in market.history_series().items():
-        if inst_id not in store.catalog or values.empty:
+    history = market.history_series()
+    for inst_id in store.catalog:
+        values = history.get(inst_id)
+        if values is None or values.empty:
+            # A user's [[instruments]] (or a built-in without a demo spec): nothing is
+            # invented for it, and the row says so instead of showing a number.
+            store.mark_missing(inst_id, NO_DEMO_SERIES)
             continue
         tags = pd.Series(np.full(len(values), f"{DEMO_SOURCE_PREFIX}{inst_id}", dtype=object), index=values.index)
         store.load(inst_id, values.astype("float64"), tags)

@@ -513,6 +513,7 @@ def parse_formula(
     *,
     known: Iterable[str] = (),
     reserved: Iterable[str] = (),
+    instruments: Iterable[str] | None = None,
 ) -> Formula:
     """Validate a formula definition and parse its expression.
 
@@ -525,6 +526,8 @@ def parse_formula(
         known: further series ids the expression may read (formulas defined earlier), on
             top of the catalog. Only earlier formulas are allowed, so cycles cannot occur.
         reserved: ids the new id must not take.
+        instruments: the instrument ids in force (default: the built-in catalog; the
+            config passes its catalog, user instruments included).
 
     Raises:
         FormulaError: ``formula '<id>': <problem>``.
@@ -535,13 +538,14 @@ def parse_formula(
             f"formula {label!r}: an id must be lower-case letters, digits and '_' and start with a letter"
         )
     reserved_set = set(reserved)
-    if id in CATALOG:
+    instrument_ids = set(CATALOG if instruments is None else instruments)
+    if id in instrument_ids:
         raise FormulaError(f"formula '{id}': id collides with the instrument '{id}'")
     if id in FUNCTIONS or id == "n" or keyword.iskeyword(id):
         raise FormulaError(f"formula '{id}': id '{id}' is reserved")
     if id in reserved_set:
         raise FormulaError(f"formula '{id}': id is already used")
-    known_ids = set(CATALOG) | set(known)
+    known_ids = instrument_ids | set(known)
     try:
         node = parse_expression(expr, known_ids)
     except FormulaError as exc:

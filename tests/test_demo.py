@@ -7,6 +7,7 @@ staying deterministic so screenshots and tests are reproducible.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
@@ -316,3 +317,76 @@ def test_load_demo_fills_a_store_like_history() -> None:
         assert fast.official(inst_id).equals(slow.official(inst_id)), inst_id
         assert fast.state[inst_id].status is Status.FRESH
         assert fast.latest(inst_id).source == f"demo:{inst_id}"  # type: ignore[union-attr]
+
+
+# --------------------------------------------------------------------------- data, not code
+
+
+def test_every_builtin_instrument_has_one_demo_spec() -> None:
+    assert set(demo.SPECS) == {i.id for i in INSTRUMENTS}
+
+
+def test_shocks_are_keyed_by_episode_id_and_repeat_no_dates() -> None:
+    """A shock names its episode; only the COVID onset (no episode) carries dates of its own."""
+    from datafeed import crises
+
+    episodes = {e.id: (e.start, e.end) for e in crises.BUILTIN_EPISODES}
+    own = {key: shock.window for key, shock in demo._SHOCKS.items() if shock.window is not None}
+    assert set(demo._SHOCKS) - set(own) <= set(episodes)
+    assert own == {"covid-onset": (dt.date(2020, 2, 20), dt.date(2020, 3, 9))}
+    assert not set(own.values()) & set(episodes.values())
+
+
+def test_moving_an_episode_moves_its_demo_shock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo reads the episode's dates: shift the tariff episode and the +35 bp move follows."""
+    from datafeed import crises
+
+    moved = [
+        dataclasses.replace(e, start=dt.date(2025, 6, 2), end=dt.date(2025, 6, 11)) if e.id == "tariff-2025" else e
+        for e in crises.BUILTIN_EPISODES
+    ]
+    monkeypatch.setattr(crises, "BUILTIN_EPISODES", tuple(moved))
+    s = DemoMarket(seed=7, end=END).history_series()
+    move = 100 * (_asof(s["ust10y"], "2025-06-11") - _asof(s["ust10y"], "2025-06-02"))
+    assert move == pytest.approx(35.0, abs=1.0)  # the calibrated move, to the published 0.01 %
+
+
+def test_an_unknown_shock_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(demo._SHOCKS, "no-such-episode", demo._Shock({"ust10y": -10}))
+    with pytest.raises(ValueError, match="'no-such-episode' is no built-in episode"):
+        DemoMarket(seed=7, end=END).history_series()
+
+
+def test_a_spec_with_an_anchor_is_enough_for_a_new_instrument(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A built-in added to the catalog with a spec row (anchor, noise) gets a demo series, at
+    any frequency, and the other instruments' paths do not move."""
+    from datafeed.catalog import Instrument, SourceRef
+
+    before = DemoMarket(seed=7, end=END).history_series()
+    weekly = Instrument("walcl_demo", "Fed assets", "USD bn", "%", (SourceRef("fred", "WALCL", "weekly"),), 1, 1e5)
+    annual = Instrument("outlays_demo", "Outlays", "USD bn", "%", (SourceRef("fred", "X", "annual"),), 1, 1e5)
+    monkeypatch.setattr(demo, "INSTRUMENTS", (*INSTRUMENTS, weekly, annual))
+    anchor = demo._knots("2000-01 700, 2026-06 6700")
+    monkeypatch.setitem(demo.SPECS, "walcl_demo", demo.DemoSpec(1, anchor=anchor, vol=0.002))
+    monkeypatch.setitem(demo.SPECS, "outlays_demo", demo.DemoSpec(0, anchor=anchor, vol=0.002))
+    after = DemoMarket(seed=7, end=END).history_series()
+    for inst_id, values in before.items():
+        assert after[inst_id].equals(values), inst_id
+    w, a = after["walcl_demo"], after["outlays_demo"]
+    assert set(w.index.day_of_week) == {0} and (w.index[1:] - w.index[:-1]).days.max() == 7
+    assert w.loc["2026-06"].iloc[0] == pytest.approx(6700, rel=0.05) and w.round(1).equals(w)
+    assert list(a.index.month.unique()) == [1] and a.index[-1] == pd.Timestamp("2025-01-01")
+
+
+def test_a_user_instrument_has_no_demo_series_and_says_so() -> None:
+    from datafeed.catalog import CATALOG, instrument_from_mapping
+    from datafeed.demo import NO_DEMO_SERIES, load_demo
+    from datafeed.models import Status
+    from datafeed.store import SeriesStore
+
+    mine = instrument_from_mapping({"id": "mine", "unit": "%", "sources": ["fred:MINE"]}, sources=["fred"])
+    store = SeriesStore(CATALOG.extended([mine]))
+    load_demo(store, DemoMarket(end=END))
+    assert not store.has_data("mine")
+    assert store.state["mine"].status is Status.MISSING and store.state["mine"].last_error == NO_DEMO_SERIES
+    assert store.state["ust10y"].status is Status.FRESH

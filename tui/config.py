@@ -33,6 +33,13 @@ Recognised layout::
     start = 2022-09-23
     end = 2022-10-14
 
+    [[instruments]]                 # user instruments (docs/extending-instruments.md)
+    id = "walcl"
+    name = "Fed balance sheet"
+    unit = "USD mn"
+    sources = ["fred:WALCL"]
+    frequency = "weekly"            # optional: change, frequency, lag_days, scale, lo, hi, group, decimals
+
     [[formulas]]                    # derived instruments (datafeed.formulas)
     id = "us_de_10y"
     expr = "(ust10y - bund10y) * 100"
@@ -56,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datafeed.catalog import CATALOG, Catalog
 from datafeed.errors import register_secret
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -73,6 +81,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "keymap": dict,
     "thresholds": dict,
     "episodes": list,
+    "instruments": list,
     "formulas": list,
     "alerts": list,
 }
@@ -111,6 +120,7 @@ class Config:
         keymap: binding id -> keys.
         thresholds: signal id -> {threshold name: value}.
         episodes: user crisis episodes as validated mappings.
+        catalog: the instruments in force: the built-ins plus ``[[instruments]]``.
         formulas: parsed ``[[formulas]]`` (``datafeed.formulas.Formula``), in file order.
         alerts: parsed ``[[alerts]]`` (``datafeed.alerts.AlertRule``), in file order.
         screenshot_dir: where ``s`` in the TUI saves its SVG screenshot and CSV.
@@ -126,6 +136,7 @@ class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     episodes: tuple[dict[str, Any], ...] = ()
+    catalog: Catalog = CATALOG
     formulas: tuple[Any, ...] = ()
     alerts: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
@@ -411,8 +422,9 @@ def load_config(
         seen.add(values["id"])
         episodes.append(values)
 
-    formulas = _formulas(r, data.get("formulas", []))
-    alerts = _alerts(r, data.get("alerts", []), formulas)
+    catalog = _instruments(r, data.get("instruments", []), names)
+    formulas = _formulas(r, data.get("formulas", []), catalog)
+    alerts = _alerts(r, data.get("alerts", []), formulas, catalog)
 
     theme_name = theme if theme is not None else data.get("theme", "triffin-dark")
     cache_dir = Path(env["TRIFFIN_CACHE_DIR"]).expanduser() if env.get("TRIFFIN_CACHE_DIR") else None
@@ -429,6 +441,7 @@ def load_config(
         keymap=dict(keymap),
         thresholds=thresholds,
         episodes=tuple(episodes),
+        catalog=catalog,
         formulas=formulas,
         alerts=alerts,
         warnings=tuple(warnings),
@@ -478,7 +491,28 @@ def _table_error(r: _Reader, name: str, index: int, message: str, key: str | Non
     return ConfigError(f"{where}:{line}: {message}" if line else f"{where}: {message}")
 
 
-def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
+def _instruments(r: _Reader, raw: list[Any], sources: tuple[str, ...]) -> Catalog:
+    """Parse ``[[instruments]]`` into the catalog in force (the built-ins plus these)."""
+    if not raw:
+        return CATALOG
+    from datafeed.catalog import InstrumentError, instrument_from_mapping
+
+    added = []
+    taken = set(CATALOG)
+    for i, table in enumerate(raw):
+        if not isinstance(table, dict):
+            raise _table_error(r, "instruments", i, f"instruments[{i}] must be a table")
+        try:
+            inst = instrument_from_mapping(table, sources=sources, taken=taken)
+        except InstrumentError as exc:
+            where = f"instruments[{i}].{exc.key}" if exc.key else f"instruments[{i}]"
+            raise _table_error(r, "instruments", i, f"{where}: {exc}", exc.key) from None
+        taken.add(inst.id)
+        added.append(inst)
+    return CATALOG.extended(added)
+
+
+def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[Any, ...]:
     """Parse ``[[formulas]]``: each one may read the catalog and the formulas before it."""
     if not raw:
         return ()
@@ -511,6 +545,7 @@ def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
                     table.get("name"),
                     known=seen,
                     reserved=[*seen, *SIGNAL_IDS],
+                    instruments=catalog,
                 )
             )
         except FormulaError as exc:
@@ -519,7 +554,7 @@ def _formulas(r: _Reader, raw: list[Any]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...]) -> tuple[Any, ...]:
+def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Catalog = CATALOG) -> tuple[Any, ...]:
     """Parse ``[[alerts]]`` (rules may read instruments, formulas and signals)."""
     if not raw:
         return ()
@@ -543,6 +578,7 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...]) -> tuple[Any,
                     cooldown=table.get("cooldown", 0),
                     command=table.get("command"),
                     formulas=[f.id for f in formulas],
+                    instruments=catalog,
                 )
             )
         except AlertError as exc:
