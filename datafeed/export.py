@@ -46,6 +46,7 @@ def export_frame(
     *,
     since: dt.date | None = None,
     aligned: bool = False,
+    frequencies: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """One column per id, indexed by date (named ``date``).
 
@@ -54,9 +55,11 @@ def export_frame(
         ids: the columns, in order; an id without data becomes an empty column.
         since: drop dates before this one.
         aligned: the aligned daily frame instead of the raw union of dates.
+        frequencies: id → frequency overrides (a user instrument's, from the catalog in
+            force: a weekly series is carried forward, not read as daily).
     """
     if aligned:
-        frame = aligned_frame(series, list(ids))
+        frame = aligned_frame(series, list(ids), frequencies=dict(frequencies) if frequencies else None)
     else:
         cols = {i: clean(series.get(i)) for i in ids}
         non_empty = [s for s in cols.values() if len(s)]

@@ -80,7 +80,11 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+if TYPE_CHECKING:
+    from datafeed.catalog import Instrument
 
 MARKETS: tuple[str, ...] = ("us", "de", "jp")
 """Calendars this module knows."""
@@ -495,16 +499,22 @@ def is_late(last_obs: dt.date, today: dt.date, lag_days: int, market: str = "us"
     return business_days_between(last_obs, today, market) > lag_days
 
 
-def instrument_is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
-    """True when ``last`` is older than the usual publication lag of ``inst_id``'s source.
+def instrument_is_late(inst_id: str | Instrument, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
+    """True when ``last`` is older than the usual publication lag of the instrument's source.
 
     The source is the one that tagged the value (``source_tag``), else the instrument's
     first; counted in that source's market's business days (:func:`source_market`), so a
     Monday showing Friday's close is not late and neither is a holiday.
-    """
-    from datafeed.catalog import CATALOG
 
-    inst = CATALOG[inst_id]
+    Args:
+        inst_id: the instrument (from the catalog in force), or a built-in's id.
+    """
+    if isinstance(inst_id, str):
+        from datafeed.catalog import CATALOG
+
+        inst = CATALOG[inst_id]
+    else:
+        inst = inst_id
     refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
     ref = next((r for r in refs if source_tag and r.tag == source_tag), None)
     if ref is None and refs:

@@ -11,7 +11,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from datafeed.catalog import CATALOG
 from datafeed.crises import BUILTIN_EPISODES, Episode, ScoredEpisode, crises_to_json, episode_from_mapping, score_all
 from datafeed.signals import RegimeResult, SignalResult, compute_signals, regime, regime_to_json, signals_to_json
 from datafeed.store import SeriesStore
@@ -29,7 +28,7 @@ def store_frequencies(store: SeriesStore) -> dict[str, str]:
         if not len(sources):
             continue
         tag = str(sources.iloc[-1])
-        inst = CATALOG.get(inst_id)
+        inst = store.catalog.get(inst_id)
         if inst is None:
             continue
         ref = next((r for r in inst.sources if r.tag == tag), None)

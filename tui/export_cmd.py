@@ -17,7 +17,6 @@ import json
 import sys
 from collections.abc import Sequence
 
-from datafeed.catalog import CATALOG
 from datafeed.store import SeriesStore
 from tui.config import Config
 
@@ -46,16 +45,17 @@ def run_export(
     from datafeed.export import export_frame, frame_to_json, write_csv
 
     wanted = split_ids(ids)
+    catalog = config.catalog  # built-ins and the config's [[instruments]]
     formulas = {f.id: f for f in config.formulas}
-    known = [*CATALOG, *formulas]
-    unknown = [i for i in wanted if i not in CATALOG and i not in formulas]
+    known = [*catalog, *formulas]
+    unknown = [i for i in wanted if i not in catalog and i not in formulas]
     if not wanted:
         print("triffin export: name at least one id", file=sys.stderr)
         return 2
     if unknown:
         print(f"triffin export: unknown id '{unknown[0]}' (known: {', '.join(known)})", file=sys.stderr)
         return 2
-    store = SeriesStore()
+    store = SeriesStore(catalog)
     if demo:
         from datafeed.demo import load_demo
 
@@ -74,8 +74,11 @@ def run_export(
         from datafeed.formulas import evaluate_all
 
         series.update(evaluate_all(config.formulas, series))
-    frame = export_frame(series, wanted, since=since, aligned=aligned)
-    units = {i: CATALOG[i].unit if i in CATALOG else formulas[i].unit for i in wanted}
+    # A user instrument's frequency is known only to the catalog in force; built-ins keep
+    # the frame's rule (declared or observed, the lower wins: a monthly Bund fallback).
+    frequencies = {i: catalog[i].frequency for i in wanted if i in catalog and catalog[i].user}
+    frame = export_frame(series, wanted, since=since, aligned=aligned, frequencies=frequencies)
+    units = {i: catalog[i].unit if i in catalog else formulas[i].unit for i in wanted}
     try:
         if fmt == "json":
             json.dump(frame_to_json(frame, aligned=aligned, mode=mode, units=units, since=since), sys.stdout)

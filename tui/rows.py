@@ -17,6 +17,7 @@ import math
 from collections.abc import Mapping
 
 from datafeed.catalog import CATALOG, Instrument
+from datafeed.catalog import GROUP_TITLES as GROUP_TITLES  # re-exported (presenters, screens)
 from datafeed.market_calendar import instrument_is_late
 from datafeed.summary import SummaryEntry
 from widgets.data import TableRow
@@ -26,17 +27,6 @@ SPARK_POINTS = 32
 
 SOURCE_WIDTH = 20
 """Longest source tag shown in the table; the full tag is on the series screen."""
-
-GROUP_TITLES: dict[str, str] = {
-    "treasuries": "Treasuries",
-    "funding": "Funding & hedge legs",
-    "abroad": "Bunds & JGBs",
-    "dollar": "Dollar & FX",
-    "risk": "Risk",
-    "credit": "Credit",
-    "fiscal": "Fiscal",
-}
-"""Catalog group → heading shown in the live table."""
 
 
 def format_age(seconds: float) -> str:
@@ -52,18 +42,8 @@ def format_age(seconds: float) -> str:
 
 
 def value_decimals(inst: Instrument) -> int:
-    """Decimals a level deserves: 3 for yields and spreads in %, 4 for EUR/USD-like FX."""
-    if inst.unit in ("USD mn", "USD bn"):
-        return 0
-    if inst.id == "debt_gdp":
-        return 1
-    if inst.unit == "%":
-        return 3
-    if inst.id in ("eurusd", "usdchf"):
-        return 4
-    if inst.id == "gold":
-        return 1
-    return 2
+    """Decimals a level is shown with (the catalog's display fact)."""
+    return inst.decimals
 
 
 def change_in_unit(inst: Instrument, value: float, previous: float | None) -> float | None:
@@ -86,8 +66,8 @@ def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
 
 
 def group_title(inst: Instrument) -> str:
-    """The table heading of an instrument's group."""
-    return GROUP_TITLES.get(inst.group, inst.group.title())
+    """The table heading of an instrument's group (the catalog's display fact)."""
+    return inst.group_title
 
 
 def empty_row(inst: Instrument, status: str, source: str | None = None) -> TableRow:
@@ -127,7 +107,7 @@ def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableR
         age=f"{max((today - date).days, 0)}d",
         source=short_source(entry.source),
         status="stale",
-        late=instrument_is_late(inst.id, date, today, entry.source),
+        late=instrument_is_late(inst, date, today, entry.source),
         intraday=False,
         group=group_title(inst),
     )
@@ -136,7 +116,8 @@ def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableR
 def summary_rows(
     summary: Mapping[str, SummaryEntry], today: dt.date, catalog: Mapping[str, Instrument] = CATALOG
 ) -> list[TableRow]:
-    """Every catalog instrument, in catalog order: cached ones from ``summary``, the others empty."""
+    """Every instrument of ``catalog`` (the one in force), in its order: cached ones from
+    ``summary``, the others empty."""
     return [
         summary_row(inst, summary[inst_id], today) if inst_id in summary else empty_row(inst, "missing")
         for inst_id, inst in catalog.items()

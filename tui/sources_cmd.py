@@ -18,7 +18,8 @@ async def _check(config: Config, timeout: float) -> list[SourceCheck]:
 
     http = HttpContext(config.feed, deadline=time.monotonic() + timeout)
     try:
-        return await asyncio.wait_for(check_sources(config.feed, http, load_all()), timeout=timeout + 1.0)
+        check = check_sources(config.feed, http, load_all(), instruments=config.catalog.instruments)
+        return await asyncio.wait_for(check, timeout=timeout + 1.0)
     finally:
         await http.aclose()
 
