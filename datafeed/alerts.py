@@ -222,7 +222,7 @@ def parse_rule(
     rule = " ".join(text.split()) if "\n" in text else text.strip()
     shown = clean_line(rule, 120)  # the rule as an error message may quote it (no controls)
     try:
-        return _parse_rule(rule, shown, cooldown, command, formulas, signals)
+        return _parse_rule(rule, shown, cooldown, command, formulas, signals, instruments)
     except RecursionError:  # pragma: no cover - the parser's depth limit comes first
         raise AlertError(f"alert '{shown}': the rule is nested too deeply") from None
 
@@ -234,6 +234,7 @@ def _parse_rule(
     command: Any,
     formulas: Iterable[str],
     signals: Iterable[str] | None,
+    instruments: Iterable[str] | None = None,
 ) -> AlertRule:
     try:
         cool = parse_cooldown(cooldown)

@@ -373,7 +373,7 @@ def test_a_spec_with_an_anchor_is_enough_for_a_new_instrument(monkeypatch: pytes
     for inst_id, values in before.items():
         assert after[inst_id].equals(values), inst_id
     w, a = after["walcl_demo"], after["outlays_demo"]
-    assert set(w.index.day_of_week) == {0} and (w.index[1:] - w.index[:-1]).days.max() == 7
+    assert set(w.index.day_of_week) == {2} and (w.index[1:] - w.index[:-1]).days.max() == 7  # Wednesday levels
     assert w.loc["2026-06"].iloc[0] == pytest.approx(6700, rel=0.05) and w.round(1).equals(w)
     assert list(a.index.month.unique()) == [1] and a.index[-1] == pd.Timestamp("2025-01-01")
 
