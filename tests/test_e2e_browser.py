@@ -5,11 +5,16 @@ Starts ``triffin serve --demo`` on a free 127.0.0.1 port and Debian's ``chromium
 nothing, so the page's web-font link fails at once instead of reaching the internet), then
 speaks the Chrome DevTools Protocol over a plain websocket:
 
-1. loads the page and reads the terminal's text until the demo dashboard shows
-   ("Crisis scorecard", "DEMO" and the first episode in the grid);
+1. loads the address the server printed (with its per-run ``?token=``) and reads the
+   terminal's text until the demo dashboard shows ("Crisis scorecard", "DEMO" and the
+   first episode in the grid);
 2. presses ``3`` (focus the crisis grid), ``j`` and ``down`` and checks that the cursor
    mark ``▶`` moved from the first episode to the second, then to the third;
-3. saves a PNG screenshot into the tmp dir (``TRIFFIN_E2E_ARTIFACTS=DIR`` copies it there).
+3. saves a PNG screenshot into the tmp dir (``TRIFFIN_E2E_ARTIFACTS=DIR`` copies it there);
+4. opens a page of *another* origin (a second loopback server, another port) whose script
+   tries ``new WebSocket(<the served websocket URL, token included>)``, as a malicious page
+   would: the browser sends that page's ``Origin`` and the handshake is refused (the
+   socket never opens), while the page without its token is refused too.
 
 How the text is read: textual-serve's page draws the terminal with xterm.js on a canvas,
 so the DOM holds no text; a script added before the page loads notes the xterm
@@ -24,18 +29,22 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import http.server
 import json
 import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-from serve_helpers import serving
+from serve_helpers import Served, serving
 
 from datafeed.crises import BUILTIN_EPISODES
 
@@ -192,7 +201,60 @@ def cursor_episode(screen: str, names: list[str]) -> str | None:
     return None
 
 
-async def drive(ws_url: str, url: str, shot: Path) -> dict[str, Any]:
+ATTACK = """<!DOCTYPE html><html><body><script>
+window.__attack = [];
+const ws = new WebSocket(%s);
+ws.onopen = () => window.__attack.push('open');
+ws.onerror = () => window.__attack.push('error');
+ws.onclose = (e) => window.__attack.push('close ' + e.code);
+</script></body></html>"""
+"""A page of another origin trying to open a session on the served triffin."""
+
+
+@contextmanager
+def attacker_site(ws_url: str) -> Iterator[str]:
+    """A second loopback HTTP server (another port, so another origin) serving :data:`ATTACK`."""
+    body = (ATTACK % json.dumps(ws_url)).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def attack(cdp: Cdp, page: str) -> list[str]:
+    """Load the attacker's page; the events its websocket saw once it stopped trying."""
+    await cdp.call("Page.navigate", url=page)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 20
+    events: list[str] = []
+    while loop.time() < deadline:
+        result = await cdp.call(
+            "Runtime.evaluate", expression="JSON.stringify(window.__attack || null)", returnByValue=True
+        )
+        events = json.loads(result.get("result", {}).get("value") or "null") or []
+        if any(e.startswith("close") for e in events) or "open" in events:
+            break
+        await asyncio.sleep(0.1)
+    return events
+
+
+async def drive(ws_url: str, url: str, shot: Path, served: Served, attacker: str) -> dict[str, Any]:
     names = [e.name for e in BUILTIN_EPISODES]
     async with websockets.connect(ws_url, max_size=None) as ws:
         cdp = Cdp(ws)
@@ -216,18 +278,33 @@ async def drive(ws_url: str, url: str, shot: Path) -> dict[str, Any]:
         after_down = await cdp.wait_for(lambda s: cursor_episode(s, names) == names[2], f"the cursor on {names[2]}")
         png = await cdp.call("Page.captureScreenshot", format="png")
         shot.write_bytes(base64.b64decode(png["data"]))
-        return {"loaded": loaded, "focused": focused, "after_j": after_j, "after_down": after_down, "seconds": seconds}
+        attacked = await attack(cdp, attacker)
+        await cdp.call("Page.navigate", url=served.base)  # the page without its token
+        await asyncio.sleep(0.5)
+        tokenless = await cdp.call(
+            "Runtime.evaluate", expression="document.body ? document.body.innerText : ''", returnByValue=True
+        )
+        return {
+            "loaded": loaded,
+            "focused": focused,
+            "after_j": after_j,
+            "after_down": after_down,
+            "seconds": seconds,
+            "attacked": attacked,
+            "tokenless": str(tokenless.get("result", {}).get("value") or ""),
+        }
 
 
-def test_browser_shows_the_dashboard_and_keys_move_the_grid(tmp_path: Path) -> None:
+def test_browser_with_the_token_drives_the_dashboard_and_another_origin_is_refused(tmp_path: Path) -> None:
     names = [e.name for e in BUILTIN_EPISODES]
     profile = tmp_path / "profile"
     profile.mkdir()
     shot = tmp_path / "triffin-browser.png"
-    with serving(tmp_path) as (url, _server):
+    with serving(tmp_path) as served, attacker_site(served.ws) as attacker:
+        assert served.token and served.token in served.page
         chromium, ws_url = start_chromium(profile)
         try:
-            seen = asyncio.run(drive(ws_url, url, shot))
+            seen = asyncio.run(drive(ws_url, served.page, shot, served, attacker))
         finally:
             stop_chromium(chromium)
     assert "REGIME" in seen["loaded"] and "DEMO" in seen["loaded"]
@@ -236,6 +313,9 @@ def test_browser_shows_the_dashboard_and_keys_move_the_grid(tmp_path: Path) -> N
     assert cursor_episode(seen["after_j"], names) == names[1]
     assert cursor_episode(seen["after_down"], names) == names[2]
     assert seen["after_j"] != seen["focused"]
+    # Another origin's page, with the token: the browser's handshake carries its Origin and is refused.
+    assert "open" not in seen["attacked"] and any(e.startswith("close") for e in seen["attacked"]), seen["attacked"]
+    assert "token required" in seen["tokenless"], seen["tokenless"]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     artifacts = os.environ.get("TRIFFIN_E2E_ARTIFACTS")

@@ -10,6 +10,7 @@
     triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]
     triffin record DIR [--once] [--max-seconds S]
     triffin serve [--host 127.0.0.1] [--port 8000] [--public-url URL] [--demo]   TUI in a browser
+                  [--public] [--no-token] [--max-sessions N] [--allow-origin URL]...
     triffin --replay DIR [--speed X]   TUI on a recording (speed 60 by default; 0 = at once)
     triffin --version
 
@@ -104,6 +105,17 @@ def _port(text: str) -> int:
     return value
 
 
+def _sessions(text: str) -> int:
+    """``--max-sessions``: a whole number of sessions, 1-64."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of sessions, not {text!r}") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected between 1 and 64 sessions, not {text!r}")
+    return value
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -178,10 +190,24 @@ def build_parser() -> argparse.ArgumentParser:
     record.add_argument("dir", metavar="DIR", help="an empty or new folder")
     record.add_argument("--once", action="store_true", help="one full refresh, then exit")
     record.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
-    serve = _command(sub, "serve", "serve the TUI as a web page (textual-serve); no password, so 127.0.0.1 by default")
+    serve = _command(
+        sub, "serve", "serve the TUI as a web page (textual-serve) behind a per-run token; 127.0.0.1 by default"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=_port, default=8000, help="port (default 8000)")
     serve.add_argument("--public-url", metavar="URL", help="URL browsers use to reach the server (proxy, 0.0.0.0)")
+    serve.add_argument("--public", action="store_true", help="allow a --host off loopback (the token stays required)")
+    serve.add_argument("--no-token", action="store_true", help="no token in the URL (loopback only)")
+    serve.add_argument(
+        "--max-sessions", type=_sessions, metavar="N", help="sessions at once (default: [serve] max_sessions or 4)"
+    )
+    serve.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="another origin whose pages may open sessions (repeatable; also [serve] allowed_origins)",
+    )
     return parser
 
 
@@ -270,6 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             theme=args.theme,
             refresh=args.refresh,
             ascii=args.ascii,
+            public=args.public,
+            no_token=args.no_token,
+            max_sessions=args.max_sessions if args.max_sessions is not None else config.serve.max_sessions,
+            allow_origins=[*config.serve.allowed_origins, *args.allow_origin],
         )
     from tui.run import run_app
 

@@ -84,6 +84,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "instruments": list,
     "formulas": list,
     "alerts": list,
+    "serve": dict,
 }
 """Top-level keys and their TOML types; anything else is an error (typos must not pass)."""
 
@@ -107,6 +108,23 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """``[serve]``: the limits of ``triffin serve`` (flags override them).
+
+    Attributes:
+        max_sessions: browser sessions (triffin processes) running at once.
+        allowed_origins: further ``scheme://host[:port]`` origins whose pages may open a
+            session, besides the served one (e.g. a proxy's public address).
+    """
+
+    max_sessions: int = 4
+    allowed_origins: tuple[str, ...] = ()
+
+
+SERVE_KEYS = ("max_sessions", "allowed_origins")
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything the app and the CLI are configured with.
 
@@ -125,6 +143,7 @@ class Config:
         alerts: parsed ``[[alerts]]`` (``datafeed.alerts.AlertRule``), in file order.
         screenshot_dir: where ``s`` in the TUI saves its SVG screenshot and CSV.
         warnings: non-fatal findings to show once (e.g. a world-readable key file).
+        serve: ``[serve]`` limits of ``triffin serve``.
     """
 
     path: Path | None
@@ -141,6 +160,7 @@ class Config:
     alerts: tuple[Any, ...] = ()
     warnings: tuple[str, ...] = ()
     screenshot_dir: Path = field(default_factory=lambda: default_screenshot_dir())
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
 
 def default_config_path() -> Path:
@@ -446,7 +466,32 @@ def load_config(
         alerts=alerts,
         warnings=tuple(warnings),
         screenshot_dir=screenshot_dir,
+        serve=_serve(r, data.get("serve", {})),
     )
+
+
+def _serve(r: _Reader, table: dict[str, Any]) -> ServeSettings:
+    """``[serve]``: ``max_sessions`` (1-64) and ``allowed_origins`` (http(s) origins)."""
+    from tui.serve_cmd import MAX_SESSIONS_LIMIT, normalize_origin
+
+    for key, value in table.items():
+        if key not in SERVE_KEYS:
+            raise r.error(f"unknown key '{key}' in [serve] (known: {', '.join(SERVE_KEYS)})", key, "serve")
+        if key == "max_sessions":
+            r.check_type(value, int, "serve.max_sessions", "serve")
+            if isinstance(value, bool) or not 1 <= value <= MAX_SESSIONS_LIMIT:
+                raise r.error(f"'serve.max_sessions' must be between 1 and {MAX_SESSIONS_LIMIT}", key, "serve")
+        if key == "allowed_origins":
+            r.check_type(value, list, "serve.allowed_origins", "serve")
+            for item in value:
+                if not isinstance(item, str) or normalize_origin(item) is None:
+                    raise r.error(
+                        f"'serve.allowed_origins' entries must be origins like \"https://example.org:8443\", "
+                        f"not {item!r}",
+                        key,
+                        "serve",
+                    )
+    return ServeSettings(int(table.get("max_sessions", 4)), tuple(table.get("allowed_origins", ())))
 
 
 def _screenshot_dir(r: _Reader, value: str | None) -> Path:
