@@ -172,7 +172,7 @@ def alert_state_path() -> Path:
 
 _PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>triffin serve</title></head>
-<body style="background:#0c181f;color:#eee;font-family:monospace;padding:3em">
+<body style="font-family:monospace;padding:3em">
 <h1>{title}</h1><p>{text}</p></body></html>
 """
 
