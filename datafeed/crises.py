@@ -24,9 +24,18 @@ Choices made where the specification leaves room:
   evidence twice in the verdict) or straddles two monthly averages whose difference has
   little to do with the days in question; it is ``n/a`` with that reason. With daily
   Bund data every episode is scored.
-- **Live episode.** It starts on the first trigger of the current stress spell (triggers
-  at most ``merge_gap`` observations apart belong to one spell) and stays live while the
-  last trigger is at most ``recent`` observations old; its end is the newest date held.
+- **Live episode.** It is about now: it opens only when the last trigger fell within
+  ``recent`` business days (US calendar) before today, starts on the first trigger of
+  that stress spell (triggers at most ``merge_gap`` observations apart belong to one
+  spell) and ends today. It is scored only when the core series have data within the
+  window; a core check that cannot be measured because its series is old (or has nothing
+  inside the window yet) means no live row at all rather than a verdict on old data. A
+  core check whose series is not held, or held only monthly, stays ``n/a`` with its note.
+
+Checks and episodes are data: a :class:`CheckSpec` per column (its series, unit, expected
+sign, default threshold, core or context, how it is measured and charted) and one line per
+built-in episode in :data:`_BUILTIN_LINES`. Adding an episode is one line there (or one
+``[[episodes]]`` table in the config): ``docs/extending-signals.md``.
 """
 
 from __future__ import annotations
@@ -34,8 +43,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 import numpy as np
@@ -49,8 +59,11 @@ from datafeed.frame import (
     is_daily,
     sorted_union,
 )
+from datafeed.market_calendar import business_days_between
+from datafeed.registry import Registry
 from datafeed.sanitize import clean_line
-from datafeed.signals import resolve_thresholds, round_value
+from datafeed.signals.serialize import round_value
+from datafeed.thresholds import Overrides, Thresholds, resolve_thresholds
 
 CheckOutcome = Literal["pass", "fail", "flat", "n/a"]
 EpisodeVerdict = Literal["haven", "mixed", "broken", "n/a"]
@@ -85,20 +98,41 @@ class Episode:
             raise ValueError(f"episode {self.id!r}: end {self.end} is before start {self.start}")
 
 
-BUILTIN_EPISODES: tuple[Episode, ...] = tuple(
-    Episode(i, n, dt.date.fromisoformat(s), dt.date.fromisoformat(e), builtin=True)
-    for i, n, s, e in (
-        ("gfc-2008", "GFC: Lehman", "2008-09-12", "2008-12-31"),
-        ("downgrade-2011", "US downgrade", "2011-07-29", "2011-08-10"),
-        ("china-2015", "China deval", "2015-08-17", "2015-08-25"),
-        ("brexit-2016", "Brexit vote", "2016-06-23", "2016-06-27"),
-        ("covid-2020", "COVID dash for cash", "2020-03-09", "2020-03-18"),
-        ("svb-2023", "SVB", "2023-03-08", "2023-03-17"),
-        ("carry-2024", "Yen carry unwind", "2024-07-31", "2024-08-05"),
-        ("tariff-2025", "Tariff shock", "2025-04-02", "2025-04-11"),
-    )
+_BUILTIN_LINES: tuple[tuple[str, str, str, str], ...] = (
+    # id,              name,                  start,        end
+    ("gfc-2008", "GFC: Lehman", "2008-09-12", "2008-12-31"),
+    ("downgrade-2011", "US downgrade", "2011-07-29", "2011-08-10"),
+    ("china-2015", "China deval", "2015-08-17", "2015-08-25"),
+    ("brexit-2016", "Brexit vote", "2016-06-23", "2016-06-27"),
+    ("covid-2020", "COVID dash for cash", "2020-03-09", "2020-03-18"),
+    ("svb-2023", "SVB", "2023-03-08", "2023-03-17"),
+    ("carry-2024", "Yen carry unwind", "2024-07-31", "2024-08-05"),
+    ("tariff-2025", "Tariff shock", "2025-04-02", "2025-04-11"),
 )
-"""The eight built-in episodes of DESIGN.md §4, oldest first."""
+"""The built-in episodes, oldest first: one line each (id, name, start, end)."""
+
+
+def builtin_episode(line: tuple[str, str, str, str]) -> Episode:
+    """An :class:`Episode` from one line of :data:`_BUILTIN_LINES`."""
+    episode_id, name, start, end = line
+    return Episode(episode_id, name, dt.date.fromisoformat(start), dt.date.fromisoformat(end), builtin=True)
+
+
+EPISODES: Registry[Episode] = Registry("episode", (builtin_episode(line) for line in _BUILTIN_LINES))
+"""Built-in episodes by id, in display order (the demo market keys its shocks by these ids)."""
+
+
+def builtin_episodes() -> tuple[Episode, ...]:
+    """Every built-in episode, in display order (registrations included)."""
+    return tuple(EPISODES.values())
+
+
+def __getattr__(name: str) -> Any:
+    """``BUILTIN_EPISODES``: :func:`builtin_episodes` under its old name, as of now."""
+    if name == "BUILTIN_EPISODES":
+        return builtin_episodes()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _EPISODE_KEYS = frozenset({"id", "name", "start", "end"})
 _ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -156,17 +190,31 @@ def episode_from_mapping(d: Mapping[str, Any]) -> Episode:
 
 # --------------------------------------------------------------------------- checks
 
+MeasureFn = Callable[["CheckSpec", "Inputs", Episode, Mapping[str, float]], "CheckResult"]
+"""(the check, the inputs, the episode, the ``crises`` thresholds) → one cell of the grid."""
+
+ChartFn = Callable[["CheckSpec", pd.DataFrame, "CheckResult | None"], tuple[pd.Series, str, str]]
+"""(the check, the aligned frame of its inputs, its result) → (values, legend label, unit) to chart."""
+
 
 @dataclass(frozen=True, slots=True)
 class CheckSpec:
-    """One column of the scorecard.
+    """One column of the scorecard, declaratively.
 
     Attributes:
         id: check id (also its key in ``[thresholds.crises]``).
         label: column header.
         unit: ``bp``, ``pts`` or ``%`` (how the change is quoted).
         expected: the direction a haven episode shows.
-        core: True for the three checks the verdict is built from.
+        core: True for the three checks the verdict is built from (the rest is context
+            showing that the stress was real).
+        threshold: default smallest move that counts, in ``unit``.
+        inputs: instrument ids it reads.
+        any_input: True when the inputs are alternatives (the broad dollar or, before
+            2006, EUR/USD) rather than all needed.
+        measure: how the change is read (:data:`MeasureFn`); default: the first input's
+            own observations.
+        chart: what its drill-down charts (:data:`ChartFn`); default: the first input.
     """
 
     id: str
@@ -174,34 +222,19 @@ class CheckSpec:
     unit: str
     expected: Expected
     core: bool
+    threshold: float
+    inputs: tuple[str, ...]
+    any_input: bool = False
+    measure: MeasureFn | None = None
+    chart: ChartFn | None = None
 
+    def run(self, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+        """This check's cell for ``episode``."""
+        return (self.measure or _simple_check)(self, data, episode, th)
 
-CHECKS: dict[str, CheckSpec] = {
-    c.id: c
-    for c in (
-        CheckSpec("ust10y", "UST 10Y", "bp", "down", core=True),
-        CheckSpec("usd", "USD", "%", "up", core=True),
-        CheckSpec("ust_bund_10y", "UST−Bund", "bp", "down", core=True),
-        CheckSpec("vix", "VIX", "pts", "up", core=False),
-        CheckSpec("spx", "S&P 500", "%", "down", core=False),
-        CheckSpec("ig_oas", "IG OAS", "bp", "up", core=False),
-        CheckSpec("gold", "Gold", "%", "up", core=False),
-    )
-}
-"""The seven checks of DESIGN.md §4 in column order (thresholds in ``THRESHOLDS['crises']``)."""
-
-CORE_CHECKS: tuple[str, ...] = tuple(c for c, s in CHECKS.items() if s.core)
-
-CHECK_INPUTS: dict[str, tuple[str, ...]] = {
-    "ust10y": ("ust10y",),
-    "usd": ("usd_broad", "eurusd"),
-    "ust_bund_10y": ("ust10y", "bund10y"),
-    "vix": ("vix",),
-    "spx": ("spx",),
-    "ig_oas": ("ig_oas",),
-    "gold": ("gold",),
-}
-"""Check id → instrument ids it reads (for the drill-down charts and incremental re-scoring)."""
+    def chart_series(self, frame: pd.DataFrame, check: CheckResult | None) -> tuple[pd.Series, str, str]:
+        """(values, label, unit) of the drill-down chart."""
+        return (self.chart or _simple_chart)(self, frame, check)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,10 +433,9 @@ def _na(spec: CheckSpec, th: float, series_label: str, note: str) -> CheckResult
     return CheckResult(spec.id, None, spec.unit, spec.expected, "n/a", th, series_label, note=note)
 
 
-def _simple_check(
-    spec: CheckSpec, instrument: str, data: Inputs, episode: Episode, th: Mapping[str, float]
-) -> CheckResult:
-    """A check on one instrument's own observations."""
+def _simple_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+    """A check on its first input's own observations."""
+    instrument = spec.inputs[0]
     try:
         reading = _read(data.arrays(instrument), episode, data.stale_limit(instrument, th), instrument)
     except _Missing as exc:
@@ -411,25 +443,24 @@ def _simple_check(
     return _result(spec, th[spec.id], instrument, reading, _change(reading, spec.unit), None)
 
 
-def _usd_check(data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+def _usd_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
     """Broad dollar % change, or −% change of EUR/USD where the broad index has no data."""
-    spec = CHECKS["usd"]
     try:
         reading = _read(data.arrays("usd_broad"), episode, data.stale_limit("usd_broad", th), "usd_broad")
-        return _result(spec, th["usd"], "usd_broad", reading, _change(reading, "%"), None)
+        return _result(spec, th[spec.id], "usd_broad", reading, _change(reading, "%"), None)
     except _Missing as exc:
         why = str(exc)
     try:
         reading = _read(data.arrays("eurusd"), episode, data.stale_limit("eurusd", th), "eurusd")
     except _Missing as exc:
-        return _na(spec, th["usd"], "usd_broad", f"{why}; fallback: {exc}")
+        return _na(spec, th[spec.id], "usd_broad", f"{why}; fallback: {exc}")
     change = -100.0 * (reading.v1 / reading.v0 - 1.0)
-    return _result(spec, th["usd"], "eurusd", reading, change, f"−% change of eurusd used ({why})")
+    return _result(spec, th[spec.id], "eurusd", reading, change, f"−% change of eurusd used ({why})")
 
 
-def _ust_bund_check(data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+def _ust_bund_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
     """Change of ust10y − bund10y (see the module docstring on monthly-only Bund data)."""
-    spec, label = CHECKS["ust_bund_10y"], "ust10y-bund10y"
+    label = "ust10y-bund10y"
     missing = [i for i in ("ust10y", "bund10y") if data.get(i).empty]
     if missing:
         return _na(spec, th[spec.id], label, f"missing input: {', '.join(missing)}")
@@ -454,23 +485,93 @@ def _ust_bund_check(data: Inputs, episode: Episode, th: Mapping[str, float]) -> 
     return _result(spec, th[spec.id], label, reading, _change(reading, "bp"), note)
 
 
+def _unit_of(inst_id: str) -> str:
+    from datafeed.catalog import CATALOG
+
+    inst = CATALOG.get(inst_id)
+    return inst.unit if inst else ""
+
+
+def _simple_chart(spec: CheckSpec, frame: pd.DataFrame, check: CheckResult | None) -> tuple[pd.Series, str, str]:
+    inst_id = spec.inputs[0]
+    return frame[inst_id], inst_id, _unit_of(inst_id)
+
+
+def _usd_chart(spec: CheckSpec, frame: pd.DataFrame, check: CheckResult | None) -> tuple[pd.Series, str, str]:
+    """The series the check measured (the broad dollar, or EUR/USD where it fell back)."""
+    used = check.series if check is not None and check.series in frame.columns else spec.inputs[0]
+    return frame[used], used, _unit_of(used)
+
+
+def _spread_chart(spec: CheckSpec, frame: pd.DataFrame, check: CheckResult | None) -> tuple[pd.Series, str, str]:
+    return (frame["ust10y"] - frame["bund10y"]) * 100.0, "UST 10Y − Bund 10Y", "bp"
+
+
+CHECKS: dict[str, CheckSpec] = {
+    c.id: c
+    for c in (
+        #         id              label       unit   haven  core        threshold  inputs
+        CheckSpec("ust10y", "UST 10Y", "bp", "down", core=True, threshold=5.0, inputs=("ust10y",)),
+        CheckSpec(
+            "usd",
+            "USD",
+            "%",
+            "up",
+            core=True,
+            threshold=0.5,
+            inputs=("usd_broad", "eurusd"),
+            any_input=True,
+            measure=_usd_check,
+            chart=_usd_chart,
+        ),
+        CheckSpec(
+            "ust_bund_10y",
+            "UST−Bund",
+            "bp",
+            "down",
+            core=True,
+            threshold=5.0,
+            inputs=("ust10y", "bund10y"),
+            measure=_ust_bund_check,
+            chart=_spread_chart,
+        ),
+        CheckSpec("vix", "VIX", "pts", "up", core=False, threshold=1.0, inputs=("vix",)),
+        CheckSpec("spx", "S&P 500", "%", "down", core=False, threshold=0.5, inputs=("spx",)),
+        CheckSpec("ig_oas", "IG OAS", "bp", "up", core=False, threshold=5.0, inputs=("ig_oas",)),
+        CheckSpec("gold", "Gold", "%", "up", core=False, threshold=0.5, inputs=("gold",)),
+    )
+}
+"""The checks in column order (three core, four context)."""
+
+CORE_CHECKS: tuple[str, ...] = tuple(c for c, s in CHECKS.items() if s.core)
+
+CHECK_INPUTS: dict[str, tuple[str, ...]] = {c.id: c.inputs for c in CHECKS.values()}
+"""Check id → instrument ids it reads (for the drill-down charts and incremental re-scoring)."""
+
+_CRISIS_EXTRA: Mapping[str, float] = MappingProxyType(
+    {"max_stale_days": 10.0, "max_stale_days_lower": 45.0, "bund_monthly_min_days": 60.0}
+)
+
+LIVE_DEFAULTS: Mapping[str, float] = MappingProxyType(
+    {"vix_jump": 30.0, "vix_obs": 5.0, "spx_drawdown": 5.0, "spx_window": 20.0, "recent": 10.0, "merge_gap": 3.0}
+)
+"""``[thresholds.live]`` defaults (see :func:`detect_live`)."""
+
+
+def crisis_defaults() -> dict[str, float]:
+    """``[thresholds.crises]`` defaults: each check's threshold plus the as-of limits."""
+    return {**{c.id: c.threshold for c in CHECKS.values()}, **_CRISIS_EXTRA}
+
+
 def score_checks(
     series: Mapping[str, pd.Series] | Inputs,
     episode: Episode,
     th: Mapping[str, float],
     frequencies: Mapping[str, str] | None = None,
 ) -> dict[str, CheckResult]:
-    """Every check of one episode, in column order (``th`` is ``THRESHOLDS['crises']``)."""
+    """Every check of one episode, in column order (``th`` is the ``crises`` section)."""
     data = series if isinstance(series, Inputs) else Inputs(series, frequencies)
-    out: dict[str, CheckResult] = {}
-    for cid, spec in CHECKS.items():
-        if cid == "usd":
-            out[cid] = _usd_check(data, episode, th)
-        elif cid == "ust_bund_10y":
-            out[cid] = _ust_bund_check(data, episode, th)
-        else:
-            out[cid] = _simple_check(spec, cid, data, episode, th)
-    return out
+    return {cid: spec.run(data, episode, th) for cid, spec in CHECKS.items()}
 
 
 def verdict(checks: Mapping[str, CheckResult]) -> EpisodeVerdict:
@@ -491,7 +592,7 @@ def verdict(checks: Mapping[str, CheckResult]) -> EpisodeVerdict:
 def score_episode(
     series: Mapping[str, pd.Series],
     episode: Episode,
-    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    thresholds: Overrides | Thresholds | None = None,
     *,
     frequencies: Mapping[str, str] | None = None,
 ) -> ScoredEpisode:
@@ -535,16 +636,18 @@ def stress_triggers(series: Mapping[str, pd.Series], th: Mapping[str, float]) ->
 
 def detect_live(
     series: Mapping[str, pd.Series],
-    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    thresholds: Overrides | Thresholds | None = None,
     *,
     today: dt.date | None = None,
 ) -> Episode | None:
-    """The live stress episode, or None when no trigger fired recently.
+    """The live stress episode, or None when no trigger fell within ``recent`` business days of today.
 
     Args:
         series: instrument id → series.
-        thresholds: overrides (``[thresholds.live]``).
-        today: end of the live window; default the newest date of vix, spx or ust10y.
+        thresholds: the thresholds in force, or overrides (``[thresholds.live]``).
+        today: the current date: recency is counted back from it in US business days and
+            the window ends on it. Without it the newest date of vix, spx or ust10y stands
+            in (scripts over a recorded history); live callers always pass it.
 
     Returns:
         ``Episode(id="live", start=first trigger of the current spell, end=today)``.
@@ -553,9 +656,10 @@ def detect_live(
     fired = stress_triggers(series, th)
     if fired.empty or not fired.any():
         return None
+    end = today or _newest_date(series, ("vix", "spx", "ust10y"))
     positions = np.flatnonzero(fired.to_numpy())
     last = positions[-1]
-    if len(fired) - 1 - last > int(th["recent"]):
+    if business_days_between(fired.index[last].date(), end, "us") > int(th["recent"]):
         return None
     first = last
     for pos in positions[::-1][1:]:
@@ -563,7 +667,6 @@ def detect_live(
             break
         first = pos
     start = fired.index[first].date()
-    end = today or _newest_date(series, ("vix", "spx", "ust10y"))
     return Episode("live", f"Live stress since {start.isoformat()}", start, max(end, start), builtin=False, live=True)
 
 
@@ -572,10 +675,32 @@ def _newest_date(series: Mapping[str, pd.Series], ids: Iterable[str]) -> dt.date
     return max(dates).date()
 
 
+def live_scorable(data: Inputs, checks: Mapping[str, CheckResult]) -> bool:
+    """True when the live window's core series have data within it.
+
+    A core check that is ``n/a`` although its series is held daily (it ended before the
+    window, or has nothing inside it yet) means the live row would be judged on old or no
+    data, so there is none. A core check whose series is not held at all, or only monthly
+    (the OECD Bund average), cannot be measured over days in any case: it stays ``n/a``
+    with its note and does not hide the row. Without ust10y there is no verdict, so no row.
+    """
+    if verdict(checks) == "n/a":
+        return False
+    for cid in CORE_CHECKS:
+        if checks[cid].result != "n/a":
+            continue
+        spec = CHECKS[cid]
+        daily = [i for i in spec.inputs if not data.get(i).empty and data.daily(i)]
+        measurable = bool(daily) if spec.any_input else len(daily) == len(spec.inputs)
+        if measurable:
+            return False
+    return True
+
+
 def score_all(
     series: Mapping[str, pd.Series],
     episodes: Sequence[Episode] | None = None,
-    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    thresholds: Overrides | Thresholds | None = None,
     *,
     live: bool = True,
     frequencies: Mapping[str, str] | None = None,
@@ -586,22 +711,21 @@ def score_all(
     Args:
         series: instrument id → series.
         episodes: built-ins plus user episodes, in display order.
-        thresholds: overrides of the ``crises`` and ``live`` sections.
+        thresholds: the thresholds in force, or overrides of the ``crises`` and ``live`` sections.
         live: also run the live detector.
         frequencies: optional id → frequency overrides (``{"bund10y": "daily"}``).
-        today: end date of the live row (default: newest date held).
+        today: the current date (recency of the live row and its end; see :func:`detect_live`).
     """
     table = resolve_thresholds(thresholds)
-    chosen = list(BUILTIN_EPISODES if episodes is None else episodes)
+    chosen = list(builtin_episodes() if episodes is None else episodes)
+    data = Inputs(series, frequencies)
+    scored = [ScoredEpisode(ep, verdict(c), c) for ep in chosen for c in (score_checks(data, ep, table["crises"]),)]
     if live:
         found = detect_live(series, table, today=today)
         if found is not None:
-            chosen.append(found)
-    data = Inputs(series, frequencies)
-    scored = []
-    for ep in chosen:
-        checks = score_checks(data, ep, table["crises"])
-        scored.append(ScoredEpisode(ep, verdict(checks), checks))
+            checks = score_checks(data, found, table["crises"])
+            if live_scorable(data, checks):
+                scored.append(ScoredEpisode(found, verdict(checks), checks))
     return scored
 
 

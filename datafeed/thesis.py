@@ -11,9 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from datafeed.crises import BUILTIN_EPISODES, Episode, ScoredEpisode, crises_to_json, episode_from_mapping, score_all
-from datafeed.signals import RegimeResult, SignalResult, compute_signals, regime, regime_to_json, signals_to_json
+from datafeed.crises import Episode, ScoredEpisode, builtin_episodes, crises_to_json, episode_from_mapping, score_all
+from datafeed.signals import (
+    RegimeResult,
+    SignalResult,
+    compute_signals,
+    input_facts,
+    regime,
+    regime_to_json,
+    signals_to_json,
+)
 from datafeed.store import SeriesStore
+from datafeed.thresholds import Overrides, Thresholds, resolve_thresholds
 
 
 def store_frequencies(store: SeriesStore) -> dict[str, str]:
@@ -62,13 +71,23 @@ class Thesis:
 
 def measure(
     store: SeriesStore,
-    thresholds: Mapping[str, Mapping[str, float]] | None = None,
+    thresholds: Overrides | Thresholds | None = None,
     episodes: Sequence[Episode] = (),
     today: dt.date | None = None,
 ) -> Thesis:
-    """Compute every signal, the regime and every crisis row from the store's series."""
+    """Compute every signal (with its freshness), the regime and every crisis row from the store.
+
+    Args:
+        store: the series and where each newest value came from.
+        thresholds: the thresholds in force, or config overrides (resolved here once).
+        episodes: user episodes, scored after the built-ins.
+        today: the current date (default: the store's clock): signals' age, late and
+            stale flags, and the live crisis row, are about it.
+    """
+    table = resolve_thresholds(thresholds)
+    when = today or store._today()  # type: ignore[operator]
     series = store.all_series()
     frequencies = store_frequencies(store)
-    signals = compute_signals(series, thresholds, frequencies=frequencies)
-    crises = score_all(series, [*BUILTIN_EPISODES, *episodes], thresholds, frequencies=frequencies, today=today)
-    return Thesis(signals, regime(signals, thresholds), crises, store.version)
+    signals = compute_signals(series, table, frequencies=frequencies, today=when, facts=input_facts(store))
+    crises = score_all(series, [*builtin_episodes(), *episodes], table, frequencies=frequencies, today=when)
+    return Thesis(signals, regime(signals, table), crises, store.version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -12,6 +13,7 @@ import pytest
 
 from datafeed.history import signal_history
 from datafeed.signals import (
+    Coverage,
     DEPENDENCIES,
     SIGNAL_IDS,
     THRESHOLDS,
@@ -405,28 +407,56 @@ def test_threshold_overrides_are_validated() -> None:
     assert THRESHOLDS["debt_gdp"]["eroding"] == 100.0  # the table itself is untouched
 
 
-def result(verdict: str) -> SignalResult:
-    return SignalResult("x", "x", None, "bp", verdict, None, None, "")  # type: ignore[arg-type]
+def result(verdict: str, sid: str = "x", group: str = "price", **kw: object) -> SignalResult:
+    return SignalResult(sid, sid, None, "bp", verdict, None, None, "", group=group, **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("verdicts", "expected"),
     [
-        (["eroding"] * 6 + ["intact"] * 4, RegimeResult("ERODING", 6, 10)),
-        (["eroding"] * 3 + ["neutral"] * 7, RegimeResult("INTACT", 3, 10)),
-        (["eroding"] * 4 + ["neutral"] * 6 + ["n/a"] * 4, RegimeResult("MIXED", 4, 10)),
-        (["eroding"] * 7 + ["neutral"] * 3 + ["n/a"] * 4, RegimeResult("ERODING", 7, 10)),
-        (["n/a"] * 3, RegimeResult("n/a", 0, 0)),
+        (["eroding"] * 6 + ["intact"] * 4, ("ERODING", 6, 10, 0)),
+        (["eroding"] * 3 + ["neutral"] * 7, ("INTACT", 3, 10, 0)),
+        (["eroding"] * 4 + ["neutral"] * 6 + ["n/a"] * 4, ("MIXED", 4, 10, 4)),
+        (["eroding"] * 7 + ["neutral"] * 3 + ["n/a"] * 4, ("ERODING", 7, 10, 4)),
+        (["n/a"] * 3, ("n/a", 0, 0, 3)),
     ],
 )
-def test_regime(verdicts: list[str], expected: RegimeResult) -> None:
+def test_regime(verdicts: list[str], expected: tuple[str, int, int, int]) -> None:
     r = regime([result(v) for v in verdicts])
-    assert r == expected
-    assert regime_to_json(r) == {
-        "verdict": expected.verdict,
-        "eroding": expected.eroding,
-        "available": expected.available,
-    }
+    assert (r.verdict, r.eroding, r.available, r.na) == expected
+    doc = regime_to_json(r)
+    assert {k: doc[k] for k in ("verdict", "eroding", "available", "na")} == dict(
+        zip(("verdict", "eroding", "available", "na"), expected, strict=True)
+    )
+    assert doc["late"] == 0 and doc["stale"] == [] and doc["as_of"] is None
+
+
+def test_regime_leaves_stale_signals_out_and_counts_late_and_groups() -> None:
+    day = dt.date(2026, 7, 28)
+    items = [
+        result("eroding", "a", as_of=day),
+        result("eroding", "b", as_of=day, late=True),
+        result("neutral", "c", as_of=dt.date(2026, 7, 1), stale=True, late=True),
+        result("eroding", "d", "supply", as_of=dt.date(2026, 4, 1)),
+        result("n/a", "e", "demand"),
+        result("intact", "f", "demand", as_of=dt.date(2026, 3, 31)),
+    ]
+    r = regime(items)
+    # Counted: a, b, d (eroding) and f (intact): 3/4 = 75 % -> ERODING; c is stale, e n/a.
+    assert (r.verdict, r.eroding, r.available, r.na, r.late, r.stale) == ("ERODING", 3, 4, 1, 2, ("c",))
+    assert r.as_of == day
+    assert r.coverage == "3/4 · 1 n/a · 2 late · 1 stale"
+    assert r.groups["price"] == Coverage(eroding=2, available=2, na=0, late=2, stale=("c",))
+    assert r.groups["supply"] == Coverage(eroding=1, available=1)
+    assert r.groups["demand"] == Coverage(eroding=0, available=1, na=1)
+    doc = regime_to_json(r)
+    assert doc["groups"]["demand"] == {"eroding": 0, "available": 1, "na": 1, "late": 0, "stale": []}
+    assert doc["stale"] == ["c"] and doc["as_of"] == "2026-07-28"
+    # A stale eroding signal does not move the verdict; counted, it would (1/2 = MIXED).
+    only_stale_eroding = [result("eroding", "s", as_of=day, stale=True), result("neutral", "n", as_of=day)]
+    assert regime(only_stale_eroding).verdict == "INTACT"
+    counted = [dataclasses.replace(only_stale_eroding[0], stale=False), only_stale_eroding[1]]
+    assert regime(counted).verdict == "MIXED"
 
 
 def test_regime_count_text() -> None:
@@ -525,7 +555,8 @@ def test_engine_recomputes_only_dependent_signals() -> None:
 def test_engine_update_before_recompute_computes_everything() -> None:
     engine = SignalEngine()
     assert set(engine.update({}, {"vix"})) == set(SIGNAL_IDS)
-    assert engine.regime == RegimeResult("n/a", 0, 0)
+    r = engine.regime
+    assert (r.verdict, r.eroding, r.available, r.na, r.as_of) == ("n/a", 0, 0, 14, None)
 
 
 def test_json_shapes() -> None:
