@@ -12,6 +12,7 @@ import pytest
 from datafeed.crises import (
     BUILTIN_EPISODES,
     CHECKS,
+    CORE_CHECKS,
     CheckResult,
     Episode,
     crises_to_json,
@@ -368,3 +369,70 @@ def test_crises_json_shape() -> None:
     }
     assert ust["date0"] == "2020-03-09" and ust["v1"] == 1.18
     assert row["checks"]["gold"]["change"] is None and row["checks"]["gold"]["result"] == "n/a"
+
+
+# --------------------------------------------------------------------------- the live row is about now
+
+
+def stress_market(end: str, n: int = 60, trigger_back: int = 3) -> dict[str, pd.Series]:
+    """Daily core and context series ending ``end``; the VIX jumps 40 % ``trigger_back`` days before."""
+    days = pd.bdate_range(end=end, periods=n)
+    vix = np.full(n, 15.0)
+    vix[n - 1 - trigger_back :] = 21.0
+    ramp = np.zeros(n)  # the stress moves everything once, the session after the trigger
+    ramp[n - trigger_back :] = 1.0
+    return {
+        "vix": pd.Series(vix, index=days),
+        "spx": pd.Series(5000.0 - 50 * ramp, index=days),
+        "ust10y": pd.Series(4.0 + 0.3 * ramp, index=days),
+        "usd_broad": pd.Series(120.0 - 2 * ramp, index=days),
+        "bund10y": pd.Series(2.5 + 0.05 * ramp, index=days),
+    }
+
+
+def test_no_live_row_from_old_data_however_recent_in_observations() -> None:
+    # VIX and S&P end 2026-04-02 with a trigger in their last sessions; today is 2026-12-06.
+    old = stress_market("2026-04-02")
+    old["ust10y"] = pd.concat([old["ust10y"], pd.Series(4.6, index=pd.bdate_range("2026-04-03", "2026-07-28"))])
+    trigger = old["vix"].index[-4].date()
+    # In observations the trigger is 3 VIX sessions old (the old rule kept it live) ...
+    assert detect_live(old, {"live": {"recent": 10}}, today=trigger) is not None
+    # ... but in business days before today it is months old.
+    assert detect_live(old, today=D("2026-12-06")) is None
+    assert all(not s.episode.live for s in score_all(old, [], today=D("2026-12-06")))
+
+
+def test_fresh_trigger_three_business_days_ago_opens_a_live_row_ending_today() -> None:
+    today = D("2026-12-04")  # a Friday; the data end on Thursday
+    data = stress_market("2026-12-03", trigger_back=2)
+    scored = score_all(data, [], today=today)
+    assert [s.episode.id for s in scored] == ["live"]
+    live = scored[0]
+    assert live.episode.start == D("2026-12-01")  # three business days before today
+    assert live.episode.end == today  # not the newest data date
+    assert all(live.checks[c].result != "n/a" for c in CORE_CHECKS)
+    assert live.checks["ust10y"].result == "fail" and live.verdict == "broken"
+
+
+def test_no_live_row_when_a_core_series_has_no_data_in_the_window() -> None:
+    today = D("2026-12-04")
+    data = stress_market("2026-12-03", trigger_back=2)
+    data["ust10y"] = data["ust10y"][:-20]  # Treasury data stopped a month ago
+    assert detect_live(data, today=today) is not None  # the stress itself is recent ...
+    assert all(not s.episode.live for s in score_all(data, [], today=today))  # ... but not scored on old data
+    # A core series that is not held at all (no Bund source) leaves the row, with that check n/a.
+    del data["bund10y"]
+    data["ust10y"] = stress_market("2026-12-03", trigger_back=2)["ust10y"]
+    live = score_all(data, [], today=today)[-1]
+    assert live.episode.live and live.checks["ust_bund_10y"].result == "n/a"
+
+
+def test_metrics_engine_closes_the_live_row_when_the_days_pass() -> None:
+    from tui.presenters import MetricsEngine
+
+    data = stress_market("2026-12-03", trigger_back=2)
+    engine = MetricsEngine(episodes=[])
+    first = engine.run(data, today=D("2026-12-04"))
+    assert [s.episode.id for s in first.scored] == ["live"] and first.score_rows[-1].end == "2026-12-04"
+    later = engine.run(data, changed=set(), today=D("2026-12-21"))  # no new data, two weeks on
+    assert later.scored == ()

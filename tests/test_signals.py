@@ -13,10 +13,10 @@ import pytest
 
 from datafeed.history import signal_history
 from datafeed.signals import (
-    Coverage,
     DEPENDENCIES,
     SIGNAL_IDS,
     THRESHOLDS,
+    Coverage,
     RegimeResult,
     SignalEngine,
     SignalResult,

@@ -28,7 +28,7 @@ import asyncio
 import datetime as dt
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -205,7 +205,8 @@ class TriffinApp(App[None]):
         self.ready = False
         """True once the first data and metrics are on screen."""
         self.episodes: list[Episode] | None = None
-        self.thresholds: dict[str, dict[str, float]] = {}
+        self.thresholds: Mapping[str, Mapping[str, float]] = {}
+        """The thresholds in force: a frozen ``datafeed.thresholds.Thresholds`` once loaded."""
         self._engine: MetricsEngine | None = None
         self._generation = 0
         self._seen_version = -1
@@ -215,6 +216,8 @@ class TriffinApp(App[None]):
         self._metrics_worker: Worker[None] | None = None
         self._loading_demo = False
         self._series: dict[str, Any] = {}
+        self._facts: dict[str, Any] = {}
+        """Newest date and source tag of each instrument of ``_series`` (signals' freshness)."""
         self._series_of: SeriesStore | None = None
         self.data_changed: Signal[DataUpdate] = Signal(self, "data-changed")
         """Published on the UI thread after every applied update; screens subscribe."""
@@ -305,11 +308,10 @@ class TriffinApp(App[None]):
                     warnings.append(f"episode skipped: {exc}")
             self.episodes = episodes
             try:
-                resolve_thresholds(self.config.thresholds)
-                self.thresholds = dict(self.config.thresholds)
+                self.thresholds = resolve_thresholds(self.config.thresholds)
             except ValueError as exc:
                 warnings.append(f"{exc}; using the default thresholds")
-                self.thresholds = {}
+                self.thresholds = resolve_thresholds()
 
     def _new_engine(self) -> MetricsEngine:
         from tui.presenters import MetricsEngine
@@ -324,6 +326,7 @@ class TriffinApp(App[None]):
         the feed starts at once; the metrics follow (:class:`MetricsLoaded`), computed on a
         snapshot taken before the hand-over, since the feed writes the store from then on.
         """
+        from datafeed.signals import input_facts
         from datafeed.store import SeriesStore
 
         warnings: list[str] = []
@@ -351,9 +354,10 @@ class TriffinApp(App[None]):
 
                 http = HttpContext(self.config.feed)  # no event loop needed until the first request
         series = store.all_series()
+        facts = input_facts(store)
         self.post_message(DataLoaded(store, market, demo, None, warnings, None, cache, http))
         engine = self._new_engine()
-        self.post_message(MetricsLoaded(store, engine, engine.run(series)))
+        self.post_message(MetricsLoaded(store, engine, engine.run(series, today=self.today, facts=facts)))
 
     def _build_demo_store(self) -> tuple[SeriesStore, Any]:
         """The demo market's history installed in a fresh store (tagged ``demo:<id>``)."""
@@ -544,7 +548,8 @@ class TriffinApp(App[None]):
         changed, self._pending = self._pending, set()
         self._metrics_running = True
         self._metrics_token += 1
-        job = [engine, self.series_snapshot(), changed, self._generation, self._metrics_token]
+        series = self.series_snapshot()
+        job = [engine, series, changed, self._generation, self._metrics_token, self.today, dict(self._facts)]
         self._metrics_worker = self._compute_metrics(job)
 
     def series_snapshot(self) -> dict[str, Any]:
@@ -558,17 +563,25 @@ class TriffinApp(App[None]):
         if store is None:
             return {}
         if self._series_of is not store:
+            from datafeed.signals import input_facts
+
             self._series, self._series_of = store.all_series(), store
+            self._facts = input_facts(store)
         return dict(self._series)
 
     def _refresh_snapshot(self, store: SeriesStore, changed: Iterable[str]) -> None:
         if self._series_of is not store:
             return  # rebuilt in full on next use
+        from datafeed.signals import InputFact
+
         for inst_id in changed:
-            if store.has_data(inst_id):
+            latest = store.latest(inst_id)
+            if store.has_data(inst_id) and latest is not None:
                 self._series[inst_id] = store.series(inst_id).rename(inst_id)
+                self._facts[inst_id] = InputFact(latest.date, latest.source)
             else:
                 self._series.pop(inst_id, None)
+                self._facts.pop(inst_id, None)
 
     # Not exclusive: _metrics_running already keeps it to one at a time, and cancelling a
     # worker whose thread cannot stop only stored a CancelledError on it, a reference cycle
@@ -578,9 +591,9 @@ class TriffinApp(App[None]):
     # An explicit description: Textual would otherwise repr() every argument (30 Series).
     @work(thread=True, group="metrics", exit_on_error=False, description="signals and crises")
     def _compute_metrics(self, job: list[Any]) -> None:
-        engine, series, changed, generation, token = job
+        engine, series, changed, generation, token, today, facts = job
         job.clear()
-        self.post_message(MetricsReady(generation, engine.run(series, changed), token))
+        self.post_message(MetricsReady(generation, engine.run(series, changed, today=today, facts=facts), token))
 
     def on_metrics_ready(self, message: MetricsReady) -> None:
         """Publish fresh results; start the next computation if updates queued meanwhile."""

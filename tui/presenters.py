@@ -31,9 +31,19 @@ from datafeed.crises import (
     score_all,
 )
 from datafeed.models import Status
-from datafeed.signals import SPECS, RegimeResult, SignalEngine, SignalResult, resolve_thresholds
+from datafeed.signals import (
+    SIGNALS,
+    InputFact,
+    Level,
+    RegimeResult,
+    SignalEngine,
+    SignalResult,
+    Thresholds,
+    resolve_thresholds,
+)
 from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
+from datafeed.thresholds import Overrides
 from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)
     GROUP_TITLES,
     SPARK_POINTS,
@@ -64,25 +74,6 @@ MAX_CHART_POINTS = 800
 
 CRISIS_INPUTS: frozenset[str] = frozenset(i for ids in CHECK_INPUTS.values() for i in ids)
 """Instruments the crisis scorecard reads; other updates leave the scores alone."""
-
-SHORT_EXPLANATIONS: dict[str, str] = {
-    "convenience_aaa_10y": "Aaa−10Y vs 10y median; below = premium fading",
-    "bund_hedged_pickup_10y": "overnight-rate-hedged, not the Treasury basis",
-    "jgb_hedged_pickup_10y": "overnight-rate-hedged, not the Treasury basis",
-    "jgb_hedged_pickup_20y": "overnight-rate-hedged, not the Treasury basis",
-    "jgb_hedged_pickup_30y": "overnight-rate-hedged, not the Treasury basis",
-    "stock_bond_corr_1y": "S&P vs UST returns, 252d; >0 = bonds don't hedge",
-    "stock_bond_corr_3y": "S&P vs UST returns, 756d; >0 = bonds don't hedge",
-    "dollar_vix_corr_1y": "broad $ vs ΔVIX, 252d; <0 = $ falls on fear",
-    "ust_bund_fx_corr_3m": "Δ(UST−Bund) vs $/€, 63d; <0 = yields up, $ down",
-    "ig_cushion": "IG OAS − long-run baseline; <0 = no cushion",
-    "hy_cushion": "HY OAS − long-run baseline; <0 = no cushion",
-    "term_premium_trend": "Kim–Wright 10Y term premium, 1y Δ; up = eroding",
-    "debt_gdp": "federal debt held by the public, % of GDP",
-    "foreign_share": "foreign share of public debt; judged on 5y Δ",
-}
-"""One line per signal for the dashboard (the full text is on the signal screen)."""
-
 
 # --------------------------------------------------------------------------- formatting
 
@@ -178,8 +169,9 @@ def signal_value_text(result: SignalResult) -> str:
 
 
 def signal_view(result: SignalResult) -> SignalView:
-    """One :class:`SignalView`; an ``n/a`` verdict explains itself with its reason."""
-    explanation = SHORT_EXPLANATIONS.get(result.id, result.explanation)
+    """One :class:`SignalView`: the short label rendered with the thresholds in force; an
+    ``n/a`` verdict explains itself with its reason; late or stale evidence is flagged."""
+    explanation = result.label or result.explanation
     if result.verdict == "n/a" and result.reason:
         explanation = f"n/a: {result.reason}"
     elif result.reason and "jpy3m" in result.reason:
@@ -191,12 +183,23 @@ def signal_view(result: SignalResult) -> SignalView:
         result.verdict,
         explanation,
         result.date.isoformat() if result.date else "",
+        late=result.late,
+        stale=result.stale,
+        age="" if result.age is None else f"{result.age}bd",
     )
 
 
 def regime_view(regime: RegimeResult) -> RegimeView:
-    """The regime line on top of the signals panel."""
-    return RegimeView(regime.verdict.upper(), regime.eroding, regime.available)
+    """The regime line on top of the signals panel and in the title bar, with its coverage."""
+    return RegimeView(
+        regime.verdict.upper(),
+        regime.eroding,
+        regime.available,
+        na=regime.na,
+        late=regime.late,
+        stale=len(regime.stale),
+        as_of=regime.as_of.isoformat() if regime.as_of else "",
+    )
 
 
 # --------------------------------------------------------------------------- crises
@@ -256,32 +259,34 @@ class MetricsEngine:
 
     def __init__(
         self,
-        thresholds: Mapping[str, Mapping[str, float]] | None = None,
+        thresholds: Overrides | Thresholds | None = None,
         episodes: Sequence[Episode] | None = None,
     ) -> None:
         self.thresholds = resolve_thresholds(thresholds)
-        self.signals = SignalEngine(thresholds)
+        self.signals = SignalEngine(self.thresholds)
         self.episodes = list(episodes) if episodes is not None else None
         self._scored: tuple[ScoredEpisode, ...] | None = None
         self._crisis_inputs: dict[str, pd.Series | None] = {}
+        self._today: dt.date | None = None
         self.rescored: tuple[str, ...] = ()
         """Episode ids scored by the last run (the live row included)."""
 
-    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str]) -> None:
+    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str], today: dt.date | None) -> None:
         """Re-score only the episodes a change can reach, and the live row.
 
         An episode reads nothing after its end date, so a change first dated after it
-        (an intraday tick, today's close) leaves its score as it was.
+        (an intraday tick, today's close) leaves its score as it was. The live row is about
+        today, so a new day re-scores it even when no data changed.
         """
         assert self._scored is not None
         changes = [first_change(self._crisis_inputs.get(i), series.get(i)) for i in touched]
         dated = [c for c in changes if c is not None]
-        if not dated:
+        if not dated and today == self._today:
             return
-        earliest = min(dated)
         old = [s for s in self._scored if not s.episode.live]
-        stale = [s.episode for s in old if pd.Timestamp(s.episode.end) >= earliest]
-        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds)}
+        earliest = min(dated) if dated else None
+        stale = [s.episode for s in old if earliest is not None and pd.Timestamp(s.episode.end) >= earliest]
+        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds, today=today)}
         live = fresh.pop("live", None)
         scored = [fresh.get(s.episode.id, s) for s in old]
         if live is not None:
@@ -289,23 +294,36 @@ class MetricsEngine:
         self._scored = tuple(scored)
         self.rescored = (*(e.id for e in stale), *(("live",) if live is not None else ()))
 
-    def run(self, series: Mapping[str, pd.Series], changed: Iterable[str] | None = None) -> MetricsResult:
+    def run(
+        self,
+        series: Mapping[str, pd.Series],
+        changed: Iterable[str] | None = None,
+        *,
+        today: dt.date | None = None,
+        facts: Mapping[str, InputFact] | None = None,
+    ) -> MetricsResult:
         """Bring results up to date with ``series``.
 
         Args:
             series: instrument id → series (a snapshot the caller will not mutate).
             changed: instruments changed since the last run; None recomputes everything.
+            today: the current date: signals' age / late / stale and the live crisis row
+                are about it (without it they are left unjudged and the live row ends on
+                the newest date held).
+            facts: input id → newest date and source tag (``datafeed.signals.input_facts``),
+                so lateness uses the lag of the source that actually answered.
         """
         started = time.perf_counter()
         touched = None if changed is None else frozenset(changed)
         if touched is None or not self.signals.results:
-            self.signals.recompute(series)
+            self.signals.recompute(series, today=today, facts=facts)
         else:
-            self.signals.update(series, touched)
+            self.signals.update(series, touched, today=today, facts=facts)
         if self._scored is None or touched is None:
-            self._scored = tuple(score_all(series, self.episodes, self.thresholds))
-        elif touched & CRISIS_INPUTS:
-            self._rescore(series, touched & CRISIS_INPUTS)
+            self._scored = tuple(score_all(series, self.episodes, self.thresholds, today=today))
+        elif touched & CRISIS_INPUTS or today != self._today:
+            self._rescore(series, touched & CRISIS_INPUTS, today)
+        self._today = today
         self._crisis_inputs = {i: series.get(i) for i in CRISIS_INPUTS}
         results = dict(self.signals.results)
         regime = self.signals.regime
@@ -545,15 +563,7 @@ def crisis_charts(series: Mapping[str, pd.Series], scored: ScoredEpisode) -> lis
         if frame.empty:
             out.append(ChartData(x=(), title=spec.label))
             continue
-        if cid == "ust_bund_10y":
-            values = (frame["ust10y"] - frame["bund10y"]) * 100.0
-            label, unit = "UST 10Y − Bund 10Y", "bp"
-        elif cid == "usd":
-            used = check.series if check is not None and check.series in frame.columns else "usd_broad"
-            values, label, unit = frame[used], used, store_unit(used)
-        else:
-            inst_id = CHECK_INPUTS[cid][0]
-            values, label, unit = frame[inst_id], inst_id, store_unit(inst_id)
+        values, label, unit = spec.chart_series(frame, check)
         values = values.dropna()
         if values.empty:
             out.append(ChartData(x=(), title=f"{spec.label}: no data"))
@@ -574,42 +584,26 @@ def crisis_charts(series: Mapping[str, pd.Series], scored: ScoredEpisode) -> lis
     return out
 
 
-def store_unit(inst_id: str) -> str:
-    """Unit of a catalog instrument (``%``, ``index`` ...)."""
-    from datafeed.catalog import CATALOG
-
-    inst = CATALOG.get(inst_id)
-    return inst.unit if inst else ""
-
-
 def signal_chart(
     signal_id: str,
     history: pd.Series,
     range_key: str,
-    thresholds: Mapping[str, Mapping[str, float]],
+    thresholds: Overrides | Thresholds,
 ) -> ChartData:
-    """A signal's history over a range, with its eroding / intact thresholds drawn.
-
-    Convenience is judged against its trailing 10-year median, so the median is drawn as
-    a second line instead of fixed thresholds; the foreign share is judged on its 5-year
-    change, so no level threshold applies.
-    """
-    spec = SPECS[signal_id]
-    th = thresholds.get(signal_id, {})
+    """A signal's history over a range with its spec's overlays: the eroding / intact
+    cut-offs as levels, or a line it is judged against (the trailing median)."""
+    spec = SIGNALS[signal_id]
+    th = resolve_thresholds(thresholds).signal(signal_id)
     hist = history.dropna()
-    lines: list[ChartLine] = []
-    levels: list[ChartThreshold] = []
     part = thin(range_slice(hist, range_key))
-    if signal_id == "convenience_aaa_10y" and not hist.empty:
-        median = hist.rolling(pd.Timedelta(days=round(365.25 * th.get("years", 10.0))), min_periods=1).median()
-        lines.append(ChartLine(spec.name, _values(part.to_numpy())))
-        lines.append(ChartLine("10y median", _values(median.reindex(part.index).to_numpy())))
-    else:
-        lines.append(ChartLine(spec.name, _values(part.to_numpy())))
-        if signal_id != "foreign_share" and "eroding" in th:
-            levels.append(ChartThreshold(th["eroding"], "eroding"))
-            if th.get("intact") != th["eroding"]:
-                levels.append(ChartThreshold(th["intact"], "intact"))
+    lines: list[ChartLine] = [ChartLine(spec.name, _values(part.to_numpy()))]
+    levels: list[ChartThreshold] = []
+    for overlay in spec.overlays:
+        for item in overlay(hist, th):
+            if isinstance(item, Level):
+                levels.append(ChartThreshold(item.value, item.label))
+            else:
+                lines.append(ChartLine(item.label, _values(item.values.reindex(part.index).to_numpy())))
     return ChartData(
         x=_iso(part.index),
         lines=tuple(lines),

@@ -118,6 +118,12 @@ class SignalView:
     """One line saying what the value means."""
     date: str = ""
     """Date of the newest input (ISO)."""
+    late: bool = False
+    """True when an input is older than its source's usual publication lag."""
+    stale: bool = False
+    """True when the value is too old to count in the regime (it is shown, not counted)."""
+    age: str = ""
+    """How old :attr:`date` is, formatted (``3bd``: business days); empty when unknown."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""
@@ -126,14 +132,29 @@ class SignalView:
 
 @dataclass(frozen=True, slots=True)
 class RegimeView:
-    """The aggregate verdict shown on top of the signals panel (``ERODING 7/10``)."""
+    """The aggregate verdict shown on top of the signals panel (``MIXED 3/7 · 7 n/a · 2 late``)."""
 
     verdict: str
     """One of :data:`REGIME_VERDICTS` (lower case is accepted and upper-cased)."""
     eroding: int
     """How many available signals are eroding."""
     available: int
-    """How many signals had the data to give a verdict."""
+    """How many signals were counted: a verdict other than n/a, and not stale."""
+    na: int = 0
+    """How many signals read n/a."""
+    late: int = 0
+    """How many signals have a late input."""
+    stale: int = 0
+    """How many signals were left out of the count as too old."""
+    as_of: str = ""
+    """Date of the newest evidence behind the verdict (ISO); empty when none."""
+
+    @property
+    def coverage(self) -> str:
+        """``3/7 · 7 n/a · 2 late · 1 stale`` (zero counts left out)."""
+        parts = [f"{self.eroding}/{self.available}"]
+        parts += [f"{n} {word}" for n, word in ((self.na, "n/a"), (self.late, "late"), (self.stale, "stale")) if n]
+        return " · ".join(parts)
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""

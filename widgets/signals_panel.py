@@ -1,7 +1,9 @@
 """Provides :class:`SignalsPanel`: the regime verdict on top, then every signal.
 
 Each signal shows its value, its verdict spelled out (``ERODING``, ``neutral``,
-``intact``, ``n/a``) and a one-line explanation, so the panel reads without colour. Like
+``intact``, ``n/a``), the date it stands for with ``late`` or ``stale`` after it when its
+evidence is old, and a one-line explanation, so the panel reads without colour. The
+regime line counts what the verdict rests on (``3/7 eroding · 7 n/a · 2 late``). Like
 the live table it is a Line-API widget: an update repaints only the signals whose text
 changed, and the regime line only when the regime changed.
 """
@@ -21,7 +23,7 @@ from widgets.data import RegimeView, SignalView
 from widgets.glyphs import ascii_text
 from widgets.line_list import LineListView, ListLine, fit
 
-__all__ = ["SignalsPanel", "regime_text", "verdict_text"]
+__all__ = ["SignalsPanel", "freshness_mark", "regime_text", "verdict_text"]
 
 _VERDICT_WORDS: dict[str, str] = {
     "eroding": "ERODING",
@@ -37,10 +39,23 @@ def verdict_text(verdict: str) -> str:
 
 
 def regime_text(regime: RegimeView | None) -> str:
-    """The regime line, e.g. ``REGIME  ERODING  7/10 signals eroding``."""
+    """The regime line: ``REGIME  ERODING  7/10 signals eroding``, or with its coverage
+    ``REGIME  MIXED  3/7 eroding · 7 n/a · 2 late`` when some signals are n/a, late or stale."""
     if regime is None:
         return "REGIME  n/a  no signals yet"
-    return f"REGIME  {regime.verdict}  {regime.eroding}/{regime.available} signals eroding"
+    return f"REGIME  {regime.verdict}  {_count_text(regime)}"
+
+
+def _count_text(regime: RegimeView) -> str:
+    if regime.coverage == f"{regime.eroding}/{regime.available}":
+        return f"{regime.eroding}/{regime.available} signals eroding"
+    count, _, rest = regime.coverage.partition(" · ")
+    return f"{count} eroding · {rest}"
+
+
+def freshness_mark(view: SignalView) -> str:
+    """``stale`` (too old to count), ``late`` (an input is behind its schedule) or empty."""
+    return "stale" if view.stale else "late" if view.late else ""
 
 
 class SignalsPanel(LineListView):
@@ -252,9 +267,15 @@ class SignalsPanel(LineListView):
         name_w, value_w = self._widths
         width = 2 + name_w + 1 + value_w + 1 + 7 + 1 + 10
         if self._compact:
-            explanation = max((cell_len(self._text(s.explanation)) for s in self._signals.values()), default=0)
+            explanation = max(
+                (
+                    cell_len(self._text(s.explanation)) + (cell_len(freshness_mark(s)) + 3 if freshness_mark(s) else 0)
+                    for s in self._signals.values()
+                ),
+                default=0,
+            )
             width = 2 + name_w + 1 + value_w + 1 + 7 + 1 + explanation
-        return max(width, cell_len(regime_text(self._regime)) + 1), 0
+        return max(width, cell_len(self._text(regime_text(self._regime))) + 1), 0
 
     # -- rendering ------------------------------------------------------------------
 
@@ -271,12 +292,13 @@ class SignalsPanel(LineListView):
         if regime is None:
             return self._segments([(regime_text(None), style + self._style("signals-panel--na"))])
         verdict_style = style + self._verdict_style(regime.verdict)
+        count, _, rest = _count_text(regime).partition(" ")
         return self._segments(
             [
                 ("REGIME  ", style),
                 (regime.verdict, verdict_style),
-                (f"  {regime.eroding}/{regime.available}", style),
-                (" signals eroding", base + self._style("signals-panel--dim")),
+                (f"  {count}", style),
+                (self._text(f" {rest}"), base + self._style("signals-panel--dim")),
             ]
         )
 
@@ -286,22 +308,27 @@ class SignalsPanel(LineListView):
         cursor_style = self._style("signals-panel--cursor") if cursor else Style()
         name_w, value_w = self._widths
         plain = base + cursor_style
+        explanation = base + self._style("signals-panel--explanation") + cursor_style
+        # How old the evidence is comes first on the explanation, where a cut line loses
+        # the end of the sentence, not the mark.
+        mark = freshness_mark(view)
+        flag = [
+            (self._text(f"{mark} · "), base + self._verdict_style("n/a" if view.stale else "neutral") + cursor_style)
+        ]
+        flagged = flag if mark else []
         if line.sub == 1:
-            explanation = base + self._style("signals-panel--explanation") + cursor_style
-            return self._segments([("    ", plain), (self._text(view.explanation), explanation)])
-        mark = (">" if self._ascii else "▶") if cursor else " "
+            return self._segments([("    ", plain), *flagged, (self._text(view.explanation), explanation)])
+        cursor_mark = (">" if self._ascii else "▶") if cursor else " "
         verdict = fit(verdict_text(view.verdict), 7)
         parts = [
-            (f"{mark} ", plain),
+            (f"{cursor_mark} ", plain),
             (fit(self._text(view.name), name_w, ascii=self._ascii) + " ", plain),
             (fit(self._text(view.value_text), value_w, "right") + " ", plain),
             (verdict, base + self._verdict_style(view.verdict) + cursor_style),
             (" ", plain),
         ]
         if self._compact:
-            parts.append(
-                (self._text(view.explanation), base + self._style("signals-panel--explanation") + cursor_style)
-            )
+            parts += [*flagged, (self._text(view.explanation), explanation)]
         else:
             parts.append((self._text(view.date), base + self._style("signals-panel--dim") + cursor_style))
         return self._segments(parts)

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from datafeed.signals.baselines import cushion_baseline, cushion_history
+from datafeed.signals.common import years_delta
 from datafeed.signals.correlations import correlation_levels, paired_changes, paired_levels, rolling_correlation
 from datafeed.signals.engine import (
     SignalEngine,
@@ -45,8 +47,6 @@ from datafeed.signals.engine import (
 from datafeed.signals.fiscal import foreign_share_series
 from datafeed.signals.freshness import InputFact, facts_from_series, input_facts
 from datafeed.signals.pickups import latest_pickup, pickup_series
-from datafeed.signals.baselines import cushion_baseline, cushion_history
-from datafeed.signals.common import years_delta
 from datafeed.signals.registry import SIGNALS, dependencies
 from datafeed.signals.serialize import regime_to_json, round_value, signal_to_json, signals_to_json
 from datafeed.signals.spec import (

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from datafeed.signals.common import day, require, trailing, years_delta
-from datafeed.signals.spec import NAN, ComputeFn, Computed, HistoryFn, NotAvailable
+from datafeed.signals.spec import NAN, Computed, ComputeFn, HistoryFn, NotAvailable
 
 
 def convenience(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> Computed:

@@ -83,7 +83,7 @@ BUILTIN: tuple[SignalSpec, ...] = (
             "high_bad",
             {"eroding": 0.2, "intact": -0.2, "window": window},
             *correlation(("spx", "ust10y"), ("pct", "neg_diff")),
-            label="S&P vs UST returns, {window:.0f}d; {cut} = bonds don't hedge",
+            label="S&P vs UST, {window:.0f}d; {cut} = bonds don't hedge",
             describe="Correlation of daily S&P 500 returns with Treasury returns (−Δ10Y yield), "
             "last {window:.0f} paired days; positive = bonds no longer hedge equities",
         )
@@ -145,7 +145,7 @@ BUILTIN: tuple[SignalSpec, ...] = (
         {"eroding": 0.0, "intact": -25.0, "lag": 252.0},
         term_premium_trend,
         term_premium_history,
-        label="Kim–Wright 10Y term premium, {lag:.0f}-obs Δ; {cut} = eroding",
+        label="Kim–Wright term premium, {lag:.0f}-obs Δ; {cut} = eroding",
         describe="Change of the Kim–Wright 10Y term premium over {lag:.0f} observations; "
         "rising = buyers want more to hold duration",
     ),

@@ -16,7 +16,7 @@ import pandas as pd
 
 from datafeed.frame import clean, is_daily, since
 from datafeed.signals.common import day, disjoint_reason, empty_series, require
-from datafeed.signals.spec import NAN, ComputeFn, Computed, HistoryFn, NotAvailable
+from datafeed.signals.spec import NAN, Computed, ComputeFn, HistoryFn, NotAvailable
 
 _CHANGE_KINDS = ("diff", "neg_diff", "pct", "inv_pct")
 

@@ -79,7 +79,15 @@ def compute_signal(
     except NotAvailable as exc:
         held = tuple(i for i in spec.inputs if not clean(series.get(i)).empty)
         result = SignalResult(
-            spec.id, spec.name, None, spec.unit, "n/a", None, str(exc), inputs=held, **texts  # type: ignore[arg-type]
+            spec.id,
+            spec.name,
+            None,
+            spec.unit,
+            "n/a",
+            None,
+            str(exc),
+            inputs=held,
+            **texts,  # type: ignore[arg-type]
         )
     else:
         used = spec.inputs if c.inputs is None else c.inputs
@@ -119,9 +127,7 @@ def compute_signals(
     data = prepare(series, wanted)
     if today is not None and facts is None:
         facts = facts_from_series(data, data)
-    return {
-        sid: compute_signal(sid, data, table, frequencies=frequencies, today=today, facts=facts) for sid in wanted
-    }
+    return {sid: compute_signal(sid, data, table, frequencies=frequencies, today=today, facts=facts) for sid in wanted}
 
 
 def prepare(series: Mapping[str, pd.Series], signal_ids: Iterable[str]) -> dict[str, pd.Series]:
@@ -245,9 +251,7 @@ class SignalEngine:
         if today is not None:
             known = facts if facts is not None else facts_from_series(series, dependencies_of(self.results))
             fresh = self._thresholds["freshness"]
-            self.results = {
-                sid: assess(r, SIGNALS[sid], known, today, fresh) for sid, r in self.results.items()
-            }
+            self.results = {sid: assess(r, SIGNALS[sid], known, today, fresh) for sid, r in self.results.items()}
         self.recomputed = frozenset(ids)
 
 
@@ -255,4 +259,3 @@ def dependencies_of(signal_ids: Iterable[str]) -> set[str]:
     """Every input of ``signal_ids``."""
     deps = dependencies()
     return {i for sid in signal_ids for i in deps[sid]}
-

@@ -20,7 +20,7 @@ import pandas as pd
 
 from datafeed.frame import MAX_CARRY_DAYS, align, carried_dates, clean, is_daily, sorted_union
 from datafeed.signals.common import day, disjoint_reason, empty_series
-from datafeed.signals.spec import ComputeFn, Computed, HistoryFn, NotAvailable
+from datafeed.signals.spec import Computed, ComputeFn, HistoryFn, NotAvailable
 
 HEDGE_NOTE = (
     "Measure: an overnight-rate-hedged pickup. It prices a rolling short-dated FX hedge by "

@@ -80,6 +80,11 @@ class TitleBar(Static):
             right.append("REGIME ", style="bold")
             right.append(regime.verdict, style="bold reverse")
             right.append(f" {regime.eroding}/{regime.available} eroding")
+            if regime.as_of:  # the date of the verdict's evidence, and whether some is too old
+                right.append(f" as of {regime.as_of}")
+            if regime.stale:
+                right.append(" ")
+                right.append(" STALE ", style="bold reverse")
         if mode != "live":
             right.append("  ")
             right.append(f" {mode.upper()} ", style="bold reverse")

@@ -1,9 +1,12 @@
 """Provides :class:`SignalDetailScreen`: one thesis signal's history with its thresholds.
 
 The history (``datafeed.history.signal_history``: e.g. the rolling stock-bond correlation)
-is computed in a thread worker and charted with the eroding / intact cut-offs drawn; keys
-1–5 pick the range. The side panel says what the number measures, its verdict and date,
-the thresholds, notes on how it was computed, and every input with its date and source.
+is computed in a thread worker and charted with its spec's overlays (the eroding / intact
+cut-offs, or the median it is judged against); keys 1–5 pick the range. The side panel
+says what the number measures and the verdict rule in force, its verdict, the date it
+stands for and how old that is, whether it is late or stale, notes on how it was
+computed, and every input with its date and source. Everything signal-specific comes from
+the signal's spec; this screen has no per-signal branches.
 """
 
 from __future__ import annotations
@@ -25,26 +28,8 @@ from tui.screens.series_detail import RANGE_KEYS, range_strip, stats_table
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from datafeed.signals import SignalResult
     from tui.app import DataUpdate
-
-HEDGE_NOTE = (
-    "Measure: an overnight-rate-hedged pickup. It prices a rolling short-dated FX hedge by "
-    "the overnight risk-free-rate differential (SOFR minus €STR or TONA): the carry a USD "
-    "investor earns in hedged Bunds/JGBs instead of Treasuries. It is not the "
-    "maturity-matched Treasury basis of Du, Im and Schreger, which needs cross-currency "
-    "swap quotes that no keyless public source publishes."
-)
-"""Said on every hedged-pickup screen, so nobody reads it as the Treasury basis."""
-
-
-def direction_text(direction: str, th: dict[str, float], unit: str) -> str:
-    """``eroding above 0 bp, intact below -25 bp`` (or the reverse for low-is-bad)."""
-    eroding, intact = th.get("eroding"), th.get("intact")
-    if eroding is None or intact is None:
-        return "—"
-    if direction == "high_bad":
-        return f"eroding above {eroding:g} {unit}, intact below {intact:g} {unit}"
-    return f"eroding below {eroding:g} {unit}, intact above {intact:g} {unit}"
 
 
 class SignalDetailScreen(DetailScreen):
@@ -98,11 +83,11 @@ class SignalDetailScreen(DetailScreen):
 
     def on_data(self, update: DataUpdate) -> None:
         """Recompute when an input of this signal changed."""
-        from datafeed.signals import DEPENDENCIES
+        from datafeed.signals import dependencies
 
         if update.metrics or update.status or update.clock:
             self._paint()
-        if update.everything or (update.changed & DEPENDENCIES.get(self.signal_id, frozenset())):
+        if update.everything or (update.changed & dependencies().get(self.signal_id, frozenset())):
             self._start_history()
 
     def _start_history(self) -> None:
@@ -130,23 +115,21 @@ class SignalDetailScreen(DetailScreen):
         return f"signal-{self.signal_id}", self.history.dropna().rename(self.signal_id).to_frame()
 
     def _paint_chart(self) -> None:
-        from datafeed.signals import resolve_thresholds
         from tui.presenters import signal_chart
         from widgets.chart import SeriesChart
 
         if self.history is None:
             return
-        table = resolve_thresholds(self.triffin.thresholds)
-        data = signal_chart(self.signal_id, self.history, self.range_key, table)
+        data = signal_chart(self.signal_id, self.history, self.range_key, self.triffin.thresholds)
         self.query_one("#signal-chart", SeriesChart).set_data(data)
 
     def _paint(self) -> None:
-        from datafeed.signals import SPECS, resolve_thresholds
+        from datafeed.signals import SIGNALS, resolve_thresholds
         from tui.presenters import format_age, signal_value_text
         from widgets.signals_panel import verdict_text
 
         app = self.triffin
-        spec = SPECS.get(self.signal_id)
+        spec = SIGNALS.get(self.signal_id)
         title = Text()
         if spec is None:
             self.query_one("#detail-title", Static).update(f"{self.signal_id}: unknown signal")
@@ -157,23 +140,26 @@ class SignalDetailScreen(DetailScreen):
             title.append(f"  {signal_value_text(result)}  ")
             title.append(f" {verdict_text(result.verdict)} ", style="bold reverse")
             title.append(f"  as of {result.date or '—'}  ")
+            if result.stale:
+                title.append(" STALE ", style="bold reverse")
+                title.append("  ")
         if app.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
         title.append_text(range_strip(self.range_key))
         self.query_one("#detail-title", Static).update(title)
 
-        th = resolve_thresholds(app.thresholds).get(self.signal_id, {})
+        th = resolve_thresholds(app.thresholds).signal(self.signal_id)
         rows: list[tuple[str, str]] = []
         if result is not None:
             rows.append(("value", signal_value_text(result)))
             rows.append(("verdict", verdict_text(result.verdict)))
             rows.append(("date", result.date.isoformat() if result.date else "—"))
-        rows.append(("thresholds", direction_text(spec.direction, th, spec.unit)))
-        if self.signal_id == "convenience_aaa_10y":
-            rows.append(("judged on", "distance from its trailing 10-year median (drawn)"))
-        elif self.signal_id == "foreign_share":
-            rows.append(("judged on", f"its {th.get('years', 5):g}-year change in percentage points"))
+            rows.extend(_freshness_rows(result))
+        rows.append(("thresholds", spec.rule(th)))
+        judged = spec.judged_text(th)
+        if judged:
+            rows.append(("judged on", judged))
         if result is not None and result.reason:
             rows.append(("notes", result.reason))
         if result is not None:
@@ -190,9 +176,10 @@ class SignalDetailScreen(DetailScreen):
                 if latest.intraday and latest.time is not None:
                     age = format_age((app.now() - latest.time).total_seconds())
                 rows.append((inst_id, f"{latest.date} ({age}) {latest.source} {store.state[inst_id].status.value}"))
-        parts: list[Any] = [Text(spec.explanation + "\n", style="italic"), stats_table(rows)]
-        if "hedged_pickup" in self.signal_id:
-            parts.append(Text("\n" + HEDGE_NOTE))
+        explanation = result.explanation if result is not None else spec.explanation(th)
+        parts: list[Any] = [Text(explanation + "\n", style="italic"), stats_table(rows)]
+        if spec.note:
+            parts.append(Text("\n" + spec.note))
         if store is not None:  # the credit line a source's terms ask for, next to its data
             from datafeed.providers import credit_for
 
@@ -202,6 +189,19 @@ class SignalDetailScreen(DetailScreen):
                 if credit and inst_id in store.catalog:
                     parts.append(Text(f"\n{store.catalog[inst_id].name}: {credit}", style="italic"))
         self.query_one("#signal-stats", Static).update(Group(*parts))
+
+
+def _freshness_rows(result: SignalResult) -> list[tuple[str, str]]:
+    """How old the evidence is: age in business days, late inputs, stale."""
+    rows: list[tuple[str, str]] = []
+    if result.age is not None:
+        days = "business day" if result.age == 1 else "business days"
+        rows.append(("age", f"{result.age} {days} ({result.frequency})"))
+    if result.late:
+        rows.append(("late", "yes: " + ", ".join(result.late_inputs) + " behind the usual publication lag"))
+    if result.stale:
+        rows.append(("stale", "yes: too old to count in the regime"))
+    return rows
 
 
 def _fmt(value: Any) -> str:
