@@ -33,7 +33,7 @@ import pandas as pd
 
 from datafeed.catalog import CATALOG, SourceRef
 from datafeed.frame import clean
-from datafeed.market_calendar import SOURCE_MARKET, business_days_between, is_business_day, is_late
+from datafeed.market_calendar import business_days_between, instrument_is_late, is_business_day, is_late
 from datafeed.signals.spec import SignalResult, SignalSpec
 
 _RANK = {"daily": 0, "monthly": 1, "quarterly": 2}
@@ -98,11 +98,11 @@ def _ref(inst_id: str, tag: str | None) -> SourceRef | None:
 
 
 def input_is_late(inst_id: str, fact: InputFact, today: dt.date) -> bool:
-    """True when the input's newest date is older than its source's publication lag allows."""
-    ref = _ref(inst_id, fact.source)
-    lag = ref.lag_days if ref else _DEFAULT_LAG
-    market = SOURCE_MARKET.get(ref.source, "us") if ref else "us"
-    return is_late(fact.last, today, lag, market)
+    """True when the input's newest date is older than its source's publication lag allows
+    (the rule of the live table's ``late``; an instrument outside the catalog gets 2 US days)."""
+    if inst_id in CATALOG:
+        return instrument_is_late(inst_id, fact.last, today, fact.source)
+    return is_late(fact.last, today, _DEFAULT_LAG, "us")
 
 
 def _minus_business_days(d: dt.date, n: int, market: str) -> dt.date:
