@@ -13,6 +13,7 @@ from datafeed.crises import (
     BUILTIN_EPISODES,
     CHECKS,
     CORE_CHECKS,
+    EPISODES,
     CheckResult,
     Episode,
     crises_to_json,
@@ -238,7 +239,8 @@ def test_verdict_rule(ust: str, usd: str, bund: str, expected: str) -> None:
 
 def test_builtin_episodes() -> None:
     ids = [e.id for e in BUILTIN_EPISODES]
-    assert ids == [
+    assert len(set(ids)) == len(ids) and all(e.builtin and not e.live for e in BUILTIN_EPISODES)
+    assert ids[:8] == [  # the eight of the design, oldest first; a new line adds after them
         "gfc-2008",
         "downgrade-2011",
         "china-2015",
@@ -255,7 +257,8 @@ def test_builtin_episodes() -> None:
         D("2020-03-18"),
         True,
     )
-    assert BUILTIN_EPISODES[-1].start == D("2025-04-02") and BUILTIN_EPISODES[-1].end == D("2025-04-11")
+    tariff = EPISODES["tariff-2025"]
+    assert (tariff.start, tariff.end) == (D("2025-04-02"), D("2025-04-11"))
 
 
 def test_episode_from_mapping_accepts_strings_and_toml_dates() -> None:
@@ -326,7 +329,7 @@ def test_score_all_appends_the_live_row_and_rescores_it() -> None:
     vix = pd.Series([15.0] * 25 + [22.0] * 5, index=days)
     ust = pd.Series(np.linspace(4.0, 4.4, 30), index=days)
     scored = score_all({"vix": vix, "ust10y": ust})
-    assert [s.episode.id for s in scored][:8] == [e.id for e in BUILTIN_EPISODES]
+    assert [s.episode.id for s in scored][:-1] == [e.id for e in BUILTIN_EPISODES]
     live = scored[-1]
     assert live.episode.id == "live" and live.episode.start == days[25].date() and live.episode.end == days[-1].date()
     assert live.checks["ust10y"].result == "fail" and live.verdict == "broken"

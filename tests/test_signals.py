@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from datafeed.catalog import CATALOG
 from datafeed.history import signal_history
 from datafeed.signals import (
     DEPENDENCIES,
@@ -27,6 +28,23 @@ from datafeed.signals import (
     resolve_thresholds,
     signals_to_json,
 )
+
+BUILT_IN = [
+    "convenience_aaa_10y",
+    "bund_hedged_pickup_10y",
+    "jgb_hedged_pickup_10y",
+    "jgb_hedged_pickup_20y",
+    "jgb_hedged_pickup_30y",
+    "stock_bond_corr_1y",
+    "stock_bond_corr_3y",
+    "dollar_vix_corr_1y",
+    "ust_bund_fx_corr_3m",
+    "ig_cushion",
+    "hy_cushion",
+    "term_premium_trend",
+    "debt_gdp",
+    "foreign_share",
+]
 
 
 def series(pairs: dict[str, float]) -> pd.Series:
@@ -487,13 +505,17 @@ def synthetic(days: int = 1200, seed: int = 3) -> dict[str, pd.Series]:
     data["debt_gdp"] = pd.Series(np.linspace(60, 100, len(quarters)), index=quarters)
     data["foreign_holdings"] = pd.Series(np.linspace(3000, 8000, len(quarters)), index=quarters)
     data["debt_public"] = pd.Series(np.linspace(8e6, 28e6, len(quarters)), index=quarters)
+    # Any other registered signal's inputs: prices where changes are quoted in %, else levels.
+    for inst_id in sorted({i for deps in DEPENDENCIES.values() for i in deps} - set(data)):
+        inst = CATALOG.get(inst_id)
+        data[inst_id] = price(100, 0.005) if inst is not None and inst.change == "%" else walk(2.0, 0.02)
     return data
 
 
 def test_every_signal_computes_on_complete_inputs() -> None:
     results = compute_signals(synthetic())
     assert list(results) == list(SIGNAL_IDS)
-    assert len(SIGNAL_IDS) == 14
+    assert [s for s in SIGNAL_IDS if s in BUILT_IN] == BUILT_IN  # every built-in, in display order
     for sid, r in results.items():
         assert r.verdict != "n/a", (sid, r.reason)
         assert isinstance(r.date, dt.date)
@@ -536,7 +558,8 @@ def test_engine_recomputes_only_dependent_signals() -> None:
 
     data["vix"] = data["vix"] * 1.0 + np.linspace(0, 5, len(data["vix"]))
     updated = engine.update(data, {"vix"})
-    assert set(updated) == {"dollar_vix_corr_1y"} == set(engine.recomputed)
+    assert set(updated) == {s for s, deps in DEPENDENCIES.items() if "vix" in deps} == set(engine.recomputed)
+    assert "dollar_vix_corr_1y" in updated and "stock_bond_corr_1y" not in updated
     assert engine.results["dollar_vix_corr_1y"].value != before.value
 
     updated = engine.update(data, {"ust10y"})
@@ -549,14 +572,14 @@ def test_engine_recomputes_only_dependent_signals() -> None:
     }
     assert engine.update(data, {"gold"}) == {}
     assert list(engine.results) == list(SIGNAL_IDS)
-    assert engine.regime.available == 14
+    assert engine.regime.available == len(SIGNAL_IDS)
 
 
 def test_engine_update_before_recompute_computes_everything() -> None:
     engine = SignalEngine()
     assert set(engine.update({}, {"vix"})) == set(SIGNAL_IDS)
     r = engine.regime
-    assert (r.verdict, r.eroding, r.available, r.na, r.as_of) == ("n/a", 0, 0, 14, None)
+    assert (r.verdict, r.eroding, r.available, r.na, r.as_of) == ("n/a", 0, 0, len(SIGNAL_IDS), None)
 
 
 def test_json_shapes() -> None:
