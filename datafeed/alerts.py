@@ -74,6 +74,7 @@ from datafeed.formulas import (
     parse_expression,
 )
 from datafeed.sanitize import clean_bytes, clean_line
+from datafeed.thresholds import Thresholds, resolve_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -491,6 +492,7 @@ def collect_inputs(
     formulas: Sequence[Formula] = (),
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     frequencies: Mapping[str, str] | None = None,
+    today: dt.date | None = None,
 ) -> tuple[dict[str, Any], dict[str, str] | None]:
     """Everything the engine's rules need, computed only where some rule reads it.
 
@@ -501,6 +503,8 @@ def collect_inputs(
         thresholds: signal threshold overrides (config ``[thresholds]``).
         frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``), so
             a monthly Bund fallback is carried forward the way the scorecard does it.
+        today: the current date: the live crisis row is about it (a trigger within the
+            last business days before it, a window ending on it).
 
     Returns:
         (values for :meth:`AlertEngine.evaluate`, live crisis checks or None).
@@ -523,7 +527,7 @@ def collect_inputs(
     if engine.needs_crisis:
         from datafeed.crises import score_all
 
-        scored = score_all(series, episodes=[], thresholds=thresholds, live=True, frequencies=frequencies)
+        scored = score_all(series, episodes=[], thresholds=thresholds, live=True, frequencies=frequencies, today=today)
         live = live_checks_from(scored)
     return values, live
 
@@ -799,6 +803,7 @@ class AlertMonitor:
         self.engine = AlertEngine(rules)
         self.formulas = tuple(formulas)
         self.thresholds = {k: dict(v) for k, v in (thresholds or {}).items()}
+        self._resolved: Thresholds | None = None  # resolved once, on the first check
         self.mode = mode
         self.runner = CommandRunner(extra={"mode": mode})
 
@@ -837,7 +842,9 @@ class AlertMonitor:
         if formula_values is not None:
             series = {**series, **formula_values}
             formulas = ()
-        values, live = collect_inputs(self.engine, series, formulas, self.thresholds, frequencies)
+        if self._resolved is None:
+            self._resolved = resolve_thresholds(self.thresholds)
+        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
         return self.engine.evaluate(values, now, live_checks=live)
 
     def reset(self) -> None:

@@ -73,3 +73,16 @@ def test_submit_sends_the_mode_to_the_command(tmp_path: Path) -> None:
     monitor.close()
     payload = json.loads(out.read_text())
     assert payload["mode"] == "demo" and payload["rule"] == "ust10y > 4" and payload["value"] == 4.5
+
+
+def test_crisis_live_rule_is_about_the_day_it_is_checked() -> None:
+    """A stress spell months old is no live crisis today; checked on its days, it fires."""
+    days = pd.bdate_range("2026-03-02", periods=30)
+    stress = {
+        "vix": pd.Series([15.0] * 25 + [22.0] * 5, index=days),
+        "ust10y": pd.Series([4.0] * 26 + [4.3] * 4, index=days),
+    }
+    on_the_day = dt.datetime(2026, 4, 10, 21, 0, tzinfo=dt.UTC)
+    fired = AlertMonitor([parse_rule("crisis live fail")]).check(stress, on_the_day)
+    assert [f.rule.text for f in fired] == ["crisis live fail"] and "ust10y" in str(fired[0].value)
+    assert AlertMonitor([parse_rule("crisis live fail")]).check(stress, T0) == []
