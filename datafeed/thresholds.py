@@ -14,7 +14,7 @@ Sections besides one per signal id:
     ``eroding_share`` (0.6) and ``intact_share`` (0.3) of the counted signals.
 ``freshness``
     ``max_age_daily`` (10 business days) and ``max_age_periods`` (2 publications of a
-    monthly or quarterly series beyond its usual lag): a signal older than that is stale
+    weekly, monthly, quarterly or annual series beyond its usual lag): a signal older than that is stale
     and left out of the regime's count.
 ``crises``
     One minimum move per check id, plus ``max_stale_days``, ``max_stale_days_lower`` and

@@ -20,6 +20,7 @@ from datafeed.signals import (
     resolve_thresholds,
     signal_to_json,
 )
+from datafeed.signals.freshness import periods_behind
 from tui.cli import main
 from tui.presenters import MetricsEngine, regime_view, signal_view
 
@@ -85,6 +86,20 @@ def test_quarterly_signal_is_stale_only_when_publications_are_missed() -> None:
     # A wider limit counts it again.
     wider = resolve_thresholds({"freshness": {"max_age_periods": 3}})
     assert not compute_signal("debt_gdp", older, wider, today=D("2026-12-06")).stale
+
+
+@pytest.mark.parametrize(
+    ("frequency", "as_of", "lag", "behind"),
+    [
+        ("weekly", "2026-11-25", 5, 1),  # a Wednesday; today's week minus a week's lag is due
+        ("weekly", "2026-11-11", 5, 3),
+        ("monthly", "2026-09-01", 45, 0),  # September is what a 45-business-day lag allows
+        ("annual", "2024-01-01", 600, 0),  # FRED's annual lag: the 2024 value is the newest due
+        ("annual", "2021-01-01", 600, 3),
+    ],
+)
+def test_periods_behind_counts_publications_missed(frequency: str, as_of: str, lag: int, behind: int) -> None:
+    assert periods_behind(D(as_of), D("2026-12-07"), frequency, lag) == behind
 
 
 def test_stale_signals_are_left_out_of_the_regime_and_listed() -> None:

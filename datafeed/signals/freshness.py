@@ -12,7 +12,7 @@ A verdict is only as good as its newest input. For every signal:
     source's market's business days (``late_inputs`` names them).
 ``stale``
     The value is too old to count: for a daily signal, ``age`` above
-    ``[thresholds.freshness] max_age_daily`` (10); for a monthly or quarterly one, more than
+    ``[thresholds.freshness] max_age_daily`` (10); for a weekly, monthly, quarterly or annual one, more than
     ``max_age_periods`` (2) publications behind the newest period its publication lag says
     should be out by today. The regime leaves stale signals out of its count and lists them.
 
@@ -36,7 +36,7 @@ from datafeed.frame import clean
 from datafeed.market_calendar import business_days_between, instrument_is_late, is_business_day, is_late
 from datafeed.signals.spec import SignalResult, SignalSpec
 
-_RANK = {"daily": 0, "monthly": 1, "quarterly": 2}
+_RANK = {"daily": 0, "weekly": 1, "monthly": 2, "quarterly": 3, "annual": 4}
 _DEFAULT_LAG = 2
 
 
@@ -114,11 +114,18 @@ def _minus_business_days(d: dt.date, n: int, market: str) -> dt.date:
 
 
 def _period(d: dt.date, frequency: str) -> int:
-    return d.year * 12 + d.month - 1 if frequency == "monthly" else d.year * 4 + (d.month - 1) // 3
+    """Index of the publication period holding ``d`` (weeks start on Monday)."""
+    if frequency == "weekly":
+        return (d.toordinal() - 1) // 7  # day 1 of the proleptic calendar is a Monday
+    if frequency == "monthly":
+        return d.year * 12 + d.month - 1
+    if frequency == "quarterly":
+        return d.year * 4 + (d.month - 1) // 3
+    return d.year
 
 
 def periods_behind(as_of: dt.date, today: dt.date, frequency: str, lag_days: int, market: str = "us") -> int:
-    """Publications a monthly or quarterly value is behind the newest one due by ``today``.
+    """Publications a weekly, monthly, quarterly or annual value is behind the newest one due by ``today``.
 
     The newest period due is the one containing ``today`` minus the publication lag (in
     business days): a quarterly series published 130 business days after the quarter's
