@@ -3,8 +3,10 @@
 It loads the cache first, like the app, and continues from there. Generation ``n`` holds
 ``n`` observations of each instrument in :data:`IDS`, value of day
 ``k`` = :func:`value` ``(inst, k)``, so any file can be checked for being exactly one
-complete generation. After each :meth:`DiskCache.save` returns the process prints
-``saved n`` (flushed): everything up to that generation is promised to be on disk.
+complete generation. Just before each :meth:`DiskCache.save` the process prints
+``begin n``, and after it returns ``saved n`` (both flushed): ``saved n`` promises that
+everything up to that generation is on disk, and a kill after ``begin n`` without its
+``saved n`` landed inside the save.
 
     python -m tests.reliability.cache_writer CACHE_DIR START_GENERATION
 """
@@ -44,6 +46,7 @@ def main() -> None:
         burst = 50
         store.apply([Observation(i, day(k), value(i, k), "fred:X") for i in IDS for k in range(n, n + burst)])
         n += burst
+        print(f"begin {n}", flush=True)
         cache.save(store)
         print(f"saved {n}", flush=True)
 

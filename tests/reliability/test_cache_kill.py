@@ -1,14 +1,18 @@
 """Cache crash safety: ``kill -9`` at random points during cache writes, twenty times.
 
 A helper process (:mod:`tests.reliability.cache_writer`) loads the cache like the app does,
-then keeps growing every series and saving it, printing ``saved n`` after each
-``DiskCache.save`` returns. The test kills it with SIGKILL after a random delay, then
-starts again from what is on disk, asserting every time that:
+then keeps growing every series and saving it, printing ``begin n`` before and ``saved n``
+after each ``DiskCache.save``. The test kills it with SIGKILL, in even rounds after a
+random delay and in odd rounds as soon as it reports a save beginning, then starts again
+from what is on disk, asserting every time that:
 
 - loading never raises and finds no corrupt file (writes are atomic);
 - every file is exactly one complete generation (no half-written or mixed file);
 - nothing acknowledged as saved is lost, and no series ever shrinks between starts;
-- the summary file stays readable; leftover temp files of killed writes are swept.
+- the summary file stays readable; leftover temp files of killed writes are swept;
+
+and, over the run, that kills really landed inside a save (the writer's last word was
+``begin n`` with no ``saved n``): at least a quarter of them, or the test proved nothing.
 
 Then a corrupt file is quarantined (``*.corrupt``) and reported once, end to end.
 """
@@ -48,11 +52,34 @@ def _check_complete_generation(store: SeriesStore, inst: str) -> int:
     return n
 
 
+def _kill_after(proc: subprocess.Popen[str], round_no: int, rng: random.Random) -> list[str]:
+    """Lines the writer printed up to the kill: its first save, then a random moment (even
+    rounds) or the moment the next save begins (odd rounds)."""
+    assert proc.stdout is not None
+    lines = []
+    while True:  # the first acknowledged save
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read() if proc.stderr else "the writer died"
+        lines.append(line)
+        if line.startswith("saved "):
+            break
+    if round_no % 2:
+        while True:
+            line = proc.stdout.readline()
+            lines.append(line)
+            if not line or line.startswith("begin "):
+                break
+    else:
+        time.sleep(rng.uniform(0.0, 0.25))
+    proc.send_signal(signal.SIGKILL)
+    return lines
+
+
 def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
     root = tmp_path / "cache"
     rng = random.Random(20261126)
     held = {i: 0 for i in IDS}  # what the previous start found on disk
-    acked_total = kills_mid_write = 0
+    acked_total = kills_mid_save = kills_with_temp = 0
     seen_temps: set[str] = set()
     for round_no in range(ROUNDS):
         proc = subprocess.Popen(
@@ -63,21 +90,20 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
             text=True,
         )
         try:
-            first = proc.stdout.readline()  # type: ignore[union-attr]
-            assert first.startswith("saved "), (first, proc.stderr.read())  # type: ignore[union-attr]
-            time.sleep(rng.uniform(0.0, 0.25))
-            proc.send_signal(signal.SIGKILL)
+            early = _kill_after(proc, round_no, rng)
             out, err = proc.communicate(timeout=10)
         finally:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait(timeout=5)
         assert proc.returncode == -signal.SIGKILL
-        lines = [first, *out.splitlines()]
+        lines = [*early, *out.splitlines()]
+        lines = [line.strip() for line in lines if line.strip()]
         acked = max(int(line.split()[1]) for line in lines if line.startswith("saved "))
         acked_total += 1
+        kills_mid_save += lines[-1].startswith("begin ")  # the save began and never returned
         temps = {p.name for p in root.iterdir() if p.name.endswith(".tmp")}
-        kills_mid_write += bool(temps - seen_temps)
+        kills_with_temp += bool(temps - seen_temps)
         seen_temps |= temps
 
         # The next start.
@@ -97,7 +123,8 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
         leftovers = [p for p in root.iterdir() if p.name.endswith(".tmp")]
         assert len(leftovers) <= 1 + round_no  # at most one per kill; swept when old
     assert acked_total == ROUNDS
-    print(f"{ROUNDS} kills, {kills_mid_write} landed mid-write (temp file left); held {held}")
+    print(f"{ROUNDS} kills, {kills_mid_save} inside a save ({kills_with_temp} left a temp file behind); held {held}")
+    assert kills_mid_save >= ROUNDS // 4, f"only {kills_mid_save} of {ROUNDS} kills landed inside a save"
 
 
 def test_stale_temp_files_of_killed_writes_are_swept(tmp_path: Path) -> None:
@@ -136,7 +163,8 @@ def test_corrupt_file_is_quarantined_and_reported_once_end_to_end(tmp_path: Path
         stderr=subprocess.DEVNULL,
         text=True,
     )
-    assert proc.stdout.readline().startswith("saved ")  # type: ignore[union-attr]
+    while not (line := proc.stdout.readline()).startswith("saved "):  # type: ignore[union-attr]
+        assert line, "the writer died before its first save"
     proc.kill()
     proc.wait(timeout=10)
     data = (root / "vix.json").read_bytes()

@@ -266,3 +266,23 @@ def test_corpus_size() -> None:
     """The closing note's corpus count, asserted so it cannot drift silently."""
     assert len(CORPUS) == 14
     assert all(part in HOSTILE for part in CORPUS.values())
+
+
+def test_alert_command_output_is_drained_capped_and_sanitised() -> None:
+    """A command flooding 20 MB on each stream (corpus included) neither blocks on a full pipe
+    nor fills memory, and its failure reads as one short, clean line."""
+    import time
+
+    from datafeed.alerts import EXCERPT, run_command
+
+    flood = f"import sys; chunk = ({HOSTILE!r} * 200).encode(); "
+    flood += (
+        "[(sys.stdout.buffer.write(chunk), sys.stderr.buffer.write(chunk)) for _ in range(20_000_000 // len(chunk))]; "
+    )
+    flood += "sys.exit(3)"
+    started = time.monotonic()
+    result = run_command([sys.executable, "-c", flood], {"rule": "x"}, timeout=60)
+    assert time.monotonic() - started < 30, "the output was drained while the command ran"
+    assert not result.ok and result.returncode == 3
+    assert result.error is not None and "exited 3" in result.error and "[/]" in result.error
+    assert not unsafe_chars(result.error) and len(result.error) < EXCERPT + 100
