@@ -1,9 +1,24 @@
 """Provides the feed: the scheduler that keeps the store refreshed.
 
 Every instrument is fetched from its first enabled source that has a provider (catalog
-order is priority order); a later source is tried only while the store holds nothing for
-the instrument, so a monthly fallback never gets mixed into a daily series. Targets that
-one request can serve together are batched (:meth:`Provider.batch_key`).
+order is priority order): its history is the primary's. Later sources fill in by recency:
+
+- **behind**: while the primary's newest value is older than its publication lag allows
+  (counted in its market's business days), the dates *after* it come from the next enabled
+  source of the same frequency, each value keeping its own ``<source>:<series>`` tag; the
+  instrument is reported ``behind`` (:class:`~datafeed.models.Behind`) while the primary
+  answers. When the primary catches up, its values take those dates over, and within the
+  span of each primary answer only the primary's dates stay. A fallback that disagrees with
+  the primary on a shared date is logged once; the primary wins.
+- **backfill**: history older than the primary holds (Treasury's files are read for a few
+  years; FRED's copies go back to 1962) comes once per run from a same-frequency source.
+- **empty**: while the store holds nothing for an instrument and its primary fails, the
+  first fallback is asked (whatever its frequency: something beats nothing).
+
+A daily source never fills a monthly primary's gaps, nor the other way round, and nothing
+moves a series backwards: the store merges, so data older than what is held adds history
+and never replaces the newest value. Targets that one request can serve together are
+batched (:meth:`Provider.batch_key`).
 
 Each batch is a :class:`Job` with its own cadence (daily series every ``refresh``
 seconds, weekly and monthly every 6 h, quarterly and annual once a day, intraday quotes every
@@ -23,11 +38,15 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from datafeed.cache import DiskCache
 from datafeed.catalog import Instrument, SourceRef
 from datafeed.errors import FeedError, FetchError
 from datafeed.http import HttpContext
-from datafeed.models import Batch, Delta, Fetched, utcnow
+from datafeed.market_calendar import is_late
+from datafeed.models import Batch, Behind, Delta, Fetched, utcnow
 from datafeed.providers import Provider, Target, load_all
 from datafeed.settings import FeedSettings
 from datafeed.store import SeriesStore
@@ -57,7 +76,11 @@ class Job:
         next_due: ``time.monotonic()`` when the job should run next.
         failures: consecutive failures (drives the backoff).
         last_error: one-line reason of the last failure.
-        fallback: True when this job serves instruments whose primary source failed.
+        fallback: True when this job serves instruments whose primary source failed, or
+            fills in for it (``backfill_before``, ``fill_after``).
+        backfill_before: keep only values dated before this (history the primary lacks).
+        fill_after: keep only values dated after this (the primary's newest; ``date.min``
+            when the primary has none); a job with both keeps either side.
     """
 
     provider: Provider
@@ -70,6 +93,12 @@ class Job:
     fallback: bool = False
     runs: int = 0
     backfill_before: dt.date | None = None
+    fill_after: dt.date | None = None
+
+    @property
+    def fills(self) -> bool:
+        """True for a job that only fills in for a primary (its status and schedule stand)."""
+        return self.backfill_before is not None or self.fill_after is not None
 
     @property
     def key(self) -> str:
@@ -88,13 +117,18 @@ class RefreshReport:
     duration: float = 0.0
 
 
-def _only_before(items: list[Fetched], day: dt.date) -> list[Fetched]:
-    """The values of ``items`` dated before ``day`` (a history backfill keeps nothing newer)."""
+def _keep_outside(items: list[Fetched], before: dt.date | None, after: dt.date | None) -> list[Fetched]:
+    """The values of ``items`` dated before ``before`` or after ``after`` (a fill job keeps
+    only the dates the primary does not cover)."""
+
+    def wanted(day: dt.date) -> bool:
+        return (before is not None and day < before) or (after is not None and day > after)
+
     out: list[Fetched] = []
     for item in items:
         if isinstance(item, Batch):
-            out.append(item.where([d < day for d in item.dates]))
-        elif item.date < day:
+            out.append(item.where([wanted(d) for d in item.dates]))
+        elif wanted(item.date):
             out.append(item)
     return out
 
@@ -157,6 +191,9 @@ class Feed:
         self.intraday_jobs: list[Job] = []
         self._fallbacks: dict[str, list[SourceRef]] = {}
         self._backfill: dict[str, SourceRef] = {}
+        self._gap: dict[str, SourceRef] = {}
+        self._primary: dict[str, SourceRef] = {}
+        self._disagreed: set[tuple[str, str, str]] = set()
         self._backfilled: set[str] = set()
         self._backfill_after: dict[str, float] = {}
         self._wake = asyncio.Event()
@@ -176,9 +213,13 @@ class Feed:
                 prov = self.providers[primary.source]
                 batches.setdefault((primary.source, prov.batch_key(primary)), []).append(Target(inst_id, primary))
                 self._fallbacks[inst_id] = refs[1:]
+                self._primary[inst_id] = primary
                 backfill = self._backfill_source(primary, refs[1:])
                 if backfill is not None:
                     self._backfill[inst_id] = backfill
+                gap = next((r for r in refs[1:] if r.frequency == primary.frequency), None)
+                if gap is not None:
+                    self._gap[inst_id] = gap
             ref = inst.intraday
             src = self.settings.sources.get(ref.source) if ref else None
             if ref and src and src.enabled and ref.source in self.providers:
@@ -214,23 +255,27 @@ class Feed:
         started = time.monotonic()
         job.runs += 1
         try:
-            if job.backfill_before is not None:
-                since = job.provider.history_start(job.targets[0].ref)
-                fetched = await job.provider.fetch(self.http, job.targets, since)
-                fetched = _only_before(fetched, job.backfill_before)
+            if job.fills:
+                fetched = await job.provider.fetch(self.http, job.targets, self._fill_since(job))
+                self._check_agreement(fetched, primary=False)
+                fetched = _keep_outside(fetched, job.backfill_before, job.fill_after)
             else:
                 since = self._since(job)
                 fetched = await job.provider.fetch(self.http, job.targets, since)
+                self._check_agreement(fetched, primary=True)
         except FeedError as exc:
-            if job.backfill_before is not None:
-                return None, self._backfill_failed(job, exc)
+            if job.fills:
+                return None, self._fill_failed(job, exc)
             return None, self._failed(job, exc, started)
         except Exception as exc:  # a provider bug must not stop the feed
             log.exception("provider %s crashed", job.key)
+            if job.fills:
+                return None, self._fill_failed(job, FeedError(f"{type(exc).__name__}: {exc}"))
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
         delta = self.store.apply(fetched)
-        if job.backfill_before is not None:
-            return delta, None  # history only: the primary's status and schedule stand
+        if job.fills:
+            return delta, None  # filling in: the primary's status and schedule stand
+        self._supersede(fetched)
         now = utcnow()
         for t in job.targets:
             self.store.mark_success(t.instrument, t.ref.tag, now)
@@ -267,12 +312,91 @@ class Feed:
             return job.cadence
         return max(job.cadence, IDLE_CADENCE)
 
-    def _backfill_failed(self, job: Job, exc: FeedError) -> str:
-        """A failed backfill leaves the primary's status alone and is tried again later."""
-        inst_id = job.targets[0].instrument
-        self._backfilled.discard(inst_id)
-        self._backfill_after[inst_id] = time.monotonic() + BACKFILL_RETRY
+    def _fill_since(self, job: Job) -> dt.date:
+        """First date a fill job asks for: all history for a backfill; for a gap, a little
+        before the newest value held from this source or the primary's newest (the overlap
+        is compared with the primary's values, then dropped)."""
+        target = job.targets[0]
+        provider = job.provider
+        if job.backfill_before is not None or job.fill_after is None or job.fill_after == dt.date.min:
+            return provider.history_start(target.ref)
+        held = self.store.last_official_date(target.instrument, target.ref.tag)
+        base = max(job.fill_after, held) if held is not None else job.fill_after
+        return provider.incremental_start(base, target.ref)
+
+    def _fill_failed(self, job: Job, exc: FeedError) -> str:
+        """A failed fill leaves the primary's status alone; a backfill is tried again later,
+        a gap fill with the primary's next refresh."""
+        if job.backfill_before is not None:
+            inst_id = job.targets[0].instrument
+            self._backfilled.discard(inst_id)
+            self._backfill_after[inst_id] = time.monotonic() + BACKFILL_RETRY
+        log.info("fill %s failed: %s", job.key, exc.message)
         return exc.message
+
+    def _check_agreement(self, fetched: list[Fetched], primary: bool) -> None:
+        """Log, once per pair of sources, a fallback that disagrees with the primary on
+        shared dates (the primary's value is the one kept).
+
+        Args:
+            primary: True when ``fetched`` is the primary's answer (compared with values
+                held from other sources); False for a fallback's (compared with the
+                primary's values held).
+        """
+        for item in fetched:
+            if not isinstance(item, Batch) or not len(item):
+                continue
+            primary_ref = self._primary.get(item.instrument)
+            if primary_ref is None:
+                continue
+            own = item.source.partition(":")[0]
+            held, tags = self.store.official(item.instrument), self.store.sources(item.instrument)
+            if held.empty:
+                continue
+            index = pd.DatetimeIndex(pd.to_datetime(list(item.dates))).astype("datetime64[ns]")
+            pos = held.index.get_indexer(index)
+            found = pos >= 0
+            if not found.any():
+                continue
+            held_tags = tags.to_numpy()[pos[found]].astype(str)
+            prefix = primary_ref.source + ":"
+            if primary:
+                other = ~np.char.startswith(held_tags, own + ":")
+            else:
+                other = np.char.startswith(held_tags, prefix)
+            if not other.any():
+                continue
+            mine = np.asarray(item.values, dtype="float64")[found][other]
+            theirs = held.to_numpy()[pos[found]][other]
+            differ = np.abs(mine - theirs) > 1e-9 * np.maximum(1.0, np.abs(theirs))
+            if not differ.any():
+                continue
+            other_tag = item.source if not primary else str(held_tags[other][differ][0])
+            primary_tag = item.source if primary else str(held_tags[other][differ][0])
+            key = (item.instrument, primary_tag, other_tag)
+            if key in self._disagreed:
+                continue
+            self._disagreed.add(key)
+            first = int(np.flatnonzero(differ)[0])
+            day = index[found][other][first].date()
+            kept, dropped = (mine[first], theirs[first]) if primary else (theirs[first], mine[first])
+            log.warning(
+                "%s: %s disagrees with the primary %s on %d shared date(s), e.g. %s: %g vs %g; the primary's is kept",
+                item.instrument,
+                other_tag,
+                primary_tag,
+                int(differ.sum()),
+                day.isoformat(),
+                dropped,
+                kept,
+            )
+
+    def _supersede(self, fetched: list[Fetched]) -> None:
+        """Within the span a primary answered for, its dates are the history (see module)."""
+        for item in fetched:
+            if isinstance(item, Batch) and len(item):
+                source = item.source.partition(":")[0]
+                self.store.supersede(item.instrument, source, min(item.dates), max(item.dates))
 
     def _failed(self, job: Job, exc: FeedError, started: float) -> str:
         job.failures += 1
@@ -303,10 +427,14 @@ class Feed:
         if not jobs:
             return report
         results = await asyncio.gather(*(self._run_and_notify(j) for j in jobs))
-        fallback_jobs = self._fallback_jobs(jobs, results) + self._backfill_jobs()
+        fill_jobs = self._fill_jobs(jobs, results)
+        filled = {t.instrument for j in fill_jobs for t in j.targets}
+        fallback_jobs = self._fallback_jobs(jobs, results, skip=filled) + fill_jobs
+        primaries = list(zip(jobs, results, strict=True))
         if fallback_jobs:
             results += await asyncio.gather(*(self._run_and_notify(j) for j in fallback_jobs))
             jobs += fallback_jobs
+        self._report_behind(primaries)
         for job, (delta, error) in zip(jobs, results, strict=True):
             if error is None:
                 report.ok += 1
@@ -336,6 +464,57 @@ class Feed:
                 return ref
         return None
 
+    def _primary_lags(self, inst_id: str, ref: SourceRef, today: dt.date) -> tuple[bool, dt.date | None]:
+        """(lags, newest): whether the primary's newest value is older than its publication
+        lag allows (or it has none), and that newest date."""
+        last = self.store.last_official_date(inst_id, ref.source + ":")
+        if last is None:
+            return True, None
+        return is_late(last, today, ref.lag_days, self.providers[ref.source].market), last
+
+    def _fill_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
+        """Fill-in jobs after a pass: gaps after a lagging primary's newest value (every pass
+        it lags) and history older than the primary holds (once per run), one request per
+        instrument and source when both are due."""
+        today = self.store.today()
+        gaps: dict[str, dt.date] = {}
+        for job, _ in zip(jobs, results, strict=True):
+            if job.fallback or job in self.intraday_jobs:
+                continue
+            for t in job.targets:
+                if t.instrument not in self._gap:
+                    continue
+                lags, last = self._primary_lags(t.instrument, t.ref, today)
+                if lags and (last is not None or self.store.has_data(t.instrument) or job.failures == 0):
+                    gaps[t.instrument] = last or dt.date.min
+        backfills = {j.targets[0].instrument: j for j in self._backfill_jobs()}
+        out: list[Job] = []
+        for inst_id, after in gaps.items():
+            ref = self._gap[inst_id]
+            job = backfills.get(inst_id)
+            if job is not None and job.targets[0].ref == ref:
+                del backfills[inst_id]
+            else:
+                job = Job(self.providers[ref.source], (Target(inst_id, ref),), 0.0, fallback=True)
+            job.fill_after = after
+            out.append(job)
+        return out + list(backfills.values())
+
+    def _report_behind(self, primaries: list[tuple[Job, tuple[Delta | None, str | None]]]) -> None:
+        """Mark instruments whose primary answered but lags while another source is newer."""
+        today = self.store.today()
+        for job, (_, error) in primaries:
+            if job.fallback or job in self.intraday_jobs:
+                continue
+            for t in job.targets:
+                behind = None
+                newest = self.store.last_official(t.instrument)
+                if error is None and newest is not None and not newest[1].startswith(t.ref.source + ":"):
+                    lags, last = self._primary_lags(t.instrument, t.ref, today)
+                    if lags and (last is None or newest[0] > last):
+                        behind = Behind(t.ref.tag, last, newest[1])
+                self.store.set_behind(t.instrument, behind)
+
     def _backfill_jobs(self) -> list[Job]:
         """Once per run: history older than the primary holds, from the backfill source."""
         out: list[Job] = []
@@ -355,15 +534,18 @@ class Feed:
             out.append(job)
         return out
 
-    def _fallback_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
-        """Jobs for instruments whose primary failed and that hold no data at all."""
+    def _fallback_jobs(
+        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], skip: set[str] = frozenset()
+    ) -> list[Job]:
+        """Jobs for instruments whose primary failed and that hold no data at all (and that
+        no fill job serves already)."""
         out: list[Job] = []
         for job, (_, error) in zip(jobs, results, strict=True):
             if error is None or job.fallback:
                 continue
             for t in job.targets:
                 refs = self._fallbacks.get(t.instrument) or []
-                if self.store.has_data(t.instrument) or not refs:
+                if self.store.has_data(t.instrument) or not refs or t.instrument in skip:
                     continue
                 ref = refs[0]
                 out.append(Job(self.providers[ref.source], (Target(t.instrument, ref),), job.cadence, fallback=True))

@@ -182,6 +182,30 @@ class Delta:
         return bool(self.changed)
 
 
+@dataclass(frozen=True, slots=True)
+class Behind:
+    """A primary source that answers but lags its publication schedule, and who filled in.
+
+    Attributes:
+        source: the primary's ``<source>:<series>`` tag.
+        last: the primary's newest observation (None when it has none at all).
+        filled_by: the tag of the newer values shown instead (the next source of the same
+            frequency that had them).
+    """
+
+    source: str
+    last: dt.date | None
+    filled_by: str
+
+    def to_json(self) -> dict[str, str | None]:
+        """The snapshot JSON ``behind`` object."""
+        return {
+            "source": self.source,
+            "last": self.last.isoformat() if self.last else None,
+            "filled_by": self.filled_by,
+        }
+
+
 @dataclass(slots=True)
 class SeriesState:
     """Per-instrument fetch bookkeeping kept by the store.
@@ -194,6 +218,7 @@ class SeriesState:
         last_error: one-line text of the last failure (secrets redacted), None after a success.
         next_retry: when the scheduler will try again (UTC).
         rejected: observations refused by validation since start.
+        behind: set while the primary answers but lags and another source fills the gap.
     """
 
     status: Status = Status.MISSING
@@ -204,6 +229,7 @@ class SeriesState:
     next_retry: dt.datetime | None = None
     rejected: int = 0
     notes: list[str] = field(default_factory=list)
+    behind: Behind | None = None
 
 
 def utcnow() -> dt.datetime:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, Instrument
-from datafeed.models import Batch, Delta, Observation, SeriesState, Status, utcnow
+from datafeed.models import Batch, Behind, Delta, Observation, SeriesState, Status, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +296,15 @@ class SeriesStore:
             self._sources[inst_id] = new_src
             return len(new), 0
         common = new.index.intersection(old.index)
-        updated = int((old.loc[common] != new.loc[common]).sum()) if len(common) else 0
+        if len(common):
+            # A point is revised when its value changes, or its source does (a primary that
+            # catches up takes over the dates a fallback filled, with the same numbers).
+            revised = (old.loc[common] != new.loc[common]).to_numpy() | (
+                self._sources[inst_id].loc[common].to_numpy() != new_src.loc[common].to_numpy()
+            )
+            updated = int(revised.sum())
+        else:
+            updated = 0
         added = len(new) - len(common)
         if not added and not updated:
             return 0, 0
@@ -311,6 +319,38 @@ class SeriesStore:
         self._values[inst_id] = merged
         self._sources[inst_id] = merged_src
         return added, updated
+
+    def supersede(self, inst_id: str, source: str, start: dt.date, end: dt.date) -> int:
+        """Drop official values from other sources dated within ``[start, end]``.
+
+        Why: within the span a primary source has just answered for, the primary's dates
+        are the instrument's history; a fallback's value on a date the primary does not
+        publish would otherwise stay mixed in (DESIGN.md §7, provenance per value).
+
+        Args:
+            source: the source name whose values stay (``treasury``).
+
+        Returns:
+            how many values were dropped.
+        """
+        values = self._values.get(inst_id)
+        if values is None or not len(values):
+            return 0
+        tags = self._sources[inst_id]
+        index = values.index
+        inside = (index >= pd.Timestamp(start)) & (index <= pd.Timestamp(end))
+        if not inside.any():
+            return 0
+        other = ~tags.astype(str).str.startswith(source + ":").to_numpy()
+        drop = inside & other
+        dropped = int(drop.sum())
+        if dropped:
+            self._values[inst_id] = values[~drop]
+            self._sources[inst_id] = tags[~drop]
+            self.version += 1
+            self._changed_at[inst_id] = self.version
+            self._official_at[inst_id] = self.version
+        return dropped
 
     def load(self, inst_id: str, values: pd.Series, sources: pd.Series) -> None:
         """Install cached data for an instrument without validation (cache start-up path)."""
@@ -340,6 +380,13 @@ class SeriesStore:
         st.last_error = error
         st.next_retry = next_retry
         self._bump(inst_id)
+
+    def set_behind(self, inst_id: str, behind: Behind | None) -> None:
+        """Record (or clear) that the primary lags and another source fills the gap."""
+        st = self.state[inst_id]
+        if st.behind != behind:
+            st.behind = behind
+            self._bump(inst_id)
 
     def mark_missing(self, inst_id: str, reason: str = "no source enabled") -> None:
         """Record that no enabled source can provide ``inst_id``."""
@@ -426,6 +473,32 @@ class SeriesStore:
         if not mask.any():
             return None
         return base.index[mask.to_numpy()][-1].date()
+
+    def today(self) -> dt.date:
+        """The store's "today" (patched in tests): the date lateness is counted to."""
+        return self._today()  # type: ignore[no-any-return, operator]
+
+    def last_official(self, inst_id: str) -> tuple[dt.date, str] | None:
+        """(date, source tag) of the newest official value, or None when none is held."""
+        base = self._values.get(inst_id)
+        if base is None or not len(base):
+            return None
+        return base.index[-1].date(), str(self._sources[inst_id].iloc[-1])
+
+    def source_spans(self, inst_id: str) -> list[tuple[str, dt.date, dt.date, int]]:
+        """(tag, first date, last date, count) of each source the official values come from,
+        oldest first: which source contributed which span (snapshot JSON ``sources``)."""
+        base = self._values.get(inst_id)
+        if base is None or not len(base):
+            return []
+        codes, tags = pd.factorize(self._sources[inst_id].astype(str), sort=False)
+        days = base.index
+        out: list[tuple[str, dt.date, dt.date, int]] = []
+        for code, tag in enumerate(tags):
+            where = np.flatnonzero(codes == code)
+            out.append((str(tag), days[where[0]].date(), days[where[-1]].date(), len(where)))
+        out.sort(key=lambda span: span[1])
+        return out
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._values.values())

@@ -164,7 +164,8 @@ async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTT
     fred = SourceSettings.default("fred", base_url=httpserver.url_for("/").rstrip("/"))
     settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
     http = HttpContext(settings)
-    store = SeriesStore(today=lambda: TODAY)
+    # Monday: Treasury's Friday close is on time, so FRED is asked for older history only.
+    store = SeriesStore(today=lambda: dt.date(2026, 11, 23))
     feed = Feed(
         store,
         settings,
