@@ -18,6 +18,7 @@ from typing import Any
 
 from datafeed import __version__
 from datafeed.cache import DiskCache
+from datafeed.catalog import CATALOG, Catalog
 from datafeed.feed import Feed, RefreshReport
 from datafeed.http import HttpContext
 from datafeed.market_calendar import instrument_is_late
@@ -68,6 +69,16 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
                 entry["change_unit"] = inst.change
         if st.last_success is not None:
             entry["last_success"] = st.last_success.isoformat(timespec="seconds")
+        # Provenance (DESIGN.md §7): a primary that answers but lags, who filled the gap,
+        # and the span each source contributed to what is held.
+        if st.behind is not None:
+            entry["behind"] = st.behind.to_json()
+        spans = store.source_spans(inst_id)
+        if spans:
+            entry["sources"] = [
+                {"source": tag, "first": first.isoformat(), "last": last.isoformat(), "count": count}
+                for tag, first, last, count in spans
+            ]
         # Observations refused by validation (not a number, implausible, future-dated);
         # always present so tools can watch it.
         entry["rejected"] = st.rejected
@@ -101,9 +112,15 @@ async def collect(
     offline: bool = False,
     timeout: float = 20.0,
     today: dt.date | None = None,
+    catalog: Catalog | None = None,
 ) -> Collected:
-    """Fill a store for a snapshot, never taking longer than ``timeout`` in total."""
-    store = SeriesStore(today=(lambda: today) if today else None)
+    """Fill a store for a snapshot, never taking longer than ``timeout`` in total.
+
+    Args:
+        catalog: the instruments in force (``Config.catalog``: built-ins and the config's
+            ``[[instruments]]``); default the built-ins.
+    """
+    store = SeriesStore(catalog if catalog is not None else CATALOG, today=(lambda: today) if today else None)
     if demo:
         from datafeed.demo import DemoMarket, load_demo
 

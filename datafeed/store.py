@@ -491,8 +491,11 @@ class SeriesStore:
         base = self._values.get(inst_id)
         if base is None or not len(base):
             return []
-        codes, tags = pd.factorize(self._sources[inst_id].astype(str), sort=False)
         days = base.index
+        raw = self._sources[inst_id].to_numpy()
+        if (raw == raw[0]).all():  # the usual case: one source
+            return [(str(raw[0]), days[0].date(), days[-1].date(), len(raw))]
+        codes, tags = pd.factorize(self._sources[inst_id].astype(str), sort=False)
         out: list[tuple[str, dt.date, dt.date, int]] = []
         for code, tag in enumerate(tags):
             where = np.flatnonzero(codes == code)

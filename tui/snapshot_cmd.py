@@ -22,7 +22,9 @@ from tui.safe_text import plain_cells
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
     """Run the snapshot pipeline and print it; returns the exit code (0 or 1)."""
-    collected = asyncio.run(collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout))
+    collected = asyncio.run(
+        collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout, catalog=config.catalog)
+    )
     doc = build_document(collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes)
     if fmt == "json":
         json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
