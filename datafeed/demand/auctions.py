@@ -434,6 +434,21 @@ def merge_auctions(*batches: Sequence[Auction]) -> list[Auction]:
     return sorted(merged.values(), key=lambda a: (-a.auction_date.toordinal(), a.cusip))
 
 
+def combine_batches(batches: Sequence[AuctionBatch], source: str) -> AuctionBatch:
+    """One batch from several answers (a type each, a window each, or pages): each auction
+    once (a copy with results first, see :func:`merge_auctions`), the announced ones that
+    have no results in any answer, soonest first, and every problem line."""
+    auctions = merge_auctions(*(b.auctions for b in batches))
+    keys = {a.key for a in auctions}
+    pending = [a for a in merge_auctions(*(b.pending for b in batches)) if a.key not in keys]
+    return AuctionBatch(
+        source=source,
+        auctions=tuple(auctions),
+        pending=tuple(sorted(pending, key=lambda a: (a.auction_date, a.cusip))),
+        problems=tuple(p for b in batches for p in b.problems),
+    )
+
+
 AUCTION_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Auction))
 """Attribute names of :class:`Auction`, in declaration order (for exports and JSON)."""
 
@@ -446,6 +461,7 @@ __all__ = [
     "AuctionBatch",
     "SecurityKind",
     "auctions_from_page",
+    "combine_batches",
     "merge_auctions",
     "parse_fiscaldata_auctions",
     "parse_treasurydirect",

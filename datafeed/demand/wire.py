@@ -16,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 
-from datafeed.errors import ParseError
+from datafeed.errors import FeedError, FetchError, ParseError
 
 MISSING_MARKERS = frozenset({"", "null", "none", "n/a", "na", "n.a.", "nd", ".", "-", "--"})
 """Cell texts (compared lower-case, stripped) that mean "no value"."""
@@ -157,3 +158,21 @@ def parse_flag(raw: object) -> bool | None:
     if text in ("no", "n", "false"):
         return False
     raise ValueError(f"not Yes/No: {snippet(raw, 30)}")
+
+
+def combined_error(errors: Sequence[tuple[str, FeedError]]) -> FeedError:
+    """One error naming every request that failed (``"current table: ...; history: ..."``),
+    of the first failure's kind: a FetchError keeps its status, whether it is transient and
+    the longest Retry-After, so the scheduler backs off as the server asked.
+
+    Raises:
+        ValueError: ``errors`` is empty (a caller bug).
+    """
+    if not errors:
+        raise ValueError("combined_error() of no errors")
+    message = "; ".join(f"{what}: {exc.message}" if what else exc.message for what, exc in errors)
+    first = errors[0][1]
+    if isinstance(first, FetchError):
+        waits = [e.retry_after for _, e in errors if isinstance(e, FetchError) and e.retry_after]
+        return FetchError(message, transient=first.transient, retry_after=max(waits, default=None), status=first.status)
+    return ParseError(message)
