@@ -162,14 +162,13 @@ class AuctionFeed:
         return self.primary is not None or self.fallback is not None
 
     def since(self) -> dt.date:
-        """First auction date asked for: the history start when the book is empty, else two
-        weeks before the newest auction held (late results and revisions)."""
+        """First auction date asked for: the history start when the book is empty, else the
+        newest auction date held (the provider's recent window reaches weeks before it)."""
         newest = self.book.newest_date
         provider = self.primary
         if provider is not None:
             return provider.history_start() if newest is None else provider.incremental_start(newest)
-        start = dt.date(utcnow().date().year - 5, 1, 1)
-        return start if newest is None else newest - dt.timedelta(days=14)
+        return dt.date(utcnow().date().year - 5, 1, 1) if newest is None else newest
 
     async def _fetch(self, since: dt.date) -> tuple[AuctionBatch, str, str | None]:
         """Results from the primary, else the fallback; (batch, source, primary's error)."""

@@ -121,8 +121,10 @@ class TreasuryDirectProvider(Provider):
         return dt.date(utcnow().date().year - years, 1, 1)
 
     def incremental_start(self, last: dt.date, ref: SourceRef | None = None) -> dt.date:
-        """Two weeks before the newest auction held: late results and revisions come back."""
-        return last - dt.timedelta(days=DEFAULT_RECENT_DAYS)
+        """The newest auction date held: while it is within ``recent_days`` the recent plan
+        runs, whose window reaches ``recent_days`` back from today anyway (late results and
+        revisions of the last weeks come back); after a longer gap, the quarters since it."""
+        return last
 
     async def fetch_auctions(self, http: HttpContext, since: dt.date, today: dt.date | None = None) -> AuctionBatch:
         """Auctions held (and announced) from ``since`` on, one record per (CUSIP, auction date).
