@@ -23,6 +23,7 @@ from datafeed.models import Status
 from datafeed.providers.fiscaldata import API_PATH, AUCTIONS_PATH
 from datafeed.providers.treasurydirect import AUCTIONED_PATH, SEARCH_PATH
 from datafeed.settings import FeedSettings, SourceSettings
+from tests.conftest import SHARED
 from tests.demand.conftest import fixture_bytes
 
 D = dt.date
@@ -168,3 +169,24 @@ async def test_refresh_if_due_runs_once_then_waits(
     assert await feed.refresh_if_due() is None and len(httpserver.log) == asked
     feed.request_refresh()
     assert await feed.refresh_if_due() is not None
+
+
+@pytest.mark.skipif(
+    not (SHARED / "fixtures" / "wire" / "treasurydirect-securities-record-2014.json").is_file(),
+    reason="no shared wire files",
+)
+async def test_the_published_record_is_stored_in_the_book(
+    httpserver: HTTPServer, http: HttpContext, now: list[dt.datetime], tmp_path: Path
+) -> None:
+    # The one real TA_WS record (a 2-year FRN, 2014-01-29) served on every path, as
+    # ../shared/tools/wireserver.py does: stored, and read back from the saved book.
+    real = (SHARED / "fixtures" / "wire" / "treasurydirect-securities-record-2014.json").read_bytes()
+    httpserver.expect_request(re.compile(".*")).respond_with_data(real, content_type="application/json")
+    feed = AuctionFeed(AuctionBook(), settings(httpserver), http, cache_dir=tmp_path)
+    report = await feed.refresh()
+    assert report.error is None and len(httpserver.log) == 2  # the second quarter repeated the first
+    stored = AuctionBook.load(tmp_path).get("912828WK2", D(2014, 1, 29))
+    assert stored is not None and stored.kind.value == "FRN" and stored.tenor == "2y"
+    assert stored.bid_to_cover == 5.67
+    assert (stored.indirect_bidder_accepted, stored.competitive_accepted) == (5_649_034_000, 14_925_524_000)
+    assert stored.total_accepted == 15_000_071_200 and stored.high_discount_margin == 0.045
