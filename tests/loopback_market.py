@@ -1,12 +1,13 @@
 """A loopback stand-in for every upstream source at once, speaking each real wire format.
 
 Why: issue-level checks ("with every source pointed at loopback servers speaking their
-formats, snapshot shows ...") and the performance benchmark need all eight sources answering
-in their own formats with coherent numbers. The numbers come from the seeded demo market
+formats, snapshot shows ...") and the performance benchmark need every source answering
+in its own format with coherent numbers. The numbers come from the seeded demo market
 (synthetic, for tests only); the *formats* are the real ones: FRED's fredgraph CSV,
 Treasury's par-curve CSV (newest first, quoted headers), Bundesbank BBK-CSV (BOM, preamble),
 MOF's jgbcme CSV, NY Fed JSON, ECB csvdata, Bank of Japan getDataCode JSON (every calendar
-day, nulls on holidays) and Yahoo's v8 chart JSON.
+day, nulls on holidays), Yahoo's v8 chart JSON, and the demand side's TIC table, Fiscal Data
+envelope and TreasuryDirect records (``tests/loopback_demand.py``).
 
 Use from tests (``LoopbackMarket().start()`` → base URL) or standalone::
 
@@ -109,6 +110,8 @@ class LoopbackMarket:
         if r.frequency == "monthly" and len(s):
             s = s.resample("MS").mean().round(4)
         s = s.loc[pd.Timestamp(cosd or "1900-01-01") :]
+        if r.scale != 1.0:  # served in FRED's own unit (USD mn for custody and Z.1)
+            s = s / r.scale
         rows = "".join(f"{d:%Y-%m-%d},{'' if np.isnan(v) else repr(round(float(v), 4))}\n" for d, v in s.items())
         return f"observation_date,{code}\n{rows}"
 
@@ -282,13 +285,19 @@ class LoopbackMarket:
         if path.startswith("/v8/finance/chart/"):
             status, body = self.yahoo_json(path.rsplit("/", 1)[1])
             return status, "application/json", body
-        return 404, "text/plain", "Not Found"
+        from tests import loopback_demand
+
+        demand = loopback_demand.route(self, path, q)
+        return demand if demand is not None else (404, "text/plain", "Not Found")
 
     @staticmethod
     def source_of(raw_path: str) -> str:
         """Which source a request path belongs to (for request counts)."""
+        from tests.loopback_demand import MARKERS
+
         path = urlparse(raw_path).path
         for marker, name in (
+            *MARKERS,
             ("/graph/fredgraph.csv", "fred"),
             ("/fred/series/", "fred"),
             ("/daily-treasury-rates.csv/", "treasury"),
@@ -347,7 +356,8 @@ class LoopbackMarket:
         """A config pointing every source at ``base`` (and switching off any it does not speak)."""
         from datafeed.providers import source_names
 
-        names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
+        names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo", "tic", "fiscaldata")
+        names += ("treasurydirect",)
         out = []
         for name in source_names():
             if name not in names:
@@ -356,7 +366,7 @@ class LoopbackMarket:
             out += [f"[sources.{name}]", f'base_url = "{base}"']
             if name == "fred":
                 out.append(f'api_base_url = "{base}"')
-            if name == "boj":
+            if name in ("boj", "tic", "fiscaldata", "treasurydirect"):
                 out.append("min_interval = 0.0")
             if name == "yahoo":
                 out += [f'cookie_url = "{base}/cookie"', f'crumb_url = "{base}/v1/test/getcrumb"']

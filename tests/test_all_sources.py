@@ -52,6 +52,17 @@ def test_every_source_on_loopback(market: tuple[LoopbackMarket, str], tmp_path: 
     assert s["sofr"]["source"] == "nyfed:SOFR" and s["estr"]["source"].startswith("ecb:")
     assert s["tona"]["source"].startswith("boj:")
     assert s["ust2y"]["source"] == "treasury:2 Yr"
+    # The demand side: TIC's table, Debt to the Penny, custody from FRED (USD mn → bn).
+    japan = m.series("tic_japan")
+    assert s["tic_japan"]["source"] == "tic:japan" and s["tic_japan"]["date"] == f"{japan.index[-1]:%Y-%m-%d}"
+    assert s["tic_japan"]["value"] == pytest.approx(round(float(japan.iloc[-1]), 1))
+    debt = m.series("debt_total_daily")
+    assert s["debt_total_daily"]["source"] == "fiscaldata:tot_pub_debt_out_amt"
+    assert s["debt_total_daily"]["value"] == pytest.approx(float(debt.iloc[-1]), abs=1e-6)
+    custody = m.series("custody_official")
+    assert s["custody_official"]["source"] == "fred:WMTSECL1" and s["custody_official"]["rejected"] == 0
+    assert s["custody_official"]["value"] == pytest.approx(float(custody.iloc[-1]), abs=1e-6)
+    assert s["deficit_gdp"]["value"] == pytest.approx(float(m.series("deficit_gdp").iloc[-1]), abs=1e-6)
     # Intraday: today's quote after the last official close.
     ust = s["ust10y"]
     assert ust["source"] == "yahoo:^TNX" and ust["intraday"] is True
