@@ -23,7 +23,19 @@ from datafeed.settings import FeedSettings, SourceSettings
 from tests.toy_plugin import install_plugin, install_toy, run_cli, run_py, toy_module
 
 ROOT = Path(__file__).resolve().parents[1]
-BUILTINS = {"fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo"}
+BUILTINS = {
+    "fred",
+    "treasury",
+    "bundesbank",
+    "mof",
+    "nyfed",
+    "ecb",
+    "boj",
+    "yahoo",
+    "tic",
+    "fiscaldata",
+    "treasurydirect",
+}
 
 # --------------------------------------------------------------------------- built-ins
 
