@@ -229,3 +229,30 @@ async def test_a_frozen_current_table_never_overrides_the_newer_history(
     assert paths(httpserver) == [MFH_PATH, HISTORY_PATH]
     japan = values(batches, "tic_japan")
     assert japan[D(2012, 12, 1)] == 1118.0 and max(japan) == D(2013, 6, 1)
+
+
+async def test_through_the_feed_an_outage_keeps_the_values_and_says_why(
+    httpserver: HTTPServer, http: HttpContext, clock: Clock
+) -> None:
+    from datafeed.feed import Feed
+    from datafeed.models import Status
+    from datafeed.store import SeriesStore
+
+    serve(httpserver, body("slt-table5.txt"), body("mfhhis-small.txt"))
+    prov = provider(httpserver)
+    settings = FeedSettings(sources={"tic": prov.settings}, retries=1)
+    store = SeriesStore(today=lambda: clock.now.date())
+    feed = Feed(store, settings, http, providers={"tic": prov}, instruments=["tic_japan", "tic_total"])
+    report = await feed.refresh(force=True)
+    assert report.ok == 1 and store.latest("tic_japan").value == 1140.2
+    held = store.official("tic_japan").copy()
+    httpserver.clear()
+    page = b"<html><head><title>Scheduled Maintenance</title></head><body>back soon</body></html>"
+    httpserver.expect_request(re.compile(".*")).respond_with_data(page, content_type="text/html")
+    clock.advance(24 * 200)  # the current table is now stale: the history is asked for too
+    report = await feed.refresh(force=True)
+    assert report.failed == 1
+    state = store.state["tic_japan"]
+    assert state.status is Status.STALE and store.official("tic_japan").equals(held)
+    assert state.last_error.startswith("current table: tic: got an HTML page titled 'Scheduled Maintenance'")
+    assert "; history: tic: got an HTML page" in state.last_error and "\n" not in state.last_error
