@@ -49,6 +49,7 @@ from tui.messages import DataLoaded, FeedPassDone, MetricsLoaded, MetricsReady, 
 
 if TYPE_CHECKING:
     from datafeed.crises import Episode
+    from datafeed.signals import InputFact
     from datafeed.store import SeriesStore
     from tui.presenters import MetricsEngine, MetricsResult
     from widgets.data import SourceView, TableRow
@@ -216,7 +217,7 @@ class TriffinApp(App[None]):
         self._metrics_worker: Worker[None] | None = None
         self._loading_demo = False
         self._series: dict[str, Any] = {}
-        self._facts: dict[str, Any] = {}
+        self._facts: dict[str, InputFact] = {}
         """Newest date and source tag of each instrument of ``_series`` (signals' freshness)."""
         self._series_of: SeriesStore | None = None
         self.data_changed: Signal[DataUpdate] = Signal(self, "data-changed")

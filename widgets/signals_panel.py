@@ -47,10 +47,10 @@ def regime_text(regime: RegimeView | None) -> str:
 
 
 def _count_text(regime: RegimeView) -> str:
-    if regime.coverage == f"{regime.eroding}/{regime.available}":
-        return f"{regime.eroding}/{regime.available} signals eroding"
-    count, _, rest = regime.coverage.partition(" · ")
-    return f"{count} eroding · {rest}"
+    """``7/10 signals eroding``, or ``3/7 eroding · 7 n/a · 2 late`` when some are not counted."""
+    count = f"{regime.eroding}/{regime.available}"
+    rest = regime.coverage.removeprefix(count)
+    return f"{count} eroding{rest}" if rest else f"{count} signals eroding"
 
 
 def freshness_mark(view: SignalView) -> str:

@@ -79,6 +79,8 @@ def synthetic(years: int = YEARS, seed: int = 7) -> dict[str, pd.Series]:
     start = end - pd.DateOffset(years=years)
     out: dict[str, pd.Series] = {}
     for inst in catalog.INSTRUMENTS:
+        if inst.id not in _PRICES and inst.id not in _LEVELS:
+            continue  # read by no signal or crisis check (the demand instruments)
         index = pd.date_range(start, end, freq=_STEP[inst.frequency])
         n = len(index)
         if inst.id in _PRICES:
@@ -142,6 +144,11 @@ def main() -> int:
     engine = SignalEngine()
     engine.recompute(data)
     report("signals only, full recompute", timed(lambda: engine.recompute(data), args.runs))
+    today = max(s.index[-1] for s in data.values()).date()
+    stats = timed(lambda: engine.recompute(data, today=today), args.runs)
+    report("signals only, full recompute with freshness (age/late/stale)", stats)
+    stats = timed(lambda: engine.update(data, set(), today=today), args.runs)
+    report("no input changed: freshness re-assessed only", stats)
     report("crises only (9 episodes incl. live detection)", timed(lambda: score_all(data), args.runs))
     for changed in ("vix", "ust10y", "debt_gdp"):
         stats = timed(lambda c=changed: engine.update(data, {c}), args.runs)

@@ -89,3 +89,19 @@ def test_views_validate_verdicts() -> None:
     assert RegimeView("mixed", 4, 10).verdict == "MIXED"
     with pytest.raises(ValueError):
         RegimeView("SOMETIMES", 1, 2)
+
+
+async def test_coverage_on_the_regime_line_and_late_or_stale_marks_on_the_signals() -> None:
+    signals = sample_signals()
+    signals[0] = dataclasses.replace(signals[0], stale=True, late=True)
+    signals[1] = dataclasses.replace(signals[1], late=True)
+    regime = RegimeView("MIXED", 3, 7, na=7, late=2, stale=1, as_of="2026-07-28")
+    for ascii_mode, dot in ((False, "·"), (True, ".")):
+        panel = SignalsPanel(signals, regime, ascii=ascii_mode)
+        async with WidgetHost(panel).run_test(size=(80, 16)):
+            lines = lines_of(panel)
+            assert lines[0].startswith(f"REGIME  MIXED  3/7 eroding {dot} 7 n/a {dot} 2 late {dot} 1 stale")
+            # The mark leads the explanation line; stale wins over late.
+            assert lines[2].strip().startswith(f"stale {dot} ") and lines[4].strip().startswith(f"late {dot} ")
+            assert not any(line.strip().startswith(("late", "stale")) for line in lines[5:])
+            assert signals[0].date in lines[1]  # the date itself stays where it was
