@@ -62,6 +62,7 @@ from datafeed.frame import (
 from datafeed.market_calendar import business_days_between
 from datafeed.registry import Registry
 from datafeed.sanitize import clean_line
+from datafeed.signals.freshness import facts_from_series
 from datafeed.signals.serialize import round_value
 from datafeed.thresholds import Overrides, Thresholds, resolve_thresholds
 
@@ -671,8 +672,7 @@ def detect_live(
 
 
 def _newest_date(series: Mapping[str, pd.Series], ids: Iterable[str]) -> dt.date:
-    dates = [clean(series.get(i)).index[-1] for i in ids if not clean(series.get(i)).empty]
-    return max(dates).date()
+    return max(f.last for f in facts_from_series(series, ids).values())
 
 
 def live_scorable(data: Inputs, checks: Mapping[str, CheckResult]) -> bool:

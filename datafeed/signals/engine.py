@@ -16,7 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from datafeed.frame import clean, effective_frequency
+from datafeed.catalog import CATALOG
+from datafeed.frame import clean
 from datafeed.signals.freshness import InputFact, assess, facts_from_series, signal_frequency
 from datafeed.signals.registry import SIGNALS, dependencies
 from datafeed.signals.spec import (
@@ -91,7 +92,7 @@ def compute_signal(
         )
     else:
         used = spec.inputs if c.inputs is None else c.inputs
-        frequency = signal_frequency(effective_frequency(i, clean(series.get(i)), frequencies) for i in used)
+        frequency = signal_frequency(_frequency(i, frequencies) for i in used)
         result = SignalResult(
             spec.id,
             spec.name,
@@ -110,6 +111,19 @@ def compute_signal(
         known = facts if facts is not None else facts_from_series(series, spec.inputs)
         result = assess(result, spec, known, today, table["freshness"])
     return result
+
+
+def _frequency(inst_id: str, frequencies: Mapping[str, str] | None) -> str:
+    """How often an input publishes: the caller's override (the source that answered), else the catalog's.
+
+    Why not the observed spacing: only a signal whose inputs are *all* low-frequency is
+    judged by periods, and those are low-frequency in the catalog too; reading 40 gaps of
+    every input on every recompute cost more than the rest of the freshness pass.
+    """
+    if frequencies and inst_id in frequencies:
+        return frequencies[inst_id]
+    inst = CATALOG.get(inst_id)
+    return inst.frequency if inst is not None else "daily"
 
 
 def compute_signals(

@@ -29,10 +29,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, SourceRef
-from datafeed.frame import clean
 from datafeed.market_calendar import business_days_between, instrument_is_late, is_business_day, is_late
 from datafeed.signals.spec import SignalResult, SignalSpec
 
@@ -79,12 +79,22 @@ def input_facts(store: _Store) -> dict[str, InputFact]:
 
 
 def facts_from_series(series: Mapping[str, pd.Series], ids: Iterable[str]) -> dict[str, InputFact]:
-    """Newest date of each non-empty series of ``ids`` (no source tags)."""
+    """Newest date with a value of each series of ``ids`` (no source tags).
+
+    Read from the end of the arrays rather than a cleaned copy: this runs on every
+    recompute, and a series rarely ends in a missing value.
+    """
     out: dict[str, InputFact] = {}
     for inst_id in ids:
-        s = clean(series.get(inst_id))
-        if not s.empty:
-            out[inst_id] = InputFact(s.index[-1].date())
+        s = series.get(inst_id)
+        if s is None or not len(s):
+            continue
+        values = s.to_numpy(dtype="float64")
+        pos = len(values) - 1
+        while pos >= 0 and np.isnan(values[pos]):
+            pos -= 1
+        if pos >= 0:
+            out[inst_id] = InputFact(pd.Timestamp(s.index[pos]).date())
     return out
 
 
