@@ -1,9 +1,10 @@
 """Provides ``triffin snapshot``'s headless pipeline and its JSON document (DESIGN.md §5).
 
-The pipeline: a store, the disk cache loaded into it, then (unless ``--offline`` or
-``--demo``) one concurrent refresh of every instrument bounded by ``--timeout`` in total,
-then the document. Other tools read this document, so its keys follow DESIGN.md §5; more
-keys may be added, none may change meaning.
+The pipeline: a :class:`~datafeed.monitor.Monitor` loads the disk cache (or the demo
+history), then (unless ``--offline`` or ``--demo``) runs one concurrent refresh of every
+instrument bounded by ``--timeout`` in total, then the document is built. Other tools read
+this document, so its keys follow docs/contract.md; more keys may be added, none may change
+meaning.
 """
 
 from __future__ import annotations
@@ -13,17 +14,13 @@ import datetime as dt
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from datafeed import __version__
-from datafeed.cache import DiskCache
-from datafeed.catalog import CATALOG, Catalog
-from datafeed.feed import Feed, RefreshReport
-from datafeed.http import HttpContext
+from datafeed.feed import RefreshReport
 from datafeed.market_calendar import instrument_is_late
 from datafeed.models import Status, utcnow
-from datafeed.settings import FeedSettings
+from datafeed.monitor import Monitor, V
 from datafeed.store import SeriesStore
 
 
@@ -104,60 +101,44 @@ class Collected:
         return bool(self.report and self.report.failed)
 
 
-async def collect(
-    settings: FeedSettings,
-    cache_dir: Path | None,
-    *,
-    demo: bool = False,
-    offline: bool = False,
-    timeout: float = 20.0,
-    today: dt.date | None = None,
-    catalog: Catalog | None = None,
-) -> Collected:
-    """Fill a store for a snapshot, never taking longer than ``timeout`` in total.
+async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float = 20.0) -> Collected:
+    """Fill the monitor's store for a snapshot, never taking longer than ``timeout`` in total.
 
-    Args:
-        catalog: the instruments in force (``Config.catalog``: built-ins and the config's
-            ``[[instruments]]``); default the built-ins.
+    The monitor (built by ``tui.session.build_monitor``) loads the cache or the demo
+    history; unless ``offline`` or demo, one forced pass over every source follows. It is
+    closed on return.
     """
-    store = SeriesStore(catalog if catalog is not None else CATALOG, today=(lambda: today) if today else None)
-    if demo:
-        from datafeed.demo import DemoMarket, load_demo
-
-        load_demo(store, DemoMarket(end=today))
-        return Collected(store, "demo")
-    cache = DiskCache(cache_dir) if cache_dir is not None else None
-    warnings: list[str] = []
-    if cache is not None:
-        cache.load_into(store)
-        warnings.extend(cache.warnings)
-    if offline:
-        return Collected(store, "offline", warnings=warnings)
-    # Leave a margin for building and printing the document.
-    started = time.monotonic()
-    budget = max(0.1, timeout - 0.3)
-    http = HttpContext(settings, deadline=started + budget)
-    feed = Feed(store, settings, http, cache=cache)
-    result = Collected(store, "live", warnings=warnings)
     try:
-        result.report = await asyncio.wait_for(feed.refresh(force=True), timeout=budget)
-    except TimeoutError:
-        result.timed_out = True
-        for job in feed.all_jobs:
-            for t in job.targets:
-                st = store.state[t.instrument]
-                if st.last_attempt is None or st.status is Status.MISSING:
-                    store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
-        if cache is not None:
-            try:
-                cache.save(store)
-            except OSError:
-                pass
+        monitor.start(follow=False)
+        store = await monitor.loaded()
+        if monitor.options.run == "demo":
+            return Collected(store, "demo")
+        if offline:
+            return Collected(store, "offline", warnings=list(monitor.warnings))
+        result = Collected(store, "live", warnings=list(monitor.warnings))
+        # Leave a margin for building and printing the document.
+        budget = max(0.1, timeout - 0.3)
+        assert monitor.http is not None and monitor.feed is not None
+        monitor.http.deadline = time.monotonic() + budget
+        try:
+            result.report = await asyncio.wait_for(monitor.refresh_once(), timeout=budget)
+        except TimeoutError:
+            result.timed_out = True
+            for job in monitor.feed.all_jobs:
+                for t in job.targets:
+                    st = store.state[t.instrument]
+                    if st.last_attempt is None or st.status is Status.MISSING:
+                        store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
+            if monitor.cache is not None:
+                try:
+                    monitor.cache.save(store)
+                except OSError:
+                    pass
+        if result.report is not None and result.report.ok == 0 and result.report.failed:
+            result.mode = "offline"
+        return result
     finally:
-        await http.aclose()
-    if result.report is not None and result.report.ok == 0 and result.report.failed:
-        result.mode = "offline"
-    return result
+        await monitor.aclose()
 
 
 def build_document(

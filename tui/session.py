@@ -1,106 +1,93 @@
-"""Provides the live feed as the headless commands and the app build it: plain, recording or replaying.
+"""Provides :func:`build_monitor`, the one place a :class:`~datafeed.monitor.Monitor` is built from the config.
 
-Why one place: ``triffin watch``, ``triffin record``, ``triffin --replay`` and ``triffin
-watch --replay`` differ only in the transport under the one shared HTTP client and in
-whether the disk cache is involved, and those rules must not drift apart:
+Why one place: the TUI (``triffin``, ``--demo``, ``--replay``), ``triffin watch``,
+``triffin record`` and ``triffin snapshot`` differ only in what they run (live, demo, a
+replay, a recording), whether they compute the thesis metrics, and which alert rules they
+check; the rules of how the store, cache, HTTP client and feed fit together live in the
+Monitor, so they cannot drift apart:
 
-- plain live: the cache is loaded first and saved after every pass;
-- recording: the store starts empty (so the recording is self-contained and a replay
-  from nothing asks exactly the same requests) and the cache is neither read nor written
-  (a cold store saved over the cache would lose history the sources no longer serve);
+- live: the cache is loaded first and saved after every pass;
+- record: the store starts empty (so the recording is self-contained and a replay from
+  nothing asks exactly the same requests) and the cache is neither read nor written (a
+  cold store saved over the cache would lose history the sources no longer serve);
 - replay: the store starts empty, the cache is untouched, and the feed runs on the
   recording's clock (:func:`datafeed.recording.attach_replay`).
+
+Also the two helpers the headless commands share: SIGINT/SIGTERM as a clean stop, and a
+bounded wait for it. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import signal
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Literal, TypeVar
 
-import httpx
-
-from datafeed.cache import DiskCache
-from datafeed.feed import Feed
-from datafeed.http import HttpContext
-from datafeed.recording import (
-    RecordingTransport,
-    ReplayTransport,
-    attach_replay,
-    make_client,
-    replay_settings,
-)
-from datafeed.store import SeriesStore
+from datafeed.monitor import Monitor, MonitorOptions, Run
 from tui.config import Config
 
+if TYPE_CHECKING:
+    import httpx
 
-@dataclass(slots=True)
-class LiveSession:
-    """A store, its feed and the HTTP context, plus the transport when recording or replaying.
+    from datafeed.alerts import AlertRule
+    from datafeed.formulas import Formula
+    from datafeed.metrics import Metrics
 
-    Attributes:
-        mode: ``live``, ``record`` or ``replay``.
-        store: the store the feed fills.
-        feed: the scheduler.
-        http: the shared HTTP context.
-        client: the client built here (None when ``HttpContext`` owns its own).
-        transport: the recording or replay transport, if any.
-        cache: the disk cache (live mode only).
-    """
-
-    mode: str
-    store: SeriesStore
-    feed: Feed
-    http: HttpContext
-    client: httpx.AsyncClient | None = None
-    transport: httpx.AsyncBaseTransport | None = None
-    cache: DiskCache | None = None
-
-    @property
-    def replay(self) -> ReplayTransport | None:
-        """The replay transport when replaying."""
-        return self.transport if isinstance(self.transport, ReplayTransport) else None
-
-    async def aclose(self) -> None:
-        """Close the HTTP context and the client built here (which closes the transport)."""
-        await self.http.aclose()
-        if self.client is not None:
-            await self.client.aclose()
+V = TypeVar("V")
 
 
-def open_session(
+def build_monitor(
     config: Config,
     *,
-    record: Path | str | None = None,
-    replay: ReplayTransport | None = None,
-    store: SeriesStore | None = None,
-) -> LiveSession:
-    """Build the feed for live, recording (``record`` = folder) or replay (``replay`` = transport).
+    run: Run = "live",
+    transport: httpx.AsyncBaseTransport | None = None,
+    rules: Sequence[AlertRule] | None = None,
+    formulas: Sequence[Formula] | None = None,
+    metrics: bool = False,
+    switch_offline: bool = False,
+    recompute_after: Literal["update", "pass"] = "update",
+    present: Callable[[Metrics], V] | None = None,
+    today: dt.date | None = None,
+    clock: Callable[[], dt.datetime] | None = None,
+    tick_interval: float | None = 2.0,
+) -> Monitor[V]:
+    """The Monitor for one entry point, from the validated config.
 
-    Raises:
-        RecordingError: the recording folder cannot be written.
+    Args:
+        config: the validated configuration.
+        run: ``live``, ``demo``, ``replay`` (``transport`` is the ReplayTransport) or
+            ``record`` (``transport`` is the RecordingTransport).
+        transport: the recording or replay transport under the shared client.
+        rules: the alert rules to check (default: the config's ``[[alerts]]``).
+        formulas: the formulas to evaluate after updates (default: the config's).
+        metrics: compute signals and crisis scores after every update (the TUI).
+        switch_offline: go offline / to the demo when no source answers (the TUI).
+        recompute_after: ``update`` (the TUI) or ``pass`` (``triffin watch``).
+        present: builds views from new metrics in the Monitor's thread (the TUI).
+        today: a fixed "today" (tests); clock: a fixed clock (tests).
+        tick_interval: seconds between demo ticks; None freezes the demo market.
     """
-    settings = config.feed
-    store = store if store is not None else SeriesStore()
-    transport: httpx.AsyncBaseTransport | None = None
-    cache: DiskCache | None = None
-    if replay is not None:
-        transport, mode = replay, "replay"
-        settings = replay_settings(settings)
-    elif record is not None:
-        transport, mode = RecordingTransport(record), "record"
-    else:
-        mode = "live"
-        cache = DiskCache(config.cache_dir)
-        cache.load_into(store)
-    client = make_client(settings, transport) if transport is not None else None
-    http = HttpContext(settings, client=client)
-    feed = Feed(store, settings, http, cache=cache, intraday_refresh=config.intraday_refresh)
-    if replay is not None:
-        attach_replay(feed, replay)
-    return LiveSession(mode, store, feed, http, client, transport, cache)
+    options = MonitorOptions(
+        settings=config.feed,
+        catalog=config.catalog,
+        run=run,
+        cache_dir=config.cache_dir,
+        intraday_refresh=config.intraday_refresh,
+        formulas=tuple(config.formulas if formulas is None else formulas),
+        rules=tuple(config.alerts if rules is None else rules),
+        thresholds=config.thresholds,
+        episodes=tuple(config.episodes),
+        metrics=metrics,
+        switch_offline=switch_offline,
+        recompute_after=recompute_after,
+        transport=transport,
+        today=today,
+        clock=clock,
+        tick_interval=tick_interval,
+    )
+    return Monitor(options, present)
 
 
 def install_stop(stop: asyncio.Event) -> Callable[[], None]:

@@ -14,17 +14,19 @@ import json
 import sys
 from typing import Any
 
+from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line
 from datafeed.snapshot import build_document, collect
 from tui.config import Config
 from tui.safe_text import plain_cells
+from tui.session import build_monitor
 
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
     """Run the snapshot pipeline and print it; returns the exit code (0 or 1)."""
-    collected = asyncio.run(
-        collect(config.feed, config.cache_dir, demo=demo, offline=offline, timeout=timeout, catalog=config.catalog)
-    )
+    # The document evaluates formulas and measures the thesis itself: the monitor only fills the store.
+    monitor: Monitor[None] = build_monitor(config, run="demo" if demo else "live", rules=(), formulas=())
+    collected = asyncio.run(collect(monitor, offline=offline, timeout=timeout))
     doc = build_document(collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes)
     if fmt == "json":
         json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)

@@ -18,20 +18,17 @@ printing one summary line per pass on stderr, until stopped.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from datafeed.alerts import AlertError, AlertMonitor, AlertRule, parse_rule
+from datafeed.alerts import AlertError, AlertRule, parse_rule
 from datafeed.errors import SafeFormatter
-from datafeed.models import utcnow
-from datafeed.recording import RecordingError, ReplayTransport
-from datafeed.store import SeriesStore
+from datafeed.monitor import Monitor
+from datafeed.recording import RecordingError, RecordingTransport, ReplayTransport
 from tui.config import Config
-from tui.session import LiveSession, install_stop, open_session, wait_stop
+from tui.session import build_monitor, install_stop, wait_stop
 
 log = logging.getLogger("triffin")
 
@@ -57,40 +54,6 @@ def _rules(config: Config, extra: Sequence[str]) -> list[AlertRule]:
     for text in extra:
         rules.append(parse_rule(text, formulas=formula_ids))
     return rules
-
-
-class _Watcher:
-    """Evaluates the alerts on a store and reports firings (stdout line + optional command).
-
-    The evaluation itself is :class:`datafeed.alerts.AlertMonitor`, shared with the TUI.
-    """
-
-    def __init__(self, config: Config, rules: list[AlertRule], mode: str) -> None:
-        self.monitor = AlertMonitor(rules, formulas=config.formulas, thresholds=config.thresholds, mode=mode)
-        self.fired = 0
-        self.broken_pipe = False
-
-    def check(self, store: SeriesStore, now: dt.datetime | None = None) -> None:
-        """Evaluate every rule on the store's current values."""
-        from datafeed.thesis import store_frequencies
-
-        try:
-            firings = self.monitor.check(store.all_series(), now or utcnow(), frequencies=store_frequencies(store))
-        except Exception as exc:  # noqa: BLE001 - bad thresholds or a signal bug: report, keep watching
-            log.warning("alert inputs could not be computed: %s", exc)
-            return
-        for firing in firings:
-            self.fired += 1
-            try:
-                print(self.monitor.line(firing), flush=True)
-            except BrokenPipeError:
-                self.broken_pipe = True
-                return
-            self.monitor.submit(firing)
-
-    def close(self) -> None:
-        """Let running commands finish (each is bounded by its timeout)."""
-        self.monitor.close(wait=True)
 
 
 def run_watch(
@@ -121,95 +84,69 @@ def run_watch(
         except RecordingError as exc:
             print(f"triffin: {exc}", file=sys.stderr)
             return 2
-    mode = "demo" if demo else "replay" if transport is not None else "live"
-    watcher = _Watcher(config, rules, mode)
+    run = "demo" if demo else "replay" if transport is not None else "live"
+    # Whole passes: rules fire in rule order, and a formula never sees half a pass.
+    monitor: Monitor[None] = build_monitor(
+        config, run=run, transport=transport, rules=rules, recompute_after="pass", tick_interval=tick
+    )
     what = {
         "demo": "the DEMO feed (synthetic data, not market prices)",
         "replay": f"a replay of {replay} at speed {speed:g}",
         "live": "live sources",
-    }[mode]
+    }[run]
     print(f"triffin watch: {len(rules)} rule(s) on {what}; Ctrl-C stops", file=sys.stderr)
     try:
-        if demo:
-            asyncio.run(_watch_demo(watcher, once, max_seconds, tick))
-        else:
-            asyncio.run(_watch_live(config, watcher, once, max_seconds, transport))
+        asyncio.run(_watch(monitor, once, max_seconds))
     except KeyboardInterrupt:  # pragma: no cover - the signal handler normally wins
         pass
-    finally:
-        watcher.close()
     return 0
 
 
-async def _watch_demo(watcher: _Watcher, once: bool, max_seconds: float | None, tick: float) -> None:
-    from datafeed.demo import load_demo
-
-    stop = asyncio.Event()
-    restore = install_stop(stop)
-    loop = asyncio.get_running_loop()
-    end = None if max_seconds is None else loop.time() + max_seconds
-    try:
-        store = SeriesStore()
-        market = load_demo(store)
-        watcher.check(store)
-        while not (once or watcher.broken_pipe):
-            wait = tick if end is None else min(tick, end - loop.time())
-            if await wait_stop(stop, wait) or (end is not None and loop.time() >= end):
+async def _print_firings(monitor: Monitor[None], stop: asyncio.Event) -> None:
+    """One stdout line per firing, flushed; stop on a closed pipe or at the end of a replay."""
+    replay = monitor.replay
+    unique = 0
+    broken = False
+    async for update in monitor.updates():
+        for notice in update.notices:
+            if notice.severity == "error":
+                log.warning("%s", notice.text)
+        for entry in update.alerts:
+            if broken:
                 break
-            store.apply(market.tick(dt.datetime.now(dt.UTC)))
-            watcher.check(store)
-    finally:
-        restore()
-
-
-async def _watch_live(
-    config: Config,
-    watcher: _Watcher,
-    once: bool,
-    max_seconds: float | None,
-    transport: ReplayTransport | None,
-) -> None:
-    stop = asyncio.Event()
-    restore = install_stop(stop)
-    session = open_session(config, replay=transport)
-    replay = session.replay
-    clock = replay.virtual_now if replay is not None else None
-
-    def now() -> dt.datetime:
-        return clock() if clock is not None else utcnow()
-
-    unique = [0]
-
-    def on_pass(report: Any) -> None:
-        watcher.check(session.store, now())
-        if watcher.broken_pipe:
-            stop.set()
-        if replay is not None:
+            try:
+                print(entry.line, flush=True)
+            except BrokenPipeError:
+                broken = True
+                stop.set()
+        if replay is not None and update.passes:
             # At speed 0 a pass that served nothing new means the feed has asked for all it
             # will ever ask (recorded retries it did not need stay unserved).
             served = replay.served_unique
-            if replay.finished or (replay.speed == 0 and served == unique[0]):
+            if replay.finished or (replay.speed == 0 and served == unique):
                 stop.set()
-            unique[0] = served
+            unique = served
 
+
+async def _watch(monitor: Monitor[None], once: bool, max_seconds: float | None) -> None:
+    """Run until stopped (or, with ``once``, for one look at the data); firings are printed as they come."""
+    stop = asyncio.Event()
+    restore = install_stop(stop)
+    printer = asyncio.create_task(_print_firings(monitor, stop))
     try:
-        if any(session.store.has_data(i) for i in session.store.catalog):
-            watcher.check(session.store, now())  # what the cache holds, before the network answers
+        monitor.start(follow=not once)
         if once:
-            await session.feed.refresh(force=True)
-            watcher.check(session.store, now())
-            return
-        task = asyncio.create_task(session.feed.run_forever(on_pass=on_pass))
-        waiter = asyncio.create_task(wait_stop(stop, max_seconds))
-        done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
-        for t in (task, waiter):
-            t.cancel()
-        await asyncio.gather(task, waiter, return_exceptions=True)
-        if task in done and task.exception() is not None:  # pragma: no cover - run_forever never returns
-            log.warning("feed stopped: %s", task.exception())
+            await monitor.loaded()  # the cache (or the demo history) is checked first
+            if monitor.options.run != "demo":
+                await monitor.refresh_once()
+        else:
+            await wait_stop(stop, max_seconds)
+    except RuntimeError as exc:  # nothing could be loaded
+        log.warning("%s", exc)
     finally:
         restore()
-        await session.aclose()
+        await monitor.aclose(drain=True)  # the last pass's alerts are still checked and printed
+        await printer
 
 
 # --------------------------------------------------------------------------- record
@@ -219,40 +156,45 @@ def run_record(config: Config, folder: str, *, once: bool = False, max_seconds: 
     """Run ``triffin record DIR``; returns the exit code (0 on a clean stop, 2 if DIR is unusable)."""
     _setup_logging()
     try:
-        session = open_session(config, record=Path(folder))
+        transport = RecordingTransport(Path(folder))
     except RecordingError as exc:
         print(f"triffin: {exc}", file=sys.stderr)
         return 2
+    monitor: Monitor[None] = build_monitor(config, run="record", transport=transport, rules=(), formulas=())
     print(f"triffin record: recording every upstream response to {folder}; Ctrl-C stops", file=sys.stderr)
     try:
-        asyncio.run(_record(session, once, max_seconds))
+        asyncio.run(_record(monitor, transport, once, max_seconds))
     except KeyboardInterrupt:  # pragma: no cover - the signal handler normally wins
         pass
-    count = getattr(session.transport, "count", 0)
-    print(f"triffin record: {count} response(s) recorded in {folder}", file=sys.stderr)
+    print(f"triffin record: {transport.count} response(s) recorded in {folder}", file=sys.stderr)
     return 0
 
 
-async def _record(session: LiveSession, once: bool, max_seconds: float | None) -> None:
+async def _print_passes(monitor: Monitor[None], transport: RecordingTransport) -> None:
+    """One stderr line per feed pass."""
+    passes = 0
+    async for update in monitor.updates():
+        for report in update.passes:
+            passes += 1
+            print(
+                f"triffin record: pass {passes}: {report.ok} ok, {report.failed} failed; "
+                f"{transport.count} response(s) so far",
+                file=sys.stderr,
+                flush=True,
+            )
+
+
+async def _record(monitor: Monitor[None], transport: RecordingTransport, once: bool, max_seconds: float | None) -> None:
     stop = asyncio.Event()
     restore = install_stop(stop)
-
-    def on_pass(report: Any) -> None:
-        count = getattr(session.transport, "count", 0)
-        print(
-            f"triffin record: pass {session.feed.passes}: {report.ok} ok, {report.failed} failed; {count} response(s) so far",
-            file=sys.stderr,
-            flush=True,
-        )
-
+    printer = asyncio.create_task(_print_passes(monitor, transport))
     try:
+        monitor.start(follow=not once)
         if once:
-            on_pass(await session.feed.refresh(force=True))
-            return
-        task = asyncio.create_task(session.feed.run_forever(on_pass=on_pass))
-        await wait_stop(stop, max_seconds)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
+            await monitor.refresh_once()
+        else:
+            await wait_stop(stop, max_seconds)
     finally:
         restore()
-        await session.aclose()
+        await monitor.aclose()
+        await printer

@@ -1,0 +1,957 @@
+"""Provides :class:`Monitor`: triffin's headless core, the one thing every entry point runs.
+
+Why one object: the TUI, ``triffin watch``, ``triffin record`` and ``triffin snapshot``
+all need the same pieces wired the same way: a store filled from the disk cache (or the
+demo market, or nothing for a recording or a replay), the shared HTTP client, the feed,
+and after every update the signals, crisis scores, formula rows and alerts. The Monitor
+owns them, runs them on the caller's asyncio loop, and reports what changed as frozen
+:class:`MonitorUpdate` objects. It imports no UI library (see docs/architecture.md).
+
+Threads: the store is written on the event loop only (by the feed and the demo ticks).
+Loading (pandas, the cache files, the demo history) and every recompute run in one worker
+thread of the Monitor's own, one job at a time, on a snapshot of the series; results come
+back to the loop with ``call_soon_threadsafe``. Store changes that arrive while a
+recompute runs coalesce into one more run.
+
+Modes: ``live`` (cache first, then the feed), ``demo`` (synthetic, labelled), ``replay``
+(a recording, on its clock), ``record`` (live through the recording transport, cache
+untouched) and ``offline``: with ``switch_offline`` (the TUI), when every source fails
+the Monitor shows the kept data, or, with nothing kept, the demo market under an OFFLINE
+banner, and switches back as soon as a source answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import queue
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+
+from datafeed.catalog import CATALOG, Catalog
+from datafeed.health import SourceHealth, source_health
+from datafeed.settings import FeedSettings
+
+if TYPE_CHECKING:
+    import httpx
+    import pandas as pd
+
+    from datafeed.alerts import AlertMonitor, AlertRule, Firing
+    from datafeed.cache import DiskCache
+    from datafeed.crises import Episode
+    from datafeed.demo import DemoMarket
+    from datafeed.feed import Feed, RefreshReport
+    from datafeed.formulas import Formula
+    from datafeed.http import HttpContext
+    from datafeed.metrics import Metrics, MetricsEngine
+    from datafeed.recording import ReplayTransport
+    from datafeed.store import SeriesStore
+    from datafeed.summary import SummaryEntry
+
+V = TypeVar("V")
+"""What the caller's ``present`` hook builds from new metrics (the TUI: widget inputs)."""
+
+Run = Literal["live", "demo", "replay", "record"]
+"""What a Monitor was started as."""
+
+Mode = Literal["live", "offline", "demo", "replay", "record"]
+"""What it is showing now (``offline``: live sources unreachable)."""
+
+Severity = Literal["information", "warning", "error"]
+
+MAX_LOG = 500
+"""Alert log entries kept (oldest dropped first)."""
+
+OFFLINE_DEMO_BANNER = "OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)"
+"""Banner when nothing answers and nothing is cached: the demo runs, and says so."""
+
+
+def _session_day(day: dt.date) -> dt.date:
+    """A weekend day's session is the Friday before."""
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def demo_history_end(today: dt.date) -> dt.date:
+    """Last business day before today's session: the demo's close before intraday ticks."""
+    return _session_day(_session_day(today) - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorOptions:
+    """Everything a Monitor needs, resolved from the config by ``tui.session.build_monitor``.
+
+    Attributes:
+        settings: feed settings (sources, timeouts, user agent).
+        catalog: the instruments in force (the built-ins and the config's ``[[instruments]]``).
+        run: ``live``, ``demo``, ``replay`` or ``record``.
+        cache_dir: the disk cache (read and written in ``live`` only).
+        intraday_refresh: seconds between intraday quote passes.
+        formulas: ``[[formulas]]``, evaluated after every update.
+        rules: ``[[alerts]]`` (and ``--alert``), checked after every update.
+        thresholds: ``[thresholds]`` overrides (invalid ones fall back to the defaults).
+        episodes: user ``[[episodes]]`` as validated mappings.
+        metrics: compute signals and crisis scores after every update (the TUI does).
+        switch_offline: go ``offline`` (and to the demo when nothing is kept) when every
+            source fails, back when one answers (the TUI; headless commands keep their mode).
+        recompute_after: ``update`` recomputes after every store change (the TUI shows each
+            as it lands); ``pass`` waits for the end of a feed pass (``triffin watch``: a
+            formula over two sources never sees one of them updated and the other not, and
+            rules fire in rule order within a pass). Demo ticks are whole updates either way.
+        transport: the recording or replay transport under the shared client.
+        today: a fixed "today" (tests); with no ``clock`` the clock stops at 21:00 UTC.
+        clock: returns "now" (UTC); default the system clock (a replay: its recorded clock).
+        tick_interval: seconds between demo ticks; None freezes the demo market.
+    """
+
+    settings: FeedSettings
+    catalog: Catalog = CATALOG
+    run: Run = "live"
+    cache_dir: Path | None = None
+    intraday_refresh: float = 300.0
+    formulas: tuple[Formula, ...] = ()
+    rules: tuple[AlertRule, ...] = ()
+    thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    episodes: tuple[Mapping[str, object], ...] = ()
+    metrics: bool = False
+    switch_offline: bool = False
+    recompute_after: Literal["update", "pass"] = "update"
+    transport: httpx.AsyncBaseTransport | None = None
+    today: dt.date | None = None
+    clock: Callable[[], dt.datetime] | None = None
+    tick_interval: float | None = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something to tell the user once (a corrupt cache file, a mode switch, a failure)."""
+
+    text: str
+    severity: Severity = "information"
+    timeout: float = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class AlertEntry:
+    """One firing, as the alert log shows it.
+
+    Attributes:
+        time: when the evaluation that fired ran (UTC; the recorded time in a replay).
+        rule: the rule as written.
+        value: the value, formatted (for crisis rules: the failing checks).
+        mode: ``live``, ``demo``, ``replay`` or ``offline``.
+        detail: what happened (``crossed above 5``, ``became true``).
+        date: date of the newest observation behind the value.
+        line: the line ``triffin watch`` prints for it.
+    """
+
+    time: dt.datetime
+    rule: str
+    value: str
+    mode: str
+    detail: str = ""
+    date: dt.date | None = None
+    line: str = ""
+
+    @property
+    def label(self) -> str:
+        """``LIVE``, ``DEMO``, ``REPLAY`` or ``OFFLINE``."""
+        return self.mode.upper()
+
+    @property
+    def stamp(self) -> str:
+        """``2026-11-20T21:00:05Z``."""
+        return self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True, slots=True)
+class MonitorUpdate(Generic[V]):
+    """What changed since the last update the consumer took (several merge into one).
+
+    Attributes:
+        changed: instrument and formula ids whose values or status changed.
+        everything: the store shown was replaced (first load, a mode switch): all changed.
+        metrics: new signals and crisis scores (None: unchanged).
+        views: what the ``present`` hook built from them.
+        status: source health changed (a pass ended, a source failed, pause).
+        mode: the mode or the banner changed.
+        alerts: alerts that fired, oldest first.
+        notices: things to tell the user once.
+        passes: feed passes that ended.
+    """
+
+    changed: frozenset[str] = frozenset()
+    everything: bool = False
+    metrics: Metrics | None = None
+    views: V | None = None
+    status: bool = False
+    mode: bool = False
+    alerts: tuple[AlertEntry, ...] = ()
+    notices: tuple[Notice, ...] = ()
+    passes: tuple[RefreshReport, ...] = ()
+
+    def merge(self, later: MonitorUpdate[V]) -> MonitorUpdate[V]:
+        """This update followed by ``later``, as one."""
+        newer = later.metrics is not None or later.everything
+        return MonitorUpdate(
+            changed=self.changed | later.changed,
+            everything=self.everything or later.everything,
+            metrics=later.metrics if newer else self.metrics,
+            views=later.views if newer else self.views,
+            status=self.status or later.status,
+            mode=self.mode or later.mode,
+            alerts=self.alerts + later.alerts,
+            notices=self.notices + later.notices,
+            passes=self.passes + later.passes,
+        )
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What the load job hands to the loop: a store nobody else has seen yet."""
+
+    store: SeriesStore
+    demo: bool
+    series: dict[str, pd.Series]
+    engine: MetricsEngine | None
+    market: DemoMarket | None = None
+    cache: DiskCache | None = None
+    http: HttpContext | None = None
+    client: httpx.AsyncClient | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Job:
+    """One recompute's inputs, taken on the loop; the thread drops it when done."""
+
+    engine: MetricsEngine | None
+    alerts: AlertMonitor | None
+    series: dict[str, pd.Series]
+    changed: set[str] | None
+    frequencies: dict[str, str] | None
+    now: dt.datetime
+    generation: int
+
+
+@dataclass(slots=True)
+class _Result(Generic[V]):
+    """What one recompute hands to the loop."""
+
+    generation: int
+    metrics: Metrics | None = None
+    views: V | None = None
+    values: dict[str, pd.Series] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    firings: list[Firing] = field(default_factory=list)
+    metrics_failure: str | None = None
+    alerts_failure: str | None = None
+
+
+class _Worker:
+    """One daemon thread that runs jobs in order: loads and recomputes never overlap.
+
+    Daemon, so a computation still running when the app quits never delays the exit.
+    A job is dropped as soon as it ran, so a finished job holds no series.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="triffin-monitor", daemon=True)
+            self._thread.start()
+        self._jobs.put(job)
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            job()
+            job = None  # noqa: F841 - drop the job (and what it holds) before waiting
+
+
+def _same(old: pd.Series | None, new: pd.Series) -> bool:
+    return old is new or (old is not None and len(old) == len(new) and bool(old.equals(new)))
+
+
+class Monitor(Generic[V]):
+    """The stores, cache, feed and mode of one run, and one coalescing recompute after updates.
+
+    Use it on a running asyncio loop: :meth:`start`, then read :meth:`updates` (one
+    consumer), and :meth:`aclose` at the end. Everything but the worker thread's jobs runs
+    on that loop; the attributes are the loop's view and may be read there at any time.
+
+    Args:
+        options: what to run (see :class:`MonitorOptions`).
+        present: called in the worker thread with every new :class:`~datafeed.metrics.Metrics`;
+            its result rides along as :attr:`views` (the TUI builds its widget inputs there,
+            off the UI thread).
+    """
+
+    def __init__(self, options: MonitorOptions, present: Callable[[Metrics], V] | None = None) -> None:
+        self.options = options
+        self._present = present
+        run = options.run
+        self.mode: Mode = run
+        self.showing_demo = run == "demo"
+        """True when the store shown is the demo market (demo, or the offline fallback)."""
+        self.live_store: SeriesStore | None = None
+        self.demo_store: SeriesStore | None = None
+        self.market: DemoMarket | None = None
+        self.cache: DiskCache | None = None
+        self.feed: Feed | None = None
+        self.http: HttpContext | None = None
+        self.metrics: Metrics | None = None
+        """Latest signals and crisis scores of the store shown (None while computing)."""
+        self.views: V | None = None
+        self.formula_values: dict[str, pd.Series] = {}
+        """Formula id → its series, for the store shown (replaced, never mutated)."""
+        self.formula_errors: dict[str, str] = {}
+        self.alert_log: list[AlertEntry] = []
+        """Firings, oldest first (at most :data:`MAX_LOG`)."""
+        self.fired = 0
+        self.paused = False
+        self.thresholds: dict[str, dict[str, float]] = {}
+        """The ``[thresholds]`` in force (empty when the configured ones were invalid)."""
+        self.episodes: list[Episode] | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._engine: MetricsEngine | None = None
+        self._alerts: AlertMonitor | None = None
+        self._reset_alerts = False
+        self._alerts_warned = False
+        self._wants = options.metrics or bool(options.formulas) or bool(options.rules)
+        self._worker = _Worker()
+        self._jobs = 0
+        self._generation = 0
+        self._seen = -1
+        self._pending: set[str] | None = set()
+        self._dirty: set[str] = set()
+        self._loading_demo = False
+        self._series: dict[str, pd.Series] = {}
+        self._series_of: SeriesStore | None = None
+        self._update: MonitorUpdate[V] | None = None
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._loaded = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ticks: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._follow = True
+        self._closed = False
+        self.load_error: str | None = None
+        self.warnings: list[str] = []
+        """Problems found while loading (corrupt cache files, skipped episodes), also sent as notices."""
+
+    # ------------------------------------------------------------------ what is shown
+
+    def now(self) -> dt.datetime:
+        """Now, in UTC (frozen with a fixed ``today``; the recorded time in a replay)."""
+        o = self.options
+        if o.clock is not None:
+            return o.clock()
+        if o.today is not None:
+            return dt.datetime.combine(o.today, dt.time(21, 0), dt.UTC)
+        if self.replay is not None:
+            return self.replay.virtual_now()
+        return dt.datetime.now(dt.UTC)
+
+    @property
+    def today(self) -> dt.date:
+        """Today's date (fixed in tests)."""
+        return self.options.today or self.now().date()
+
+    @property
+    def replay(self) -> ReplayTransport | None:
+        """The replay transport when replaying."""
+        from datafeed.recording import ReplayTransport
+
+        t = self.options.transport
+        return t if isinstance(t, ReplayTransport) else None
+
+    @property
+    def store(self) -> SeriesStore | None:
+        """The store shown: the demo market in demo / offline-demo mode, else the live one."""
+        return self.demo_store if self.showing_demo else self.live_store
+
+    @property
+    def store_kind(self) -> str:
+        """``demo`` or ``live``: which store :attr:`store` is."""
+        return "demo" if self.showing_demo else "live"
+
+    @property
+    def status_mode(self) -> str:
+        """The banner's mode (``live``, ``demo``, ``offline``); a replay wears the offline banner."""
+        return "offline" if self.mode == "replay" else self.mode
+
+    @property
+    def banner(self) -> str | None:
+        """Banner text beyond the mode's default (None: the default)."""
+        if self.mode == "offline" and self.showing_demo:
+            return OFFLINE_DEMO_BANNER
+        replay = self.replay
+        if replay is not None and not self.showing_demo:
+            return f"REPLAY of {replay.folder} at speed {replay.speed:g} — recorded data, not live"
+        return None
+
+    @property
+    def alert_mode(self) -> str:
+        """What alert firings are labelled: ``demo`` on the demo market, else the mode."""
+        return "demo" if self.showing_demo else self.mode
+
+    @property
+    def idle(self) -> bool:
+        """True when every update was taken in and no computation runs or waits."""
+        return not self._dirty and self._jobs == 0 and not self._needs_run()
+
+    def source_enabled(self, name: str) -> bool:
+        """True when the source is on and live data is being fetched (not the demo)."""
+        src = self.options.settings.sources.get(name)
+        return bool(src is not None and src.enabled and self.options.run != "demo")
+
+    def formula(self, formula_id: str) -> Formula | None:
+        """The formula with this id, or None."""
+        return next((f for f in self.options.formulas if f.id == formula_id), None)
+
+    def cached_summary(self) -> dict[str, SummaryEntry]:
+        """The cache summary (no pandas): what a live run will show first. Empty otherwise."""
+        if self.options.run != "live" or self.options.cache_dir is None:
+            return {}
+        from datafeed.summary import read_summary
+
+        return read_summary(self.options.cache_dir)
+
+    def series_snapshot(self) -> dict[str, pd.Series]:
+        """Every instrument's series (intraday quote included) as of now, for a thread.
+
+        The store replaces (never mutates) a Series on merge, so the objects handed out stay
+        consistent while the loop goes on writing; the dict is a fresh copy. Only changed
+        instruments are re-read (``SeriesStore.all_series`` would rebuild all of them).
+        """
+        store = self.store
+        if store is None:
+            return {}
+        if self._series_of is not store:
+            self._series, self._series_of = store.all_series(), store
+        return dict(self._series)
+
+    def health(self) -> list[SourceHealth]:
+        """Per-source health: the feed's jobs, or the demo, or the sources not started yet."""
+        if self.mode == "demo":
+            store = self.demo_store
+            quotes = [q for i in store.catalog if (q := store.intraday_quote(i)) is not None] if store else []
+            last = max((q.time for q in quotes if q.time is not None), default=None)
+            note = "paused" if self.paused else ("frozen" if not self.options.tick_interval else "synthetic")
+            return [SourceHealth("demo", "ok", (self.now() - last).total_seconds() if last else None, note=note)]
+        sources = self.options.settings.sources
+        if self.feed is None or self.live_store is None:
+            return [
+                SourceHealth(name, "ok", note="starting") if s.enabled else SourceHealth(name, "off")
+                for name, s in sources.items()
+            ]
+        now = self.now()
+        out = source_health(
+            sources,
+            self.feed.all_jobs,
+            self.live_store,
+            now,
+            time.monotonic(),
+            self.feed.market_open(now),
+            self.feed.intraday_jobs,
+        )
+        if self.paused:
+            note = "paused"
+            out = [SourceHealth(h.source, h.state, h.age, None, note if h.state != "off" else h.note) for h in out]
+        return out
+
+    # ------------------------------------------------------------------ life cycle
+
+    def start(self, follow: bool = True) -> None:
+        """Load the first data off the loop, then (``follow``) run the feed or the demo ticks.
+
+        Call on the running loop. Without ``follow`` nothing fetches or ticks by itself:
+        :meth:`refresh_once` does one pass (``--once``, ``snapshot``).
+        """
+        self._loop = asyncio.get_running_loop()
+        self._follow = follow
+        self._submit_load(self.options.run == "demo")
+
+    async def loaded(self) -> SeriesStore:
+        """Wait for the first store; returns it.
+
+        Raises:
+            RuntimeError: the load failed (the reason is :attr:`load_error`).
+        """
+        await self._loaded.wait()
+        if self.store is None:
+            raise RuntimeError(self.load_error or "no data loaded")
+        return self.store
+
+    async def settled(self) -> None:
+        """Wait until every update was taken in and its recompute finished."""
+        while not self.idle:
+            self._idle.clear()
+            await self._idle.wait()
+
+    async def refresh_once(self) -> RefreshReport:
+        """One forced pass over every source (the feed must not be running by itself)."""
+        await self.loaded()
+        assert self.feed is not None, "refresh_once needs a live feed"
+        report = await self.feed.refresh(force=True)
+        self._pass_done(report)
+        return report
+
+    async def updates(self) -> AsyncIterator[MonitorUpdate[V]]:
+        """What changed, as it changes; updates the consumer was too busy to take are merged.
+
+        One consumer at a time. Ends after :meth:`aclose`, once the last update is taken.
+        """
+        while True:
+            update, self._update = self._update, None
+            if update is not None:
+                yield update
+            elif self._closed:
+                return
+            else:
+                self._wake.clear()
+                await self._wake.wait()
+
+    async def aclose(self, drain: bool = False) -> None:
+        """Stop the feed and the ticks, close the HTTP client, end :meth:`updates`.
+
+        Args:
+            drain: first let the last recompute finish and wait for running alert
+                commands (headless commands; the TUI quits at once).
+        """
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if drain:
+            await self.settled()
+        self._closed = True
+        self._wake.set()
+        self._worker.stop()
+        if self._alerts is not None:
+            self._alerts.close(wait=drain)
+        if self.http is not None:
+            await self.http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+
+    def pause(self, paused: bool) -> None:
+        """Pause or resume the feed and the demo ticks."""
+        self.paused = paused
+        if self.feed is not None:
+            self.feed.pause(paused)
+        self._publish(MonitorUpdate(status=True))
+
+    def refresh_now(self) -> bool:
+        """Refresh every source now; in demo mode one tick now. True when it was a demo tick."""
+        if self.mode == "demo":
+            self._demo_tick()
+            return True
+        if self.feed is not None:
+            self.feed.request_refresh()
+        return False
+
+    def store_changed(self, kind: str) -> None:
+        """The ``live`` or ``demo`` store was written: take the change in (coalesced per loop turn)."""
+        if kind in self._dirty or self._loop is None:
+            return
+        self._dirty.add(kind)
+        self._idle.clear()
+        self._loop.call_soon(self._take_change, kind)
+
+    # ------------------------------------------------------------------ loading
+
+    def _submit_load(self, demo: bool) -> None:
+        self._jobs += 1
+        self._worker.submit(partial(self._load_job, demo))
+
+    def _to_loop(self, callback: Callable[..., None], *args: object) -> None:
+        """Run ``callback(*args)`` on the loop (from the worker thread)."""
+        assert self._loop is not None
+        try:
+            self._loop.call_soon_threadsafe(callback, *args)
+        except RuntimeError:  # the loop closed while the job ran: nobody is waiting
+            pass
+
+    def _prepare(self, warnings: list[str]) -> None:
+        """Episodes (built-in + config) and thresholds, validated once (worker thread)."""
+        from datafeed.crises import BUILTIN_EPISODES, episode_from_mapping
+        from datafeed.signals import resolve_thresholds
+
+        if self.episodes is not None:
+            return
+        episodes = list(BUILTIN_EPISODES)
+        for raw in self.options.episodes:
+            try:
+                episodes.append(episode_from_mapping(raw))
+            except ValueError as exc:
+                warnings.append(f"episode skipped: {exc}")
+        try:
+            resolve_thresholds(self.options.thresholds)
+            thresholds = {k: dict(v) for k, v in self.options.thresholds.items()}
+        except ValueError as exc:
+            warnings.append(f"{exc}; using the default thresholds")
+            thresholds = {}
+        self.episodes, self.thresholds = episodes, thresholds
+
+    def _new_engine(self) -> MetricsEngine | None:
+        if not self.options.metrics:
+            return None
+        from datafeed.metrics import MetricsEngine
+
+        return MetricsEngine(self.thresholds, self.episodes)
+
+    def _load_job(self, demo: bool) -> None:
+        """Build a store (demo history, cache, or empty) and what the feed needs (worker thread)."""
+        try:
+            loaded = self._load(demo)
+        except Exception as exc:  # noqa: BLE001 - reported; the app stays up without data
+            from datafeed.errors import redact
+
+            self._to_loop(self._load_failed, redact(f"loading the data failed: {exc}"))
+            return
+        self._to_loop(self._installed, loaded)
+
+    def _load(self, demo: bool) -> _Loaded:
+        from datafeed.store import SeriesStore
+
+        o = self.options
+        warnings: list[str] = []
+        self._prepare(warnings)
+        if self.options.rules and self._alerts is None:
+            from datafeed.alerts import AlertMonitor
+
+            self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
+        if demo:
+            from datafeed.demo import DemoMarket, load_demo
+
+            store = SeriesStore(o.catalog, today=lambda: self.today)
+            market = load_demo(store, DemoMarket(end=demo_history_end(o.today)) if o.today else DemoMarket())
+            when = self.now()
+            for inst_id in store.catalog:
+                if store.has_data(inst_id):
+                    store.state[inst_id].last_success = when
+            return _Loaded(store, True, store.all_series(), self._new_engine(), market, warnings=warnings)
+        from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
+        from datafeed.http import HttpContext
+        from datafeed.providers import load_all
+
+        load_all()
+        store = SeriesStore(o.catalog)
+        cache = None
+        if o.run == "live" and o.cache_dir is not None:
+            from datafeed.cache import DiskCache
+
+            cache = DiskCache(o.cache_dir)
+            cache.load_into(store)
+            warnings.extend(cache.warnings)
+        client = None
+        if o.transport is not None:
+            from datafeed.recording import make_client
+
+            client = make_client(self._settings(), o.transport)
+        # An HTTP client imports httpcore and builds a TLS context: ~0.2 s the loop need not spend.
+        http = HttpContext(self._settings(), client=client)
+        series = store.all_series()
+        return _Loaded(store, False, series, self._new_engine(), None, cache, http, client, warnings)
+
+    def _settings(self) -> FeedSettings:
+        if self.replay is not None:
+            from datafeed.recording import replay_settings
+
+            return replay_settings(self.options.settings)
+        return self.options.settings
+
+    def _load_failed(self, text: str) -> None:
+        self._jobs -= 1
+        self._loading_demo = False
+        self.load_error = text
+        self._loaded.set()
+        self._publish(MonitorUpdate(notices=(Notice(text, "error", 15),), status=True))
+        self._kick()
+        self._set_idle()
+
+    def _installed(self, loaded: _Loaded) -> None:
+        """Take the loaded store in (loop), start the feed or the ticks, compute its metrics."""
+        self._jobs -= 1
+        self.warnings.extend(loaded.warnings)
+        notices = tuple(Notice(w, "warning", 10) for w in loaded.warnings)
+        if loaded.demo:
+            self._loading_demo = False
+            if not self.showing_demo:  # a source answered while the fallback demo was being built
+                self._publish(MonitorUpdate(notices=notices))
+                self._kick()
+                self._set_idle()
+                return
+            self.demo_store, self.market = loaded.store, loaded.market
+        else:
+            self.live_store, self.cache, self.http, self._client = (
+                loaded.store,
+                loaded.cache,
+                loaded.http,
+                loaded.client,
+            )
+        self._install(loaded.engine, loaded.series, notices)
+        self._loaded.set()
+        if not self._follow:
+            if not loaded.demo:
+                self._make_feed()
+        elif loaded.demo:
+            if self.options.tick_interval:
+                self._ticks = self._spawn(self._tick_forever())
+        else:
+            self._make_feed()
+            assert self.feed is not None
+            self._spawn(self.feed.run_forever(on_pass=self._pass_done))
+        self._set_idle()
+
+    def _install(
+        self, engine: MetricsEngine | None, series: dict[str, pd.Series] | None, notices: tuple[Notice, ...] = ()
+    ) -> None:
+        """Make the current store the one shown: forget its predecessor's results, recompute all."""
+        store = self.store
+        assert store is not None
+        self._generation += 1
+        self._engine = engine
+        self._seen = store.version
+        self._pending = None
+        self.metrics = self.views = None
+        self.formula_values, self.formula_errors = {}, {}
+        self._reset_alerts = True
+        if series is not None:
+            self._series, self._series_of = series, store
+        self._publish(MonitorUpdate(everything=True, status=True, mode=True, notices=notices))
+        self._kick()
+
+    def _make_feed(self) -> None:
+        from datafeed.feed import Feed
+
+        assert self.live_store is not None and self.http is not None
+        self.feed = Feed(
+            self.live_store,
+            self._settings(),
+            self.http,
+            cache=self.cache,
+            on_change=lambda _delta: self.store_changed("live"),
+            intraday_refresh=self.options.intraday_refresh,
+        )
+        replay = self.replay
+        if replay is not None:
+            from datafeed.recording import attach_replay
+
+            attach_replay(self.feed, replay)
+
+    def _spawn(self, coro: Coroutine[object, object, None]) -> asyncio.Task[None]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            from datafeed.errors import redact
+
+            text = redact(f"the feed stopped: {task.exception()}")
+            self._publish(MonitorUpdate(notices=(Notice(text, "error", 15),), status=True))
+
+    # ------------------------------------------------------------------ feed and ticks
+
+    def _pass_done(self, report: RefreshReport) -> None:
+        """Recompute (``recompute_after`` = ``pass``); go offline or back live (``switch_offline``)."""
+        if "live" in self._dirty:
+            self._take_change("live")  # the last job's change, before the pass is judged
+        self._kick()
+        feed, store = self.feed, self.live_store
+        if not self.options.switch_offline or feed is None or store is None or self.options.run != "live":
+            self._publish(MonitorUpdate(status=True, passes=(report,)))
+            return
+        ran = [j for j in feed.all_jobs if j.runs and j.last_duration is not None]
+        answering = any(j.failures == 0 for j in ran)
+        notices: tuple[Notice, ...] = ()
+        if answering and self.mode == "offline":
+            self.mode = "live"
+            if self.showing_demo:
+                self.showing_demo = False
+                self.demo_store = self.market = None
+                if self._ticks is not None:
+                    self._ticks.cancel()
+                self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))
+        elif ran and not answering and self.mode == "live":
+            self.mode = "offline"
+            if not any(store.has_data(i) for i in store.catalog) and not self._loading_demo:
+                self.showing_demo = self._loading_demo = True
+                text = "Live sources unreachable: running the DEMO feed until one answers"
+                notices = (Notice(text, "warning", 10),)
+                self._submit_load(demo=True)
+        self._publish(MonitorUpdate(status=True, mode=True, passes=(report,), notices=notices))
+
+    async def _tick_forever(self) -> None:
+        interval = self.options.tick_interval
+        assert interval
+        while True:
+            await asyncio.sleep(interval)
+            if not self.paused:
+                self._demo_tick()
+
+    def _demo_tick(self) -> None:
+        """One round of synthetic intraday quotes."""
+        if self.demo_store is None or self.market is None:
+            return
+        if self.demo_store.apply(self.market.tick(self.now())):
+            self.store_changed("demo")
+
+    def _take_change(self, kind: str) -> None:
+        """Ask the store what changed since last time; publish it and recompute."""
+        self._dirty.discard(kind)
+        store = self.store
+        if store is None or kind != self.store_kind:
+            self._set_idle()
+            return
+        changed = store.changed_since(self._seen)
+        self._seen = store.version
+        if changed:
+            if self._series_of is store:
+                for inst_id in changed:
+                    if store.has_data(inst_id):
+                        self._series[inst_id] = store.series(inst_id).rename(inst_id)
+                    else:
+                        self._series.pop(inst_id, None)
+            if self._pending is not None:
+                self._pending.update(changed)
+            self._publish(MonitorUpdate(changed=frozenset(changed), status=True))
+            if self.options.recompute_after == "update" or kind == "demo":
+                self._kick()
+        self._set_idle()
+
+    # ------------------------------------------------------------------ recompute
+
+    def _needs_run(self) -> bool:
+        return self._wants and self.store is not None and (self._pending is None or bool(self._pending))
+
+    def _kick(self) -> None:
+        """Start a recompute unless one runs (then the pending changes wait for it)."""
+        if self._jobs or not self._needs_run():
+            return
+        store = self.store
+        assert store is not None
+        changed, self._pending = self._pending, set()
+        alerts = self._alerts
+        frequencies = None
+        if alerts is not None:
+            from datafeed.thesis import store_frequencies
+
+            if self._reset_alerts:
+                alerts.reset()
+            alerts.mode = self.alert_mode
+            frequencies = store_frequencies(store)
+        self._reset_alerts = False
+        self._idle.clear()
+        self._jobs += 1
+        job = _Job(self._engine, alerts, self.series_snapshot(), changed, frequencies, self.now(), self._generation)
+        self._worker.submit(partial(self._compute, job))
+
+    def _compute(self, job: _Job) -> None:
+        """Metrics, then formulas, then alerts, on one snapshot (worker thread)."""
+        from datafeed.errors import redact
+
+        result: _Result[V] = _Result(job.generation)
+        if job.engine is not None:
+            try:
+                result.metrics = job.engine.run(job.series, job.changed)
+                if self._present is not None:
+                    result.views = self._present(result.metrics)
+            except Exception as exc:  # noqa: BLE001 - one bad input must not stop the monitor
+                result.metrics_failure = redact(f"signals and crises failed: {exc}")
+        try:
+            if self.options.formulas:
+                self._formulas(job.series, result)
+            if job.alerts is not None:
+                result.firings = job.alerts.check(
+                    job.series, job.now, frequencies=job.frequencies, formula_values=result.values
+                )
+        except Exception as exc:  # noqa: BLE001 - reported once; the feed goes on
+            result.alerts_failure = redact(f"alerts could not be evaluated: {exc}")
+        self._to_loop(self._done, result)
+
+    def _formulas(self, series: dict[str, pd.Series], result: _Result[V]) -> None:
+        import pandas as pd
+
+        from datafeed.formulas import evaluate
+
+        data = dict(series)
+        for f in self.options.formulas:
+            try:
+                out = evaluate(f, data)
+            except Exception as exc:  # noqa: BLE001 - one broken formula must not hide the others
+                result.errors[f.id] = str(exc)
+                out = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64", name=f.id)
+            result.values[f.id] = data[f.id] = out
+
+    def _done(self, result: _Result[V]) -> None:
+        """Install a recompute's results (loop); start the next if changes queued meanwhile."""
+        self._jobs -= 1
+        if result.generation == self._generation:
+            if result.metrics is not None:
+                self.metrics, self.views = result.metrics, result.views
+            changed: frozenset[str] = frozenset()
+            if self.options.formulas:
+                old = self.formula_values
+                changed = frozenset(fid for fid, s in result.values.items() if not _same(old.get(fid), s))
+                self.formula_values, self.formula_errors = result.values, result.errors
+            notices = []
+            if result.metrics_failure:
+                notices.append(Notice(result.metrics_failure, "error", 15))
+            if result.alerts_failure and not self._alerts_warned:  # it would repeat after every update
+                self._alerts_warned = True
+                notices.append(Notice(result.alerts_failure, "error", 15))
+            alerts = tuple(self._log(f) for f in result.firings)
+            update = MonitorUpdate(changed, metrics=result.metrics, views=result.views, alerts=alerts)
+            self._publish(update.merge(MonitorUpdate(notices=tuple(notices))) if notices else update)
+        self._kick()
+        self._set_idle()
+
+    def _log(self, firing: Firing) -> AlertEntry:
+        """Log a firing and start its command."""
+        from datafeed.alerts import format_value
+
+        alerts = self._alerts
+        assert alerts is not None
+        entry = AlertEntry(
+            firing.time,
+            firing.rule.text,
+            format_value(firing.value),
+            alerts.mode,
+            firing.detail,
+            firing.date,
+            alerts.line(firing),
+        )
+        self.alert_log.append(entry)
+        del self.alert_log[:-MAX_LOG]
+        self.fired += 1
+        alerts.submit(firing)
+        return entry
+
+    # ------------------------------------------------------------------ updates
+
+    def _publish(self, update: MonitorUpdate[V]) -> None:
+        self._update = update if self._update is None else self._update.merge(update)
+        self._wake.set()
+
+    def _set_idle(self) -> None:
+        if self.idle:
+            self._idle.set()

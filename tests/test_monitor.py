@@ -1,0 +1,198 @@
+"""The headless Monitor: loading, the one coalescing recompute, alerts, health and the mode machine.
+
+Driven on a plain asyncio loop (no Textual): the demo market with a fixed day, and a FRED
+stand-in on 127.0.0.1 for the live modes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import threading
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from datafeed.metrics import Metrics
+from datafeed.models import Observation
+from datafeed.monitor import Monitor, MonitorUpdate
+from tests.conftest import write_config
+from tui.config import load_config
+from tui.session import build_monitor
+
+TODAY = dt.date(2026, 11, 20)
+"""A Friday; the demo history ends on Thursday 2026-11-19."""
+
+
+async def until(condition: object, what: str, timeout: float = 30.0) -> None:
+    """Poll ``condition()`` on the loop until it holds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():  # type: ignore[operator]
+        if loop.time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+class Collector:
+    """Takes every update a monitor reports, in a task of its own."""
+
+    def __init__(self, monitor: Monitor[object]) -> None:
+        self.updates: list[MonitorUpdate[object]] = []
+        self.task = asyncio.create_task(self._read(monitor))
+
+    async def _read(self, monitor: Monitor[object]) -> None:
+        async for update in monitor.updates():
+            self.updates.append(update)
+
+
+def quote(monitor: Monitor[object], minutes: float, **values: float) -> None:
+    """Intraday demo quotes at 15:00 + ``minutes`` on TODAY, taken in like a demo tick."""
+    store = monitor.demo_store
+    assert store is not None
+    when = dt.datetime.combine(TODAY, dt.time(15, 0), dt.UTC) + dt.timedelta(minutes=minutes)
+    delta = store.apply(Observation(i, TODAY, v, f"demo:{i}", intraday=True, time=when) for i, v in values.items())
+    assert delta.rejected == 0
+    monitor.store_changed("demo")
+
+
+async def test_updates_arriving_during_a_recompute_coalesce_into_one_more_run() -> None:
+    """A burst of ticks while the metrics run costs exactly one more run, which sees all of them."""
+    gate = threading.Event()
+    seen: list[frozenset[str]] = []
+
+    def present(metrics: Metrics) -> int:
+        gate.wait(20)  # the first run holds here while the ticks arrive
+        seen.append(metrics.recomputed)
+        return len(seen)
+
+    monitor = build_monitor(
+        load_config(None), run="demo", metrics=True, present=present, today=TODAY, tick_interval=None
+    )
+    collector = Collector(monitor)
+    monitor.start()
+    await monitor.loaded()
+    await until(lambda: monitor._jobs == 1, "the first recompute")
+    for n, value in enumerate((17.0, 18.0, 19.0)):
+        quote(monitor, n, vix=value)
+        await asyncio.sleep(0.01)  # separate loop turns: three separate store changes
+    quote(monitor, 4, ust10y=5.1)
+    await asyncio.sleep(0.01)
+    assert len(seen) == 0 and not monitor.idle
+    gate.set()
+    await monitor.settled()
+    await monitor.aclose()
+    await collector.task
+    assert len(seen) == 2, "one run for the load, one for the whole burst"
+    assert monitor.views == 2 and monitor.metrics is not None
+    # The second run recomputed what reads vix or ust10y, and only that.
+    assert "stock_bond_corr_1y" in seen[1] and "debt_gdp" not in seen[1]
+    changed = frozenset().union(*(u.changed for u in collector.updates))
+    assert {"vix", "ust10y"} <= changed
+    assert collector.updates[0].everything, "the first update says: all of it is new"
+    assert any(u.metrics is not None and u.views == 2 for u in collector.updates)
+
+
+async def test_formulas_and_alerts_are_computed_after_every_update(tmp_path: Path) -> None:
+    """One recompute evaluates formulas and checks alerts; a cross is logged once, labelled DEMO."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[[formulas]]\nid = "spread"\nexpr = "(ust10y - bund10y) * 100"\nunit = "bp"\n'
+        '[[alerts]]\nrule = "ust10y crosses 5"\n'
+    )
+    monitor = build_monitor(load_config(cfg), run="demo", today=TODAY, tick_interval=None)
+    monitor.start()
+    await monitor.loaded()
+    await monitor.settled()
+    spread = monitor.formula_values["spread"]
+    store = monitor.demo_store
+    assert store is not None
+    ust, bund = store.latest("ust10y"), store.latest("bund10y")
+    assert ust is not None and bund is not None
+    assert abs(spread.iloc[-1] - (ust.value - bund.value) * 100) < 1e-9
+    assert monitor.alert_log == [] and monitor.metrics is None  # a side at start, not a cross; no metrics asked
+    quote(monitor, 0, ust10y=5.2, bund10y=3.0)
+    await monitor.settled()
+    (entry,) = monitor.alert_log
+    assert (entry.rule, entry.detail, entry.mode) == ("ust10y crosses 5", "crossed above 5", "demo")
+    assert entry.line.endswith(" ust10y crosses 5 5.2 DEMO")
+    assert abs(monitor.formula_values["spread"].iloc[-1] - 220.0) < 1e-9, "the formula followed its inputs"
+    await monitor.aclose()
+
+
+async def test_demo_health_says_paused_and_frozen() -> None:
+    monitor = build_monitor(load_config(None), run="demo", today=TODAY, tick_interval=None)
+    (health,) = monitor.health()
+    assert (health.source, health.state, health.note) == ("demo", "ok", "frozen")
+    monitor.pause(True)
+    (health,) = monitor.health()
+    assert health.note == "paused"
+
+
+class SwitchableFred:
+    """A FRED keyless endpoint that fails until :attr:`up` is set."""
+
+    def __init__(self) -> None:
+        self.up = False
+
+    def __call__(self, request: Request) -> Response:
+        if not self.up:
+            return Response("down", status=503)
+        sid = request.args.get("id", "")
+        last = {"VIXCLS": "19.0"}.get(sid, "4.11")  # every other series is a rate
+        return Response(f"observation_date,{sid}\n2026-11-18,4.07\n2026-11-19,{last}\n", content_type="text/csv")
+
+
+async def test_nothing_answers_nothing_kept_then_a_source_answers(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Offline with an empty cache runs the demo; the first answer switches back to live data."""
+    fred = SwitchableFred()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(fred)
+    cfg = write_config(tmp_path / "c.toml", httpserver.url_for("/").rstrip("/"))
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(tmp_path / "empty")})
+    config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
+    monitor = build_monitor(config, metrics=True, switch_offline=True, today=TODAY, tick_interval=None)
+    collector = Collector(monitor)
+    monitor.start()
+    await until(lambda: monitor.mode == "offline" and monitor.demo_store is not None, "the offline demo")
+    assert monitor.showing_demo and monitor.store is monitor.demo_store
+    assert monitor.banner is not None and "DEMO" in monitor.banner
+    fred_health = next(h for h in monitor.health() if h.source == "fred")
+    assert fred_health.state == "error" and "503" in fred_health.error and fred_health.retry_in is not None
+    await until(lambda: monitor.metrics is not None, "metrics of the demo store")
+    fred.up = True
+    assert monitor.feed is not None
+    monitor.refresh_now()
+    await until(lambda: monitor.mode == "live", "live again")
+    assert not monitor.showing_demo and monitor.demo_store is None and monitor.banner is None
+    live = monitor.live_store
+    assert live is not None and live.latest("ust10y") is not None
+    await until(lambda: monitor.metrics is not None, "metrics of the live store")
+    await monitor.aclose()
+    await collector.task
+    texts = [n.text for u in collector.updates for n in u.notices]
+    assert any("running the DEMO feed" in t for t in texts) and "A source answered: showing live data" in texts
+    assert sum(u.everything for u in collector.updates) >= 2, "each store switch repaints everything"
+
+
+async def test_pass_mode_checks_alerts_once_per_pass_in_rule_order(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """``recompute_after = pass``: two rules on two series of one pass fire together, in rule order."""
+    fred = SwitchableFred()
+    fred.up = True
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(fred)
+    cfg = write_config(tmp_path / "c.toml", httpserver.url_for("/").rstrip("/"))
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    from datafeed.alerts import parse_rule
+
+    rules = [parse_rule("vix > 18"), parse_rule("ust10y > 4")]
+    monitor = build_monitor(config, rules=rules, recompute_after="pass")
+    collector = Collector(monitor)
+    monitor.start(follow=False)
+    await monitor.loaded()
+    await monitor.refresh_once()
+    await monitor.aclose(drain=True)
+    await collector.task
+    fired = [u.alerts for u in collector.updates if u.alerts]
+    assert len(fired) == 1, "one check for the whole pass"
+    assert [e.rule for e in fired[0]] == ["vix > 18", "ust10y > 4"]
