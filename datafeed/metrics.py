@@ -13,6 +13,7 @@ thread. See docs/architecture.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from datafeed.crises import CHECK_INPUTS, Episode, ScoredEpisode, score_all
-from datafeed.signals import RegimeResult, SignalEngine, SignalResult, resolve_thresholds
+from datafeed.signals import InputFact, RegimeResult, SignalEngine, SignalResult, Thresholds, resolve_thresholds
+from datafeed.thresholds import Overrides
 
 CRISIS_INPUTS: frozenset[str] = frozenset(i for ids in CHECK_INPUTS.values() for i in ids)
 """Instruments the crisis scorecard reads; other updates leave the scores alone."""
@@ -53,42 +55,44 @@ class Metrics:
 class MetricsEngine:
     """Incremental signals (only those reading a changed instrument) and crisis scores.
 
-    Crisis scores are recomputed only when an instrument the scorecard reads changed (the
-    live row re-scores then, as it must).
+    Crisis scores are recomputed only when an instrument the scorecard reads changed, or
+    when the day changed (the live row is about today).
 
     Args:
-        thresholds: ``[thresholds]`` overrides (validated by the caller).
+        thresholds: ``[thresholds]`` overrides, or the thresholds already resolved.
         episodes: every episode to score (None: the built-ins).
     """
 
     def __init__(
         self,
-        thresholds: Mapping[str, Mapping[str, float]] | None = None,
+        thresholds: Overrides | Thresholds | None = None,
         episodes: Sequence[Episode] | None = None,
     ) -> None:
         self.thresholds = resolve_thresholds(thresholds)
-        self.signals = SignalEngine(thresholds)
+        self.signals = SignalEngine(self.thresholds)
         self.episodes = list(episodes) if episodes is not None else None
         self._scored: tuple[ScoredEpisode, ...] | None = None
         self._crisis_inputs: dict[str, pd.Series | None] = {}
+        self._today: dt.date | None = None
         self.rescored: tuple[str, ...] = ()
         """Episode ids scored by the last run (the live row included)."""
 
-    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str]) -> None:
+    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str], today: dt.date | None) -> None:
         """Re-score only the episodes a change can reach, and the live row.
 
         An episode reads nothing after its end date, so a change first dated after it
-        (an intraday tick, today's close) leaves its score as it was.
+        (an intraday tick, today's close) leaves its score as it was. The live row is about
+        today, so a new day re-scores it even when no data changed.
         """
         assert self._scored is not None
         changes = [first_change(self._crisis_inputs.get(i), series.get(i)) for i in touched]
         dated = [c for c in changes if c is not None]
-        if not dated:
+        if not dated and today == self._today:
             return
-        earliest = min(dated)
         old = [s for s in self._scored if not s.episode.live]
-        stale = [s.episode for s in old if pd.Timestamp(s.episode.end) >= earliest]
-        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds)}
+        earliest = min(dated) if dated else None
+        stale = [s.episode for s in old if earliest is not None and pd.Timestamp(s.episode.end) >= earliest]
+        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds, today=today)}
         live = fresh.pop("live", None)
         scored = [fresh.get(s.episode.id, s) for s in old]
         if live is not None:
@@ -96,23 +100,36 @@ class MetricsEngine:
         self._scored = tuple(scored)
         self.rescored = (*(e.id for e in stale), *(("live",) if live is not None else ()))
 
-    def run(self, series: Mapping[str, pd.Series], changed: Iterable[str] | None = None) -> Metrics:
+    def run(
+        self,
+        series: Mapping[str, pd.Series],
+        changed: Iterable[str] | None = None,
+        *,
+        today: dt.date | None = None,
+        facts: Mapping[str, InputFact] | None = None,
+    ) -> Metrics:
         """Bring results up to date with ``series``.
 
         Args:
             series: instrument id → series (a snapshot the caller will not mutate).
             changed: instruments changed since the last run; None recomputes everything.
+            today: the current date: signals' age / late / stale and the live crisis row
+                are about it (without it they are left unjudged and the live row ends on
+                the newest date held).
+            facts: input id → newest date and source tag (``datafeed.signals.input_facts``),
+                so lateness uses the lag of the source that actually answered.
         """
         started = time.perf_counter()
         touched = None if changed is None else frozenset(changed)
         if touched is None or not self.signals.results:
-            self.signals.recompute(series)
+            self.signals.recompute(series, today=today, facts=facts)
         else:
-            self.signals.update(series, touched)
+            self.signals.update(series, touched, today=today, facts=facts)
         if self._scored is None or touched is None:
-            self._scored = tuple(score_all(series, self.episodes, self.thresholds))
-        elif touched & CRISIS_INPUTS:
-            self._rescore(series, touched & CRISIS_INPUTS)
+            self._scored = tuple(score_all(series, self.episodes, self.thresholds, today=today))
+        elif touched & CRISIS_INPUTS or today != self._today:
+            self._rescore(series, touched & CRISIS_INPUTS, today)
+        self._today = today
         self._crisis_inputs = {i: series.get(i) for i in CRISIS_INPUTS}
         return Metrics(
             signals=dict(self.signals.results),

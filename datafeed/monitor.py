@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from datafeed.http import HttpContext
     from datafeed.metrics import Metrics, MetricsEngine
     from datafeed.recording import ReplayTransport
+    from datafeed.signals import InputFact
     from datafeed.store import SeriesStore
     from datafeed.summary import SummaryEntry
 
@@ -218,7 +219,7 @@ class _Loaded:
 
     store: SeriesStore
     demo: bool
-    series: dict[str, pd.Series]
+    series: tuple[dict[str, pd.Series], dict[str, InputFact]] | None
     engine: MetricsEngine | None
     market: DemoMarket | None = None
     cache: DiskCache | None = None
@@ -234,9 +235,11 @@ class _Job:
     engine: MetricsEngine | None
     alerts: AlertMonitor | None
     series: dict[str, pd.Series]
+    facts: dict[str, InputFact]
     changed: set[str] | None
     frequencies: dict[str, str] | None
     now: dt.datetime
+    today: dt.date
     generation: int
 
 
@@ -322,8 +325,9 @@ class Monitor(Generic[V]):
         """Firings, oldest first (at most :data:`MAX_LOG`)."""
         self.fired = 0
         self.paused = False
-        self.thresholds: dict[str, dict[str, float]] = {}
-        """The ``[thresholds]`` in force (empty when the configured ones were invalid)."""
+        self.thresholds: Mapping[str, Mapping[str, float]] = {}
+        """The thresholds in force: a frozen ``datafeed.thresholds.Thresholds`` once loaded
+        (the defaults when the configured ones were invalid)."""
         self.episodes: list[Episode] | None = None
         self._client: httpx.AsyncClient | None = None
         self._engine: MetricsEngine | None = None
@@ -339,6 +343,8 @@ class Monitor(Generic[V]):
         self._dirty: set[str] = set()
         self._loading_demo = False
         self._series: dict[str, pd.Series] = {}
+        self._facts: dict[str, InputFact] = {}
+        """Newest date and source tag of each instrument of ``_series`` (signals' freshness)."""
         self._series_of: SeriesStore | None = None
         self._update: MonitorUpdate[V] | None = None
         self._wake = asyncio.Event()
@@ -442,7 +448,9 @@ class Monitor(Generic[V]):
         if store is None:
             return {}
         if self._series_of is not store:
-            self._series, self._series_of = store.all_series(), store
+            from datafeed.signals import input_facts
+
+            self._series, self._facts, self._series_of = store.all_series(), input_facts(store), store
         return dict(self._series)
 
     def health(self) -> list[SourceHealth]:
@@ -601,11 +609,10 @@ class Monitor(Generic[V]):
             except ValueError as exc:
                 warnings.append(f"episode skipped: {exc}")
         try:
-            resolve_thresholds(self.options.thresholds)
-            thresholds = {k: dict(v) for k, v in self.options.thresholds.items()}
+            thresholds = resolve_thresholds(self.options.thresholds)
         except ValueError as exc:
             warnings.append(f"{exc}; using the default thresholds")
-            thresholds = {}
+            thresholds = resolve_thresholds()
         self.episodes, self.thresholds = episodes, thresholds
 
     def _new_engine(self) -> MetricsEngine | None:
@@ -645,7 +652,7 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
-            return _Loaded(store, True, store.all_series(), self._new_engine(), market, warnings=warnings)
+            return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext
         from datafeed.providers import load_all
@@ -666,8 +673,16 @@ class Monitor(Generic[V]):
             client = make_client(self._settings(), o.transport)
         # An HTTP client imports httpcore and builds a TLS context: ~0.2 s the loop need not spend.
         http = HttpContext(self._settings(), client=client)
-        series = store.all_series()
-        return _Loaded(store, False, series, self._new_engine(), None, cache, http, client, warnings)
+        return _Loaded(
+            store, False, self._first_snapshot(store), self._new_engine(), None, cache, http, client, warnings
+        )
+
+    def _first_snapshot(self, store: SeriesStore) -> tuple[dict[str, pd.Series], dict[str, InputFact]]:
+        """Every series (and its newest date and source) for the first recompute, read here so
+        the loop need not."""
+        from datafeed.signals import input_facts
+
+        return store.all_series(), input_facts(store)
 
     def _settings(self) -> FeedSettings:
         if self.replay is not None:
@@ -720,7 +735,10 @@ class Monitor(Generic[V]):
         self._set_idle()
 
     def _install(
-        self, engine: MetricsEngine | None, series: dict[str, pd.Series] | None, notices: tuple[Notice, ...] = ()
+        self,
+        engine: MetricsEngine | None,
+        series: tuple[dict[str, pd.Series], dict[str, InputFact]] | None,
+        notices: tuple[Notice, ...] = (),
     ) -> None:
         """Make the current store the one shown: forget its predecessor's results, recompute all."""
         store = self.store
@@ -733,7 +751,7 @@ class Monitor(Generic[V]):
         self.formula_values, self.formula_errors = {}, {}
         self._reset_alerts = True
         if series is not None:
-            self._series, self._series_of = series, store
+            (self._series, self._facts), self._series_of = series, store
         self._publish(MonitorUpdate(everything=True, status=True, mode=True, notices=notices))
         self._kick()
 
@@ -826,17 +844,26 @@ class Monitor(Generic[V]):
         self._seen = store.version
         if changed:
             if self._series_of is store:
-                for inst_id in changed:
-                    if store.has_data(inst_id):
-                        self._series[inst_id] = store.series(inst_id).rename(inst_id)
-                    else:
-                        self._series.pop(inst_id, None)
+                self._refresh_snapshot(store, changed)
             if self._pending is not None:
                 self._pending.update(changed)
             self._publish(MonitorUpdate(changed=frozenset(changed), status=True))
             if self.options.recompute_after == "update" or kind == "demo":
                 self._kick()
         self._set_idle()
+
+    def _refresh_snapshot(self, store: SeriesStore, changed: set[str]) -> None:
+        """Re-read only the changed series (and their newest date and source)."""
+        from datafeed.signals import InputFact
+
+        for inst_id in changed:
+            latest = store.latest(inst_id)
+            if store.has_data(inst_id) and latest is not None:
+                self._series[inst_id] = store.series(inst_id).rename(inst_id)
+                self._facts[inst_id] = InputFact(latest.date, latest.source)
+            else:
+                self._series.pop(inst_id, None)
+                self._facts.pop(inst_id, None)
 
     # ------------------------------------------------------------------ recompute
 
@@ -862,7 +889,18 @@ class Monitor(Generic[V]):
         self._reset_alerts = False
         self._idle.clear()
         self._jobs += 1
-        job = _Job(self._engine, alerts, self.series_snapshot(), changed, frequencies, self.now(), self._generation)
+        series = self.series_snapshot()
+        job = _Job(
+            self._engine,
+            alerts,
+            series,
+            dict(self._facts),
+            changed,
+            frequencies,
+            self.now(),
+            self.today,
+            self._generation,
+        )
         self._worker.submit(partial(self._compute, job))
 
     def _compute(self, job: _Job) -> None:
@@ -872,7 +910,7 @@ class Monitor(Generic[V]):
         result: _Result[V] = _Result(job.generation)
         if job.engine is not None:
             try:
-                result.metrics = job.engine.run(job.series, job.changed)
+                result.metrics = job.engine.run(job.series, job.changed, today=job.today, facts=job.facts)
                 if self._present is not None:
                     result.views = self._present(result.metrics)
             except Exception as exc:  # noqa: BLE001 - one bad input must not stop the monitor

@@ -431,11 +431,12 @@ def test_no_live_row_when_a_core_series_has_no_data_in_the_window() -> None:
 
 
 def test_metrics_engine_closes_the_live_row_when_the_days_pass() -> None:
-    from tui.presenters import MetricsEngine
+    from datafeed.metrics import MetricsEngine
+    from tui.presenters import metrics_views
 
     data = stress_market("2026-12-03", trigger_back=2)
     engine = MetricsEngine(episodes=[])
     first = engine.run(data, today=D("2026-12-04"))
-    assert [s.episode.id for s in first.scored] == ["live"] and first.score_rows[-1].end == "2026-12-04"
+    assert [s.episode.id for s in first.scored] == ["live"] and metrics_views(first).score_rows[-1].end == "2026-12-04"
     later = engine.run(data, changed=set(), today=D("2026-12-21"))  # no new data, two weeks on
     assert later.scored == ()

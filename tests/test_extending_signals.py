@@ -18,9 +18,10 @@ import pytest
 
 from datafeed.crises import EPISODES, builtin_episode, builtin_episodes
 from datafeed.history import signal_history
+from datafeed.metrics import MetricsEngine
 from datafeed.signals import SIGNALS, compute_signals, regime, resolve_thresholds, signals_to_json
 from tui.cli import main
-from tui.presenters import MetricsEngine
+from tui.presenters import metrics_views
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "extending-signals.md"
 
@@ -70,7 +71,7 @@ def test_a_new_signal_is_one_registry_entry(tmp_path: Path, capsys: pytest.Captu
         assert m.verdict == "neutral" and "eroding below -0.9" in m.explanation and "126d" in m.label
         assert signals_to_json(moved)["chf_vix_corr_1y"]["explanation"] == m.explanation
         # On the dashboard.
-        views = MetricsEngine(episodes=[]).run(data).signal_views
+        views = metrics_views(MetricsEngine(episodes=[]).run(data)).signal_views
         assert views[-1].id == "chf_vix_corr_1y" and views[-1].explanation == r.label
         # In `triffin snapshot --format json` (the demo market has USD/CHF and the VIX).
         cfg = tmp_path / "config.toml"

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from datafeed.metrics import MetricsEngine
 from datafeed.signals import (
     InputFact,
     SignalEngine,
@@ -22,7 +23,7 @@ from datafeed.signals import (
 )
 from datafeed.signals.freshness import periods_behind
 from tui.cli import main
-from tui.presenters import MetricsEngine, regime_view, signal_view
+from tui.presenters import metrics_views, regime_view, signal_view
 
 D = dt.date.fromisoformat
 
@@ -154,7 +155,7 @@ def test_explanation_and_label_follow_the_thresholds_in_force() -> None:
     assert signal_to_json(moved)["explanation"] == moved.explanation
     assert signal_view(moved).explanation == moved.label  # what the dashboard shows
     # The dashboard engine renders them from its thresholds too.
-    views = MetricsEngine(table).run(data).signal_views
+    views = metrics_views(MetricsEngine(table).run(data)).signal_views
     assert ">0.3" in next(v for v in views if v.id == "stock_bond_corr_1y").explanation
 
 

@@ -36,13 +36,13 @@ async def test_tui_replays_a_recording(tmp_path: Path) -> None:
     app = TriffinApp(config, replay=ReplayTransport(folder, speed=0), tick_interval=None)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(100):
-            store = app.live_store
+            store = app.monitor.live_store
             if store is not None and store.latest("ust10y") is not None:
                 break
             await asyncio.sleep(0.1)
         await pilot.pause()
-        assert app.live_store is not None
-        assert app.live_store.latest("ust10y").value == 4.17  # type: ignore[union-attr]
-        assert app.live_store.latest("vix").value == 18.4  # type: ignore[union-attr]
-        assert app.banner is not None and "REPLAY" in app.banner
+        assert app.monitor.live_store is not None
+        assert app.monitor.live_store.latest("ust10y").value == 4.17  # type: ignore[union-attr]
+        assert app.monitor.live_store.latest("vix").value == 18.4  # type: ignore[union-attr]
+        assert app.monitor.banner is not None and "REPLAY" in app.monitor.banner
     assert not (tmp_path / "cache").exists()

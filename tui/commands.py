@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from tui.app import TriffinApp
+from tui.host import host_of
 
 
 class TriffinCommands(Provider):
@@ -24,11 +22,11 @@ class TriffinCommands(Provider):
         """(label, help text, callback) of everything one can jump to."""
         from datafeed.catalog import INSTRUMENTS
 
-        app: TriffinApp = self.app  # type: ignore[assignment]
+        app = host_of(self.app)
         out: list[tuple[str, str, Callable[[], None]]] = []
         for inst in INSTRUMENTS:
             out.append((inst.name, f"instrument {inst.id} ({inst.unit})", partial(app.jump_to, "instrument", inst.id)))
-        for formula in app.derived.formulas:
+        for formula in app.monitor.options.formulas:
             out.append(
                 (
                     formula.label,
@@ -36,7 +34,7 @@ class TriffinCommands(Provider):
                     partial(app.jump_to, "instrument", formula.id),
                 )
             )
-        metrics = app.metrics
+        metrics = app.monitor.metrics
         if metrics is not None:
             for sid, result in metrics.signals.items():
                 out.append((result.name, f"signal {sid}: {result.verdict}", partial(app.jump_to, "signal", sid)))

@@ -1,102 +1,49 @@
-"""Provides the app-level messages that carry feed and metrics events to the UI.
+"""Provides the UI's two update types: the Monitor's update as a Textual message, and what screens repaint.
 
-Payloads are versions, plain values or frozen results, never live pandas objects that
-another thread may still write (STYLE.md §3.3).
+Why two: :class:`MonitorUpdated` is how the app's one worker hands a
+:class:`~datafeed.monitor.MonitorUpdate` to the UI thread (frozen results, never a pandas
+object another thread may still write); :class:`DataUpdate` is what screens receive on
+``data_changed`` after the app took it in, with the minute tick of the clock added.
+See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from tui.presenters import MetricsResult
+    from datafeed.monitor import MonitorUpdate
+    from tui.presenters import MetricsViews
 
 
 @dataclass
-class StoreChanged(Message):
-    """The store changed; the payload is a version, not data (ask the store what changed).
+class MonitorUpdated(Message):
+    """The Monitor reported changes (several merged into one while the UI was busy)."""
 
-    A pending one is replaced by a newer one, so a burst of updates costs one repaint.
-    """
-
-    version: int
-    store: str = ""
-    """Which store changed: ``live`` or ``demo`` (empty: whichever is on screen)."""
-
-    def can_replace(self, message: Message) -> bool:
-        """A newer StoreChanged of the same store makes a pending one redundant.
-
-        The receiver diffs store versions, so the skipped one loses nothing.
-        """
-        return isinstance(message, StoreChanged) and message.store == self.store
+    update: MonitorUpdate[MetricsViews]
 
 
-@dataclass
-class FeedPassDone(Message):
-    """One refresh pass finished: how many jobs answered and failed."""
-
-    ok: int
-    failed: int
-
-
-@dataclass
-class DataLoaded(Message):
-    """The first data is ready (cache or demo history), built off the UI thread.
+@dataclass(frozen=True, slots=True)
+class DataUpdate:
+    """What changed, published on the app's ``data_changed`` signal (UI thread only).
 
     Attributes:
-        store: the store, not yet seen by anyone else (so handing it over is safe).
-        market: the demo market when the store is synthetic, else None.
-        demo: True when ``store`` holds demo data.
-        metrics: signals and crisis scores computed on it; None when they follow in a
-            :class:`MetricsLoaded` (the store is handed over first, so the feed can start).
-        warnings: one-line problems to show once (corrupt cache files ...).
-        engine: the metrics engine that computed them (it continues incrementally).
-        cache: the disk cache the store was loaded from (live only).
-        http: the feed's HTTP context, made in the load thread (creating an httpx client
-            imports httpcore and builds a TLS context: ~0.2 s the UI thread need not spend).
+        changed: instrument and formula ids whose values or status changed.
+        metrics: new signal / crisis results are in ``monitor.metrics`` and ``monitor.views``.
+        everything: the store shown was replaced (mode switch, first load): repaint all.
+        status: the source health or the mode changed (status bar, title).
+        clock: the minute ticked (ages).
     """
 
-    store: Any
-    market: Any
-    demo: bool
-    metrics: MetricsResult | None
-    warnings: list[str]
-    engine: Any = None
-    cache: Any = None
-    http: Any = None
+    changed: frozenset[str] = frozenset()
+    metrics: bool = False
+    everything: bool = False
+    status: bool = False
+    clock: bool = False
 
 
-@dataclass
-class MetricsLoaded(Message):
-    """The first metrics of a store handed over by :class:`DataLoaded` without them.
-
-    Computed in the load thread on a snapshot of the series taken before the hand-over,
-    so updates the feed applied meanwhile are still pending for the next computation.
-
-    Attributes:
-        store: the store they belong to (ignored if another store is on screen by then).
-        engine: the metrics engine that computed them (it continues incrementally).
-        metrics: the results.
-    """
-
-    store: Any
-    engine: Any
-    metrics: MetricsResult
-
-
-@dataclass
-class MetricsReady(Message):
-    """Signals and crisis scores were recomputed in the metrics worker.
-
-    Attributes:
-        generation: which store the results belong to; stale generations are ignored.
-        metrics: the results and their widget views.
-        token: which computation it was (only the latest one's end lets the next start).
-    """
-
-    generation: int
-    metrics: MetricsResult
-    token: int = 0
+EVERYTHING = DataUpdate(metrics=True, everything=True, status=True)
+"""Repaint all of it (a screen that appears after the first data)."""

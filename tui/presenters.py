@@ -4,43 +4,27 @@ This is the only bridge between ``datafeed`` (pandas, results) and ``widgets`` (
 dataclasses). Everything here is pure: no Textual, no I/O, no clock of its own (``today``
 and ``now`` are passed in), so it runs in the metrics thread and in tests alike.
 
-:class:`MetricsEngine` holds the incremental signal engine and the crisis scores; the App
-runs it in a thread worker on a snapshot of the store's series and posts the
-:class:`MetricsResult` back to the UI thread.
+:func:`metrics_views` runs in the :class:`~datafeed.monitor.Monitor`'s thread right after the
+metrics (``datafeed.metrics``), so the dashboard's inputs are built off the UI thread.
+See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from datafeed.catalog import Instrument
-from datafeed.crises import (
-    CHECK_INPUTS,
-    CHECKS,
-    Episode,
-    ScoredEpisode,
-    episode_window,
-    score_all,
-)
+from datafeed.crises import CHECKS, ScoredEpisode, episode_window
+from datafeed.metrics import Metrics
 from datafeed.models import Status
-from datafeed.signals import (
-    SIGNALS,
-    InputFact,
-    Level,
-    RegimeResult,
-    SignalEngine,
-    SignalResult,
-    Thresholds,
-    resolve_thresholds,
-)
+from datafeed.signals import SIGNALS, Level, RegimeResult, SignalResult, Thresholds, resolve_thresholds
 from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
 from datafeed.thresholds import Overrides
@@ -53,6 +37,7 @@ from tui.rows import (  # re-exported here; they live where pandas is not needed
     short_source,
     value_decimals,
 )
+from tui.status import format_in
 from widgets.data import (
     ChartData,
     ChartLine,
@@ -61,7 +46,6 @@ from widgets.data import (
     ScoreCell,
     ScoreRow,
     SignalView,
-    SourceView,
     TableRow,
 )
 from widgets.numbers import ordinal
@@ -72,20 +56,7 @@ RANGES: dict[str, int | None] = {"1M": 31, "3M": 92, "1Y": 366, "5Y": 1827, "MAX
 MAX_CHART_POINTS = 800
 """Charts are thinned to about this many points (plotext is pure Python)."""
 
-CRISIS_INPUTS: frozenset[str] = frozenset(i for ids in CHECK_INPUTS.values() for i in ids)
-"""Instruments the crisis scorecard reads; other updates leave the scores alone."""
-
 # --------------------------------------------------------------------------- formatting
-
-
-def format_in(seconds: float) -> str:
-    """Time until something, e.g. ``45s``, ``3m``, ``2h``."""
-    seconds = max(0.0, seconds)
-    if seconds < 90:
-        return f"{seconds:.0f}s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f}m"
-    return f"{seconds / 3600:.0f}h"
 
 
 def format_value(inst: Instrument, value: float | None) -> str:
@@ -221,221 +192,27 @@ def score_row(scored: ScoredEpisode) -> ScoreRow:
 
 
 @dataclass(frozen=True)
-class MetricsResult:
-    """Signals and crisis scores with the views the dashboard shows.
+class MetricsViews:
+    """The dashboard's inputs built from new metrics (in the Monitor's thread, off the UI).
 
     Attributes:
-        signals: signal id → result, in display order.
-        regime: the aggregate.
-        scored: every episode scored (built-ins, user episodes, live row last).
-        signal_views: panel input.
-        regime_view: panel header input.
-        score_rows: grid input.
-        seconds: how long the computation took.
-        recomputed: signal ids recomputed this time.
+        signal_views: signals panel input.
+        regime_view: signals panel header input.
+        score_rows: crisis grid input.
     """
 
-    signals: dict[str, SignalResult]
-    regime: RegimeResult
-    scored: tuple[ScoredEpisode, ...]
     signal_views: tuple[SignalView, ...]
     regime_view: RegimeView
     score_rows: tuple[ScoreRow, ...]
-    seconds: float = 0.0
-    recomputed: frozenset[str] = field(default_factory=frozenset)
-
-    def episode(self, episode_id: str) -> ScoredEpisode | None:
-        """The scored episode with this id, or None."""
-        return next((s for s in self.scored if s.episode.id == episode_id), None)
 
 
-class MetricsEngine:
-    """Incremental signals (only those reading a changed instrument) and crisis scores.
-
-    Crisis scores are recomputed only when an instrument the scorecard reads changed (the
-    live row re-scores then, as it must). One engine belongs to one store; it is not
-    thread-safe, and the App runs at most one computation at a time.
-    """
-
-    def __init__(
-        self,
-        thresholds: Overrides | Thresholds | None = None,
-        episodes: Sequence[Episode] | None = None,
-    ) -> None:
-        self.thresholds = resolve_thresholds(thresholds)
-        self.signals = SignalEngine(self.thresholds)
-        self.episodes = list(episodes) if episodes is not None else None
-        self._scored: tuple[ScoredEpisode, ...] | None = None
-        self._crisis_inputs: dict[str, pd.Series | None] = {}
-        self._today: dt.date | None = None
-        self.rescored: tuple[str, ...] = ()
-        """Episode ids scored by the last run (the live row included)."""
-
-    def _rescore(self, series: Mapping[str, pd.Series], touched: Iterable[str], today: dt.date | None) -> None:
-        """Re-score only the episodes a change can reach, and the live row.
-
-        An episode reads nothing after its end date, so a change first dated after it
-        (an intraday tick, today's close) leaves its score as it was. The live row is about
-        today, so a new day re-scores it even when no data changed.
-        """
-        assert self._scored is not None
-        changes = [first_change(self._crisis_inputs.get(i), series.get(i)) for i in touched]
-        dated = [c for c in changes if c is not None]
-        if not dated and today == self._today:
-            return
-        old = [s for s in self._scored if not s.episode.live]
-        earliest = min(dated) if dated else None
-        stale = [s.episode for s in old if earliest is not None and pd.Timestamp(s.episode.end) >= earliest]
-        fresh = {s.episode.id: s for s in score_all(series, stale, self.thresholds, today=today)}
-        live = fresh.pop("live", None)
-        scored = [fresh.get(s.episode.id, s) for s in old]
-        if live is not None:
-            scored.append(live)
-        self._scored = tuple(scored)
-        self.rescored = (*(e.id for e in stale), *(("live",) if live is not None else ()))
-
-    def run(
-        self,
-        series: Mapping[str, pd.Series],
-        changed: Iterable[str] | None = None,
-        *,
-        today: dt.date | None = None,
-        facts: Mapping[str, InputFact] | None = None,
-    ) -> MetricsResult:
-        """Bring results up to date with ``series``.
-
-        Args:
-            series: instrument id → series (a snapshot the caller will not mutate).
-            changed: instruments changed since the last run; None recomputes everything.
-            today: the current date: signals' age / late / stale and the live crisis row
-                are about it (without it they are left unjudged and the live row ends on
-                the newest date held).
-            facts: input id → newest date and source tag (``datafeed.signals.input_facts``),
-                so lateness uses the lag of the source that actually answered.
-        """
-        started = time.perf_counter()
-        touched = None if changed is None else frozenset(changed)
-        if touched is None or not self.signals.results:
-            self.signals.recompute(series, today=today, facts=facts)
-        else:
-            self.signals.update(series, touched, today=today, facts=facts)
-        if self._scored is None or touched is None:
-            self._scored = tuple(score_all(series, self.episodes, self.thresholds, today=today))
-        elif touched & CRISIS_INPUTS or today != self._today:
-            self._rescore(series, touched & CRISIS_INPUTS, today)
-        self._today = today
-        self._crisis_inputs = {i: series.get(i) for i in CRISIS_INPUTS}
-        results = dict(self.signals.results)
-        regime = self.signals.regime
-        return MetricsResult(
-            signals=results,
-            regime=regime,
-            scored=self._scored,
-            signal_views=tuple(signal_view(r) for r in results.values()),
-            regime_view=regime_view(regime),
-            score_rows=tuple(score_row(s) for s in self._scored),
-            seconds=time.perf_counter() - started,
-            recomputed=self.signals.recomputed,
-        )
-
-
-def first_change(old: pd.Series | None, new: pd.Series | None) -> pd.Timestamp | None:
-    """The earliest date at which ``new`` differs from ``old`` (None when they are equal).
-
-    Appended observations, a revised value and a moved intraday quote all count; a
-    series that appeared or vanished counts as changed from the beginning.
-    """
-    if old is new:
-        return None
-    if old is None or new is None or old.empty or new.empty:
-        return pd.Timestamp.min
-    n = min(len(old), len(new))
-    old_ix, new_ix = old.index.asi8, new.index.asi8
-    old_v, new_v = old.to_numpy(dtype="float64"), new.to_numpy(dtype="float64")
-    same_value = (old_v[:n] == new_v[:n]) | (np.isnan(old_v[:n]) & np.isnan(new_v[:n]))
-    differs = np.flatnonzero((old_ix[:n] != new_ix[:n]) | ~same_value)
-    if len(differs):
-        k = int(differs[0])
-        return min(old.index[k], new.index[k])
-    if len(old) == len(new):
-        return None
-    return (new if len(new) > n else old).index[n]
-
-
-# --------------------------------------------------------------------------- status bar
-
-
-def source_views(
-    sources: Mapping[str, Any],
-    jobs: Sequence[Any],
-    store: SeriesStore,
-    now: dt.datetime,
-    monotonic_now: float,
-    market_open: bool,
-    intraday_jobs: Sequence[Any] = (),
-) -> list[SourceView]:
-    """Per-source health for the status bar: ok / stale / error / off, age, next retry.
-
-    Args:
-        sources: source name → settings (``enabled``), in display order.
-        jobs: the feed's jobs (``provider.name``, ``failures``, ``runs``, ``next_due``,
-            ``last_error``, ``targets``, ``cadence``).
-        store: the live store (for last-success times and kept data).
-        now: wall clock (UTC).
-        monotonic_now: ``time.monotonic()`` (the clock of ``next_due``).
-        market_open: whether intraday jobs run now.
-        intraday_jobs: those of ``jobs`` that fetch intraday quotes (market hours only).
-    """
-    views: list[SourceView] = []
-    for name, settings in sources.items():
-        if not getattr(settings, "enabled", True):
-            views.append(SourceView(name, "off"))
-            continue
-        mine = [j for j in jobs if j.provider.name == name]
-        if not mine:
-            views.append(SourceView(name, "off", detail="unused"))
-            continue
-        targets = [t.instrument for j in mine for t in j.targets]
-        successes = [
-            store.state[i].last_success
-            for i in targets
-            if store.state[i].last_success is not None and (store.state[i].source or "").startswith(name + ":")
-        ]
-        age = format_age((now - max(successes)).total_seconds()) if successes else ""
-        failing = [j for j in mine if j.failures > 0]
-        intraday_only = all(any(j is k for k in intraday_jobs) for j in mine)
-        # A job counts once it finished (runs is bumped when it starts).
-        answering = [j for j in mine if j.failures == 0 and j.last_duration is not None]
-        if failing:
-            retry = format_in(min(j.next_due for j in failing) - monotonic_now)
-            if answering:  # the source answers; some of its series do not (e.g. a 404)
-                views.append(SourceView(name, "ok", age, retry, f"{len(failing)}/{len(mine)} failing"))
-                continue
-            has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
-            error = failing[0].last_error or "failed"
-            views.append(SourceView(name, "stale" if has_data else "error", age, retry, _short_error(error)))
-        elif not answering:
-            if intraday_only and not market_open:
-                views.append(SourceView(name, "off", detail="market closed"))
-            elif any(store.has_data(i) for i in targets):
-                views.append(SourceView(name, "stale", age, detail="cached, connecting"))
-            else:
-                views.append(SourceView(name, "ok", detail="connecting"))
-        else:
-            views.append(SourceView(name, "ok", age))
-    return views
-
-
-def _short_error(text: str, width: int = 24) -> str:
-    """The gist of an error (``ConnectError``, ``HTTP 503``), cut to ``width`` characters.
-
-    The status bar has room for a word per source; the full text is on the series screen.
-    """
-    text = text.splitlines()[0] if text else ""
-    for cut in (" fetching ", " from ", ": ", " ("):
-        if cut in text:
-            text = text.split(cut, 1)[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
+def metrics_views(metrics: Metrics) -> MetricsViews:
+    """Views of every signal, the regime and every scored episode."""
+    return MetricsViews(
+        signal_views=tuple(signal_view(r) for r in metrics.signals.values()),
+        regime_view=regime_view(metrics.regime),
+        score_rows=tuple(score_row(s) for s in metrics.scored),
+    )
 
 
 # --------------------------------------------------------------------------- drill-downs

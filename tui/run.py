@@ -16,12 +16,15 @@ import datetime as dt
 import os
 import sys
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.config import Config, default_log_dir
 
+if TYPE_CHECKING:
+    from datafeed.recording import ReplayTransport
 
-def run_app(config: Config, *, demo: bool, replay: object | None = None) -> int:
+
+def run_app(config: Config, *, demo: bool, replay: ReplayTransport | None = None) -> int:
     """Run the TUI; returns the process exit code. Meant to end the process (see below).
 
     The cyclic garbage collector is kept off what exists when the app starts and when it
@@ -36,7 +39,7 @@ def run_app(config: Config, *, demo: bool, replay: object | None = None) -> int:
     Args:
         config: the loaded config.
         demo: run on the synthetic demo feed.
-        replay: a ``datafeed.recording.ReplayTransport`` to play instead of live sources.
+        replay: a recording to play instead of asking live sources.
     """
     import gc
 
@@ -61,7 +64,7 @@ def run_app(config: Config, *, demo: bool, replay: object | None = None) -> int:
     return 0
 
 
-def guard(app: Any) -> None:
+def guard(app: Any) -> None:  # it patches the instance's private hooks: no type would hold
     """Keep the first unhandled exception of ``app`` and silence Textual's print-out of it.
 
     Hooks two methods of this one instance (Textual calls ``self._handle_exception(error)``

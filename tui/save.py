@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from tui.app import TriffinApp
+    from textual.app import App
+
+    from datafeed.store import SeriesStore
 
 DASHBOARD_HEADER = ("id", "name", "value", "change", "change_unit", "date", "source", "status")
 """Columns of the dashboard's CSV."""
@@ -65,12 +67,11 @@ def frame_csv(frame: Any) -> str:
     return out.getvalue()
 
 
-def dashboard_rows(app: TriffinApp) -> list[list[Any]]:
-    """The live table's rows as shown (filter applied), with full source tags."""
+def dashboard_rows(app: App[None], store: SeriesStore | None) -> list[list[Any]]:
+    """The live table's rows as shown (filter applied), with full source tags from ``store``."""
     from widgets.live_table import LiveTable
 
     table = app.screen.query_one(LiveTable)
-    store = app.store
     rows: list[list[Any]] = []
     for key in table.visible_keys:
         row = table.get_row(key)
@@ -84,13 +85,13 @@ def dashboard_rows(app: TriffinApp) -> list[list[Any]]:
     return rows
 
 
-def view_data(app: TriffinApp) -> tuple[str, str | None]:
+def view_data(app: App[None], store: SeriesStore | None) -> tuple[str, str | None]:
     """(file name part, CSV text or None) of the screen on top."""
     from tui.screens.dashboard import DashboardScreen
 
     screen = app.screen
     if isinstance(screen, DashboardScreen):
-        return "dashboard", table_csv(DASHBOARD_HEADER, dashboard_rows(app))
+        return "dashboard", table_csv(DASHBOARD_HEADER, dashboard_rows(app, store))
     getter = getattr(screen, "view_data", None)
     if getter is None:
         name = type(screen).__name__.removesuffix("Screen").lower() or "screen"
@@ -117,15 +118,23 @@ def _free_stem(folder: Path, stem: str) -> str:
     return candidate
 
 
-def save_view(app: TriffinApp, when: dt.datetime | None = None) -> tuple[Path, Path | None] | None:
-    """Save the screen as SVG and its data as CSV; notify the paths (or the error).
+def save_view(
+    app: App[None], store: SeriesStore | None, folder: Path, when: dt.datetime | None = None
+) -> tuple[Path, Path | None] | None:
+    """Save the screen as SVG and its data as CSV in ``folder``; notify the paths (or the error).
+
+    Args:
+        app: the running app (its top screen is saved).
+        store: the store shown (full source tags for the dashboard's rows).
+        folder: the config's ``screenshot_dir``.
+        when: the time in the file names (default now).
 
     Returns:
         (svg path, csv path or None), or None when nothing could be written.
     """
-    folder = Path(app.config.screenshot_dir)
+    folder = Path(folder)
     try:
-        name, text = view_data(app)
+        name, text = view_data(app, store)
     except Exception as exc:  # noqa: BLE001 - a view without data still gets its screenshot
         name, text = "view", None
         app.notify(f"Could not collect this view's data: {exc}", severity="warning", timeout=8)

@@ -200,14 +200,14 @@ async def test_key_never_on_the_tui_screen_or_in_notifications(srv: FaultServer,
         await wait_until(
             pilot,
             lambda: (
-                app.live_store is not None
-                and app.live_store.state["ust10y"].status is Status.STALE
-                and bool(app.live_store.state["ust10y"].last_error)
+                app.monitor.live_store is not None
+                and app.monitor.live_store.state["ust10y"].status is Status.STALE
+                and bool(app.monitor.live_store.state["ust10y"].last_error)
             ),
             timeout=30,
             what="the failed refresh",
         )
-        state = app.live_store.state["ust10y"]
+        state = app.monitor.live_store.state["ust10y"]
         assert "Upstream failed for" in (state.last_error or "")
         # The manual refresh must really run and fail anew, with another echo of the key:
         # the server switches to a malformed JSON body quoting it, and the test waits for

@@ -24,7 +24,6 @@ from tui_helpers import (
 
 from datafeed.models import Observation
 from tui.app import TriffinApp
-from tui.messages import StoreChanged
 from tui.screens.alerts import AlertLogScreen
 from tui.screens.crisis_detail import CrisisDetailScreen
 from tui.screens.dashboard import DashboardScreen
@@ -78,16 +77,7 @@ async def settle(pilot: Any) -> None:
     """Until every update was applied and the formulas/alerts worker is idle."""
     app: TriffinApp = pilot.app
     await pilot.pause()
-    await wait_until(
-        pilot,
-        lambda: (
-            app.store is not None
-            and app._seen_version == app.store.version
-            and not app.derived._running
-            and not app.derived._again
-        ),
-        what="the alerts worker",
-    )
+    await wait_until(pilot, lambda: app.monitor.store is not None and app.monitor.idle, what="the alerts worker")
     await pilot.pause()
 
 
@@ -95,11 +85,11 @@ async def push(pilot: Any, clock: Clock, minutes: float, **values: float) -> Non
     """Quote ``values`` intraday at START + ``minutes`` and let the app take them in."""
     app: TriffinApp = pilot.app
     clock.now = START + dt.timedelta(minutes=minutes)
-    store = app.demo_store
+    store = app.monitor.demo_store
     assert store is not None
     delta = store.apply(Observation(i, TODAY, v, f"demo:{i}", intraday=True, time=clock.now) for i, v in values.items())
     assert delta.rejected == 0
-    app.post_message(StoreChanged(delta.version, "demo"))
+    app.monitor.store_changed("demo")
     await settle(pilot)
 
 
@@ -114,10 +104,10 @@ async def test_cross_fires_once_per_cross_with_cooldown(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await settle(pilot)
-        assert app.derived.log == [] and calls["bell"] == []  # 4.73 at start: a side, not a cross
+        assert app.monitor.alert_log == [] and calls["bell"] == []  # 4.73 at start: a side, not a cross
         await push(pilot, clock, 0, ust10y=5.2)
-        assert [e.detail for e in app.derived.log] == ["crossed above 5"]
-        entry = app.derived.log[0]
+        assert [e.detail for e in app.monitor.alert_log] == ["crossed above 5"]
+        entry = app.monitor.alert_log[0]
         assert (entry.rule, entry.value, entry.mode, entry.label) == ("ust10y crosses 5", "5.2", "demo", "DEMO")
         assert entry.time == START and entry.date == TODAY
         assert entry.line == "2026-11-20T15:00:00Z ust10y crosses 5 5.2 DEMO"
@@ -131,12 +121,12 @@ async def test_cross_fires_once_per_cross_with_cooldown(tmp_path: Path) -> None:
         await push(pilot, clock, 5, ust10y=4.8)  # back below, inside the cooldown: dropped
         await push(pilot, clock, 10, ust10y=5.3)  # above again, still cooling: dropped
         await push(pilot, clock, 12, ust10y=5.4)  # same side: nothing to report
-        assert len(app.derived.log) == 1 and len(calls["bell"]) == 1
+        assert len(app.monitor.alert_log) == 1 and len(calls["bell"]) == 1
         await push(pilot, clock, 40, ust10y=4.7)  # cooldown over: this cross fires
-        assert [e.detail for e in app.derived.log] == ["crossed above 5", "crossed below 5"]
-        assert app.derived.log[1].time == START + dt.timedelta(minutes=40)
+        assert [e.detail for e in app.monitor.alert_log] == ["crossed above 5", "crossed below 5"]
+        assert app.monitor.alert_log[1].time == START + dt.timedelta(minutes=40)
         await push(pilot, clock, 41, ust10y=4.6)
-        assert len(app.derived.log) == 2 and len(calls["bell"]) == 2 and len(alert_notes(calls)) == 2
+        assert len(app.monitor.alert_log) == 2 and len(calls["bell"]) == 2 and len(alert_notes(calls)) == 2
 
 
 async def test_threshold_fires_once_until_it_rearms(tmp_path: Path) -> None:
@@ -146,13 +136,13 @@ async def test_threshold_fires_once_until_it_rearms(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await settle(pilot)
-        assert [e.detail for e in app.derived.log] == ["became true"]
+        assert [e.detail for e in app.monitor.alert_log] == ["became true"]
         await push(pilot, clock, 1, ust10y=4.9)
         await push(pilot, clock, 2, ust10y=5.0)
-        assert len(app.derived.log) == 1
+        assert len(app.monitor.alert_log) == 1
         await push(pilot, clock, 3, ust10y=3.9)
         await push(pilot, clock, 4, ust10y=4.2)
-        assert [e.value for e in app.derived.log] == ["4.73", "4.2"]
+        assert [e.value for e in app.monitor.alert_log] == ["4.73", "4.2"]
         assert len(calls["bell"]) == 2
 
 
@@ -165,7 +155,7 @@ async def test_alert_log_screen_and_command(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await settle(pilot)
-        assert len(app.derived.log) == 1
+        assert len(app.monitor.alert_log) == 1
         await pilot.press("a")
         assert isinstance(app.screen, AlertLogScreen)
         await pilot.pause()
@@ -209,7 +199,7 @@ async def test_formula_row_and_drill_down(tmp_path: Path) -> None:
         table = app.screen.query_one(LiveTable)
         row = table.get_row("us_de_10y")
         assert row is not None
-        store = app.store
+        store = app.monitor.store
         assert store is not None
         ust, bund = store.latest("ust10y"), store.latest("bund10y")
         assert ust is not None and bund is not None

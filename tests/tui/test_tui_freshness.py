@@ -39,8 +39,8 @@ async def test_header_shows_the_as_of_date_and_stale_when_the_inputs_are_old(tmp
     config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
     app = TriffinApp(config, today=TODAY, tick_interval=None)
     async with app.run_test(size=(160, 48)) as pilot:
-        await wait_until(pilot, lambda: app.metrics is not None and app.ready, what="metrics")
-        regime = app.metrics.regime  # type: ignore[union-attr]
+        await wait_until(pilot, lambda: app.monitor.metrics is not None and app.ready, what="metrics")
+        regime = app.monitor.metrics.regime  # type: ignore[union-attr]
         assert regime.as_of == dt.date(2026, 7, 28) and "stock_bond_corr_1y" in regime.stale
         await wait_until(pilot, lambda: "STALE" in screen_text(app).splitlines()[0], what="the STALE mark")
         title = screen_text(app).splitlines()[0]

@@ -77,7 +77,7 @@ async def test_cache_is_painted_before_the_network_then_fresh_data(httpserver: H
             row = table.get_row("ust10y")
             assert fred.answered == 0, "the cache must be on screen before any answer"
             assert row is not None and row.value == 4.07 and row.status == "stale" and row.date == "2026-11-18"
-            assert app.mode == "live"
+            assert app.monitor.mode == "live"
             fred.gate.set()
             await wait_until(pilot, lambda: table.get_row("ust10y").value == 4.11, what="fresh data")
             await wait_until(pilot, lambda: table.get_row("ust10y").status == "fresh", what="fresh status")
@@ -89,7 +89,7 @@ async def test_cache_is_painted_before_the_network_then_fresh_data(httpserver: H
             assert bar.mode == "live" and bar.banner_text is None
             await wait_until(pilot, lambda: "fred ok" in bar.sources_text, what="fred ok in the status bar")
             assert "treasury off" in bar.sources_text
-            assert app.live_store is not None and app.live_store.state["ust10y"].status is Status.FRESH
+            assert app.monitor.live_store is not None and app.monitor.live_store.state["ust10y"].status is Status.FRESH
     finally:
         fred.gate.set()
 
@@ -103,7 +103,7 @@ async def test_offline_with_empty_cache_runs_the_demo_under_a_banner(tmp_path: P
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_until(
             pilot,
-            lambda: app.mode == "offline" and app.ready and app.showing_demo,
+            lambda: app.monitor.mode == "offline" and app.ready and app.monitor.showing_demo,
             timeout=30,
             what="the offline fallback",
         )

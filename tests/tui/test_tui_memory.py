@@ -35,7 +35,7 @@ async def test_updates_leave_no_series_in_reference_cycles(monkeypatch: pytest.M
             start = ticks[0]
             await wait_until(pilot, lambda: ticks[0] >= start + 40, what="40 demo ticks")
             app.action_toggle_pause()
-            await wait_until(pilot, lambda: not app._metrics_running, what="the last metrics")
+            await wait_until(pilot, lambda: app.monitor.idle, what="the last metrics")
             gc.collect()
             series = [o for o in gc.garbage if isinstance(o, pd.Series)]
             cancelled = [o for o in gc.garbage if isinstance(o, Worker) and o.state is WorkerState.CANCELLED]

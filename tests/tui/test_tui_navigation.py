@@ -195,9 +195,9 @@ async def test_pause_and_refresh_in_demo_mode() -> None:
         await wait_ready(pilot)
         await pilot.press("p")
         await pilot.pause()
-        assert app.paused and "PAUSED" in screen_text(app)
+        assert app.monitor.paused and "PAUSED" in screen_text(app)
         await pilot.press("p")
-        assert not app.paused
+        assert not app.monitor.paused
         table = app.screen.query_one(LiveTable)
         before = table.get_row("spx")
         await pilot.press("r")

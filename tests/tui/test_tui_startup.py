@@ -98,14 +98,14 @@ async def test_cached_values_are_on_screen_before_the_store_loads(
             assert row is not None and row.value is not None, "the summary is painted on mount"
             assert row.status == "stale" and row.source == "treasury:10 Yr"
             await pilot.pause()
-            assert app.live_store is None and app.feed is None, "the store is still loading"
+            assert app.monitor.live_store is None and app.monitor.feed is None, "the store is still loading"
             assert f"{row.value:,.3f}" in screen_text(app)
             assert table.get_row("vix").value is not None and table.get_row("debt_gdp").value == 120.5
             assert table.get_row("ust2y").value is None and table.get_row("ust2y").status == "missing"
             shown = {r: table.get_row(r) for r in table.row_ids}
             gate.set()
-            await wait_until(pilot, lambda: app.live_store is not None, what="the store")
-            assert app.feed is not None, "the feed starts as soon as the store is in"
+            await wait_until(pilot, lambda: app.monitor.live_store is not None, what="the store")
+            assert app.monitor.feed is not None, "the feed starts as soon as the store is in"
 
             # The feed starts at once and may already have failed against the dead port
             # (rows without data turn "error"): compare what came from the cache.
@@ -118,7 +118,7 @@ async def test_cached_values_are_on_screen_before_the_store_loads(
 
             assert cached({r: table.get_row(r) for r in shown}) == cached(shown)
             await wait_ready(pilot)
-            assert app.metrics is not None
+            assert app.monitor.metrics is not None
     finally:
         gate.set()
 
@@ -133,7 +133,7 @@ async def test_no_summary_means_rows_from_the_store(tmp_path: Path) -> None:
     config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
     app = TriffinApp(config, today=TODAY, tick_interval=None)
     async with app.run_test(size=(160, 48)) as pilot:
-        assert app.summary_rows() == []
+        assert app.monitor.cached_summary() == {}
         table = app.screen.query_one(LiveTable)
         await wait_until(
             pilot,

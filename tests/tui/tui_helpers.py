@@ -49,7 +49,7 @@ async def wait_until(pilot: Pilot[Any], condition: Any, timeout: float = 20.0, w
 async def wait_ready(pilot: Pilot[Any]) -> None:
     """Until the first data and metrics are painted and no metrics run is pending."""
     app: TriffinApp = pilot.app  # type: ignore[assignment]
-    await wait_until(pilot, lambda: app.ready and not app._metrics_running, what="the first data")
+    await wait_until(pilot, lambda: app.ready and app.monitor.idle, what="the first data")
     await pilot.pause()
     await pilot.pause()
 

@@ -7,9 +7,9 @@ what happened and the date of the data behind it. ``a`` (or Esc) closes it; ``s`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,7 +21,7 @@ from tui.screens.base import DetailScreen, KeyBar
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tui.derived import AlertEntry
+    from datafeed.monitor import AlertEntry
 
 EXAMPLE = """[[alerts]]
 rule = "ust10y > 5"                 # or "stock_bond_corr_1y crosses 0", "pct_change(vix, 5) > 30",
@@ -55,12 +55,12 @@ class AlertLogScreen(DetailScreen):
         yield Static(id="detail-title", classes="detail-title")
         with VerticalScroll(id="alert-body"):
             yield Static(id="alert-log-table")
-        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
 
     def on_mount(self) -> None:
         """Paint, follow new firings, focus the scroll."""
-        self.triffin.derived.logged.subscribe(self, self._logged)
+        self.triffin.alert_logged.subscribe(self, self._logged)
         self._paint()
         self.query_one("#alert-body").focus()
 
@@ -69,19 +69,19 @@ class AlertLogScreen(DetailScreen):
 
     def entries(self) -> list[AlertEntry]:
         """The log, newest first."""
-        return list(reversed(self.triffin.derived.log))
+        return list(reversed(self.triffin.monitor.alert_log))
 
     def _paint(self) -> None:
-        app = self.triffin
-        derived = app.derived
+        monitor = self.triffin.monitor
+        rules = monitor.options.rules
         title = Text()
         title.append("Alert log", style="bold")
-        title.append(f"  {len(derived.log)} firing(s) · {len(derived.rules)} rule(s) · times in UTC  ")
-        if app.showing_demo:
+        title.append(f"  {len(monitor.alert_log)} firing(s) · {len(rules)} rule(s) · times in UTC  ")
+        if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
         title.append("\na or esc: back · s: save as CSV", style="dim")
         self.query_one("#detail-title", Static).update(title)
-        parts: list[Any] = []
+        parts: list[RenderableType] = []
         entries = self.entries()
         if entries:
             table = Table(box=None, padding=(0, 1), pad_edge=False, expand=False)
@@ -97,29 +97,29 @@ class AlertLogScreen(DetailScreen):
             parts.append(Text("No alert has fired since triffin started.", style="italic"))
         parts.append(Text(""))
         parts.append(Text("Rules", style="bold underline"))
-        if derived.rules:
-            rules = Table(box=None, padding=(0, 1), pad_edge=False, show_header=False)
-            rules.add_column(no_wrap=True)
-            rules.add_column(style="dim")
-            for rule in derived.rules:
+        if rules:
+            listed = Table(box=None, padding=(0, 1), pad_edge=False, show_header=False)
+            listed.add_column(no_wrap=True)
+            listed.add_column(style="dim")
+            for rule in rules:
                 extra = []
                 if rule.cooldown:
                     extra.append(f"cooldown {_cooldown(rule.cooldown)}")
                 if rule.command:
                     extra.append("runs " + " ".join(rule.command))
-                rules.add_row(*plain_cells(rule.text, " · ".join(extra)))  # the command is config text
-            parts.append(rules)
+                listed.add_row(*plain_cells(rule.text, " · ".join(extra)))  # the command is config text
+            parts.append(listed)
         else:
             parts.append(Text("No alert rules configured. Add tables like this to the config file:", style="italic"))
             parts.append(Text(EXAMPLE))
         self.query_one("#alert-log-table", Static).update(Group(*parts))
 
-    def view_data(self) -> tuple[str, Any]:
+    def view_data(self) -> tuple[str, tuple[list[str], list[list[str]]]]:
         """(file name part, (header, rows)): the log, oldest first (``s``)."""
         from tui.save import ALERT_HEADER
 
         rows = [
             [e.stamp, e.rule, e.value, e.label, e.detail, e.date.isoformat() if e.date else ""]
-            for e in self.triffin.derived.log
+            for e in self.triffin.monitor.alert_log
         ]
         return "alerts", (list(ALERT_HEADER), rows)

@@ -16,21 +16,14 @@ from textual.events import Click, Resize
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui.host import Host, host_of
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tui.app import DataUpdate, TriffinApp
+    from tui.messages import DataUpdate
 
 NARROW_BELOW = 100
 """Below this many columns a drill-down stacks its parts vertically."""
-
-
-def stable_plotext() -> None:
-    """Make plotext draw the same picture in every process (see ``widgets.chart.stable_plotext``;
-    ``SeriesChart`` applies it itself before building, so this is kept for callers only)."""
-    from widgets.chart import stable_plotext as apply  # lazily: plotext loads with it
-
-    apply()
 
 
 class KeyBar(Widget):
@@ -112,9 +105,9 @@ class DetailScreen(Screen[None]):
     """Esc or backspace goes back."""
 
     @property
-    def triffin(self) -> TriffinApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def triffin(self) -> Host:
+        """The app, as screens may see it."""
+        return host_of(self.app)
 
     def action_back(self) -> None:
         """Back to the previous screen."""
@@ -139,6 +132,7 @@ class DetailScreen(Screen[None]):
         """Repaint what ``update`` touched (subclasses)."""
 
     def _paint_status(self) -> None:
+        monitor = self.triffin.monitor
         for bar in self.query(StatusBar):
-            bar.set_mode(self.triffin.status_mode, self.triffin.banner)
+            bar.set_mode(monitor.status_mode, monitor.banner)
             bar.set_sources(self.triffin.source_views())

@@ -9,7 +9,7 @@ every update.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -20,13 +20,16 @@ from textual.containers import ScrollableContainer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from tui.screens.base import DetailScreen, KeyBar, stable_plotext
+from tui.screens.base import DetailScreen, KeyBar
 from widgets.scorecard import format_verdict
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from datafeed.crises import ScoredEpisode
-    from tui.app import DataUpdate
+    from tui.messages import DataUpdate
+    from widgets.data import ChartData
 
 MARKS = {"pass": ("✓", "+"), "fail": ("✗", "x"), "flat": ("·", "."), "n/a": ("–", "-")}
 
@@ -59,7 +62,7 @@ def summary_table(scored: ScoredEpisode, selected: str | None, ascii: bool, narr
         expects = f"{check.expected} ≥{check.threshold:g}{check.unit}"
         mark = MARKS[check.result][ascii]
         result = Text(f"{mark} {check.result}", style="bold" if check.result == "fail" else "")
-        row: list[Any] = [cursor, label]
+        row: list[str | Text] = [cursor, label]
         if not narrow:
             row.append(check.series)
         row += [v0, v1, change, expects, result]
@@ -91,7 +94,6 @@ class CrisisDetailScreen(DetailScreen):
         from datafeed.crises import CHECKS
         from widgets.chart import SeriesChart
 
-        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(id="crisis-charts", classes="crisis-charts"):
             yield Static(id="crisis-summary", classes="crisis-summary")
@@ -99,7 +101,7 @@ class CrisisDetailScreen(DetailScreen):
                 chart = SeriesChart(id=f"chart-{cid}", classes="crisis-chart", ascii=self.triffin.ascii)
                 chart.border_title = CHECKS[cid].label
                 yield chart
-        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -111,21 +113,23 @@ class CrisisDetailScreen(DetailScreen):
     @property
     def scored(self) -> ScoredEpisode | None:
         """The episode's current scores (None when it is gone, e.g. the live row ended)."""
-        metrics = self.triffin.metrics
+        metrics = self.triffin.monitor.metrics
         return metrics.episode(self.episode_id) if metrics is not None else None
 
-    def view_data(self) -> tuple[str, Any]:
+    def view_data(self) -> tuple[str, pd.DataFrame | None]:
         """(file name part, frame): the window the charts show, one column per input (``s``)."""
         from datafeed.crises import episode_window
 
         scored = self.scored
         if scored is None:
             return f"crisis-{self.episode_id}", None
-        return f"crisis-{self.episode_id}", episode_window(self.triffin.series_snapshot(), scored.episode, pad=20)
+        return f"crisis-{self.episode_id}", episode_window(
+            self.triffin.monitor.series_snapshot(), scored.episode, pad=20
+        )
 
     def on_data(self, update: DataUpdate) -> None:
         """Re-score (the live row) or repaint after a store switch."""
-        from tui.presenters import CRISIS_INPUTS
+        from datafeed.metrics import CRISIS_INPUTS
 
         scored = self.scored
         live = scored is not None and scored.episode.live
@@ -154,13 +158,13 @@ class CrisisDetailScreen(DetailScreen):
             self.call_after_refresh(self.query_one("#crisis-charts").scroll_to_widget, chart, animate=False)
 
     def _start_charts(self) -> None:
-        store, scored = self.triffin.store, self.scored
-        if store is None or scored is None:
+        monitor, scored = self.triffin.monitor, self.scored
+        if monitor.store is None or scored is None:
             return
-        self._compute_charts(self.triffin.series_snapshot(), scored)
+        self._compute_charts(monitor.series_snapshot(), scored)
 
     @work(thread=True, exclusive=True, group="crisis-charts", exit_on_error=False, description="crisis charts")
-    def _compute_charts(self, series: dict[str, Any], scored: ScoredEpisode) -> list[Any]:
+    def _compute_charts(self, series: dict[str, pd.Series], scored: ScoredEpisode) -> list[ChartData]:
         from tui.presenters import crisis_charts
 
         return crisis_charts(series, scored)
@@ -180,6 +184,7 @@ class CrisisDetailScreen(DetailScreen):
 
     def _paint(self) -> None:
         app = self.triffin
+        showing_demo = app.monitor.showing_demo
         scored = self.scored
         title = Text()
         if scored is None:
@@ -195,7 +200,7 @@ class CrisisDetailScreen(DetailScreen):
         title.append(ep.name, style="bold")
         title.append(f"  {ep.start}{arrow}{ep.end}  verdict ")
         title.append(f" {format_verdict(scored.verdict, ascii=app.ascii)} ", style="bold reverse")
-        if app.showing_demo:
+        if showing_demo:
             title.append("  ")
             title.append(" DEMO — synthetic ", style="bold reverse")
         title.append(

@@ -7,13 +7,13 @@ Layout follows the terminal (see ``tui/app.tcss``):
 - smaller: one panel at a time under a tab strip (``tab`` / ``shift+tab`` or ``1`` ``2``
   ``3`` switch, a click on the strip too), so everything stays reachable at 80x24.
 
-The screen subscribes to :attr:`TriffinApp.data_changed` and repaints only what an update
-touched: the rows of changed instruments, the panels when new metrics arrive.
+The screen subscribes to the app's ``data_changed`` (see ``tui.host.Host``) and repaints only
+what an update touched: the rows of changed instruments, the panels when new metrics arrive.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
 from rich.text import Text
@@ -25,6 +25,8 @@ from textual.events import Click, DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from tui.host import Host, host_of
+from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
 from widgets.live_table import LiveTable
 from widgets.scorecard import ScorecardGrid
@@ -32,7 +34,7 @@ from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tui.app import DataUpdate, TriffinApp
+    from widgets.data import RegimeView, TableRow
 
 PANELS: tuple[tuple[str, str, str], ...] = (
     ("table", "markets-panel", "Markets"),
@@ -58,9 +60,9 @@ class TitleBar(Static):
     TitleBar { height: 1; width: 1fr; }
     """
 
-    _shown: tuple[Any, ...] | None = None
+    _shown: tuple[RegimeView | None, str, bool, bool] | None = None
 
-    def show(self, regime: Any, mode: str, paused: bool, wide: bool) -> None:
+    def show(self, regime: RegimeView | None, mode: str, paused: bool, wide: bool) -> None:
         """Redraw with the regime (a RegimeView or None), the mode and the pause flag.
 
         Nothing is redrawn when nothing changed (every resize and focus change asks), and
@@ -105,8 +107,8 @@ class PanelTabs(Static):
     PanelTabs { height: 1; width: 1fr; }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id)
         self._spans: list[tuple[int, int, str]] = []
 
     _shown: str | None = None
@@ -163,9 +165,9 @@ class DashboardScreen(Screen[None]):
         self._titles: dict[str, str] = {}
 
     @property
-    def triffin(self) -> TriffinApp:
-        """The app, typed."""
-        return self.app  # type: ignore[return-value]
+    def triffin(self) -> Host:
+        """The app, as screens may see it."""
+        return host_of(self.app)
 
     def compose(self) -> ComposeResult:
         """Title, tab strip, the three panels, status bar and footer."""
@@ -182,7 +184,7 @@ class DashboardScreen(Screen[None]):
                 yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
                 yield ScorecardGrid(id="scorecard", ascii=ascii)
-        yield StatusBar(id="status-bar", mode=self.triffin.status_mode, ascii=ascii)
+        yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -194,15 +196,22 @@ class DashboardScreen(Screen[None]):
         self.query_one(LiveTable).focus()
         self._paint_title()
         if self.triffin.ready:
-            self._on_data(_everything())
+            self._on_data(EVERYTHING)
         else:
             self._paint_cached()
 
     def _paint_cached(self) -> None:
-        """The first frame: the cached numbers from the cache summary, before pandas loads."""
-        rows = self.triffin.summary_rows()
-        if rows:
-            self.query_one(LiveTable).set_rows(rows)
+        """The first frame: the cached numbers from the cache summary, before pandas loads.
+
+        Empty in demo and replay mode and when there is no summary; the store loaded from
+        the full cache files gives the same rows moments later (nothing is repainted then).
+        """
+        from tui.rows import summary_rows
+
+        monitor = self.triffin.monitor
+        summary = monitor.cached_summary()
+        if summary:
+            self.query_one(LiveTable).set_rows(summary_rows(summary, monitor.today))
         self.query_one(StatusBar).set_sources(self.triffin.source_views())
 
     # ------------------------------------------------------------------ layout
@@ -255,7 +264,7 @@ class DashboardScreen(Screen[None]):
                 panel.display = show
         self.query_one(PanelTabs).show(self.active_panel)
 
-    def _panel_widget(self, key: str) -> Any:
+    def _panel_widget(self, key: str) -> type[LiveTable | SignalsPanel | ScorecardGrid]:
         return {"table": LiveTable, "signals": SignalsPanel, "grid": ScorecardGrid}[key]
 
     def action_show_panel(self, key: str) -> None:
@@ -388,12 +397,13 @@ class DashboardScreen(Screen[None]):
         """Repaint what ``update`` touched."""
         from tui import presenters
 
-        app = self.triffin
-        store = app.store
+        host = self.triffin
+        monitor = host.monitor
+        store = monitor.store
         if store is None:
             return
-        today, now = app.today, app.now()
-        with app.batch_update():
+        today, now = monitor.today, monitor.now()
+        with self.app.batch_update():
             table = self.query_one(LiveTable)
             if update.everything or update.clock:
                 table.set_rows([*presenters.table_rows(store, today, now), *self._formula_rows()])
@@ -401,39 +411,34 @@ class DashboardScreen(Screen[None]):
                 table.upsert_rows(
                     [*presenters.table_rows(store, today, now, update.changed), *self._formula_rows(update.changed)]
                 )
-            metrics = app.metrics
-            if (update.metrics or update.everything) and metrics is not None:
-                self.query_one(SignalsPanel).update_signals(metrics.signal_views, metrics.regime_view)
+            views = monitor.views
+            if (update.metrics or update.everything) and views is not None:
+                self.query_one(SignalsPanel).update_signals(views.signal_views, views.regime_view)
                 grid = self.query_one(ScorecardGrid)
                 count = len(grid.episode_ids)
-                grid.set_rows(metrics.score_rows)
+                grid.set_rows(views.score_rows)
                 if len(grid.episode_ids) != count:
                     self._size_grid_row()
                 self._paint_title()
             if update.status or update.everything:
                 bar = self.query_one(StatusBar)
-                bar.set_mode(app.status_mode, app.banner)
-                bar.set_sources(app.source_views())
+                bar.set_mode(monitor.status_mode, monitor.banner)
+                bar.set_sources(host.source_views())
                 self._paint_title()
 
-    def _formula_rows(self, changed: frozenset[str] | None = None) -> list[Any]:
+    def _formula_rows(self, changed: frozenset[str] | None = None) -> list[TableRow]:
         """Rows of the config's formulas (all, or those reading or being a changed id)."""
         from tui import presenters
 
-        app = self.triffin
-        derived = app.derived
-        formulas = [f for f in derived.formulas if changed is None or f.id in changed or f.inputs & changed]
-        if not formulas or app.store is None:
+        monitor = self.triffin.monitor
+        formulas = [f for f in monitor.options.formulas if changed is None or f.id in changed or f.inputs & changed]
+        if not formulas or monitor.store is None:
             return []
-        return presenters.formula_rows(formulas, derived.values, app.store, app.today, derived.errors)
+        return presenters.formula_rows(
+            formulas, monitor.formula_values, monitor.store, monitor.today, monitor.formula_errors
+        )
 
     def _paint_title(self) -> None:
-        app = self.triffin
-        regime = app.metrics.regime_view if app.metrics is not None else None
-        self.query_one(TitleBar).show(regime, app.mode, app.paused, self._wide_title)
-
-
-def _everything() -> DataUpdate:
-    from tui.app import DataUpdate
-
-    return DataUpdate(metrics=True, everything=True, status=True)
+        monitor = self.triffin.monitor
+        regime = monitor.views.regime_view if monitor.views is not None else None
+        self.query_one(TitleBar).show(regime, monitor.mode, monitor.paused, self._wide_title)

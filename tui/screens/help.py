@@ -26,12 +26,12 @@ from tui.screens.base import KeyBar
 
 if TYPE_CHECKING:
     from datafeed.settings import SourceSettings
-    from tui.app import TriffinApp
+    from tui.host import Host
 
 
 def binding_groups() -> list[tuple[str, list[BindingType]]]:
     """(section title, bindings) of every place keys are bound, in reading order."""
-    from tui.app import TriffinApp
+    from tui.keys import APP_BINDINGS
     from tui.screens.base import DetailScreen
     from tui.screens.crisis_detail import CrisisDetailScreen
     from tui.screens.dashboard import DashboardScreen
@@ -40,7 +40,7 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
     from widgets.scorecard import ScorecardGrid
 
     return [
-        ("Everywhere", list(TriffinApp.BINDINGS)),
+        ("Everywhere", list(APP_BINDINGS)),
         ("Dashboard", list(DashboardScreen.BINDINGS)),
         ("Table, signals and crisis grid", [*LineListView.BINDINGS, *LiveTable.BINDINGS, *ScorecardGrid.BINDINGS]),
         ("Drill-down screens", [*DetailScreen.BINDINGS, *SeriesDetailScreen.BINDINGS, *CrisisDetailScreen.BINDINGS]),
@@ -85,7 +85,7 @@ class HelpScreen(Screen[None]):
 
     def render_help(self) -> Group:
         """The whole help as Rich renderables."""
-        app: TriffinApp = self.app  # type: ignore[assignment]
+        app: Host = self.app  # type: ignore[assignment]
         # Textual keeps the normalised keymap privately; reading it shows exactly what is bound.
         keymap: dict[str, str] = dict(getattr(app, "_keymap", {}) or {})
         parts: list[Any] = [
@@ -139,7 +139,7 @@ class HelpScreen(Screen[None]):
         parts.append(self._sources_text(app))
         return Group(*parts)
 
-    def _sources_text(self, app: TriffinApp) -> Text:
+    def _sources_text(self, app: Host) -> Text:
         return sources_text(app.config.feed.sources, demo=app.demo)
 
 

@@ -7,7 +7,7 @@ where it came from: source tag, last success, status, late flag, last error, nex
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.table import Table
@@ -18,11 +18,14 @@ from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
 from tui.safe_text import plain
-from tui.screens.base import DetailScreen, KeyBar, stable_plotext
+from tui.screens.base import DetailScreen, KeyBar
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from tui.app import DataUpdate
+    import pandas as pd
+
+    from datafeed.formulas import Formula
+    from tui.messages import DataUpdate
 
 RANGE_KEYS: tuple[tuple[str, str], ...] = (("1", "1M"), ("2", "3M"), ("3", "1Y"), ("4", "5Y"), ("5", "MAX"))
 """(key, range label) of the range bindings."""
@@ -78,12 +81,11 @@ class SeriesDetailScreen(DetailScreen):
         """Title, chart and stats, status bar, footer."""
         from widgets.chart import SeriesChart
 
-        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
             yield SeriesChart(id="series-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
             yield Static(id="series-stats", classes="detail-stats")
-        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -106,11 +108,11 @@ class SeriesDetailScreen(DetailScreen):
         from tui import presenters
         from widgets.chart import SeriesChart
 
-        app = self.triffin
-        store = app.store
+        monitor = self.triffin.monitor
+        store = monitor.store
         inst_id = self.instrument_id
         title = Text()
-        formula = app.derived.formula(inst_id)
+        formula = monitor.formula(inst_id)
         if store is not None and inst_id not in store.catalog and formula is not None:
             self._paint_formula(formula, chart)
             return
@@ -123,12 +125,12 @@ class SeriesDetailScreen(DetailScreen):
         title.append(
             f"  {inst_id} · {inst.unit} · changes in {inst.change} · {presenters.GROUP_TITLES.get(inst.group, inst.group)}  "
         )
-        if app.showing_demo:
+        if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
         title.append_text(range_strip(self.range_key))
         self.query_one("#detail-title", Static).update(title)
-        stats = presenters.series_stats(store, inst_id, self.range_key, app.today, app.now())
+        stats = presenters.series_stats(store, inst_id, self.range_key, monitor.today, monitor.now())
         rows = [(s.label, s.value) for s in stats]
         parts: list[object] = [stats_table(rows)]
         latest = store.latest(inst_id)
@@ -142,43 +144,43 @@ class SeriesDetailScreen(DetailScreen):
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
             self.query_one("#series-chart", SeriesChart).set_data(data)
 
-    def _paint_formula(self, formula: Any, chart: bool) -> None:
+    def _paint_formula(self, formula: Formula, chart: bool) -> None:
         """A formula row's drill-down: its expression, values, inputs and chart."""
         from tui import presenters
         from widgets.chart import SeriesChart
 
-        app = self.triffin
-        assert app.store is not None
+        monitor = self.triffin.monitor
+        assert monitor.store is not None
         title = Text()
         title.append(formula.label, style="bold")
         unit = f" · {formula.unit}" if formula.unit else ""
         title.append(f"  {formula.id} · formula{unit} · {presenters.FORMULA_GROUP}  ")
-        if app.showing_demo:
+        if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
         title.append_text(range_strip(self.range_key))
         self.query_one("#detail-title", Static).update(title)
         series = self._series()
-        error = app.derived.errors.get(formula.id)
-        stats = presenters.formula_stats(formula, series, self.range_key, app.store, error)
+        error = monitor.formula_errors.get(formula.id)
+        stats = presenters.formula_stats(formula, series, self.range_key, monitor.store, error)
         self.query_one("#series-stats", Static).update(stats_table([(s.label, s.value) for s in stats]))
         if chart:
             self.query_one("#series-chart", SeriesChart).set_data(
                 presenters.formula_chart(formula, series, self.range_key)
             )
 
-    def _series(self) -> Any:
+    def _series(self) -> pd.Series:
         """The whole series on screen (instrument or formula; empty when unknown)."""
         import pandas as pd
 
-        app = self.triffin
-        store = app.store
+        monitor = self.triffin.monitor
+        store = monitor.store
         if store is not None and self.instrument_id in store.catalog:
             return store.series(self.instrument_id)
-        values = app.derived.values.get(self.instrument_id)
+        values = monitor.formula_values.get(self.instrument_id)
         return values if values is not None else pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
 
-    def view_data(self) -> tuple[str, Any]:
+    def view_data(self) -> tuple[str, pd.DataFrame]:
         """(file name part, frame): the chart's range of the series as a ``date`` + id frame (``s``)."""
         from tui.presenters import range_slice
 

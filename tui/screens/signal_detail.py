@@ -23,13 +23,13 @@ from textual.containers import ScrollableContainer
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
-from tui.screens.base import DetailScreen, KeyBar, stable_plotext
+from tui.screens.base import DetailScreen, KeyBar
 from tui.screens.series_detail import RANGE_KEYS, range_strip, stats_table
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from datafeed.signals import SignalResult
-    from tui.app import DataUpdate
+    from tui.messages import DataUpdate
 
 
 class SignalDetailScreen(DetailScreen):
@@ -61,12 +61,11 @@ class SignalDetailScreen(DetailScreen):
         """Title, chart and details, status bar, footer."""
         from widgets.chart import SeriesChart
 
-        stable_plotext()
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
             yield SeriesChart(id="signal-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
             yield Static(id="signal-stats", classes="detail-stats")
-        yield StatusBar(mode=self.triffin.status_mode, ascii=self.triffin.ascii)
+        yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -91,16 +90,16 @@ class SignalDetailScreen(DetailScreen):
             self._start_history()
 
     def _start_history(self) -> None:
-        store = self.triffin.store
+        store = self.triffin.monitor.store
         if store is None:
             return
-        self._compute_history(self.triffin.series_snapshot())
+        self._compute_history(self.triffin.monitor.series_snapshot())
 
     @work(thread=True, exclusive=True, group="signal-history", exit_on_error=False, description="signal history")
     def _compute_history(self, series: dict[str, Any]) -> Any:
         from datafeed.history import signal_history
 
-        return signal_history(series, self.signal_id, self.triffin.thresholds)
+        return signal_history(series, self.signal_id, self.triffin.monitor.thresholds)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Chart the history when it arrives."""
@@ -120,7 +119,7 @@ class SignalDetailScreen(DetailScreen):
 
         if self.history is None:
             return
-        data = signal_chart(self.signal_id, self.history, self.range_key, self.triffin.thresholds)
+        data = signal_chart(self.signal_id, self.history, self.range_key, self.triffin.monitor.thresholds)
         self.query_one("#signal-chart", SeriesChart).set_data(data)
 
     def _paint(self) -> None:
@@ -128,7 +127,7 @@ class SignalDetailScreen(DetailScreen):
         from tui.presenters import format_age, signal_value_text
         from widgets.signals_panel import verdict_text
 
-        app = self.triffin
+        app = self.triffin.monitor
         spec = SIGNALS.get(self.signal_id)
         title = Text()
         if spec is None:
