@@ -638,7 +638,8 @@ class Monitor(Generic[V]):
 
         o = self.options
         warnings: list[str] = []
-        self._prepare(warnings)
+        if o.metrics or o.rules:  # a snapshot or a recording needs neither (nor their imports)
+            self._prepare(warnings)
         if self.options.rules and self._alerts is None:
             from datafeed.alerts import AlertMonitor
 
@@ -677,9 +678,11 @@ class Monitor(Generic[V]):
             store, False, self._first_snapshot(store), self._new_engine(), None, cache, http, client, warnings
         )
 
-    def _first_snapshot(self, store: SeriesStore) -> tuple[dict[str, pd.Series], dict[str, InputFact]]:
+    def _first_snapshot(self, store: SeriesStore) -> tuple[dict[str, pd.Series], dict[str, InputFact]] | None:
         """Every series (and its newest date and source) for the first recompute, read here so
-        the loop need not."""
+        the loop need not (None: nothing will be recomputed)."""
+        if not self._wants:
+            return None
         from datafeed.signals import input_facts
 
         return store.all_series(), input_facts(store)
