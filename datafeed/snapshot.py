@@ -1,10 +1,10 @@
-"""Provides ``triffin snapshot``'s headless pipeline and its JSON document (DESIGN.md §5).
+"""Provides ``triffin snapshot``'s headless pipeline and its JSON document.
 
 The pipeline: a :class:`~datafeed.monitor.Monitor` loads the disk cache (or the demo
 history), then (unless ``--offline`` or ``--demo``) runs one concurrent refresh of every
 instrument bounded by ``--timeout`` in total, then the document is built. Other tools read
-this document, so its keys follow docs/contract.md; more keys may be added, none may change
-meaning.
+this document, so its keys are a contract (README.md, *Command line*); more keys may be
+added, none may change meaning. The Monitor's part is described in docs/architecture.md.
 """
 
 from __future__ import annotations
