@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.health import SourceHealth, source_health
@@ -305,6 +305,9 @@ class Monitor(Generic[V]):
     def __init__(self, options: MonitorOptions, present: Callable[[Metrics], V] | None = None) -> None:
         self.options = options
         self._present = present
+        # A replay's transport is a ReplayTransport (build_monitor's contract); no isinstance
+        # check, which would import httpx before the first frame.
+        self._replay = cast("ReplayTransport", options.transport) if options.run == "replay" else None
         run = options.run
         self.mode: Mode = run
         self.showing_demo = run == "demo"
@@ -379,11 +382,8 @@ class Monitor(Generic[V]):
 
     @property
     def replay(self) -> ReplayTransport | None:
-        """The replay transport when replaying."""
-        from datafeed.recording import ReplayTransport
-
-        t = self.options.transport
-        return t if isinstance(t, ReplayTransport) else None
+        """The replay transport when replaying (read without importing httpx: the first frame asks)."""
+        return self._replay
 
     @property
     def store(self) -> SeriesStore | None:

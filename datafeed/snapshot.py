@@ -23,6 +23,9 @@ from datafeed.models import Status, utcnow
 from datafeed.monitor import Monitor, V
 from datafeed.store import SeriesStore
 
+LAST_ATTEMPT_GRACE = 0.25
+"""Seconds at the end of the snapshot budget in which no HTTP attempt starts (see :func:`collect`)."""
+
 
 def is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
     """True when ``last`` is older than the source's usual publication lag allows.
@@ -119,7 +122,9 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         # Leave a margin for building and printing the document.
         budget = max(0.1, timeout - 0.3)
         assert monitor.http is not None and monitor.feed is not None
-        monitor.http.deadline = time.monotonic() + budget
+        # No new attempt starts in the budget's last moments, so a source that keeps failing
+        # ends with its own error (HTTP 500 ...) rather than being cut off as "no answer".
+        monitor.http.deadline = time.monotonic() + max(0.05, budget - LAST_ATTEMPT_GRACE)
         try:
             result.report = await asyncio.wait_for(monitor.refresh_once(), timeout=budget)
         except TimeoutError:

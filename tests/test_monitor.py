@@ -196,3 +196,23 @@ async def test_pass_mode_checks_alerts_once_per_pass_in_rule_order(httpserver: H
     fired = [u.alerts for u in collector.updates if u.alerts]
     assert len(fired) == 1, "one check for the whole pass"
     assert [e.rule for e in fired[0]] == ["vix > 18", "ust10y > 4"]
+
+
+def test_the_first_frame_questions_need_no_pandas_and_no_httpx() -> None:
+    """What the first frame asks (today, health, the cache summary, the banner) loads neither."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = (
+        "import sys\n"
+        "from tui.config import load_config\n"
+        "from tui.session import build_monitor\n"
+        "m = build_monitor(load_config(None), metrics=True, switch_offline=True)\n"
+        "m.today; m.now(); m.health(); m.cached_summary(); m.banner; m.status_mode\n"
+        "print(' '.join(x for x in ('pandas', 'numpy', 'httpx') if x in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""
