@@ -68,6 +68,13 @@ Severity = Literal["information", "warning", "error"]
 MAX_LOG = 500
 """Alert log entries kept (oldest dropped first)."""
 
+MODE_TITLES: dict[str, str] = {
+    "demo": "DEMO (synthetic data)",
+    "replay": "REPLAY (recorded data)",
+    "offline": "OFFLINE (kept data)",
+}
+"""What an alert's title adds when the firing is not on live data."""
+
 OFFLINE_DEMO_BANNER = "OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)"
 """Banner when nothing answers and nothing is cached: the demo runs, and says so."""
 
@@ -169,6 +176,12 @@ class AlertEntry:
     def stamp(self) -> str:
         """``2026-11-20T21:00:05Z``."""
         return self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+    @property
+    def title(self) -> str:
+        """``Alert``, and what the data was when it was not live (``Alert — DEMO (synthetic data)``)."""
+        kind = MODE_TITLES.get(self.mode)
+        return f"Alert — {kind}" if kind else "Alert"
 
 
 @dataclass(frozen=True, slots=True)

@@ -59,13 +59,6 @@ def probe_mark() -> None:
 CLOCK_SECONDS = 60.0
 """Ages on screen have minute resolution, so they are refreshed once a minute."""
 
-MODE_TITLES: dict[str, str] = {
-    "demo": "DEMO (synthetic data)",
-    "replay": "REPLAY (recorded data)",
-    "offline": "OFFLINE (kept data)",
-}
-"""What an alert notification's title adds when the firing is not on live data."""
-
 
 def _present(metrics: Metrics) -> MetricsViews:
     """The dashboard's inputs, built in the Monitor's thread (pandas is imported there, not here)."""
@@ -204,14 +197,9 @@ class TriffinApp(App[None]):
 
     def _alert(self, entry: AlertEntry) -> None:
         """A notification, the terminal bell (it reaches the user over SSH and tmux), the log."""
-        title = "Alert" + (f" — {MODE_TITLES[entry.mode]}" if entry.mode in MODE_TITLES else "")
         when = f" (data of {entry.date})" if entry.date else ""
-        self.notify(
-            f"{entry.rule} → {entry.value}\n{entry.detail}{when}; a: alert log",
-            title=title,
-            severity="warning",
-            timeout=12,
-        )
+        text = f"{entry.rule} → {entry.value}\n{entry.detail}{when}; a: alert log"
+        self.notify(text, title=entry.title, severity="warning", timeout=12)
         self.bell()
         self.alert_logged.publish(entry)
 

@@ -51,7 +51,6 @@ from widgets.glyphs import app_wants_ascii, ascii_text
 
 __all__ = ["SeriesChart", "format_number", "nice_ticks", "stable_plotext"]
 
-
 _UNICODE_MARKERS: tuple[str, ...] = ("braille", "dot", "+", "x")
 _ASCII_MARKERS: tuple[str, ...] = ("*", "+", "o", "x")
 _UNICODE_SAMPLES: tuple[str, ...] = ("⣀⣀", "••", "++", "xx")
