@@ -212,7 +212,7 @@ async def test_tui_status_bar_notifications_and_screens_are_clean(upstream: Host
         return text
 
     async with app.run_test(size=(200, 60)) as pilot:
-        store = lambda: app.live_store  # noqa: E731
+        store = lambda: app.monitor.live_store  # noqa: E731
         await wait_until(
             pilot,
             lambda: (
