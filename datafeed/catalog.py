@@ -238,7 +238,7 @@ how each id was verified is in docs/demand-sources.md)."""
 
 
 def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
-    """A TIC major-foreign-holders row, monthly, USD bn as published."""
+    """A TIC major-foreign-holders row, monthly, USD bn to one decimal as published (1185.5)."""
     return Instrument(
         f"tic_{key}",
         name,
@@ -248,7 +248,7 @@ def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
         lo,
         hi,
         group="holders",
-        decimals=0,
+        decimals=1,
     )
 
 
@@ -396,7 +396,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         decimals=0,
     ),
     *(
-        Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders", decimals=0)
+        # Z.1's tables print billions to one decimal (rest of the world 2025:Q4 = 9,224.4).
+        Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders", decimals=1)
         for key, code, name in Z1_HOLDERS
     ),
     # ---- how much there is to buy, and what it costs -------------------------------------
@@ -442,7 +443,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         0.0,
         30.0,
         group="supply",
-        decimals=3,
+        decimals=1,  # OMB's historical tables print percent of GDP to a tenth
     ),
     Instrument(
         "deficit_gdp",
@@ -455,7 +456,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         -20.0,
         50.0,
         group="supply",
-        decimals=3,
+        decimals=1,
     ),
 )
 """Every built-in instrument of DESIGN.md §2, in display order."""
