@@ -512,7 +512,10 @@ def instrument_is_late(inst_id: str | Instrument, last: dt.date, today: dt.date,
     if isinstance(inst_id, str):
         from datafeed.catalog import CATALOG
 
-        inst = CATALOG[inst_id]
+        found = CATALOG.get(inst_id)
+        if found is None:  # not a built-in: pass the Instrument from the catalog in force
+            return is_late(last, today, 2, "us")
+        inst = found
     else:
         inst = inst_id
     refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datafeed import __version__
+from datafeed.catalog import Instrument
 from datafeed.feed import RefreshReport
 from datafeed.market_calendar import instrument_is_late
 from datafeed.models import Status, utcnow
@@ -27,7 +28,7 @@ LAST_ATTEMPT_GRACE = 0.25
 """Seconds at the end of the snapshot budget in which no HTTP attempt starts (see :func:`collect`)."""
 
 
-def is_late(inst_id: str, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
+def is_late(inst_id: str | Instrument, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
     """True when ``last`` is older than the source's usual publication lag allows.
 
     Counted in the business days of the source's market (SIFMA for US sources, TARGET2
@@ -51,7 +52,7 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
             "date": latest.date.isoformat() if latest else None,
             "value": round(latest.value, 6) if latest else None,
             "status": st.status.value,
-            "late": is_late(inst_id, latest.date, today, latest.source) if latest else False,
+            "late": is_late(inst, latest.date, today, latest.source) if latest else False,
             "error": st.last_error,
         }
         if latest is not None:

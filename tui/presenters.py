@@ -108,7 +108,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         age=age,
         source=short_source(latest.source),
         status=status_word(store, inst_id),
-        late=is_late(inst_id, latest.date, today, latest.source),
+        late=is_late(inst, latest.date, today, latest.source),
         intraday=latest.intraday,
         group=group,
     )
@@ -309,7 +309,7 @@ def series_stats(
         out.append(Stat("obs held", f"{len(series):,} since {series.index[0].date().isoformat()}"))
     out.append(Stat("source", (latest.source if latest else state.source) or "—"))
     out.append(Stat("status", state.status.value + (" (kept data)" if state.status is Status.STALE else "")))
-    if latest is not None and is_late(inst_id, latest.date, today, latest.source):
+    if latest is not None and is_late(inst, latest.date, today, latest.source):
         out.append(Stat("late", "yes: older than the source's usual lag"))
     out.append(Stat("last success", _stamp(state.last_success, now)))
     if state.last_error:
