@@ -342,8 +342,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument(
         "spx", "S&P 500", "index", "%", (_fred("SP500"),), 100.0, 50000.0, intraday=_yahoo("^GSPC"), group="risk"
     ),
-    _rate("ig_oas", "IG OAS", (_fred("BAMLC0A0CM"),), 0.1, 10.0, "credit"),
-    _rate("hy_oas", "HY OAS", (_fred("BAMLH0A0HYM2"),), 1.0, 30.0, "credit"),
+    # OAS: FRED publishes % (0.84); traders quote bp (84 bp). Shown in bp, stored in %.
+    _rate("ig_oas", "IG OAS", (_fred("BAMLC0A0CM"),), 0.1, 10.0, "credit", display_unit="bp", display_scale=100.0),
+    _rate("hy_oas", "HY OAS", (_fred("BAMLH0A0HYM2"),), 1.0, 30.0, "credit", display_unit="bp", display_scale=100.0),
     _rate("aaa10y", "Aaa − 10Y", (_fred("AAA10Y"),), -3.0, 10.0, "credit"),
     _rate("term_premium_10y", "Term prem 10Y", (_fred("THREEFYTP10"),), -5.0, 10.0, "treasuries"),
     Instrument("gold", "Gold", "USD/oz", "%", (), 100.0, 20000.0, intraday=_yahoo("GC=F"), group="risk", decimals=1),

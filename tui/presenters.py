@@ -29,13 +29,11 @@ from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
 from datafeed.thresholds import Overrides
 from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)
-    GROUP_TITLES,
     SPARK_POINTS,
     change_in_unit,
     empty_row,
     format_age,
-    short_source,
-    value_decimals,
+    value_row,
 )
 from tui.status import format_in
 from widgets.data import (
@@ -59,11 +57,14 @@ MAX_CHART_POINTS = 800
 # --------------------------------------------------------------------------- formatting
 
 
+HORIZON_DAYS: dict[str, int] = {"1D": 1, "1W": 7, "1M": 30, "1Q": 91, "1Y": 365}
+"""Calendar days a change horizon spans (which look-backs add anything beyond it)."""
+
+
 def format_value(inst: Instrument, value: float | None) -> str:
-    """A level with thousands separators and the instrument's decimals."""
-    if value is None or not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.{value_decimals(inst)}f}"
+    """A level as shown on screen: in the display unit (IG OAS in bp), with its decimals and
+    thousands separators, without the unit label."""
+    return inst.format(value, unit=False)
 
 
 def format_change(inst: Instrument, change: float | None) -> str:
@@ -86,9 +87,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     """One instrument as a :class:`TableRow`: value, change, sparkline, date, age, source."""
     inst = store.catalog[inst_id]
     state = store.state[inst_id]
-    group = GROUP_TITLES.get(inst.group, inst.group.title())
     latest = store.latest(inst_id)
-    decimals = value_decimals(inst)
     if latest is None:
         return empty_row(inst, status_word(store, inst_id), state.source)
     tail = store.series(inst_id).iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
@@ -96,21 +95,17 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         age = format_age((now - latest.time).total_seconds())
     else:
         age = f"{max((today - latest.date).days, 0)}d"
-    return TableRow(
-        inst_id,
-        inst.name,
+    return value_row(
+        inst,
         latest.value,
-        decimals,
-        change=change_in_unit(inst, latest.value, latest.previous),
-        change_unit=inst.change,
-        spark=tuple(float(v) for v in tail),
+        latest.previous,
+        tail.tolist(),
         date=latest.date.isoformat(),
         age=age,
-        source=short_source(latest.source),
+        source=latest.source,
         status=status_word(store, inst_id),
         late=is_late(inst, latest.date, today, latest.source),
         intraday=latest.intraday,
-        group=group,
     )
 
 
@@ -250,9 +245,9 @@ def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartDa
     part = thin(range_slice(series.dropna(), range_key))
     return ChartData(
         x=_iso(part.index),
-        lines=(ChartLine(inst.name, _values(part.to_numpy())),),
+        lines=(ChartLine(inst.name, _values(part.to_numpy() * inst.display_scale)),),
         title=f"{inst.name} — {range_key}",
-        y_label=inst.unit,
+        y_label=inst.label,
     )
 
 
@@ -284,12 +279,18 @@ def series_stats(
         when = latest.date.isoformat()
         if latest.intraday and latest.time is not None:
             when += f" {latest.time:%H:%M}Z intraday"
-        out.append(Stat("last", f"{format_value(inst, latest.value)} {inst.unit}"))
+        out.append(Stat("last", inst.format(latest.value)))
         out.append(Stat("date", when))
         out.append(Stat("age", table_row(store, inst_id, today, now).age))
         last_ts = series.index[-1]
-        out.append(Stat("chg 1d", format_change(inst, change_in_unit(inst, latest.value, latest.previous))))
-        for label, days in (("chg 1w", 7), ("chg 1m", 30)):
+        # The change since the previous observation spans the series' own horizon (a monthly
+        # series' previous value is a month old); calendar look-backs follow if longer.
+        change = format_change(inst, change_in_unit(inst, latest.value, latest.previous))
+        out.append(Stat(f"chg {inst.horizon}", change))
+        horizon_days = HORIZON_DAYS[inst.horizon]
+        for label, days in (("chg 1W", 7), ("chg 1M", 30)):
+            if days <= horizon_days:
+                continue
             past = _asof(series, last_ts - pd.Timedelta(days=days))
             out.append(Stat(label, format_change(inst, change_in_unit(inst, latest.value, past))))
         part = range_slice(series, range_key)

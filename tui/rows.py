@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from datafeed.catalog import CATALOG, Instrument
 from datafeed.catalog import GROUP_TITLES as GROUP_TITLES  # re-exported (presenters, screens)
@@ -83,6 +83,49 @@ def empty_row(inst: Instrument, status: str, source: str | None = None) -> Table
         source=short_source(source or fallback),
         status=status,
         group=group_title(inst),
+        change_horizon=inst.horizon,
+        unit=inst.label,
+    )
+
+
+def value_row(
+    inst: Instrument,
+    value: float,
+    previous: float | None,
+    spark: Sequence[float],
+    *,
+    date: str,
+    age: str,
+    source: str,
+    status: str,
+    late: bool,
+    intraday: bool,
+) -> TableRow:
+    """The row of an instrument holding a value, as the catalog says to show it: the value and
+    its recent history in the display unit next to its label (IG OAS in bp), the change in
+    its change unit over its horizon (``1D``, ``1W``, ``1M``, ``1Q``, ``1Y``).
+
+    Why one function: the first frame's rows (from the cache summary) and the store's rows
+    must be equal, so both are built here.
+    """
+    scale = inst.display_scale
+    return TableRow(
+        inst.id,
+        inst.name,
+        inst.shown(value),
+        value_decimals(inst),
+        change=change_in_unit(inst, value, previous),
+        change_unit=inst.change,
+        spark=tuple(float(v) * scale for v in spark) if scale != 1.0 else tuple(float(v) for v in spark),
+        date=date,
+        age=age,
+        source=short_source(source),
+        status=status,
+        late=late,
+        intraday=intraday,
+        group=group_title(inst),
+        change_horizon=inst.horizon,
+        unit=inst.label,
     )
 
 
@@ -95,21 +138,17 @@ def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableR
     value = entry.values[-1]
     previous = entry.values[-2] if len(entry.values) > 1 else None
     date = entry.dates[-1]
-    return TableRow(
-        inst.id,
-        inst.name,
+    return value_row(
+        inst,
         value,
-        value_decimals(inst),
-        change=change_in_unit(inst, value, previous),
-        change_unit=inst.change,
-        spark=tuple(entry.values[-SPARK_POINTS:]),
+        previous,
+        entry.values[-SPARK_POINTS:],
         date=date.isoformat(),
         age=f"{max((today - date).days, 0)}d",
-        source=short_source(entry.source),
+        source=entry.source or "",
         status="stale",
         late=instrument_is_late(inst, date, today, entry.source),
         intraday=False,
-        group=group_title(inst),
     )
 
 

@@ -82,6 +82,8 @@ class TableRow:
     """Section the row is shown under (``Rates``, ``FX``...); empty for none."""
     change_decimals: int | None = None
     """Decimals for :attr:`change`; None picks a default for the unit (bp: 1, else 2)."""
+    unit: str = ""
+    """Unit label shown after :attr:`value` (``%``, ``bp``, ``USD bn``); empty for none."""
     change_horizon: str = ""
     """What :attr:`change` spans when it is not one trading day (``1W``, ``1M``, ``1Q`` for a
     monthly or quarterly series); shown after the change. Empty: since the previous close."""

@@ -599,6 +599,8 @@ class LiveTable(LineListView):
             elif column == "last":
                 value_style = state_style or ("live-table--intraday" if row.intraday else "")
                 text = format_value(row.value, row.decimals)
+                if row.unit and row.value is not None:
+                    text += f" {self._text(row.unit)}"  # the unit rides with its value
                 cells.append(Cell(text, value_style, decimal_split(text), row.value is not None))
             elif column == "change":
                 text, direction = format_change(row.change, row.change_unit, row.change_decimals, ascii=self._ascii)

@@ -118,6 +118,11 @@ class HelpScreen(Screen[None]):
                 "up / down since the previous close (bp for rates and spreads, % for prices, pts for VIX)",
             ),
             ("= ", "unchanged at the shown precision"),
+            (
+                "1W 1M 1Q 1Y",
+                "after a change: it spans the series' own period (weekly ... annual data); unmarked, since the previous close",
+            ),
+            ("% bp USD bn", "each value's unit; OAS shown in bp (x100), JSON and exports keep the catalog unit (%)"),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
             ("late", "older than the source's usual publication lag (counted in its market's business days)"),
             ("intra", "a provisional intraday quote, replaced by the official close"),

@@ -123,7 +123,7 @@ class SeriesDetailScreen(DetailScreen):
         inst = store.catalog[inst_id]
         title.append(f"{inst.name}", style="bold")
         title.append(
-            f"  {inst_id} · {inst.unit} · changes in {inst.change} · {presenters.GROUP_TITLES.get(inst.group, inst.group)}  "
+            f"  {inst_id} · {inst.label} · changes in {inst.change} over {inst.horizon} · {inst.group_title}  "
         )
         if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
