@@ -20,11 +20,9 @@ class TriffinCommands(Provider):
 
     def _targets(self) -> list[tuple[str, str, Callable[[], None]]]:
         """(label, help text, callback) of everything one can jump to."""
-        from datafeed.catalog import INSTRUMENTS
-
         app = host_of(self.app)
         out: list[tuple[str, str, Callable[[], None]]] = []
-        for inst in INSTRUMENTS:
+        for inst in app.monitor.options.catalog.values():  # built-ins and the config's [[instruments]]
             out.append((inst.name, f"instrument {inst.id} ({inst.unit})", partial(app.jump_to, "instrument", inst.id)))
         for formula in app.monitor.options.formulas:
             out.append(

@@ -211,7 +211,7 @@ class DashboardScreen(Screen[None]):
         monitor = self.triffin.monitor
         summary = monitor.cached_summary()
         if summary:
-            self.query_one(LiveTable).set_rows(summary_rows(summary, monitor.today))
+            self.query_one(LiveTable).set_rows(summary_rows(summary, monitor.today, monitor.options.catalog))
         self.query_one(StatusBar).set_sources(self.triffin.source_views())
 
     # ------------------------------------------------------------------ layout
