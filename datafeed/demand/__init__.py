@@ -2,8 +2,8 @@
 
 Who buys Treasuries, and how much there is to buy: auction results (TreasuryDirect's
 securities API, Fiscal Data's ``auctions_query`` as a fallback), the Treasury International
-Capital table of major foreign holders, and Fiscal Data's "Debt to the Penny". Every module
-here is a pure function of a response body (no network, no store, no clock), so each wire
+Capital table of major foreign holders, and Fiscal Data's "Debt to the Penny". The parsers
+here are pure functions of a response body (no network, no store, no clock), so each wire
 format is tested on small handmade bodies and the providers that fetch them stay thin.
 
 Modules:
@@ -16,4 +16,10 @@ Modules:
     countries: canonical holder keys (``japan``, ``china``, ``uk``) across spelling changes.
     holders: the TIC major-foreign-holders tables (``mfhhis01.txt``, ``mfh.txt``).
     debt: Debt to the Penny records and their daily series in USD bn.
+    book: the auction book, auctions kept by (CUSIP, auction date) in ``auctions.json``.
+    auction_feed: the scheduler that keeps the book refreshed beside the series feed.
+    auction_series: auction measures per security line as plain series (``auction_indirect_10y``).
+
+The first modules are pure; ``book`` reads and writes its file, and ``auction_feed`` fetches
+through the providers (``datafeed/providers/treasurydirect.py``, ``fiscaldata.py``, ``tic.py``).
 """
