@@ -1,4 +1,4 @@
-"""Pure parsers and measures for the demand and supply side of the Treasury market.
+"""Parsers, measures and the auction book for the demand and supply side of the Treasury market.
 
 Who buys Treasuries, and how much there is to buy: auction results (TreasuryDirect's
 securities API, Fiscal Data's ``auctions_query`` as a fallback), the Treasury International
