@@ -105,3 +105,13 @@ def test_every_instrument_has_a_horizon_and_a_label() -> None:
     for inst in CATALOG.values():
         assert inst.horizon in ("1D", "1W", "1M", "1Q", "1Y") and inst.label, inst.id
     assert pd.Series(dtype="float64").empty
+
+
+def test_the_drill_down_says_when_the_primary_is_behind(store: SeriesStore) -> None:
+    from datafeed.models import Behind
+
+    store.set_behind("ust10y", Behind("treasury:10 Yr", dt.date(2024, 6, 25), "fred:DGS10"))
+    stats = {s.label: s.value for s in presenters.series_stats(store, "ust10y", "MAX", TODAY, NOW)}
+    assert stats["behind"] == "treasury:10 Yr (newest 2024-06-25); newer from fred:DGS10"
+    store.set_behind("ust10y", None)
+    assert "behind" not in {s.label for s in presenters.series_stats(store, "ust10y", "MAX", TODAY, NOW)}

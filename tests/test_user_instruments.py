@@ -174,3 +174,11 @@ def test_config_error_from_the_cli_exits_2_with_one_line(tmp_path: Path) -> None
         )
         assert r.returncode == 2, (args, r.stderr)
         assert r.stderr.count("\n") == 1 and f"{path}:4: instruments[0].sources: unknown source 'nowhere'" in r.stderr
+
+
+def test_watch_alert_rules_may_read_a_user_instrument(tmp_path: Path) -> None:
+    from tui.watch_cmd import _rules
+
+    config = load_config(write(tmp_path, WALCL), env={})
+    rules = _rules(config, ["walcl crosses 6500000"])
+    assert [r.refs for r in rules] == [frozenset({"walcl"})]

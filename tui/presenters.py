@@ -309,6 +309,9 @@ def series_stats(
             )
         out.append(Stat("obs held", f"{len(series):,} since {series.index[0].date().isoformat()}"))
     out.append(Stat("source", (latest.source if latest else state.source) or "—"))
+    if state.behind is not None:  # the primary answers but lags; a later source fills in
+        last = state.behind.last.isoformat() if state.behind.last else "nothing yet"
+        out.append(Stat("behind", f"{state.behind.source} (newest {last}); newer from {state.behind.filled_by}"))
     out.append(Stat("status", state.status.value + (" (kept data)" if state.status is Status.STALE else "")))
     if latest is not None and is_late(inst, latest.date, today, latest.source):
         out.append(Stat("late", "yes: older than the source's usual lag"))

@@ -52,7 +52,7 @@ def _rules(config: Config, extra: Sequence[str]) -> list[AlertRule]:
     rules = list(config.alerts)
     formula_ids = [f.id for f in config.formulas]
     for text in extra:
-        rules.append(parse_rule(text, formulas=formula_ids))
+        rules.append(parse_rule(text, formulas=formula_ids, instruments=config.catalog))
     return rules
 
 
