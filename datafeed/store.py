@@ -338,11 +338,22 @@ class SeriesStore:
             return 0
         tags = self._sources[inst_id]
         index = values.index
-        inside = (index >= pd.Timestamp(start)) & (index <= pd.Timestamp(end))
-        if not inside.any():
+        lo = int(index.searchsorted(pd.Timestamp(start), side="left"))
+        hi = int(index.searchsorted(pd.Timestamp(end), side="right"))
+        if lo >= hi:
             return 0
-        other = ~tags.astype(str).str.startswith(source + ":").to_numpy()
-        drop = inside & other
+        # A source has one tag per instrument, so comparing with the newest tag in the span
+        # (vectorised) settles the usual case; only the values that differ are read by prefix.
+        span = tags.to_numpy()[lo:hi]
+        prefix, newest = source + ":", str(span[-1])
+        if newest.startswith(prefix):
+            other = span != newest
+            for i in np.flatnonzero(other).tolist():
+                other[i] = not str(span[i]).startswith(prefix)
+        else:
+            other = np.array([not str(tag).startswith(prefix) for tag in span], dtype=bool)
+        drop = np.zeros(len(index), dtype=bool)
+        drop[lo:hi] = other
         dropped = int(drop.sum())
         if dropped:
             self._values[inst_id] = values[~drop]
