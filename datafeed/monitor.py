@@ -24,18 +24,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import queue
-import threading
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Generic, Literal, cast
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.health import SourceHealth, source_health
+from datafeed.recompute import Job, Result, Worker, recompute, same_series
 from datafeed.settings import FeedSettings
+from datafeed.updates import AlertEntry, MonitorUpdate, Notice, V
 
 if TYPE_CHECKING:
     import httpx
@@ -54,26 +54,14 @@ if TYPE_CHECKING:
     from datafeed.store import SeriesStore
     from datafeed.summary import SummaryEntry
 
-V = TypeVar("V")
-"""What the caller's ``present`` hook builds from new metrics (the TUI: widget inputs)."""
-
 Run = Literal["live", "demo", "replay", "record"]
 """What a Monitor was started as."""
 
 Mode = Literal["live", "offline", "demo", "replay", "record"]
 """What it is showing now (``offline``: live sources unreachable)."""
 
-Severity = Literal["information", "warning", "error"]
-
 MAX_LOG = 500
 """Alert log entries kept (oldest dropped first)."""
-
-MODE_TITLES: dict[str, str] = {
-    "demo": "DEMO (synthetic data)",
-    "replay": "REPLAY (recorded data)",
-    "offline": "OFFLINE (kept data)",
-}
-"""What an alert's title adds when the firing is not on live data."""
 
 OFFLINE_DEMO_BANNER = "OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)"
 """Banner when nothing answers and nothing is cached: the demo runs, and says so."""
@@ -136,96 +124,6 @@ class MonitorOptions:
     tick_interval: float | None = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something to tell the user once (a corrupt cache file, a mode switch, a failure)."""
-
-    text: str
-    severity: Severity = "information"
-    timeout: float = 6.0
-
-
-@dataclass(frozen=True, slots=True)
-class AlertEntry:
-    """One firing, as the alert log shows it.
-
-    Attributes:
-        time: when the evaluation that fired ran (UTC; the recorded time in a replay).
-        rule: the rule as written.
-        value: the value, formatted (for crisis rules: the failing checks).
-        mode: ``live``, ``demo``, ``replay`` or ``offline``.
-        detail: what happened (``crossed above 5``, ``became true``).
-        date: date of the newest observation behind the value.
-        line: the line ``triffin watch`` prints for it.
-    """
-
-    time: dt.datetime
-    rule: str
-    value: str
-    mode: str
-    detail: str = ""
-    date: dt.date | None = None
-    line: str = ""
-
-    @property
-    def label(self) -> str:
-        """``LIVE``, ``DEMO``, ``REPLAY`` or ``OFFLINE``."""
-        return self.mode.upper()
-
-    @property
-    def stamp(self) -> str:
-        """``2026-11-20T21:00:05Z``."""
-        return self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-    @property
-    def title(self) -> str:
-        """``Alert``, and what the data was when it was not live (``Alert — DEMO (synthetic data)``)."""
-        kind = MODE_TITLES.get(self.mode)
-        return f"Alert — {kind}" if kind else "Alert"
-
-
-@dataclass(frozen=True, slots=True)
-class MonitorUpdate(Generic[V]):
-    """What changed since the last update the consumer took (several merge into one).
-
-    Attributes:
-        changed: instrument and formula ids whose values or status changed.
-        everything: the store shown was replaced (first load, a mode switch): all changed.
-        metrics: new signals and crisis scores (None: unchanged).
-        views: what the ``present`` hook built from them.
-        status: source health changed (a pass ended, a source failed, pause).
-        mode: the mode or the banner changed.
-        alerts: alerts that fired, oldest first.
-        notices: things to tell the user once.
-        passes: feed passes that ended.
-    """
-
-    changed: frozenset[str] = frozenset()
-    everything: bool = False
-    metrics: Metrics | None = None
-    views: V | None = None
-    status: bool = False
-    mode: bool = False
-    alerts: tuple[AlertEntry, ...] = ()
-    notices: tuple[Notice, ...] = ()
-    passes: tuple[RefreshReport, ...] = ()
-
-    def merge(self, later: MonitorUpdate[V]) -> MonitorUpdate[V]:
-        """This update followed by ``later``, as one."""
-        newer = later.metrics is not None or later.everything
-        return MonitorUpdate(
-            changed=self.changed | later.changed,
-            everything=self.everything or later.everything,
-            metrics=later.metrics if newer else self.metrics,
-            views=later.views if newer else self.views,
-            status=self.status or later.status,
-            mode=self.mode or later.mode,
-            alerts=self.alerts + later.alerts,
-            notices=self.notices + later.notices,
-            passes=self.passes + later.passes,
-        )
-
-
 @dataclass(slots=True)
 class _Loaded:
     """What the load job hands to the loop: a store nobody else has seen yet."""
@@ -239,66 +137,6 @@ class _Loaded:
     http: HttpContext | None = None
     client: httpx.AsyncClient | None = None
     warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class _Job:
-    """One recompute's inputs, taken on the loop; the thread drops it when done."""
-
-    engine: MetricsEngine | None
-    alerts: AlertMonitor | None
-    series: dict[str, pd.Series]
-    facts: dict[str, InputFact]
-    changed: set[str] | None
-    frequencies: dict[str, str] | None
-    now: dt.datetime
-    today: dt.date
-    generation: int
-
-
-@dataclass(slots=True)
-class _Result(Generic[V]):
-    """What one recompute hands to the loop."""
-
-    generation: int
-    metrics: Metrics | None = None
-    views: V | None = None
-    values: dict[str, pd.Series] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
-    firings: list[Firing] = field(default_factory=list)
-    metrics_failure: str | None = None
-    alerts_failure: str | None = None
-
-
-class _Worker:
-    """One daemon thread that runs jobs in order: loads and recomputes never overlap.
-
-    Daemon, so a computation still running when the app quits never delays the exit.
-    A job is dropped as soon as it ran, so a finished job holds no series.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, job: Callable[[], None]) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="triffin-monitor", daemon=True)
-            self._thread.start()
-        self._jobs.put(job)
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._jobs.put(None)
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            job()
-            job = None  # noqa: F841 - drop the job (and what it holds) before waiting
-
-
-def _same(old: pd.Series | None, new: pd.Series) -> bool:
-    return old is new or (old is not None and len(old) == len(new) and bool(old.equals(new)))
 
 
 class Monitor(Generic[V]):
@@ -351,7 +189,7 @@ class Monitor(Generic[V]):
         self._reset_alerts = False
         self._alerts_warned = False
         self._wants = options.metrics or bool(options.formulas) or bool(options.rules)
-        self._worker = _Worker()
+        self._worker = Worker()
         self._jobs = 0
         self._generation = 0
         self._seen = -1
@@ -906,7 +744,7 @@ class Monitor(Generic[V]):
         self._idle.clear()
         self._jobs += 1
         series = self.series_snapshot()
-        job = _Job(
+        job = Job(
             self._engine,
             alerts,
             series,
@@ -919,44 +757,11 @@ class Monitor(Generic[V]):
         )
         self._worker.submit(partial(self._compute, job))
 
-    def _compute(self, job: _Job) -> None:
-        """Metrics, then formulas, then alerts, on one snapshot (worker thread)."""
-        from datafeed.errors import redact
+    def _compute(self, job: Job) -> None:
+        """One recompute in the worker thread; the results go back to the loop."""
+        self._to_loop(self._done, recompute(job, self.options.formulas, self._present))
 
-        result: _Result[V] = _Result(job.generation)
-        if job.engine is not None:
-            try:
-                result.metrics = job.engine.run(job.series, job.changed, today=job.today, facts=job.facts)
-                if self._present is not None:
-                    result.views = self._present(result.metrics)
-            except Exception as exc:  # noqa: BLE001 - one bad input must not stop the monitor
-                result.metrics_failure = redact(f"signals and crises failed: {exc}")
-        try:
-            if self.options.formulas:
-                self._formulas(job.series, result)
-            if job.alerts is not None:
-                result.firings = job.alerts.check(
-                    job.series, job.now, frequencies=job.frequencies, formula_values=result.values
-                )
-        except Exception as exc:  # noqa: BLE001 - reported once; the feed goes on
-            result.alerts_failure = redact(f"alerts could not be evaluated: {exc}")
-        self._to_loop(self._done, result)
-
-    def _formulas(self, series: dict[str, pd.Series], result: _Result[V]) -> None:
-        import pandas as pd
-
-        from datafeed.formulas import evaluate
-
-        data = dict(series)
-        for f in self.options.formulas:
-            try:
-                out = evaluate(f, data)
-            except Exception as exc:  # noqa: BLE001 - one broken formula must not hide the others
-                result.errors[f.id] = str(exc)
-                out = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64", name=f.id)
-            result.values[f.id] = data[f.id] = out
-
-    def _done(self, result: _Result[V]) -> None:
+    def _done(self, result: Result[V]) -> None:
         """Install a recompute's results (loop); start the next if changes queued meanwhile."""
         self._jobs -= 1
         if result.generation == self._generation:
@@ -965,7 +770,7 @@ class Monitor(Generic[V]):
             changed: frozenset[str] = frozenset()
             if self.options.formulas:
                 old = self.formula_values
-                changed = frozenset(fid for fid, s in result.values.items() if not _same(old.get(fid), s))
+                changed = frozenset(fid for fid, s in result.values.items() if not same_series(old.get(fid), s))
                 self.formula_values, self.formula_errors = result.values, result.errors
             notices = []
             if result.metrics_failure:

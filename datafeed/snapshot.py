@@ -21,8 +21,9 @@ from datafeed.catalog import Instrument
 from datafeed.feed import RefreshReport
 from datafeed.market_calendar import instrument_is_late
 from datafeed.models import Status, utcnow
-from datafeed.monitor import Monitor, V
+from datafeed.monitor import Monitor
 from datafeed.store import SeriesStore
+from datafeed.updates import V
 
 LAST_ATTEMPT_GRACE = 0.25
 """Seconds at the end of the snapshot budget in which no HTTP attempt starts (see :func:`collect`)."""

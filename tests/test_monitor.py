@@ -17,7 +17,8 @@ from werkzeug.wrappers import Request, Response
 
 from datafeed.metrics import Metrics
 from datafeed.models import Observation
-from datafeed.monitor import Monitor, MonitorUpdate
+from datafeed.monitor import Monitor
+from datafeed.updates import MonitorUpdate
 from tests.conftest import write_config
 from tui.config import load_config
 from tui.session import build_monitor

@@ -30,8 +30,9 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from datafeed.monitor import AlertEntry, Monitor
+from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line, clean_text
+from datafeed.updates import AlertEntry
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.signal import Signal
 
-    from datafeed.monitor import AlertEntry, Monitor
+    from datafeed.monitor import Monitor
+    from datafeed.updates import AlertEntry
     from tui.config import Config
     from tui.messages import DataUpdate
     from tui.presenters import MetricsViews

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from datafeed.monitor import MonitorUpdate
+    from datafeed.updates import MonitorUpdate
     from tui.presenters import MetricsViews
 
 

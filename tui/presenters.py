@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -47,6 +47,9 @@ from widgets.data import (
     TableRow,
 )
 from widgets.numbers import ordinal
+
+if TYPE_CHECKING:
+    from datafeed.formulas import Formula
 
 RANGES: dict[str, int | None] = {"1M": 31, "3M": 92, "1Y": 366, "5Y": 1827, "MAX": None}
 """Chart ranges of the drill-down screens: label → calendar days (None: everything held)."""
@@ -406,7 +409,7 @@ def formula_decimals(unit: str) -> int:
 
 
 def formula_rows(
-    formulas: Sequence[Any],
+    formulas: Sequence[Formula],
     values: Mapping[str, pd.Series],
     store: SeriesStore,
     today: dt.date,
@@ -449,7 +452,7 @@ def formula_rows(
     return rows
 
 
-def formula_chart(formula: Any, series: pd.Series, range_key: str) -> ChartData:
+def formula_chart(formula: Formula, series: pd.Series, range_key: str) -> ChartData:
     """Chart of one formula over a range (like :func:`series_chart`)."""
     part = thin(range_slice(series.dropna(), range_key))
     return ChartData(
@@ -461,7 +464,7 @@ def formula_chart(formula: Any, series: pd.Series, range_key: str) -> ChartData:
 
 
 def formula_stats(
-    formula: Any, series: pd.Series, range_key: str, store: SeriesStore, error: str | None = None
+    formula: Formula, series: pd.Series, range_key: str, store: SeriesStore, error: str | None = None
 ) -> tuple[Stat, ...]:
     """Expression, last value and changes, where it stands in the range, and its inputs."""
     unit = f" {formula.unit}" if formula.unit else ""

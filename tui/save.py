@@ -26,9 +26,10 @@ import math
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
     from textual.app import App
 
     from datafeed.store import SeriesStore
@@ -40,7 +41,7 @@ ALERT_HEADER = ("time", "rule", "value", "mode", "detail", "date")
 """Columns of the alert log's CSV."""
 
 
-def _cell(value: Any) -> str:
+def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
@@ -48,7 +49,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def table_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def table_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     """CSV text of a header and rows (floats as ``triffin export`` writes them)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -58,7 +59,7 @@ def table_csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return out.getvalue()
 
 
-def frame_csv(frame: Any) -> str:
+def frame_csv(frame: pd.DataFrame) -> str:
     """CSV text of a date-indexed frame: ``date`` then one column per id."""
     from datafeed.export import write_csv
 
@@ -67,12 +68,12 @@ def frame_csv(frame: Any) -> str:
     return out.getvalue()
 
 
-def dashboard_rows(app: App[None], store: SeriesStore | None) -> list[list[Any]]:
+def dashboard_rows(app: App[None], store: SeriesStore | None) -> list[list[object]]:
     """The live table's rows as shown (filter applied), with full source tags from ``store``."""
     from widgets.live_table import LiveTable
 
     table = app.screen.query_one(LiveTable)
-    rows: list[list[Any]] = []
+    rows: list[list[object]] = []
     for key in table.visible_keys:
         row = table.get_row(key)
         if row is None:

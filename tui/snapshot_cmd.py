@@ -12,7 +12,7 @@ import asyncio
 import csv
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line
@@ -20,6 +20,9 @@ from datafeed.snapshot import build_document, collect
 from tui.config import Config
 from tui.safe_text import plain_cells
 from tui.session import build_monitor
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
@@ -101,7 +104,7 @@ VERDICT_MARK = {"eroding": "▼ eroding", "intact": "▲ intact", "neutral": "= 
 RESULT_MARK = {"pass": "✓", "fail": "✗", "flat": "·", "n/a": "–"}
 
 
-def print_signals(console: Any, doc: dict[str, Any]) -> None:
+def print_signals(console: Console, doc: dict[str, Any]) -> None:
     """The signals with verdicts; marks carry the meaning without colour."""
     from rich.table import Table
 
@@ -133,7 +136,7 @@ def print_signals(console: Any, doc: dict[str, Any]) -> None:
     console.print(table)
 
 
-def print_crises(console: Any, doc: dict[str, Any]) -> None:
+def print_crises(console: Console, doc: dict[str, Any]) -> None:
     """The crisis grid: one row per episode, the change and a pass/fail mark per check."""
     from rich.table import Table
 

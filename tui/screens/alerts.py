@@ -21,7 +21,7 @@ from tui.screens.base import DetailScreen, KeyBar
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from datafeed.monitor import AlertEntry
+    from datafeed.updates import AlertEntry
 
 EXAMPLE = """[[alerts]]
 rule = "ust10y > 5"                 # or "stock_bond_corr_1y crosses 0", "pct_change(vix, 5) > 30",
