@@ -1348,7 +1348,9 @@ def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarke
             # invented for it, and the row says so instead of showing a number.
             store.mark_missing(inst_id, NO_DEMO_SERIES)
             continue
-        tags = pd.Series(np.full(len(values), f"{DEMO_SOURCE_PREFIX}{inst_id}", dtype=object), index=values.index)
+        # One tag object shared by every point: np.full would cast it through a numpy string
+        # and make a str object per point (~12 MB for the demo history).
+        tags = pd.Series(f"{DEMO_SOURCE_PREFIX}{inst_id}", index=values.index, dtype=object)
         store.load(inst_id, values.astype("float64"), tags)
         st = store.state[inst_id]
         st.status, st.source, st.last_error = Status.FRESH, f"{DEMO_SOURCE_PREFIX}{inst_id}", None

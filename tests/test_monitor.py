@@ -217,3 +217,15 @@ def test_the_first_frame_questions_need_no_pandas_and_no_httpx() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_the_demo_history_shares_one_source_tag_per_instrument() -> None:
+    """A str object per point would cost ~12 MB of RSS for the demo history (one per instrument does)."""
+    from datafeed.demo import DemoMarket, load_demo
+    from datafeed.store import SeriesStore
+
+    store = SeriesStore()
+    load_demo(store, DemoMarket(end=TODAY))
+    tags = store.sources("ust10y")
+    assert len(tags) > 5000 and set(tags) == {"demo:ust10y"}
+    assert len({id(t) for t in tags.to_numpy(dtype=object)}) == 1
