@@ -13,9 +13,12 @@ Two shapes of frame:
 
 CSV: a ``date`` column (``YYYY-MM-DD``), then one column per id in the order asked; values
 are rounded to 10 decimals (what the cache stores) and written with Python's shortest
-round-trip representation, so reading the file back gives exactly the cached floats. JSON::
+round-trip representation, so reading the file back gives exactly the cached floats. Demo
+output adds a last column, ``mode``, reading ``demo`` on every row. JSON (``notice`` only
+in demo output)::
 
-    {"triffin": "0.1.0", "mode": "cache|demo", "aligned": false, "since": null,
+    {"triffin": "0.1.0", "mode": "cache|demo", "notice": "DEMO — synthetic data, not market prices",
+     "aligned": false, "since": null,
      "units": {"ust10y": "%"},
      "series": {"ust10y": [["2026-11-20", 4.12], ["2026-11-23", 4.11]]}}
 
@@ -36,6 +39,7 @@ import pandas as pd
 
 from datafeed import __version__
 from datafeed.frame import aligned_frame, clean
+from datafeed.labels import DEMO_MODE, demo_notice
 
 __all__ = ["export_frame", "frame_to_json", "write_csv"]
 
@@ -85,14 +89,21 @@ def _cell(value: float) -> str:
     return "" if math.isnan(value) else repr(round(float(value), DECIMALS))
 
 
-def write_csv(frame: pd.DataFrame, out: IO[str]) -> None:
-    """Write ``date`` then one column per id; empty cells where a value is missing."""
+def write_csv(frame: pd.DataFrame, out: IO[str], mode: str = "cache") -> None:
+    """Write ``date`` then one column per id; empty cells where a value is missing.
+
+    Demo output ends every row with a ``mode`` column reading ``demo``: a comment line
+    would be seen by a person but trips CSV readers that do not expect one, and a file
+    copied into a spreadsheet keeps a column on every row. Cache output is unchanged.
+    """
+    demo = mode == DEMO_MODE
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["date", *frame.columns])
+    writer.writerow(["date", *frame.columns, *(["mode"] if demo else [])])
     dates = frame.index.strftime("%Y-%m-%d").tolist()
     values = frame.to_numpy(dtype="float64")
+    tail = [DEMO_MODE] if demo else []
     for day, row in zip(dates, values, strict=True):
-        writer.writerow([day, *(_cell(v) for v in row)])
+        writer.writerow([day, *(_cell(v) for v in row), *tail])
 
 
 def frame_to_json(
@@ -116,9 +127,10 @@ def frame_to_json(
             series[col] = [
                 [d, round(float(v), DECIMALS)] for d, v in zip(dates, values, strict=True) if not np.isnan(v)
             ]
-    return {
-        "triffin": __version__,
-        "mode": mode,
+    doc: dict[str, Any] = {"triffin": __version__, "mode": mode}
+    if notice := demo_notice(mode):
+        doc["notice"] = notice
+    return doc | {
         "aligned": aligned,
         "since": since.isoformat() if since else None,
         "units": {c: (units or {}).get(c, "") for c in frame.columns},

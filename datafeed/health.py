@@ -19,21 +19,32 @@ if TYPE_CHECKING:
     from datafeed.settings import SourceSettings
     from datafeed.store import SeriesStore
 
-HealthState = Literal["ok", "stale", "error", "off"]
-"""``ok`` answering; ``stale`` failing with kept data; ``error`` failing with nothing kept; ``off``."""
+HealthState = Literal["connecting", "ok", "stale", "error", "off"]
+"""``connecting`` asked, no answer yet (never ``ok`` before an answer); ``ok`` answering;
+``stale`` failing with kept data; ``error`` failing with nothing kept; ``off``."""
 
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
-    """One data source's health.
+    """One data source's health: what its last fetch did, and how old its data is.
+
+    The two are kept apart on purpose: a source can answer every request (``ok``) and
+    still serve values from two years ago (Treasury's par curve stuck in June 2024). Who
+    reads ``state`` alone learns about the fetch; ``data_date`` and ``late`` say whether
+    the numbers are current.
 
     Attributes:
         source: source name (``fred``, ``treasury``, ``demo`` ...).
         state: see :data:`HealthState`.
         age: seconds since the newest data held from this source was fetched (None: none).
         retry_in: seconds until a failing source is tried again (None: not scheduled).
-        note: a short remark (``connecting``, ``market closed``, ``1/3 failing``, ``paused``).
+        note: a short remark (``market closed``, ``1/3 failing``, ``behind``, ``paused``).
         error: the last error of a failing source (already redacted by the feed).
+        data_date: date of the newest official observation held from this source (None: none).
+        data_time: time of the newest intraday quote held from it (quote-only sources).
+        series: instruments this source is asked for that hold data from it.
+        late: of those, how many are older than the source's usual publication lag.
+        behind: instruments for which it answers but lags while another source fills in.
     """
 
     source: str
@@ -42,6 +53,59 @@ class SourceHealth:
     retry_in: float | None = None
     note: str = ""
     error: str = ""
+    data_date: dt.date | None = None
+    data_time: dt.datetime | None = None
+    series: int = 0
+    late: int = 0
+    behind: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _DataAge:
+    """How old the data held from one source is (see :func:`_data_age`)."""
+
+    date: dt.date | None = None
+    time: dt.datetime | None = None
+    series: int = 0
+    late: int = 0
+    behind: int = 0
+
+
+def _data_age(
+    name: str, mine: Sequence[Job], intraday_jobs: Sequence[Job], store: SeriesStore, today: dt.date
+) -> _DataAge:
+    """The newest date held from source ``name`` over its jobs' instruments, and how many are late.
+
+    Lateness is per instrument, by its own publication lag and its source's market
+    (:func:`datafeed.market_calendar.is_late`): a monthly FRED series a month old is on
+    time, a daily one is not.
+    """
+    from datafeed.market_calendar import is_late
+
+    prefix = name + ":"
+    dates: list[dt.date] = []
+    times: list[dt.datetime] = []
+    late = behind = 0
+    for job in mine:
+        quotes = any(job is k for k in intraday_jobs)
+        for t in job.targets:
+            if quotes:
+                quote = store.intraday_quote(t.instrument)
+                if quote is not None and quote.time is not None and quote.source.startswith(prefix):
+                    times.append(quote.time)
+                continue
+            st = store.state[t.instrument]
+            if st.behind is not None and st.behind.source.startswith(prefix):
+                behind += 1
+                last = st.behind.last  # the primary's own newest date, without a pass over every tag
+            else:
+                last = store.last_official_date(t.instrument, prefix)
+            if last is None:
+                continue
+            dates.append(last)
+            if is_late(last, today, t.ref.lag_days, job.provider.market):
+                late += 1
+    return _DataAge(max(dates, default=None), max(times, default=None), len(dates) + len(times), late, behind)
 
 
 def source_health(
@@ -52,8 +116,12 @@ def source_health(
     monotonic_now: float,
     market_open: bool,
     intraday_jobs: Sequence[Job] = (),
+    today: dt.date | None = None,
 ) -> list[SourceHealth]:
-    """Per-source health from the feed's jobs: ok / stale / error / off, age, next retry.
+    """Per-source health from the feed's jobs: what the fetch did, and how old the data is.
+
+    A source is ``connecting`` until one of its jobs has finished (never ``ok`` before an
+    answer), then ``ok`` / ``stale`` / ``error``; ``off`` when disabled or unused.
 
     Args:
         sources: source name → settings (``enabled``), in display order.
@@ -64,7 +132,9 @@ def source_health(
         monotonic_now: ``time.monotonic()`` (the clock of ``next_due``).
         market_open: whether intraday jobs run now.
         intraday_jobs: those of ``jobs`` that fetch intraday quotes (market hours only).
+        today: the date data ages and lateness are counted to (default ``now``'s date).
     """
+    today = today or now.date()
     out: list[SourceHealth] = []
     for name, settings in sources.items():
         if not settings.enabled:
@@ -82,6 +152,14 @@ def source_health(
             and (store.state[i].source or "").startswith(name + ":")
         ]
         age = (now - max(successes)).total_seconds() if successes else None
+        data = _data_age(name, mine, intraday_jobs, store, today)
+        held = {
+            "data_date": data.date,
+            "data_time": data.time,
+            "series": data.series,
+            "late": data.late,
+            "behind": data.behind,
+        }
         failing = [j for j in mine if j.failures > 0]
         intraday_only = all(any(j is k for k in intraday_jobs) for j in mine)
         # A job counts once it finished (runs is bumped when it starts).
@@ -90,17 +168,16 @@ def source_health(
             retry = min(j.next_due for j in failing) - monotonic_now
             error = failing[0].last_error or "failed"
             if answering:  # the source answers; some of its series do not (e.g. a 404)
-                out.append(SourceHealth(name, "ok", age, retry, f"{len(failing)}/{len(mine)} failing", error))
+                note = f"{len(failing)}/{len(mine)} failing"
+                out.append(SourceHealth(name, "ok", age, retry, note, error, **held))
                 continue
             has_data = any(store.has_data(t.instrument) for j in failing for t in j.targets)
-            out.append(SourceHealth(name, "stale" if has_data else "error", age, retry, error=error))
+            out.append(SourceHealth(name, "stale" if has_data else "error", age, retry, error=error, **held))
         elif not answering:
             if intraday_only and not market_open:
-                out.append(SourceHealth(name, "off", note="market closed"))
-            elif any(store.has_data(i) for i in targets):
-                out.append(SourceHealth(name, "stale", age, note="cached, connecting"))
+                out.append(SourceHealth(name, "off", note="market closed", **held))
             else:
-                out.append(SourceHealth(name, "ok", note="connecting"))
+                out.append(SourceHealth(name, "connecting", age, **held))
         else:
-            out.append(SourceHealth(name, "ok", age))
+            out.append(SourceHealth(name, "ok", age, note="behind" if data.behind else "", **held))
     return out

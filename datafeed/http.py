@@ -19,7 +19,7 @@ import email.utils
 import random
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -113,6 +113,9 @@ class HttpContext:
         self.requests = 0
         self.not_modified = 0
         self.sleep = asyncio.sleep
+        self.on_attempt: Callable[[str, bool], None] | None = None
+        """Called after every attempt with the source's name and whether it was answered
+        (2xx or 304): the Monitor goes offline as soon as every source's first try failed."""
         # Conditional requests: URL (secrets removed) -> (validators, last body). Only
         # stable URLs (a year's Treasury file, MOF's current month) ever answer 304.
         self._validated: dict[str, tuple[dict[str, str], bytes, dict[str, str]]] = {}
@@ -164,7 +167,9 @@ class HttpContext:
                     response = await self._send(url, params, self._conditional(key, headers), remaining)
                 except FetchError as exc:
                     last = exc
+                    self._attempted(source.name, False)
                 else:
+                    self._attempted(source.name, response.status_code < 300 or response.status_code == 304)
                     if response.status_code == 304 and key in self._validated:
                         self.not_modified += 1
                         return self._replay(key, response)
@@ -187,6 +192,10 @@ class HttpContext:
             await self.sleep(delay)
         assert last is not None or self.remaining() is not None
         raise last or FetchError(f"{source.name}: no time left for the request")
+
+    def _attempted(self, source: str, answered: bool) -> None:
+        if self.on_attempt is not None:
+            self.on_attempt(source, answered)
 
     @staticmethod
     def _validator_key(url: str, params: Mapping[str, Any] | None) -> str:

@@ -26,7 +26,7 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, cast
@@ -63,8 +63,27 @@ Mode = Literal["live", "offline", "demo", "replay", "record"]
 MAX_LOG = 500
 """Alert log entries kept (oldest dropped first)."""
 
-OFFLINE_DEMO_BANNER = "OFFLINE — live sources unreachable; showing DEMO data (synthetic, not market prices)"
+OFFLINE_DEMO_BANNER = (
+    "OFFLINE — no live source answers; showing DEMO data (synthetic, not market prices) until one does"
+)
 """Banner when nothing answers and nothing is cached: the demo runs, and says so."""
+
+OFFLINE_AFTER = 1.0
+"""Seconds after start-up with no answer and nothing cached before the OFFLINE demo shows.
+
+Why so short: without a network a trader would otherwise stare at bare ``n/a`` while every
+source runs through its retries and timeouts (18 s and more). A source that answers later
+switches the screen back to live data at once, so a slow first answer costs a moment of a
+clearly labelled demo, never a wrong number. With a cache the kept values show from the
+first frame, and the mode turns ``offline`` as soon as every source's first request failed."""
+
+DEMO_AFTER_BANNER = 0.1
+"""Seconds between going offline and building the demo market: the consumer takes the mode
+change (the OFFLINE banner) first, before the build competes with it for the interpreter."""
+
+OFFLINE_MIN_FEED = 0.5
+"""Seconds the feed runs at least before that deadline counts (a slow start-up under load
+must not leave the sources no time to answer)."""
 
 
 def _session_day(day: dt.date) -> dt.date:
@@ -208,6 +227,12 @@ class Monitor(Generic[V]):
         self._ticks: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._follow = True
+        self._started_at = 0.0
+        self._offline_timer: asyncio.TimerHandle | None = None
+        self._answered: set[str] = set()
+        """Sources that answered an HTTP attempt (2xx or 304) since start."""
+        self._tried: set[str] = set()
+        """Sources with a failed HTTP attempt since start."""
         self._closed = False
         self.load_error: str | None = None
         self.warnings: list[str] = []
@@ -315,7 +340,7 @@ class Monitor(Generic[V]):
         sources = self.options.settings.sources
         if self.feed is None or self.live_store is None:
             return [
-                SourceHealth(name, "ok", note="starting") if s.enabled else SourceHealth(name, "off")
+                SourceHealth(name, "connecting") if s.enabled else SourceHealth(name, "off")
                 for name, s in sources.items()
             ]
         now = self.now()
@@ -327,10 +352,10 @@ class Monitor(Generic[V]):
             time.monotonic(),
             self.feed.market_open(now),
             self.feed.intraday_jobs,
+            self.today,
         )
         if self.paused:
-            note = "paused"
-            out = [SourceHealth(h.source, h.state, h.age, None, note if h.state != "off" else h.note) for h in out]
+            out = [replace(h, retry_in=None, note="paused") if h.state != "off" else h for h in out]
         return out
 
     # ------------------------------------------------------------------ life cycle
@@ -343,6 +368,7 @@ class Monitor(Generic[V]):
         """
         self._loop = asyncio.get_running_loop()
         self._follow = follow
+        self._started_at = self._loop.time()
         self._submit_load(self.options.run == "demo")
 
     async def loaded(self) -> SeriesStore:
@@ -392,6 +418,9 @@ class Monitor(Generic[V]):
             drain: first let the last recompute finish and wait for running alert
                 commands (headless commands; the TUI quits at once).
         """
+        if self._offline_timer is not None:
+            self._offline_timer.cancel()
+            self._offline_timer = None
         tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
@@ -586,6 +615,11 @@ class Monitor(Generic[V]):
             self._make_feed()
             assert self.feed is not None
             self._spawn(self.feed.run_forever(on_pass=self._pass_done))
+            if self._switches_offline and self._loop is not None:
+                assert self.http is not None
+                self.http.on_attempt = self._attempted
+                delay = max(OFFLINE_AFTER - (self._loop.time() - self._started_at), OFFLINE_MIN_FEED)
+                self._offline_timer = self._loop.call_later(delay, self._startup_deadline)
         self._set_idle()
 
     def _install(
@@ -618,7 +652,7 @@ class Monitor(Generic[V]):
             self._settings(),
             self.http,
             cache=self.cache,
-            on_change=lambda _delta: self.store_changed("live"),
+            on_change=self._job_finished,
             intraday_refresh=self.options.intraday_refresh,
         )
         replay = self.replay
@@ -648,29 +682,84 @@ class Monitor(Generic[V]):
         if "live" in self._dirty:
             self._take_change("live")  # the last job's change, before the pass is judged
         self._kick()
-        feed, store = self.feed, self.live_store
-        if not self.options.switch_offline or feed is None or store is None or self.options.run != "live":
+        feed = self.feed
+        if not self._switches_offline or feed is None or self.live_store is None:
             self._publish(MonitorUpdate(status=True, passes=(report,)))
             return
         ran = [j for j in feed.all_jobs if j.runs and j.last_duration is not None]
         answering = any(j.failures == 0 for j in ran)
-        notices: tuple[Notice, ...] = ()
         if answering and self.mode == "offline":
-            self.mode = "live"
-            if self.showing_demo:
-                self.showing_demo = False
-                self.demo_store = self.market = None
-                if self._ticks is not None:
-                    self._ticks.cancel()
-                self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))
+            self._go_live()
         elif ran and not answering and self.mode == "live":
-            self.mode = "offline"
-            if not any(store.has_data(i) for i in store.catalog) and not self._loading_demo:
-                self.showing_demo = self._loading_demo = True
-                text = "Live sources unreachable: running the DEMO feed until one answers"
-                notices = (Notice(text, "warning", 10),)
-                self._submit_load(demo=True)
-        self._publish(MonitorUpdate(status=True, mode=True, passes=(report,), notices=notices))
+            self._go_offline()
+        self._publish(MonitorUpdate(status=True, mode=True, passes=(report,)))
+
+    # ------------------------------------------------------------------ offline and back
+
+    @property
+    def _switches_offline(self) -> bool:
+        return self.options.switch_offline and self.options.run == "live"
+
+    def _job_finished(self, _delta: object = None) -> None:
+        """After every feed job: take its change in; with ``switch_offline``, go back live at
+        the first answer (not at the end of a pass that runs every retry and fallback first)."""
+        self.store_changed("live")
+        feed = self.feed
+        if not self._switches_offline or feed is None:
+            return
+        if self.mode == "offline" and any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+            self._go_live()
+            self._publish(MonitorUpdate(status=True, mode=True))
+
+    def _attempted(self, source: str, answered: bool) -> None:
+        """After every HTTP attempt (``HttpContext.on_attempt``): once the first try of every
+        source asked has failed and none answered, go offline without waiting for retries,
+        timeouts and fallbacks (no network fails in milliseconds; a pass takes a minute)."""
+        (self._answered if answered else self._tried).add(source)
+        feed = self.feed
+        if answered or self._answered or self.mode != "live" or feed is None:
+            return
+        asked = {j.provider.name for j in feed.all_jobs if j.runs}
+        if asked and asked <= self._tried:
+            self._go_offline()
+            self._publish(MonitorUpdate(status=True, mode=True))
+
+    def _startup_deadline(self) -> None:
+        """:data:`OFFLINE_AFTER` seconds in: no answer and nothing held means the OFFLINE demo."""
+        self._offline_timer = None
+        feed, store = self.feed, self.live_store
+        if self._closed or feed is None or store is None or self.mode != "live":
+            return
+        if any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+            return
+        if any(store.has_data(i) for i in store.catalog):
+            return  # the kept values are on screen; offline once every first request failed
+        self._go_offline()
+        self._publish(MonitorUpdate(status=True, mode=True))
+
+    def _go_offline(self) -> None:
+        """Live sources are unreachable: show the kept data, or the demo when nothing is kept.
+
+        No toast: the OFFLINE banner says it, and a toast would cover the banner."""
+        store = self.live_store
+        assert store is not None
+        self.mode = "offline"
+        if not any(store.has_data(i) for i in store.catalog) and not self._loading_demo:
+            self.showing_demo = self._loading_demo = True
+            # Building the demo market holds the GIL for a while; the banner goes out first.
+            self._jobs += 1
+            assert self._loop is not None
+            self._loop.call_later(DEMO_AFTER_BANNER, self._worker.submit, partial(self._load_job, True))
+
+    def _go_live(self) -> None:
+        """A source answered: back to live data (the demo fallback, if shown, goes)."""
+        self.mode = "live"
+        if self.showing_demo:
+            self.showing_demo = False
+            self.demo_store = self.market = None
+            if self._ticks is not None:
+                self._ticks.cancel()
+            self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))
 
     async def _tick_forever(self) -> None:
         interval = self.options.tick_interval

@@ -19,6 +19,7 @@ from typing import Any
 from datafeed import __version__
 from datafeed.catalog import Instrument
 from datafeed.feed import RefreshReport
+from datafeed.labels import demo_notice
 from datafeed.market_calendar import instrument_is_late
 from datafeed.models import Status, utcnow
 from datafeed.monitor import Monitor
@@ -97,11 +98,13 @@ class Collected:
     report: RefreshReport | None = None
     warnings: list[str] = field(default_factory=list)
     timed_out: bool = False
+    empty: bool = False
+    """Offline with nothing held: every series is ``missing`` (exit code 1, not a quiet 0)."""
 
     @property
     def failed(self) -> bool:
-        """True when some source failed (exit code 1)."""
-        if self.timed_out:
+        """True when some source failed, or ``--offline`` found nothing held (exit code 1)."""
+        if self.timed_out or self.empty:
             return True
         return bool(self.report and self.report.failed)
 
@@ -119,7 +122,12 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         if monitor.options.run == "demo":
             return Collected(store, "demo")
         if offline:
-            return Collected(store, "offline", warnings=list(monitor.warnings))
+            result = Collected(store, "offline", warnings=list(monitor.warnings))
+            for inst_id in store.catalog:
+                if not store.has_data(inst_id) and store.state[inst_id].last_error is None:
+                    store.mark_missing(inst_id, "nothing held in the cache (--offline asks no source)")
+            result.empty = not any(store.has_data(i) for i in store.catalog)
+            return result
         result = Collected(store, "live", warnings=list(monitor.warnings))
         # Leave a margin for building and printing the document.
         budget = max(0.1, timeout - 0.3)
@@ -174,8 +182,10 @@ def build_document(
         "triffin": __version__,
         "as_of": now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         "mode": collected.mode,
-        "series": series_json(collected.store, today),
     }
+    if notice := demo_notice(collected.mode):
+        doc["notice"] = notice  # next to "mode", at the top, where a person reading the file looks
+    doc["series"] = series_json(collected.store, today)
     if formulas:
         from datafeed.formulas import evaluate_all, formula_json
 

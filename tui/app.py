@@ -221,7 +221,8 @@ class TriffinApp(App[None]):
         """Per-source health for the status bar (no pandas needed before the feed starts)."""
         from tui.status import source_views
 
-        return source_views(self.monitor.health())
+        monitor = self.monitor
+        return source_views(monitor.health(), monitor.today, monitor.now())
 
     # ---------------------------------------------------------------- actions
 

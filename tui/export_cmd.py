@@ -58,9 +58,11 @@ def run_export(
     store = SeriesStore(catalog)
     if demo:
         from datafeed.demo import load_demo
+        from datafeed.labels import DEMO_MODE, DEMO_NOTICE
 
         load_demo(store)
-        mode = "demo"
+        mode = DEMO_MODE
+        print(f"triffin export: {DEMO_NOTICE}", file=sys.stderr)  # the person at the terminal
     else:
         from datafeed.cache import DiskCache
 
@@ -84,7 +86,7 @@ def run_export(
             json.dump(frame_to_json(frame, aligned=aligned, mode=mode, units=units, since=since), sys.stdout)
             sys.stdout.write("\n")
         else:
-            write_csv(frame, sys.stdout)
+            write_csv(frame, sys.stdout, mode=mode)
         sys.stdout.flush()
     except BrokenPipeError:  # `triffin export ... | head` is fine
         return 0

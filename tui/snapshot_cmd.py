@@ -11,9 +11,11 @@ from __future__ import annotations
 import asyncio
 import csv
 import json
+import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from datafeed.labels import demo_notice
 from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line
 from datafeed.snapshot import build_document, collect
@@ -31,21 +33,46 @@ def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout
     monitor: Monitor[None] = build_monitor(config, run="demo" if demo else "live", rules=(), formulas=())
     collected = asyncio.run(collect(monitor, offline=offline, timeout=timeout))
     doc = build_document(collected, formulas=config.formulas, thresholds=config.thresholds, episodes=config.episodes)
-    if fmt == "json":
-        json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
-        sys.stdout.write("\n")
-    elif fmt == "csv":
-        write_csv(doc)
-    elif fmt == "markdown":
-        sys.stdout.write(markdown(doc))
-    else:
-        print_tables(doc)
+    try:
+        if fmt == "json":
+            json.dump(doc, sys.stdout, indent=1, ensure_ascii=False)
+            sys.stdout.write("\n")
+        elif fmt == "csv":
+            write_csv(doc)
+        elif fmt == "markdown":
+            sys.stdout.write(markdown(doc))
+        else:
+            print_tables(doc)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `triffin snapshot | head` is fine; no traceback, no flush error at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     for warning in doc.get("warnings", []):
         print(f"triffin: warning: {warning}", file=sys.stderr)
+    if collected.empty:
+        print(
+            f"triffin snapshot: --offline and nothing is held in the cache ({clean_line(str(config.cache_dir), None)})",
+            file=sys.stderr,
+        )
     return 1 if collected.failed else 0
 
 
-CSV_FIELDS = ("id", "name", "unit", "source", "date", "value", "change", "change_unit", "status", "late", "error")
+CSV_FIELDS = (
+    "id",
+    "name",
+    "unit",
+    "source",
+    "date",
+    "value",
+    "change",
+    "change_unit",
+    "status",
+    "late",
+    "error",
+    "mode",
+)
+"""Columns of ``snapshot --format csv``. ``mode`` (0.2) is the document's ``mode`` on every
+row (``live``, ``offline``, ``demo``): a parser and a spreadsheet both see synthetic rows
+for what they are, where a comment line would trip CSV readers."""
 
 
 def write_csv(doc: dict[str, Any]) -> None:
@@ -53,8 +80,14 @@ def write_csv(doc: dict[str, Any]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(CSV_FIELDS)
     for inst_id, s in doc["series"].items():
-        row = {"id": inst_id, **s}
+        row = {"id": inst_id, **s, "mode": doc["mode"]}
         writer.writerow([_csv(row.get(f)) for f in CSV_FIELDS])
+
+
+def demo_tag(doc: dict[str, Any], template: str = "  [{}]") -> str:
+    """The demo label to add to a title or heading (empty for live data)."""
+    notice = demo_notice(str(doc.get("mode", "")))
+    return template.format(notice) if notice else ""
 
 
 def _csv(value: object) -> object:
@@ -64,6 +97,16 @@ def _csv(value: object) -> object:
     return clean_line(value, None) if isinstance(value, str) else value
 
 
+def status_text(series: dict[str, Any]) -> str:
+    """The status cell: ``fresh``, or ``LATE (fetch ok)`` when the fetch worked but the value
+    is older than its source's usual lag (``fresh`` beside old data would read as current),
+    ``stale LATE`` when both went wrong."""
+    status = str(series.get("status", ""))
+    if not series.get("late"):
+        return status
+    return "LATE (fetch ok)" if status == "fresh" else f"{status} LATE"
+
+
 def print_tables(doc: dict[str, Any]) -> None:
     """Rich tables; meaning never rides on colour alone (NO_COLOR is respected by Rich)."""
     from rich.console import Console
@@ -71,9 +114,7 @@ def print_tables(doc: dict[str, Any]) -> None:
 
     # Piped output is not a terminal: give the tables room rather than wrapping every cell.
     console = Console(width=None if sys.stdout.isatty() else 160)
-    title = f"triffin {doc['triffin']} — {doc['mode'].upper()} — as of {doc['as_of']}"
-    if doc["mode"] == "demo":
-        title += "  [DEMO: synthetic data, not market prices]"
+    title = f"triffin {doc['triffin']} — {doc['mode'].upper()} — as of {doc['as_of']}" + demo_tag(doc)
     table = Table(title=title, title_justify="left")
     for col, justify in (
         ("id", "left"),
@@ -91,7 +132,7 @@ def print_tables(doc: dict[str, Any]) -> None:
         if s.get("change") is not None:
             mark = "▲" if s["change"] > 0 else "▼" if s["change"] < 0 else "="
             change = f"{mark}{s['change']:+.2f}{s.get('change_unit', '')}"
-        status = s["status"] + (" LATE" if s.get("late") else "")
+        status = status_text(s)
         if s.get("error"):
             status += f" ({s['error'][:40]})"
         table.add_row(*plain_cells(inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or "—"))
@@ -112,7 +153,8 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
     if not regime:
         return
     table = Table(
-        title=f"Regime: {regime['verdict']} ({regime['eroding']}/{regime['available']} signals eroding)",
+        title=f"Regime: {regime['verdict']} ({regime['eroding']}/{regime['available']} signals eroding)"
+        + demo_tag(doc),
         title_justify="left",
     )
     for col, justify in (
@@ -144,7 +186,7 @@ def print_crises(console: Console, doc: dict[str, Any]) -> None:
     if not crises:
         return
     checks = list(crises[0]["checks"])
-    table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)", title_justify="left")
+    table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)" + demo_tag(doc), title_justify="left")
     table.add_column("episode")
     table.add_column("window")
     for check in checks:
@@ -181,25 +223,28 @@ def markdown(doc: dict[str, Any]) -> str:
 
     Why its own renderer: Rich tables use box-drawing characters that chat apps mangle; a
     pipe table renders everywhere GFM does and stays readable as plain text. Demo output
-    says DEMO in the heading, like every other view of synthetic data.
+    says DEMO in the title and in every section (the regime line and a line over each
+    table), so a table pasted on its own still carries its label.
     """
     mode = str(doc.get("mode", "")).upper()
-    title = f"**triffin {doc.get('triffin', '')} — {mode} — as of {doc.get('as_of', '')}**"
-    if doc.get("mode") == "demo":
-        title += " _(DEMO: synthetic data, not market prices)_"
+    tag = demo_tag(doc, " _({})_")
+    title = f"**triffin {doc.get('triffin', '')} — {mode} — as of {doc.get('as_of', '')}**" + tag
     out = [title, ""]
     regime = doc.get("regime")
     if isinstance(regime, dict) and regime.get("verdict"):
         out += [
-            f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)",
+            f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)"
+            + tag,
             "",
         ]
+    if tag:
+        out += [f"Series{tag}", ""]
     out += ["| id | name | last | chg | date | status | source |", "|---|---|--:|--:|---|---|---|"]
     for inst_id, s in doc.get("series", {}).items():
         change = ""
         if s.get("change") is not None:
             change = f"{s['change']:+.2f} {s.get('change_unit', '')}".rstrip()
-        status = s.get("status", "") + (" LATE" if s.get("late") else "")
+        status = status_text(s)
         cells = [
             inst_id,
             s.get("name", ""),
@@ -212,7 +257,8 @@ def markdown(doc: dict[str, Any]) -> str:
         out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     signals = doc.get("signals")
     if isinstance(signals, dict) and signals:
-        out += ["", "| signal | value | unit | verdict | date |", "|---|--:|---|---|---|"]
+        out += [""] + ([f"Signals{tag}", ""] if tag else [])
+        out += ["| signal | value | unit | verdict | date |", "|---|--:|---|---|---|"]
         for sid, g in signals.items():
             value = g.get("value")
             cells = [

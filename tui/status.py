@@ -8,6 +8,7 @@ shaped here (``2m``, ``45s``, the gist of an error); what the health *is* comes 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from datafeed.health import SourceHealth
@@ -37,17 +38,44 @@ def short_error(text: str, width: int = 24) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def source_view(health: SourceHealth) -> SourceView:
-    """One source in the status bar: its note, or the gist of its error."""
+def data_text(health: SourceHealth, today: dt.date, now: dt.datetime) -> tuple[str, bool]:
+    """How old a source's data is, and whether that is late: (``data 894d old``, True).
+
+    ``data 1d`` when every series is on time, ``data 894d old`` when all of them are late,
+    ``data 1d · 2 late`` when some are (FRED serves daily and quarterly series alike).
+    Days are calendar days from the newest observation to today; quotes are aged in time.
+    """
+    if health.data_date is not None:
+        days = max((today - health.data_date).days, 0)
+        text = "data today" if days == 0 else f"data {days}d"
+    elif health.data_time is not None:
+        text = f"data {format_age((now - health.data_time).total_seconds())}"
+    else:
+        return "", False
+    if not health.late:
+        return text, False
+    if health.late >= health.series:
+        return f"{text} old", True
+    return f"{text} · {health.late} late", True
+
+
+def source_view(health: SourceHealth, today: dt.date | None = None, now: dt.datetime | None = None) -> SourceView:
+    """One source in the status bar: the fetch (state, when, note or the gist of its error),
+    then how old its data is (with ``today`` and ``now``; the first frame has neither)."""
+    data, late = data_text(health, today, now) if today is not None and now is not None else ("", False)
     return SourceView(
         health.source,
         health.state,
         format_age(health.age) if health.age is not None else "",
         format_in(health.retry_in) if health.retry_in is not None else "",
         health.note or short_error(health.error),
+        data,
+        late,
     )
 
 
-def source_views(health: Iterable[SourceHealth]) -> list[SourceView]:
+def source_views(
+    health: Iterable[SourceHealth], today: dt.date | None = None, now: dt.datetime | None = None
+) -> list[SourceView]:
     """Every source in the status bar, in display order."""
-    return [source_view(h) for h in health]
+    return [source_view(h, today, now) for h in health]

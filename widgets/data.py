@@ -31,7 +31,7 @@ CHECK_RESULTS: tuple[str, ...] = ("pass", "fail", "flat", "n/a")
 EPISODE_VERDICTS: tuple[str, ...] = ("haven", "mixed", "broken", "n/a")
 """Values of :attr:`ScoreRow.verdict`."""
 
-SOURCE_STATES: tuple[str, ...] = ("ok", "stale", "error", "off")
+SOURCE_STATES: tuple[str, ...] = ("connecting", "ok", "stale", "error", "off")
 """Values of :attr:`SourceView.state`."""
 
 
@@ -227,11 +227,16 @@ class SourceView:
     state: str
     """One of :data:`SOURCE_STATES`."""
     age: str = ""
-    """Age of its newest data, formatted (``2m``); empty when unknown."""
+    """How long ago its data was last fetched, formatted (``2m``); empty when never."""
     next_retry: str = ""
     """When it will be tried again, formatted (``45s``); empty when not scheduled."""
     detail: str = ""
     """Short error text or note (``timeout``)."""
+    data: str = ""
+    """How old the data itself is (``data 1d``, ``data 894d old``); empty when none is held.
+    Apart from :attr:`age` because a source can answer now with values from years ago."""
+    data_late: bool = False
+    """True when that data is older than the source's usual publication lag (styled as late)."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""

@@ -624,7 +624,9 @@ class LiveTable(LineListView):
                 label = self._text(source_label(row))
                 cells.append(Cell(label, "live-table--dim", has_data=bool(label)))
             elif column == "status":
-                words = [row.status]
+                # "fresh" means the fetch succeeded, not that the value is recent: next to
+                # late data it would read as current, so a late row says "late" alone.
+                words = [] if row.late and row.status == "fresh" else [row.status]
                 if row.late:
                     words.append("late")
                 if row.intraday:

@@ -32,19 +32,32 @@ BANNERS: dict[str, str] = {
 }
 """Default banner per mode (``live`` has none)."""
 
-_STATE_WORDS: dict[str, str] = {"ok": "ok", "stale": "STALE", "error": "ERROR", "off": "off"}
+_STATE_WORDS: dict[str, str] = {
+    "connecting": "connecting…",
+    "ok": "ok",
+    "stale": "STALE",
+    "error": "ERROR",
+    "off": "off",
+}
 
 
-def source_text(view: SourceView) -> str:
-    """One source as plain text, e.g. ``boj ERROR 3h retry 45s (timeout)``."""
-    parts = [view.source, _STATE_WORDS[view.state]]
+def _fetch_text(view: SourceView) -> str:
+    """What the fetch did, after the state word: `` 2m retry 45s (timeout)``."""
+    parts = [""]
     if view.age:
         parts.append(view.age)
     if view.next_retry:
         parts.append(f"retry {view.next_retry}")
     if view.detail:
         parts.append(f"({view.detail})")
-    return " ".join(parts)
+    return " ".join(parts) if len(parts) > 1 else ""
+
+
+def source_text(view: SourceView) -> str:
+    """One source as plain text, e.g. ``treasury ok 2m · data 894d old`` or
+    ``boj ERROR 3h retry 45s (timeout)``: what the fetch did, then how old the data is."""
+    text = f"{view.source} {_STATE_WORDS[view.state]}{_fetch_text(view)}"
+    return f"{text} · {view.data}" if view.data else text
 
 
 class StatusBar(Widget):
@@ -61,9 +74,11 @@ class StatusBar(Widget):
         "status-bar--stale",
         "status-bar--error",
         "status-bar--off",
+        "status-bar--connecting",
+        "status-bar--late",
         "status-bar--dim",
     }
-    """Style hooks: the two banners, the four source states, secondary text."""
+    """Style hooks: the two banners, the five source states, late data, secondary text."""
 
     DEFAULT_CSS = """
     StatusBar {
@@ -79,6 +94,8 @@ class StatusBar(Widget):
     StatusBar > .status-bar--stale { color: $feed-stale; text-style: bold; }
     StatusBar > .status-bar--error { color: $feed-error; text-style: bold; }
     StatusBar > .status-bar--off { color: $feed-off; }
+    StatusBar > .status-bar--connecting { color: $text-muted; text-style: italic; }
+    StatusBar > .status-bar--late { color: $late; text-style: bold; }
     StatusBar > .status-bar--dim { color: $text-muted; }
     StatusBar:nocolor > .status-bar--error { text-style: bold reverse; }
     StatusBar:nocolor > .status-bar--stale { text-style: bold; }
@@ -248,11 +265,11 @@ class _SourcesLine(Widget):
         entries: list[list[tuple[str, str]]] = []
         fold = ascii_text if self._bar.ascii else str
         for view in self._bar.sources:
-            state = _STATE_WORDS[view.state]
-            rest = fold(source_text(view)[len(view.source) + 1 + len(state) :])
-            entry = [(fold(view.source) + " ", ""), (state, f"status-bar--{view.state}")]
-            if rest:
+            entry = [(fold(view.source) + " ", ""), (fold(_STATE_WORDS[view.state]), f"status-bar--{view.state}")]
+            if rest := fold(_fetch_text(view)):
                 entry.append((rest, "status-bar--dim"))
+            if view.data:
+                entry.append((fold(f" · {view.data}"), "status-bar--late" if view.data_late else "status-bar--dim"))
             entries.append(entry)
         return entries or [[("no sources", "status-bar--dim")]]
 

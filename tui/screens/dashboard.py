@@ -401,6 +401,12 @@ class DashboardScreen(Screen[None]):
         monitor = host.monitor
         store = monitor.store
         if store is None:
+            # No store to show yet (the OFFLINE demo is being built): the banner and the
+            # sources' state are news all the same, and must not wait for the data.
+            if update.status or update.everything:
+                bar = self.query_one(StatusBar)
+                bar.set_mode(monitor.status_mode, monitor.banner)
+                bar.set_sources(host.source_views())
             return
         today, now = monitor.today, monitor.now()
         with self.app.batch_update():
