@@ -118,3 +118,19 @@ def test_a_failing_source_keeps_saying_how_old_its_kept_data_is() -> None:
     health = _health(store, [_job("fred", "vix", answered=False)], "fred")["fred"]
     text = source_text(source_view(health, TODAY, NOW))  # type: ignore[arg-type]
     assert health.state == "stale" and text == "fred STALE retry 30s (ConnectError) · data 17d old"  # type: ignore[attr-defined]
+
+
+def test_the_drill_down_says_the_fetch_and_the_data_apart() -> None:
+    """A fetch that worked beside a value 2 years old: ``fetch ok`` and ``data LATE``, never ``fresh``."""
+    from tui.presenters import series_stats
+
+    store = _store({"ust10y": [("2024-06-24", 4.25, "treasury:10 Yr"), ("2024-06-25", 4.23, "treasury:10 Yr")]})
+    store.mark_success("ust10y", "treasury:10 Yr", NOW)
+    stats = {s.label: s.value for s in series_stats(store, "ust10y", "1Y", TODAY, NOW)}
+    # 639 weekdays from 2024-06-26 to 2026-12-07, less 28 SIFMA holidays on weekdays.
+    assert stats["fetch"] == "ok" and stats["data"] == "LATE · 611 business days old"
+    assert "fresh" not in " ".join(stats.values())
+    current = _store({"vix": [("2026-12-04", 18.0, "fred:VIXCLS")]})
+    current.mark_success("vix", "fred:VIXCLS", NOW)
+    stats = {s.label: s.value for s in series_stats(current, "vix", "1Y", TODAY, NOW)}
+    assert stats["fetch"] == "ok" and stats["data"] == "current · 1 business day old"

@@ -315,7 +315,7 @@ def series_stats(
     if state.behind is not None:  # the primary answers but lags; a later source fills in
         last = state.behind.last.isoformat() if state.behind.last else "nothing yet"
         out.append(Stat("behind", f"{state.behind.source} (newest {last}); newer from {state.behind.filled_by}"))
-    out.append(Stat("status", fetch_and_data(store, inst_id, today)))
+    out.extend(fetch_and_data(store, inst_id, today))
     out.append(Stat("last success", _stamp(state.last_success, now)))
     if state.last_error:
         out.append(Stat("last error", state.last_error))
@@ -327,16 +327,16 @@ def series_stats(
 
 
 FETCH_WORDS: dict[Status, str] = {
-    Status.FRESH: "fetch ok",
-    Status.STALE: "fetch failed · kept data shown",
-    Status.ERROR: "fetch failed · nothing held",
+    Status.FRESH: "ok",
+    Status.STALE: "failed · kept data shown",
+    Status.ERROR: "failed · nothing held",
     Status.MISSING: "no source enabled",
 }
 """What the last fetch did, in words (the JSON ``status``: fresh / stale / error / missing)."""
 
 
-def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> str:
-    """The fetch and the data's age, said apart: ``fetch ok · data late (624 business days old)``.
+def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[Stat, ...]:
+    """The fetch and the data's age on two lines: ``fetch ok`` / ``data LATE · 624 business days old``.
 
     Why apart: ``fresh`` means the last fetch succeeded, not that the value is recent; a
     source that answers with a 2024 value must not read as current next to an age of
@@ -346,18 +346,17 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> str:
     from datafeed.market_calendar import business_days_between, source_market
 
     state = store.state[inst_id]
-    fetch = FETCH_WORDS.get(state.status, state.status.value)
+    fetch = Stat("fetch", FETCH_WORDS.get(state.status, state.status.value))
     latest = store.latest(inst_id)
     if latest is None:
-        return fetch
+        return (fetch,)
     if latest.intraday:
-        return f"{fetch} · data intraday quote"
+        return fetch, Stat("data", "intraday quote")
     market = source_market(latest.source.split(":", 1)[0])
     days = business_days_between(latest.date, today, market)
     age = f"{days} business day{'' if days == 1 else 's'} old"
-    if is_late(inst_id, latest.date, today, latest.source):
-        return f"{fetch} · data late ({age})"
-    return f"{fetch} · data current ({age})"
+    late = is_late(inst_id, latest.date, today, latest.source)
+    return fetch, Stat("data", f"LATE · {age}" if late else f"current · {age}")
 
 
 def _stamp(when: dt.datetime | None, now: dt.datetime, future: bool = False) -> str:
