@@ -359,6 +359,19 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[St
     return fetch, Stat("data", f"LATE · {age}" if late else f"current · {age}")
 
 
+def input_status(store: SeriesStore, inst_id: str, today: dt.date) -> str:
+    """An input's state in one phrase for a list of inputs: ``fetch ok``, or ``LATE · fetch ok``
+    when the value is older than its source's lag (``fresh`` alone would read as current)."""
+    state = store.state[inst_id]
+    fetch = "fetch " + FETCH_WORDS.get(state.status, state.status.value).split(" · ")[0]
+    if state.status is Status.MISSING:
+        fetch = FETCH_WORDS[Status.MISSING]
+    latest = store.latest(inst_id)
+    if latest is not None and not latest.intraday and is_late(inst_id, latest.date, today, latest.source):
+        return f"LATE · {fetch}"
+    return fetch
+
+
 def _stamp(when: dt.datetime | None, now: dt.datetime, future: bool = False) -> str:
     if when is None:
         return "—"
@@ -532,5 +545,5 @@ def formula_stats(
         elif latest is None:
             out.append(Stat(inst_id, f"no data ({store.state[inst_id].status.value})"))
         else:
-            out.append(Stat(inst_id, f"{latest.date} {latest.source} {store.state[inst_id].status.value}"))
+            out.append(Stat(inst_id, f"{latest.date} {latest.source} {input_status(store, inst_id, store.today())}"))
     return tuple(out)

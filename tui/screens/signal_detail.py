@@ -124,7 +124,7 @@ class SignalDetailScreen(DetailScreen):
 
     def _paint(self) -> None:
         from datafeed.signals import SIGNALS, resolve_thresholds
-        from tui.presenters import format_age, signal_value_text
+        from tui.presenters import format_age, input_status, signal_value_text
         from widgets.signals_panel import verdict_text
 
         app = self.triffin.monitor
@@ -174,7 +174,8 @@ class SignalDetailScreen(DetailScreen):
                 age = f"{max((app.today - latest.date).days, 0)}d"
                 if latest.intraday and latest.time is not None:
                     age = format_age((app.now() - latest.time).total_seconds())
-                rows.append((inst_id, f"{latest.date} ({age}) {latest.source} {store.state[inst_id].status.value}"))
+                status = input_status(store, inst_id, app.today)
+                rows.append((inst_id, f"{latest.date} ({age}) {latest.source} {status}"))
         explanation = result.explanation if result is not None else spec.explanation(th)
         parts: list[Any] = [Text(explanation + "\n", style="italic"), stats_table(rows)]
         if spec.note:
