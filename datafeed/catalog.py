@@ -50,6 +50,7 @@ GROUP_TITLES: dict[str, str] = {
     "fiscal": "Fiscal",
     "holders": "Holders",
     "supply": "Supply",
+    "history": "Long history",
     "user": "Your instruments",
 }
 """Built-in group ids and the heading each is shown under; any other group is shown as written."""
@@ -236,6 +237,24 @@ Z1_HOLDERS: tuple[tuple[str, str, str], ...] = (
 """(id suffix, FRED id, display name) of the Z.1 Treasury holdings by sector (USD mn on FRED;
 how each id was verified is in docs/demand-sources.md)."""
 
+Z1_TOTAL = "BOGZ1FL893061105Q"
+"""Z.1 L.210 line 4, all sectors' Treasury holdings: the denominator of the holders' shares
+(docs/exhibits.md, exhibit 1)."""
+
+Z1_FLOWS: tuple[tuple[str, str, str], ...] = (
+    ("total", "BOGZ1FU313161105Q", "net issuance"),
+    ("row", "BOGZ1FU263061105Q", "foreign"),
+    ("fed", "BOGZ1FU713061103Q", "Fed"),
+    ("mmf", "BOGZ1FU633061105Q", "money funds"),
+)
+"""(id suffix, FRED id, display name) of the Z.1 Treasury transactions (net purchases in the
+quarter, not seasonally adjusted, USD mn on FRED; the total is the federal government's net
+issuance, F.210 line 1; docs/exhibits.md, exhibit 7)."""
+
+DISCONTINUED_LAG = 30_000
+"""The lag of a series that ended decades ago (about 115 years of business days): no newer value
+is expected, so it is not late; small enough for the calendars to count back through."""
+
 
 def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
     """A TIC major-foreign-holders row, monthly, USD bn to one decimal as published (1185.5)."""
@@ -255,6 +274,19 @@ def _tic(key: str, series: str, name: str, lo: float, hi: float) -> Instrument:
 def _z1(code: str) -> SourceRef:
     """A Z.1 level on FRED, quarterly, scaled from USD mn to USD bn."""
     return _fred(code, "quarterly", Z1_LAG, scale=0.001)
+
+
+def _history(inst_id: str, name: str, code: str, unit: str, lo: float, hi: float, *, ended: bool) -> Instrument:
+    """A monthly series of the long stock-bond history (exhibit 8), on FRED.
+
+    Yields are stored in % with changes in bp like every yield; stock indexes in their
+    index points with changes in %. The NBER Macrohistory series ended decades ago
+    (``ended``): they are never late.
+    """
+    ref = _fred(code, "monthly", DISCONTINUED_LAG if ended else None)
+    if unit == "%":
+        return Instrument(inst_id, name, "%", "bp", (ref,), lo, hi, group="history", decimals=2)
+    return Instrument(inst_id, name, unit, "%", (ref,), lo, hi, group="history", decimals=2)
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
@@ -401,6 +433,24 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         Instrument(f"z1_{key}", f"Z.1 {name}", "USD bn", "%", (_z1(code),), 0.0, 50000.0, group="holders", decimals=1)
         for key, code, name in Z1_HOLDERS
     ),
+    Instrument(
+        "z1_total", "Z.1 all holders", "USD bn", "%", (_z1(Z1_TOTAL),), 1.0, 100000.0, group="holders", decimals=1
+    ),
+    *(
+        # Net purchases in the quarter: they change sign, so changes are in USD bn (pts), not %.
+        Instrument(
+            f"z1_flow_{key}",
+            f"Z.1 {name} flow",
+            "USD bn",
+            "pts",
+            (_z1(code),),
+            -20000.0,
+            20000.0,
+            group="holders",
+            decimals=1,
+        )
+        for key, code, name in Z1_FLOWS
+    ),
     # ---- how much there is to buy, and what it costs -------------------------------------
     Instrument(
         "debt_total_daily",
@@ -459,6 +509,12 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         group="supply",
         decimals=1,
     ),
+    # ---- the long stock-bond history (docs/exhibits.md, exhibit 8) ------------------------
+    _history("equity_nber", "Stocks NBER 1871-1956", "M1125AUSM343NNBR", "index", 0.1, 5000.0, ended=True),
+    _history("equity_oecd", "Stocks OECD US", "SPASTT01USM661N", "index", 0.1, 50000.0, ended=False),
+    _history("ust_long_1919", "UST long 1919-44", "M1333AUSM156NNBR", "%", -2.0, 25.0, ended=True),
+    _history("ust_long_1941", "UST long 1941-67", "M1333BUSM156NNBR", "%", -2.0, 25.0, ended=True),
+    _history("ust10y_monthly", "UST 10Y monthly", "GS10", "%", -2.0, 25.0, ended=False),
 )
 """Every built-in instrument of DESIGN.md §2, in display order."""
 

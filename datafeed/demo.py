@@ -395,6 +395,73 @@ _DEMAND_LEVELS: dict[str, _KnotSpec] = {
 """Anchors of the demand and supply instruments that have no driver in the model above."""
 _DEBT_TOTAL_OVER_PUBLIC = _knots("2000-01 1.65, 2008-07 1.8, 2012-01 1.4, 2020-01 1.3, 2026-06 1.25")
 """Total public debt over debt held by the public (the gap is intragovernmental holdings)."""
+_Z1_TOTAL_OVER_PUBLIC = _knots("2000-01 0.97, 2005-01 1.0, 2009-01 1.03, 2012-01 0.99, 2020-01 0.98, 2026-06 0.98")
+"""Z.1's total of Treasury holders (at market value) over debt held by the public (face value)."""
+_Z1_FLOWS: dict[str, str] = {
+    "z1_flow_total": "z1_total",
+    "z1_flow_row": "z1_row",
+    "z1_flow_fed": "z1_fed",
+    "z1_flow_mmf": "z1_mmf",
+}
+"""Z.1 net purchases (flow id → the level it is the quarterly change of)."""
+
+# The long stock-bond history (exhibit 8), monthly, before the factor model's first day. One
+# equity path (S&P composite-like points) and one yield deviation path drive the five series;
+# the correlation of stock and bond returns follows _LONG_RHO: mostly positive in the 20th
+# century, as the seed note says, so the 2000-2020 negative era of the daily model stands out.
+_LONG_START = dt.date(1871, 1, 1)
+_LONG_EQUITY = _knots("""
+    1871-01 4.4, 1881-06 6.5, 1893-08 4.5, 1906-01 9.8, 1914-12 7.3, 1919-11 9.0, 1921-08 6.5,
+    1929-09 31, 1932-06 4.8, 1937-03 18, 1942-04 8.0, 1946-05 18.7, 1949-06 14, 1956-07 48,
+    1962-06 55, 1966-01 93, 1970-06 75, 1973-01 118, 1974-10 73, 1980-11 137, 1982-08 108,
+    1987-08 330, 1987-12 245, 1990-10 307, 1995-01 465, 1999-12 1430
+""")
+_LONG_EQUITY_VOL = _knots(
+    "1871-01 0.035, 1929-06 0.06, 1932-06 0.12, 1938-01 0.06, 1950-01 0.035, 1974-06 0.05, 1999-12 0.045"
+)
+_LONG_YIELD_VOL = _knots(
+    "1871-01 0.10, 1940-01 0.05, 1955-01 0.08, 1968-01 0.15, 1980-01 0.45, 1986-01 0.30, 1999-12 0.22"
+)
+_LONG_RHO = _knots(
+    "1871-01 0.1, 1919-01 0.2, 1929-01 0.3, 1940-01 0.1, 1955-01 -0.1, 1966-01 0.3, 1980-01 0.5, 1995-01 0.45, 1998-01 0.1, 1999-12 -0.1"
+)
+_LONG_HISTORY: dict[str, tuple[str, dt.date, dt.date | None, _KnotSpec | None]] = {
+    "equity_nber": ("equity", dt.date(1871, 1, 1), dt.date(1956, 12, 1), None),
+    "equity_oecd": ("equity", dt.date(1957, 1, 1), None, None),
+    "ust_long_1919": (
+        "yield",
+        dt.date(1919, 1, 1),
+        dt.date(1944, 12, 1),
+        _knots("""
+        1919-01 4.7, 1920-05 5.6, 1923-01 4.4, 1925-01 3.9, 1928-01 3.3, 1931-06 3.2, 1932-01 4.2,
+        1935-01 2.8, 1940-01 2.2, 1944-12 1.9
+    """),
+    ),
+    "ust_long_1941": (
+        "yield",
+        dt.date(1941, 1, 1),
+        dt.date(1967, 12, 1),
+        _knots("""
+        1941-01 2.0, 1945-01 2.4, 1950-01 2.3, 1953-06 3.1, 1957-01 3.5, 1960-01 4.0, 1965-01 4.2,
+        1967-12 5.4
+    """),
+    ),
+    "ust10y_monthly": (
+        "yield",
+        dt.date(1953, 4, 1),
+        None,
+        _knots("""
+        1953-04 2.8, 1957-01 3.6, 1960-01 4.7, 1965-01 4.2, 1970-06 7.9, 1972-01 6.0, 1974-09 8.0,
+        1979-12 10.4, 1981-09 15.3, 1986-08 7.2, 1990-09 8.9, 1993-10 5.3, 1994-11 8.0, 1998-10 4.5,
+        1999-12 6.3
+    """),
+    ),
+}
+"""Long-history series: (kind, first month, last month or None when the factor model carries
+it on from its first day, yield anchor). Stock indexes are the one equity path rescaled: the
+NBER index to 1935-39 = 100, the OECD index to meet its post-start values."""
+_OECD_PER_SPX = 100.0 / 2050.0
+"""The OECD US share price index (2015 = 100) from the S&P 500's level (about 2,050 in 2015)."""
 
 # Regime loadings (dimensionless). _RHO_SB: correlation of 10Y yield shocks with equity
 # returns (positive = the old hedge: yields fall when stocks fall). _KAPPA: the dollar's
@@ -478,6 +545,14 @@ SPECS: dict[str, DemoSpec] = {
     **{f"tic_{key}": DemoSpec(1) for key in ("total", "official", "japan", "uk", "china", "belgium", "canada")},
     **{f"tic_{key}": DemoSpec(1) for key in ("luxembourg", "cayman", "france")},
     **{f"z1_{key}": DemoSpec(3) for key in ("row", "fed", "households", "mutual_funds", "mmf", "banks")},
+    "z1_total": DemoSpec(3),
+    **{flow: DemoSpec(3) for flow in _Z1_FLOWS},  # the quarterly change of a level (_Z1_FLOWS)
+    # The long history (_LONG_HISTORY): starts before the factor model; the NBER series ended.
+    "equity_nber": DemoSpec(2, first_day=dt.date(1871, 1, 1), last_period=dt.date(1956, 12, 1)),
+    "equity_oecd": DemoSpec(2, first_day=dt.date(1957, 1, 1)),
+    "ust_long_1919": DemoSpec(2, first_day=dt.date(1919, 1, 1), last_period=dt.date(1944, 12, 1)),
+    "ust_long_1941": DemoSpec(2, first_day=dt.date(1941, 1, 1), last_period=dt.date(1967, 12, 1)),
+    "ust10y_monthly": DemoSpec(2, first_day=dt.date(1953, 4, 1)),
 }
 """Every demo instrument and how it is published; the factor model draws the paths of these."""
 
@@ -1242,6 +1317,11 @@ class DemoMarket:
         for inst_id in ("tic_total", "z1_row"):
             (dev,) = _ar1([0.002 * z[inst_id]], [_phi(40)])
             out[inst_id] = out["foreign_holdings"] * np.exp(dev)
+        (dev,) = _ar1([0.002 * _student_t(self._key, _own_stream("z1_total"), n)], [_phi(40)])
+        out["z1_total"] = out["debt_public"] / 1000.0 * _interp(days, _Z1_TOTAL_OVER_PUBLIC) * np.exp(dev)
+        # Monthly averages of the daily model carry the long history on from its first day.
+        out["equity_oecd"] = out["spx"] * _OECD_PER_SPX
+        out["ust10y_monthly"] = out["ust10y"]
         (dev,) = _ar1([0.0005 * z["debt_daily"]], [_phi(20)])
         out["debt_public_daily"] = out["debt_public"] / 1000.0 * np.exp(dev)  # USD mn -> USD bn
         out["debt_total_daily"] = out["debt_public_daily"] * _interp(days, _DEBT_TOTAL_OVER_PUBLIC)
@@ -1255,7 +1335,57 @@ class DemoMarket:
             anchor = _interp(days, spec.anchor)
             out[inst.id] = anchor * np.exp(dev) if inst.change == "%" else anchor + dev
 
-        return self._assemble(bdays, out)
+        result = self._assemble(bdays, out)
+        result.update(self._flows(result))
+        result.update(self._long_history(result))
+        return {inst.id: result[inst.id] for inst in INSTRUMENTS if inst.id in result}
+
+    @staticmethod
+    def _flows(levels: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+        """Z.1 net purchases: each quarter's change of the level it belongs to."""
+        out: dict[str, pd.Series] = {}
+        for flow, level in _Z1_FLOWS.items():
+            if level in levels:
+                change = levels[level].diff().iloc[1:].round(SPECS[flow].decimals)
+                out[flow] = change.rename(flow)
+        return out
+
+    def _long_history(self, built: Mapping[str, pd.Series]) -> dict[str, pd.Series]:
+        """The monthly series of exhibit 8 before the factor model's first day, joined to what
+        the model publishes after it (SYNTHETIC, like everything here)."""
+        start_month = np.datetime64(self.start, "M")
+        months = np.arange(np.datetime64(_LONG_START, "M"), start_month)
+        if len(months) < 2:
+            return {}
+        m = len(months)
+        mdays = months.astype("datetime64[D]").astype(np.int64).astype(np.float64)
+        z_eq = _student_t(self._key, _own_stream("long:equity"), m)
+        z_y = _student_t(self._key, _own_stream("long:yield"), m)
+        rho = _interp(mdays, _LONG_RHO)
+        # Bond returns are minus yield changes: a yield shock of -rho * z_eq gives them corr rho.
+        y_shock = _interp(mdays, _LONG_YIELD_VOL) * (-rho * z_eq + np.sqrt(1.0 - rho**2) * z_y)
+        eq_dev, y_dev = _ar1([_interp(mdays, _LONG_EQUITY_VOL) * z_eq, y_shock], [_phi(24), _phi(12)])
+        equity = np.exp(np.log(_interp(mdays, _LONG_EQUITY)) + eq_dev)
+        index = pd.DatetimeIndex(months.astype("datetime64[D]").astype("datetime64[ns]"))
+        base = (index >= pd.Timestamp(1935, 1, 1)) & (index <= pd.Timestamp(1939, 12, 1))
+        out: dict[str, pd.Series] = {}
+        for inst_id, (kind, first, last, anchor) in _LONG_HISTORY.items():
+            inst = CATALOG[inst_id]
+            if kind == "equity":
+                values = equity * (100.0 / equity[base].mean())
+            else:
+                assert anchor is not None
+                values = _interp(mdays, anchor) + y_dev
+            early = pd.Series(values, index=index, name=inst_id)
+            early = early[(early.index >= pd.Timestamp(first)) & (early.index <= pd.Timestamp(last or dt.date.max))]
+            later = built.get(inst_id)
+            if last is None and later is not None and len(later) and len(early):
+                if kind == "equity":  # a rebased index: the early part meets the later one
+                    early = early * float(later.iloc[0]) / float(early.iloc[-1])
+                early = pd.concat([early, later])
+            values = np.clip(np.round(early.to_numpy(), SPECS[inst_id].decimals), inst.lo, inst.hi)
+            out[inst_id] = pd.Series(values.astype(np.float64), index=early.index, name=inst_id)
+        return out
 
     def _assemble(self, bdays: np.ndarray, paths: Mapping[str, np.ndarray]) -> dict[str, pd.Series]:
         """Cut, aggregate, round and clip each path into the catalog's shape."""

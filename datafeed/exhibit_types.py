@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
@@ -180,7 +180,27 @@ class ExhibitResult:
         return next((s for s in self.series if s.id == series_id), None)
 
 
-AssembleFn = Callable[["ExhibitSpec", Mapping[str, pd.Series]], ExhibitResult]
+@dataclass(frozen=True, slots=True)
+class InputFacts:
+    """What the store knows about the inputs besides their values.
+
+    Why: an exhibit must name the source that actually served each input (``demo:ig_oas``
+    on the demo feed, a fallback when the primary failed), and say why an input has no
+    data in the words of the feed (``HTTP 404``, ``no source enabled``), not guess.
+
+    Attributes:
+        sources: input id → ``<source>:<series>`` of its newest value.
+        why: input id → why it holds no value (the store's last error or status).
+    """
+
+    sources: Mapping[str, str] = field(default_factory=dict)
+    why: Mapping[str, str] = field(default_factory=dict)
+
+
+NO_FACTS = InputFacts()
+"""No facts: sources are the catalog's primary ones, a missing input has "no data"."""
+
+AssembleFn = Callable[["ExhibitSpec", Mapping[str, pd.Series], InputFacts], ExhibitResult]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +216,7 @@ class ExhibitSpec:
         inputs: every input, in the order they are listed.
         rule: how the reading's verdict is decided, for the help.
         caveat: what the exhibit cannot show and why ("" when nothing).
-        assemble: (spec, series by instrument id) → the result.
+        assemble: (spec, series by instrument id, facts) → the result.
     """
 
     number: int

@@ -44,11 +44,13 @@ from datafeed.exhibit_math import (
     value_asof,
 )
 from datafeed.exhibit_types import (
+    NO_FACTS,
     VERDICT_TEXT,
     Band,
     ChartSeries,
     ExhibitResult,
     ExhibitSpec,
+    InputFacts,
     InputRef,
     Marker,
     MissingInput,
@@ -81,9 +83,10 @@ def _line(body: str, verdict: Verdict) -> str:
 class _Inputs:
     """The exhibit's inputs as cleaned series, and the words for the ones that are missing."""
 
-    def __init__(self, spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> None:
+    def __init__(self, spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> None:
         self.spec = spec
         self._data = data
+        self._facts = facts
         self._cache: dict[str, pd.Series] = {}
 
     def get(self, input_id: str) -> pd.Series:
@@ -99,13 +102,18 @@ class _Inputs:
         ref = self.spec.input(input_id)
         if ref.pending:
             return f"not in the catalog yet; proposed source {ref.source}"
-        return f"no data from {ref.source}"
+        reason = self._facts.why.get(input_id)
+        return f"no data from {ref.source}: {reason}" if reason else f"no data from {ref.source}"
+
+    def source_of(self, input_id: str) -> str:
+        """The source that served the input's newest value (the catalog's primary without facts)."""
+        return self._facts.sources.get(input_id) or self.spec.input(input_id).source
 
     def missing(self, *ids: str) -> tuple[MissingInput, ...]:
         return tuple(MissingInput(i, self.why(i)) for i in ids if not self.has(i))
 
     def sources(self) -> tuple[str, ...]:
-        return tuple(ref.source for ref in self.spec.inputs if self.has(ref.id))
+        return tuple(dict.fromkeys(self.source_of(ref.id) for ref in self.spec.inputs if self.has(ref.id)))
 
     def result(self, series: Iterable[ChartSeries], reading: Reading, **kw: Any) -> ExhibitResult:
         kw.setdefault("missing", ())
@@ -139,8 +147,14 @@ class _Inputs:
         if pending:
             ids = ", ".join(r.id for r in pending)
             parts.append(f"{ids} (not in the catalog yet; proposed {', '.join(r.source for r in pending)})")
-        if absent:
-            parts.append(f"{', '.join(r.id for r in absent)} (no data from {', '.join(r.source for r in absent)})")
+        plain = [r for r in absent if not self._facts.why.get(r.id)]
+        if plain:
+            parts.append(f"{', '.join(r.id for r in plain)} (no data from {', '.join(r.source for r in plain)})")
+        by_reason: dict[str, list[str]] = {}
+        for r in absent:
+            if self._facts.why.get(r.id):
+                by_reason.setdefault(self._facts.why[r.id], []).append(r.id)
+        parts += [f"{', '.join(ids)} ({reason})" for reason, ids in by_reason.items()]
         return "; ".join(parts + other)
 
     def not_computable(self, subject: str, reason: str, series: Iterable[ChartSeries] = (), **kw: Any) -> ExhibitResult:
@@ -155,30 +169,30 @@ def _fred(series_id: str) -> str:
 # --------------------------------------------------------------------------- 1 holders
 
 _SECTORS: tuple[tuple[str, str, str], ...] = (
-    ("tsy_held_row", "row", "Rest of the world"),
-    ("tsy_held_fed", "fed", "Federal Reserve"),
-    ("tsy_held_mutual_funds", "mutual_funds", "Mutual funds"),
-    ("tsy_held_mmf", "mmf", "Money market funds"),
-    ("tsy_held_households", "households", "Households"),
-    ("tsy_held_banks", "banks", "Banks (US-chartered)"),
+    ("z1_row", "row", "Rest of the world"),
+    ("z1_fed", "fed", "Federal Reserve"),
+    ("z1_mutual_funds", "mutual_funds", "Mutual funds"),
+    ("z1_mmf", "mmf", "Money market funds"),
+    ("z1_households", "households", "Households"),
+    ("z1_banks", "banks", "Banks (US-chartered)"),
 )
 
 PLATEAU_PP = 1.0
 """Exhibit 1: a rise of the RoW share up to this many pp over 5 years still reads as a plateau."""
 
 
-def _holders(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
-    need = ins.missing("tsy_held_total", "tsy_held_row")
+def _holders(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
+    need = ins.missing("z1_total", "z1_row")
     absent = ins.missing(*(i for i, _, _ in _SECTORS[1:]))
     if need:
         return ins.unavailable("RoW share of Treasuries", need, also=absent)
     labels = {key: label for _, key, label in _SECTORS}
     parts = {key: ins.get(i) for i, key, _ in _SECTORS if ins.has(i)}
-    table = shares(ins.get("tsy_held_total"), parts)
+    table = shares(ins.get("z1_total"), parts)
     if table.empty:
         return ins.not_computable("RoW share of Treasuries", "no quarter where the total and every held sector meet")
-    total_src = spec.input("tsy_held_total").source
+    total_src = ins.source_of("z1_total")
     series = [
         chart_series(
             key,
@@ -187,7 +201,7 @@ def _holders(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
             table[key],
             kind="area",
             computed=True,
-            source=f"computed: {spec.input(i).source} / {total_src}",
+            source=f"computed: {ins.source_of(i)} / {total_src}",
         )
         for i, key, _ in _SECTORS
         if key in table
@@ -233,14 +247,12 @@ _CBO_WHY = (
 )
 
 
-def _debt(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _debt(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     if not ins.has("debt_gdp"):
         return ins.unavailable("Debt held by the public", ins.missing("debt_gdp"))
     debt = ins.get("debt_gdp")
-    series = [
-        chart_series("debt_gdp", "Debt held by the public", "% of GDP", debt, source=spec.input("debt_gdp").source)
-    ]
+    series = [chart_series("debt_gdp", "Debt held by the public", "% of GDP", debt, source=ins.source_of("debt_gdp"))]
     missing: tuple[MissingInput, ...] = ()
     if ins.has("cbo_debt_gdp"):
         series.append(
@@ -249,7 +261,7 @@ def _debt(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
                 "CBO projection",
                 "% of GDP",
                 ins.get("cbo_debt_gdp"),
-                source=spec.input("cbo_debt_gdp").source,
+                source=ins.source_of("cbo_debt_gdp"),
             )
         )
     else:
@@ -282,8 +294,8 @@ def _episode_change(s: pd.Series, window: tuple[dt.date, dt.date]) -> tuple[floa
     return a[1], b[1], b[0]
 
 
-def _gfc(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _gfc(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     subject = "GFC 2008-09-12→12-31"
     band = (Band(*GFC_WINDOW, "GFC: Lehman to year end"),)
     series = []
@@ -294,14 +306,12 @@ def _gfc(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
                 "Broad dollar",
                 "index",
                 between(ins.get("usd_broad"), *GFC_VIEW),
-                source=spec.input("usd_broad").source,
+                source=ins.source_of("usd_broad"),
             )
         )
     if ins.has("aaa10y"):
         aaa_bp = between(ins.get("aaa10y"), *GFC_VIEW) * 100.0
-        series.append(
-            chart_series("aaa10y", "Aaa − 10Y", "bp", aaa_bp, axis="right", source=spec.input("aaa10y").source)
-        )
+        series.append(chart_series("aaa10y", "Aaa − 10Y", "bp", aaa_bp, axis="right", source=ins.source_of("aaa10y")))
     need = ins.missing("usd_broad", "aaa10y")
     if need:
         return ins.unavailable(subject, need, series, bands=band)
@@ -321,25 +331,21 @@ def _gfc(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
 # --------------------------------------------------------------------------- 4 deficits
 
 
-def _deficits(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
-    need = ins.missing("fed_balance_gdp", "net_interest_gdp")
+def _deficits(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
+    need = ins.missing("deficit_gdp", "interest_gdp")
     if need:
         return ins.unavailable("Deficit and net interest", need)
-    frame = pd.concat([ins.get("fed_balance_gdp"), ins.get("net_interest_gdp")], axis=1, join="inner")
-    frame.columns = ["balance", "interest"]
+    frame = pd.concat([ins.get("deficit_gdp"), ins.get("interest_gdp")], axis=1, join="inner")
+    frame.columns = ["deficit", "interest"]
     if frame.empty:
         return ins.not_computable("Deficit and net interest", "the two series share no year")
-    deficit = -frame["balance"]
+    deficit = frame["deficit"]
     interest = frame["interest"]
     primary = deficit - interest
     series = [
-        chart_series(
-            "deficit", "Deficit", "% of GDP", deficit, kind="bar", source="fred:FYFSGDA188S × −1 (published as surplus)"
-        ),
-        chart_series(
-            "net_interest", "Net interest", "% of GDP", interest, source=spec.input("net_interest_gdp").source
-        ),
+        chart_series("deficit", "Deficit", "% of GDP", deficit, kind="bar", source=ins.source_of("deficit_gdp")),
+        chart_series("net_interest", "Net interest", "% of GDP", interest, source=ins.source_of("interest_gdp")),
         chart_series(
             "primary_deficit",
             "Primary deficit (computed)",
@@ -361,7 +367,10 @@ def _deficits(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult
         verdict: Verdict = "consistent" if change[0] > change[1] else "not consistent"
         body += f"; net interest {_signed(change[0] - change[1])} pp over 5 years"
         reading = Reading(_line(body, verdict), verdict, float(interest.iloc[-1]), "% of GDP", when)
-    notes = ("deficit = −FYFSGDA188S; primary deficit = deficit − net interest, both over calendar-year GDP",)
+    notes = (
+        "deficit = −FYFSGDA188S (FRED publishes the surplus); primary deficit = deficit − net interest, "
+        "both over calendar-year GDP",
+    )
     return ins.result(series, reading, notes=notes)
 
 
@@ -393,8 +402,8 @@ def _dedupe(items: Iterable[MissingInput]) -> tuple[MissingInput, ...]:
     return tuple(seen.values())
 
 
-def _basis(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _basis(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     inputs = {ref.id: ins.get(ref.id) for ref in spec.inputs}
     series: list[ChartSeries] = []
     latest: list[tuple[str, float, dt.date]] = []
@@ -434,8 +443,8 @@ TARIFF_MONTHS = (dt.date(2025, 3, 1), dt.date(2025, 4, 1))
 """With a monthly Bund only: the month before and the month of the shock."""
 
 
-def _tariff(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _tariff(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     band = (Band(*TARIFF_WINDOW, "Tariff shock"),)
     need = ins.missing("ust10y", "bund10y", "eurusd")
     if need:
@@ -463,7 +472,7 @@ def _tariff(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
             "USD per EUR",
             between(fx, *TARIFF_VIEW),
             axis="right",
-            source=spec.input("eurusd").source,
+            source=ins.source_of("eurusd"),
         ),
     ]
     if daily:
@@ -493,23 +502,23 @@ def _month_change(s: pd.Series) -> tuple[float, float, dt.date] | None:
 # --------------------------------------------------------------------------- 7 net purchases
 
 _BUYERS: tuple[tuple[str, str, str], ...] = (
-    ("tsy_bought_row", "row", "Rest of the world"),
-    ("tsy_bought_fed", "fed", "Federal Reserve"),
-    ("tsy_bought_mmf", "mmf", "Money market funds"),
+    ("z1_flow_row", "row", "Rest of the world"),
+    ("z1_flow_fed", "fed", "Federal Reserve"),
+    ("z1_flow_mmf", "mmf", "Money market funds"),
 )
 RECENT_QUARTERS = 8
 BASE_PERIOD = (dt.date(2000, 1, 1), dt.date(2009, 10, 1))
 
 
-def _flows(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
-    need = ins.missing("tsy_bought_total", "tsy_bought_row")
-    absent = ins.missing("tsy_bought_fed", "tsy_bought_mmf")
+def _flows(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
+    need = ins.missing("z1_flow_total", "z1_flow_row")
+    absent = ins.missing("z1_flow_fed", "z1_flow_mmf")
     subject = "RoW share of net Treasury purchases"
     if need:
         return ins.unavailable(subject, need, also=absent)
     held = {key: ins.get(i) for i, key, _ in _BUYERS if ins.has(i)}
-    frame = pd.concat({"total": ins.get("tsy_bought_total"), **held}, axis=1, join="inner")
+    frame = pd.concat({"total": ins.get("z1_flow_total"), **held}, axis=1, join="inner")
     if frame.empty:
         return ins.not_computable(subject, "the flows share no quarter")
     frame["others"] = frame["total"] - frame[list(held)].sum(axis=1)
@@ -574,8 +583,8 @@ def _monthly_splice(ins: _Inputs) -> tuple[pd.Series, pd.Series, list[str]]:
     return equity, bonds, notes
 
 
-def _stock_bond(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _stock_bond(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     band = (Band(*NEGATIVE_ERA, "2000–2020: Treasuries hedged equities"),)
     lines = (RefLine(0.0, "0"),)
     series: list[ChartSeries] = []
@@ -637,15 +646,15 @@ def _mean_series(s_bp: pd.Series) -> tuple[pd.Series, str]:
     return mean, f"mean since {s_bp.index[0]:%Y-%m-%d} (less than 10 years held)"
 
 
-def _credit(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _credit(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     lines = (RefLine(SEED_IG_MEAN_BP, "seed: IG 10-year average 119 bp (Feb 2026)"),)
     series: list[ChartSeries] = []
     if ins.has("hy_oas"):
         hy = ins.get("hy_oas") * 100.0
         hy_mean, _ = _mean_series(hy)
         series += [
-            chart_series("hy_oas", "HY OAS", "bp", hy, axis="right", source=spec.input("hy_oas").source),
+            chart_series("hy_oas", "HY OAS", "bp", hy, axis="right", source=ins.source_of("hy_oas")),
             chart_series(
                 "hy_mean",
                 "HY 10-year mean",
@@ -661,7 +670,7 @@ def _credit(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
     ig = ins.get("ig_oas") * 100.0
     ig_mean, kind = _mean_series(ig)
     series = [
-        chart_series("ig_oas", "IG OAS", "bp", ig, source=spec.input("ig_oas").source),
+        chart_series("ig_oas", "IG OAS", "bp", ig, source=ins.source_of("ig_oas")),
         chart_series(
             "ig_mean", "IG 10-year mean", "bp", ig_mean, computed=True, source="computed: trailing 3652-day mean"
         ),
@@ -689,8 +698,8 @@ def _credit(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
 SEED_JGB_PICKUP_BP = 175.0
 
 
-def _jgb(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
-    ins = _Inputs(spec, data)
+def _jgb(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> ExhibitResult:
+    ins = _Inputs(spec, data, facts)
     legs = ("tona", "jpy3m")
     inputs = {ref.id: ins.get(ref.id) for ref in spec.inputs}
     pickup = pickup_series(inputs, "jgb30y", "ust30y", legs)
@@ -718,7 +727,7 @@ def _jgb(spec: ExhibitSpec, data: Mapping[str, pd.Series]) -> ExhibitResult:
             "UST 30Y",
             "%",
             between(ust, day(pickup.index[0]), day(pickup.index[-1])),
-            source=spec.input("ust30y").source,
+            source=ins.source_of("ust30y"),
         ),
         chart_series("pickup", "Pickup", "bp", pickup, axis="right", computed=True, source="computed: hedged − ust30y"),
     ]
@@ -761,13 +770,13 @@ EXHIBITS: tuple[ExhibitSpec, ...] = (
         "and Households (green) have grown.",
         "The arrangement",
         (
-            _ref("tsy_held_total", "all holders (Z.1 L.210)", _fred("BOGZ1FL893061105Q"), pending=True),
-            _ref("tsy_held_row", "rest of the world", _fred("BOGZ1LM263061105Q"), pending=True),
-            _ref("tsy_held_fed", "Federal Reserve", _fred("BOGZ1LM713061103Q"), pending=True),
-            _ref("tsy_held_mutual_funds", "mutual funds", _fred("BOGZ1LM653061105Q"), pending=True),
-            _ref("tsy_held_mmf", "money market funds", _fred("BOGZ1FL633061105Q"), pending=True),
-            _ref("tsy_held_households", "households", _fred("BOGZ1LM153061105Q"), pending=True),
-            _ref("tsy_held_banks", "US-chartered banks", _fred("BOGZ1LM763061100Q"), pending=True),
+            _cat("z1_total", "all holders (Z.1 L.210)"),
+            _cat("z1_row", "rest of the world"),
+            _cat("z1_fed", "Federal Reserve"),
+            _cat("z1_mutual_funds", "mutual funds"),
+            _cat("z1_mmf", "money market funds"),
+            _cat("z1_households", "households"),
+            _cat("z1_banks", "US-chartered banks"),
         ),
         "Each sector's holdings as a % of the Z.1 total of holders; others = the rest, so shares sum to 100 %. "
         f"Consistent when the rest of the world's share has not risen by more than {PLATEAU_PP:g} pp over 5 years.",
@@ -818,8 +827,8 @@ EXHIBITS: tuple[ExhibitSpec, ...] = (
         "Net interest outlays (light pink) now a growing structural component.",
         "How it used to work",
         (
-            _ref("fed_balance_gdp", "surplus or deficit (−), % of GDP", _fred("FYFSGDA188S"), pending=True),
-            _ref("net_interest_gdp", "interest outlays, % of GDP", _fred("FYOIGDA188S"), pending=True),
+            _cat("deficit_gdp", "deficit, % of GDP (FRED's surplus × −1)"),
+            _cat("interest_gdp", "interest outlays, % of GDP"),
         ),
         "Annual (fiscal years over calendar GDP). Primary deficit = deficit − net interest, computed. "
         "Consistent when net interest is higher than 5 years earlier.",
@@ -876,10 +885,10 @@ EXHIBITS: tuple[ExhibitSpec, ...] = (
         "reliable marginal buyer.",
         "What's breaking: 2. Flight-to-safety mechanism is broken",
         (
-            _ref("tsy_bought_total", "net issuance (all holders)", _fred("BOGZ1FU313161105Q"), pending=True),
-            _ref("tsy_bought_row", "rest of the world", _fred("BOGZ1FU263061105Q"), pending=True),
-            _ref("tsy_bought_fed", "Federal Reserve", _fred("BOGZ1FU713061103Q"), pending=True),
-            _ref("tsy_bought_mmf", "money market funds", _fred("BOGZ1FU633061105Q"), pending=True),
+            _cat("z1_flow_total", "net issuance (all holders)"),
+            _cat("z1_flow_row", "rest of the world"),
+            _cat("z1_flow_fed", "Federal Reserve"),
+            _cat("z1_flow_mmf", "money market funds"),
         ),
         f"Z.1 quarterly flows. Consistent when the rest of the world's share of all net purchases over the last "
         f"{RECENT_QUARTERS} quarters is below its share in 2000–2009.",
@@ -894,11 +903,11 @@ EXHIBITS: tuple[ExhibitSpec, ...] = (
         (
             _cat("spx", "S&P 500 (daily, about 10 years on FRED)"),
             _cat("ust10y", "UST 10Y"),
-            _ref("equity_nber", "NBER common stock price index 1871–1956", _fred("M1125AUSM343NNBR"), pending=True),
-            _ref("equity_oecd", "OECD US share prices 1957–", _fred("SPASTT01USM661N"), pending=True),
-            _ref("ust_long_1919", "NBER long-term US bond yield 1919–1944", _fred("M1333AUSM156NNBR"), pending=True),
-            _ref("ust_long_1941", "NBER long-term US bond yield 1941–1967", _fred("M1333BUSM156NNBR"), pending=True),
-            _ref("ust10y_monthly", "10Y Treasury, monthly average 1953–", _fred("GS10"), pending=True),
+            _cat("equity_nber", "NBER common stock price index 1871–1956"),
+            _cat("equity_oecd", "OECD US share prices 1957–"),
+            _cat("ust_long_1919", "NBER long-term US bond yield 1919–1944"),
+            _cat("ust_long_1941", "NBER long-term US bond yield 1941–1967"),
+            _cat("ust10y_monthly", "10Y Treasury, monthly average 1953–"),
         ),
         f"Correlation of equity % changes with minus the change of a long-term Treasury yield: {DAILY_WINDOW} "
         f"daily pairs when available, else {MONTHLY_WINDOW} monthly pairs of the spliced history. "
@@ -966,15 +975,21 @@ def input_ids() -> tuple[str, ...]:
     return tuple(dict.fromkeys(ref.id for spec in EXHIBITS for ref in spec.inputs))
 
 
-def assemble(exhibit: ExhibitSpec | str | int, series: Mapping[str, pd.Series]) -> ExhibitResult:
-    """Assemble one exhibit from the store's series (instrument id → series in catalog units)."""
+def assemble(
+    exhibit: ExhibitSpec | str | int, series: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS
+) -> ExhibitResult:
+    """Assemble one exhibit from the store's series (instrument id → series in catalog units).
+
+    ``facts`` (see :func:`datafeed.exhibits_store.input_facts`) name the source that served
+    each input and why a missing one is missing.
+    """
     spec = exhibit if isinstance(exhibit, ExhibitSpec) else get(exhibit)
-    return spec.assemble(spec, series)
+    return spec.assemble(spec, series, facts)
 
 
-def assemble_all(series: Mapping[str, pd.Series]) -> tuple[ExhibitResult, ...]:
+def assemble_all(series: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) -> tuple[ExhibitResult, ...]:
     """All ten exhibits, in order."""
-    return tuple(assemble(spec, series) for spec in EXHIBITS)
+    return tuple(assemble(spec, series, facts) for spec in EXHIBITS)
 
 
 def to_json(spec: ExhibitSpec, result: ExhibitResult) -> dict[str, Any]:

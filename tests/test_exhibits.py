@@ -5,6 +5,7 @@ Every number asserted here can be checked by hand from the inputs built in the t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -13,7 +14,7 @@ import pandas as pd
 import pytest
 
 from datafeed import catalog, exhibits
-from datafeed.exhibit_types import ExhibitResult
+from datafeed.exhibit_types import ExhibitResult, InputFacts, InputRef
 from datafeed.exhibits import EXHIBITS, assemble, assemble_all, get, input_ids, to_json
 
 
@@ -66,7 +67,7 @@ def test_get_takes_an_id_or_a_number() -> None:
     with pytest.raises(KeyError):
         get(11)
     assert len(input_ids()) == len(set(input_ids()))
-    assert {"ig_oas", "tsy_held_row", "equity_nber"} <= set(input_ids())
+    assert {"ig_oas", "z1_row", "equity_nber"} <= set(input_ids())
 
 
 def test_with_no_data_every_exhibit_names_what_is_missing_and_why() -> None:
@@ -87,14 +88,32 @@ def test_with_no_data_every_exhibit_names_what_is_missing_and_why() -> None:
 
 
 def test_missing_reasons_tell_pending_from_no_data() -> None:
-    holders = assemble("holders", {})
-    assert "not in the catalog yet; proposed fred:BOGZ1FL893061105Q" in holders.reading.text
-    assert holders.missing[0].why == "not in the catalog yet; proposed source fred:BOGZ1FL893061105Q"
     gfc = assemble("gfc", {})
     assert [m.why for m in gfc.missing] == ["no data from fred:DTWEXBGS", "no data from fred:AAA10Y"]
     assert gfc.reading.text == (
         "GFC 2008-09-12→12-31: n/a, missing usd_broad, aaa10y (no data from fred:DTWEXBGS, fred:AAA10Y)"
     )
+    spec = get("gfc")
+    proposed = dataclasses.replace(
+        spec, inputs=(InputRef("usd_broad", "broad dollar", "fred:PROPOSED", pending=True), spec.input("aaa10y"))
+    )
+    result = assemble(proposed, {})
+    assert result.missing[0].why == "not in the catalog yet; proposed source fred:PROPOSED"
+    assert "usd_broad (not in the catalog yet; proposed fred:PROPOSED); aaa10y (no data from fred:AAA10Y)" in (
+        result.reading.text
+    )
+
+
+def test_facts_give_the_feeds_reason_and_the_source_that_served() -> None:
+    facts = InputFacts(why={"usd_broad": "HTTP 404 from fred", "aaa10y": "HTTP 404 from fred"})
+    gfc = assemble("gfc", {}, facts)
+    assert gfc.reading.text == "GFC 2008-09-12→12-31: n/a, missing usd_broad, aaa10y (HTTP 404 from fred)"
+    assert gfc.missing[0].why == "no data from fred:DTWEXBGS: HTTP 404 from fred"
+    ig = const("2016-01-01", "2026-03-31", 1.0)
+    credit = assemble("credit", {"ig_oas": ig}, InputFacts(sources={"ig_oas": "demo:ig_oas"}))
+    assert credit.sources == ("demo:ig_oas",)
+    assert credit.get("ig_oas").source == "demo:ig_oas"
+    assert assemble("credit", {"ig_oas": ig}).sources == ("fred:BAMLC0A0CM",)
 
 
 # --------------------------------------------------------------------------- 1 holders
@@ -104,13 +123,13 @@ def holders_data(row_start: float, row_end: float, fed: float = 20.0) -> dict[st
     n = 21  # 2020 Q1 .. 2025 Q1: five years
     row = list(np.linspace(row_start, row_end, n))
     return {
-        "tsy_held_total": quarters("2020-01-01", "2025-01-01", 200.0),
-        "tsy_held_row": quarters("2020-01-01", "2025-01-01", [2 * v for v in row]),
-        "tsy_held_fed": quarters("2020-01-01", "2025-01-01", 2 * fed),
-        "tsy_held_mutual_funds": quarters("2020-01-01", "2025-01-01", 20.0),
-        "tsy_held_mmf": quarters("2020-01-01", "2025-01-01", 10.0),
-        "tsy_held_households": quarters("2020-01-01", "2025-01-01", 20.0),
-        "tsy_held_banks": quarters("2020-01-01", "2025-01-01", 10.0),
+        "z1_total": quarters("2020-01-01", "2025-01-01", 200.0),
+        "z1_row": quarters("2020-01-01", "2025-01-01", [2 * v for v in row]),
+        "z1_fed": quarters("2020-01-01", "2025-01-01", 2 * fed),
+        "z1_mutual_funds": quarters("2020-01-01", "2025-01-01", 20.0),
+        "z1_mmf": quarters("2020-01-01", "2025-01-01", 10.0),
+        "z1_households": quarters("2020-01-01", "2025-01-01", 20.0),
+        "z1_banks": quarters("2020-01-01", "2025-01-01", 10.0),
     }
 
 
@@ -145,11 +164,11 @@ def test_holders_plateau_allows_one_pp() -> None:
 
 def test_holders_a_missing_sector_falls_into_others_and_is_named() -> None:
     data = holders_data(34.0, 30.0)
-    del data["tsy_held_banks"]
+    del data["z1_banks"]
     result = assemble("holders", data)
     assert series_values(result, "others")[dt.date(2025, 1, 1)] == pytest.approx(25.0)
-    assert [m.input_id for m in result.missing] == ["tsy_held_banks"]
-    assert any("others include tsy_held_banks" in n for n in result.notes)
+    assert [m.input_id for m in result.missing] == ["z1_banks"]
+    assert any("others include z1_banks" in n for n in result.notes)
     assert result.reading.verdict == "consistent"
 
 
@@ -222,9 +241,9 @@ def test_gfc_without_data_near_the_window_is_na() -> None:
 
 def test_deficits_primary_is_deficit_minus_interest_and_labelled_computed() -> None:
     years = pd.DatetimeIndex([f"{y}-01-01" for y in range(2019, 2025)])
-    balance = pd.Series([-4.6, -14.7, -11.9, -5.3, -6.2, -6.3], index=years)
+    deficit_in = pd.Series([4.6, 14.7, 11.9, 5.3, 6.2, 6.3], index=years)  # the catalog turns FRED's sign
     interest = pd.Series([1.5, 1.6, 1.5, 1.9, 2.4, 3.0], index=years)
-    result = assemble("deficits", {"fed_balance_gdp": balance, "net_interest_gdp": interest})
+    result = assemble("deficits", {"deficit_gdp": deficit_in, "interest_gdp": interest})
     deficit = series_values(result, "deficit")
     primary = result.get("primary_deficit")
     assert primary.computed and primary.source == "computed: deficit − net interest"
@@ -242,8 +261,8 @@ def test_deficits_primary_is_deficit_minus_interest_and_labelled_computed() -> N
 def test_deficits_falling_interest_is_not_consistent_and_short_history_is_na() -> None:
     years = pd.DatetimeIndex([f"{y}-01-01" for y in range(2019, 2025)])
     data = {
-        "fed_balance_gdp": pd.Series(-3.0, index=years),
-        "net_interest_gdp": pd.Series(np.linspace(3, 2, 6), index=years),
+        "deficit_gdp": pd.Series(3.0, index=years),
+        "interest_gdp": pd.Series(np.linspace(3, 2, 6), index=years),
     }
     assert assemble("deficits", data).reading.verdict == "not consistent"
     short = {k: v.iloc[-3:] for k, v in data.items()}
@@ -322,10 +341,10 @@ def test_flows_four_quarter_sums_and_the_row_share_rule() -> None:
     row[(idx >= "2000-01-01") & (idx <= "2009-10-01")] = 50.0
     row.iloc[-8:] = 10.0
     data = {
-        "tsy_bought_total": pd.Series(100.0, index=idx),
-        "tsy_bought_row": row,
-        "tsy_bought_fed": pd.Series(10.0, index=idx),
-        "tsy_bought_mmf": pd.Series(5.0, index=idx),
+        "z1_flow_total": pd.Series(100.0, index=idx),
+        "z1_flow_row": row,
+        "z1_flow_fed": pd.Series(10.0, index=idx),
+        "z1_flow_mmf": pd.Series(5.0, index=idx),
     }
     result = assemble("flows", data)
     assert [s.id for s in result.series] == ["row", "fed", "mmf", "others"]
@@ -336,7 +355,7 @@ def test_flows_four_quarter_sums_and_the_row_share_rule() -> None:
     assert result.reading.text == (
         "RoW share of net Treasury purchases: 10 % over the last 8 quarters vs 50 % in 2000–2009: consistent with the note"
     )
-    data["tsy_bought_row"] = pd.Series(60.0, index=idx)
+    data["z1_flow_row"] = pd.Series(60.0, index=idx)
     assert assemble("flows", data).reading.verdict == "not consistent"
 
 
@@ -344,9 +363,9 @@ def test_flows_negative_issuance_is_na_not_a_share() -> None:
     idx = pd.date_range("2000-01-01", "2025-10-01", freq="QS")
     total = pd.Series(100.0, index=idx)
     total.iloc[-8:] = -10.0
-    result = assemble("flows", {"tsy_bought_total": total, "tsy_bought_row": pd.Series(5.0, index=idx)})
+    result = assemble("flows", {"z1_flow_total": total, "z1_flow_row": pd.Series(5.0, index=idx)})
     assert result.reading.verdict == "n/a" and "not positive" in result.reading.text
-    assert {m.input_id for m in result.missing} == {"tsy_bought_fed", "tsy_bought_mmf"}
+    assert {m.input_id for m in result.missing} == {"z1_flow_fed", "z1_flow_mmf"}
 
 
 # --------------------------------------------------------------------------- 8 stock-bond
