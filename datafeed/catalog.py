@@ -242,10 +242,10 @@ Z1_TOTAL = "BOGZ1FL893061105Q"
 (docs/exhibits.md, exhibit 1)."""
 
 Z1_FLOWS: tuple[tuple[str, str, str], ...] = (
-    ("total", "BOGZ1FU313161105Q", "net issuance"),
-    ("row", "BOGZ1FU263061105Q", "foreign"),
-    ("fed", "BOGZ1FU713061103Q", "Fed"),
-    ("mmf", "BOGZ1FU633061105Q", "money funds"),
+    ("total", "BOGZ1FU313161105Q", "Z.1 net issuance"),
+    ("row", "BOGZ1FU263061105Q", "Z.1 buys foreign"),
+    ("fed", "BOGZ1FU713061103Q", "Z.1 buys Fed"),
+    ("mmf", "BOGZ1FU633061105Q", "Z.1 buys MMF"),
 )
 """(id suffix, FRED id, display name) of the Z.1 Treasury transactions (net purchases in the
 quarter, not seasonally adjusted, USD mn on FRED; the total is the federal government's net
@@ -440,7 +440,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         # Net purchases in the quarter: they change sign, so changes are in USD bn (pts), not %.
         Instrument(
             f"z1_flow_{key}",
-            f"Z.1 {name} flow",
+            name,
             "USD bn",
             "pts",
             (_z1(code),),
@@ -510,7 +510,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         decimals=1,
     ),
     # ---- the long stock-bond history (docs/exhibits.md, exhibit 8) ------------------------
-    _history("equity_nber", "Stocks NBER 1871-1956", "M1125AUSM343NNBR", "index", 0.1, 5000.0, ended=True),
+    _history("equity_nber", "Stocks NBER", "M1125AUSM343NNBR", "index", 0.1, 5000.0, ended=True),
     _history("equity_oecd", "Stocks OECD US", "SPASTT01USM661N", "index", 0.1, 50000.0, ended=False),
     _history("ust_long_1919", "UST long 1919-44", "M1333AUSM156NNBR", "%", -2.0, 25.0, ended=True),
     _history("ust_long_1941", "UST long 1941-67", "M1333BUSM156NNBR", "%", -2.0, 25.0, ended=True),
