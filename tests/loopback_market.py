@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import threading
 import time
@@ -69,13 +70,32 @@ class LoopbackMarket:
         seed: demo market seed.
     """
 
-    def __init__(self, session: dt.date | None = None, latency_ms: float = 0.0, seed: int = 11) -> None:
+    def __init__(
+        self,
+        session: dt.date | None = None,
+        latency_ms: float = 0.0,
+        seed: int = 11,
+        validators: bool = False,
+    ) -> None:
         self.session = session or last_weekday(dt.datetime.now(dt.UTC).date())
         self.latency = latency_ms / 1000.0
         self.published_through = _previous_weekday(self.session)
         full = DemoMarket(seed=seed, end=self.session).history_series()
         self._full = full
         self.hits: dict[str, int] = {}
+        """Requests answered, per source (:meth:`source_of`); outage answers excluded."""
+        self.validators = validators
+        """Send ``ETag``/``Last-Modified`` and answer ``If-None-Match`` with 304 (as the real
+        Treasury and MOF servers do), for tests of revalidating caches."""
+        self.outage: str | None = None
+        """None (serving), ``"503"`` (every request answered 503) or ``"close"`` (the
+        connection is closed without an answer): an upstream outage for cache tests."""
+        self.requests: list[tuple[str, int]] = []
+        """Every request line received, with the status answered (304 and outages included)."""
+        self.not_modified = 0
+        self.refused = 0
+        """Requests met by the outage (503 or closed)."""
+        self._count_lock = threading.Lock()
         self._answers: dict[tuple[str, dt.date, dt.date], tuple[int, str, str]] = {}
         self._server: ThreadingHTTPServer | None = None
 
@@ -325,11 +345,34 @@ class LoopbackMarket:
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
                 if market.latency:
                     time.sleep(market.latency)
+                outage = market.outage
+                if outage is not None:
+                    with market._count_lock:
+                        market.refused += 1
+                        market.requests.append((self.path, 503 if outage == "503" else 0))
+                    if outage == "close":
+                        self.close_connection = True
+                        return
+                    self.send_response(503)
+                    self.send_header("Content-Length", "0")
+                    self.send_header("Connection", "close")
+                    self.end_headers()
+                    return
                 status, ctype, body = market.route(self.path)
                 data = body.encode("utf-8")
+                etag = f'"{hashlib.sha1(data).hexdigest()[:16]}"'
+                fresh = market.validators and status == 200 and self.headers.get("If-None-Match") == etag
                 key = market.source_of(self.path)
-                market.hits[key] = market.hits.get(key, 0) + 1
-                self.send_response(status)
+                with market._count_lock:
+                    market.hits[key] = market.hits.get(key, 0) + 1
+                    market.not_modified += fresh
+                    market.requests.append((self.path, 304 if fresh else status))
+                self.send_response(304 if fresh else status)
+                if market.validators and status == 200:
+                    self.send_header("ETag", etag)
+                if fresh:
+                    self.end_headers()
+                    return
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -341,10 +384,30 @@ class LoopbackMarket:
             # timeout, which made a 100 ms request take 1.1 s. Real servers queue far more.
             request_queue_size = 128
 
+            def handle_error(self, request: object, client_address: object) -> None:
+                # A client closing a kept-alive connection (a process exiting, a proxy
+                # trimming its pool) is normal here, not worth a traceback on stderr.
+                import sys
+
+                if not isinstance(sys.exc_info()[1], ConnectionError):
+                    super().handle_error(request, client_address)  # type: ignore[arg-type]
+
         self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def total_hits(self) -> int:
+        """Requests answered so far (every source; outage answers not included)."""
+        with self._count_lock:
+            return sum(self.hits.values())
+
+    def reset_counts(self) -> None:
+        """Forget every count and request line (between measurement rounds)."""
+        with self._count_lock:
+            self.hits.clear()
+            self.requests.clear()
+            self.not_modified = self.refused = 0
 
     def stop(self) -> None:
         """Stop serving."""

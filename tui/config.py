@@ -24,6 +24,9 @@ Recognised layout::
     [keymap]                        # binding id = keys
     refresh-now = "r"
 
+    [network]                       # a desk's shared HTTP cache (datafeed.proxy)
+    cache_proxy = "http://cache.internal:8080"   # or TRIFFIN_CACHE_PROXY (wins; "" = off)
+
     [thresholds.stock_bond_corr_1y] # per-signal overrides
     eroding = 0.2
 
@@ -85,6 +88,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "formulas": list,
     "alerts": list,
     "serve": dict,
+    "network": dict,
 }
 """Top-level keys and their TOML types; anything else is an error (typos must not pass)."""
 
@@ -380,6 +384,7 @@ def load_config(
         timeout=number("timeout", 10.0, 0.5, 300.0),
         refresh=refresh_s,
     )
+    feed = _network(r, data.get("network", {}), env, feed, raw_sources)
 
     keymap = data.get("keymap", {})
     for key, value in keymap.items():
@@ -506,6 +511,44 @@ def _screenshot_dir(r: _Reader, value: str | None) -> Path:
     if path.exists() and not path.is_dir():
         raise r.error(f"'screenshot_dir' {str(path)!r} exists and is not a folder", "screenshot_dir")
     return path
+
+
+# --------------------------------------------------------------------------- [network]
+
+NETWORK_KEYS = ("cache_proxy",)
+
+
+def _network(
+    r: _Reader, table: dict[str, Any], env: dict[str, str], feed: FeedSettings, raw_sources: dict[str, Any]
+) -> FeedSettings:
+    """``[network] cache_proxy`` (or ``TRIFFIN_CACHE_PROXY``, which wins, empty = off).
+
+    A ``base_url``/``api_base_url`` written in a source's section still wins over the proxy.
+    """
+    from datafeed.proxy import ProxyError, apply_cache_proxy, validate_proxy_url
+
+    for key, value in table.items():
+        if key not in NETWORK_KEYS:
+            raise r.error(f"unknown key '{key}' in [network] (known: {', '.join(NETWORK_KEYS)})", key, "network")
+        r.check_type(value, str, f"network.{key}", "network")
+    if "TRIFFIN_CACHE_PROXY" in env:
+        raw, where = env["TRIFFIN_CACHE_PROXY"].strip(), None
+    else:
+        raw, where = table.get("cache_proxy", "").strip(), "network.cache_proxy"
+    if not raw:
+        return feed
+    try:
+        proxy = validate_proxy_url(raw)
+    except ProxyError as exc:
+        if where is None:
+            raise ConfigError(f"TRIFFIN_CACHE_PROXY {exc}") from None
+        raise r.error(f"'{where}' {exc}", "cache_proxy", "network") from None
+    explicit = {
+        name: [k for k in ("base_url", "api_base_url") if k in section]
+        for name, section in raw_sources.items()
+        if isinstance(section, dict)
+    }
+    return apply_cache_proxy(feed, proxy, explicit)
 
 
 # --------------------------------------------------------------------------- formulas and alerts

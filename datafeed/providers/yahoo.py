@@ -22,7 +22,9 @@ Wire quirks handled here (see the wire notes, section E):
   browser User-Agent and, after a 429, pauses *all* Yahoo requests for a while;
 - 401 ``Invalid Crumb`` is the answer of crumb-protected endpoints; v8 chart does not
   normally need a crumb, but if it ever answers 401 the provider fetches a session cookie
-  and a crumb once and retries with it;
+  and a crumb once and retries with it (not behind a desk's cache proxy, ``datafeed.proxy``:
+  a crumb is tied to one session's cookie, which a shared cache neither forwards nor should
+  key on, so there a 401 is reported as an error and retried later);
 - floats carry binary noise (``4.270999908447266``), kept as is;
 - ``^TNX`` is quoted in percent (4.275 = 4.275 %), see :data:`YIELD_SYMBOLS`.
 
@@ -347,6 +349,14 @@ class YahooProvider(Provider):
                 ) from None
             except FetchError as exc:
                 status = http_status(exc)
+                if status == 401 and self.settings.extra.get("via_cache_proxy"):
+                    # A crumb belongs to one session cookie; a shared cache (datafeed.proxy)
+                    # carries neither cookies nor per-pane query parameters by design.
+                    raise FetchError(
+                        f"yahoo: {symbol}: HTTP 401 (crumb required) through the cache proxy, "
+                        "which cannot carry Yahoo's per-session crumb",
+                        transient=True,
+                    ) from None
                 if status == 401 and not retried:
                     retried = True
                     self._crumb = None
