@@ -43,7 +43,10 @@ def test_round_trip_keeps_values_sources_and_last_success(tmp_path: Path) -> Non
 
 def test_file_names_are_instrument_ids_only(tmp_path: Path) -> None:
     DiskCache(tmp_path).save(filled())
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["_summary.json", "ust10y.json", "vix.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".locks", "_summary.json", "ust10y.json", "vix.json"]
+    # The lock files (datafeed.cache.file_lock) are named after the files they guard.
+    locks = sorted(p.name for p in (tmp_path / ".locks").iterdir())
+    assert locks == ["_summary.json.lock", "ust10y.json.lock", "vix.json.lock"]
 
 
 @pytest.mark.parametrize("cut", [0, 1, 10, 100, -5])

@@ -127,7 +127,9 @@ class NginxCache:
             raise RuntimeError(f"render.py failed: {done.stderr.strip()}")
         if self.max_valid is not None:
             conf = self.prefix / "triffin-cache.conf"
-            text = re.sub(r"proxy_cache_valid 200 \S+;", f"proxy_cache_valid 200 {self.max_valid:g}s;", conf.read_text())
+            text = re.sub(
+                r"proxy_cache_valid 200 \S+;", f"proxy_cache_valid 200 {self.max_valid:g}s;", conf.read_text()
+            )
             conf.write_text(text)
 
     def start(self, timeout: float = 10.0) -> None:
