@@ -76,6 +76,7 @@ class LoopbackMarket:
         latency_ms: float = 0.0,
         seed: int = 11,
         validators: bool = False,
+        prefixed: bool = False,
     ) -> None:
         self.session = session or last_weekday(dt.datetime.now(dt.UTC).date())
         self.latency = latency_ms / 1000.0
@@ -87,6 +88,9 @@ class LoopbackMarket:
         self.validators = validators
         """Send ``ETag``/``Last-Modified`` and answer ``If-None-Match`` with 304 (as the real
         Treasury and MOF servers do), for tests of revalidating caches."""
+        self.prefixed = prefixed
+        """Requests arrive as ``/<source>/<path>`` (triffin's proxy mode, datafeed.proxy, with
+        no proxy in between): the first path segment is dropped before routing."""
         self.outage: str | None = None
         """None (serving), ``"503"`` (every request answered 503) or ``"close"`` (the
         connection is closed without an answer): an upstream outage for cache tests."""
@@ -358,11 +362,15 @@ class LoopbackMarket:
                     self.send_header("Connection", "close")
                     self.end_headers()
                     return
-                status, ctype, body = market.route(self.path)
+                path = self.path
+                if market.prefixed:
+                    parts = path.split("/", 2)
+                    path = "/" + parts[2] if len(parts) == 3 else "/"
+                status, ctype, body = market.route(path)
                 data = body.encode("utf-8")
                 etag = f'"{hashlib.sha1(data).hexdigest()[:16]}"'
                 fresh = market.validators and status == 200 and self.headers.get("If-None-Match") == etag
-                key = market.source_of(self.path)
+                key = market.source_of(path)
                 with market._count_lock:
                     market.hits[key] = market.hits.get(key, 0) + 1
                     market.not_modified += fresh

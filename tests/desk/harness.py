@@ -202,7 +202,7 @@ def snapshot_env(cache_dir: Path, config: Path, proxy: str | None) -> dict[str, 
     return env
 
 
-def run_panes(n: int, workdir: Path, config: Path, proxy: str | None, timeout: float = 300.0) -> list[dict[str, Any]]:
+def run_panes(n: int, workdir: Path, config: Path, proxy: str | None, timeout: float = 400.0) -> list[dict[str, Any]]:
     """Start ``n`` ``triffin snapshot --format json`` processes at once; their documents.
 
     Each pane has its own cache folder (a cold start, as a new pane on a new machine), so
@@ -213,7 +213,7 @@ def run_panes(n: int, workdir: Path, config: Path, proxy: str | None, timeout: f
         env = snapshot_env(workdir / f"pane{i}", config, proxy)
         procs.append(
             subprocess.Popen(
-                [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "60"],
+                [sys.executable, "-m", "tui", "snapshot", "--format", "json", "--timeout", "150"],
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,
@@ -237,20 +237,25 @@ def run_panes(n: int, workdir: Path, config: Path, proxy: str | None, timeout: f
     return docs
 
 
+PANE_SETTINGS = "timeout = 60"
+"""Per-request timeout of the test panes: dozens of processes starting at once on two cores
+can starve a request for seconds, and what is measured here is requests, not latency."""
+
+
 def loopback_config(path: Path, base: str) -> Path:
     """A config with every source at its built-in URL (so the proxy applies), BoJ unthrottled.
 
     Without a proxy the panes are pointed at the market directly through ``base`` instead
     (see :func:`direct_config`).
     """
-    path.write_text("[sources.boj]\nmin_interval = 0.0\n")
+    path.write_text(f"{PANE_SETTINGS}\n[sources.boj]\nmin_interval = 0.0\n")
     return path
 
 
 def direct_config(path: Path, base: str) -> Path:
     """A config pointing every source straight at the loopback market (no proxy)."""
     names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
-    lines = []
+    lines = [PANE_SETTINGS]
     for name in names:
         lines += [f"[sources.{name}]", f'base_url = "{base}"']
         if name == "boj":
