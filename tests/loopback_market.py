@@ -96,6 +96,8 @@ class LoopbackMarket:
         connection is closed without an answer): an upstream outage for cache tests."""
         self.requests: list[tuple[str, int]] = []
         """Every request line received, with the status answered (304 and outages included)."""
+        self.headers: list[dict[str, str]] = []
+        """The request headers of each entry of :attr:`requests` (names lower-cased)."""
         self.not_modified = 0
         self.refused = 0
         """Requests met by the outage (503 or closed)."""
@@ -138,6 +140,15 @@ class LoopbackMarket:
             s = s / r.scale
         rows = "".join(f"{d:%Y-%m-%d},{'' if np.isnan(v) else repr(round(float(v), 4))}\n" for d, v in s.items())
         return f"observation_date,{code}\n{rows}"
+
+    def fred_json(self, code: str, start: str) -> str | None:
+        """FRED's keyed ``fred/series/observations`` JSON (``value`` a string, ``.`` when missing)."""
+        body = self.fred_csv(code, start)
+        if body is None:
+            return None
+        rows = [line.split(",") for line in body.splitlines()[1:]]
+        observations = [{"date": d, "value": v or "."} for d, v in rows]
+        return json.dumps({"observation_start": start, "count": len(observations), "observations": observations})
 
     def treasury_csv(self, year: int) -> str:
         frame = pd.DataFrame({col: self.series(i) for i, col in TREASURY_COLUMNS.items()})
@@ -280,6 +291,15 @@ class LoopbackMarket:
         if path.endswith("/graph/fredgraph.csv"):
             body = self.fred_csv(q.get("id", ""), q.get("cosd", ""))
             return (200, "text/csv", body) if body is not None else (404, "text/plain", "Not Found")
+        if path.endswith("/fred/series/observations"):
+            if not q.get("api_key"):
+                return (
+                    400,
+                    "application/json",
+                    '{"error_code":400,"error_message":"Bad Request.  Variable api_key is not set."}',
+                )
+            body = self.fred_json(q.get("series_id", ""), q.get("observation_start", ""))
+            return (200, "application/json", body) if body is not None else (404, "text/plain", "Not Found")
         if "/daily-treasury-rates.csv/" in path:
             year = int(path.split("/daily-treasury-rates.csv/")[1].split("/")[0])
             return 200, "text/csv", self.treasury_csv(year)
@@ -350,10 +370,12 @@ class LoopbackMarket:
                 if market.latency:
                     time.sleep(market.latency)
                 outage = market.outage
+                seen = {k.lower(): v for k, v in self.headers.items()}
                 if outage is not None:
                     with market._count_lock:
                         market.refused += 1
                         market.requests.append((self.path, 503 if outage == "503" else 0))
+                        market.headers.append(seen)
                     if outage == "close":
                         self.close_connection = True
                         return
@@ -375,6 +397,7 @@ class LoopbackMarket:
                     market.hits[key] = market.hits.get(key, 0) + 1
                     market.not_modified += fresh
                     market.requests.append((self.path, 304 if fresh else status))
+                    market.headers.append(seen)
                 self.send_response(304 if fresh else status)
                 if market.validators and status == 200:
                     self.send_header("ETag", etag)
@@ -415,6 +438,7 @@ class LoopbackMarket:
         with self._count_lock:
             self.hits.clear()
             self.requests.clear()
+            self.headers.clear()
             self.not_modified = self.refused = 0
 
     def stop(self) -> None:

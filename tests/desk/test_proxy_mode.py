@@ -100,7 +100,11 @@ def test_every_enabled_source_goes_to_proxy_slash_name() -> None:
     # Politeness and identity stay per instance.
     for name in settings.sources:
         a, b = settings.sources[name], proxied.sources[name]
-        assert (a.min_interval, a.max_per_minute, a.max_connections) == (b.min_interval, b.max_per_minute, b.max_connections)
+        assert (a.min_interval, a.max_per_minute, a.max_connections) == (
+            b.min_interval,
+            b.max_per_minute,
+            b.max_connections,
+        )
     assert proxied.user_agent == settings.user_agent
     assert apply_cache_proxy(settings, None) is settings and apply_cache_proxy(settings, "") is settings
 
@@ -250,7 +254,9 @@ def test_yahoo_behind_the_proxy_reports_a_crumb_401_without_a_cookie_dance() -> 
 
     settings = apply_cache_proxy(FeedSettings(sources={"yahoo": SourceSettings.default("yahoo")}), PROXY)
     provider = yh.YahooProvider(settings.sources["yahoo"])
-    http = HttpContext(FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    http = HttpContext(
+        FeedSettings(sources={}, retries=1), client=httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
     ref = catalog.get("ust10y").intraday
     assert ref is not None
     with pytest.raises(FetchError, match="crumb required.*cache proxy") as info:

@@ -1,0 +1,208 @@
+"""The shipped nginx cache (deploy/nginx), request by request, against the loopback market.
+
+What a desk relies on, each checked on a running nginx: byte-for-byte forwarding, HITs
+with ``X-Cache-Status``, one upstream request for a burst (``proxy_cache_lock``),
+revalidation with ``If-None-Match`` (a 304 renews the entry), FRED API keys kept out of the
+cache and the logs (cached only for the desk's shared key), cookies neither forwarded nor
+stored, the real origin's Host header, and nothing but GET/HEAD on known sources. Plus the
+renderer's refusals and the template's origins matching triffin's built-in ones.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from datafeed.settings import DEFAULT_API_BASE_URLS, DEFAULT_BASE_URLS
+from tests.desk.harness import DEPLOY, NginxCache, ca_file, find_nginx
+from tests.loopback_market import LoopbackMarket
+
+NGINX = find_nginx()
+needs_nginx = pytest.mark.skipif(
+    NGINX is None or ca_file() is None, reason="nginx is not installed (.ci/run installs Debian's nginx package)"
+)
+SHARED_KEY = "0123456789abcdef0123456789abcdef"
+PERSONAL_KEY = "fedcba9876543210fedcba9876543210"
+FRED = "/fred/graph/fredgraph.csv?id=DGS10&cosd=2026-11-02"
+
+
+# ----------------------------------------------------------------------- rendering, no nginx
+def _render(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(DEPLOY / "render.py"), *args], capture_output=True, text=True, timeout=30
+    )
+
+
+def test_the_template_knows_every_origin_triffin_uses() -> None:
+    env = dict(line.split("=", 1) for line in (DEPLOY / "triffin-cache.env").read_text().splitlines() if "=" in line)
+    hosts = {k.removeprefix("TRIFFIN_").removesuffix("_HOST").lower(): v for k, v in env.items() if k.endswith("_HOST")}
+    for name, url in DEFAULT_BASE_URLS.items():
+        assert hosts.get(name) == httpx.URL(url).host, f"{name}: template origin differs from datafeed.settings"
+    for name, url in DEFAULT_API_BASE_URLS.items():
+        assert hosts.get(f"{name}_api") == httpx.URL(url).host
+    for name in ("treasurydirect", "tic", "fiscaldata"):  # the sources being added
+        assert hosts.get(name), name
+    conf = (DEPLOY / "triffin-cache.conf").read_text()
+    for name in hosts:
+        location = name.replace("_api", "-api")
+        assert re.search(rf"location /{location}/ \{{[^}}]*proxy_cache_valid 200 \d+[smh];", conf), location
+
+
+def test_render_fills_every_placeholder() -> None:
+    done = _render()
+    assert done.returncode == 0, done.stderr
+    assert "${" not in done.stdout and "server fred.stlouisfed.org:443" in done.stdout
+    assert "proxy_ssl_server_name on;" in done.stdout and "proxy_cache_lock on;" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["TRIFFIN_LISTEN=8080; include /etc/passwd", "TRIFFIN_FRED_HOST=a}b", "TRIFFIN_LISTEN=", "TRIFFIN_CA_FILE=$x"],
+)
+def test_render_refuses_values_that_change_the_structure(value: str) -> None:
+    done = _render("--set", value)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_render_refuses_unknown_names() -> None:
+    done = _render("--set", "TRIFFIN_NOPE=1")
+    assert done.returncode == 2 and "unknown name" in done.stderr
+
+
+# ----------------------------------------------------------------------- a running nginx
+@pytest.fixture(scope="module")
+def desk() -> Any:
+    if NGINX is None or ca_file() is None:
+        pytest.skip("nginx is not installed (.ci/run installs Debian's nginx package)")
+    market = LoopbackMarket(validators=True)
+    base = market.start()
+    cache = NginxCache(NGINX, int(base.rsplit(":", 1)[1]), max_valid=1.0, shared_key=SHARED_KEY)
+    cache.start()
+    yield market, cache
+    cache.cleanup()
+    market.stop()
+
+
+def _get(cache: NginxCache, path: str, **headers: str) -> httpx.Response:
+    return httpx.get(cache.url + path, headers=headers, timeout=10)
+
+
+def _upstream(market: LoopbackMarket, path: str) -> list[tuple[str, int]]:
+    return [(line, status) for line, status in market.requests if line == path]
+
+
+@needs_nginx
+def test_forwarding_is_byte_for_byte_and_a_repeat_is_a_hit(desk: Any) -> None:
+    market, cache = desk
+    market.reset_counts()
+    raw = "/yahoo/v8/finance/chart/%5ETNX?range=1d&interval=5m"
+    first, second = _get(cache, raw), _get(cache, raw)
+    assert first.status_code == 200 and first.headers["X-Cache-Status"] == "MISS"
+    assert second.headers["X-Cache-Status"] == "HIT" and second.content == first.content
+    assert market.requests == [("/v8/finance/chart/%5ETNX?range=1d&interval=5m", 200)]
+    seen = market.headers[0]
+    assert seen["host"] == "127.0.0.1"  # the origin's own host name, not the cache's
+    assert "cookie" not in seen and "x-forwarded-for" not in seen
+
+
+@needs_nginx
+def test_a_burst_of_identical_requests_makes_one_upstream_request(desk: Any) -> None:
+    market, cache = desk
+    market.reset_counts()
+    market.latency = 0.5  # the first answer takes long enough for the others to pile up
+    path = "/fred/graph/fredgraph.csv?id=DGS2&cosd=2026-10-01"
+    try:
+        with concurrent.futures.ThreadPoolExecutor(20) as pool:
+            answers = list(pool.map(lambda _: _get(cache, path), range(20)))
+    finally:
+        market.latency = 0.0
+    assert {a.status_code for a in answers} == {200} and len({a.content for a in answers}) == 1
+    assert len(_upstream(market, "/graph/fredgraph.csv?id=DGS2&cosd=2026-10-01")) == 1
+    assert sorted(a.headers["X-Cache-Status"] for a in answers).count("MISS") == 1
+
+
+@needs_nginx
+def test_an_expired_entry_is_revalidated_with_if_none_match(desk: Any) -> None:
+    market, cache = desk
+    market.reset_counts()
+    path = "/ecb/service/data/EST/B.EU000A2X2A25.WT?format=csvdata&startPeriod=2026-11-01&detail=dataonly"
+    first = _get(cache, path)
+    time.sleep(1.3)  # the test's validity is 1 s
+    deadline, again = time.monotonic() + 10, first
+    while time.monotonic() < deadline:
+        again = _get(cache, path)
+        if again.headers["X-Cache-Status"] in ("REVALIDATED", "HIT") and len(market.requests) >= 2:
+            break
+        time.sleep(0.1)
+    upstream = market.requests
+    assert [s for _, s in upstream] == [200, 304], upstream  # the second ask carried If-None-Match
+    assert market.headers[1].get("if-none-match", "").startswith('"')
+    assert again.status_code == 200 and again.content == first.content
+
+
+@needs_nginx
+def test_fred_api_keys_never_reach_the_cache_or_the_log_unless_shared(desk: Any) -> None:
+    market, cache = desk
+    market.reset_counts()
+    personal = f"/fred-api/fred/series/observations?series_id=DGS5&api_key={PERSONAL_KEY}&file_type=json"
+    answers = [_get(cache, personal) for _ in range(2)]
+    assert all(a.status_code == 200 and '"observations"' in a.text for a in answers)
+    assert all(a.headers["X-Cache-Status"] == "BYPASS" for a in answers)
+    assert len(market.requests) == 2, "a personal key is never served from the shared cache"
+    shared = f"/fred-api/fred/series/observations?series_id=DGS5&api_key={SHARED_KEY}&file_type=json"
+    statuses = [_get(cache, shared).headers["X-Cache-Status"] for _ in range(2)]
+    assert statuses == ["MISS", "HIT"] and len(market.requests) == 3
+    twice = f"{shared}&api_key={PERSONAL_KEY}"
+    assert [_get(cache, twice).headers["X-Cache-Status"] for _ in range(2)] == ["BYPASS", "BYPASS"]
+    encoded = f"/fred-api/fred/series/observations?series_id=DGS5&file_type=json&Api%5Fkey={PERSONAL_KEY}"
+    assert _get(cache, encoded).headers["X-Cache-Status"] == "BYPASS"
+    # Neither key is written anywhere by nginx: not in the access log, not in any cache file.
+    written = [(cache.prefix / "access.log").read_bytes()]
+    written += [p.read_bytes() for p in (cache.prefix / "cache").rglob("*") if p.is_file()]
+    written += [(cache.prefix / "error.log").read_bytes()] if (cache.prefix / "error.log").exists() else []
+    for key in (SHARED_KEY, PERSONAL_KEY):
+        assert not any(key.encode() in blob for blob in written), "an API key was written to disk"
+    assert any(b"series_id=DGS5&file_type=json" in blob for blob in written)  # the log line, key-free
+
+
+@needs_nginx
+def test_cookies_are_neither_forwarded_nor_handed_out(desk: Any) -> None:
+    market, cache = desk
+    market.reset_counts()
+    answer = _get(
+        cache, "/nyfed/api/rates/secured/sofr/search.json?startDate=2026-11-01&endDate=2026-11-30", Cookie="A3=secret"
+    )
+    assert answer.status_code == 200 and "set-cookie" not in answer.headers
+    assert "cookie" not in market.headers[0]
+
+
+@needs_nginx
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("GET", "/nosuch/x", 404), ("GET", "/", 404), ("POST", FRED, 405), ("DELETE", FRED, 405)],
+)
+def test_only_get_on_known_sources(desk: Any, method: str, path: str, status: int) -> None:
+    market, cache = desk
+    market.reset_counts()
+    assert httpx.request(method, cache.url + path, timeout=10).status_code == status
+    assert market.requests == []
+
+
+@needs_nginx
+def test_the_standalone_config_passes_nginx_t(desk: Any, tmp_path: Path) -> None:
+    _, cache = desk
+    done = subprocess.run(
+        [NGINX, "-t", "-p", str(cache.prefix), "-c", str(cache.prefix / "nginx.conf"), "-e", "stderr"],  # type: ignore[list-item]
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
