@@ -92,8 +92,9 @@ class LoopbackMarket:
         """Requests arrive as ``/<source>/<path>`` (triffin's proxy mode, datafeed.proxy, with
         no proxy in between): the first path segment is dropped before routing."""
         self.outage: str | None = None
-        """None (serving), ``"503"`` (every request answered 503) or ``"close"`` (the
-        connection is closed without an answer): an upstream outage for cache tests."""
+        """None (serving), ``"503"`` (every request answered 503), ``"close"`` (the
+        connection is closed without an answer) or ``"hang"`` (no answer until the outage
+        ends): an upstream outage for cache tests."""
         self.requests: list[tuple[str, int]] = []
         """Every request line received, with the status answered (304 and outages included)."""
         self.headers: list[dict[str, str]] = []
@@ -376,7 +377,11 @@ class LoopbackMarket:
                         market.refused += 1
                         market.requests.append((self.path, 503 if outage == "503" else 0))
                         market.headers.append(seen)
-                    if outage == "close":
+                    if outage in ("close", "hang"):
+                        if outage == "hang":  # accepts, then never answers (up to a minute)
+                            deadline = time.monotonic() + 60
+                            while market.outage == "hang" and time.monotonic() < deadline:
+                                time.sleep(0.05)
                         self.close_connection = True
                         return
                     self.send_response(503)

@@ -40,7 +40,9 @@ SOURCES = (
     "FISCALDATA",
 )
 CA_FILES = ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt")
-_LOG = re.compile(r'"GET (?P<uri>\S+)" (?P<status>\d{3}) \d+ cache=(?P<cache>\S+) upstream=(?P<upstream>\S+)')
+_LOG = re.compile(
+    r'\[(?P<time>[^\]]+)\] "GET (?P<uri>\S+)" (?P<status>\d{3}) \d+ cache=(?P<cache>\S+) upstream=(?P<upstream>\S+)'
+)
 
 
 def find_nginx() -> str | None:
