@@ -104,7 +104,8 @@ def file_lock(root: Path, name: str, wait: float | None = None) -> Iterator[bool
     folder = root / LOCK_DIR
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd = os.open(folder / f"{name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # Read-only is enough for flock, so a lock file another user created still works.
+        fd = os.open(folder / f"{name}.lock", os.O_RDONLY | os.O_CREAT, 0o644)
     except OSError:  # a read-only folder: writing will fail on its own, loudly
         yield True
         return

@@ -186,15 +186,18 @@ def _loopback_only(request: httpx.Request) -> None:
 
 
 async def _one_pass(settings: FeedSettings, today: dt.date) -> None:
+    """One forced refresh of every instrument, as a pane's start does."""
     client = httpx.AsyncClient(
         headers={"User-Agent": settings.user_agent}, event_hooks={"request": [_async(_loopback_only)]}
     )
     http = HttpContext(settings, client=client)
     try:
         store = SeriesStore(today=lambda: today)
-        await Feed(store, settings, http, market_open=is_open).refresh(force=True)
+        report = await Feed(store, settings, http, market_open=is_open).refresh(force=True)
     finally:
         await client.aclose()
+    # A failed request would send the feed to a fallback source and change the request set.
+    assert report.failed == 0, report.errors
 
 
 def _async(check: object) -> object:
@@ -211,12 +214,15 @@ def _direct_settings(base: str) -> FeedSettings:
             for n in SOURCES
         },
         retries=1,
+        timeout=60.0,  # a busy test machine must not turn a slow answer into a fallback request
     )
 
 
 def _proxied_settings(proxy: str) -> FeedSettings:
     plain = FeedSettings(
-        sources={n: SourceSettings.default(n, min_interval=0.0, max_per_minute=0) for n in SOURCES}, retries=1
+        sources={n: SourceSettings.default(n, min_interval=0.0, max_per_minute=0) for n in SOURCES},
+        retries=1,
+        timeout=60.0,
     )
     return apply_cache_proxy(plain, proxy)
 
