@@ -67,7 +67,9 @@ def ca_file() -> str | None:
     return next((p for p in CA_FILES if os.path.isfile(p)), None)
 
 
-def render_args(listen: str, origin_port: int, ca: str, shared_key: str = "") -> list[str]:
+def render_args(
+    listen: str, origin_port: int, ca: str, shared_key: str = "", scheme: str = "http", host: str = "127.0.0.1"
+) -> list[str]:
     """``render.py --set`` arguments: every origin on the loopback market, paths in the prefix."""
     values = {
         "TRIFFIN_LISTEN": listen,
@@ -75,10 +77,10 @@ def render_args(listen: str, origin_port: int, ca: str, shared_key: str = "") ->
         "TRIFFIN_ACCESS_LOG": "access.log",
         "TRIFFIN_ERROR_LOG": "error.log",
         "TRIFFIN_CA_FILE": ca,
-        "TRIFFIN_ORIGIN_SCHEME": "http",
+        "TRIFFIN_ORIGIN_SCHEME": scheme,
         "TRIFFIN_ORIGIN_PORT": str(origin_port),
         "TRIFFIN_FRED_SHARED_KEY": shared_key,
-        **{f"TRIFFIN_{name}_HOST": "127.0.0.1" for name in SOURCES},
+        **{f"TRIFFIN_{name}_HOST": host for name in SOURCES},
     }
     out: list[str] = []
     for key, value in values.items():
@@ -99,6 +101,9 @@ class NginxCache:
         origin_port: port of the loopback market every origin points at.
         max_valid: when set, every ``proxy_cache_valid 200`` is capped to this many seconds
             (a test cannot wait the shipped ten minutes for an entry to expire).
+        shared_key: the desk's shared FRED key (``TRIFFIN_FRED_SHARED_KEY``).
+        scheme, host, ca: how the origins are reached (``https``, a host name the
+            certificate names, the CA that signed it) for the TLS test.
     """
 
     nginx: str
@@ -106,6 +111,9 @@ class NginxCache:
     prefix: Path = field(default_factory=lambda: _new_prefix())
     max_valid: float | None = None
     shared_key: str = ""
+    scheme: str = "http"
+    host: str = "127.0.0.1"
+    ca: str | None = None
     port: int = 0
     proc: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -114,11 +122,11 @@ class NginxCache:
         return f"http://127.0.0.1:{self.port}"
 
     def render(self) -> None:
-        ca = ca_file()
+        ca = self.ca or ca_file()
         if ca is None:
             raise RuntimeError("no CA bundle to point proxy_ssl_trusted_certificate at")
         self.port = free_port()
-        args = render_args(f"127.0.0.1:{self.port}", self.origin_port, ca, self.shared_key)
+        args = render_args(f"127.0.0.1:{self.port}", self.origin_port, ca, self.shared_key, self.scheme, self.host)
         done = subprocess.run(
             [sys.executable, str(DEPLOY / "render.py"), "--out-dir", str(self.prefix), *args],
             capture_output=True,

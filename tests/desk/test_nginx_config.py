@@ -226,3 +226,93 @@ def test_the_standalone_config_passes_nginx_t(desk: Any, tmp_path: Path) -> None
         timeout=30,
     )
     assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
+
+
+# ----------------------------------------------------------------------- TLS to the origins
+class _TlsOrigin:
+    """An HTTPS origin on 127.0.0.1 recording the SNI name and Host header it was sent."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        import http.server
+        import ssl
+        import threading
+
+        self.sni: list[str | None] = []
+        self.hosts: list[str] = []
+        origin = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                origin.hosts.append(self.headers.get("Host", ""))
+                body = b"observation_date,DGS10\n2026-11-02,4.31\n"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        context.sni_callback = lambda sock, name, ctx: origin.sni.append(name)  # type: ignore[assignment,misc]
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+        self.port = int(self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _certificates(folder: Path) -> tuple[Path, dict[str, tuple[Path, Path]]]:
+    """A test CA, and certificates it signed for ``localhost`` and for another name."""
+
+    def run(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True, timeout=60)
+
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+        "-subj", "/CN=triffin test CA")  # fmt: skip
+    out: dict[str, tuple[Path, Path]] = {}
+    for name in ("localhost", "elsewhere.example"):
+        (folder / f"{name}.ext").write_text(f"subjectAltName=DNS:{name}\n")
+        run(
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.csr",
+            "-subj",
+            f"/CN={name}",
+        )
+        run("x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", f"{name}.pem", "-days", "2", "-extfile", f"{name}.ext")  # fmt: skip
+        out[name] = (folder / f"{name}.pem", folder / f"{name}.key")
+    return folder / "ca.pem", out
+
+
+@needs_nginx
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
+def test_origins_get_sni_their_host_name_and_a_verified_certificate(tmp_path: Path) -> None:
+    ca, certs = _certificates(tmp_path)
+    for name, expected in (("localhost", 200), ("elsewhere.example", 502)):
+        origin = _TlsOrigin(*certs[name])
+        cache = NginxCache(NGINX, origin.port, scheme="https", host="localhost", ca=str(ca))  # type: ignore[arg-type]
+        try:
+            cache.start()
+            answer = _get(cache, FRED)
+        finally:
+            cache.cleanup()
+            origin.stop()
+        assert answer.status_code == expected, (name, answer.status_code)
+        assert "localhost" in origin.sni, "nginx must send the origin's name in SNI"
+        if expected == 200:
+            assert origin.hosts == ["localhost"] and answer.text.startswith("observation_date")
+        else:
+            assert origin.hosts == [], "a certificate for another name is refused before any request"
