@@ -11,6 +11,7 @@ renderer's refusals and the template's origins matching triffin's built-in ones.
 from __future__ import annotations
 
 import concurrent.futures
+import os
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ import httpx
 import pytest
 
 from datafeed.providers import load_all
-from tests.desk.harness import DEPLOY, NginxCache, ca_file, find_nginx
+from tests.desk.harness import DEPLOY, NginxCache, ca_file, find_nginx, render_args
 from tests.loopback_market import LoopbackMarket
 
 NGINX = find_nginx()
@@ -316,3 +317,32 @@ def test_origins_get_sni_their_host_name_and_a_verified_certificate(tmp_path: Pa
             assert origin.hosts == ["localhost"] and answer.text.startswith("observation_date")
         else:
             assert origin.hosts == [], "a certificate for another name is refused before any request"
+
+
+@needs_nginx
+@pytest.mark.skipif(
+    not Path("/etc/nginx/nginx.conf").is_file() or not os.access("/var/log/nginx", os.W_OK),
+    reason="needs Debian's /etc/nginx and a writable /var/log/nginx (root)",
+)
+def test_the_rendered_file_fits_debians_stock_nginx_conf(tmp_path: Path) -> None:
+    # The README's Debian recipe: the rendered file dropped into conf.d/ of the stock
+    # nginx.conf (its own log formats, gzip, sites-enabled/default). Origins on loopback:
+    # `nginx -t` resolves them, and tests have no DNS.
+    etc = tmp_path / "etc-nginx"
+    shutil.copytree("/etc/nginx", etc, symlinks=True)
+    conf = (etc / "nginx.conf").read_text().replace("/etc/nginx/", f"{etc}/")
+    (etc / "nginx.conf").write_text(conf)
+    args = render_args("127.0.0.1:1", 9, ca_file() or "", scheme="https", host="127.0.0.1")
+    args = [a.replace("TRIFFIN_CACHE_PATH=cache", f"TRIFFIN_CACHE_PATH={tmp_path}/cache") for a in args]
+    args = [a.replace("_LOG=access.log", f"_LOG={tmp_path}/access.log") for a in args]
+    args = [a.replace("_LOG=error.log", f"_LOG={tmp_path}/error.log") for a in args]
+    rendered = _render(*args)
+    assert rendered.returncode == 0, rendered.stderr
+    (etc / "conf.d" / "triffin-cache.conf").write_text(rendered.stdout)
+    done = subprocess.run(
+        [NGINX, "-t", "-p", str(tmp_path), "-c", str(etc / "nginx.conf"), "-e", "stderr"],  # type: ignore[list-item]
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
