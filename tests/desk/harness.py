@@ -251,6 +251,19 @@ PANE_SETTINGS = "timeout = 60"
 """Per-request timeout of the test panes: dozens of processes starting at once on two cores
 can starve a request for seconds, and what is measured here is requests, not latency."""
 
+MARKET_SOURCES = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
+"""The sources whose formats the loopback market speaks; panes switch every other one off
+(no test may reach the internet, and a source answering 404 would only add noise)."""
+
+
+def _other_sources() -> list[str]:
+    from datafeed.providers import load_all
+
+    lines = []
+    for name in sorted(set(load_all()) - set(MARKET_SOURCES)):
+        lines += [f"[sources.{name}]", "enabled = false"]
+    return lines
+
 
 def loopback_config(path: Path, base: str) -> Path:
     """A config with every source at its built-in URL (so the proxy applies), BoJ unthrottled.
@@ -258,15 +271,14 @@ def loopback_config(path: Path, base: str) -> Path:
     Without a proxy the panes are pointed at the market directly through ``base`` instead
     (see :func:`direct_config`).
     """
-    path.write_text(f"{PANE_SETTINGS}\n[sources.boj]\nmin_interval = 0.0\n")
+    path.write_text("\n".join([PANE_SETTINGS, "[sources.boj]", "min_interval = 0.0", *_other_sources()]) + "\n")
     return path
 
 
 def direct_config(path: Path, base: str) -> Path:
     """A config pointing every source straight at the loopback market (no proxy)."""
-    names = ("fred", "treasury", "bundesbank", "mof", "nyfed", "ecb", "boj", "yahoo")
-    lines = [PANE_SETTINGS]
-    for name in names:
+    lines = [PANE_SETTINGS, *_other_sources()]
+    for name in MARKET_SOURCES:
         lines += [f"[sources.{name}]", f'base_url = "{base}"']
         if name == "boj":
             lines.append("min_interval = 0.0")

@@ -7,7 +7,7 @@ an empty cache of its own (N new panes), and the market counts what reaches it:
 
 - with the proxy, 30 panes cost the upstream at most 1.2 times what one pane costs, and the
   upstream sees exactly the request lines a pane sends without a proxy (byte for byte);
-- without it, the count grows with N (10 panes make about ten times the requests of one);
+- without it, the count grows with N (5 panes make five times the requests of one);
 - upstream down: panes started during the outage get the last good values from the
   cache's stale copies, and once it is back the next panes get the new data.
 
@@ -34,6 +34,11 @@ pytestmark = [
 ]
 
 
+DIRECT_PANES = (1, 5)
+"""Without the proxy the count is the panes times one pane's; five show it (CPU is the test's
+cost: ~2 s per pane, and CI has two cores)."""
+
+
 @pytest.fixture(scope="module")
 def market() -> Any:
     m = LoopbackMarket(validators=True)
@@ -47,7 +52,13 @@ def _values(doc: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
 
 
 def _statuses(docs: list[dict[str, Any]]) -> Counter[str]:
-    return Counter(s["status"] for doc in docs for s in doc["series"].values())
+    """Statuses of every series of every pane; ``missing`` ones (instruments whose only
+    sources the loopback market does not speak, switched off) are left out."""
+    return Counter(s["status"] for doc in docs for s in doc["series"].values() if s["status"] != "missing")
+
+
+def _served(doc: dict[str, Any]) -> int:
+    return sum(s["status"] != "missing" for s in doc["series"].values())
 
 
 def _check_panes(docs: list[dict[str, Any]], reference: dict[str, tuple[Any, Any]]) -> int:
@@ -60,6 +71,8 @@ def _check_panes(docs: list[dict[str, Any]], reference: dict[str, tuple[Any, Any
     starved = 0
     for doc in docs:
         for inst, s in doc["series"].items():
+            if s["status"] == "missing" and reference[inst] == (None, None):
+                continue  # no source the loopback market speaks, in every pane alike
             if s["status"] == "fresh":
                 assert (s["date"], s["value"]) == reference[inst], (inst, s, reference[inst])
             else:
@@ -87,12 +100,14 @@ def test_thirty_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_pat
             statuses = cache.cache_statuses()
         counts["proxy", n] = m.total_hits()
         lines["proxy", n] = Counter(line for line, _ in m.requests)
-        reference = reference or _values(docs[0])
+        if reference is None:
+            reference = _values(docs[0])
+            assert _served(docs[0]) >= 25, "every instrument of the eight loopback sources has a value"
         starved = _check_panes(docs, reference)
         timings[-1] += f" ({starved} starved)" if starved else ""
         assert statuses["HIT"] >= (n - 1) * counts["proxy", n] * 0.9, statuses
     direct = direct_config(tmp_path / "direct.toml", base)
-    for n in (1, 10):
+    for n in DIRECT_PANES:
         m.reset_counts()
         t = time.monotonic()
         docs = run_panes(n, tmp_path / f"direct{n}", direct, None)
@@ -110,7 +125,7 @@ def test_thirty_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_pat
     one = counts["proxy", 1]
     assert one > 40  # a cold pane asks every source for its history
     assert counts["proxy", 10] <= 1.2 * one and counts["proxy", 30] <= 1.2 * one
-    assert counts["direct", 10] >= 9 * counts["direct", 1], "without the proxy every pane asks for everything"
+    assert counts["direct", 5] >= 4.5 * counts["direct", 1], "without the proxy every pane asks for everything"
     # Through nginx the upstream sees exactly what a pane sends a source directly.
     assert lines["proxy", 1] == lines["direct", 1]
 
@@ -122,14 +137,14 @@ def test_an_upstream_outage_is_bridged_with_stale_copies_and_recovers(market: An
     validity = 2.0  # stands for the shipped 10 min - 1 h, so entries expire within the test
     m.reset_counts()
     with NginxCache(NGINX, port, max_valid=validity) as cache:  # type: ignore[arg-type]
-        before = run_panes(2, tmp_path / "before", config, cache.url)
+        before = run_panes(1, tmp_path / "before", config, cache.url)
         good = _values(before[0])
         assert m.total_hits() > 40
         time.sleep(validity + 0.5)  # every entry expired: the next asks must go upstream
         logged = len(cache.log())
         m.outage = "close"
         try:
-            during = run_panes(3, tmp_path / "during", config, cache.url)
+            during = run_panes(2, tmp_path / "during", config, cache.url)
             refused = m.refused
         finally:
             m.outage = None
@@ -137,7 +152,7 @@ def test_an_upstream_outage_is_bridged_with_stale_copies_and_recovers(market: An
         stale = sum(1 for e in outage_log if e["cache"] in ("STALE", "UPDATING"))
         assert refused > 0, "the cache did try the upstream during the outage"
         assert all(_values(d) == good for d in during), "panes keep the last good values"
-        assert _statuses(during) == {"fresh": 3 * len(good)}, _statuses(during)
+        assert _statuses(during) == {"fresh": 2 * _served(before[0])}, _statuses(during)
         assert stale > 0 and all(e["status"] == "200" for e in outage_log), Counter(e["cache"] for e in outage_log)
         # Upstream back, with a new close published: panes get it once the copies refresh.
         m.publish_close()
