@@ -79,7 +79,9 @@ def _load() -> dict[str, type[Provider]]:
     from importlib.metadata import entry_points
 
     found: dict[str, type[Provider]] = {}
-    eps = list(entry_points(group=GROUP))
+    # Built-ins first, whatever order the distributions are found in on sys.path: a plug-in
+    # can then never take over a built-in's name (it is checked against ``found`` below).
+    eps = sorted(entry_points(group=GROUP), key=lambda ep: not ep.value.startswith(_BUILTIN_PACKAGE + "."))
     if not any(ep.value.startswith(_BUILTIN_PACKAGE + ".") for ep in eps):
         # Running from a checkout that was never installed: the built-in modules declare
         # one Provider subclass each; take them from the package itself.

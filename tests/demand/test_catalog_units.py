@@ -75,6 +75,8 @@ def test_demand_instruments_units_and_frequencies() -> None:
     assert table["deficit_gdp"] == ("%", "fred", "annual", -1.0)
     assert table["interest_outlays"] == ("USD bn", "fred", "annual", 0.001)
     z1 = [k for k in table if k.startswith("z1_")]
-    assert len(z1) == 6 and all(table[k] == ("USD bn", "fred", "quarterly", 0.001) for k in z1)
+    # Six sector levels, their total and four flow series (the exhibits' net purchases).
+    assert len(z1) == 11 and all(table[k] == ("USD bn", "fred", "quarterly", 0.001) for k in z1)
+    assert sum(k.startswith("z1_flow_") for k in z1) == 4
     # Names fit the table's instrument column as it was (16 cells): the dashboard does not move.
     assert max(len(i.name) for i in INSTRUMENTS) <= 16
