@@ -124,7 +124,12 @@ def chart_data(spec: ExhibitSpec, result: ExhibitResult) -> ChartData | None:
         lines.append(ChartLine(m.label, tuple(y), axis=axis_of[m.series_id]))
     left_unit = next((s.unit for s in drawn if s.axis == "left"), "")
     right_unit = next((s.unit for s in drawn if s.axis == "right"), "")
-    thresholds = tuple(ChartThreshold(r.value, r.label, "neutral") for r in result.lines if r.axis == "left")
+    # A reference labelled with its own value ("0") is named by the value the chart prints anyway.
+    thresholds = tuple(
+        ChartThreshold(r.value, "" if r.label.strip() == f"{r.value:g}" else r.label, "neutral")
+        for r in result.lines
+        if r.axis == "left"
+    )
     window = None
     if result.bands:
         band = result.bands[0]

@@ -7,7 +7,7 @@ claim with its section, every missing input and why, and the rule behind the rea
 
 Keys: up/down (or k/j) walk the exhibits, Enter goes to the next one (the note's order, so
 a reader can walk the argument), 1–9 and 0 jump to an exhibit, left/right (h/l), home/end
-move the chart's cursor, Esc goes back, ``s`` saves the screen as SVG and the exhibit's
+move the chart's cursor, PgUp/PgDn page the lines under the chart, Esc goes back, ``s`` saves the screen as SVG and the exhibit's
 numbers as CSV. Below 100 columns the list is hidden and the title says which exhibit of
 ten is shown.
 
@@ -60,7 +60,9 @@ class ExhibitsScreen(DetailScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "walk(-1)", "Previous", id="exhibit-previous", show=False, tooltip="Previous exhibit"),
         Binding("down,j", "walk(1)", "Next", id="exhibit-next", show=False, tooltip="Next exhibit"),
-        Binding("enter", "walk(1)", "Next exhibit", id="exhibit-walk", tooltip="Walk on to the next exhibit"),
+        Binding("enter", "walk_on", "Next exhibit", id="exhibit-walk", tooltip="Walk on to the next exhibit"),
+        Binding("pagedown", "scroll_notes(1)", "Notes down", id="exhibit-notes-down", show=False),
+        Binding("pageup", "scroll_notes(-1)", "Notes up", id="exhibit-notes-up", show=False),
         *(
             Binding(key, f"go({number})", f"Exhibit {number}", id=f"exhibit-{number}", show=False)
             for key, number in _NUMBER_KEYS
@@ -81,6 +83,8 @@ class ExhibitsScreen(DetailScreen):
         """Every exhibit's view, once assembled."""
         self._dirty = False
         self._demo = False
+        self.notes = Text()
+        """The lines under the chart as last painted (tests read them; the screen wraps them)."""
 
     def compose(self) -> ComposeResult:
         """Title, list | chart over notes, status bar, keys."""
@@ -112,8 +116,20 @@ class ExhibitsScreen(DetailScreen):
     # ------------------------------------------------------------------ walking
 
     def action_walk(self, delta: int) -> None:
-        """The next (or previous) exhibit; Enter on the tenth comes back to the first."""
-        self.show(self.index + delta, wrap=delta > 0 and self.index == len(self._specs) - 1)
+        """The next (or previous) exhibit, stopping at either end of the list."""
+        self.show(self.index + delta)
+
+    def action_walk_on(self) -> None:
+        """Enter: the next exhibit in the note's order; after the tenth, the first again."""
+        self.show(self.index + 1, wrap=True)
+
+    def action_scroll_notes(self, direction: int) -> None:
+        """Page the lines under the chart (they scroll when the terminal is short)."""
+        notes = self.query_one("#exhibit-notes", VerticalScroll)
+        if direction > 0:
+            notes.scroll_page_down(animate=False)
+        else:
+            notes.scroll_page_up(animate=False)
 
     def action_go(self, number: int) -> None:
         """Exhibit ``number`` (1–10)."""
@@ -219,11 +235,13 @@ class ExhibitsScreen(DetailScreen):
         text = self.query_one("#exhibit-text", Static)
         if self.views is None:
             chart.set_data(None)
-            text.update(Text("Assembling the exhibits from the data held…", style="italic"))
+            self.notes = Text("Assembling the exhibits from the data held…", style="italic")
+            text.update(self.notes)
             return
         view = self.views[self.index]
         chart.set_data(view.chart)
-        text.update(self._notes(view))
+        self.notes = self._notes(view)
+        text.update(self.notes)
         self.query_one("#exhibit-notes", VerticalScroll).scroll_home(animate=False)
 
     def _notes(self, view: ExhibitView) -> Text:
