@@ -24,6 +24,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
+
 from datafeed.exhibit_types import ExhibitResult, ExhibitSpec, Verdict
 from datafeed.labels import DEMO_MODE, DEMO_NOTICE
 from datafeed.sanitize import clean_line
@@ -35,6 +37,13 @@ VERDICT_MARK: dict[Verdict, tuple[str, str]] = {
     "n/a": ("–", "-"),
 }
 """(unicode, ASCII) mark of a reading's verdict, as the crisis grid marks pass / fail / n/a."""
+
+VERDICT_STYLE: dict[Verdict, str] = {
+    "consistent": "bold",
+    "not consistent": "bold reverse",
+    "n/a": "dim",
+}
+"""How the reading's verdict is set off; the mark and the words carry it without colour."""
 
 VERDICT_WORDS: dict[Verdict, str] = {
     "consistent": "agrees with the note",
@@ -203,6 +212,34 @@ def exhibit_view(spec: ExhibitSpec, result: ExhibitResult, *, demo: bool) -> Exh
 def exhibit_views(pairs: Iterable[tuple[ExhibitSpec, ExhibitResult]], *, demo: bool) -> tuple[ExhibitView, ...]:
     """Every exhibit's view, in the note's order."""
     return tuple(exhibit_view(spec, result, demo=demo) for spec, result in pairs)
+
+
+def notes_text(view: ExhibitView, *, ascii: bool = False) -> Text:
+    """The lines under the chart as Rich text (labels bold, the verdict set off, DEMO reversed).
+
+    Outside text arrives sanitised in the lines and is appended as Text, never as markup.
+    """
+    out = Text()
+    for line in view.lines:
+        if out:
+            out.append("\n")
+        if line.kind == "reading":
+            mark = VERDICT_MARK[view.verdict][ascii]
+            out.append(f"{line.label}: ", style="bold")
+            out.append(f" {mark} {VERDICT_WORDS[view.verdict]} ", style=VERDICT_STYLE[view.verdict])
+            out.append(f"  {line.text}")
+        else:
+            out.append(f"{line.label}: ", style="bold reverse" if line.label == "DEMO" else "bold")
+            out.append(line.text)
+    if ascii:
+        from widgets.glyphs import ascii_text
+
+        plain = ascii_text(out.plain)
+        if len(plain) == len(out.plain):
+            out.plain = plain  # same length: the styles stay on their characters
+        else:
+            out = Text(plain)
+    return out
 
 
 # ----------------------------------------------------------------------------- CSV

@@ -41,13 +41,6 @@ if TYPE_CHECKING:
 RECOMPUTE_SECONDS = 5.0
 """At most one re-assembly of the exhibits per this many seconds while their inputs change."""
 
-VERDICT_STYLE: dict[str, str] = {
-    "consistent": "bold",
-    "not consistent": "bold reverse",
-    "n/a": "dim",
-}
-"""How the reading's verdict is set off; the mark (✓ ✗ –) and the words carry it without colour."""
-
 _NUMBER_KEYS: tuple[tuple[str, int], ...] = tuple((str(n % 10), n) for n in range(1, 11))
 """(key, exhibit number): 1–9, and 0 for the tenth."""
 
@@ -246,29 +239,9 @@ class ExhibitsScreen(DetailScreen):
 
     def _notes(self, view: ExhibitView) -> Text:
         """The lines under the chart; outside text is Text, never markup."""
-        out = Text()
-        for line in view.lines:
-            if out:
-                out.append("\n")
-            if line.kind == "reading":
-                from tui.exhibit_view import VERDICT_MARK, VERDICT_WORDS
+        from tui.exhibit_view import notes_text
 
-                mark = VERDICT_MARK[view.verdict][self.triffin.ascii]
-                out.append(f"{line.label}: ", style="bold")
-                out.append(f" {mark} {VERDICT_WORDS[view.verdict]} ", style=VERDICT_STYLE[view.verdict])
-                out.append(f"  {line.text}")
-            else:
-                out.append(f"{line.label}: ", style="bold reverse" if line.label == "DEMO" else "bold")
-                out.append(line.text)
-        if self.triffin.ascii:
-            from widgets.glyphs import ascii_text
-
-            plain = ascii_text(out.plain)
-            if len(plain) == len(out.plain):
-                out.plain = plain
-            else:
-                out = Text(plain)
-        return out
+        return notes_text(view, ascii=self.triffin.ascii)
 
     def view_data(self) -> tuple[str, tuple[list[str], list[list[str]]] | None]:
         """(file name part, (header, rows)) of the exhibit's chart numbers, for ``s``."""
