@@ -9,6 +9,7 @@
     triffin watch [--demo | --replay DIR [--speed X]] [--alert RULE]... [--once] [--max-seconds S]
     triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]
     triffin export --exhibit ID [--since DATE] [--format csv|json|svg] [--demo]
+    triffin report [--demo] [--offline] [--timeout S]   the ten exhibits' readings as markdown
     triffin record DIR [--once] [--max-seconds S]
     triffin serve [--host 127.0.0.1] [--port 8000] [--public-url URL] [--demo]   TUI in a browser
                   [--public] [--no-token] [--max-sessions N] [--allow-origin URL]...
@@ -163,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
     snap.add_argument("--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)")
+    report = _command(sub, "report", "read the seed's ten exhibits on the data once and print them as markdown")
+    report.add_argument("--offline", action="store_true", help="use the cache only, no network")
+    report.add_argument(
+        "--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)"
+    )
     src = _command(sub, "sources", "check each configured source once and print a table")
     src.add_argument("--format", choices=("table", "json"), default="table")
     src.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="total seconds to wait (default 30)")
@@ -246,6 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.snapshot_cmd import run_snapshot
 
         return run_snapshot(config, fmt=args.format, demo=args.demo, offline=args.offline, timeout=args.timeout)
+    if args.command == "report":
+        if not args.timeout > 0:
+            print("triffin: --timeout must be positive", file=sys.stderr)
+            return 2
+        from tui.report_cmd import run_report
+
+        return run_report(config, demo=args.demo, offline=args.offline, timeout=args.timeout)
     if args.command == "sources":
         from tui.sources_cmd import run_sources
 

@@ -325,7 +325,7 @@ def report_markdown(pairs: Sequence[tuple[ExhibitSpec, ExhibitResult]], *, mode:
     for spec, result in pairs:
         out += ["", f"## {spec.number}. {_md(spec.title)}", ""]
         if demo:
-            out += [f"**DEMO**: {DEMO_NOTICE}.", ""]
+            out += [f"**{DEMO_NOTICE}.**", ""]
         out.append(f"> {_md(spec.claim)}")
         out += [">", f"> — seed note, *{_md(spec.section)}*", ""]
         mark = VERDICT_MARK[result.reading.verdict][0]
