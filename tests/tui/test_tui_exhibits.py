@@ -143,3 +143,46 @@ async def test_s_saves_svg_and_the_exhibits_numbers_as_csv(tmp_path: Path) -> No
         last = rows[-1]
         assert last[0] == ig.dates[-1].isoformat() and float(last[1]) == ig.values[-1] and last[-1] == "demo"
         assert len(rows) - 1 == len(ig.dates)
+
+
+async def test_an_exhibit_without_data_says_what_is_missing_where_the_chart_would_be() -> None:
+    """No empty box: the chart gives way to the missing inputs and why; the reading says n/a."""
+    from textual.widgets import Static
+
+    from datafeed.exhibits import assemble, get
+    from tui.exhibit_view import exhibit_view
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_exhibits(pilot)
+        assert screen.views is not None
+        empty_view = exhibit_view(get("jgb"), assemble("jgb", {}), demo=True)
+        screen.views = (*screen.views[:9], empty_view)
+        await pilot.press("0")
+        await pilot.pause()
+        chart = screen.query_one("#exhibit-chart", SeriesChart)
+        empty = screen.query_one("#exhibit-empty", Static)
+        assert not chart.display and empty.display
+        text = flat(app)
+        assert "No chart for exhibit 10" in text and "missing jgb30y" in text
+        assert "no reading (an input is missing)" in screen.notes.plain
+        await pilot.press("9")
+        await pilot.pause()
+        assert chart.display and not empty.display
+
+
+async def test_help_lists_the_exhibit_keys_and_each_reading_rule() -> None:
+    """``?``: an Exhibits key group, and every exhibit's rule, as the issue asks."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        from rich.console import Console
+
+        console = Console(file=io.StringIO(), width=200, color_system=None)
+        console.print(app.screen.render_help())  # type: ignore[attr-defined]
+        text = " ".join(console.file.getvalue().split())  # type: ignore[attr-defined]
+        assert "Exhibits (e)" in text and "Next exhibit" in text and "exhibit-walk" in text
+        for spec in EXHIBITS:
+            assert " ".join(spec.rule.split())[:60] in text, spec.id

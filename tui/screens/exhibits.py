@@ -93,6 +93,7 @@ class ExhibitsScreen(DetailScreen):
             yield option_list
             with Vertical(id="exhibit-main"):
                 yield SeriesChart(id="exhibit-chart", cursor=True, ascii=self.triffin.ascii)
+                yield Static(id="exhibit-empty")
                 with VerticalScroll(id="exhibit-notes"):
                     yield Static(id="exhibit-text")
         yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
@@ -233,9 +234,27 @@ class ExhibitsScreen(DetailScreen):
             return
         view = self.views[self.index]
         chart.set_data(view.chart)
+        empty = self.query_one("#exhibit-empty", Static)
+        chart.display = view.chart is not None
+        empty.display = view.chart is None
+        if view.chart is None:  # never an empty box: say what is missing where the chart would be
+            empty.update(self._no_chart(view))
         self.notes = self._notes(view)
         text.update(self.notes)
         self.query_one("#exhibit-notes", VerticalScroll).scroll_home(animate=False)
+
+    def _no_chart(self, view: ExhibitView) -> Text:
+        """What stands where the chart would be when no series has a value."""
+        text = Text(f"No chart for exhibit {view.number}: no input has data.\n\n", style="bold")
+        for line in view.lines:
+            if line.label == "Missing":
+                text.append("missing ", style="bold")
+                text.append(line.text + "\n")
+        if self.triffin.ascii:
+            from widgets.glyphs import ascii_text
+
+            text = Text(ascii_text(text.plain))
+        return text
 
     def _notes(self, view: ExhibitView) -> Text:
         """The lines under the chart; outside text is Text, never markup."""
