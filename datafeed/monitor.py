@@ -528,7 +528,9 @@ class Monitor(Generic[V]):
             from datafeed.demo import DemoMarket, load_demo
 
             store = SeriesStore(o.catalog, today=lambda: self.today)
-            market = load_demo(store, DemoMarket(end=demo_history_end(o.today)) if o.today else DemoMarket())
+            # The end is today's (UTC) session's previous business day, as the saved demo
+            # view's key says (tui.viewcache), not the local calendar's.
+            market = load_demo(store, DemoMarket(end=demo_history_end(self.today)))
             when = self.now()
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
