@@ -845,6 +845,8 @@ class Monitor(Generic[V]):
             self.now(),
             self.today,
             self._generation,
+            dict(self.formula_values),
+            dict(self.formula_errors),
         )
         self._worker.submit(partial(self._compute, job))
 
