@@ -48,3 +48,12 @@ def test_config_with_formulas_and_alerts_imports_no_pandas(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+def test_presenters_do_not_bring_httpx_onto_the_ui_thread() -> None:
+    """``tui.presenters`` (imported on the UI thread at the first data) needs no HTTP client:
+    lateness comes from the market calendar, not from ``datafeed.snapshot``."""
+    code = "import sys, tui.presenters\nprint('httpx' in sys.modules)\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -154,6 +154,9 @@ class DashboardScreen(Screen[None]):
 
     BINDING_GROUP_TITLE = "Dashboard"
 
+    AUTO_FOCUS = "#live-table"
+    """The table has focus from the first frame (focusing it in ``on_mount`` moved focus twice)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_panel", "Next panel", id="next-panel", show=False),
         Binding("shift+tab", "previous_panel", "Previous panel", id="previous-panel", show=False),
@@ -194,9 +197,7 @@ class DashboardScreen(Screen[None]):
         yield PanelTabs(id="panel-tabs")
         with Container(id="panels"):
             with Vertical(id="markets-panel", classes="panel"):
-                yield Input(
-                    placeholder="filter: name, id, group or source; Enter keeps it, Esc clears", id="filter-input"
-                )
+                # the filter box is mounted on the first "/" (one widget less in the first frame)
                 yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
@@ -211,7 +212,6 @@ class DashboardScreen(Screen[None]):
         for _key, container, title in PANELS:
             self._set_panel_title(container, title)
         self._layout(self.size.width, self.size.height)
-        self.query_one(LiveTable).focus()
         self._paint_title()
         if self.triffin.ready:
             self._on_data(EVERYTHING)
@@ -450,20 +450,25 @@ class DashboardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ filter
 
-    def action_start_filter(self) -> None:
-        """Show the filter box above the table and focus it."""
+    async def action_start_filter(self) -> None:
+        """Show the filter box above the table (mounting it the first time) and focus it."""
         self.action_show_panel("table")
-        box = self.query_one("#filter-input", Input)
+        boxes = self.query("#filter-input").results(Input)
+        box = next(boxes, None)
+        if box is None:
+            box = Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears", id="filter-input")
+            await self.query_one("#markets-panel").mount(box, before=self.query_one(LiveTable))
         self.add_class("-filtering")
         box.focus()
 
     def action_clear_filter(self) -> None:
         """Clear the filter and hide its box."""
-        box = self.query_one("#filter-input", Input)
         table = self.query_one(LiveTable)
         if not table.filter_text and not self.has_class("-filtering"):
             return
-        box.value = ""
+        box = next(self.query("#filter-input").results(Input), None)
+        if box is not None:
+            box.value = ""
         table.filter("")
         self.remove_class("-filtering")
         table.focus()
