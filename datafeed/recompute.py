@@ -43,6 +43,14 @@ class Job:
     formula_values: dict[str, pd.Series] = field(default_factory=dict)
     """The formulas' values from the last recompute of this store (reused when unchanged)."""
     formula_errors: dict[str, str] = field(default_factory=dict)
+    tail_only: frozenset[str] = frozenset()
+    """Formulas kept over their last :data:`FORMULA_TAIL` values only (no formula and no
+    alert rule reads them; the table needs the tail, a drill-down evaluates the whole)."""
+
+
+FORMULA_TAIL = 64
+"""Values kept of a formula nothing else reads: a sparkline, the day's change and the date.
+Why: 270 formula rows kept whole held ~30 MB of 25-year series that only a drill-down reads."""
 
 
 @dataclass(slots=True)
@@ -155,4 +163,5 @@ def _evaluate_formulas(formulas: Sequence[Formula], job: Job, result: Result[V])
         except Exception as exc:  # noqa: BLE001 - one broken formula must not hide the others
             result.errors[f.id] = str(exc)
             out = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64", name=f.id)
-        result.values[f.id] = data[f.id] = out
+        data[f.id] = out
+        result.values[f.id] = out.iloc[-FORMULA_TAIL:] if f.id in job.tail_only else out

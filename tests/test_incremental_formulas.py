@@ -8,18 +8,23 @@ object (so the Monitor also knows, at no cost, that their rows need no rebuild).
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from datafeed import formulas as formulas_module
 from datafeed.formulas import parse_formula
-from datafeed.recompute import Job, Result, recompute
+from datafeed.recompute import FORMULA_TAIL, Job, Result, recompute
+from tui.config import load_config
+from tui.session import build_monitor
 
 
 def _series(values: list[float], name: str) -> pd.Series:
     return pd.Series(values, index=pd.bdate_range("2026-11-02", periods=len(values)), name=name, dtype="float64")
 
+
+TODAY = dt.date(2026, 11, 20)
 
 FORMULAS = (
     parse_formula("curve", "(ust10y - ust2y) * 100", "bp"),
@@ -96,3 +101,27 @@ def test_errors_are_kept_with_the_value_they_belong_to(evaluated: list[str]) -> 
     assert "ratio" in first.errors
     second = recompute(_job(series, {"vix"}, first), broken, None)
     assert evaluated == ["ratio"] and second.errors == first.errors
+
+
+async def test_formulas_nothing_reads_keep_their_tail_and_a_drill_down_gets_the_whole(tmp_path: Path) -> None:
+    """A formula no formula or rule reads is kept over its tail (memory: 270 rows held ~30 MB
+    of 25-year series); one that is read stays whole; ``formula_history`` evaluates the whole."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(
+        '[[formulas]]\nid = "spread"\nexpr = "(ust10y - bund10y) * 100"\nunit = "bp"\n'
+        '[[formulas]]\nid = "spread_mean"\nexpr = "mean(spread, 5)"\nunit = "bp"\n'
+        '[[formulas]]\nid = "vix_chg"\nexpr = "diff(vix)"\nunit = "pts"\n'
+        '[[alerts]]\nrule = "vix_chg > 50"\n'
+    )
+    monitor = build_monitor(load_config(cfg), run="demo", today=TODAY, tick_interval=None)
+    monitor.start()
+    await monitor.loaded()
+    await monitor.settled()
+    values = monitor.formula_values
+    assert len(values["spread_mean"]) == FORMULA_TAIL, "nothing reads it: its tail"
+    assert len(values["spread"]) > 1000 and len(values["vix_chg"]) > 1000, "read by a formula / a rule: whole"
+    whole = monitor.formula_history("spread_mean")
+    assert whole is not None and len(whole) > 1000
+    assert whole.iloc[-FORMULA_TAIL:].equals(values["spread_mean"])
+    assert monitor.formula_history("spread") is values["spread"]
+    await monitor.aclose()
