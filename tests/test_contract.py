@@ -65,7 +65,7 @@ deleting a row from docs/contract.md cannot quietly drop a key from the promise.
 ORIGINAL_CSV = ("id", "name", "unit", "source", "date", "value", "change", "change_unit", "status", "late", "error")
 """``snapshot --format csv`` columns of the first release, in order."""
 
-PLACEHOLDER = {"series": "<id>", "signals": "<id>", "groups": "<group>", "checks": "<check>"}
+PLACEHOLDER = {"series": "<id>", "signals": "<id>", "groups": "<group>", "checks": "<check>", "lines": "<line>"}
 """Objects whose keys are ids, not contract keys: their keys become the placeholder."""
 
 
@@ -84,10 +84,14 @@ def documented_json() -> dict[str, tuple[str, str]]:
     out: dict[str, tuple[str, str]] = {}
     for line in section.splitlines():
         cells = [c.strip().replace("\0", "|") for c in line.replace("\\|", "\0").split("|")[1:-1]]
-        if len(cells) == 5 and re.fullmatch(r"`[^`]+`", cells[0]) and cells[3] in ("0.1", "0.2", "pending"):
-            path = cells[0].strip("`")
-            assert path not in out, f"{path} documented twice"
-            out[path] = (cells[1], cells[3])
+        if len(cells) == 5 and re.fullmatch(r"`[^`]+`(, `[^`]+`)*", cells[0]) and cells[3] in ("0.1", "0.2", "pending"):
+            # `a.b.c`, `d`, `e.f` — a bare name is a sibling of the first path (a.b.d).
+            names = re.findall(r"`([^`]+)`", cells[0])
+            parent = names[0].rsplit(".", 1)[0]
+            for name in names:
+                path = name if "." in name or name == names[0] else f"{parent}.{name}"
+                assert path not in out, f"{path} documented twice"
+                out[path] = (cells[1], cells[3])
     return out
 
 
