@@ -174,12 +174,23 @@ def parse_cooldown(value: Any) -> float:
     if isinstance(value, (int, float)):
         if value < 0 or not math.isfinite(value):
             raise AlertError(f"cooldown must not be negative, not {value!r}")
-        return float(value)
+        return _capped_cooldown(float(value), value)
     if isinstance(value, str):
         m = _COOLDOWN.match(value.strip().lower())
         if m:
-            return float(m.group("n")) * _UNIT_SECONDS[m.group("unit")]
+            return _capped_cooldown(float(m.group("n")) * _UNIT_SECONDS[m.group("unit")], value)
     raise AlertError(f'cooldown must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
+
+
+MAX_COOLDOWN = 366 * 86400.0
+"""Longest cooldown (a year and a day): ``99999999999999999999d`` is a typo, and a
+timestamp that far ahead overflows every date type."""
+
+
+def _capped_cooldown(seconds: float, value: object) -> float:
+    if seconds > MAX_COOLDOWN:
+        raise AlertError(f"cooldown must be at most 366d, not {str(value)[:40]!r}")
+    return seconds
 
 
 def _command(value: Any) -> tuple[str, ...]:
