@@ -45,6 +45,7 @@ most once per cooldown and once per event, however many sessions see the firing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -88,6 +89,7 @@ __all__ = [
     "AlertRule",
     "CommandRunner",
     "Firing",
+    "Held",
     "SharedCommandGate",
     "collect_inputs",
     "format_value",
@@ -149,6 +151,9 @@ class AlertRule:
         cooldown: seconds of silence after a firing.
         command: argument list to run on firing (empty: none).
         refs: ids the left side reads.
+        max_age: seconds: a firing on values read from the cache (not yet confirmed by a
+            source this session) older than this is held back; None: older than their
+            instrument's publication lag (late) is held back.
     """
 
     text: str
@@ -161,25 +166,29 @@ class AlertRule:
     command: tuple[str, ...] = ()
     refs: frozenset[str] = frozenset()
     node: Node | None = field(default=None, repr=False, compare=False)
+    max_age: float | None = None
 
 
-def parse_cooldown(value: Any) -> float:
+def parse_cooldown(value: Any, what: str = "cooldown") -> float:
     """Seconds from ``"30m"`` / ``"90s"`` / ``"2h"`` / ``"1d"`` or a plain number of seconds.
+
+    Args:
+        what: the setting's name in messages (``cooldown``, ``max_age``).
 
     Raises:
         AlertError: anything else, or a negative duration.
     """
     if isinstance(value, bool):
-        raise AlertError(f'cooldown must be like "30m", not {value!r}')
+        raise AlertError(f'{what} must be like "30m", not {value!r}')
     if isinstance(value, (int, float)):
         if value < 0 or not math.isfinite(value):
-            raise AlertError(f"cooldown must not be negative, not {value!r}")
-        return _capped_cooldown(float(value), value)
+            raise AlertError(f"{what} must not be negative, not {value!r}")
+        return _capped_cooldown(float(value), value, what)
     if isinstance(value, str):
         m = _COOLDOWN.match(value.strip().lower())
         if m:
-            return _capped_cooldown(float(m.group("n")) * _UNIT_SECONDS[m.group("unit")], value)
-    raise AlertError(f'cooldown must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
+            return _capped_cooldown(float(m.group("n")) * _UNIT_SECONDS[m.group("unit")], value, what)
+    raise AlertError(f'{what} must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
 
 
 MAX_COOLDOWN = 366 * 86400.0
@@ -187,9 +196,9 @@ MAX_COOLDOWN = 366 * 86400.0
 timestamp that far ahead overflows every date type."""
 
 
-def _capped_cooldown(seconds: float, value: object) -> float:
+def _capped_cooldown(seconds: float, value: object, what: str = "cooldown") -> float:
     if seconds > MAX_COOLDOWN:
-        raise AlertError(f"cooldown must be at most 366d, not {str(value)[:40]!r}")
+        raise AlertError(f"{what} must be at most 366d, not {str(value)[:40]!r}")
     return seconds
 
 
@@ -211,12 +220,15 @@ def parse_rule(
     formulas: Iterable[str] = (),
     signals: Iterable[str] | None = None,
     instruments: Iterable[str] | None = None,
+    max_age: Any = None,
 ) -> AlertRule:
     """Parse one rule.
 
     Args:
         text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
         cooldown: ``"30m"`` or seconds.
+        max_age: ``"3d"`` or seconds: the data age limit for firings on cached values
+            (None: the instrument's publication lag; see :meth:`AlertMonitor.check`).
         command: argument list run on firing.
         formulas: formula ids the left side may read (as series).
         signals: signal ids the left side may read (as numbers); default every signal of
@@ -234,7 +246,13 @@ def parse_rule(
     rule = " ".join(text.split()) if "\n" in text else text.strip()
     shown = clean_line(rule, 120)  # the rule as an error message may quote it (no controls)
     try:
-        return _parse_rule(rule, shown, cooldown, command, formulas, signals, instruments)
+        parsed = _parse_rule(rule, shown, cooldown, command, formulas, signals, instruments)
+        if max_age is None:
+            return parsed
+        try:
+            return dataclasses.replace(parsed, max_age=parse_cooldown(max_age, "max_age"))
+        except AlertError as exc:
+            raise AlertError(f"alert '{shown}': {exc}") from None
     except RecursionError:  # pragma: no cover - the parser's depth limit comes first
         raise AlertError(f"alert '{shown}': the rule is nested too deeply") from None
 
@@ -320,6 +338,8 @@ class Firing:
     value: float | str
     date: dt.date | None = None
     detail: str = ""
+    cached: bool = False
+    """True when the values behind it came from the cache, not yet confirmed by a source."""
 
     def line(self) -> str:
         """``<ISO time> <rule> <value>``: the line ``triffin watch`` prints."""
@@ -344,6 +364,8 @@ class Firing:
             "line": self.line(),
         }
         doc.update(extra)
+        if self.cached:
+            doc["mode"] = "cached"
         return doc
 
 
@@ -396,6 +418,13 @@ class AlertEngine:
     def needs_crisis(self) -> bool:
         """True when some rule watches the live crisis row (worth scoring it)."""
         return any(r.kind == "crisis" for r in self.rules)
+
+    def rearm(self, rule: AlertRule) -> None:
+        """Let a threshold rule fire again while its condition holds (a firing held back)."""
+        for r, st in zip(self.rules, self._state, strict=True):
+            if r is rule:
+                st.armed = True
+                st.last_fired = None
 
     def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
         return rule.cooldown > 0 and st.last_fired is not None and (now - st.last_fired).total_seconds() < rule.cooldown
@@ -783,7 +812,24 @@ class CommandRunner:
 # --------------------------------------------------------------------------- monitor
 
 
-MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY"}
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What the store holds of one instrument a rule reads (for :meth:`AlertMonitor.check`).
+
+    Attributes:
+        instrument: the instrument id.
+        date: date of its newest value.
+        source: the source tag of that value (``fred:DGS10``): its lag decides lateness.
+        live: True once a source answered for it this session (else it is the cache's).
+    """
+
+    instrument: str
+    date: dt.date
+    source: str | None
+    live: bool
+
+
+MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY", "cached": "CACHED"}
 """Label of firings computed on synthetic or recorded data, so they are never taken for live ones."""
 
 
@@ -817,6 +863,8 @@ class AlertMonitor:
         self._resolved: Thresholds | None = None  # resolved once, on the first check
         self.mode = mode
         self.runner = CommandRunner(extra={"mode": mode})
+        self.held_back = 0
+        """Firings held back because the cached values behind them were too old."""
 
     @property
     def rules(self) -> tuple[AlertRule, ...]:
@@ -835,8 +883,15 @@ class AlertMonitor:
         *,
         frequencies: Mapping[str, str] | None = None,
         formula_values: Mapping[str, pd.Series] | None = None,
+        held: Mapping[str, Held] | None = None,
     ) -> list[Firing]:
         """Evaluate every rule once on the current values; returns what fired.
+
+        With ``held`` (a live session), a firing whose instruments were read from the cache
+        and not yet confirmed by a source is marked ``cached`` (its payload's ``mode``), and
+        held back when any of them is older than the rule's data age limit: alerts must not
+        fire at start-up on months-old cached values. A held-back threshold stays armed, so
+        it fires once a source confirms it.
 
         Args:
             series: instrument id → series (``SeriesStore.all_series()`` or a snapshot).
@@ -856,15 +911,58 @@ class AlertMonitor:
         if self._resolved is None:
             self._resolved = resolve_thresholds(self.thresholds)
         values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
-        return self.engine.evaluate(values, now, live_checks=live)
+        firings = self.engine.evaluate(values, now, live_checks=live)
+        if held is None:
+            return firings
+        return self._judge_cached(firings, held, now)
+
+    def instruments_read(self) -> set[str]:
+        """Every instrument id any rule reads, through formulas."""
+        out: set[str] = set()
+        for rule in self.rules:
+            out |= self._instruments_read(rule)
+        return out
+
+    def _instruments_read(self, rule: AlertRule) -> set[str]:
+        """The instrument ids behind a rule: its refs, a formula's refs in their place."""
+        formulas = {f.id: f for f in self.formulas}
+        out: set[str] = set()
+        for ref in rule.refs:
+            formula = formulas.get(ref)
+            out |= set(formula.refs) if formula is not None else {ref}
+        return out
+
+    def _judge_cached(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
+        from datafeed.market_calendar import instrument_is_late
+
+        out: list[Firing] = []
+        for firing in firings:
+            cached = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held and not held[i].live]
+            if not cached:
+                out.append(firing)
+                continue
+            limit = firing.rule.max_age
+            too_old = any(
+                (now.date() - h.date).days * 86400.0 > limit
+                if limit is not None
+                else instrument_is_late(h.instrument, h.date, now.date(), h.source)
+                for h in cached
+            )
+            if too_old:
+                self.engine.rearm(firing.rule)
+                self.held_back += 1
+                continue
+            out.append(dataclasses.replace(firing, cached=True))
+        return out
 
     def reset(self) -> None:
         """Forget every rule's state (another store is being watched: its first values are no cross)."""
         self.engine = AlertEngine(self.engine.rules)
 
     def line(self, firing: Firing) -> str:
-        """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` when not live."""
-        return firing.line() + (f" {self.label}" if self.label else "")
+        """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` / ``CACHED`` when not live."""
+        label = MODE_LABELS["cached"] if firing.cached else self.label
+        return firing.line() + (f" {label}" if label else "")
 
     def submit(self, firing: Firing) -> Future[CommandResult] | None:
         """Run the firing's command in the background (with ``mode`` in its payload)."""

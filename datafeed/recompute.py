@@ -21,7 +21,7 @@ from datafeed.updates import V
 if TYPE_CHECKING:
     import pandas as pd
 
-    from datafeed.alerts import AlertMonitor, Firing
+    from datafeed.alerts import AlertMonitor, Firing, Held
     from datafeed.formulas import Formula
     from datafeed.metrics import Metrics, MetricsEngine
     from datafeed.signals import InputFact
@@ -40,6 +40,8 @@ class Job:
     now: dt.datetime
     today: dt.date
     generation: int
+    held: dict[str, Held] | None = None
+    """What the alert rules' instruments hold and whether a source confirmed it (live runs)."""
 
 
 @dataclass(slots=True)
@@ -115,7 +117,7 @@ def recompute(
             _evaluate_formulas(formulas, job.series, result)
         if job.alerts is not None:
             result.firings = job.alerts.check(
-                job.series, job.now, frequencies=job.frequencies, formula_values=result.values
+                job.series, job.now, frequencies=job.frequencies, formula_values=result.values, held=job.held
             )
     except Exception as exc:  # noqa: BLE001 - reported once; the feed goes on
         result.alerts_failure = redact(f"alerts could not be evaluated: {exc}")

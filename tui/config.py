@@ -53,6 +53,8 @@ Recognised layout::
     rule = "pct_change(vix, 5) > 30"
     cooldown = "30m"                # optional
     command = ["notify-send", "triffin"]   # optional; run without a shell, JSON on stdin
+    max_age = "3d"                  # optional: cached values older than this never fire
+                                    # (default: older than the series' publication lag)
 """
 
 from __future__ import annotations
@@ -794,9 +796,9 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Cata
         if not isinstance(table, dict):
             raise _table_error(r, "alerts", i, f"alerts[{i}] must be a table")
         for key in table:
-            if key not in ("rule", "cooldown", "command"):
+            if key not in ("rule", "cooldown", "command", "max_age"):
                 raise _table_error(
-                    r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command)", key
+                    r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command, max_age)", key
                 )
         if not isinstance(table.get("rule"), str):
             raise _table_error(r, "alerts", i, f"alerts[{i}] needs 'rule', a string like \"ust10y > 5\"", "rule")
@@ -806,12 +808,13 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Cata
                     table["rule"],
                     cooldown=table.get("cooldown", 0),
                     command=table.get("command"),
+                    max_age=table.get("max_age"),
                     formulas=[f.id for f in formulas],
                     instruments=catalog,
                 )
             )
         except AlertError as exc:
             msg = str(exc)
-            key = "cooldown" if "cooldown" in msg else "command" if "command" in msg else "rule"
+            key = next((k for k in ("cooldown", "max_age", "command") if k in msg), "rule")
             raise _table_error(r, "alerts", i, msg, key) from None
     return tuple(out)

@@ -331,6 +331,12 @@ GUARD_CASES: list[tuple[str, str, list[str]]] = [
         ["at most 366d", ":3:"],
     ),
     ("cooldown 367 days", '[[alerts]]\nrule = "vix > 5"\ncooldown = "367d"\n', ["at most 366d", ":3:"]),
+    (
+        "max_age not a duration",
+        '[[alerts]]\nrule = "vix > 5"\nmax_age = "forever"\n',
+        ["max_age must be a number and a unit", ":3:"],
+    ),
+    ("max_age negative", '[[alerts]]\nrule = "vix > 5"\nmax_age = -1\n', ["max_age must not be negative", ":3:"]),
     ("cooldown 1e10 s", '[[alerts]]\nrule = "vix > 5"\ncooldown = 1e10\n', ["at most 366d", ":3:"]),
     # source URLs
     *_url_cases("base_url"),
@@ -690,7 +696,7 @@ SINGLE_CASES = {
 }
 """Unparametrized tests -> the bad inputs each one tries."""
 
-EXPECTED_BAD_INPUTS = 303
+EXPECTED_BAD_INPUTS = 305
 """The module's count; change it only together with the cases (the test below fails otherwise)."""
 
 
