@@ -120,6 +120,10 @@ class HttpContext:
         self.requests = 0
         self.not_modified = 0
         self.sleep = asyncio.sleep
+        self.answered: dict[str, bool] = {}
+        """Per source: whether its latest attempt was answered (2xx or 304). A source whose
+        latest attempt got no answer (a timeout, a reset) while its job still retries shows
+        ``no answer`` instead of ``connecting`` (:func:`datafeed.health.source_health`)."""
         self.on_attempt: Callable[[str, bool], None] | None = None
         """Called after every attempt with the source's name and whether it was answered
         (2xx or 304): the Monitor goes offline as soon as every source's first try failed."""
@@ -201,6 +205,7 @@ class HttpContext:
         raise last or FetchError(f"{source.name}: no time left for the request")
 
     def _attempted(self, source: str, answered: bool) -> None:
+        self.answered[source] = answered
         if self.on_attempt is not None:
             self.on_attempt(source, answered)
 

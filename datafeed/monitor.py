@@ -354,6 +354,7 @@ class Monitor(Generic[V]):
             self.feed.market_open(now),
             self.feed.intraday_jobs,
             self.today,
+            self.http.answered if self.http is not None else None,
         )
         if self.paused:
             out = [replace(h, retry_in=None, note="paused") if h.state != "off" else h for h in out]
