@@ -8,6 +8,7 @@ that way); the rule language is described in :mod:`datafeed.alerts`.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable
@@ -70,6 +71,9 @@ class AlertRule:
         cooldown: seconds of silence after a firing.
         command: argument list to run on firing (empty: none).
         refs: ids the left side reads.
+        max_age: seconds: a firing on values read from the cache (not yet confirmed by a
+            source this session) older than this is held back; None: older than their
+            instrument's publication lag (late) is held back.
     """
 
     text: str
@@ -82,25 +86,40 @@ class AlertRule:
     command: tuple[str, ...] = ()
     refs: frozenset[str] = frozenset()
     node: Node | None = field(default=None, repr=False, compare=False)
+    max_age: float | None = None
 
 
-def parse_cooldown(value: Any) -> float:
+def parse_cooldown(value: Any, what: str = "cooldown") -> float:
     """Seconds from ``"30m"`` / ``"90s"`` / ``"2h"`` / ``"1d"`` or a plain number of seconds.
+
+    Args:
+        what: the setting's name in messages (``cooldown``, ``max_age``).
 
     Raises:
         AlertError: anything else, or a negative duration.
     """
     if isinstance(value, bool):
-        raise AlertError(f'cooldown must be like "30m", not {value!r}')
+        raise AlertError(f'{what} must be like "30m", not {value!r}')
     if isinstance(value, (int, float)):
         if value < 0 or not math.isfinite(value):
-            raise AlertError(f"cooldown must not be negative, not {value!r}")
-        return float(value)
+            raise AlertError(f"{what} must not be negative, not {value!r}")
+        return _capped_cooldown(float(value), value, what)
     if isinstance(value, str):
         m = _COOLDOWN.match(value.strip().lower())
         if m:
-            return float(m.group("n")) * _UNIT_SECONDS[m.group("unit")]
-    raise AlertError(f'cooldown must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
+            return _capped_cooldown(float(m.group("n")) * _UNIT_SECONDS[m.group("unit")], value, what)
+    raise AlertError(f'{what} must be a number and a unit s, m, h or d (like "30m"), not {value!r}')
+
+
+MAX_COOLDOWN = 366 * 86400.0
+"""Longest cooldown (a year and a day): ``99999999999999999999d`` is a typo, and a
+timestamp that far ahead overflows every date type."""
+
+
+def _capped_cooldown(seconds: float, value: object, what: str = "cooldown") -> float:
+    if seconds > MAX_COOLDOWN:
+        raise AlertError(f"{what} must be at most 366d, not {str(value)[:40]!r}")
+    return seconds
 
 
 def _command(value: Any) -> tuple[str, ...]:
@@ -121,12 +140,15 @@ def parse_rule(
     formulas: Iterable[str] = (),
     signals: Iterable[str] | None = None,
     instruments: Iterable[str] | None = None,
+    max_age: Any = None,
 ) -> AlertRule:
     """Parse one rule.
 
     Args:
         text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
         cooldown: ``"30m"`` or seconds.
+        max_age: ``"3d"`` or seconds: the data age limit for firings on cached values
+            (None: the instrument's publication lag; see :meth:`AlertMonitor.check`).
         command: argument list run on firing.
         formulas: formula ids the left side may read (as series).
         signals: signal ids the left side may read (as numbers); default every signal of
@@ -144,7 +166,13 @@ def parse_rule(
     rule = " ".join(text.split()) if "\n" in text else text.strip()
     shown = clean_line(rule, 120)  # the rule as an error message may quote it (no controls)
     try:
-        return _parse_rule(rule, shown, cooldown, command, formulas, signals, instruments)
+        parsed = _parse_rule(rule, shown, cooldown, command, formulas, signals, instruments)
+        if max_age is None:
+            return parsed
+        try:
+            return dataclasses.replace(parsed, max_age=parse_cooldown(max_age, "max_age"))
+        except AlertError as exc:
+            raise AlertError(f"alert '{shown}': {exc}") from None
     except RecursionError:  # pragma: no cover - the parser's depth limit comes first
         raise AlertError(f"alert '{shown}': the rule is nested too deeply") from None
 

@@ -45,6 +45,7 @@ most once per cooldown and once per event, however many sessions see the firing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -96,6 +97,7 @@ __all__ = [
     "AlertRule",
     "CommandRunner",
     "Firing",
+    "Held",
     "SharedCommandGate",
     "collect_inputs",
     "format_value",
@@ -125,6 +127,8 @@ class Firing:
     value: float | str
     date: dt.date | None = None
     detail: str = ""
+    cached: bool = False
+    """True when the values behind it came from the cache, not yet confirmed by a source."""
 
     def line(self) -> str:
         """``<ISO time> <rule> <value>``: the line ``triffin watch`` prints."""
@@ -149,6 +153,8 @@ class Firing:
             "line": self.line(),
         }
         doc.update(extra)
+        if self.cached:
+            doc["mode"] = "cached"
         return doc
 
 
@@ -201,6 +207,13 @@ class AlertEngine:
     def needs_crisis(self) -> bool:
         """True when some rule watches the live crisis row (worth scoring it)."""
         return any(r.kind == "crisis" for r in self.rules)
+
+    def rearm(self, rule: AlertRule) -> None:
+        """Let a threshold rule fire again while its condition holds (a firing held back)."""
+        for r, st in zip(self.rules, self._state, strict=True):
+            if r is rule:
+                st.armed = True
+                st.last_fired = None
 
     def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
         return rule.cooldown > 0 and st.last_fired is not None and (now - st.last_fired).total_seconds() < rule.cooldown
@@ -588,7 +601,24 @@ class CommandRunner:
 # --------------------------------------------------------------------------- monitor
 
 
-MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY"}
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What the store holds of one instrument a rule reads (for :meth:`AlertMonitor.check`).
+
+    Attributes:
+        instrument: the instrument id.
+        date: date of its newest value.
+        source: the source tag of that value (``fred:DGS10``): its lag decides lateness.
+        live: True once a source answered for it this session (else it is the cache's).
+    """
+
+    instrument: str
+    date: dt.date
+    source: str | None
+    live: bool
+
+
+MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY", "cached": "CACHED"}
 """Label of firings computed on synthetic or recorded data, so they are never taken for live ones."""
 
 
@@ -622,6 +652,8 @@ class AlertMonitor:
         self._resolved: Thresholds | None = None  # resolved once, on the first check
         self.mode = mode
         self.runner = CommandRunner(extra={"mode": mode})
+        self.held_back = 0
+        """Firings held back because the cached values behind them were too old."""
 
     @property
     def rules(self) -> tuple[AlertRule, ...]:
@@ -640,8 +672,15 @@ class AlertMonitor:
         *,
         frequencies: Mapping[str, str] | None = None,
         formula_values: Mapping[str, pd.Series] | None = None,
+        held: Mapping[str, Held] | None = None,
     ) -> list[Firing]:
         """Evaluate every rule once on the current values; returns what fired.
+
+        With ``held`` (a live session), a firing whose instruments were read from the cache
+        and not yet confirmed by a source is marked ``cached`` (its payload's ``mode``), and
+        held back when any of them is older than the rule's data age limit: alerts must not
+        fire at start-up on months-old cached values. A held-back threshold stays armed, so
+        it fires once a source confirms it.
 
         Args:
             series: instrument id → series (``SeriesStore.all_series()`` or a snapshot).
@@ -661,15 +700,58 @@ class AlertMonitor:
         if self._resolved is None:
             self._resolved = resolve_thresholds(self.thresholds)
         values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
-        return self.engine.evaluate(values, now, live_checks=live)
+        firings = self.engine.evaluate(values, now, live_checks=live)
+        if held is None:
+            return firings
+        return self._judge_cached(firings, held, now)
+
+    def instruments_read(self) -> set[str]:
+        """Every instrument id any rule reads, through formulas."""
+        out: set[str] = set()
+        for rule in self.rules:
+            out |= self._instruments_read(rule)
+        return out
+
+    def _instruments_read(self, rule: AlertRule) -> set[str]:
+        """The instrument ids behind a rule: its refs, a formula's refs in their place."""
+        formulas = {f.id: f for f in self.formulas}
+        out: set[str] = set()
+        for ref in rule.refs:
+            formula = formulas.get(ref)
+            out |= set(formula.refs) if formula is not None else {ref}
+        return out
+
+    def _judge_cached(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
+        from datafeed.market_calendar import instrument_is_late
+
+        out: list[Firing] = []
+        for firing in firings:
+            cached = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held and not held[i].live]
+            if not cached:
+                out.append(firing)
+                continue
+            limit = firing.rule.max_age
+            too_old = any(
+                (now.date() - h.date).days * 86400.0 > limit
+                if limit is not None
+                else instrument_is_late(h.instrument, h.date, now.date(), h.source)
+                for h in cached
+            )
+            if too_old:
+                self.engine.rearm(firing.rule)
+                self.held_back += 1
+                continue
+            out.append(dataclasses.replace(firing, cached=True))
+        return out
 
     def reset(self) -> None:
         """Forget every rule's state (another store is being watched: its first values are no cross)."""
         self.engine = AlertEngine(self.engine.rules)
 
     def line(self, firing: Firing) -> str:
-        """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` when not live."""
-        return firing.line() + (f" {self.label}" if self.label else "")
+        """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` / ``CACHED`` when not live."""
+        label = MODE_LABELS["cached"] if firing.cached else self.label
+        return firing.line() + (f" {label}" if label else "")
 
     def submit(self, firing: Firing) -> Future[CommandResult] | None:
         """Run the firing's command in the background (with ``mode`` in its payload)."""

@@ -106,6 +106,10 @@ class Instrument:
         display_scale: multiply a stored value by this to show it in ``display_unit``
             (IG OAS is stored in % as FRED publishes it and shown in bp as traders quote it).
         user: True for an instrument defined in the config file.
+        nonzero: a value of exactly 0 is impossible (a 10-year yield, an equity index):
+            validation refuses it as a placeholder, not a price.
+        weekdays: official values are dated Monday to Friday only (closes of markets that
+            do not trade at weekends): a Saturday or Sunday date is refused.
     """
 
     id: str
@@ -121,6 +125,8 @@ class Instrument:
     display_unit: str = ""
     display_scale: float = 1.0
     user: bool = False
+    nonzero: bool = False
+    weekdays: bool = False
 
     @property
     def frequency(self) -> Frequency:
@@ -174,6 +180,9 @@ def _ust(tenor: str, fred: str, treasury: str, yahoo: str | None) -> Instrument:
         hi=25.0,
         group="treasuries",
         decimals=3,
+        # The 3-month bill has printed 0.00 (2011, 2020); notes and bonds never have.
+        nonzero=tenor != "3M",
+        weekdays=True,
     )
 
 
@@ -370,9 +379,20 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         decimals=4,
         display_unit="CHF",
     ),
-    Instrument("vix", "VIX", "pts", "pts", (_fred("VIXCLS"),), 5.0, 150.0, intraday=_yahoo("^VIX"), group="risk"),
     Instrument(
-        "spx", "S&P 500", "index", "%", (_fred("SP500"),), 100.0, 50000.0, intraday=_yahoo("^GSPC"), group="risk"
+        "vix", "VIX", "pts", "pts", (_fred("VIXCLS"),), 5.0, 150.0, intraday=_yahoo("^VIX"), group="risk", weekdays=True
+    ),
+    Instrument(
+        "spx",
+        "S&P 500",
+        "index",
+        "%",
+        (_fred("SP500"),),
+        100.0,
+        50000.0,
+        intraday=_yahoo("^GSPC"),
+        group="risk",
+        weekdays=True,
     ),
     # OAS: FRED publishes % (0.84); traders quote bp (84 bp). Shown in bp, stored in %.
     _rate("ig_oas", "IG OAS", (_fred("BAMLC0A0CM"),), 0.1, 10.0, "credit", display_unit="bp", display_scale=100.0),

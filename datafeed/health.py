@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 HealthState = Literal["connecting", "ok", "stale", "error", "off"]
 """``connecting`` asked, no answer yet (never ``ok`` before an answer); ``ok`` answering;
-``stale`` failing with kept data; ``error`` failing with nothing kept; ``off``."""
+``stale`` failing with kept data; ``error`` failing with nothing kept; ``off``. A source
+whose first attempt timed out while its job still retries is ``stale``/``error`` with the
+note ``no answer``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +119,7 @@ def source_health(
     market_open: bool,
     intraday_jobs: Sequence[Job] = (),
     today: dt.date | None = None,
+    answered: Mapping[str, bool] | None = None,
 ) -> list[SourceHealth]:
     """Per-source health from the feed's jobs: what the fetch did, and how old the data is.
 
@@ -133,6 +136,10 @@ def source_health(
         market_open: whether intraday jobs run now.
         intraday_jobs: those of ``jobs`` that fetch intraday quotes (market hours only).
         today: the date data ages and lateness are counted to (default ``now``'s date).
+        answered: per source, whether its latest HTTP attempt was answered
+            (``HttpContext.answered``): a source asked but not yet done whose latest
+            attempt got no answer is ``stale`` (or ``error`` with nothing kept) with the note
+            ``no answer``, not ``connecting`` (a silent server read ``connecting`` for 90 s).
     """
     today = today or now.date()
     out: list[SourceHealth] = []
@@ -176,6 +183,13 @@ def source_health(
         elif not answering:
             if intraday_only and not market_open:
                 out.append(SourceHealth(name, "off", note="market closed", **held))
+            elif answered is not None and answered.get(name) is False:
+                has_data = any(store.has_data(t.instrument) for j in mine for t in j.targets)
+                out.append(
+                    SourceHealth(
+                        name, "stale" if has_data else "error", age, note="no answer", error="no answer yet", **held
+                    )
+                )
             else:
                 out.append(SourceHealth(name, "connecting", age, **held))
         else:

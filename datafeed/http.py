@@ -9,6 +9,8 @@ Every provider request goes through :class:`HttpContext.get`, which adds, per so
 - a cap on the body size (``FeedSettings.max_body``, 16 MB), enforced while streaming;
 - retries of transient failures with exponential backoff and full jitter, honouring
   ``Retry-After`` (capped by the deadline);
+- at most :data:`MAX_REDIRECTS` redirects per request, each hop counted against the
+  source's limits like a request of its own; a longer chain is an error, not retried;
 - error mapping to :mod:`datafeed.errors` with secrets redacted.
 """
 
@@ -32,6 +34,11 @@ MAX_VALIDATED = 64
 
 RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 """Statuses worth trying again."""
+
+MAX_REDIRECTS = 5
+"""Redirects followed per request; each hop waits its turn at the source's gate (its
+spacing and per-minute cap), so a redirect loop cannot outrun the documented rate (with
+httpx's own 20 hops, times the retries, a loop made 882 requests in 10 s)."""
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -113,6 +120,10 @@ class HttpContext:
         self.requests = 0
         self.not_modified = 0
         self.sleep = asyncio.sleep
+        self.answered: dict[str, bool] = {}
+        """Per source: whether its latest attempt was answered (2xx or 304). A source whose
+        latest attempt got no answer (a timeout, a reset) while its job still retries shows
+        ``no answer`` instead of ``connecting`` (:func:`datafeed.health.source_health`)."""
         self.on_attempt: Callable[[str, bool], None] | None = None
         """Called after every attempt with the source's name and whether it was answered
         (2xx or 304): the Monitor goes offline as soon as every source's first try failed."""
@@ -164,7 +175,7 @@ class HttpContext:
                 await gate.wait_turn()
                 key = self._validator_key(url, params)
                 try:
-                    response = await self._send(url, params, self._conditional(key, headers), remaining)
+                    response = await self._send(url, params, self._conditional(key, headers), remaining, gate)
                 except FetchError as exc:
                     last = exc
                     self._attempted(source.name, False)
@@ -194,6 +205,7 @@ class HttpContext:
         raise last or FetchError(f"{source.name}: no time left for the request")
 
     def _attempted(self, source: str, answered: bool) -> None:
+        self.answered[source] = answered
         if self.on_attempt is not None:
             self.on_attempt(source, answered)
 
@@ -237,6 +249,7 @@ class HttpContext:
         params: Mapping[str, Any] | None,
         headers: Mapping[str, str] | None,
         remaining: float | None,
+        gate: _SourceGate | None = None,
     ) -> httpx.Response:
         timeout: httpx.Timeout | None = None
         t = self.settings.timeout
@@ -251,7 +264,7 @@ class HttpContext:
             async with asyncio.timeout(total):
                 extra: dict[str, Any] = {} if timeout is None else {"timeout": timeout}
                 request = self.client.build_request("GET", url, params=params, headers=headers, **extra)
-                response = await self.client.send(request, stream=True)
+                response = await self._follow(request, url, gate)
                 try:
                     await self._read_capped(response, url)
                 finally:
@@ -265,6 +278,25 @@ class HttpContext:
             raise FetchError(f"{type(exc).__name__} fetching {_where(url)}: {redact(str(exc))[:120]}") from None
         except httpx.HTTPError as exc:  # pragma: no cover - other httpx errors
             raise FetchError(f"{type(exc).__name__}: {redact(str(exc))[:120]}") from None
+
+    async def _follow(self, request: httpx.Request, url: str, gate: _SourceGate | None) -> httpx.Response:
+        """Send ``request``, following at most :data:`MAX_REDIRECTS` redirects one hop at a
+        time, each hop waiting its turn at ``gate`` and counted in :attr:`requests`."""
+        response = await self.client.send(request, stream=True, follow_redirects=False)
+        hops = 0
+        while response.next_request is not None:
+            following = response.next_request
+            await response.aclose()
+            hops += 1
+            if hops > MAX_REDIRECTS:
+                raise FetchError(
+                    f"more than {MAX_REDIRECTS} redirects fetching {_where(url)} (a redirect loop?)", transient=False
+                )
+            if gate is not None:
+                await gate.wait_turn()
+            self.requests += 1
+            response = await self.client.send(following, stream=True, follow_redirects=False)
+        return response
 
     async def _read_capped(self, response: httpx.Response, url: str) -> None:
         """Read the body like ``Response.aread()``, abandoning it above ``max_body`` bytes."""

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
-    from datafeed.alerts import AlertMonitor, AlertRule, Firing
+    from datafeed.alerts import AlertMonitor, AlertRule, Firing, Held
     from datafeed.cache import DiskCache
     from datafeed.crises import Episode
     from datafeed.demand.auction_feed import AuctionFeed, AuctionReport
@@ -243,6 +243,7 @@ class Monitor(Generic[V]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._follow = True
         self._started_at = 0.0
+        self._session_start: dt.datetime | None = None  # wall clock at start(): newer successes are this session's
         self._offline_timer: asyncio.TimerHandle | None = None
         self._answered: set[str] = set()
         """Sources that answered an HTTP attempt (2xx or 304) since start."""
@@ -402,6 +403,7 @@ class Monitor(Generic[V]):
             self.feed.market_open(now),
             self.feed.intraday_jobs,
             self.today,
+            self.http.answered if self.http is not None else None,
         )
         if self.auction_feed is not None:
             out = [self._auction_health(h, now) if h.source == "treasurydirect" else h for h in out]
@@ -439,6 +441,9 @@ class Monitor(Generic[V]):
         self._loop = asyncio.get_running_loop()
         self._follow = follow
         self._started_at = self._loop.time()
+        from datafeed.models import utcnow
+
+        self._session_start = utcnow()  # the feed stamps successes with the real clock too
         self._submit_load(self.options.run == "demo")
 
     async def loaded(self) -> SeriesStore:
@@ -1017,6 +1022,7 @@ class Monitor(Generic[V]):
         self._idle.clear()
         self._jobs += 1
         series = self.series_snapshot()
+        held = self._held(alerts) if alerts is not None else None
         job = Job(
             self._engine,
             alerts,
@@ -1030,8 +1036,27 @@ class Monitor(Generic[V]):
             dict(self.formula_values),
             dict(self.formula_errors),
             self._tail_only,
+            held,
         )
         self._worker.submit(partial(self._compute, job))
+
+    def _held(self, alerts: AlertMonitor) -> dict[str, Held] | None:
+        """In a live run, what the store holds of every instrument the rules read, and whether
+        a source has confirmed it since start-up (else it is the cache's: see
+        :meth:`datafeed.alerts.AlertMonitor.check`). None in demo and replay runs."""
+        from datafeed.alerts import Held
+
+        store, start = self.store, self._session_start
+        if self.options.run != "live" or self.showing_demo or store is None or start is None:
+            return None
+        out: dict[str, Held] = {}
+        for inst_id in alerts.instruments_read():
+            latest = store.latest(inst_id) if inst_id in store.state else None
+            if latest is None:
+                continue
+            last = store.state[inst_id].last_success
+            out[inst_id] = Held(inst_id, latest.date, latest.source, last is not None and last >= start)
+        return out
 
     def _compute(self, job: Job) -> None:
         """One recompute in the worker thread; the results go back to the loop."""
@@ -1070,7 +1095,7 @@ class Monitor(Generic[V]):
             firing.time,
             firing.rule.text,
             format_value(firing.value),
-            alerts.mode,
+            "cached" if firing.cached else alerts.mode,
             firing.detail,
             firing.date,
             alerts.line(firing),

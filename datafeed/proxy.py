@@ -63,7 +63,7 @@ def validate_proxy_url(text: str) -> str:
         ProxyError: the value is not a usable proxy URL.
     """
     if len(text) > MAX_LENGTH:
-        raise ProxyError(f"is {len(text)} characters long; a proxy URL is at most {MAX_LENGTH}")
+        raise ProxyError(f"is {len(text)} characters long; a URL is at most {MAX_LENGTH}")
     if any(ord(c) < 0x21 or 0x7F <= ord(c) <= 0x9F for c in text):
         raise ProxyError("contains a space or a control character")
     if not text:

@@ -21,7 +21,7 @@ from datafeed.updates import V
 if TYPE_CHECKING:
     import pandas as pd
 
-    from datafeed.alerts import AlertMonitor, Firing
+    from datafeed.alerts import AlertMonitor, Firing, Held
     from datafeed.formulas import Formula
     from datafeed.metrics import Metrics, MetricsEngine
     from datafeed.signals import InputFact
@@ -46,6 +46,8 @@ class Job:
     tail_only: frozenset[str] = frozenset()
     """Formulas kept over their last :data:`FORMULA_TAIL` values only (no formula and no
     alert rule reads them; the table needs the tail, a drill-down evaluates the whole)."""
+    held: dict[str, Held] | None = None
+    """What the alert rules' instruments hold and whether a source confirmed it (live runs)."""
 
 
 FORMULA_TAIL = 64
@@ -126,7 +128,7 @@ def recompute(
             _evaluate_formulas(formulas, job, result)
         if job.alerts is not None:
             result.firings = job.alerts.check(
-                job.series, job.now, frequencies=job.frequencies, formula_values=result.values
+                job.series, job.now, frequencies=job.frequencies, formula_values=result.values, held=job.held
             )
     except Exception as exc:  # noqa: BLE001 - reported once; the feed goes on
         result.alerts_failure = redact(f"alerts could not be evaluated: {exc}")

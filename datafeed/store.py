@@ -12,7 +12,12 @@ Rules the store keeps:
 - an intraday quote is provisional: it is shown after the last official close and dropped
   as soon as an official value for that date (or later) arrives;
 - observations that are not finite numbers, outside the instrument's plausible range, or
-  dated in the future are rejected and counted, never stored.
+  dated in the future are rejected and counted, never stored; so are the catalog's
+  per-instrument rules (:attr:`Instrument.nonzero`: a 10-year yield of exactly 0;
+  :attr:`Instrument.weekdays`: an S&P 500 close dated a Saturday);
+- a date one answer gives twice with different values (1.111, 9.999, 2.222) is refused
+  for that date, every copy counted: which one is right cannot be told, and keeping the
+  last silently (as before) kept a value no one could vouch for. Identical copies are one.
 """
 
 from __future__ import annotations
@@ -79,6 +84,50 @@ def _columns(
     return positions, dates, values, sources
 
 
+def _drop_conflicts(
+    inst_id: str,
+    days: np.ndarray,
+    values: np.ndarray,
+    sources: list[str],
+    refused: list[tuple[int, Observation, str]],
+    position: int,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Refuse every copy of a date one source gave more than once with different values.
+
+    Args:
+        days, values, sources: one instrument's accepted values (day numbers since the
+            epoch), in arrival order.
+        refused: where the refusals go, at ``position`` (after the answer's other notes).
+
+    Returns:
+        the columns without the conflicting dates; identical copies stay (the merge keeps one).
+    """
+    if len(days) < 2:
+        return days, values, sources
+    ordered = np.sort(days, kind="stable")
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if not len(repeated):
+        return days, values, sources
+    drop = np.zeros(len(days), dtype=bool)
+    for day in repeated.tolist():
+        by_source: dict[str, list[int]] = {}
+        for i in np.flatnonzero(days == day).tolist():
+            by_source.setdefault(sources[i], []).append(i)
+        for source, members in by_source.items():
+            copies = [float(values[i]) for i in members]
+            if len(members) < 2 or len(set(copies)) < 2:
+                continue
+            drop[members] = True
+            date = dt.date.fromordinal(day + _EPOCH_ORDINAL)
+            shown = ", ".join(f"{v:g}" for v in copies[:4]) + (", …" if len(copies) > 4 else "")
+            reason = f"{inst_id}: {date} given {len(copies)} times in one answer with different values ({shown})"
+            refused.extend((position, Observation(inst_id, date, v, source), reason) for v in copies)
+    if not drop.any():
+        return days, values, sources
+    keep = ~drop
+    return days[keep], values[keep], [src for src, k in zip(sources, keep.tolist(), strict=True) if k]
+
+
 def _empty() -> pd.Series:
     return pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
 
@@ -122,8 +171,12 @@ class SeriesStore:
             return f"{obs.instrument}: value {value!r} is not a number"
         if not inst.lo <= value <= inst.hi:
             return f"{obs.instrument}: value {value:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
+        if inst.nonzero and value == 0:
+            return f"{obs.instrument}: value 0 on {obs.date} is not plausible (a placeholder, not a quote)"
         if obs.date > latest:
             return f"{obs.instrument}: date {obs.date} is in the future"
+        if inst.weekdays and not obs.intraday and obs.date.weekday() >= 5:
+            return f"{obs.instrument}: date {obs.date} is a {obs.date:%A}; it has no weekend closes"
         return None
 
     def apply(self, items: Iterable[Observation | Batch]) -> Delta:
@@ -155,7 +208,8 @@ class SeriesStore:
         refused: list[tuple[int, Observation, str]] = []
         accepted: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         for inst_id, chunks in official.items():
-            accepted[inst_id] = self._check_columns(inst_id, *_columns(chunks), latest, refused)
+            checked = self._check_columns(inst_id, *_columns(chunks), latest, refused)
+            accepted[inst_id] = _drop_conflicts(inst_id, *checked, refused, position)
         intraday: dict[str, Observation] = {}
         for position, obs in quotes:
             reason = self._refusal(obs, latest)
@@ -173,7 +227,7 @@ class SeriesStore:
             state = self.state.get(obs.instrument)
             if state is not None:
                 state.rejected += 1
-                if len(state.notes) < 20:
+                if len(state.notes) < 20 and reason not in state.notes[-1:]:
                     state.notes.append(reason)
         rejected = len(refused)
 
@@ -257,6 +311,10 @@ class SeriesStore:
         days = np.array(list(map(dt.date.toordinal, dates)), dtype="int64")
         with np.errstate(invalid="ignore"):
             good = np.isfinite(array) & (array >= inst.lo) & (array <= inst.hi) & (days <= latest.toordinal())
+        if inst.nonzero:
+            good &= array != 0
+        if inst.weekdays:
+            good &= (days - 1) % 7 < 5  # ordinal 1 is a Monday
         kept_sources = list(sources)
         if not good.all():
             for index in np.flatnonzero(~good).tolist():

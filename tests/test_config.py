@@ -69,7 +69,7 @@ def test_world_readable_key_file_is_warned_about(tmp_path: Path) -> None:
         ("\n[sources.bloomberg]\nenabled = true\n", ["unknown source 'bloomberg'", ":2:"]),
         ("[sources.fred]\nenabeld = false\n", ["unknown key 'enabeld' in [sources.fred]", ":2:"]),
         ("[sources.fred]\nenabled = 'no'\n", ["must be bool", ":2:"]),
-        ("[sources.fred]\nbase_url = 'fred.local'\n", ["http(s) URL", ":2:"]),
+        ("[sources.fred]\nbase_url = 'fred.local'\n", ["must start with http:// or https://", ":2:"]),
         ("[[episodes]]\nid = 'x'\nstart = 2020-02-30\nend = 2020-03-01\n", ["invalid TOML"]),
         ("[[episodes]]\nid = 'x'\nstart = '2020-13-01'\nend = 2020-03-01\n", ["not a date", ":3:"]),
         ("[[episodes]]\nid = 'x'\nstart = 2020-03-09\nend = 2020-03-01\n", ["ends before it starts"]),

@@ -112,6 +112,24 @@ def test_never_ok_before_an_answer() -> None:
     assert source_text(source_view(held, TODAY, NOW)).startswith("fred connecting… · data 6d")  # type: ignore[arg-type]
 
 
+def test_a_source_whose_first_attempt_got_no_answer_says_so() -> None:
+    """Issue 18: a server that accepts and never answers read ``connecting…`` for 90 s.
+
+    Its first attempt ends unanswered at twice the timeout (``datafeed.http``); from then
+    on, while the job still retries, the source says ``no answer`` with the kept data's age."""
+    cached = _store({"vix": [("2026-12-01", 18.0, "fred:VIXCLS")]})
+    jobs = [_job("fred", "vix", answered=None)]
+    waiting = source_health(_sources("fred"), jobs, cached, NOW, 0.0, False, today=TODAY, answered={})
+    assert waiting[0].state == "connecting"  # asked, no attempt over yet
+    (silent,) = source_health(_sources("fred"), jobs, cached, NOW, 0.0, False, today=TODAY, answered={"fred": False})
+    assert silent.state == "stale" and silent.note == "no answer"
+    assert source_text(source_view(silent, TODAY, NOW)) == "fred STALE (no answer) · data 6d old"
+    (empty,) = source_health(
+        _sources("fred"), jobs, SeriesStore(today=lambda: TODAY), NOW, 0.0, False, today=TODAY, answered={"fred": False}
+    )
+    assert empty.state == "error" and source_text(source_view(empty, TODAY, NOW)) == "fred ERROR (no answer)"
+
+
 def test_a_failing_source_keeps_saying_how_old_its_kept_data_is() -> None:
     """Failing with kept data: STALE with the retry, and the data's age after it."""
     store = _store({"vix": [("2026-11-20", 18.0, "fred:VIXCLS")]})

@@ -21,12 +21,53 @@ def make() -> SeriesStore:
 
 def test_apply_merges_sorts_and_deduplicates() -> None:
     store = make()
-    d1 = store.apply([obs(18, 4.2), obs(16, 4.0), obs(17, 4.1), obs(17, 4.15)])
-    assert d1.changed == {"ust10y"} and d1.added == 3 and d1.version == 1
+    d1 = store.apply([obs(18, 4.2), obs(16, 4.0), obs(17, 4.1), obs(19, 4.3), obs(17, 4.1)])
+    assert d1.changed == {"ust10y"} and d1.added == 4 and d1.version == 1 and d1.rejected == 0
     s = store.series("ust10y")
-    assert list(s.index.day) == [16, 17, 18]
-    assert s.loc["2026-11-17"] == 4.15  # the later row of a repeated date wins
+    assert list(s.index.day) == [16, 17, 18, 19]  # an identical copy of the 17th is one value
     assert s.index.is_monotonic_increasing and not s.index.has_duplicates
+
+
+def test_a_date_given_twice_with_different_values_is_refused_and_counted() -> None:
+    """Issue 18: 1.111 / 9.999 / 2.222 for one date in one answer kept the last silently."""
+    store = make()
+    d = store.apply([obs(16, 4.0), obs(17, 1.111), obs(17, 9.999), obs(18, 4.2), obs(17, 2.222)])
+    assert d.rejected == 3 and d.added == 2
+    assert list(store.series("ust10y").index.day) == [16, 18]
+    st = store.state["ust10y"]
+    assert st.rejected == 3
+    assert st.notes == ["ust10y: 2026-11-17 given 3 times in one answer with different values (1.111, 9.999, 2.222)"]
+    # Another source's value for that date is no conflict (sources are reconciled elsewhere),
+    # and a later answer with one value for the date is taken.
+    d2 = store.apply([obs(17, 4.1, src="treasury:10 Yr"), obs(17, 4.1, src="treasury:10 Yr")])
+    assert d2.rejected == 0 and store.series("ust10y").loc["2026-11-17"] == 4.1
+
+
+def test_impossible_zero_and_weekend_closes_are_refused() -> None:
+    """Issue 18: a 10Y of 0.0 and an S&P 500 close dated a Saturday passed validation."""
+    store = make()
+    saturday = dict(inst="spx", src="fred:SP500")
+    d = store.apply(
+        [
+            obs(20, 0.0),  # a Friday, but a 10-year yield of exactly 0
+            obs(20, 4.1),
+            obs(21, 4000.0, **saturday),  # 2026-11-21 is a Saturday
+            obs(22, 4000.0, inst="vix", src="fred:VIXCLS"),  # a Sunday, and out of range
+            obs(22, 18.0, inst="vix", src="fred:VIXCLS"),  # a Sunday
+            obs(20, 4010.0, **saturday),
+            obs(20, 0.0, inst="ust3m", src="fred:DGS3MO"),  # the 3-month bill has printed 0.00
+        ]
+    )
+    assert d.rejected == 4
+    assert store.series("ust10y").tolist() == [4.1] and store.series("ust3m").tolist() == [0.0]
+    assert store.series("spx").tolist() == [4010.0] and store.series("vix").empty
+    notes = store.state["ust10y"].notes + store.state["spx"].notes + store.state["vix"].notes
+    assert "ust10y: value 0 on 2026-11-20 is not plausible (a placeholder, not a quote)" in notes
+    assert "spx: date 2026-11-21 is a Saturday; it has no weekend closes" in notes
+    assert "vix: date 2026-11-22 is a Sunday; it has no weekend closes" in notes
+    # An intraday quote struck on a Saturday is not a close: the weekday rule leaves it alone.
+    quote = obs(21, 4020.0, inst="spx", src="yahoo:^GSPC", intraday=True, time=dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert store.apply([quote]).rejected == 0
 
 
 def test_revision_replaces_and_unchanged_is_no_delta() -> None:

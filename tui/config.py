@@ -53,11 +53,14 @@ Recognised layout::
     rule = "pct_change(vix, 5) > 30"
     cooldown = "30m"                # optional
     command = ["notify-send", "triffin"]   # optional; run without a shell, JSON on stdin
+    max_age = "3d"                  # optional: cached values older than this never fire
+                                    # (default: older than the series' publication lag)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 import re
 import stat
@@ -68,6 +71,7 @@ from typing import Any
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.errors import register_secret
+from datafeed.sanitize import clean_line
 from datafeed.settings import FeedSettings, SourceSettings
 
 APP_NAME = "triffin"
@@ -102,6 +106,30 @@ SOURCE_KEYS: dict[str, type | tuple[type, ...]] = {
     "max_connections": int,
 }
 """Keys every ``[sources.NAME]`` section accepts."""
+
+SOURCE_RANGES: dict[str, tuple[float, float]] = {
+    "min_interval": (0.0, 3600.0),
+    "max_per_minute": (0, 10_000),
+    "max_connections": (1, 64),
+}
+"""Accepted ranges of the numeric source keys: ``min_interval = inf`` would never ask the
+source again, ``max_connections = 0`` would never ask it at all."""
+
+MAX_CONFIG_BYTES = 1024 * 1024
+"""Largest config file read (1 MB): a config is a page of text, not a disk image."""
+
+MAX_NESTING = 8
+"""Deepest nesting of tables and arrays accepted (the layout needs 4: ``[[alerts]]`` command)."""
+
+INT_LIMITS = (-(2**63), 2**63 - 1)
+"""TOML integers are 64-bit: a 400-digit integer is refused, not turned into an overflow later."""
+
+EPISODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$")
+"""Episode ids: shown in the crisis grid, used in ``--format json`` keys and in file names."""
+
+EPISODE_DATES = (dt.date(1800, 1, 1), dt.date(2199, 12, 31))
+"""Episode dates accepted: inside pandas' 1677-2262 timestamp range with room, and around
+any data triffin holds (the long stock-bond history starts in 1871)."""
 
 # Source-specific keys are declared by each provider (``Provider.extra_keys``) and passed
 # to it in ``SourceSettings.extra``; the sources themselves come from the provider registry.
@@ -262,6 +290,83 @@ def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
     return kind if isinstance(kind, tuple) else (kind,)
 
 
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, before opening it, anything but a regular file of at most 1 MB.
+
+    Why before: reading a FIFO blocks until a writer comes (the CLI hung), ``/dev/zero``
+    never ends (``MemoryError`` after 6.8 s). OS errors are left to the read that follows,
+    which words them.
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return
+    if stat.S_ISDIR(st.st_mode):
+        raise ConfigError(f"{path}: is a directory, not a config file")
+    if stat.S_ISCHR(st.st_mode) and os.path.samefile(path, os.devnull):
+        return  # ``--config /dev/null``: the usual way to say "no config", read as empty
+    for test, kind in _FILE_KINDS:
+        if test(st.st_mode):
+            raise ConfigError(f"{path}: is {kind}, not a regular file; refusing to read it")
+    if not stat.S_ISREG(st.st_mode):  # pragma: no cover - every kind is listed above
+        raise ConfigError(f"{path}: is not a regular file; refusing to read it")
+    if st.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path}: is {st.st_size:,} bytes; a config file is at most 1 MB ({MAX_CONFIG_BYTES:,} bytes)"
+        )
+
+
+def _check_shape(r: _Reader, data: dict[str, Any]) -> None:
+    """Refuse nesting deeper than :data:`MAX_NESTING`, 64-bit overflows and non-finite floats.
+
+    Walked without recursion (the point is to survive hostile depth). Non-finite floats
+    are refused here once for every key: no setting means anything with ``inf`` or ``nan``
+    (``min_interval = inf`` never asked its source again).
+    """
+    stack: list[tuple[str, object, int]] = [(key, value, 1) for key, value in data.items()]
+    while stack:
+        where, value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth >= MAX_NESTING:
+                raise r.error(
+                    f"'{clean_line(where, 60)}' is nested more than {MAX_NESTING} levels deep",
+                    re.split(r"[.\[]", where)[0],
+                )
+            items = value.items() if isinstance(value, dict) else ((f"[{i}]", v) for i, v in enumerate(value))
+            for key, item in items:
+                stack.append((f"{where}.{key}" if not key.startswith("[") else f"{where}{key}", item, depth + 1))
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int) and not INT_LIMITS[0] <= value <= INT_LIMITS[1]:
+            raise r.error(f"'{clean_line(where, 60)}' is out of the 64-bit integer range", _last_key(where))
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise r.error(f"'{clean_line(where, 60)}' must be a finite number, not {value}", _last_key(where))
+
+
+def _last_key(where: str) -> str:
+    """The last key of a dotted path (``sources.fred.min_interval`` -> ``min_interval``)."""
+    return re.sub(r"(\[\d+\])+$", "", where).split(".")[-1]
+
+
+def _http_url(r: _Reader, url: str, name: str, key: str, section: str) -> str:
+    """A source URL checked like the cache proxy's: http(s), a host, a port in range, no
+    credentials, no query, no control characters, at most 2048 characters."""
+    from datafeed.proxy import ProxyError, validate_proxy_url
+
+    try:
+        return validate_proxy_url(url)
+    except ProxyError as exc:
+        raise r.error(f"'{name}' {exc}", key, section) from None
+
+
 def load_config(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -288,6 +393,7 @@ def load_config(
     data: dict[str, Any] = {}
     warnings: list[str] = []
     if cfg_path.exists() or explicit:
+        _check_file(cfg_path)
         try:
             text = cfg_path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -300,15 +406,22 @@ def load_config(
             raise ConfigError(f"{cfg_path}: not UTF-8 text") from None
         except OSError as exc:
             raise ConfigError(f"{cfg_path}: cannot read config file ({exc.strerror})") from None
+        if len(text) > MAX_CONFIG_BYTES:  # it grew after the size check
+            raise ConfigError(f"{cfg_path}: is larger than 1 MB; a config file is at most 1 MB")
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             found = re.search(r"at line (\d+)", str(exc))
             line = int(found.group(1)) if found else max(1, text.count("\n")) if "end of document" in str(exc) else None
             raise ConfigError(f"{cfg_path}{f':{line}' if line else ''}: invalid TOML: {exc}") from None
+        except RecursionError:  # tomllib recurses once per nested array or inline table
+            raise ConfigError(f"{cfg_path}: invalid TOML: arrays or tables nested too deeply") from None
+        except ValueError:  # an integer of more than 4300 digits (int_max_str_digits)
+            raise ConfigError(f"{cfg_path}: invalid TOML: a number of more than 4300 digits") from None
     else:
         cfg_path = None  # type: ignore[assignment]
     r = _Reader(cfg_path, text)
+    _check_shape(r, data)
 
     for key, value in data.items():
         if key not in TOP_KEYS:
@@ -350,8 +463,13 @@ def load_config(
                 raise r.error(f"unknown key '{key}' in [{sec_name}] (known: {known})", key, sec_name)
         for url_key in ("base_url", "api_base_url"):
             url = overrides.get(url_key)
-            if url is not None and not re.match(r"^https?://[^\s/]+", url):
-                raise r.error(f"'{sec_name}.{url_key}' must be an http(s) URL, not {url!r}", url_key, sec_name)
+            if url is not None:
+                overrides[url_key] = _http_url(r, url, f"{sec_name}.{url_key}", url_key, sec_name)
+        for key, (lo, hi) in SOURCE_RANGES.items():
+            if key in overrides and not lo <= overrides[key] <= hi:
+                raise r.error(
+                    f"'{sec_name}.{key}' must be between {lo:g} and {hi:g}, not {overrides[key]}", key, sec_name
+                )
         if "api_key" in overrides:
             has_key_in_file = True
         if name == "fred" and env.get("FRED_API_KEY"):
@@ -390,6 +508,14 @@ def load_config(
     for key, value in keymap.items():
         if not isinstance(value, str) or not value.strip():
             raise r.error(f'\'keymap.{key}\' must be a key name string like "r" or "ctrl+r"', key, "keymap")
+        if any(not c.isprintable() for c in value) or len(value) > 100:
+            raise r.error(f'\'keymap.{key}\' must be key names like "r" or "ctrl+r", not {value[:40]!r}', key, "keymap")
+    if keymap:
+        from tui.keymap_check import keymap_problem
+
+        problem = keymap_problem(keymap)
+        if problem is not None:
+            raise r.error(problem[1], problem[0], "keymap")
 
     thresholds: dict[str, dict[str, float]] = {}
     for sig, table in data.get("thresholds", {}).items():
@@ -397,6 +523,10 @@ def load_config(
             raise r.error(f"'thresholds.{sig}' must be a table of numbers", sig, "thresholds")
         for name, value in table.items():
             r.check_type(value, (int, float), f"thresholds.{sig}.{name}", f"thresholds.{sig}")
+            if not math.isfinite(value):
+                raise r.error(
+                    f"'thresholds.{sig}.{name}' must be a finite number, not {value}", name, f"thresholds.{sig}"
+                )
         thresholds[sig] = {k: float(v) for k, v in table.items()}
     if thresholds:
         from datafeed.signals import resolve_thresholds
@@ -423,7 +553,16 @@ def load_config(
         for key in ("id", "start", "end"):
             if key not in ep:
                 raise r.error(f"episodes[{i}] needs '{key}'", "episodes")
-        values: dict[str, Any] = {"id": str(ep["id"]), "name": str(ep.get("name", ep["id"]))}
+        if not isinstance(ep["id"], str) or not EPISODE_ID.match(ep["id"]):
+            raise r.error(
+                f"episodes[{i}].id {clean_line(str(ep['id']), 40)!r} is invalid: up to 40 letters, digits, "
+                "'-', '_' or '.', starting with a letter or digit",
+                "id",
+                "episodes",
+            )
+        if "name" in ep and (not isinstance(ep["name"], str) or not ep["name"].strip()):
+            raise r.error(f"episodes[{i}].name must be a non-empty string", "name", "episodes")
+        values: dict[str, Any] = {"id": ep["id"], "name": ep.get("name", ep["id"])}
         for key in ("start", "end"):
             value = ep[key]
             if isinstance(value, dt.datetime):
@@ -437,6 +576,10 @@ def load_config(
                     ) from None
             elif not isinstance(value, dt.date):
                 raise r.error(f"episodes[{i}].{key} must be a date (YYYY-MM-DD)", key, "episodes")
+            if not EPISODE_DATES[0] <= value <= EPISODE_DATES[1]:
+                raise r.error(
+                    f"episodes[{i}].{key} {value} is outside {EPISODE_DATES[0]}..{EPISODE_DATES[1]}", key, "episodes"
+                )
             values[key] = value
         if values["end"] < values["start"]:
             raise r.error(f"episodes[{i}] ({values['id']}) ends before it starts", "end", "episodes")
@@ -653,9 +796,9 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Cata
         if not isinstance(table, dict):
             raise _table_error(r, "alerts", i, f"alerts[{i}] must be a table")
         for key in table:
-            if key not in ("rule", "cooldown", "command"):
+            if key not in ("rule", "cooldown", "command", "max_age"):
                 raise _table_error(
-                    r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command)", key
+                    r, "alerts", i, f"unknown key '{key}' in alerts[{i}] (known: rule, cooldown, command, max_age)", key
                 )
         if not isinstance(table.get("rule"), str):
             raise _table_error(r, "alerts", i, f"alerts[{i}] needs 'rule', a string like \"ust10y > 5\"", "rule")
@@ -665,12 +808,13 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Cata
                     table["rule"],
                     cooldown=table.get("cooldown", 0),
                     command=table.get("command"),
+                    max_age=table.get("max_age"),
                     formulas=[f.id for f in formulas],
                     instruments=catalog,
                 )
             )
         except AlertError as exc:
             msg = str(exc)
-            key = "cooldown" if "cooldown" in msg else "command" if "command" in msg else "rule"
+            key = next((k for k in ("cooldown", "max_age", "command") if k in msg), "rule")
             raise _table_error(r, "alerts", i, msg, key) from None
     return tuple(out)

@@ -34,7 +34,9 @@ def value(inst: str, k: int) -> float:
 
 
 def day(k: int) -> dt.date:
-    return BASE + dt.timedelta(days=k)
+    """The ``k``-th business day from :data:`BASE` (a Monday): UST, VIX and S&P 500 closes are
+    never dated at weekends (the store refuses them)."""
+    return BASE + dt.timedelta(days=7 * (k // 5) + k % 5)
 
 
 def own_days(writer: int, writers: int, rounds: int) -> list[int]:

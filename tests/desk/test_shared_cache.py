@@ -110,9 +110,14 @@ def test_concurrent_writers_never_lose_a_saved_value(tmp_path: Path) -> None:
     assert merges_total > 0, "no writer ever found another's file: the merge path was not exercised"
 
 
+def _bday(d: int) -> dt.date:
+    """The ``d``-th business day from Monday 2026-01-05 (UST closes are never dated at weekends)."""
+    return dt.date(2026, 1, 5) + dt.timedelta(days=7 * (d // 5) + d % 5)
+
+
 def _store(days: range, level: float, tag: str = "fred:DGS10") -> SeriesStore:
     store = SeriesStore(today=lambda: dt.date(2100, 1, 1))
-    store.apply([Observation("ust10y", dt.date(2026, 1, 1) + dt.timedelta(days=d), level + d / 100, tag) for d in days])
+    store.apply([Observation("ust10y", _bday(d), level + d / 100, tag) for d in days])
     return store
 
 
@@ -128,12 +133,12 @@ def test_merge_on_write_keeps_both_and_the_writer_wins_a_shared_date(tmp_path: P
     assert len(got) == 15
     assert got.iloc[0] == 4.0 and got.iloc[7] == 5.07  # A only / both: the writer (B) wins
     # A writes again (a new date): B's dates 10-14 stay, and A's value wins on 5-9 now.
-    a_store.apply([Observation("ust10y", dt.date(2026, 1, 16), 4.15, "fred:DGS10")])
+    a_store.apply([Observation("ust10y", _bday(15), 4.15, "fred:DGS10")])
     a.save(a_store)
     got = _load(tmp_path)[0].official("ust10y")
     assert len(got) == 16 and got.iloc[7] == 4.07 and got.iloc[14] == 5.14 and got.iloc[15] == 4.15
     # Nothing new on disk since A wrote: the next save takes the fast path, keeping all.
-    a_store.apply([Observation("ust10y", dt.date(2026, 1, 17), 4.16, "fred:DGS10")])
+    a_store.apply([Observation("ust10y", _bday(16), 4.16, "fred:DGS10")])
     a.save(a_store)
     assert a.merges == 1 and len(_load(tmp_path)[0].official("ust10y")) == 17
 

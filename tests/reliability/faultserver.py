@@ -302,7 +302,7 @@ class _Handler(BaseHTTPRequestHandler):
             ("2026-11-18", f"{level:g}"),
             ("2026-11-20", f"{level * 0.99:.6g}"),
             ("2026-11-18", f"{level:g}"),
-            ("2026-11-20", f"{level * 1.002:.6g}"),  # a later revision of the 20th wins
+            ("2026-11-20", f"{level * 1.002:.6g}"),  # the 20th twice, two values: both refused
         ]
         body, ctype = self._body(rows, sid, keyed)
         self._send(200, body, ctype)

@@ -31,7 +31,7 @@ from pathlib import Path
 from datafeed.cache import DiskCache
 from datafeed.store import SeriesStore
 from datafeed.summary import read_summary
-from tests.reliability.cache_writer import IDS, day, value
+from tests.reliability.cache_writer import IDS, day, index_of, value
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 20
@@ -117,7 +117,7 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
         summary = read_summary(root)
         assert set(summary) <= set(IDS)
         for inst, entry in summary.items():  # may lag the files by one save, never torn
-            ks = [(d - day(0)).days for d in entry.dates]
+            ks = [index_of(d) for d in entry.dates]
             assert list(entry.values) == [value(inst, k) for k in ks] and ks == list(range(ks[0], ks[0] + len(ks)))
             assert ks[-1] < held[inst]
         leftovers = [p for p in root.iterdir() if p.name.endswith(".tmp")]

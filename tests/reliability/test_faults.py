@@ -96,8 +96,9 @@ async def test_data_faults_are_rejected_or_repaired_not_stored(srv: FaultServer,
         assert out.rejected == 2 and any("in the future" in n for n in out.notes)
         assert out.series_len["ust10y"] == 2
     elif fault == "dupes":
-        # 18th, 20th, 23rd once each, sorted; the later revision of the 20th wins.
-        assert out.series_len == {"ust10y": 3, "vix": 3}
+        # 18th, 20th, 23rd once each, sorted: the 20th, given twice with different values, is
+        # refused (test_sorted_unique... below); the value held from the good pass before stays.
+        assert out.series_len == {"ust10y": 3, "vix": 3} and out.rejected == 4
         assert out.values_after["ust10y"] == pytest.approx(4.12 * 1.01, rel=1e-5)
 
 
@@ -108,7 +109,8 @@ async def test_sorted_unique_after_duplicate_out_of_order_rows(srv: FaultServer)
     await feed.refresh(force=True)
     s = store.official("ust10y")
     assert s.index.is_monotonic_increasing and not s.index.has_duplicates
-    assert s.loc["2026-11-20"] == pytest.approx(4.12 * 1.002, rel=1e-5)
+    # The 18th twice with one value is one value; the 20th twice with two is refused, counted.
+    assert [d.day for d in s.index] == [18, 23] and store.state["ust10y"].rejected == 2
     await http.aclose()
 
 
