@@ -34,6 +34,8 @@ from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from widgets.data import RegimeView, TableRow
 
 PANELS: tuple[tuple[str, str, str], ...] = (
@@ -136,7 +138,9 @@ class PanelTabs(Static):
         """A click on a label shows that panel."""
         for start, end, key in self._spans:
             if start <= event.x < end:
-                self.screen.action_show_panel(key)  # type: ignore[attr-defined]
+                screen = self.screen
+                if isinstance(screen, DashboardScreen):  # the tabs live on the dashboard alone
+                    screen.action_show_panel(key)
                 break
 
 
@@ -265,7 +269,12 @@ class DashboardScreen(Screen[None]):
         self.query_one(PanelTabs).show(self.active_panel)
 
     def _panel_widget(self, key: str) -> type[LiveTable | SignalsPanel | ScorecardGrid]:
-        return {"table": LiveTable, "signals": SignalsPanel, "grid": ScorecardGrid}[key]
+        widgets: dict[str, type[LiveTable | SignalsPanel | ScorecardGrid]] = {
+            "table": LiveTable,
+            "signals": SignalsPanel,
+            "grid": ScorecardGrid,
+        }
+        return widgets[key]
 
     def action_show_panel(self, key: str) -> None:
         """Show (in the one-panel layout) and focus a panel."""
@@ -289,7 +298,7 @@ class DashboardScreen(Screen[None]):
     def _focused_panel(self) -> str | None:
         focused = self.focused
         for key, container, _title in PANELS:
-            node = focused
+            node: DOMNode | None = focused
             while node is not None:
                 if node.id == container:
                     return key
