@@ -91,7 +91,7 @@ def measure(
             store's as inputs of the auction signals and the crisis scorecard.
     """
     table = resolve_thresholds(thresholds)
-    when = today or store._today()  # type: ignore[operator]
+    when = today or store._today()
     series = store.all_series()
     facts = input_facts(store)
     if book is not None and len(book):
