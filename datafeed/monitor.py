@@ -425,7 +425,7 @@ class Monitor(Generic[V]):
             return SourceHealth("treasurydirect", "connecting", note="auctions")
         if state.last_error is None:
             return SourceHealth("treasurydirect", "ok", age, note="auctions", data_date=newest, series=len(book))
-        kind = "stale" if len(book) else "error"
+        kind: Literal["stale", "error"] = "stale" if len(book) else "error"
         return SourceHealth(
             "treasurydirect", kind, age, retry, note="auctions", error=state.last_error, data_date=newest
         )

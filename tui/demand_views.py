@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -226,8 +226,8 @@ def line_chart(series: pd.Series, title: str, unit: str) -> ChartData:
     )
 
 
-def _values(values: Sequence[float] | object) -> tuple[float | None, ...]:
-    return tuple(float(v) if v is not None and math.isfinite(float(v)) else None for v in values)  # type: ignore[attr-defined]
+def _values(values: Iterable[float | None]) -> tuple[float | None, ...]:
+    return tuple(float(v) if v is not None and math.isfinite(float(v)) else None for v in values)
 
 
 # --------------------------------------------------------------------------- holders

@@ -37,7 +37,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from datafeed.demo_identity import DEMO_SEED, GENERATOR_VERSION
 from datafeed.market_calendar import business_days_between
@@ -156,7 +156,7 @@ def _allowed(annotation: str, value: object) -> bool:
     return False
 
 
-def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) -> dict[str, object]:
+def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """``item``'s fields for ``cls``, each of its declared type, text as one safe line.
 
     The file is outside input like any other: a wrong type would otherwise reach a widget's

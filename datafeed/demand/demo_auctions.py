@@ -131,7 +131,7 @@ def _bill(seed: int, spec: tuple[str, str, int, int, float], day: dt.date) -> Au
         bid_to_cover=btc,
         offering_amount=offering,
         total_accepted=accepted,
-        total_tendered=round(accepted * btc, -3),
+        total_tendered=int(round(accepted * btc, -3)),
         competitive_accepted=competitive,
         primary_dealer_accepted=dealer,
         direct_bidder_accepted=direct,
@@ -154,9 +154,9 @@ def demo_auctions(end: dt.date, years: int = 3, seed: int = 7) -> list[Auction]:
     monday = start + dt.timedelta(days=(7 - start.weekday()) % 7)
     week = 0
     while monday <= end:
-        for spec in _BILLS:
-            if week % spec[2] == 0:
-                out.append(_bill(seed, spec, monday))
+        for bill in _BILLS:
+            if week % bill[2] == 0:
+                out.append(_bill(seed, bill, monday))
         monday += dt.timedelta(days=7)
         week += 1
     return out

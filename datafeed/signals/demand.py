@@ -130,7 +130,7 @@ def auction_vs_trailing(measure: str, lines: Sequence[str]) -> tuple[ComputeFn, 
 
 def _change_pct(s: pd.Series, lag: pd.Timedelta, max_days: int) -> pd.Series:
     """% change of ``s`` on each date against its value as of ``lag`` earlier (≤ ``max_days`` old)."""
-    past = carry(s, pd.DatetimeIndex(s.index - lag), max_days)
+    past = carry(s, pd.DatetimeIndex(s.index) - lag, max_days)
     past.index = s.index
     return (100.0 * (s / past - 1.0)).where(past > 0).dropna()
 
