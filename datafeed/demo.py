@@ -60,6 +60,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, INSTRUMENTS
+from datafeed.demo_identity import DEMO_SEED
 from datafeed.models import Observation
 from datafeed.store import SeriesStore
 
@@ -984,7 +985,7 @@ class DemoMarket:
         ValueError: when ``end`` is before ``start``.
     """
 
-    def __init__(self, seed: int = 7, end: dt.date | None = None, start: dt.date = dt.date(2000, 1, 3)) -> None:
+    def __init__(self, seed: int = DEMO_SEED, end: dt.date | None = None, start: dt.date = dt.date(2000, 1, 3)) -> None:
         if end is None:
             end = _previous_business_day(_session_date(dt.date.today()))
         if end < start:

@@ -208,6 +208,9 @@ class Monitor(Generic[V]):
         self._reset_alerts = False
         self._alerts_warned = False
         self._wants = options.metrics or bool(options.formulas) or bool(options.rules)
+        read = set().union(*(f.inputs for f in options.formulas), *(r.refs for r in options.rules))
+        self._tail_only = frozenset(f.id for f in options.formulas) - read
+        """Formulas nothing else reads: the recompute keeps their tail (see :meth:`formula_history`)."""
         self._worker = Worker()
         self._jobs = 0
         self._generation = 0
@@ -305,6 +308,23 @@ class Monitor(Generic[V]):
     def formula(self, formula_id: str) -> Formula | None:
         """The formula with this id, or None."""
         return next((f for f in self.options.formulas if f.id == formula_id), None)
+
+    def formula_history(self, formula_id: str) -> pd.Series | None:
+        """A formula's whole series on the store shown (None: unknown formula or no value yet).
+
+        The recompute keeps only the tail of formulas nothing else reads (the table's
+        needs); a drill-down or a saved view asks here, on its own thread, for all of it.
+        """
+        values = self.formula_values.get(formula_id)
+        formula = self.formula(formula_id)
+        if values is None or formula is None or formula_id not in self._tail_only:
+            return values
+        from datafeed.formulas import evaluate
+
+        try:
+            return evaluate(formula, {**self.series_snapshot(), **self.formula_values})
+        except Exception:  # noqa: BLE001 - its error is already in formula_errors; show the tail
+            return values
 
     def cached_summary(self) -> dict[str, SummaryEntry]:
         """The cache summary (no pandas): what a live run will show first. Empty otherwise."""
@@ -533,7 +553,9 @@ class Monitor(Generic[V]):
             from datafeed.demo import DemoMarket, load_demo
 
             store = SeriesStore(o.catalog, today=lambda: self.today)
-            market = load_demo(store, DemoMarket(end=demo_history_end(o.today)) if o.today else DemoMarket())
+            # The end is today's (UTC) session's previous business day, as the saved demo
+            # view's key says (tui.viewcache), not the local calendar's.
+            market = load_demo(store, DemoMarket(end=demo_history_end(self.today)))
             when = self.now()
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
@@ -849,6 +871,9 @@ class Monitor(Generic[V]):
             self.now(),
             self.today,
             self._generation,
+            dict(self.formula_values),
+            dict(self.formula_errors),
+            self._tail_only,
             held,
         )
         self._worker.submit(partial(self._compute, job))

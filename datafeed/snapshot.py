@@ -156,6 +156,19 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         await monitor.aclose()
 
 
+def exhibits_json(store: SeriesStore) -> list[dict[str, Any]]:
+    """The ``exhibits`` list: the seed's ten exhibits read on the store, in the note's order.
+
+    Each entry has ``id``, ``number``, ``title``, ``claim``, ``section``, ``reading`` (the
+    one-line reading now), ``verdict`` (``consistent`` / ``not consistent`` / ``n/a``),
+    ``as_of`` (ISO date or null), ``sources`` and ``missing`` (``input`` and ``why``).
+    """
+    from datafeed.exhibits import to_json
+    from datafeed.exhibits_store import assemble_store
+
+    return [to_json(spec, result) for spec, result in assemble_store(store)]
+
+
 def build_document(
     collected: Collected,
     extra: dict[str, Any] | None = None,
@@ -164,7 +177,7 @@ def build_document(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     episodes: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The ``snapshot --format json`` document: series, then signals, regime and crises.
+    """The ``snapshot --format json`` document: series, then signals, regime, crises and exhibits.
 
     Args:
         collected: what the pipeline produced.
@@ -196,6 +209,7 @@ def build_document(
             status[f.id] = "fresh" if not values[f.id].empty else "missing"
             doc["series"][f.id] = formula_json(f, values[f.id], status)
     doc.update(measure(collected.store, thresholds, user_episodes(episodes)).to_json())
+    doc["exhibits"] = exhibits_json(collected.store)
     if extra:
         doc.update(extra)
     if collected.warnings:

@@ -141,6 +141,30 @@ def test_signal_view_and_json_carry_the_freshness() -> None:
     assert doc["late_inputs"] == ["spx", "ust10y"] and doc["group"] == "price" and doc["frequency"] == "daily"
 
 
+def test_snapshot_table_and_markdown_say_how_old_the_verdict_is(capsys: pytest.CaptureFixture[str]) -> None:
+    """The human formats carry the coverage, the as-of date and each signal's age and marks."""
+    from datafeed.signals import regime_to_json, signals_to_json
+    from tui import snapshot_cmd
+
+    data = {**stock_bond("2026-07-02"), "debt_gdp": pd.Series([101.0], index=pd.DatetimeIndex(["2026-04-01"]))}
+    results = compute_signals(data, today=D("2026-12-06"))
+    r = regime(results)
+    doc = {"triffin": "0", "mode": "live", "as_of": "x", "series": {}, "crises": []}
+    doc |= {"signals": signals_to_json(results), "regime": regime_to_json(r)}
+    line = f"ERODING (1/1 signals eroding · {r.na} n/a · {r.late} late · {len(r.stale)} stale) as of 2026-07-02"
+    assert snapshot_cmd.regime_text(doc["regime"]) == line
+    age = results["stock_bond_corr_1y"].age
+    snapshot_cmd.print_tables(doc)
+    out = capsys.readouterr().out
+    assert f"Regime: {line}" in out
+    row = next(ln for ln in out.splitlines() if "stock_bond_corr_1y" in ln)
+    assert "2026-07-02" in row and f"{age}bd LATE STALE" in row
+    md = snapshot_cmd.markdown(doc)
+    assert f"Regime: **ERODING** (1/1 signals eroding · {r.na} n/a" in md
+    assert f"| stock_bond_corr_1y | {doc['signals']['stock_bond_corr_1y']['value']:g} | corr | neutral" in md
+    assert f"| 2026-07-02 | {age}bd LATE STALE |" in md
+
+
 # --------------------------------------------------------------------------- texts from the thresholds
 
 

@@ -88,3 +88,27 @@ def test_sofr_comes_from_fred_after_the_nyfed_body_ends(doc: dict) -> None:
     assert (s["source"], s["date"], s["value"]) == ("fred:SOFR", day, value)
     assert s["behind"]["source"] == "nyfed:SOFR" and s["behind"]["filled_by"] == "fred:SOFR"
     assert s["behind"]["last"] < day
+
+
+def test_done_when_verdicts_on_the_fresher_data(doc: dict) -> None:
+    """Issue 14's figures: with FRED's DGS10 filling in, the tariff-2025 row has its UST leg
+    (+28 bp, a fail: yields rose in a stress) and reads broken; the 1-year stock-bond
+    correlation is +0.08 (neutral), not the +0.29 the 2024 Treasury curve gave."""
+    tariff = next(c for c in doc["crises"] if c["id"] == "tariff-2025")
+    assert tariff["verdict"] == "broken"
+    assert tariff["checks"]["ust10y"]["result"] == "fail" and tariff["checks"]["ust10y"]["date1"] == "2025-04-11"
+    corr = doc["signals"]["stock_bond_corr_1y"]
+    assert round(corr["value"], 2) == 0.08 and corr["verdict"] == "neutral"
+    assert corr["as_of"] == "2026-04-30"  # the last date S&P 500 and DGS10 share in the files
+
+
+def test_done_when_regime_carries_its_coverage(doc: dict) -> None:
+    """Counted + n/a + stale account for every signal; late counts only signals with a value."""
+    regime, signals = doc["regime"], doc["signals"]
+    assert regime["available"] + regime["na"] + len(regime["stale"]) == len(signals)
+    valued = [s for s in signals.values() if s["verdict"] != "n/a"]
+    assert regime["late"] == sum(1 for s in valued if s["late"])
+    assert regime["stale"] == [sid for sid, s in signals.items() if s["verdict"] != "n/a" and s["stale"]]
+    assert regime["as_of"] == max(s["as_of"] for s in valued)
+    for s in valued:  # every value says how old it is
+        assert s["as_of"] and isinstance(s["age"], int) and isinstance(s["late"], bool)

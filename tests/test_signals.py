@@ -456,11 +456,12 @@ def test_regime_leaves_stale_signals_out_and_counts_late_and_groups() -> None:
         result("eroding", "b", as_of=day, late=True),
         result("neutral", "c", as_of=dt.date(2026, 7, 1), stale=True, late=True),
         result("eroding", "d", "supply", as_of=dt.date(2026, 4, 1)),
-        result("n/a", "e", "demand"),
+        result("n/a", "e", "demand", late=True),
         result("intact", "f", "demand", as_of=dt.date(2026, 3, 31)),
     ]
     r = regime(items)
     # Counted: a, b, d (eroding) and f (intact): 3/4 = 75 % -> ERODING; c is stale, e n/a.
+    # Late: b and c; e reads a late input too but has no value, so it counts under n/a only.
     assert (r.verdict, r.eroding, r.available, r.na, r.late, r.stale) == ("ERODING", 3, 4, 1, 2, ("c",))
     assert r.as_of == day
     assert r.coverage == "3/4 · 1 n/a · 2 late · 1 stale"

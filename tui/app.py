@@ -262,6 +262,27 @@ class TriffinApp(App[None]):
         else:
             self.push_screen(AlertLogScreen())
 
+    def action_show_exhibits(self) -> None:
+        """Open the exhibits at the first one (or close them when they are on screen)."""
+        from tui.screens.exhibits import ExhibitsScreen
+
+        if isinstance(self.screen, ExhibitsScreen):
+            self.pop_screen()
+        else:
+            self.show_exhibit(1)
+
+    def show_exhibit(self, exhibit: str | int) -> None:
+        """The exhibits screen on exhibit ``exhibit`` (id or number); reused when open."""
+        from tui.screens.exhibits import ExhibitsScreen
+
+        screen = self.screen
+        if isinstance(screen, ExhibitsScreen):
+            from datafeed.exhibits import EXHIBITS, get
+
+            screen.show(EXHIBITS.index(get(exhibit)))
+        else:
+            self.push_screen(ExhibitsScreen(exhibit))
+
     def action_save_view(self) -> None:
         """Save an SVG screenshot and the current view's data as CSV under ``screenshot_dir``."""
         from tui.save import save_view
@@ -285,6 +306,11 @@ class TriffinApp(App[None]):
         yield SystemCommand("Pause / resume feed", "Stop or restart refreshing (p)", self.action_toggle_pause)
         yield SystemCommand("Next triffin theme", "Cycle the built-in themes (t)", self.action_cycle_theme)
         yield SystemCommand("Help: keys and sources", "Every key binding and data credit (?)", self.action_show_help)
+        yield SystemCommand(
+            "Exhibits: the seed's ten charts",
+            "Each exhibit redrawn from the data, with its claim and the reading now (e)",
+            self.action_show_exhibits,
+        )
         yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
         yield SystemCommand(
             "Save screenshot and data", "SVG of the screen and this view's data as CSV (s)", self.action_save_view

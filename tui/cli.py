@@ -8,6 +8,8 @@
     triffin sources [--format table|json] [--timeout S]
     triffin watch [--demo | --replay DIR [--speed X]] [--alert RULE]... [--once] [--max-seconds S]
     triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]
+    triffin export --exhibit ID [--since DATE] [--format csv|json|svg] [--demo]
+    triffin report [--demo] [--offline] [--timeout S]   the ten exhibits' readings as markdown
     triffin record DIR [--once] [--max-seconds S]
     triffin serve [--host 127.0.0.1] [--port 8000] [--public-url URL] [--demo]   TUI in a browser
                   [--public] [--no-token] [--max-sessions N] [--allow-origin URL]...
@@ -162,6 +164,11 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--format", choices=("table", "json", "csv", "markdown"), default="table")
     snap.add_argument("--offline", action="store_true", help="use the cache only, no network")
     snap.add_argument("--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)")
+    report = _command(sub, "report", "read the seed's ten exhibits on the data once and print them as markdown")
+    report.add_argument("--offline", action="store_true", help="use the cache only, no network")
+    report.add_argument(
+        "--timeout", type=_positive, default=20.0, metavar="S", help="total seconds to wait (default 20)"
+    )
     src = _command(sub, "sources", "check each configured source once and print a table")
     src.add_argument("--format", choices=("table", "json"), default="table")
     src.add_argument("--timeout", type=_positive, default=30.0, metavar="S", help="total seconds to wait (default 30)")
@@ -177,10 +184,13 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true", help="evaluate after the first update, then exit")
     watch.add_argument("--max-seconds", type=_seconds, metavar="S", help="exit 0 after S seconds")
     watch.add_argument("--tick", type=_seconds, default=2.0, metavar="S", help="seconds between demo ticks (default 2)")
-    export = _command(sub, "export", "write held series (cache, or --demo) as CSV or JSON")
-    export.add_argument("ids", nargs="+", metavar="ID", help="instrument or formula ids (space or comma separated)")
+    export = _command(sub, "export", "write held series or one of the seed's exhibits (cache, or --demo)")
+    export.add_argument("ids", nargs="*", metavar="ID", help="instrument or formula ids (space or comma separated)")
+    export.add_argument(
+        "--exhibit", metavar="ID", help="one of the seed's ten exhibits instead: its number (1-10) or id (credit)"
+    )
     export.add_argument("--since", type=_date, metavar="DATE", help="first date (YYYY-MM-DD)")
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--format", choices=("csv", "json", "svg"), default="csv", help="svg: --exhibit only")
     export.add_argument(
         "--aligned",
         action="store_true",
@@ -242,6 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.snapshot_cmd import run_snapshot
 
         return run_snapshot(config, fmt=args.format, demo=args.demo, offline=args.offline, timeout=args.timeout)
+    if args.command == "report":
+        if not args.timeout > 0:
+            print("triffin: --timeout must be positive", file=sys.stderr)
+            return 2
+        from tui.report_cmd import run_report
+
+        return run_report(config, demo=args.demo, offline=args.offline, timeout=args.timeout)
     if args.command == "sources":
         from tui.sources_cmd import run_sources
 
@@ -263,8 +280,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             speed=args.speed,
         )
     if args.command == "export":
-        from tui.export_cmd import run_export
+        from tui.export_cmd import run_export, run_export_exhibit
 
+        if args.exhibit is not None:
+            if args.ids or args.aligned:
+                print("triffin export: --exhibit takes no other ids and no --aligned", file=sys.stderr)
+                return 2
+            return run_export_exhibit(config, args.exhibit, since=args.since, fmt=args.format, demo=args.demo)
+        if args.format == "svg":
+            print("triffin export: --format svg draws an exhibit; add --exhibit ID", file=sys.stderr)
+            return 2
         return run_export(config, args.ids, since=args.since, fmt=args.format, aligned=args.aligned, demo=args.demo)
     if args.command == "record":
         if args.demo:

@@ -2,7 +2,9 @@
 
 Typing part of a name in the palette (ctrl+p) finds any instrument (``UST 10Y``), formula, signal
 (``Stock–bond corr 1Y``) or crisis episode (``COVID dash for cash``, user episodes and the
-live row included); choosing one goes back to the dashboard with the cursor on it.
+live row included); choosing one goes back to the dashboard with the cursor on it. Each of
+the seed's ten exhibits is an entry too (``Exhibit 6: US 10Y − Bund 10Y ...``), opening the
+exhibits screen on it.
 """
 
 from __future__ import annotations
@@ -30,6 +32,16 @@ class TriffinCommands(Provider):
                     formula.label,
                     f"formula {formula.id} = {formula.expr}",
                     partial(app.jump_to, "instrument", formula.id),
+                )
+            )
+        from datafeed.exhibits import EXHIBITS
+
+        for spec in EXHIBITS:
+            out.append(
+                (
+                    f"Exhibit {spec.number}: {spec.title}",
+                    f"exhibit {spec.id}: “{spec.claim}”",
+                    partial(app.show_exhibit, spec.id),
                 )
             )
         metrics = app.monitor.metrics

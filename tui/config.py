@@ -747,8 +747,8 @@ def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[A
     """Parse ``[[formulas]]``: each one may read the catalog and the formulas before it."""
     if not raw:
         return ()
-    from datafeed.formulas import FormulaError, parse_formula
-    from datafeed.signals import SIGNAL_IDS
+    from datafeed.formula_syntax import FormulaError, parse_formula
+    from datafeed.signal_ids import signal_ids
 
     out: list[Any] = []
     for i, table in enumerate(raw):
@@ -775,7 +775,7 @@ def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[A
                     table["unit"],
                     table.get("name"),
                     known=seen,
-                    reserved=[*seen, *SIGNAL_IDS],
+                    reserved=[*seen, *signal_ids()],
                     instruments=catalog,
                 )
             )
@@ -789,7 +789,7 @@ def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Cata
     """Parse ``[[alerts]]`` (rules may read instruments, formulas and signals)."""
     if not raw:
         return ()
-    from datafeed.alerts import AlertError, parse_rule
+    from datafeed.alert_rules import AlertError, parse_rule
 
     out: list[Any] = []
     for i, table in enumerate(raw):

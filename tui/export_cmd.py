@@ -1,4 +1,5 @@
-"""Provides ``triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]``.
+"""Provides ``triffin export IDS... [--since DATE] [--format csv|json] [--aligned] [--demo]``
+and ``triffin export --exhibit ID [--since DATE] [--format csv|json|svg] [--demo]``.
 
 Reads what is held — the disk cache (no network: export must be fast and scriptable), or
 the demo history with ``--demo`` — and writes the series as CSV or JSON to stdout (the
@@ -6,8 +7,14 @@ shapes are documented in :mod:`datafeed.export`). Ids may be instrument ids or f
 ids from the config, separated by spaces or commas. Only official end-of-day values are
 exported, never provisional intraday quotes.
 
-Exit codes: 0 every id had data; 1 some id had none (the output is still written, its
-column empty, and stderr says which); 2 usage or config error, such as an unknown id.
+``--exhibit ID`` (a number 1–10 or an id such as ``credit``) writes one of the seed's
+exhibits instead: CSV (``date`` then one column per chart series), JSON (the snapshot's
+``exhibits`` entry plus every series with its points) or SVG (the chart and the lines under
+it, as the Exhibits screen draws them). The reading goes to stderr as well.
+
+Exit codes: 0 every id had data (an exhibit: it has a reading); 1 some id had none (the
+output is still written, its column empty, and stderr says which), or the exhibit lacks an
+input (stderr names it and why); 2 usage or config error, such as an unknown id.
 """
 
 from __future__ import annotations
@@ -16,9 +23,14 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
+from datafeed import __version__
 from datafeed.store import SeriesStore
 from tui.config import Config
+
+if TYPE_CHECKING:
+    from datafeed.exhibit_types import ExhibitResult
 
 
 def split_ids(raw: Sequence[str]) -> list[str]:
@@ -30,6 +42,25 @@ def split_ids(raw: Sequence[str]) -> list[str]:
             if part and part not in out:
                 out.append(part)
     return out
+
+
+def _held_store(config: Config, demo: bool) -> tuple[SeriesStore, str]:
+    """The store export reads (the demo history, or the cache without network) and its mode."""
+    store = SeriesStore(config.catalog)
+    if demo:
+        from datafeed.demo import load_demo
+        from datafeed.labels import DEMO_MODE, DEMO_NOTICE
+
+        load_demo(store)
+        print(f"triffin export: {DEMO_NOTICE}", file=sys.stderr)  # the person at the terminal
+        return store, DEMO_MODE
+    from datafeed.cache import DiskCache
+
+    cache = DiskCache(config.cache_dir)
+    cache.load_into(store)
+    for warning in cache.warnings:
+        print(f"triffin: warning: {warning}", file=sys.stderr)
+    return store, "cache"
 
 
 def run_export(
@@ -55,22 +86,7 @@ def run_export(
     if unknown:
         print(f"triffin export: unknown id '{unknown[0]}' (known: {', '.join(known)})", file=sys.stderr)
         return 2
-    store = SeriesStore(catalog)
-    if demo:
-        from datafeed.demo import load_demo
-        from datafeed.labels import DEMO_MODE, DEMO_NOTICE
-
-        load_demo(store)
-        mode = DEMO_MODE
-        print(f"triffin export: {DEMO_NOTICE}", file=sys.stderr)  # the person at the terminal
-    else:
-        from datafeed.cache import DiskCache
-
-        cache = DiskCache(config.cache_dir)
-        cache.load_into(store)
-        for warning in cache.warnings:
-            print(f"triffin: warning: {warning}", file=sys.stderr)
-        mode = "cache"
+    store, mode = _held_store(config, demo)
     series = {i: store.official(i) for i in store.catalog if store.has_data(i)}
     if any(i in formulas for i in wanted):
         from datafeed.formulas import evaluate_all
@@ -96,3 +112,81 @@ def run_export(
         print(f"triffin export: no data in {where} for {', '.join(empty)}", file=sys.stderr)
         return 1
     return 0
+
+
+def run_export_exhibit(
+    config: Config,
+    exhibit: str,
+    *,
+    since: dt.date | None = None,
+    fmt: str = "csv",
+    demo: bool = False,
+) -> int:
+    """Write one exhibit to stdout; returns the exit code."""
+    from dataclasses import replace
+
+    from datafeed.exhibits import get, to_json
+    from datafeed.exhibits_store import assemble_from_store
+    from datafeed.sanitize import clean_line
+
+    try:
+        spec = get(exhibit)
+    except KeyError as exc:
+        print(f"triffin export: {clean_line(str(exc.args[0]), 300)}", file=sys.stderr)
+        return 2
+    store, mode = _held_store(config, demo)
+    result = assemble_from_store(spec, store)
+    if since is not None:
+        kept = []
+        for s in result.series:
+            pairs = [(d, v) for d, v in zip(s.dates, s.values, strict=True) if d >= since]
+            kept.append(replace(s, dates=tuple(d for d, _ in pairs), values=tuple(v for _, v in pairs)))
+        result = replace(result, series=tuple(kept))
+    try:
+        if fmt == "json":
+            json.dump(exhibit_json(result, mode, to_json(spec, result)), sys.stdout, ensure_ascii=False)
+            sys.stdout.write("\n")
+        elif fmt == "svg":
+            from tui.exhibit_svg import exhibit_svg
+            from tui.exhibit_view import exhibit_view
+
+            view = exhibit_view(spec, result, demo=mode == "demo")
+            sys.stdout.write(exhibit_svg(view, demo=mode == "demo", theme=config.theme, ascii=config.ascii))
+        else:
+            from tui.exhibit_view import exhibit_csv
+
+            sys.stdout.write(exhibit_csv(result, mode=mode))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return 0
+    print(
+        f"triffin export: exhibit {spec.number} ({spec.id}): {clean_line(result.reading.text, None)}", file=sys.stderr
+    )
+    if result.reading.verdict == "n/a":
+        if mode != "demo":
+            where = clean_line(str(config.cache_dir), None)
+            print(f"triffin export: read from the cache ({where}); run triffin once to fill it", file=sys.stderr)
+        return 1
+    return 0
+
+
+def exhibit_json(result: ExhibitResult, mode: str, entry: dict[str, object]) -> dict[str, object]:
+    """The snapshot's ``exhibits`` entry, the mode (and DEMO notice), and every chart series' points."""
+    from datafeed.labels import demo_notice
+
+    doc: dict[str, object] = {"triffin": __version__, "mode": mode}
+    if notice := demo_notice(mode):
+        doc["notice"] = notice
+    doc["exhibit"] = entry
+    doc["series"] = {
+        s.id: {
+            "label": s.label,
+            "unit": s.unit,
+            "axis": s.axis,
+            "computed": s.computed,
+            "source": s.source,
+            "points": [[d.isoformat(), round(v, 10)] for d, v in zip(s.dates, s.values, strict=True)],
+        }
+        for s in result.series
+    }
+    return doc

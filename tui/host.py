@@ -46,6 +46,10 @@ class Host(Protocol):
         """Back to the dashboard with the cursor on an instrument, signal or episode."""
         ...
 
+    def show_exhibit(self, exhibit: str | int) -> None:
+        """The exhibits screen on one exhibit (id or number)."""
+        ...
+
 
 def host_of(app: App[None]) -> Host:
     """The running app as a :class:`Host` (triffin runs no other app)."""

@@ -15,6 +15,14 @@ APP_BINDINGS: list[BindingType] = [
     Binding("r", "refresh_now", "Refresh", id="refresh-now", tooltip="Refresh every source now"),
     Binding("p", "toggle_pause", "Pause", id="pause", tooltip="Pause or resume the feed"),
     Binding("t", "cycle_theme", "Theme", id="cycle-theme", tooltip="Next colour theme"),
+    Binding(
+        "e",
+        "show_exhibits",
+        "Exhibits",
+        id="exhibits",
+        show=False,
+        tooltip="The seed note's ten exhibits, redrawn from the data",
+    ),
     Binding("a", "show_alerts", "Alert log", id="alert-log", show=False, tooltip="Every alert that fired"),
     Binding(
         "s",

@@ -22,10 +22,10 @@ import pandas as pd
 
 from datafeed.catalog import Instrument
 from datafeed.crises import CHECKS, ScoredEpisode, episode_window
+from datafeed.market_calendar import instrument_is_late as is_late  # not datafeed.snapshot: httpx
 from datafeed.metrics import Metrics
 from datafeed.models import Status
 from datafeed.signals import SIGNALS, Level, RegimeResult, SignalResult, Thresholds, resolve_thresholds
-from datafeed.snapshot import is_late
 from datafeed.store import SeriesStore
 from datafeed.thresholds import Overrides
 from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)

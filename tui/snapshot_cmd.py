@@ -107,6 +107,35 @@ def status_text(series: dict[str, Any]) -> str:
     return "LATE (fetch ok)" if status == "fresh" else f"{status} LATE"
 
 
+def regime_text(regime: dict[str, Any]) -> str:
+    """``MIXED (4/8 signals eroding · 6 n/a · 8 late · 2 stale) as of 2026-07-02``.
+
+    Why the coverage: a count alone hides how much of the evidence is missing or old (the
+    screen's header says the same; zero counts are left out).
+    """
+    parts = [f"{regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding"]
+    stale = regime.get("stale") or []
+    for n, word in ((regime.get("na", 0), "n/a"), (regime.get("late", 0), "late"), (len(stale), "stale")):
+        if n:
+            parts.append(f"{n} {word}")
+    text = f"{regime.get('verdict', '')} ({' · '.join(parts)})"
+    if regime.get("as_of"):
+        text += f" as of {regime['as_of']}"
+    return text
+
+
+def freshness_text(signal: dict[str, Any]) -> str:
+    """A signal's age and marks: ``149bd LATE STALE`` (empty when n/a)."""
+    if signal.get("age") is None:
+        return "LATE" if signal.get("late") and signal.get("value") is not None else ""
+    marks = [f"{signal['age']}bd"]
+    if signal.get("late"):
+        marks.append("LATE")
+    if signal.get("stale"):
+        marks.append("STALE")
+    return " ".join(marks)
+
+
 def print_tables(doc: dict[str, Any]) -> None:
     """Rich tables; meaning never rides on colour alone (NO_COLOR is respected by Rich)."""
     from rich.console import Console
@@ -153,15 +182,15 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
     if not regime:
         return
     table = Table(
-        title=f"Regime: {regime['verdict']} ({regime['eroding']}/{regime['available']} signals eroding)"
-        + demo_tag(doc),
+        title=f"Regime: {regime_text(regime)}" + demo_tag(doc),
         title_justify="left",
     )
     for col, justify in (
         ("signal", "left"),
         ("value", "right"),
         ("verdict", "left"),
-        ("date", "left"),
+        ("as of", "left"),
+        ("age", "left"),
         ("note", "left"),
     ):
         table.add_column(col, justify=justify)  # type: ignore[arg-type]
@@ -173,7 +202,14 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
         )
         note = sig.get("reason") or ""
         table.add_row(
-            *plain_cells(sid, value, VERDICT_MARK.get(sig["verdict"], sig["verdict"]), sig["date"] or "—", note[:70])
+            *plain_cells(
+                sid,
+                value,
+                VERDICT_MARK.get(sig["verdict"], sig["verdict"]),
+                sig.get("as_of") or sig["date"] or "—",
+                freshness_text(sig),
+                note[:70],
+            )
         )
     console.print(table)
 
@@ -233,8 +269,7 @@ def markdown(doc: dict[str, Any]) -> str:
     regime = doc.get("regime")
     if isinstance(regime, dict) and regime.get("verdict"):
         out += [
-            f"Regime: **{regime['verdict']}** ({regime.get('eroding', 0)}/{regime.get('available', 0)} signals eroding)"
-            + tag,
+            "Regime: " + _md(regime_text(regime)).replace(str(regime["verdict"]), f"**{regime['verdict']}**", 1) + tag,
             "",
         ]
     if tag:
@@ -258,7 +293,7 @@ def markdown(doc: dict[str, Any]) -> str:
     signals = doc.get("signals")
     if isinstance(signals, dict) and signals:
         out += [""] + ([f"Signals{tag}", ""] if tag else [])
-        out += ["| signal | value | unit | verdict | date |", "|---|--:|---|---|---|"]
+        out += ["| signal | value | unit | verdict | as of | age |", "|---|--:|---|---|---|---|"]
         for sid, g in signals.items():
             value = g.get("value")
             cells = [
@@ -266,7 +301,8 @@ def markdown(doc: dict[str, Any]) -> str:
                 "—" if value is None else f"{value:g}",
                 g.get("unit", ""),
                 g.get("verdict", ""),
-                g.get("date") or "—",
+                g.get("as_of") or g.get("date") or "—",
+                freshness_text(g),
             ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     return "\n".join(out) + "\n"

@@ -416,6 +416,13 @@ class SeriesChart(PlotextPlot):
     def _line_variable(self, index: int) -> str:
         return _COLOR_VARIABLES[index % len(_COLOR_VARIABLES)]
 
+    @staticmethod
+    def _marker_index(index: int) -> int:
+        """The marker of line ``index``: the first four lines take markers 0-3 like their
+        colours; later lines shift by one per round, so no two of up to 16 lines share both
+        colour and marker (an exhibit charts seven sectors)."""
+        return (index + index // len(_COLOR_VARIABLES)) % len(_UNICODE_MARKERS)
+
     def _decimals(self, line: ChartLine) -> int:
         """Read-out decimals of a line: its own, else one more than its axis ticks."""
         if line.decimals is not None:
@@ -455,11 +462,27 @@ class SeriesChart(PlotextPlot):
                 arrow = "->" if self._ascii else "→"
                 title.append(f"  [window {data.window[0]}{arrow}{data.window[1]}]")
         legend = self._legend(data)
-        if not title.plain:
+        if not title.plain and legend.cell_len <= width:
             return [legend]
-        if title.cell_len + 3 + legend.cell_len <= width:
+        if title.plain and title.cell_len + 3 + legend.cell_len <= width:
             return [Text.assemble(title, "   ", legend)]
-        return [title, legend]
+        title.truncate(width, overflow="crop" if self._ascii else "ellipsis")  # one row, or the plot loses one
+        if legend.cell_len <= width:
+            return [title, legend]
+        # A legend wider than the chart wraps between entries (never inside one), so each
+        # header line is one screen row and the plot below keeps its height.
+        lines = [title] if title.plain else []
+        row = Text()
+        for entry in self._legend_entries(data):
+            if row.plain and row.cell_len + 2 + entry.cell_len > width:
+                lines.append(row)
+                row = Text()
+            row = Text.assemble(row, "  ", entry) if row.plain else entry.copy()
+        if row.plain:
+            lines.append(row)
+        for line in lines:
+            line.truncate(width, overflow="crop")
+        return lines
 
     def _legend(self, data: ChartData) -> Text:
         """Every line and threshold with its marker sample, in its colour."""
@@ -469,7 +492,7 @@ class SeriesChart(PlotextPlot):
             if legend:
                 legend.append("  ")
             style = self._rich(self._line_variable(index))
-            legend.append(samples[index % len(samples)] + " ", style=style)
+            legend.append(samples[self._marker_index(index)] + " ", style=style)
             name = self._text(line.name)
             if line.axis == "right":
                 unit = f", {self._text(data.y_label_right)}" if data.y_label_right else ""
@@ -481,6 +504,23 @@ class SeriesChart(PlotextPlot):
             legend.append("  " + glyph * 2 + " ", style=style)
             legend.append(self._threshold_label(threshold, None), style=style)
         return legend
+
+    def _legend_entries(self, data: ChartData) -> list[Text]:
+        """One legend entry per line and threshold: marker sample and name, in its colour."""
+        samples = _ASCII_SAMPLES if self._ascii else _UNICODE_SAMPLES
+        entries: list[Text] = []
+        for index, line in enumerate(data.lines):
+            style = self._rich(self._line_variable(index))
+            name = self._text(line.name)
+            if line.axis == "right":
+                unit = f", {self._text(data.y_label_right)}" if data.y_label_right else ""
+                name += f" (right axis{unit})"
+            entries.append(Text.assemble((samples[self._marker_index(index)] + " ", style), (name, style)))
+        for threshold in data.thresholds:
+            glyph = _KIND_GLYPHS[threshold.kind][self._ascii]
+            style = self._rich(_KIND_VARIABLES[threshold.kind])
+            entries.append(Text.assemble((glyph * 2 + " ", style), (self._threshold_label(threshold, None), style)))
+        return entries
 
     def _threshold_label(self, threshold: ChartThreshold, scale: _Scale | None) -> str:
         decimals = scale.decimals + 1 if scale is not None else 2
@@ -550,7 +590,7 @@ class SeriesChart(PlotextPlot):
             plt.plot(
                 [p[0] for p in points],
                 [p[1] for p in points],
-                marker=markers[index % len(markers)],
+                marker=markers[self._marker_index(index)],
                 color=self._color(self._line_variable(index)),
                 yside=line.axis,
             )
@@ -615,7 +655,7 @@ class SeriesChart(PlotextPlot):
                 continue
             samples = _ASCII_SAMPLES if self._ascii else _UNICODE_SAMPLES
             # The series' marker says whose value it is, also without colour.
-            text = f"{samples[index % len(samples)][0]} {format_number(last, self._decimals_for(line, scale))}"
+            text = f"{samples[self._marker_index(index)][0]} {format_number(last, self._decimals_for(line, scale))}"
             wanted.append((self._row_of(frame, last, scale), text, self._rich(self._line_variable(index), bold=True)))
         for threshold in data.thresholds:
             if frame.left_scale is None:

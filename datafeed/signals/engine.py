@@ -157,7 +157,9 @@ def _coverage(items: list[SignalResult]) -> Coverage:
         eroding=sum(1 for r in counted if r.verdict == "eroding"),
         available=len(counted),
         na=sum(1 for r in items if r.verdict == "n/a"),
-        late=sum(1 for r in items if r.late),
+        # Late among the signals with a value: an n/a is already counted under ``na``, and
+        # "7 n/a · 2 late" should not count the same missing signal twice.
+        late=sum(1 for r in items if r.late and r.verdict != "n/a"),
         stale=tuple(r.id for r in items if r.verdict != "n/a" and r.stale),
     )
 

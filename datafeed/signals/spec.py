@@ -314,7 +314,7 @@ class Coverage:
         eroding: counted signals reading ``eroding``.
         available: counted signals: a verdict other than ``n/a`` and not stale.
         na: signals reading ``n/a``.
-        late: signals with a late input.
+        late: signals with a value (not ``n/a``) and a late input.
         stale: ids of signals left out of the count because their value is too old.
     """
 
@@ -334,7 +334,7 @@ class RegimeResult:
         eroding: number of counted signals reading ``eroding``.
         available: number of counted signals (a verdict other than ``n/a``, not stale).
         na: signals reading ``n/a``.
-        late: signals with a late input.
+        late: signals with a value (not ``n/a``) and a late input.
         stale: ids of signals left out as stale.
         as_of: newest ``as_of`` among the signals with a value; None when there is none.
         groups: the same counts per group (``price``, ``demand``, ``supply``).

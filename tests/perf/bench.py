@@ -39,7 +39,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PROBE = HERE / "probe.py"
-BASELINES = ROOT.parent / "shared" / "bench" / "baselines"
+BASELINES = Path(os.environ.get("TRIFFIN_BENCH_BASELINES") or ROOT.parent / "shared" / "bench" / "baselines")
+"""hello.py and ticker.py (``$TRIFFIN_BENCH_BASELINES`` overrides, for a checkout elsewhere)."""
 PY = sys.executable
 
 READY_DEFAULT = r"re:UST 10Y\s+[-+]?\d+\.\d"
@@ -87,6 +88,42 @@ from tui.app import TriffinApp
 TriffinApp(load_config(), demo=True, tick_interval=float(os.environ["BENCH_TICK_INTERVAL"])).run()
 """
 ONE_INSTRUMENT = "ust5y"
+
+GRID_READY = r"re:REGIME [A-Z/]+ +\d+/\d+ && re:GFC: Lehman.*(haven|mixed|broken)"
+"""Issue 20's first frame: the regime in the title bar and a scored crisis row (GFC) both
+visible, i.e. the part of the screen that answers the question."""
+
+FORMULA_ROWS = 270
+"""Formula rows of issue 20's "300 rows" variant (added to the catalog's instrument rows)."""
+
+FORMULA_POOL = (
+    "ust3m ust2y ust10y ust20y ust30y tbill3m sofr bund10y estr jgb10y usd_broad eurusd "
+    "usdjpy vix spx ig_oas hy_oas aaa10y gold"
+).split()
+"""Daily instruments the generated formulas read; never ust5y (the one that ticks in the
+1-value/tick runs), so a tick changes no formula's inputs."""
+
+
+def formulas_toml(n: int = FORMULA_ROWS) -> str:
+    """``n`` [[formulas]] of the kinds a desk writes (spreads, means, changes, correlations)."""
+    pool = FORMULA_POOL
+    out = []
+    for i in range(n):
+        a, b = pool[i % len(pool)], pool[(i * 7 + 3) % len(pool)]
+        if a == b:
+            b = pool[(pool.index(b) + 1) % len(pool)]
+        w = 5 + (i % 6) * 10
+        kind = i % 5
+        expr, unit = (
+            (f"({a} - {b}) * 100", "bp"),
+            (f"mean({a}, {w})", ""),
+            (f"pct_change({a}, {w})", "%"),
+            (f"corr(diff({a}), diff({b}), {w + 40})", ""),
+            (f"abs(diff({a}, {w}))", ""),
+        )[kind]
+        out.append(f'[[formulas]]\nid = "bench_f{i:03d}"\nexpr = "{expr}"\nunit = "{unit}"\n')
+    return "\n".join(out)
+
 
 # The loopback market in its own process (so its CPU never counts as the app's and it
 # does not compete for this process's GIL), logging every request's time.
@@ -332,6 +369,10 @@ class Bench:
         self.live_cfg.write_text("refresh = 10\nintraday_refresh = 5\n" + self.server_cfg.read_text())
         self.demo_cfg = self.work / "demo.toml"
         self.demo_cfg.write_text("# defaults\n")
+        self.demo300_cfg = self.work / "demo300.toml"
+        self.demo300_cfg.write_text(formulas_toml())
+        self.live300_cfg = self.work / "live300.toml"
+        self.live300_cfg.write_text(self.live_cfg.read_text() + "\n" + formulas_toml())
         log(f"loopback market at {self.base} ({LATENCY_MS:g} ms per request); work dir {self.work}")
 
     def requests_between(self, t0: float, t1: float) -> list[float]:
@@ -392,6 +433,15 @@ class Bench:
             "env": {"TRIFFIN_CONFIG": str(self.demo_cfg), "BENCH_ONLY": ONE_INSTRUMENT, "BENCH_TICK_INTERVAL": "1"},
             "cache": True,
         }
+        cfgs["one300"] = {
+            "cmd": [PY, "-c", ONE_DEMO],
+            "probe": [*common, "--ready", a.ready, "--settle", "2"],
+            "env": {"TRIFFIN_CONFIG": str(self.demo300_cfg), "BENCH_ONLY": ONE_INSTRUMENT, "BENCH_TICK_INTERVAL": "1"},
+            "cache": True,
+        }
+        if a.issue20_only:
+            cfgs = {k: v for k, v in cfgs.items() if k in ("live", "one", "one300")}
+            cfgs["live"] = {**cfgs["live"], "probe": [*common, "--ready", a.ready, "--settle", "4"]}
         if a.with_baselines and BASELINES.is_dir():
             cfgs["hello"] = {
                 "cmd": [PY, str(BASELINES / "hello.py")],
@@ -468,6 +518,61 @@ class Bench:
                     f"{pick(res, 'idle.cpu_fraction')}, {pick(res, 'idle.bytes_per_s')} B/s, "
                     f"{pick(res, 'updates.count')} updates"
                 )
+
+    def first_frames(self) -> None:
+        """Issue 20: launch → crisis grid and regime on screen, interleaved with hello.py.
+
+        Each app gets a cache of its own, kept between its runs and primed by one unmeasured
+        run (so whatever an app saves for its next start is there, as for a user who ran it
+        before); "cold" keeps only the cache's summary files (``_*.json``) of the primed
+        cache: the series files are gone and the first frame has the summary alone.
+        """
+        a = self.a
+        probe = ["--size", a.size, "--ready-timeout", "40", "--settle", "0", "--idle", "0", "--quit", "ctrl+q"]
+        grid = [*probe, "--ready", GRID_READY]
+        cfgs: dict[str, dict[str, Any]] = {
+            "ff_demo": {"cmd": [PY, "-m", "tui", "--demo"], "cfg": self.demo_cfg, "probe": grid},
+            "ff_live": {"cmd": [PY, "-m", "tui"], "cfg": self.live_cfg, "probe": grid, "live": True},
+            "ff_cold": {"cmd": [PY, "-m", "tui"], "cfg": self.live_cfg, "probe": grid, "cold": True},
+            "ff_live300": {"cmd": [PY, "-m", "tui"], "cfg": self.live300_cfg, "probe": grid, "live": True},
+        }
+        if a.with_baselines and BASELINES.is_dir():
+            cfgs["ff_hello"] = {"cmd": [PY, str(BASELINES / "hello.py")], "probe": [*probe, "--ready", "HELLO-READY"]}
+        caches: dict[str, Path] = {}
+        for name, cfg in cfgs.items():
+            if cfg.get("cold"):
+                continue
+            caches[name] = self.fresh_cache(name) if cfg.get("live") else self.work / f"cache-{name}"
+
+        def env_for(name: str, cfg: dict[str, Any]) -> dict[str, str]:
+            env = child_env(TRIFFIN_CONFIG=str(cfg["cfg"])) if "cfg" in cfg else child_env()
+            if cfg.get("cold"):
+                d = self.work / "cache-ff_cold"
+                shutil.rmtree(d, ignore_errors=True)
+                d.mkdir()
+                for f in caches["ff_live"].glob("_*.json"):
+                    shutil.copy2(f, d / f.name)
+                env["TRIFFIN_CACHE_DIR"] = str(d)
+            elif name in caches:
+                env["TRIFFIN_CACHE_DIR"] = str(caches[name])
+            return env
+
+        for name in cfgs:
+            self.results[name] = []
+        log(f"first frames (crisis grid): priming, then {a.ff_runs} interleaved runs of {', '.join(cfgs)}")
+        for name, cfg in cfgs.items():
+            if not cfg.get("cold"):
+                run_probe(f"{name}-prime", cfg["probe"], cfg["cmd"], env_for(name, cfg), self.work)
+        for i in range(1, a.ff_runs + 1):
+            for name, cfg in cfgs.items():
+                res = run_probe(f"{name}-{i}", cfg["probe"], cfg["cmd"], env_for(name, cfg), self.work)
+                self.results[name].append(res)
+            self.extra.setdefault("ff_load", []).append(os.getloadavg()[0])
+            log(
+                f"first frames #{i}: "
+                + ", ".join(f"{n} {pick(self.results[n][-1], 'startup.ready_ms')}" for n in cfgs)
+                + f"; load {os.getloadavg()[0]:.1f}"
+            )
 
     def soaks(self) -> None:
         a = self.a
@@ -548,11 +653,12 @@ class Bench:
     def table(self) -> tuple[str, list[str]]:
         """The one table (Markdown) and the notes printed under it."""
         a = self.a
-        names = [n for n in ("demo", "live", "one", "hello", "ticker") if n in self.results]
+        names = [n for n in ("demo", "live", "one", "one300", "hello", "ticker") if n in self.results]
         heads = {
             "demo": "triffin --demo",
             "live": "triffin live (loopback, cached)",
             "one": "demo, 1 value/tick",
+            "one300": f"same, +{FORMULA_ROWS} formulas",
             "hello": "hello.py",
             "ticker": "ticker.py",
         }
@@ -798,6 +904,127 @@ class Bench:
         lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
         return "\n".join(lines), notes
 
+    def issue20_table(self) -> tuple[str, list[str]]:
+        """Issue 20's targets, each against hello.py (or the 30-row run) of this same run."""
+        rows: list[list[str]] = []
+        notes: list[str] = []
+
+        def med(name: str, path: str) -> float | None:
+            x = self.col(name, path)
+            return None if x is None else x["median"]
+
+        def verdict(met: bool | None) -> str:
+            return "?" if met is None else ("✅ met" if met else "❌ not met")
+
+        hello = med("ff_hello", "startup.ready_ms")
+        rows.append(["hello.py: first frame (ms)", fmt(self.col("ff_hello", "startup.ready_ms")), "1.00×", "", ""])
+        for name, label, limit in (
+            ("ff_live", "live, warm cache", 1.3),
+            ("ff_demo", "--demo", 1.3),
+            ("ff_live300", f"live, warm cache, +{FORMULA_ROWS} formula rows", 1.5),
+            ("ff_cold", "live, cold (cache summary files only)", None),
+        ):
+            got = med(name, "startup.ready_ms")
+            ratio = got / hello if got is not None and hello else None
+            rows.append(
+                [
+                    f"crisis grid + regime on screen: {label} (ms)",
+                    fmt(self.col(name, "startup.ready_ms")),
+                    "—" if ratio is None else f"{ratio:.2f}×",
+                    "" if limit is None else f"≤ {limit:g}× hello",
+                    "" if limit is None else verdict(None if ratio is None else ratio <= limit),
+                ]
+            )
+        # one value per tick (ust5y, read by no signal, crisis check or formula), 1 tick/s
+        per: dict[str, tuple[float | None, float | None, float | None]] = {}
+        for name in ("one", "one300"):
+            cpu, n = med(name, "idle.cpu_fraction"), med(name, "updates.per_s")
+            per[name] = (
+                cpu * 1000 / n if cpu is not None and n else None,
+                med(name, "updates.bytes_per_update.median"),
+                med(name, "updates.rows_per_update.median"),
+            )
+        for i, (what, unit) in enumerate((("CPU per changed value", "ms"), ("bytes per changed value", "B"))):
+            small, big = per["one"][i], per["one300"][i]
+            ratio = big / small if small and big is not None else None
+            rows.append(
+                [
+                    f"{what}: default rows → +{FORMULA_ROWS} formula rows ({unit})",
+                    f"{small if small is None else round(small, 1)} → {big if big is None else round(big, 1)}",
+                    "—" if ratio is None else f"{ratio:.2f}×",
+                    "≤ 2× the default",
+                    verdict(None if ratio is None else ratio <= 2),
+                ]
+            )
+        big_rows = per["one300"][2]
+        rows.append(
+            [
+                f"screen rows repainted per changed value, +{FORMULA_ROWS} formula rows",
+                "—" if big_rows is None else f"{big_rows:.0f}",
+                "",
+                "1",
+                verdict(None if big_rows is None else big_rows <= 1),
+            ]
+        )
+        cpu, bps = med("live", "idle.cpu_fraction"), med("live", "idle.bytes_per_s")
+        rows.append(
+            [
+                "live, no new data: CPU (% of a core) / bytes/s",
+                f"{'—' if cpu is None else f'{100 * cpu:.2f}'} / {'—' if bps is None else f'{bps:.0f}'}",
+                "",
+                "≤ 0.2 % / 0",
+                verdict(None if cpu is None or bps is None else cpu <= 0.002 and bps == 0),
+            ]
+        )
+        rss = [v for v in (med("one300", "idle.rss_mib_max"), med("ff_live300", "startup.rss_mib_at_ready")) if v]
+        rows.append(
+            [
+                f"RSS with +{FORMULA_ROWS} formula rows (MB; demo ticking, live at its first frame)",
+                " / ".join(f"{v:.0f}" for v in rss) or "—",
+                "",
+                "≤ 150 MB",
+                verdict(max(rss) <= 150 if rss else None),
+            ]
+        )
+        ref = self.extra.get("refresh") or {}
+        for kind, limit in (("cold", 1.0), ("warm", 0.6)):
+            ok = [r["s"] for r in ref.get(kind, []) if not r["failed"]]
+            t = agg(ok)
+            rows.append(
+                [
+                    f"full refresh, {LATENCY_MS:g} ms/request, {kind} (s)",
+                    fmt(t, digits=2),
+                    "",
+                    f"≤ {limit:g} s",
+                    verdict(None if t is None else t["median"] <= limit),
+                ]
+            )
+        loads = self.extra.get("ff_load") or []
+        if loads:
+            notes.append(
+                f"Load average (1 min) during the first-frame runs: {min(loads):.1f}–{max(loads):.1f} "
+                f"(median {statistics.median(loads):.1f}) on {os.cpu_count()} CPUs; ratios compare medians "
+                "of runs interleaved with hello.py, so both saw the same load."
+            )
+        notes.append(
+            f"First frame = {GRID_READY!r} visible (regime in the title bar and a scored crisis row); "
+            f"{self.a.ff_runs} runs per app after one unmeasured priming run on the same cache."
+        )
+        notes.append(
+            f"+{FORMULA_ROWS} formula rows = the default catalog's instrument rows plus {FORMULA_ROWS} "
+            "generated [[formulas]] (spreads, means, changes, correlations; none reads ust5y). "
+            "CPU per changed value = the app tree's CPU per second divided by data updates per second "
+            "in the 1-value/tick runs."
+        )
+        header = ["issue 20", "measured (median [min–max])", "ratio", "target", "met?"]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = [
+            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
+            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+        ]
+        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
+        return "\n".join(lines), notes
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -833,6 +1060,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also soak the live app: 12 forced refreshes (r), one every 4 s (adds ~1 min)",
     )
+    ap.add_argument("--ff-runs", type=int, default=7, help="first-frame runs per app, interleaved (default 7)")
+    ap.add_argument(
+        "--issue20-only",
+        action="store_true",
+        help="only what issue 20's table needs: refresh, first frames, the 1-value/tick runs, live idle",
+    )
     ap.add_argument("--json-out", help="write every raw probe result and timing here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work dir (probe JSON, caches, logs)")
     a = ap.parse_args(argv)
@@ -843,6 +1076,7 @@ def main(argv: list[str] | None = None) -> int:
         a.runs, a.idle, a.refresh_runs, a.signal_reps, a.import_reps = 1, min(a.idle, 6.0), 1, 3, 1
         a.soak_ticks, a.soak_seconds = 300, min(a.soak_max, 15.0)
         a.live_soak_passes = 3 if a.live_soak else 0
+        a.ff_runs = min(a.ff_runs, 3)
     if a.with_baselines and not BASELINES.is_dir():
         log(f"no baselines at {BASELINES}: running without them")
     try:
@@ -874,11 +1108,15 @@ def main(argv: list[str] | None = None) -> int:
             check=False,
         )
         bench.start_server()
+        if a.issue20_only:
+            a.signal_reps = 1
         bench.in_process()
+        bench.first_frames()
         bench.tui_runs()
-        bench.soaks()
-        log("import costs")
-        bench.extra["imports"] = import_costs(a.import_reps)
+        if not a.issue20_only:
+            bench.soaks()
+            log("import costs")
+            bench.extra["imports"] = import_costs(a.import_reps)
     except KeyboardInterrupt:
         log("interrupted")
         bench.cleanup()
@@ -900,7 +1138,14 @@ def main(argv: list[str] | None = None) -> int:
         f"terminal {a.size}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; took {elapsed:.0f} s; "
         f"load average (15 min) {load:.2f} at the end — other work on the machine skews these figures\n"
     )
-    table, notes = bench.table()
+    if not a.issue20_only:
+        table, notes = bench.table()
+        print(table)
+        print()
+        for note in notes:
+            print(f"- {note}")
+        print()
+    table, notes = bench.issue20_table()
     print(table)
     print()
     for note in notes:

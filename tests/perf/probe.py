@@ -200,7 +200,12 @@ class Terminal:
 
 
 def text_matcher(spec: str) -> Callable[[list[str]], bool]:
-    """``re:PATTERN`` matches a regular expression on any row; anything else is a substring."""
+    """``re:PATTERN`` matches a regular expression on any row; anything else is a substring.
+
+    ``A && B`` (either kind on each side) is visible when both are, each on any row."""
+    if " && " in spec:
+        parts = [text_matcher(part) for part in spec.split(" && ")]
+        return lambda lines: all(p(lines) for p in parts)
     if spec.startswith("re:"):
         rx = re.compile(spec[3:])
         return lambda lines: any(rx.search(line) for line in lines)

@@ -99,3 +99,36 @@ async def test_numeric_x_and_empty_data() -> None:
 def test_chart_data_checks_lengths() -> None:
     with pytest.raises(ValueError, match="values for"):
         ChartData(x=("2020-01-01",), lines=(ChartLine("a", (1.0, 2.0)),))
+
+
+async def test_a_legend_wider_than_the_chart_wraps_between_entries_and_the_plot_keeps_its_rows() -> None:
+    """Seven sectors: the legend takes two rows, broken between entries, every name whole; the
+    date axis (the plot's last row) is still on screen; each of the seven lines has its own
+    (colour, marker) pair, so lines five to seven do not repeat lines one to three."""
+    n = len(DATES)
+    names = (
+        "Rest of the world",
+        "Federal Reserve",
+        "Mutual funds",
+        "Money market funds",
+        "Households",
+        "Banks",
+        "Others",
+    )
+    data = ChartData(
+        x=DATES,
+        lines=tuple(ChartLine(name, tuple(float(k + i % 5) for i in range(n))) for k, name in enumerate(names)),
+        title="1. Treasury holdings by sector",
+        y_label="%",
+    )
+    chart = SeriesChart(data)
+    async with WidgetHost(chart).run_test(size=(80, 24)):
+        rows = [chart.render_line(y).text for y in range(chart.size.height)]
+        assert rows[0].startswith("1. Treasury holdings by sector (%)")
+        legend = rows[1] + rows[2]
+        assert all(name in legend for name in names)
+        assert rows[3].startswith("last ")
+        assert any("2020-02-01" in row for row in rows[-3:])
+        pairs = {(chart._line_variable(i), chart._marker_index(i)) for i in range(len(names))}  # noqa: SLF001
+        assert len(pairs) == len(names)
+        assert [chart._marker_index(i) for i in range(4)] == [0, 1, 2, 3]  # noqa: SLF001 - the first four as before

@@ -13,6 +13,7 @@ what an update touched: the rows of changed instruments, the panels when new met
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.table import Table
@@ -34,7 +35,15 @@ from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual.timer import Timer
+
+    from tui.viewcache import SavedView
     from widgets.data import RegimeView, TableRow
+
+SAVE_VIEW_EVERY = 30.0
+"""Seconds between two saves of the live view (the last one is saved on quit)."""
 
 PANELS: tuple[tuple[str, str, str], ...] = (
     ("table", "markets-panel", "Markets"),
@@ -145,6 +154,9 @@ class DashboardScreen(Screen[None]):
 
     BINDING_GROUP_TITLE = "Dashboard"
 
+    AUTO_FOCUS = "#live-table"
+    """The table has focus from the first frame (focusing it in ``on_mount`` moved focus twice)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab", "next_panel", "Next panel", id="next-panel", show=False),
         Binding("shift+tab", "previous_panel", "Previous panel", id="previous-panel", show=False),
@@ -163,6 +175,15 @@ class DashboardScreen(Screen[None]):
         self._wide_title = True
         self._grid_size: tuple[int, int] | None = None
         self._titles: dict[str, str] = {}
+        self._cached: SavedView | None = None
+        """The saved view painted in the first frame, until the first recompute replaces it."""
+        self._view_key: str | None = None
+        self._view_saved_at = -SAVE_VIEW_EVERY
+        self._pending_view: SavedView | None = None
+        self._view_timer: Timer | None = None
+        self._view_found = False
+        self._ticked = False
+        """A change was taken in since the store was installed (a demo view is saved only before)."""
 
     @property
     def triffin(self) -> Host:
@@ -176,9 +197,7 @@ class DashboardScreen(Screen[None]):
         yield PanelTabs(id="panel-tabs")
         with Container(id="panels"):
             with Vertical(id="markets-panel", classes="panel"):
-                yield Input(
-                    placeholder="filter: name, id, group or source; Enter keeps it, Esc clears", id="filter-input"
-                )
+                # the filter box is mounted on the first "/" (one widget less in the first frame)
                 yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
@@ -193,7 +212,6 @@ class DashboardScreen(Screen[None]):
         for _key, container, title in PANELS:
             self._set_panel_title(container, title)
         self._layout(self.size.width, self.size.height)
-        self.query_one(LiveTable).focus()
         self._paint_title()
         if self.triffin.ready:
             self._on_data(EVERYTHING)
@@ -201,18 +219,125 @@ class DashboardScreen(Screen[None]):
             self._paint_cached()
 
     def _paint_cached(self) -> None:
-        """The first frame: the cached numbers from the cache summary, before pandas loads.
+        """The first frame: the saved view and the cache summary's numbers, before pandas loads.
 
-        Empty in demo and replay mode and when there is no summary; the store loaded from
-        the full cache files gives the same rows moments later (nothing is repainted then).
+        Live: the instruments' rows from the cache summary, the formula rows, signals,
+        regime and crisis grid from the view the last run saved (``tui.viewcache``). Demo:
+        the whole view saved for today's demo market. Replay, or nothing saved: empty. The
+        store and the first recompute give the same rows moments later (nothing is
+        repainted then), or replace them.
         """
         from tui.rows import summary_rows
 
         monitor = self.triffin.monitor
+        today = monitor.today
+        cached = self._read_view()
+        rows: list[TableRow] = []
         summary = monitor.cached_summary()
         if summary:
-            self.query_one(LiveTable).set_rows(summary_rows(summary, monitor.today, monitor.options.catalog))
+            rows = summary_rows(summary, today, monitor.options.catalog)
+        if cached is not None:
+            if summary:  # instruments from the summary; the formulas' rows from the view
+                held = {row.id for row in rows}
+                rows += [row for row in cached.rows if row.id not in held]
+            else:
+                rows = list(cached.rows)
+            if cached.signals:
+                self.query_one(SignalsPanel).update_signals(cached.signals, cached.regime)
+            if cached.scores:
+                self.query_one(ScorecardGrid).set_rows(cached.scores)
+                self._size_grid_row()
+        if rows:
+            self.query_one(LiveTable).set_rows(rows)
+        self._cached = cached
+        self._view_found = cached is not None
         self.query_one(StatusBar).set_sources(self.triffin.source_views())
+        self._paint_title()
+
+    # ------------------------------------------------------------------ saved view
+
+    def _view_file(self) -> Path | None:
+        """Where this run's view is saved and read (None: a run that keeps none)."""
+        from datafeed.monitor import demo_history_end
+        from tui.viewcache import demo_path, fingerprint, live_path
+
+        monitor = self.triffin.monitor
+        o = monitor.options
+        if o.cache_dir is None or o.run not in ("live", "demo"):
+            return None
+        if self._view_key is None:
+            self._view_key = fingerprint(o.catalog, o.formulas, o.thresholds, o.episodes)
+        if o.run == "live":
+            return live_path(o.cache_dir)
+        today = monitor.today
+        return demo_path(o.cache_dir, demo_history_end(today), today, self._view_key)
+
+    def _read_view(self) -> SavedView | None:
+        from tui.viewcache import as_of, read_view
+
+        path = self._view_file()
+        if path is None or self._view_key is None:
+            return None
+        view = read_view(path, self._view_key, self.triffin.monitor.options.run)
+        return None if view is None else as_of(view, self.triffin.monitor.today)
+
+    def _offer_view(self) -> None:
+        """New metrics are on screen: save the view (live: at most every SAVE_VIEW_EVERY s,
+        the newest on quit; demo: once, and only a view of the market as generated, before
+        any tick)."""
+        monitor = self.triffin.monitor
+        run = monitor.options.run
+        if run == "demo":
+            if not self._ticked and not self._view_found and self._view_saved_at < 0 and monitor.mode == "demo":
+                self._pending_view = self._current_view()
+                self._save_pending()
+            return
+        if run != "live" or monitor.store_kind != "live":
+            return
+        self._pending_view = self._current_view()
+        wait = self._view_saved_at + SAVE_VIEW_EVERY - time.monotonic()
+        if wait <= 0:
+            self._save_pending()
+        elif self._view_timer is None:
+            self._view_timer = self.set_timer(wait, self._save_pending)
+
+    def _current_view(self) -> SavedView | None:
+        """What the dashboard shows now: the rows held, the signals, the grid (plain data)."""
+        from datafeed.signals import SIGNALS
+        from tui.viewcache import SavedView
+
+        monitor = self.triffin.monitor
+        views = monitor.views
+        if views is None:
+            return None
+        table = self.query_one(LiveTable)
+        rows = tuple(row for key in table.row_ids if (row := table.get_row(key)) is not None)
+        markets = tuple(SIGNALS[v.id].market if v.id in SIGNALS else "us" for v in views.signal_views)
+        return SavedView(
+            monitor.options.run,
+            monitor.now(),
+            rows,
+            tuple(views.signal_views),
+            markets,
+            views.regime_view,
+            tuple(views.score_rows),
+        )
+
+    def _save_pending(self) -> None:
+        """Write the view waiting to be saved, if any."""
+        from tui.viewcache import encode, write_view
+
+        self._view_timer = None
+        view, self._pending_view = self._pending_view, None
+        path = self._view_file()
+        if view is None or path is None or self._view_key is None:
+            return
+        self._view_saved_at = time.monotonic()
+        write_view(path, encode(view, self._view_key))
+
+    def on_unmount(self) -> None:
+        """Save the newest live view on quit (what the next start paints first)."""
+        self._save_pending()
 
     # ------------------------------------------------------------------ layout
 
@@ -325,20 +450,25 @@ class DashboardScreen(Screen[None]):
 
     # ------------------------------------------------------------------ filter
 
-    def action_start_filter(self) -> None:
-        """Show the filter box above the table and focus it."""
+    async def action_start_filter(self) -> None:
+        """Show the filter box above the table (mounting it the first time) and focus it."""
         self.action_show_panel("table")
-        box = self.query_one("#filter-input", Input)
+        boxes = self.query("#filter-input").results(Input)
+        box = next(boxes, None)
+        if box is None:
+            box = Input(placeholder="filter: name, id, group or source; Enter keeps it, Esc clears", id="filter-input")
+            await self.query_one("#markets-panel").mount(box, before=self.query_one(LiveTable))
         self.add_class("-filtering")
         box.focus()
 
     def action_clear_filter(self) -> None:
         """Clear the filter and hide its box."""
-        box = self.query_one("#filter-input", Input)
         table = self.query_one(LiveTable)
         if not table.filter_text and not self.has_class("-filtering"):
             return
-        box.value = ""
+        box = next(self.query("#filter-input").results(Input), None)
+        if box is not None:
+            box.value = ""
         table.filter("")
         self.remove_class("-filtering")
         table.focus()
@@ -409,6 +539,12 @@ class DashboardScreen(Screen[None]):
                 bar.set_sources(host.source_views())
             return
         today, now = monitor.today, monitor.now()
+        if update.everything:
+            self._ticked = False
+        elif update.changed and not update.changed.isdisjoint(store.catalog):
+            self._ticked = True  # an instrument moved (formula ids change with every recompute)
+        if self._cached is not None and (update.metrics or self._cached.kind != monitor.store_kind):
+            self._cached = None  # the first recompute (or another store) replaces the saved view
         with self.app.batch_update():
             table = self.query_one(LiveTable)
             if update.everything or update.clock:
@@ -418,6 +554,8 @@ class DashboardScreen(Screen[None]):
                     [*presenters.table_rows(store, today, now, update.changed), *self._formula_rows(update.changed)]
                 )
             views = monitor.views
+            if update.metrics and views is not None:
+                self._offer_view()
             if (update.metrics or update.everything) and views is not None:
                 self.query_one(SignalsPanel).update_signals(views.signal_views, views.regime_view)
                 grid = self.query_one(ScorecardGrid)
@@ -440,11 +578,22 @@ class DashboardScreen(Screen[None]):
         formulas = [f for f in monitor.options.formulas if changed is None or f.id in changed or f.inputs & changed]
         if not formulas or monitor.store is None:
             return []
+        cached = self._cached
+        if cached is not None and cached.kind == monitor.store_kind:
+            # not evaluated yet: the saved rows stay until the first recompute replaces them
+            saved = {row.id: row for row in cached.rows}
+            return [saved[f.id] for f in formulas if f.id in saved]
         return presenters.formula_rows(
             formulas, monitor.formula_values, monitor.store, monitor.today, monitor.formula_errors
         )
 
     def _paint_title(self) -> None:
         monitor = self.triffin.monitor
-        regime = monitor.views.regime_view if monitor.views is not None else None
+        cached = self._cached
+        if monitor.views is not None:
+            regime = monitor.views.regime_view
+        elif cached is not None and cached.kind == monitor.store_kind:
+            regime = cached.regime
+        else:
+            regime = None
         self.query_one(TitleBar).show(regime, monitor.mode, monitor.paused, self._wide_title)

@@ -35,6 +35,7 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
     from tui.screens.base import DetailScreen
     from tui.screens.crisis_detail import CrisisDetailScreen
     from tui.screens.dashboard import DashboardScreen
+    from tui.screens.exhibits import ExhibitsScreen
     from tui.screens.series_detail import SeriesDetailScreen
     from widgets.live_table import LineListView, LiveTable
     from widgets.scorecard import ScorecardGrid
@@ -44,6 +45,7 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
         ("Dashboard", list(DashboardScreen.BINDINGS)),
         ("Table, signals and crisis grid", [*LineListView.BINDINGS, *LiveTable.BINDINGS, *ScorecardGrid.BINDINGS]),
         ("Drill-down screens", [*DetailScreen.BINDINGS, *SeriesDetailScreen.BINDINGS, *CrisisDetailScreen.BINDINGS]),
+        ("Exhibits (e)", list(ExhibitsScreen.BINDINGS)),
     ]
 
 
@@ -141,11 +143,30 @@ class HelpScreen(Screen[None]):
                 "not the maturity-matched Treasury basis of Du, Im and Schreger.\n"
             )
         )
+        parts += [exhibit_rules_text(), Text("")]
         parts.append(self._sources_text(app))
         return Group(*parts)
 
     def _sources_text(self, app: Host) -> Text:
         return sources_text(app.config.feed.sources, demo=app.demo)
+
+
+def exhibit_rules_text() -> Text:
+    """The "Exhibits: how each reading is decided" section: per exhibit its rule and caveat.
+
+    Why here as well as under each chart: the issue asks for the rule behind every reading in
+    the help, where a reader can compare the ten rules at once.
+    """
+    from datafeed.exhibits import EXHIBITS
+
+    text = Text("Exhibits: how each reading is decided (consistent / not consistent with the note)\n", style="bold")
+    for spec in EXHIBITS:
+        text.append(f"{spec.number:>2}. {spec.title}: ", style="bold")
+        text.append(spec.rule + "\n")
+        if spec.caveat:
+            text.append(f"    {spec.caveat}\n", style="dim")
+    text.append("A reading is n/a when a required input is missing; it names the input and why.\n")
+    return text
 
 
 def sources_text(sources: Mapping[str, SourceSettings], *, demo: bool) -> Text:

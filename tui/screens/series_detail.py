@@ -76,6 +76,8 @@ class SeriesDetailScreen(DetailScreen):
         super().__init__(classes="series-detail")
         self.instrument_id = instrument_id
         self.range_key = range_key
+        self._formula_memo: tuple[pd.Series | None, pd.Series] | None = None
+        """(the Monitor's kept value, the whole series evaluated from it) of a formula."""
 
     def compose(self) -> ComposeResult:
         """Title, chart and stats, status bar, footer."""
@@ -177,8 +179,15 @@ class SeriesDetailScreen(DetailScreen):
         store = monitor.store
         if store is not None and self.instrument_id in store.catalog:
             return store.series(self.instrument_id)
-        values = monitor.formula_values.get(self.instrument_id)
-        return values if values is not None else pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+        kept = monitor.formula_values.get(self.instrument_id)
+        memo = self._formula_memo
+        if memo is not None and memo[0] is kept:  # evaluated again only when its value moved
+            return memo[1]
+        values = monitor.formula_history(self.instrument_id)
+        if values is None:
+            values = pd.Series([], index=pd.DatetimeIndex([]), dtype="float64")
+        self._formula_memo = (kept, values)
+        return values
 
     def view_data(self) -> tuple[str, pd.DataFrame]:
         """(file name part, frame): the chart's range of the series as a ``date`` + id frame (``s``)."""

@@ -1,0 +1,236 @@
+"""Provides the saved dashboard view: the whole first screen of the next start, without pandas.
+
+Why: the part of the dashboard that answers the question (the regime, the signals, the
+crisis grid, the formula rows) needs numpy and pandas, whose import alone takes longer than
+Textual's whole first frame. A run saves what its dashboard shows (plain frozen widget
+inputs, a few KB of JSON) and the next start paints it in its first frame; the Monitor's
+first recompute then replaces it (and repaints nothing where nothing changed).
+
+Two kinds, never mixed:
+
+- **live**: ``_view.json`` beside the cache's ``_summary.json``. The first frame takes the
+  instruments' rows from the summary as before (:mod:`tui.rows`) and the rest from here.
+- **demo**: the synthetic market's view, in its own folder of the cache
+  (:data:`DEMO_FOLDER`), in a file whose name says DEMO and carries what the generator's
+  output depends on (seed, history end, today, generator version). Demo numbers are never
+  written to, or read from, the live files.
+
+Both are keyed by a fingerprint of the config that shapes the views (instruments,
+formulas, thresholds, episodes): a view saved under another config is not shown.
+
+Freshness: every mark is shown as saved (status, late, stale, dates), with two exceptions
+that keep the marks true: an age counted in days is counted again from its date to today
+(and a signal's business-day age moved on by the business days since the save); and a live
+row that was ``fresh`` when saved reads ``stale`` (kept data, nothing fetched yet), as the
+store shows the same row once the cache is loaded. Demo views are only ever shown on the
+day they were made.
+
+Imports nothing heavier than ``json`` and the widget dataclasses (a test keeps it that way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from datafeed.demo_identity import DEMO_SEED, GENERATOR_VERSION
+from datafeed.market_calendar import business_days_between
+from datafeed.sanitize import clean_line
+from widgets.data import RegimeView, ScoreCell, ScoreRow, SignalView, TableRow
+
+if TYPE_CHECKING:
+    from datafeed.catalog import Instrument
+    from datafeed.formulas import Formula
+
+FORMAT = "triffin-view"
+FORMAT_VERSION = 1
+LIVE_FILENAME = "_view.json"
+DEMO_FOLDER = "demo-views"
+"""Sub-folder of the cache holding the demo's saved views (never the live cache's files)."""
+
+MAX_BYTES = 4_000_000
+"""A view file larger than this is not read (a sane view is ~15 KB, ~100 KB with 300 rows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedView:
+    """What the dashboard showed, as saved.
+
+    Attributes:
+        kind: ``live`` or ``demo``.
+        saved_at: when it was saved (UTC).
+        rows: the markets table's rows (instruments and formulas), in table order.
+        signals: the signals panel's rows.
+        markets: the calendar each signal's age is counted in, parallel to ``signals``.
+        regime: the regime line (None when none was computed).
+        scores: the crisis grid's rows.
+    """
+
+    kind: str
+    saved_at: dt.datetime
+    rows: tuple[TableRow, ...]
+    signals: tuple[SignalView, ...]
+    markets: tuple[str, ...]
+    regime: RegimeView | None
+    scores: tuple[ScoreRow, ...]
+
+
+def fingerprint(
+    catalog: Mapping[str, Instrument],
+    formulas: Sequence[Formula],
+    thresholds: Mapping[str, Mapping[str, float]],
+    episodes: Iterable[Mapping[str, object]],
+) -> str:
+    """A digest of the config that shapes the dashboard's views (short hex)."""
+    doc = {
+        "instruments": [[i.id, i.name, i.unit, i.label, i.decimals, i.group_title] for i in catalog.values()],
+        "formulas": [[f.id, f.expr, f.unit, f.label] for f in formulas],
+        "thresholds": {k: dict(v) for k, v in thresholds.items()},
+        "episodes": list(episodes),
+    }
+    text = json.dumps(doc, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def live_path(cache_dir: Path) -> Path:
+    """Where the live view is saved: beside ``_summary.json``."""
+    return Path(cache_dir) / LIVE_FILENAME
+
+
+def demo_path(cache_dir: Path, end: dt.date, today: dt.date, key: str) -> Path:
+    """Where the demo view for this history end, day and config is saved (its name says DEMO)."""
+    name = (
+        f"DEMO-synthetic-view-seed{DEMO_SEED}-end{end.isoformat()}-day{today.isoformat()}"
+        f"-gen{GENERATOR_VERSION}-{key}.json"
+    )
+    return Path(cache_dir) / DEMO_FOLDER / name
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def _plain(obj: object) -> dict[str, object]:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}  # type: ignore[arg-type]
+
+
+def encode(view: SavedView, key: str) -> bytes:
+    """The view as JSON (NaN in sparklines kept as JSON's NaN extension, which json reads)."""
+    doc = {
+        "format": FORMAT,
+        "version": FORMAT_VERSION,
+        "kind": view.kind,
+        "synthetic": view.kind == "demo",
+        "key": key,
+        "saved_at": view.saved_at.isoformat(timespec="seconds"),
+        "rows": [_plain(r) for r in view.rows],
+        "signals": [_plain(s) for s in view.signals],
+        "markets": list(view.markets),
+        "regime": None if view.regime is None else _plain(view.regime),
+        "scores": [{**_plain(s), "cells": [_plain(c) for c in s.cells]} for s in view.scores],
+    }
+    return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def _clean(item: Mapping[str, object]) -> dict[str, object]:
+    """Every text field as one safe line (the file is outside input like any other)."""
+    return {k: clean_line(v, 200) if isinstance(v, str) else v for k, v in item.items()}
+
+
+def decode(data: bytes, key: str, kind: str) -> SavedView | None:
+    """The view in ``data`` when it is a view of ``kind`` saved under ``key``; else None."""
+    try:
+        doc = json.loads(data)
+        if not isinstance(doc, dict) or doc.get("format") != FORMAT or doc.get("version") != FORMAT_VERSION:
+            return None
+        if doc.get("kind") != kind or doc.get("key") != key or doc.get("synthetic") != (kind == "demo"):
+            return None
+        saved_at = dt.datetime.fromisoformat(doc["saved_at"])
+        if saved_at.tzinfo is None:
+            return None
+        rows = tuple(TableRow(**_clean(r)) for r in doc["rows"])
+        signals = tuple(SignalView(**_clean(s)) for s in doc["signals"])
+        markets = tuple(str(m) for m in doc["markets"])
+        regime = None if doc["regime"] is None else RegimeView(**_clean(doc["regime"]))
+        scores = tuple(
+            ScoreRow(**{**_clean(s), "cells": tuple(ScoreCell(**_clean(c)) for c in s["cells"])}) for s in doc["scores"]
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if len(markets) != len(signals):
+        return None
+    return SavedView(kind, saved_at, rows, signals, markets, regime, scores)
+
+
+def read_view(path: Path, key: str, kind: str) -> SavedView | None:
+    """The view saved at ``path`` (None when absent, unreadable, too large or of another config)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > MAX_BYTES:
+        return None
+    return decode(data, key, kind)
+
+
+def write_view(path: Path, data: bytes) -> bool:
+    """Write atomically (a reader sees the old file or the new one); False when it failed.
+
+    For a demo view, the folder's other views (other days, configs, generator versions)
+    are removed: only today's can ever be shown.
+    """
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
+    if path.parent.name == DEMO_FOLDER:
+        for other in path.parent.glob("DEMO-synthetic-view-*.json"):
+            if other != path:
+                other.unlink(missing_ok=True)
+    return True
+
+
+# --------------------------------------------------------------------------- first frame
+
+
+def _days_age(row: TableRow, today: dt.date) -> str:
+    """A row's age counted again from its date (``3d``), as the store's rows count it."""
+    try:
+        date = dt.date.fromisoformat(row.date[:10])
+    except ValueError:
+        return row.age
+    return f"{max((today - date).days, 0)}d"
+
+
+def as_of(view: SavedView, today: dt.date) -> SavedView:
+    """``view`` with its ages true today (see the module docstring for what changes)."""
+    saved_on = view.saved_at.date()
+    rows = tuple(
+        replace(
+            row,
+            age=_days_age(row, today) if row.date else row.age,
+            status="stale" if view.kind == "live" and row.status == "fresh" else row.status,
+        )
+        for row in view.rows
+    )
+    signals = []
+    for signal, market in zip(view.signals, view.markets, strict=True):
+        if signal.age.endswith("bd") and today > saved_on:
+            try:
+                later = business_days_between(saved_on, today, market)
+                signal = replace(signal, age=f"{int(signal.age[:-2]) + later}bd")
+            except (ValueError, KeyError):
+                signal = replace(signal, age="")
+        signals.append(signal)
+    return replace(view, rows=rows, signals=tuple(signals))
