@@ -96,7 +96,7 @@ def parse_cooldown(value: Any, what: str = "cooldown") -> float:
         what: the setting's name in messages (``cooldown``, ``max_age``).
 
     Raises:
-        AlertError: anything else, or a negative duration.
+        AlertError: anything else, a negative duration, or more than :data:`MAX_COOLDOWN`.
     """
     if isinstance(value, bool):
         raise AlertError(f'{what} must be like "30m", not {value!r}')
@@ -112,8 +112,8 @@ def parse_cooldown(value: Any, what: str = "cooldown") -> float:
 
 
 MAX_COOLDOWN = 366 * 86400.0
-"""Longest cooldown (a year and a day): ``99999999999999999999d`` is a typo, and a
-timestamp that far ahead overflows every date type."""
+"""Longest cooldown or ``max_age`` (a year and a day): ``99999999999999999999d`` is a typo,
+and a timestamp that far ahead overflows every date type."""
 
 
 def _capped_cooldown(seconds: float, value: object, what: str = "cooldown") -> float:
@@ -148,7 +148,7 @@ def parse_rule(
         text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
         cooldown: ``"30m"`` or seconds.
         max_age: ``"3d"`` or seconds: the data age limit for firings on cached values
-            (None: the instrument's publication lag; see :meth:`AlertMonitor.check`).
+            (None: the instrument's publication lag; see ``AlertMonitor.check``).
         command: argument list run on firing.
         formulas: formula ids the left side may read (as series).
         signals: signal ids the left side may read (as numbers); default every signal of

@@ -23,6 +23,7 @@ Rules the store keeps:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,42 @@ def _columns(
             values.append(item.value)
             sources.append(item.source)
     return positions, dates, values, sources
+
+
+_AHEAD_MARKETS = frozenset({"de", "jp"})
+"""Markets whose business day starts before the Americas': their values may be dated
+"tomorrow" by an American clock (a JGB close, a Bundesbank yield, TONA, €STR)."""
+
+
+_AHEAD_SOURCES = frozenset({"yahoo"})
+"""Sources whose daily bars may carry tomorrow's date by an American clock: Yahoo dates a
+futures or FX session that opens in the evening (Globex at 18:00 ET) by the next day."""
+
+
+def latest_date(source: str | None, today: dt.date, intraday: bool = False) -> dt.date:
+    """The newest date a value from ``source`` (a tag, ``mof:10Y``) may carry on ``today``.
+
+    Values from sources in US markets are refused when dated after today: they are
+    published after their day ends in New York, which is today or earlier anywhere. Sources
+    in markets ahead of the Americas (Frankfurt, Tokyo: the Bundesbank, the ECB, the MOF and
+    the Bank of Japan), Yahoo's daily bars (:data:`_AHEAD_SOURCES`), intraday quotes and
+    sources no installed provider names (demo, a plug-in) may be dated tomorrow: their day
+    may already have begun where they publish.
+    """
+    name = source.split(":", 1)[0] if source else ""
+    market = _market(name) if name and not intraday and name not in _AHEAD_SOURCES else None
+    if market is not None and market not in _AHEAD_MARKETS:
+        return today
+    return today + dt.timedelta(days=1)
+
+
+@functools.lru_cache(maxsize=64)
+def _market(name: str) -> str | None:
+    """The market of the provider called ``name`` (None when no installed provider is)."""
+    from datafeed.providers import provider_class
+
+    provider = provider_class(name)
+    return provider.market if provider is not None else None
 
 
 def _drop_conflicts(
@@ -161,10 +198,10 @@ class SeriesStore:
     # ------------------------------------------------------------------ writes
     def validate(self, obs: Observation) -> str | None:
         """Return why ``obs`` is refused, or None when it is acceptable."""
-        return self._refusal(obs, self._today() + dt.timedelta(days=1))
+        return self._refusal(obs, self._today())
 
-    def _refusal(self, obs: Observation, latest: dt.date) -> str | None:
-        """:meth:`validate` with the last acceptable date worked out once per batch."""
+    def _refusal(self, obs: Observation, today: dt.date) -> str | None:
+        """:meth:`validate` with today's date worked out once per batch."""
         inst = self.catalog.get(obs.instrument)
         if inst is None:
             return f"unknown instrument {obs.instrument!r}"
@@ -175,7 +212,7 @@ class SeriesStore:
             return f"{obs.instrument}: value {value:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
         if inst.nonzero and value == 0:
             return f"{obs.instrument}: value 0 on {obs.date} is not plausible (a placeholder, not a quote)"
-        if obs.date > latest:
+        if obs.date > latest_date(obs.source, today, obs.intraday):
             return f"{obs.instrument}: date {obs.date} is in the future"
         if inst.weekdays and not obs.intraday and obs.date.weekday() >= 5:
             return f"{obs.instrument}: date {obs.date} is a {obs.date:%A}; it has no weekend closes"
@@ -193,7 +230,7 @@ class SeriesStore:
         Returns:
             what changed; falsy when nothing did (so callers can skip repaints).
         """
-        latest = self._today() + dt.timedelta(days=1)
+        today: dt.date = self._today()
         official: dict[str, list[tuple[int, Observation | Batch]]] = {}
         quotes: list[tuple[int, Observation]] = []
         position = 0
@@ -210,11 +247,11 @@ class SeriesStore:
         refused: list[tuple[int, Observation, str]] = []
         accepted: dict[str, tuple[np.ndarray, np.ndarray, list[str]]] = {}
         for inst_id, chunks in official.items():
-            checked = self._check_columns(inst_id, *_columns(chunks), latest, refused)
+            checked = self._check_columns(inst_id, *_columns(chunks), today, refused)
             accepted[inst_id] = _drop_conflicts(inst_id, *checked, refused, position)
         intraday: dict[str, Observation] = {}
         for position, obs in quotes:
-            reason = self._refusal(obs, latest)
+            reason = self._refusal(obs, today)
             if reason is not None:
                 refused.append((position, obs, reason))
                 continue
@@ -276,7 +313,7 @@ class SeriesStore:
         dates: Sequence[dt.date],
         values: Sequence[float],
         sources: Sequence[str],
-        latest: dt.date,
+        today: dt.date,
         refused: list[tuple[int, Observation, str]],
     ) -> tuple[np.ndarray, np.ndarray, list[str]]:
         """One instrument's official values: the acceptable ones as arrays, in order.
@@ -300,7 +337,7 @@ class SeriesStore:
             keep: list[int] = []
             for index, (position, day, value, source) in enumerate(zip(positions, dates, values, sources, strict=True)):
                 obs = Observation(inst_id, day, value, source)
-                reason = self._refusal(obs, latest)
+                reason = self._refusal(obs, today)
                 if reason is None:
                     keep.append(index)
                 else:
@@ -312,7 +349,9 @@ class SeriesStore:
         array = np.array(values, dtype="float64")
         days = np.array(list(map(dt.date.toordinal, dates)), dtype="int64")
         with np.errstate(invalid="ignore"):
-            good = np.isfinite(array) & (array >= inst.lo) & (array <= inst.hi) & (days <= latest.toordinal())
+            limits = {src: latest_date(src, today).toordinal() for src in set(sources)}
+            latest = np.fromiter(map(limits.__getitem__, sources), dtype="int64", count=len(sources))
+            good = np.isfinite(array) & (array >= inst.lo) & (array <= inst.hi) & (days <= latest)
         if inst.nonzero:
             good &= array != 0
         if inst.weekdays:
@@ -321,7 +360,7 @@ class SeriesStore:
         if not good.all():
             for index in np.flatnonzero(~good).tolist():
                 obs = Observation(inst_id, dates[index], float(values[index]), sources[index])
-                reason = self._refusal(obs, latest)
+                reason = self._refusal(obs, today)
                 if reason is None:  # numpy and Python disagree on nothing here, but be exact
                     good[index] = True
                 else:

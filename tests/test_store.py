@@ -147,3 +147,29 @@ def test_all_series_is_the_signals_input() -> None:
     series = store.all_series()
     assert set(series) == {"ust10y", "spx"}
     assert series["spx"].name == "spx" and series["spx"].dtype == "float64"
+
+
+def test_tomorrow_is_the_future_for_sources_in_new_york_only() -> None:
+    """Issue 18: a date one day in the future was accepted from every source. A US source
+    publishes after its day ends in New York, so its values are never dated after today;
+    Tokyo's and Frankfurt's day starts before the Americas', and Yahoo dates an evening
+    session by the next day: those may be dated tomorrow, never later."""
+    store = make()  # today is 2026-11-26
+    tomorrow, after = TODAY + dt.timedelta(days=1), TODAY + dt.timedelta(days=2)
+    d = store.apply(
+        [
+            Observation("ust10y", tomorrow, 4.1, "fred:DGS10"),
+            Observation("ust2y", tomorrow, 3.9, "treasury:2 Yr"),
+            Observation("sofr", tomorrow, 4.3, "nyfed:SOFR"),
+            Observation("jgb10y", tomorrow, 1.1, "mof:10Y"),
+            Observation("bund10y", tomorrow, 2.6, "bundesbank:BBSIS"),
+            Observation("jgb20y", after, 1.9, "mof:20Y"),
+            Observation("gold", tomorrow, 2650.0, "yahoo:GC=F"),
+        ]
+    )
+    assert d.rejected == 4
+    assert store.series("jgb10y").tolist() == [1.1] and store.series("bund10y").tolist() == [2.6]
+    assert store.series("gold").tolist() == [2650.0]
+    for inst in ("ust10y", "ust2y", "sofr", "jgb20y"):
+        assert store.series(inst).empty and any("in the future" in n for n in store.state[inst].notes), inst
+    assert store.apply([Observation("ust10y", TODAY, 4.1, "fred:DGS10")]).rejected == 0

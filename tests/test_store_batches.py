@@ -62,7 +62,7 @@ def _model(store_before: dict[dt.date, tuple[float, str]], batch: list[Observati
             reason = f"{o.instrument}: value {v:g} outside plausible range {inst.lo:g}..{inst.hi:g}"
         elif inst.nonzero and v == 0:
             reason = f"{o.instrument}: value 0 on {o.date} is not plausible (a placeholder, not a quote)"
-        elif o.date > TODAY + dt.timedelta(days=1):
+        elif o.date > TODAY:  # fred and treasury publish in New York: tomorrow is the future
             reason = f"{o.instrument}: date {o.date} is in the future"
         elif inst.weekdays and o.date.weekday() >= 5:
             reason = f"{o.instrument}: date {o.date} is a {o.date:%A}; it has no weekend closes"

@@ -352,6 +352,8 @@ def _check_shape(r: _Reader, data: dict[str, Any]) -> None:
         elif isinstance(value, int) and not INT_LIMITS[0] <= value <= INT_LIMITS[1]:
             raise r.error(f"'{clean_line(where, 60)}' is out of the 64-bit integer range", _last_key(where))
         elif isinstance(value, float) and not math.isfinite(value):
+            if math.isinf(value) and re.fullmatch(r"instruments\[\d+\]\.(lo|hi)", where):
+                continue  # an open bound of a user instrument's plausible range (the default)
             raise r.error(f"'{clean_line(where, 60)}' must be a finite number, not {value}", _last_key(where))
 
 

@@ -551,6 +551,12 @@ def test_values_at_the_guards_edges_are_accepted(tmp_path: Path) -> None:
         f"[[alerts]]\nrule = 'vix > 5'\ncooldown = '366d'\n"
     )
     c = load_config(path, env={})
+    open_bounds = tmp_path / "i.toml"
+    open_bounds.write_text(
+        "[[instruments]]\nid = 'walcl'\nname = 'Fed'\nunit = 'USD mn'\nsources = ['fred:WALCL']\nlo = -inf\nhi = inf\n"
+    )
+    walcl = load_config(open_bounds, env={}).catalog["walcl"]
+    assert (walcl.lo, walcl.hi) == (float("-inf"), float("inf"))  # an open range, as when omitted
     fred = c.feed.sources["fred"]
     assert (fred.min_interval, fred.max_per_minute, fred.max_connections) == (3600, 10000, 64)
     assert fred.base_url == "https://xn--bcher-kva.example:65535/fred"
