@@ -729,9 +729,14 @@ class Monitor(Generic[V]):
         feed = self.feed
         if not self._switches_offline or feed is None:
             return
-        if self.mode == "offline" and any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+        if self.mode == "offline" and self._a_job_answered(feed):
             self._go_live()
             self._publish(MonitorUpdate(status=True, mode=True))
+
+    @staticmethod
+    def _a_job_answered(feed: Feed) -> bool:
+        """Some job has run and its last run succeeded: a source answers."""
+        return any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs)
 
     def _attempted(self, source: str, answered: bool) -> None:
         """After every HTTP attempt (``HttpContext.on_attempt``): once the first try of every
@@ -740,6 +745,11 @@ class Monitor(Generic[V]):
         (self._answered if answered else self._tried).add(source)
         feed = self.feed
         if answered or self._answered or self.mode != "live" or feed is None:
+            return
+        if self._a_job_answered(feed):
+            # A source whose failure status is its "no data" answer (the ECB's 404) did
+            # answer: without this, every failed try of another source would go offline and
+            # the ECB job's end back live, flapping the banner (and the demo) all pass long.
             return
         asked = {j.provider.name for j in feed.all_jobs if j.runs}
         if asked and asked <= self._tried:
@@ -752,7 +762,7 @@ class Monitor(Generic[V]):
         feed, store = self.feed, self.live_store
         if self._closed or feed is None or store is None or self.mode != "live":
             return
-        if any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+        if self._a_job_answered(feed):
             return
         if any(store.has_data(i) for i in store.catalog):
             return  # the kept values are on screen; offline once every first request failed

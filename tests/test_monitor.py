@@ -232,3 +232,47 @@ def test_the_demo_history_shares_one_source_tag_per_instrument() -> None:
     tags = store.sources("ust10y")
     assert len(tags) > 5000 and set(tags) == {"demo:ust10y"}
     assert len({id(t) for t in tags.to_numpy(dtype=object)}) == 1
+
+
+async def test_a_source_that_answers_no_data_keeps_the_monitor_live(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """FRED fails; the ECB answers its "no data" 404, which its provider takes as a success.
+
+    A source answered, so the monitor stays live: it must not go offline after every pass
+    (each first try of each source failed at the HTTP level) and back at the ECB job's end,
+    loading the demo and popping "A source answered" each time (seen against a network that
+    answers 404 to everything).
+    """
+    fred = SwitchableFred()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(fred)
+    httpserver.expect_request("/service/data/EST/B.EU000A2X2A25.WT").respond_with_data("No results found", status=404)
+    url = httpserver.url_for("/").rstrip("/")
+    cfg = write_config(tmp_path / "c.toml", url, ecb={"base_url": url})
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(tmp_path / "empty")})
+    config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
+    monitor = build_monitor(config, switch_offline=True, today=TODAY, tick_interval=None)
+    collector = Collector(monitor)
+    monitor.start()
+
+    def ecb_answered() -> bool:
+        jobs = monitor.feed.all_jobs if monitor.feed is not None else []
+        return any(j.provider.name == "ecb" and j.last_duration is not None and j.failures == 0 for j in jobs)
+
+    await until(ecb_answered, "the ECB's empty answer")
+
+    def ecb_hits() -> int:
+        return sum(1 for request, _ in httpserver.log if request.path.startswith("/service/data/"))
+
+    for _ in range(3):  # three more rounds: in each, every FRED try fails at the HTTP level
+        hits = ecb_hits()
+        monitor.refresh_now()
+        await until(lambda: ecb_hits() > hits and ecb_answered(), "the ECB asked again")  # noqa: B023
+        await asyncio.sleep(0.3)  # FRED's failures of the round land
+        assert monitor.mode == "live" and not monitor.showing_demo
+    await monitor.aclose()
+    await collector.task
+    # Mode switches outside a pass's end: the one at start-up (offline before the ECB's job
+    # had ended, live when it did), never one per failed try.
+    switches = [u for u in collector.updates if u.mode and not u.passes]
+    assert len(switches) <= 2, f"{len(switches)} mode switches"
+    toasts = [n.text for u in collector.updates for n in u.notices if n.text.startswith("A source answered")]
+    assert len(toasts) <= 1, toasts  # at most the one at start-up, before the ECB's job had ended
