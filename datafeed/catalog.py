@@ -132,6 +132,17 @@ class Instrument:
         """What the change since the previous observation spans: ``1D``, ``1W``, ``1M``, ``1Q``."""
         return HORIZONS[self.frequency]
 
+    def horizon_of(self, tag: str | None) -> str:
+        """The horizon of a change between two values from the source ``tag`` (``fred:ID``).
+
+        Why not :attr:`horizon`: the primary's frequency is not always the one on screen;
+        ``bund10y`` is daily from the Bundesbank but the FRED fallback is a monthly average,
+        whose change since the previous value spans a month. Unknown tags (a demo tag, a
+        source no longer in the catalog) fall back to the primary's.
+        """
+        ref = next((r for r in self.sources if tag is not None and r.tag == tag), None)
+        return HORIZONS[ref.frequency] if ref is not None else self.horizon
+
     @property
     def label(self) -> str:
         """The unit shown next to a value on screen."""

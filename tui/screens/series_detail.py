@@ -124,9 +124,9 @@ class SeriesDetailScreen(DetailScreen):
             return
         inst = store.catalog[inst_id]
         title.append(f"{inst.name}", style="bold")
-        title.append(
-            f"  {inst_id} · {inst.label} · changes in {inst.change} over {inst.horizon} · {inst.group_title}  "
-        )
+        latest = store.latest(inst_id)
+        horizon = inst.horizon_of(latest.source if latest is not None else None)
+        title.append(f"  {inst_id} · {inst.label} · changes in {inst.change} over {horizon} · {inst.group_title}  ")
         if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
