@@ -709,7 +709,7 @@ class Monitor(Generic[V]):
             self._publish(MonitorUpdate(status=True, passes=(report,)))
             return
         ran = [j for j in feed.all_jobs if j.runs and j.last_duration is not None]
-        answering = any(j.failures == 0 for j in ran)
+        answering = self._answered_with_data(feed)
         if answering and self.mode == "offline":
             self._go_live()
         elif ran and not answering and self.mode == "live":
@@ -729,14 +729,22 @@ class Monitor(Generic[V]):
         feed = self.feed
         if not self._switches_offline or feed is None:
             return
-        if self.mode == "offline" and self._a_job_answered(feed):
+        if self.mode == "offline" and self._answered_with_data(feed):
             self._go_live()
             self._publish(MonitorUpdate(status=True, mode=True))
 
-    @staticmethod
-    def _a_job_answered(feed: Feed) -> bool:
-        """Some job has run and its last run succeeded: a source answers."""
-        return any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs)
+    def _answered_with_data(self, feed: Feed) -> bool:
+        """Some job's last run succeeded and the live store holds something to show.
+
+        Why both: a source whose "no data" is an HTTP error (the ECB's 404) succeeds with
+        nothing. Counting that as an answer would keep an empty screen of n/a instead of the
+        OFFLINE demo; ignoring job successes altogether would flip the mode at every failed
+        try of another source and back at that job's end.
+        """
+        store = self.live_store
+        if store is None or not any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+            return False
+        return any(store.has_data(i) for i in store.catalog)
 
     def _attempted(self, source: str, answered: bool) -> None:
         """After every HTTP attempt (``HttpContext.on_attempt``): once the first try of every
@@ -746,11 +754,8 @@ class Monitor(Generic[V]):
         feed = self.feed
         if answered or self._answered or self.mode != "live" or feed is None:
             return
-        if self._a_job_answered(feed):
-            # A source whose failure status is its "no data" answer (the ECB's 404) did
-            # answer: without this, every failed try of another source would go offline and
-            # the ECB job's end back live, flapping the banner (and the demo) all pass long.
-            return
+        if self._answered_with_data(feed):
+            return  # a source answered with data already: failed tries of others change nothing
         asked = {j.provider.name for j in feed.all_jobs if j.runs}
         if asked and asked <= self._tried:
             self._go_offline()
@@ -762,7 +767,7 @@ class Monitor(Generic[V]):
         feed, store = self.feed, self.live_store
         if self._closed or feed is None or store is None or self.mode != "live":
             return
-        if self._a_job_answered(feed):
+        if self._answered_with_data(feed):
             return
         if any(store.has_data(i) for i in store.catalog):
             return  # the kept values are on screen; offline once every first request failed

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -234,13 +235,15 @@ def test_the_demo_history_shares_one_source_tag_per_instrument() -> None:
     assert len({id(t) for t in tags.to_numpy(dtype=object)}) == 1
 
 
-async def test_a_source_that_answers_no_data_keeps_the_monitor_live(httpserver: HTTPServer, tmp_path: Path) -> None:
+async def test_a_source_that_answers_no_data_neither_flaps_nor_hides_the_demo(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
     """FRED fails; the ECB answers its "no data" 404, which its provider takes as a success.
 
-    A source answered, so the monitor stays live: it must not go offline after every pass
-    (each first try of each source failed at the HTTP level) and back at the ECB job's end,
-    loading the demo and popping "A source answered" each time (seen against a network that
-    answers 404 to everything).
+    Nothing is held and nothing arrived, so the OFFLINE demo shows and stays: the monitor
+    must not go offline at every failed try and back live at the ECB job's end (seen against
+    a network that answers 404 to everything: the banner flapped and "A source answered"
+    toasts stacked up), nor stay live on an empty screen of n/a.
     """
     fred = SwitchableFred()
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(fred)
@@ -259,20 +262,23 @@ async def test_a_source_that_answers_no_data_keeps_the_monitor_live(httpserver: 
 
     await until(ecb_answered, "the ECB's empty answer")
 
-    def ecb_hits() -> int:
-        return sum(1 for request, _ in httpserver.log if request.path.startswith("/service/data/"))
+    await until(lambda: monitor.showing_demo and monitor.demo_store is not None, "the OFFLINE demo")
 
-    for _ in range(3):  # three more rounds: in each, every FRED try fails at the HTTP level
-        hits = ecb_hits()
-        monitor.refresh_now()
-        await until(lambda: ecb_hits() > hits and ecb_answered(), "the ECB asked again")  # noqa: B023
-        await asyncio.sleep(0.3)  # FRED's failures of the round land
-        assert monitor.mode == "live" and not monitor.showing_demo
+    def switches() -> int:  # mode updates outside a pass's end
+        return sum(1 for u in collector.updates if u.mode and not u.passes)
+
+    settled = switches()
+    # One more round (the first pass has ended: the ECB ran and was rescheduled): every FRED
+    # try fails at the HTTP level again while the ECB answers "no data" again.
+    assert monitor.feed is not None
+    ecb = next(j for j in monitor.feed.all_jobs if j.provider.name == "ecb")
+    runs = ecb.runs
+    monitor.refresh_now()
+    await until(lambda: ecb.runs > runs and ecb.next_due > time.monotonic(), "the ECB asked again")
+    await asyncio.sleep(0.3)  # FRED's failures of the round land
+    assert monitor.mode == "offline" and monitor.showing_demo
     await monitor.aclose()
     await collector.task
-    # Mode switches outside a pass's end: the one at start-up (offline before the ECB's job
-    # had ended, live when it did), never one per failed try.
-    switches = [u for u in collector.updates if u.mode and not u.passes]
-    assert len(switches) <= 2, f"{len(switches)} mode switches"
+    assert switches() == settled, f"{switches() - settled} mode switches in one refresh round"
     toasts = [n.text for u in collector.updates for n in u.notices if n.text.startswith("A source answered")]
-    assert len(toasts) <= 1, toasts  # at most the one at start-up, before the ECB's job had ended
+    assert toasts == []
