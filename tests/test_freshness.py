@@ -115,6 +115,10 @@ def test_stale_signals_are_left_out_of_the_regime_and_listed() -> None:
     assert r.groups["supply"].available == 1 and r.groups["price"].available == 0
     view = regime_view(r)
     assert view.stale == len(r.stale) and view.as_of == "2026-07-02"
+    # The rows marked late are the ones the coverage counts (an n/a row says n/a, not late).
+    assert sum(signal_view(x).late for x in results.values()) == r.late
+    na_late = [x for x in results.values() if x.verdict == "n/a" and x.late]
+    assert na_late and not any(signal_view(x).late for x in na_late)
     assert view.coverage == f"1/1 · {r.na} n/a · {r.late} late · {len(r.stale)} stale"
     # The same data judged on its own day counts the correlation again.
     same_day = regime(compute_signals(data, today=D("2026-07-06")))
