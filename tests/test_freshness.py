@@ -115,6 +115,10 @@ def test_stale_signals_are_left_out_of_the_regime_and_listed() -> None:
     assert r.groups["supply"].available == 1 and r.groups["price"].available == 0
     view = regime_view(r)
     assert view.stale == len(r.stale) and view.as_of == "2026-07-02"
+    # The rows marked late are the ones the coverage counts (an n/a row says n/a, not late).
+    assert sum(signal_view(x).late for x in results.values()) == r.late
+    na_late = [x for x in results.values() if x.verdict == "n/a" and x.late]
+    assert na_late and not any(signal_view(x).late for x in na_late)
     assert view.coverage == f"1/1 · {r.na} n/a · {r.late} late · {len(r.stale)} stale"
     # The same data judged on its own day counts the correlation again.
     same_day = regime(compute_signals(data, today=D("2026-07-06")))
@@ -163,6 +167,38 @@ def test_snapshot_table_and_markdown_say_how_old_the_verdict_is(capsys: pytest.C
     assert f"Regime: **ERODING** (1/1 signals eroding · {r.na} n/a" in md
     assert f"| stock_bond_corr_1y | {doc['signals']['stock_bond_corr_1y']['value']:g} | corr | neutral" in md
     assert f"| 2026-07-02 | {age}bd LATE STALE |" in md
+
+
+def test_snapshot_table_and_markdown_say_the_primary_is_behind_and_the_horizon(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The source column names the fallback that served the value; the status says who lags;
+    a change over more than a day says its horizon."""
+    from tui import snapshot_cmd
+
+    series = {
+        "name": "UST 10Y",
+        "unit": "%",
+        "source": "fred:DGS10",
+        "date": "2026-07-28",
+        "value": 4.61,
+        "status": "fresh",
+        "late": True,
+        "error": None,
+        "behind": {"source": "treasury:10 Yr", "last": "2024-06-25", "filled_by": "fred:DGS10"},
+    }
+    bund = {**series, "name": "Bund 10Y", "source": "fred:IRLTLT01DEM156N", "behind": None}
+    bund |= {"change": -0.75, "change_unit": "bp", "change_horizon": "1M"}
+    cell = "LATE (fetch ok); treasury:10 Yr behind (2024-06-25)"
+    assert snapshot_cmd.status_text(series) == cell
+    assert snapshot_cmd.status_text({**series, "late": False, "behind": None}) == "fresh"
+    rows = {"ust10y": series, "bund10y": bund}
+    doc = {"triffin": "0", "mode": "live", "as_of": "x", "series": rows, "signals": {}, "crises": []}
+    snapshot_cmd.print_tables(doc)
+    out = capsys.readouterr().out
+    assert cell in out and "▼-0.75bp 1M" in out  # a monthly fallback's change says its horizon
+    text = snapshot_cmd.markdown(doc)
+    assert f"| 2026-07-28 | {cell} | fred:DGS10 |" in text and "| -0.75 bp 1M |" in text
 
 
 # --------------------------------------------------------------------------- texts from the thresholds

@@ -152,7 +152,9 @@ def signal_view(result: SignalResult) -> SignalView:
         result.verdict,
         explanation,
         result.date.isoformat() if result.date else "",
-        late=result.late,
+        # An n/a has no value to be late: its row says n/a and why (the regime counts it
+        # under n/a only, and the panel's "8 late" must match the rows marked late).
+        late=result.late and result.verdict != "n/a",
         stale=result.stale,
         age="" if result.age is None else f"{result.age}bd",
     )

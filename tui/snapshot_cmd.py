@@ -100,11 +100,23 @@ def _csv(value: object) -> object:
 def status_text(series: dict[str, Any]) -> str:
     """The status cell: ``fresh``, or ``LATE (fetch ok)`` when the fetch worked but the value
     is older than its source's usual lag (``fresh`` beside old data would read as current),
-    ``stale LATE`` when both went wrong."""
+    ``stale LATE`` when both went wrong; then ``; treasury:10 Yr behind (2024-06-25)`` while
+    the primary lags and another source filled the dates after it."""
     status = str(series.get("status", ""))
-    if not series.get("late"):
-        return status
-    return "LATE (fetch ok)" if status == "fresh" else f"{status} LATE"
+    if series.get("late"):
+        status = "LATE (fetch ok)" if status == "fresh" else f"{status} LATE"
+    behind = series.get("behind")
+    if isinstance(behind, dict) and behind.get("source"):
+        # The primary answers but lags: say so, or the fallback's tag in the source column
+        # reads as if the primary were gone.
+        status += f"; {behind['source']} behind ({behind.get('last') or 'no data'})"
+    return status
+
+
+def horizon_tag(series: dict[str, Any]) -> str:
+    """`` 1M`` after a change that spans more than a day (the screen's rule); empty otherwise."""
+    horizon = series.get("change_horizon")
+    return f" {horizon}" if horizon and horizon != "1D" else ""
 
 
 def regime_text(regime: dict[str, Any]) -> str:
@@ -161,7 +173,7 @@ def print_tables(doc: dict[str, Any]) -> None:
         change = ""
         if s.get("change") is not None:
             mark = "▲" if s["change"] > 0 else "▼" if s["change"] < 0 else "="
-            change = f"{mark}{s['change']:+.2f}{s.get('change_unit', '')}"
+            change = f"{mark}{s['change']:+.2f}{s.get('change_unit', '')}" + horizon_tag(s)
         status = status_text(s)
         if s.get("error"):
             status += f" ({s['error'][:40]})"
@@ -288,7 +300,7 @@ def markdown(doc: dict[str, Any]) -> str:
     for inst_id, s in doc.get("series", {}).items():
         change = ""
         if s.get("change") is not None:
-            change = f"{s['change']:+.2f} {s.get('change_unit', '')}".rstrip()
+            change = f"{s['change']:+.2f} {s.get('change_unit', '')}".rstrip() + horizon_tag(s)
         status = status_text(s)
         cells = [
             inst_id,
