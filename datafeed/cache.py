@@ -60,7 +60,7 @@ from datafeed.summary import TAIL, SummaryEntry, encode_summary, read_summary
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None: Windows has no fcntl
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def round10(values: np.ndarray) -> list[float]:
     it than half of 1e-10 (below 2**19; above that, every double rounds to itself), so
     Python's correctly rounded ``round(x, 10)`` is ``x`` too.
     """
-    out = values.tolist()
+    out: list[float] = values.tolist()
     with np.errstate(over="ignore", invalid="ignore"):
         short = np.round(values, 10) == values
     if not short.all():
@@ -301,14 +301,14 @@ class DiskCache:
             path = self.path(inst_id)
             try:
                 with open(path, "rb") as fh:  # the identity of exactly the bytes read
-                    st = os.fstat(fh.fileno())
+                    stat = os.fstat(fh.fileno())
                     data = fh.read()
             except FileNotFoundError:
                 continue
             except OSError as exc:
                 self.warnings.append(f"cache file {path} unreadable: {exc.strerror}")
                 continue
-            self._file_ids[inst_id] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            self._file_ids[inst_id] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
             try:
                 values, sources, last_success = decode(data, inst_id)
             except CacheError as exc:

@@ -56,6 +56,7 @@ from datafeed.frame import (
     carried_dates,
     carry,
     clean,
+    date_index,
     is_daily,
     sorted_union,
 )
@@ -310,7 +311,7 @@ class _Arrays:
 
     @classmethod
     def of(cls, s: pd.Series) -> _Arrays:
-        return cls(s.index.asi8, s.to_numpy())
+        return cls(date_index(s).asi8, s.to_numpy())
 
 
 class Inputs:
@@ -357,7 +358,7 @@ class Inputs:
             if self.daily("bund10y"):
                 spread = (ust - bund).dropna()
             else:
-                spread = (ust - carry(bund, ust.index)).dropna()
+                spread = (ust - carry(bund, date_index(ust))).dropna()
             self._spread = _Arrays.of(spread)
         return self._spread
 
@@ -621,11 +622,11 @@ def stress_triggers(series: Mapping[str, pd.Series], th: Mapping[str, float]) ->
         v = vix.to_numpy()
         fired = np.zeros(len(v), dtype=bool)
         fired[lag:] = v[lag:] / v[:-lag] - 1.0 >= th["vix_jump"] / 100.0 - 1e-9
-        parts.append((vix.index.asi8, fired))
+        parts.append((date_index(vix).asi8, fired))
     if not spx.empty:
         high = spx.rolling(int(th["spx_window"]), min_periods=1).max().to_numpy()
         fired = spx.to_numpy() <= high * (1.0 - th["spx_drawdown"] / 100.0) + 1e-9
-        parts.append((spx.index.asi8, fired))
+        parts.append((date_index(spx).asi8, fired))
     if not parts:
         return pd.Series(dtype=bool)
     stamps = sorted_union(s for s, _ in parts)

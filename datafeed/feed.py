@@ -35,7 +35,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,7 +183,9 @@ class Feed:
         self.cache = cache
         self.on_change = on_change
         if market_open is None:
-            from datafeed.market_calendar import is_open as market_open
+            from datafeed.market_calendar import is_open
+
+            market_open = is_open
         self.market_open = market_open
         self.intraday_refresh = intraday_refresh
         self.ids = list(instruments) if instruments is not None else list(store.catalog)
@@ -491,9 +493,10 @@ class Feed:
         out: list[Job] = []
         for inst_id, after in gaps.items():
             ref = self._gap[inst_id]
-            job = backfills.get(inst_id)
-            if job is not None and job.targets[0].ref == ref:
+            backfill = backfills.get(inst_id)
+            if backfill is not None and backfill.targets[0].ref == ref:
                 del backfills[inst_id]
+                job = backfill
             else:
                 job = Job(self.providers[ref.source], (Target(inst_id, ref),), 0.0, fallback=True)
             job.fill_after = after
@@ -535,7 +538,7 @@ class Feed:
         return out
 
     def _fallback_jobs(
-        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], skip: set[str] = frozenset()
+        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], skip: Set[str] = frozenset()
     ) -> list[Job]:
         """Jobs for instruments whose primary failed and that hold no data at all (and that
         no fill job serves already)."""

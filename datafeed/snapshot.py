@@ -190,7 +190,7 @@ def build_document(
     from datafeed.thesis import measure, user_episodes
 
     now = utcnow()
-    today = collected.store._today()  # type: ignore[operator]
+    today = collected.store._today()
     doc: dict[str, Any] = {
         "triffin": __version__,
         "as_of": now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),

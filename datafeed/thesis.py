@@ -85,7 +85,7 @@ def measure(
             stale flags, and the live crisis row, are about it.
     """
     table = resolve_thresholds(thresholds)
-    when = today or store._today()  # type: ignore[operator]
+    when = today or store._today()
     series = store.all_series()
     frequencies = store_frequencies(store)
     signals = compute_signals(series, table, frequencies=frequencies, today=when, facts=input_facts(store))

@@ -74,7 +74,7 @@ def compute_signal(
     spec = SIGNALS[signal_id]
     table = resolve_thresholds(thresholds)
     th = table.signal(signal_id)
-    texts = {"explanation": spec.explanation(th), "label": spec.short_label(th), "group": spec.group}
+    explanation, label = spec.explanation(th), spec.short_label(th)
     try:
         c = spec.compute(series, th, frequencies)
     except NotAvailable as exc:
@@ -88,7 +88,9 @@ def compute_signal(
             None,
             str(exc),
             inputs=held,
-            **texts,  # type: ignore[arg-type]
+            explanation=explanation,
+            label=label,
+            group=spec.group,
         )
     else:
         used = spec.inputs if c.inputs is None else c.inputs
@@ -105,7 +107,9 @@ def compute_signal(
             as_of=c.date,
             frequency=frequency,
             inputs=tuple(used),
-            **texts,  # type: ignore[arg-type]
+            explanation=explanation,
+            label=label,
+            group=spec.group,
         )
     if today is not None:
         known = facts if facts is not None else facts_from_series(series, spec.inputs)
@@ -172,7 +176,9 @@ def regime(
     items = list(results.values()) if isinstance(results, Mapping) else list(results)
     th = resolve_thresholds(thresholds)["regime"]
     total = _coverage(items)
-    groups = {g: _coverage([r for r in items if r.group == g]) for g in GROUPS if any(r.group == g for r in items)}
+    groups: dict[str, Coverage] = {
+        g: _coverage([r for r in items if r.group == g]) for g in GROUPS if any(r.group == g for r in items)
+    }
     dates = [r.as_of for r in items if r.as_of is not None and r.verdict != "n/a"]
     as_of = max(dates) if dates else None
     verdict: RegimeVerdict
