@@ -283,11 +283,13 @@ def load_config(
     """
     env = dict(os.environ if env is None else env)
     explicit = path is not None or bool(env.get("TRIFFIN_CONFIG"))
-    cfg_path = Path(path if path is not None else env.get("TRIFFIN_CONFIG") or default_config_path()).expanduser()
+    given = Path(path if path is not None else env.get("TRIFFIN_CONFIG") or default_config_path()).expanduser()
+    cfg_path: Path | None = None  # the file read, if any
     text = ""
     data: dict[str, Any] = {}
     warnings: list[str] = []
-    if cfg_path.exists() or explicit:
+    if given.exists() or explicit:
+        cfg_path = given
         try:
             text = cfg_path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -306,8 +308,6 @@ def load_config(
             found = re.search(r"at line (\d+)", str(exc))
             line = int(found.group(1)) if found else max(1, text.count("\n")) if "end of document" in str(exc) else None
             raise ConfigError(f"{cfg_path}{f':{line}' if line else ''}: invalid TOML: {exc}") from None
-    else:
-        cfg_path = None  # type: ignore[assignment]
     r = _Reader(cfg_path, text)
 
     for key, value in data.items():

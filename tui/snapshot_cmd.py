@@ -24,7 +24,7 @@ from tui.safe_text import plain_cells
 from tui.session import build_monitor
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, JustifyMethod
 
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
@@ -145,7 +145,7 @@ def print_tables(doc: dict[str, Any]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160)
     title = f"triffin {doc['triffin']} — {doc['mode'].upper()} — as of {doc['as_of']}" + demo_tag(doc)
     table = Table(title=title, title_justify="left")
-    for col, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("id", "left"),
         ("name", "left"),
         ("last", "right"),
@@ -153,8 +153,9 @@ def print_tables(doc: dict[str, Any]) -> None:
         ("date", "left"),
         ("status", "left"),
         ("source", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    )
+    for col, justify in columns:
+        table.add_column(col, justify=justify)
     for inst_id, s in doc["series"].items():
         value = "—" if s["value"] is None else f"{s['value']:,.4g}" if abs(s["value"]) >= 1000 else f"{s['value']:.3f}"
         change = ""
@@ -185,15 +186,16 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
         title=f"Regime: {regime_text(regime)}" + demo_tag(doc),
         title_justify="left",
     )
-    for col, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("signal", "left"),
         ("value", "right"),
         ("verdict", "left"),
         ("as of", "left"),
         ("age", "left"),
         ("note", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    )
+    for col, justify in columns:
+        table.add_column(col, justify=justify)
     for sid, sig in doc["signals"].items():
         value = (
             "—"

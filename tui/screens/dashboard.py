@@ -37,6 +37,7 @@ from widgets.status_bar import StatusBar
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.dom import DOMNode
     from textual.timer import Timer
 
     from tui.viewcache import SavedView
@@ -145,7 +146,9 @@ class PanelTabs(Static):
         """A click on a label shows that panel."""
         for start, end, key in self._spans:
             if start <= event.x < end:
-                self.screen.action_show_panel(key)  # type: ignore[attr-defined]
+                screen = self.screen
+                if isinstance(screen, DashboardScreen):  # the tabs live on the dashboard alone
+                    screen.action_show_panel(key)
                 break
 
 
@@ -390,7 +393,12 @@ class DashboardScreen(Screen[None]):
         self.query_one(PanelTabs).show(self.active_panel)
 
     def _panel_widget(self, key: str) -> type[LiveTable | SignalsPanel | ScorecardGrid]:
-        return {"table": LiveTable, "signals": SignalsPanel, "grid": ScorecardGrid}[key]
+        widgets: dict[str, type[LiveTable | SignalsPanel | ScorecardGrid]] = {
+            "table": LiveTable,
+            "signals": SignalsPanel,
+            "grid": ScorecardGrid,
+        }
+        return widgets[key]
 
     def action_show_panel(self, key: str) -> None:
         """Show (in the one-panel layout) and focus a panel."""
@@ -414,7 +422,7 @@ class DashboardScreen(Screen[None]):
     def _focused_panel(self) -> str | None:
         focused = self.focused
         for key, container, _title in PANELS:
-            node = focused
+            node: DOMNode | None = focused
             while node is not None:
                 if node.id == container:
                     return key

@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.host import host_of
 from tui.screens.base import KeyBar
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ class HelpScreen(Screen[None]):
 
     def render_help(self) -> Group:
         """The whole help as Rich renderables."""
-        app: Host = self.app  # type: ignore[assignment]
+        app = host_of(self.app)
         # Textual keeps the normalised keymap privately; reading it shows exactly what is bound.
         keymap: dict[str, str] = dict(getattr(app, "_keymap", {}) or {})
         parts: list[Any] = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -134,14 +134,14 @@ class SeriesDetailScreen(DetailScreen):
         self.query_one("#detail-title", Static).update(title)
         stats = presenters.series_stats(store, inst_id, self.range_key, monitor.today, monitor.now())
         rows = [(s.label, s.value) for s in stats]
-        parts: list[object] = [stats_table(rows)]
+        parts: list[RenderableType] = [stats_table(rows)]
         latest = store.latest(inst_id)
         if latest is not None:  # the credit line the source's terms ask for, next to its data
             from datafeed.providers import credit_for
 
             if credit := credit_for(latest.source):
                 parts.append(Text("\n" + credit, style="italic"))
-        self.query_one("#series-stats", Static).update(Group(*parts))  # type: ignore[arg-type]
+        self.query_one("#series-stats", Static).update(Group(*parts))
         if chart:
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
             self.query_one("#series-chart", SeriesChart).set_data(data)

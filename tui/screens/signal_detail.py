@@ -124,7 +124,8 @@ class SignalDetailScreen(DetailScreen):
 
     def _paint(self) -> None:
         from datafeed.signals import SIGNALS, resolve_thresholds
-        from tui.presenters import format_age, input_status, signal_value_text
+        from tui.presenters import input_status, signal_value_text
+        from tui.rows import format_age
         from widgets.signals_panel import verdict_text
 
         app = self.triffin.monitor
