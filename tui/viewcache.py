@@ -37,7 +37,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from datafeed.demo_identity import DEMO_SEED, GENERATOR_VERSION
 from datafeed.market_calendar import business_days_between
@@ -137,8 +137,12 @@ def encode(view: SavedView, key: str) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
-def _clean(item: Mapping[str, object]) -> dict[str, object]:
-    """Every text field as one safe line (the file is outside input like any other)."""
+def _clean(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Every text field as one safe line (the file is outside input like any other).
+
+    The values are JSON's, of no declared type: the view dataclasses take them as keywords and
+    :func:`decode` turns a field that does not fit into "no saved view".
+    """
     return {k: clean_line(v, 200) if isinstance(v, str) else v for k, v in item.items()}
 
 

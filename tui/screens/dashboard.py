@@ -598,6 +598,7 @@ class DashboardScreen(Screen[None]):
     def _paint_title(self) -> None:
         monitor = self.triffin.monitor
         cached = self._cached
+        regime: RegimeView | None
         if monitor.views is not None:
             regime = monitor.views.regime_view
         elif cached is not None and cached.kind == monitor.store_kind:
