@@ -22,7 +22,7 @@ from datafeed.sanitize import clean_line
 Kind = Literal["threshold", "cross", "crisis"]
 
 CORE_CHECKS: tuple[str, ...] = ("ust10y", "usd", "ust_bund_10y")
-"""The three core crisis checks of DESIGN.md §4 (the verdict is built from them)."""
+"""The three core crisis checks (the verdict is built from them)."""
 
 CHECK_IDS: tuple[str, ...] = (*CORE_CHECKS, "vix", "spx", "ig_oas", "gold")
 """Every crisis check id a ``crisis live fail CHECK`` rule may name."""

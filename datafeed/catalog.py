@@ -1,4 +1,4 @@
-"""Provides the instrument catalog of DESIGN.md §2 as data, and the catalog value in force.
+"""Provides the instrument catalog as data (docs/extending-instruments.md), and the catalog value in force.
 
 Each instrument has one canonical id, a unit, how its changes are quoted, how it is shown
 (decimals, group, the unit label next to its value, the horizon of its change), and an
@@ -547,7 +547,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     _history("ust_long_1941", "UST long 1941-67", "M1333BUSM156NNBR", "%", -2.0, 25.0, ended=True),
     _history("ust10y_monthly", "UST 10Y monthly", "GS10", "%", -2.0, 25.0, ended=False),
 )
-"""Every built-in instrument of DESIGN.md §2, in display order."""
+"""Every built-in instrument, in display order."""
 
 
 class Catalog(Mapping[str, Instrument]):

@@ -1,4 +1,4 @@
-"""Provides the crisis scorecard of DESIGN.md §4: did Treasuries act as a haven in each episode?
+"""Provides the crisis scorecard: did Treasuries act as a haven in each episode?
 
 For every episode and check, v0 is the last observation on or before the episode's start
 and v1 the last on or before its end; the change v1 − v0 is quoted in bp for yields and
@@ -84,7 +84,7 @@ class Episode:
         name: display name.
         start: first day of the window (v0 is read on or before it).
         end: last day of the window (v1 is read on or before it).
-        builtin: True for the episodes of DESIGN.md §4.
+        builtin: True for the built-in episodes (:data:`_BUILTIN_LINES`).
         live: True for the detector's row, which re-scores on every update.
     """
 
@@ -653,7 +653,7 @@ def score_checks(
 
 
 def verdict(checks: Mapping[str, CheckResult]) -> EpisodeVerdict:
-    """DESIGN.md §4: haven when every available core check passes, broken when ust10y
+    """Haven when every available core check passes, broken when ust10y
     fails or two core checks fail, mixed otherwise; n/a without ust10y."""
     core = [checks[c] for c in CORE_CHECKS if c in checks]
     ust = checks.get("ust10y")
@@ -836,7 +836,7 @@ def _num(value: float | None, decimals: int = 6) -> float | None:
 
 
 def check_to_json(c: CheckResult) -> dict[str, Any]:
-    """One check as in DESIGN.md §5 (``change``, ``unit``, ``expected``, ``result``) plus detail."""
+    """One check as in the snapshot JSON (docs/contract.md: ``change``, ``unit``, ``expected``, ``result``) plus detail."""
     return {
         "change": round_value(c.change, c.unit),
         "unit": c.unit,

@@ -1,4 +1,4 @@
-"""Provides the DEMO feed: a deterministic, seeded, **SYNTHETIC** market (DESIGN.md §6).
+"""Provides the DEMO feed: a deterministic, seeded, **SYNTHETIC** market.
 
 !!! SYNTHETIC DATA: NOT MARKET PRICES !!!
 Every number produced here is invented by a random generator. The generator is calibrated
@@ -32,7 +32,7 @@ How the synthetic market is built, and why:
   2021–2022, so the stock-bond correlation is negative in 2000–2020 and positive after;
   the dollar's risk-off loading fades, so the dollar-VIX correlation weakens; the dollar's
   response to US-relative rates flips after April 2025.
-- *Crisis windows.* Inside each built-in episode of DESIGN.md §4 (plus the COVID
+- *Crisis windows.* Inside each built-in episode (:data:`datafeed.crises.EPISODES`; plus the COVID
   onset that precedes the scored window) the random path is bridged so that the move
   from the episode's start to its end equals a calibrated target exactly (a Brownian
   bridge: the day-to-day noise stays, only its net drift is replaced), and the
@@ -967,7 +967,7 @@ _STREAMS = (
 
 
 class DemoMarket:
-    """A deterministic synthetic market with every catalog instrument (DESIGN.md §6).
+    """A deterministic synthetic market with every catalog instrument.
 
     SYNTHETIC: values are invented, tagged ``demo:<id>`` and must be labelled DEMO.
 

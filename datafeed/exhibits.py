@@ -993,7 +993,7 @@ def assemble_all(series: Mapping[str, pd.Series], facts: InputFacts = NO_FACTS) 
 
 
 def to_json(spec: ExhibitSpec, result: ExhibitResult) -> dict[str, Any]:
-    """One entry of the snapshot's ``exhibits`` list (DESIGN.md §7 keys, plus verdict and missing)."""
+    """One entry of the snapshot's ``exhibits`` list (the keys of docs/contract.md, plus verdict and missing)."""
     return {
         "id": spec.id,
         "number": spec.number,

@@ -28,7 +28,7 @@ import pandas as pd
 from datafeed import catalog
 
 MAX_CARRY_DAYS = 45
-"""Longest a monthly/quarterly value is carried forward (DESIGN.md §3)."""
+"""Longest a monthly/quarterly value is carried forward, in days."""
 
 _RANK = {"daily": 0, "weekly": 1, "monthly": 2, "quarterly": 3, "annual": 4}
 _SPACING_TAIL = 40

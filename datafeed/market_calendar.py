@@ -483,7 +483,7 @@ def business_days_between(a: dt.date, b: dt.date, market: str = "us") -> int:
 
 
 def is_late(last_obs: dt.date, today: dt.date, lag_days: int, market: str = "us") -> bool:
-    """DESIGN.md §5 ``late``: the newest observation is older than the lag allows.
+    """The ``late`` flag (docs/contract.md): the newest observation is older than the lag allows.
 
     Late when more than ``lag_days`` business days of ``market`` have begun since
     ``last_obs``. A Monday showing Friday's close is one business day old, so it is not

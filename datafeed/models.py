@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class Status(str, Enum):
-    """How the last fetch of a series went (DESIGN.md §5 ``status``).
+    """How the last fetch of a series went (the ``status`` of docs/contract.md).
 
     It describes the fetch, not the age of the data: a series whose last refresh succeeded
     is ``fresh`` even when nothing newer has been published.

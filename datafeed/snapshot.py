@@ -77,7 +77,7 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
                 entry["change_horizon"] = inst.horizon_of(latest.source)
         if st.last_success is not None:
             entry["last_success"] = st.last_success.isoformat(timespec="seconds")
-        # Provenance (DESIGN.md §7): a primary that answers but lags, who filled the gap,
+        # Provenance (docs/contract.md, ``behind`` and ``sources``): a primary that answers but lags, who filled the gap,
         # and the span each source contributed to what is held.
         if st.behind is not None:
             entry["behind"] = st.behind.to_json()

@@ -424,7 +424,7 @@ class SeriesStore:
 
         Why: within the span a primary source has just answered for, the primary's dates
         are the instrument's history; a fallback's value on a date the primary does not
-        publish would otherwise stay mixed in (DESIGN.md §7, provenance per value).
+        publish would otherwise stay mixed in (provenance per value: docs/extending-instruments.md, "Sources, by recency").
 
         Args:
             source: the source name whose values stay (``treasury``).

@@ -1,4 +1,4 @@
-"""Provides the ``triffin`` command line (DESIGN.md §5).
+"""Provides the ``triffin`` command line (README.md; the output: docs/contract.md).
 
 ::
 

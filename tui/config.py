@@ -15,7 +15,7 @@ Recognised layout::
     cache_dir = "/path"             # default: platformdirs user cache dir
     screenshot_dir = "~/triffin"    # where `s` saves SVG + CSV (default: user data dir/screenshots)
 
-    [sources.fred]                  # one section per source of DESIGN.md §5
+    [sources.fred]                  # one section per installed source
     enabled = true
     base_url = "https://fred.stlouisfed.org"
     api_base_url = "https://api.stlouisfed.org"

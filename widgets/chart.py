@@ -4,7 +4,7 @@ Why a ``textual_plotext.PlotextPlot`` subclass rather than a plain widget callin
 plotext's module-level API is one global figure, so two charts (a crisis drill-down
 charts every check) would share state; ``PlotextPlot`` gives each widget its own figure
 and re-themes it when the app theme changes (``theme_changed_signal``). It is maintained
-by Textualize and is what ``STYLE.md`` §3.5 recommends. Its costs, pinned plotext < 6 and
+by Textualize, the maintainers of Textual. Its costs, pinned plotext < 6 and
 use of plotext internals, are covered by the snapshot tests.
 
 What the widget draws around plotext's canvas, so a trader can read it:
