@@ -186,3 +186,32 @@ async def test_help_lists_the_exhibit_keys_and_each_reading_rule() -> None:
         assert "Exhibits (e)" in text and "Next exhibit" in text and "exhibit-walk" in text
         for spec in EXHIBITS:
             assert " ".join(spec.rule.split())[:60] in text, spec.id
+
+
+async def test_intraday_ticks_cost_no_reassembly_and_a_new_close_does() -> None:
+    """Exhibits read end-of-day values: an intraday quote changes nothing they read and is not
+    re-assembled; a new official IG OAS close is, and exhibit 9's reading moves to its date."""
+    import datetime as dt
+
+    from tui_helpers import TODAY
+
+    from datafeed.models import Observation
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        screen = ExhibitsScreen(9, recompute_seconds=0.1)
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.views is not None, what="the exhibits")
+        assert screen.assemblies == 1
+        store = app.monitor.demo_store
+        assert store is not None
+        when = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+        store.apply([Observation("ig_oas", TODAY, 0.95, "demo:ig_oas", intraday=True, time=when)])
+        app.monitor.store_changed("demo")
+        await pilot.pause(0.5)
+        assert screen.assemblies == 1
+        store.apply([Observation("ig_oas", TODAY, 0.97, "demo:ig_oas")])
+        app.monitor.store_changed("demo")
+        await wait_until(pilot, lambda: screen.assemblies == 2, what="a re-assembly")
+        await wait_until(pilot, lambda: "IG OAS 97 bp (2026-11-20)" in screen.notes.plain, what="the new close")

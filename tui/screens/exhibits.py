@@ -63,8 +63,9 @@ class ExhibitsScreen(DetailScreen):
     ]
     """Walk and jump; the chart's cursor keys are the chart's own (it holds the focus)."""
 
-    def __init__(self, exhibit: str | int = 1) -> None:
+    def __init__(self, exhibit: str | int = 1, *, recompute_seconds: float = RECOMPUTE_SECONDS) -> None:
         super().__init__(classes="exhibits")
+        self._recompute_seconds = recompute_seconds
         from datafeed.exhibits import EXHIBITS, get
 
         self._specs: tuple[ExhibitSpec, ...] = EXHIBITS
@@ -76,6 +77,9 @@ class ExhibitsScreen(DetailScreen):
         """Every exhibit's view, once assembled."""
         self._dirty = False
         self._demo = False
+        self._fingerprint: tuple[object, ...] | None = None
+        self.assemblies = 0
+        """How many times the ten were assembled (tests: an intraday tick costs none)."""
         self.notes = Text()
         """The lines under the chart as last painted (tests read them; the screen wraps them)."""
 
@@ -105,7 +109,7 @@ class ExhibitsScreen(DetailScreen):
         self._paint()
         self.query_one("#exhibit-chart").focus()
         self._start()
-        self.set_interval(RECOMPUTE_SECONDS, self._recompute_if_dirty)
+        self.set_interval(self._recompute_seconds, self._recompute_if_dirty)
 
     # ------------------------------------------------------------------ walking
 
@@ -164,14 +168,35 @@ class ExhibitsScreen(DetailScreen):
 
     def _recompute_if_dirty(self) -> None:
         if self._dirty:
-            self._start()
+            self._start(force=False)
 
-    def _start(self) -> None:
+    def _inputs_fingerprint(self) -> tuple[object, ...]:
+        """What the exhibits read of the store: each input's newest official date and source,
+        status and last error (a couple of milliseconds). Demo and live intraday quotes change
+        none of it, so they cost no re-assembly: exhibits read end-of-day values only."""
+        from datafeed.exhibits import input_ids
+
+        store = self.triffin.monitor.store
+        if store is None:
+            return ()
+        out: list[object] = [id(store), self.triffin.monitor.showing_demo]
+        for inst_id in input_ids():
+            if inst_id in store.catalog:
+                state = store.state[inst_id]
+                out.append((inst_id, store.last_official(inst_id), state.status, state.last_error))
+        return tuple(out)
+
+    def _start(self, *, force: bool = True) -> None:
         monitor = self.triffin.monitor
         store = monitor.store
         if store is None:
             return
         self._dirty = False
+        fingerprint = self._inputs_fingerprint()
+        if not force and fingerprint == self._fingerprint:
+            return
+        self._fingerprint = fingerprint
+        self.assemblies += 1
         self._assemble(store, monitor.showing_demo)
 
     @work(thread=True, exclusive=True, group="exhibits", exit_on_error=False, description="exhibits")
