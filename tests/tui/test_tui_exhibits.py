@@ -215,3 +215,18 @@ async def test_intraday_ticks_cost_no_reassembly_and_a_new_close_does() -> None:
         app.monitor.store_changed("demo")
         await wait_until(pilot, lambda: screen.assemblies == 2, what="a re-assembly")
         await wait_until(pilot, lambda: "IG OAS 97 bp (2026-11-20)" in screen.notes.plain, what="the new close")
+
+
+async def test_ascii_mode_puts_nothing_above_0x7f_on_any_exhibit() -> None:
+    """--ascii: list marks ``+ x -``, folded titles, ASCII chart, notes, scrollbars and keys."""
+    from dataclasses import replace
+
+    app = demo_app(replace(demo_config(), ascii=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exhibits(pilot)
+        for key in "1234567890":
+            await pilot.press(key)
+            await pilot.pause()
+            text = screen_text(app)
+            assert text.isascii(), (key, sorted({c for c in text if not c.isascii()}))
+        assert " 9 + Credit spreads" in text and "Reading now:  + agrees with the note" in text

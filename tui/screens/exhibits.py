@@ -13,7 +13,8 @@ ten is shown.
 
 Why a worker: the ten exhibits take a few hundred milliseconds to assemble (a 252-day
 rolling correlation over the daily history, a spliced monthly history from 1871); that
-runs in a thread, and again at most every :data:`RECOMPUTE_SECONDS` while an input changes.
+runs in a thread, and again at most every :data:`RECOMPUTE_SECONDS`, only when an input's newest
+official value, status or error changed (intraday quotes do not count: exhibits read closes).
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ class ExhibitsScreen(DetailScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "walk(-1)", "Previous", id="exhibit-previous", show=False, tooltip="Previous exhibit"),
         Binding("down,j", "walk(1)", "Next", id="exhibit-next", show=False, tooltip="Next exhibit"),
-        Binding("enter", "walk_on", "Next exhibit", id="exhibit-walk", tooltip="Walk on to the next exhibit"),
+        Binding(
+            "enter",
+            "walk_on",
+            "Next exhibit",
+            key_display="Enter",
+            id="exhibit-walk",
+            tooltip="Walk on to the next exhibit",
+        ),
         Binding("pagedown", "scroll_notes(1)", "Notes down", id="exhibit-notes-down", show=False),
         Binding("pageup", "scroll_notes(-1)", "Notes up", id="exhibit-notes-up", show=False),
         *(
@@ -106,6 +114,11 @@ class ExhibitsScreen(DetailScreen):
     def on_mount(self) -> None:
         """Paint the frame, start the assembly, re-assemble at most every few seconds."""
         self.query_one("#exhibit-list", OptionList).highlighted = self.index
+        if self.triffin.ascii:
+            from widgets.glyphs import use_ascii_scrollbars
+
+            for scrolling in (self.query_one("#exhibit-list"), self.query_one("#exhibit-notes")):
+                use_ascii_scrollbars(scrolling, True)
         self._paint()
         self.query_one("#exhibit-chart").focus()
         self._start()
@@ -226,9 +239,12 @@ class ExhibitsScreen(DetailScreen):
 
     def _label(self, number: int, title: str, view: ExhibitView | None) -> Text:
         """A list entry: the number, the verdict mark (· while assembling) and the title."""
-        if view is not None:
-            return Text(view.list_label(self.triffin.ascii))
-        return Text(f"{number:>2} {'.' if self.triffin.ascii else '·'} {title}")
+        label = view.list_label(self.triffin.ascii) if view is not None else f"{number:>2} · {title}"
+        if self.triffin.ascii:
+            from widgets.glyphs import ascii_text
+
+            label = ascii_text(label)
+        return Text(label)
 
     def _paint_title(self) -> None:
         monitor = self.triffin.monitor
