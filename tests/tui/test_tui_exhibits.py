@@ -230,3 +230,14 @@ async def test_ascii_mode_puts_nothing_above_0x7f_on_any_exhibit() -> None:
             text = screen_text(app)
             assert text.isascii(), (key, sorted({c for c in text if not c.isascii()}))
         assert " 9 + Credit spreads" in text and "Reading now:  + agrees with the note" in text
+
+
+async def test_a_click_on_the_list_shows_that_exhibit() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_exhibits(pilot)
+        option_list = screen.query_one("#exhibit-list")
+        # Row 0 is the border; exhibit 1 takes one row, 2-4 wrap onto two each: 5 is on rows 8-9.
+        await pilot.click(option_list, offset=(5, 9))
+        await pilot.pause()
+        assert screen.spec.id == "basis" and "Exhibit 5/10" in flat(app)
