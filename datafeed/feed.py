@@ -426,14 +426,17 @@ class Feed:
         report = RefreshReport()
         if not jobs:
             return report
-        results = await asyncio.gather(*(self._run_and_notify(j) for j in jobs))
-        fill_jobs = self._fill_jobs(jobs, results)
-        filled = {t.instrument for j in fill_jobs for t in j.targets}
-        fallback_jobs = self._fallback_jobs(jobs, results, skip=filled) + fill_jobs
-        primaries = list(zip(jobs, results, strict=True))
-        if fallback_jobs:
-            results += await asyncio.gather(*(self._run_and_notify(j) for j in fallback_jobs))
-            jobs += fallback_jobs
+        # Each job's fills and fallbacks start as soon as it finished, not after the slowest
+        # job of the pass: a backfill from FRED need not wait for the NY Fed's windows.
+        chains = await asyncio.gather(*(self._job_and_fills(j) for j in jobs))
+        primaries = [chain[0] for chain in chains]
+        done = [pair for chain in chains for pair in chain]
+        # history older than what a primary holds, for instruments no job of this pass served
+        late = self._backfill_jobs()
+        if late:
+            done += zip(late, await asyncio.gather(*(self._run_and_notify(j) for j in late)), strict=True)
+        jobs = [job for job, _ in done]
+        results = [result for _, result in done]
         self._report_behind(primaries)
         for job, (delta, error) in zip(jobs, results, strict=True):
             if error is None:
@@ -450,6 +453,21 @@ class Feed:
                 log.warning("could not write the cache: %s", exc)
         report.duration = time.monotonic() - started
         return report
+
+    async def _job_and_fills(self, job: Job) -> list[tuple[Job, tuple[Delta | None, str | None]]]:
+        """Run one job, then at once what it calls for: gap fills and the run's backfill of
+        its instruments, or a fallback when it failed and nothing is held."""
+        result = await self._run_and_notify(job)
+        if job in self.intraday_jobs:
+            return [(job, result)]
+        instruments = {t.instrument for t in job.targets}
+        fill_jobs = self._fill_jobs([job], [result], instruments)
+        filled = {t.instrument for j in fill_jobs for t in j.targets}
+        follow = self._fallback_jobs([job], [result], skip=filled) + fill_jobs
+        if not follow:
+            return [(job, result)]
+        results = await asyncio.gather(*(self._run_and_notify(j) for j in follow))
+        return [(job, result), *zip(follow, results, strict=True)]
 
     def _backfill_source(self, primary: SourceRef, rest: list[SourceRef]) -> SourceRef | None:
         """A same-frequency later source that reaches further back than the primary.
@@ -472,10 +490,13 @@ class Feed:
             return True, None
         return is_late(last, today, ref.lag_days, self.providers[ref.source].market), last
 
-    def _fill_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
-        """Fill-in jobs after a pass: gaps after a lagging primary's newest value (every pass
-        it lags) and history older than the primary holds (once per run), one request per
-        instrument and source when both are due."""
+    def _fill_jobs(
+        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], instruments: set[str] | None = None
+    ) -> list[Job]:
+        """Fill-in jobs after ``jobs`` ran: gaps after a lagging primary's newest value (every
+        pass it lags) and history older than the primary holds (once per run; of
+        ``instruments`` only, when given), one request per instrument and source when both
+        are due."""
         today = self.store.today()
         gaps: dict[str, dt.date] = {}
         for job, _ in zip(jobs, results, strict=True):
@@ -487,7 +508,7 @@ class Feed:
                 lags, last = self._primary_lags(t.instrument, t.ref, today)
                 if lags and (last is not None or self.store.has_data(t.instrument) or job.failures == 0):
                     gaps[t.instrument] = last or dt.date.min
-        backfills = {j.targets[0].instrument: j for j in self._backfill_jobs()}
+        backfills = {j.targets[0].instrument: j for j in self._backfill_jobs(instruments)}
         out: list[Job] = []
         for inst_id, after in gaps.items():
             ref = self._gap[inst_id]
@@ -515,10 +536,13 @@ class Feed:
                         behind = Behind(t.ref.tag, last, newest[1])
                 self.store.set_behind(t.instrument, behind)
 
-    def _backfill_jobs(self) -> list[Job]:
-        """Once per run: history older than the primary holds, from the backfill source."""
+    def _backfill_jobs(self, instruments: set[str] | None = None) -> list[Job]:
+        """Once per run: history older than the primary holds, from the backfill source
+        (of ``instruments`` only, when given)."""
         out: list[Job] = []
         for inst_id, ref in self._backfill.items():
+            if instruments is not None and inst_id not in instruments:
+                continue
             if inst_id in self._backfilled or self._backfill_after.get(inst_id, 0.0) > time.monotonic():
                 continue
             official = self.store.official(inst_id)
