@@ -496,6 +496,46 @@ class DiskCache:
         self._summary_success = {i: store.state[i].last_success for i in entries if i in store.state}
 
 
+BACKFILL_FILENAME = "_backfill.json"
+"""Backfills that found nothing older than the primary's history (see :meth:`DiskCache.record_backfill`)."""
+
+
+def read_backfills(root: Path) -> dict[str, tuple[str, dt.date]]:
+    """``{instrument: (backfill source tag, first date the primary held)}``; empty when absent
+    or unreadable (never raises: a lost record costs one request)."""
+    try:
+        doc = json.loads((Path(root) / BACKFILL_FILENAME).read_bytes())
+        items = doc["instruments"] if isinstance(doc, dict) else {}
+        return {
+            str(k): (str(v["source"]), dt.date.fromisoformat(v["before"]))
+            for k, v in items.items()
+            if isinstance(v, dict)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def record_backfill(root: Path, inst_id: str, source: str, before: dt.date) -> None:
+    """Remember that ``source`` has nothing older than ``before`` for ``inst_id``.
+
+    Why: a primary that starts at the series' inception (SOFR at the NY Fed in 2018, €STR at
+    the ECB in 2019) leaves its backfill source nothing to add, and without a record every
+    start asked it again for 25 years of history. Merged under a lock with what other panes
+    sharing the cache recorded.
+    """
+    with file_lock(Path(root), BACKFILL_FILENAME) as locked:
+        if not locked:
+            return  # another pane is writing it; the next start records it
+        items = read_backfills(root)
+        items[inst_id] = (source, before)
+        doc = {
+            "format": "triffin-backfills",
+            "version": 1,
+            "instruments": {k: {"source": t, "before": d.isoformat()} for k, (t, d) in sorted(items.items())},
+        }
+        atomic_write(Path(root) / BACKFILL_FILENAME, json.dumps(doc, separators=(",", ":")).encode())
+
+
 def _raw_entry(entry: SummaryEntry) -> tuple[list[int], list[float], str, str | None]:
     """A summary entry read from disk, in the form :func:`encode_summary` takes."""
     last = entry.last_success.isoformat(timespec="seconds") if entry.last_success else None

@@ -196,6 +196,12 @@ class Feed:
         self._disagreed: set[tuple[str, str, str]] = set()
         self._backfilled: set[str] = set()
         self._backfill_after: dict[str, float] = {}
+        self._empty_backfills: dict[str, tuple[str, dt.date]] = {}
+        """Instrument → (backfill source, the primary's first date) it had nothing before."""
+        if self.cache is not None:
+            from datafeed.cache import read_backfills
+
+            self._empty_backfills = read_backfills(self.cache.root)
         self._wake = asyncio.Event()
         self.paused = False
         self.passes = 0
@@ -274,6 +280,8 @@ class Feed:
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
         delta = self.store.apply(fetched)
         if job.fills:
+            if job.backfill_before is not None and not any(fetched):
+                self._nothing_older(job)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
         now = utcnow()
@@ -469,6 +477,23 @@ class Feed:
         results = await asyncio.gather(*(self._run_and_notify(j) for j in follow))
         return [(job, result), *zip(follow, results, strict=True)]
 
+    def _nothing_older(self, job: Job) -> None:
+        """A backfill found nothing before the primary's first date: remember it (in the
+        cache too), so later starts do not ask again until the primary's history changes."""
+        assert job.backfill_before is not None
+        target = job.targets[0]
+        record = (target.ref.tag, job.backfill_before)
+        if self._empty_backfills.get(target.instrument) == record:
+            return
+        self._empty_backfills[target.instrument] = record
+        if self.cache is not None:
+            from datafeed.cache import record_backfill
+
+            try:
+                record_backfill(self.cache.root, target.instrument, *record)
+            except OSError as exc:
+                log.warning("could not record the backfill of %s: %s", target.instrument, exc)
+
     def _backfill_source(self, primary: SourceRef, rest: list[SourceRef]) -> SourceRef | None:
         """A same-frequency later source that reaches further back than the primary.
 
@@ -549,6 +574,8 @@ class Feed:
             if official.empty:
                 continue  # the primary has not answered yet; try after a later pass
             self._backfilled.add(inst_id)
+            if self._empty_backfills.get(inst_id) == (ref.tag, official.index[0].date()):
+                continue  # asked on an earlier run: the backfill source has nothing older
             provider = self.providers[ref.source]
             start = provider.history_start(ref)
             if official.index[0].date() <= start + dt.timedelta(days=31):

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
+from datafeed.cache import DiskCache, read_backfills
+from datafeed.feed import Feed
 from tests.test_reconcile import Upstream, business_days, make_feed
 
 
@@ -47,3 +52,44 @@ async def test_a_backfill_does_not_wait_for_another_sources_slow_answer() -> Non
     assert report.failed == 0, report.errors
     assert order.index("fred asked") < order.index("nyfed answered")
     assert feed.store.official("ust10y").index[0].date() == dt.date(2023, 1, 2), "the backfill landed"
+
+
+@pytest.fixture
+def upstream(httpserver: HTTPServer) -> Iterator[tuple[Upstream, str]]:
+    """FRED, Treasury and the NY Fed on one loopback server (``tests/test_reconcile.py``)."""
+    up = Upstream()
+    httpserver.expect_request("").respond_with_handler(up.handle)
+    yield up, httpserver.url_for("").rstrip("/")
+
+
+async def test_a_backfill_that_found_nothing_older_is_not_asked_again(
+    upstream: tuple[Upstream, str], tmp_path: Path
+) -> None:
+    """SOFR starts at the NY Fed (its inception): FRED, its backfill source, has nothing
+    older. The cache remembers it, so the next start does not ask FRED for 25 years again;
+    a backfill that did add history (UST 10Y from FRED) is not recorded."""
+    up, base = upstream
+    today = dt.date(2026, 7, 29)
+    days = business_days(dt.date(2026, 6, 1), dt.date(2026, 7, 28))
+    up.sofr = {d: 5.3 for d in days}
+    up.fred["SOFR"] = {d: 5.3 for d in days}
+    up.treasury = {d: 4.2 for d in business_days(dt.date(2024, 6, 3), dt.date(2024, 6, 25))}
+    up.fred["DGS10"] = {d: 4.3 for d in business_days(dt.date(2024, 1, 2), dt.date(2024, 6, 25))}
+
+    async def start() -> list[str]:
+        feed = make_feed(base, today, ["sofr", "ust10y"], {"fred", "treasury", "nyfed"})
+        cache = DiskCache(tmp_path / "cache")
+        cache.load_into(feed.store)
+        feed = Feed(feed.store, feed.settings, feed.http, cache=cache, instruments=["sofr", "ust10y"])
+        before = len(up.requests)
+        report = await feed.refresh(force=True)
+        await feed.http.aclose()
+        assert report.failed == 0, report.errors
+        return [r for r in up.requests[before:] if "fredgraph" in r]
+
+    first = await start()
+    assert any("id=SOFR" in r for r in first) and any("id=DGS10" in r for r in first)
+    recorded = read_backfills(tmp_path / "cache")
+    assert recorded == {"sofr": ("fred:SOFR", days[0])}
+    second = await start()
+    assert not any("id=SOFR" in r for r in second), "nothing older: not asked again"
