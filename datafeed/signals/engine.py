@@ -16,9 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from datafeed.catalog import CATALOG
 from datafeed.frame import clean
-from datafeed.signals.freshness import InputFact, assess, facts_from_series, signal_frequency
+from datafeed.signals.freshness import InputFact, assess, facts_from_series, input_frequency, signal_frequency
 from datafeed.signals.registry import SIGNALS, dependencies
 from datafeed.signals.spec import (
     GROUPS,
@@ -122,8 +121,7 @@ def _frequency(inst_id: str, frequencies: Mapping[str, str] | None) -> str:
     """
     if frequencies and inst_id in frequencies:
         return frequencies[inst_id]
-    inst = CATALOG.get(inst_id)
-    return inst.frequency if inst is not None else "daily"
+    return input_frequency(inst_id)
 
 
 def compute_signals(
