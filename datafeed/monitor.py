@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from datafeed.alerts import AlertMonitor, AlertRule, Firing
     from datafeed.cache import DiskCache
     from datafeed.crises import Episode
+    from datafeed.demand.auction_feed import AuctionFeed, AuctionReport
+    from datafeed.demand.book import AuctionBook
+    from datafeed.demand.book_series import BookSeries
     from datafeed.demo import DemoMarket
     from datafeed.feed import Feed, RefreshReport
     from datafeed.formulas import Formula
@@ -156,6 +159,8 @@ class _Loaded:
     http: HttpContext | None = None
     client: httpx.AsyncClient | None = None
     warnings: list[str] = field(default_factory=list)
+    book: AuctionBook | None = None
+    book_series: BookSeries | None = None
 
 
 class Monitor(Generic[V]):
@@ -188,6 +193,11 @@ class Monitor(Generic[V]):
         self.cache: DiskCache | None = None
         self.feed: Feed | None = None
         self.http: HttpContext | None = None
+        self.book: AuctionBook | None = None
+        """Treasury auction records (live runs: loaded from the cache, kept by :attr:`auction_feed`)."""
+        self.auction_feed: AuctionFeed | None = None
+        self._book_series: BookSeries | None = None
+        """The book's auction series and their facts, handed to the signals with the store's."""
         self.metrics: Metrics | None = None
         """Latest signals and crisis scores of the store shown (None while computing)."""
         self.views: V | None = None
@@ -347,7 +357,17 @@ class Monitor(Generic[V]):
             from datafeed.signals import input_facts
 
             self._series, self._facts, self._series_of = store.all_series(), input_facts(store), store
-        return dict(self._series)
+        out = dict(self._series)
+        if self._book_series is not None and not self.showing_demo:
+            out.update(self._book_series.series)
+        return out
+
+    def input_facts(self) -> dict[str, InputFact]:
+        """Newest date and source of every input :meth:`series_snapshot` hands out."""
+        out = dict(self._facts)
+        if self._book_series is not None and not self.showing_demo:
+            out.update(self._book_series.facts)
+        return out
 
     def health(self) -> list[SourceHealth]:
         """Per-source health: the feed's jobs, or the demo, or the sources not started yet."""
@@ -408,6 +428,27 @@ class Monitor(Generic[V]):
             self._idle.clear()
             await self._idle.wait()
 
+    async def refresh_auctions_once(self) -> AuctionReport | None:
+        """One refresh of the auction book (None: no book in this run, or no auction source on)."""
+        await self.loaded()
+        if self.auction_feed is None or not self.auction_feed.enabled:
+            return None
+        return await self.auction_feed.refresh()
+
+    def _auctions_refreshed(self, report: AuctionReport) -> None:
+        """After every auction refresh (loop): new auction series for the signals when the book changed."""
+        if report.delta and self._wants and self.book is not None:
+            from datafeed.demand.book_series import BookSeries, book_series
+
+            old = self._book_series or BookSeries()
+            self._book_series = book_series(self.book, self._series)
+            changed = self._book_series.changed_from(old)
+            if changed and not self.showing_demo:
+                if self._pending is not None:
+                    self._pending.update(changed)
+                self._kick()
+        self._publish(MonitorUpdate(status=True, auctions=True))
+
     async def refresh_once(self) -> RefreshReport:
         """One forced pass over every source (the feed must not be running by itself)."""
         await self.loaded()
@@ -462,6 +503,8 @@ class Monitor(Generic[V]):
         self.paused = paused
         if self.feed is not None:
             self.feed.pause(paused)
+        if self.auction_feed is not None:
+            self.auction_feed.pause(paused)
         self._publish(MonitorUpdate(status=True))
 
     def refresh_now(self) -> bool:
@@ -471,6 +514,8 @@ class Monitor(Generic[V]):
             return True
         if self.feed is not None:
             self.feed.request_refresh()
+        if self.auction_feed is not None:
+            self.auction_feed.request_refresh()
         return False
 
     def store_changed(self, kind: str) -> None:
@@ -576,8 +621,27 @@ class Monitor(Generic[V]):
             client = make_client(self._settings(), o.transport)
         # An HTTP client imports httpcore and builds a TLS context: ~0.2 s the loop need not spend.
         http = HttpContext(self._settings(), client=client)
+        first = self._first_snapshot(store)
+        book, series_of_book = None, None
+        if o.run == "live":
+            from datafeed.demand.book import AuctionBook
+            from datafeed.demand.book_series import book_series
+
+            book = AuctionBook.load(o.cache_dir, warnings) if o.cache_dir is not None else AuctionBook()
+            if self._wants:
+                series_of_book = book_series(book, first[0] if first else {})
         return _Loaded(
-            store, False, self._first_snapshot(store), self._new_engine(), None, cache, http, client, warnings
+            store,
+            False,
+            first,
+            self._new_engine(),
+            None,
+            cache,
+            http,
+            client,
+            warnings,
+            book,
+            series_of_book,
         )
 
     def _first_snapshot(self, store: SeriesStore) -> tuple[dict[str, pd.Series], dict[str, InputFact]] | None:
@@ -625,6 +689,7 @@ class Monitor(Generic[V]):
                 loaded.http,
                 loaded.client,
             )
+            self.book, self._book_series = loaded.book, loaded.book_series
         self._install(loaded.engine, loaded.series, notices)
         self._loaded.set()
         if not self._follow:
@@ -637,6 +702,8 @@ class Monitor(Generic[V]):
             self._make_feed()
             assert self.feed is not None
             self._spawn(self.feed.run_forever(on_pass=self._pass_done))
+            if self.auction_feed is not None:
+                self._spawn(self.auction_feed.run_forever())
             if self._switches_offline and self._loop is not None:
                 assert self.http is not None
                 self.http.on_attempt = self._attempted
@@ -682,6 +749,12 @@ class Monitor(Generic[V]):
             from datafeed.recording import attach_replay
 
             attach_replay(self.feed, replay)
+        if self.book is not None:
+            from datafeed.demand.auction_feed import AuctionFeed
+
+            self.auction_feed = AuctionFeed(
+                self.book, self._settings(), self.http, self.options.cache_dir, on_change=self._auctions_refreshed
+            )
 
     def _spawn(self, coro: Coroutine[object, object, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coro)
@@ -859,7 +932,7 @@ class Monitor(Generic[V]):
             self._engine,
             alerts,
             series,
-            dict(self._facts),
+            self.input_facts(),
             changed,
             frequencies,
             self.now(),

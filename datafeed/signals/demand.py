@@ -74,8 +74,7 @@ def _deviation_frame(series: Mapping[str, pd.Series], ids: Sequence[str], th: Ma
     if not deviations:
         counts = ", ".join(f"{i} {len(s)} ({span(s)})" for i, s in held.items())
         raise NotAvailable(
-            f"no auction has {min_obs} earlier ones of its line within {years:g} years "
-            f"(auctions held: {counts})"
+            f"no auction has {min_obs} earlier ones of its line within {years:g} years (auctions held: {counts})"
         )
     dates = pd.DatetimeIndex(sorted(set().union(*(d.index for d in deviations.values())))).as_unit("ns")
     return pd.DataFrame({i: carry(d, dates, LINE_CARRY_DAYS) for i, d in deviations.items()}, index=dates)
@@ -94,9 +93,7 @@ def auction_vs_trailing(measure: str, lines: Sequence[str]) -> tuple[ComputeFn, 
     """
     ids = auction_ids(measure, lines)
 
-    def history(
-        series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None
-    ) -> pd.Series:
+    def history(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> pd.Series:
         try:
             frame = _deviation_frame(series, ids, th)
         except NotAvailable:
@@ -138,7 +135,9 @@ def _change_pct(s: pd.Series, lag: pd.Timedelta, max_days: int) -> pd.Series:
     return (100.0 * (s / past - 1.0)).where(past > 0).dropna()
 
 
-def custody_change(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> Computed:
+def custody_change(
+    series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None
+) -> Computed:
     """Custody holdings' % change over ``weeks`` weeks (the Wednesday level as of that day)."""
     (custody,) = require(series, "custody_official")
     weeks = int(th["weeks"])
@@ -178,7 +177,9 @@ def _months_back(s: pd.Series, months: int) -> pd.Series:
     return past
 
 
-def holders_change(series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None) -> Computed:
+def holders_change(
+    series: Mapping[str, pd.Series], th: Mapping[str, float], freq: Mapping[str, str] | None
+) -> Computed:
     """Foreign total's % change over ``months``; the official sector's change alongside."""
     (total,) = require(series, "tic_total")
     months = int(th["months"])
