@@ -30,7 +30,7 @@ from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
 from widgets.live_table import LiveTable
-from widgets.scorecard import ScorecardGrid
+from widgets.scorecard import DEFAULT_CHECKS, ScorecardGrid
 from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
@@ -61,6 +61,15 @@ WIDE_FROM = (230, 45)
 TABLE_COLUMNS = ("name", "last", "change", "age", "1w", "1m", "ytd", "spark", "source", "date", "status")
 """Priority order (issue 17): the table shows as many as fit, whole; h/l scroll the rest in."""
 
+
+
+def _scorecard_columns() -> tuple[tuple[str, str], ...]:
+    """(check id, header) of every crisis check: the widget's headers for DESIGN §4's seven, then
+    every further check of the registry (the demand side: custody, indirect bidders) by its label."""
+    from datafeed.crises import CHECKS
+
+    known = {check_id for check_id, _ in DEFAULT_CHECKS}
+    return DEFAULT_CHECKS + tuple((c.id, c.label) for c in CHECKS.values() if c.id not in known)
 
 class TitleBar(Static):
     """One line: the app's question on the left, regime and mode flags on the right."""
@@ -202,7 +211,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
-                yield ScorecardGrid(id="scorecard", ascii=ascii)
+                yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
 
