@@ -498,7 +498,7 @@ def _custody_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[
         reading = _read(data.arrays(instrument), episode, int(th["max_stale_days"]), instrument)
     except _Missing as exc:
         return _na(spec, th[spec.id], instrument, str(exc))
-    return _result(spec, th[spec.id], instrument, reading, _change(reading, "%"), "Wednesday levels (H.4.1)")
+    return _result(spec, th[spec.id], instrument, reading, _change(reading, "%"), None)
 
 
 def _auction_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
@@ -510,7 +510,7 @@ def _auction_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[
     """
     from datafeed.signals.demand import line_deviation
 
-    label = "auction_indirect_10y+30y"
+    label = "indirect_10y/30y"
     start, end = pd.Timestamp(episode.start), pd.Timestamp(episode.end)
     rows = []
     held = False
@@ -522,15 +522,15 @@ def _auction_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[
         table = line_deviation(s, 2.0, 3).dropna(subset=["deviation"])
         rows.append(table[(table.index >= start) & (table.index <= end)])
     if not held:
-        return _na(spec, th[spec.id], label, "no auction results held (auction_indirect_10y, auction_indirect_30y)")
+        return _na(spec, th[spec.id], label, "no auction results held")
     inside = pd.concat(rows) if rows else pd.DataFrame()
     if inside.empty:
-        return _na(spec, th[spec.id], label, "no 10- or 30-year auction with two years of history inside the window")
+        return _na(spec, th[spec.id], label, "no 10Y/30Y auction inside the window")
     dates = sorted(inside.index)
     reading = _Reading(
         float(inside["trailing"].mean()), float(inside["value"].mean()), dates[0].date(), dates[-1].date()
     )
-    note = f"{len(inside)} auction(s) inside the window vs each line's 2-year mean"
+    note = f"{len(inside)} auction(s) vs 2y mean"
     return _result(spec, th[spec.id], label, reading, float(inside["deviation"].mean()), note)
 
 

@@ -52,9 +52,9 @@ def test_indirect_share_at_long_auctions_inside_the_window() -> None:
     assert cell.change == pytest.approx(-7.0)
     assert (cell.v0, cell.v1, cell.date0, cell.date1) == (62.0, 55.0, dt.date(2020, 3, 10), dt.date(2020, 3, 10))
     assert (cell.result, cell.unit) == ("fail", "pp")
-    assert "1 auction(s) inside the window" in (cell.note or "")
+    assert "1 auction(s) vs 2y mean" in (cell.note or "")
     brexit = score_episode(data, EPISODES["brexit-2016"]).checks["auction_indirect"]
-    assert brexit.result == "n/a" and "no 10- or 30-year auction" in (brexit.note or "")
+    assert brexit.result == "n/a" and "no 10Y/30Y auction inside the window" in (brexit.note or "")
     none = score_episode({}, COVID).checks["auction_indirect"]
     assert none.result == "n/a" and "no auction results held" in (none.note or "")
 
