@@ -62,7 +62,6 @@ TABLE_COLUMNS = ("name", "last", "change", "age", "1w", "1m", "ytd", "spark", "s
 """Priority order (issue 17): the table shows as many as fit, whole; h/l scroll the rest in."""
 
 
-
 def _scorecard_columns() -> tuple[tuple[str, str], ...]:
     """(check id, header) of every crisis check: the widget's headers for DESIGN §4's seven, then
     every further check of the registry (the demand side: custody, indirect bidders) by its label."""
@@ -70,6 +69,7 @@ def _scorecard_columns() -> tuple[tuple[str, str], ...]:
 
     known = {check_id for check_id, _ in DEFAULT_CHECKS}
     return DEFAULT_CHECKS + tuple((c.id, c.label) for c in CHECKS.values() if c.id not in known)
+
 
 class TitleBar(Static):
     """One line: the app's question on the left, regime and mode flags on the right."""
