@@ -193,11 +193,13 @@ class Monitor(Generic[V]):
         self.cache: DiskCache | None = None
         self.feed: Feed | None = None
         self.http: HttpContext | None = None
-        self.book: AuctionBook | None = None
-        """Treasury auction records (live runs: loaded from the cache, kept by :attr:`auction_feed`)."""
+        self.live_book: AuctionBook | None = None
+        """Treasury auction records of a live run (loaded from the cache, kept by :attr:`auction_feed`)."""
+        self.demo_book: AuctionBook | None = None
+        """The demo market's synthetic auctions (source ``demo``)."""
         self.auction_feed: AuctionFeed | None = None
-        self._book_series: BookSeries | None = None
-        """The book's auction series and their facts, handed to the signals with the store's."""
+        self._book_series: dict[str, BookSeries] = {}
+        """Store kind (``live``/``demo``) → its book's auction series and their facts."""
         self.metrics: Metrics | None = None
         """Latest signals and crisis scores of the store shown (None while computing)."""
         self.views: V | None = None
@@ -280,6 +282,11 @@ class Monitor(Generic[V]):
         return self.demo_store if self.showing_demo else self.live_store
 
     @property
+    def book(self) -> AuctionBook | None:
+        """The auction book shown: the demo market's in demo / offline-demo mode, else the live one."""
+        return self.demo_book if self.showing_demo else self.live_book
+
+    @property
     def store_kind(self) -> str:
         """``demo`` or ``live``: which store :attr:`store` is."""
         return "demo" if self.showing_demo else "live"
@@ -358,15 +365,17 @@ class Monitor(Generic[V]):
 
             self._series, self._facts, self._series_of = store.all_series(), input_facts(store), store
         out = dict(self._series)
-        if self._book_series is not None and not self.showing_demo:
-            out.update(self._book_series.series)
+        extra = self._book_series.get(self.store_kind)
+        if extra is not None:
+            out.update(extra.series)
         return out
 
     def input_facts(self) -> dict[str, InputFact]:
         """Newest date and source of every input :meth:`series_snapshot` hands out."""
         out = dict(self._facts)
-        if self._book_series is not None and not self.showing_demo:
-            out.update(self._book_series.facts)
+        extra = self._book_series.get(self.store_kind)
+        if extra is not None:
+            out.update(extra.facts)
         return out
 
     def health(self) -> list[SourceHealth]:
@@ -437,12 +446,12 @@ class Monitor(Generic[V]):
 
     def _auctions_refreshed(self, report: AuctionReport) -> None:
         """After every auction refresh (loop): new auction series for the signals when the book changed."""
-        if report.delta and self._wants and self.book is not None:
+        if report.delta and self._wants and self.live_book is not None:
             from datafeed.demand.book_series import BookSeries, book_series
 
-            old = self._book_series or BookSeries()
-            self._book_series = book_series(self.book, self._series)
-            changed = self._book_series.changed_from(old)
+            old = self._book_series.get("live") or BookSeries()
+            fresh = self._book_series["live"] = book_series(self.live_book, self._series)
+            changed = fresh.changed_from(old)
             if changed and not self.showing_demo:
                 if self._pending is not None:
                     self._pending.update(changed)
@@ -590,6 +599,7 @@ class Monitor(Generic[V]):
 
             self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
         if demo:
+            from datafeed.demand.demo_auctions import demo_book
             from datafeed.demo import DemoMarket, load_demo
 
             store = SeriesStore(o.catalog, today=lambda: self.today)
@@ -600,7 +610,23 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
-            return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
+            first = self._first_snapshot(store)
+            book = demo_book(market.end, when)
+            series_of_book = None
+            if self._wants:
+                from datafeed.demand.book_series import book_series
+
+                series_of_book = book_series(book, first[0] if first else {})
+            return _Loaded(
+                store,
+                True,
+                first,
+                self._new_engine(),
+                market,
+                warnings=warnings,
+                book=book,
+                book_series=series_of_book,
+            )
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext
         from datafeed.providers import load_all
@@ -681,7 +707,9 @@ class Monitor(Generic[V]):
                 self._kick()
                 self._set_idle()
                 return
-            self.demo_store, self.market = loaded.store, loaded.market
+            self.demo_store, self.market, self.demo_book = loaded.store, loaded.market, loaded.book
+            if loaded.book_series is not None:
+                self._book_series["demo"] = loaded.book_series
         else:
             self.live_store, self.cache, self.http, self._client = (
                 loaded.store,
@@ -689,7 +717,9 @@ class Monitor(Generic[V]):
                 loaded.http,
                 loaded.client,
             )
-            self.book, self._book_series = loaded.book, loaded.book_series
+            self.live_book = loaded.book
+            if loaded.book_series is not None:
+                self._book_series["live"] = loaded.book_series
         self._install(loaded.engine, loaded.series, notices)
         self._loaded.set()
         if not self._follow:
@@ -749,11 +779,11 @@ class Monitor(Generic[V]):
             from datafeed.recording import attach_replay
 
             attach_replay(self.feed, replay)
-        if self.book is not None:
+        if self.live_book is not None:
             from datafeed.demand.auction_feed import AuctionFeed
 
             self.auction_feed = AuctionFeed(
-                self.book, self._settings(), self.http, self.options.cache_dir, on_change=self._auctions_refreshed
+                self.live_book, self._settings(), self.http, self.options.cache_dir, on_change=self._auctions_refreshed
             )
 
     def _spawn(self, coro: Coroutine[object, object, None]) -> asyncio.Task[None]:
@@ -851,7 +881,8 @@ class Monitor(Generic[V]):
         self.mode = "live"
         if self.showing_demo:
             self.showing_demo = False
-            self.demo_store = self.market = None
+            self.demo_store = self.market = self.demo_book = None
+            self._book_series.pop("demo", None)
             if self._ticks is not None:
                 self._ticks.cancel()
             self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))

@@ -129,7 +129,7 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         monitor.start(follow=False)
         store = await monitor.loaded()
         if monitor.options.run == "demo":
-            return Collected(store, "demo")
+            return Collected(store, "demo", book=monitor.book)
         if offline:
             result = Collected(store, "offline", warnings=list(monitor.warnings), book=monitor.book)
             for inst_id in store.catalog:

@@ -74,13 +74,23 @@ def auction_json(auction: Auction) -> dict[str, Any]:
     return out
 
 
+def _unrefreshed_status(book: AuctionBook) -> str:
+    """Status of a book nobody refreshed in this run: the demo's is as fresh as the demo
+    market; a kept one is ``stale``; an empty one ``missing``."""
+    from datafeed.demand.demo_auctions import DEMO_SOURCE
+
+    if not len(book):
+        return "missing"
+    return "fresh" if book.last_source == DEMO_SOURCE else "stale"
+
+
 def auctions_json(book: AuctionBook | None, state: AuctionStatus | None) -> dict[str, Any]:
     """The ``auctions`` object (see the module docstring)."""
     if book is None:
         return {"status": "missing", "source": None, "count": 0, "latest": [], "error": "no auction book in this run"}
     latest = book.latest_by_kind()
     out: dict[str, Any] = {
-        "status": state.status.value if state is not None else ("stale" if len(book) else "missing"),
+        "status": state.status.value if state is not None else _unrefreshed_status(book),
         "source": (state.source if state is not None else None) or book.last_source,
         "last_success": book.last_success.isoformat(timespec="seconds") if book.last_success else None,
         "error": state.last_error if state is not None else None,
