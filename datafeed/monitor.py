@@ -599,7 +599,6 @@ class Monitor(Generic[V]):
 
             self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
         if demo:
-            from datafeed.demand.demo_auctions import demo_book
             from datafeed.demo import DemoMarket, load_demo
 
             store = SeriesStore(o.catalog, today=lambda: self.today)
@@ -610,23 +609,7 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
-            first = self._first_snapshot(store)
-            book = demo_book(market.end, when)
-            series_of_book = None
-            if self._wants:
-                from datafeed.demand.book_series import book_series
-
-                series_of_book = book_series(book, first[0] if first else {})
-            return _Loaded(
-                store,
-                True,
-                first,
-                self._new_engine(),
-                market,
-                warnings=warnings,
-                book=book,
-                book_series=series_of_book,
-            )
+            return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext
         from datafeed.providers import load_all
@@ -686,6 +669,37 @@ class Monitor(Generic[V]):
             return replay_settings(self.options.settings)
         return self.options.settings
 
+    def _demo_book_job(self, end: dt.date, generation: int) -> None:
+        """Build the demo market's auction book and its series (worker thread)."""
+        from datafeed.demand.book_series import BookSeries, book_series
+        from datafeed.demand.demo_auctions import demo_book
+
+        try:
+            book = demo_book(end, self.now())
+            series = book_series(book, self._series) if self._wants else BookSeries(version=book.version)
+        except Exception as exc:  # noqa: BLE001 - reported; the demo goes on without auctions
+            from datafeed.errors import redact
+
+            self._to_loop(self._demo_book_built, None, None, generation, redact(f"demo auctions failed: {exc}"))
+            return
+        self._to_loop(self._demo_book_built, book, series, generation, None)
+
+    def _demo_book_built(
+        self, book: AuctionBook | None, series: BookSeries | None, generation: int, error: str | None
+    ) -> None:
+        """Take the demo auctions in (loop) and recompute what reads them."""
+        self._jobs -= 1
+        if error is not None:
+            self._publish(MonitorUpdate(notices=(Notice(error, "error", 15),)))
+        elif generation == self._generation and self.showing_demo and book is not None and series is not None:
+            self.demo_book = book
+            self._book_series["demo"] = series
+            if self._pending is not None:
+                self._pending.update(series.series)
+            self._publish(MonitorUpdate(auctions=True))
+        self._kick()
+        self._set_idle()
+
     def _load_failed(self, text: str) -> None:
         self._jobs -= 1
         self._loading_demo = False
@@ -707,9 +721,7 @@ class Monitor(Generic[V]):
                 self._kick()
                 self._set_idle()
                 return
-            self.demo_store, self.market, self.demo_book = loaded.store, loaded.market, loaded.book
-            if loaded.book_series is not None:
-                self._book_series["demo"] = loaded.book_series
+            self.demo_store, self.market = loaded.store, loaded.market
         else:
             self.live_store, self.cache, self.http, self._client = (
                 loaded.store,
@@ -721,6 +733,10 @@ class Monitor(Generic[V]):
             if loaded.book_series is not None:
                 self._book_series["live"] = loaded.book_series
         self._install(loaded.engine, loaded.series, notices)
+        if loaded.demo and loaded.market is not None:
+            # The synthetic auctions come after the first frame: an OFFLINE demo must not wait for them.
+            self._jobs += 1
+            self._worker.submit(partial(self._demo_book_job, loaded.market.end, self._generation))
         self._loaded.set()
         if not self._follow:
             if not loaded.demo:

@@ -129,6 +129,7 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         monitor.start(follow=False)
         store = await monitor.loaded()
         if monitor.options.run == "demo":
+            await monitor.settled()  # the demo's synthetic auctions are built after its history
             return Collected(store, "demo", book=monitor.book)
         if offline:
             result = Collected(store, "offline", warnings=list(monitor.warnings), book=monitor.book)

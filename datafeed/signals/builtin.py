@@ -194,7 +194,7 @@ BUILTIN: tuple[SignalSpec, ...] = (
     ),
     SignalSpec(
         "auction_indirect_share",
-        "Auction indirect 10/30Y",
+        "Indirect bid 10Y/30Y",
         "pp",
         "demand",
         auction_ids("indirect", LONG_LINES),
@@ -211,7 +211,7 @@ BUILTIN: tuple[SignalSpec, ...] = (
     ),
     SignalSpec(
         "auction_dealer_share",
-        "Auction dealer take-down",
+        "Dealer take-down",
         "pp",
         "demand",
         auction_ids("dealer", COUPON_LINES),
@@ -226,7 +226,7 @@ BUILTIN: tuple[SignalSpec, ...] = (
     SignalSpec(
         "auction_bid_to_cover",
         "Auction bid-to-cover",
-        "ratio",
+        "x",
         "demand",
         auction_ids("bid_to_cover", COUPON_LINES),
         "low_bad",

@@ -184,3 +184,20 @@ def test_the_real_treasurydirect_record_gives_bid_to_cover_5_67(httpserver: HTTP
     )
     assert (frn["indirect_bidder_accepted"], frn["competitive_accepted"]) == (5649034000, 14925524000)
     assert frn["indirect_share"] == round(5649034000 / 14925524000, 6)
+
+
+def test_demo_snapshot_carries_synthetic_auctions_signals_and_group_counts(tmp_path: Path) -> None:
+    r = run(["snapshot", "--demo", "--format", "json"], {"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    doc = json.loads(r.stdout)
+    assert doc["mode"] == "demo" and "DEMO" in doc["notice"]
+    auctions = doc["auctions"]
+    assert (auctions["status"], auctions["source"]) == ("fresh", "demo") and auctions["count"] > 500
+    assert [a["kind"] for a in auctions["latest"]] == ["Bill", "Note", "Bond", "TIPS", "FRN"]
+    assert all(a["source"] == "demo" and a["cusip"].startswith("DEMO") for a in auctions["latest"])
+    signals = doc["signals"]
+    for sid in ("auction_indirect_share", "auction_dealer_share", "auction_bid_to_cover", "auction_tail"):
+        assert signals[sid]["value"] is not None and signals[sid]["group"] == "demand", sid
+    assert signals["interest_burden"]["group"] == "supply"
+    groups = doc["regime"]["groups"]
+    assert set(groups) == {"price", "demand", "supply"} and groups["demand"]["available"] == 7
+    assert doc["holders"]["countries"][0]["source"].startswith("demo:")
