@@ -609,7 +609,22 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
-            return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
+            first = self._first_snapshot(store)
+            book, series_of_book = None, None
+            if o.run == "demo":
+                # Started as a demo: the synthetic auctions are part of its history. (The OFFLINE
+                # fallback builds them after its first frame, see _installed.)
+                book, series_of_book = self._build_demo_book(market.end, first[0] if first else {})
+            return _Loaded(
+                store,
+                True,
+                first,
+                self._new_engine(),
+                market,
+                warnings=warnings,
+                book=book,
+                book_series=series_of_book,
+            )
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext
         from datafeed.providers import load_all
@@ -669,14 +684,18 @@ class Monitor(Generic[V]):
             return replay_settings(self.options.settings)
         return self.options.settings
 
-    def _demo_book_job(self, end: dt.date, generation: int) -> None:
-        """Build the demo market's auction book and its series (worker thread)."""
+    def _build_demo_book(self, end: dt.date, series: Mapping[str, pd.Series]) -> tuple[AuctionBook, BookSeries]:
+        """The demo market's auction book and its series, the par measure read off ``series`` (worker thread)."""
         from datafeed.demand.book_series import BookSeries, book_series
         from datafeed.demand.demo_auctions import demo_book
 
+        book = demo_book(end, self.now())
+        return book, book_series(book, series) if self._wants else BookSeries(version=book.version)
+
+    def _demo_book_job(self, end: dt.date, generation: int) -> None:
+        """Build the OFFLINE fallback demo's auction book after its first frame (worker thread)."""
         try:
-            book = demo_book(end, self.now())
-            series = book_series(book, self._series) if self._wants else BookSeries(version=book.version)
+            book, series = self._build_demo_book(end, dict(self._series))
         except Exception as exc:  # noqa: BLE001 - reported; the demo goes on without auctions
             from datafeed.errors import redact
 
@@ -721,7 +740,9 @@ class Monitor(Generic[V]):
                 self._kick()
                 self._set_idle()
                 return
-            self.demo_store, self.market = loaded.store, loaded.market
+            self.demo_store, self.market, self.demo_book = loaded.store, loaded.market, loaded.book
+            if loaded.book_series is not None:
+                self._book_series["demo"] = loaded.book_series
         else:
             self.live_store, self.cache, self.http, self._client = (
                 loaded.store,
@@ -733,8 +754,8 @@ class Monitor(Generic[V]):
             if loaded.book_series is not None:
                 self._book_series["live"] = loaded.book_series
         self._install(loaded.engine, loaded.series, notices)
-        if loaded.demo and loaded.market is not None:
-            # The synthetic auctions come after the first frame: an OFFLINE demo must not wait for them.
+        if loaded.demo and loaded.market is not None and loaded.book is None:
+            # The OFFLINE fallback's synthetic auctions come after its first frame: it must not wait for them.
             self._jobs += 1
             self._worker.submit(partial(self._demo_book_job, loaded.market.end, self._generation))
         self._loaded.set()
