@@ -61,7 +61,7 @@ def _lines(series: Mapping[str, pd.Series], ids: Sequence[str]) -> dict[str, pd.
     held = {i: clean(series.get(i)) for i in ids}
     held = {i: s for i, s in held.items() if not s.empty}
     if not held:
-        raise NotAvailable(f"no auction results held for {', '.join(ids)} (the auction book is empty or off)")
+        raise NotAvailable(f"no auction results held for {', '.join(ids)}")
     return held
 
 
