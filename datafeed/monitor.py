@@ -403,9 +403,30 @@ class Monitor(Generic[V]):
             self.feed.intraday_jobs,
             self.today,
         )
+        if self.auction_feed is not None:
+            out = [self._auction_health(h, now) if h.source == "treasurydirect" else h for h in out]
         if self.paused:
             out = [replace(h, retry_in=None, note="paused") if h.state != "off" else h for h in out]
         return out
+
+    def _auction_health(self, health: SourceHealth, now: dt.datetime) -> SourceHealth:
+        """TreasuryDirect's health from the auction feed (it has no series job, so the feed's
+        table calls it unused): connecting until the first answer, then ok / stale / error."""
+        feed, book = self.auction_feed, self.live_book
+        if feed is None or book is None or not feed.enabled or (health.state == "off" and health.note != "unused"):
+            return health
+        state = feed.state
+        newest = book.newest_date
+        age = (now - state.last_success).total_seconds() if state.last_success is not None else None
+        retry = (state.next_retry - now).total_seconds() if state.next_retry is not None else None
+        if state.last_attempt is None:
+            return SourceHealth("treasurydirect", "connecting", note="auctions")
+        if state.last_error is None:
+            return SourceHealth("treasurydirect", "ok", age, note="auctions", data_date=newest, series=len(book))
+        kind = "stale" if len(book) else "error"
+        return SourceHealth(
+            "treasurydirect", kind, age, retry, note="auctions", error=state.last_error, data_date=newest
+        )
 
     # ------------------------------------------------------------------ life cycle
 
