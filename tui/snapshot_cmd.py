@@ -223,18 +223,26 @@ def print_crises(console: Console, doc: dict[str, Any]) -> None:
         return
     checks = list(crises[0]["checks"])
     table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)" + demo_tag(doc), title_justify="left")
-    table.add_column("episode")
-    table.add_column("window")
-    for check in checks:
-        table.add_column(check, justify="right")
-    table.add_column("verdict")
+    rows: list[list[str]] = []
     for row in crises:
         cells = []
         for check in checks:
             c = row["checks"][check]
             mark = RESULT_MARK.get(c["result"], "?")
             cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
-        table.add_row(*plain_cells(row["name"], f"{row['start']}→{row['end']}", *cells, row["verdict"].upper()))
+        end = row["end"][5:] if row["end"][:4] == row["start"][:4] else row["end"]  # 2020-03-09→03-18
+        rows.append([row["name"], f"{row['start']}→{end}", *cells, row["verdict"].upper()])
+    # Nine checks: cells keep their line (a header may wrap) so a row reads across.
+    from datafeed.crises import CHECKS
+
+    labels = [CHECKS[c].label if c in CHECKS else c for c in checks]
+    headers = ["episode", "window", *labels, "verdict"]
+    for i, header in enumerate(headers):
+        widest = max(len(r[i]) for r in rows)
+        justify = "right" if 2 <= i < len(headers) - 1 else "left"
+        table.add_column(header, justify=justify, min_width=widest)  # type: ignore[arg-type]
+    for cells in rows:
+        table.add_row(*plain_cells(*cells))
     console.print(table)
 
 
