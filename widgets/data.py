@@ -150,6 +150,14 @@ class RegimeView:
     """How many signals were left out of the count as too old."""
     as_of: str = ""
     """Date of the newest evidence behind the verdict (ISO); empty when none."""
+    groups: tuple[tuple[str, int, int], ...] = ()
+    """(side of the thesis, eroding, counted) per group (``price``, ``demand``, ``supply``), so
+    price and demand evidence read apart; empty when not known."""
+
+    @property
+    def by_side(self) -> str:
+        """``price 11/12 · demand 3/7 · supply 2/2`` (eroding / counted per side); empty without groups."""
+        return " · ".join(f"{name} {eroding}/{counted}" for name, eroding, counted in self.groups)
 
     @property
     def coverage(self) -> str:
