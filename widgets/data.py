@@ -171,6 +171,9 @@ class RegimeView:
         if self.verdict != self.verdict.upper():
             object.__setattr__(self, "verdict", self.verdict.upper())
         _check("RegimeView", "verdict", self.verdict, REGIME_VERDICTS)
+        # Read back from JSON (a saved view) the groups arrive as lists.
+        groups = tuple((str(name), int(eroding), int(counted)) for name, eroding, counted in self.groups)
+        object.__setattr__(self, "groups", groups)
 
 
 @dataclass(frozen=True, slots=True)
