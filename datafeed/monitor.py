@@ -421,7 +421,9 @@ class Monitor(Generic[V]):
         newest = book.newest_date
         age = (now - state.last_success).total_seconds() if state.last_success is not None else None
         retry = (state.next_retry - now).total_seconds() if state.next_retry is not None else None
-        if state.last_attempt is None:
+        from datafeed.models import Status
+
+        if state.last_error is None and state.status is not Status.FRESH:  # no answer in this run yet
             return SourceHealth("treasurydirect", "connecting", note="auctions")
         if state.last_error is None:
             return SourceHealth("treasurydirect", "ok", age, note="auctions", data_date=newest, series=len(book))

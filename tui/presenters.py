@@ -170,6 +170,7 @@ def regime_view(regime: RegimeResult) -> RegimeView:
         late=regime.late,
         stale=len(regime.stale),
         as_of=regime.as_of.isoformat() if regime.as_of else "",
+        groups=tuple((name, c.eroding, c.available) for name, c in regime.groups.items()),
     )
 
 

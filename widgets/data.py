@@ -150,6 +150,14 @@ class RegimeView:
     """How many signals were left out of the count as too old."""
     as_of: str = ""
     """Date of the newest evidence behind the verdict (ISO); empty when none."""
+    groups: tuple[tuple[str, int, int], ...] = ()
+    """(side of the thesis, eroding, counted) per group (``price``, ``demand``, ``supply``), so
+    price and demand evidence read apart; empty when not known."""
+
+    @property
+    def by_side(self) -> str:
+        """``price 11/12 · demand 3/7 · supply 2/2`` (eroding / counted per side); empty without groups."""
+        return " · ".join(f"{name} {eroding}/{counted}" for name, eroding, counted in self.groups)
 
     @property
     def coverage(self) -> str:
@@ -163,6 +171,9 @@ class RegimeView:
         if self.verdict != self.verdict.upper():
             object.__setattr__(self, "verdict", self.verdict.upper())
         _check("RegimeView", "verdict", self.verdict, REGIME_VERDICTS)
+        # Read back from JSON (a saved view) the groups arrive as lists.
+        groups = tuple((str(name), int(eroding), int(counted)) for name, eroding, counted in self.groups)
+        object.__setattr__(self, "groups", groups)
 
 
 @dataclass(frozen=True, slots=True)

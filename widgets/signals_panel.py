@@ -68,6 +68,9 @@ class SignalsPanel(LineListView):
     or one with ``compact=True`` (explanation at the end of the line).
     """
 
+    header_height: ClassVar[int] = 2
+    """The regime line, then its count by side (price, demand, supply)."""
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "signals-panel--regime",
         "signals-panel--eroding",
@@ -245,7 +248,7 @@ class SignalsPanel(LineListView):
         if regime != self._regime:
             self._regime = regime
             if self.is_mounted:
-                self.refresh(Region(0, 0, self.size.width, 1))
+                self.refresh(Region(0, 0, self.size.width, self.header_height))
 
     # -- layout ---------------------------------------------------------------------
 
@@ -289,6 +292,11 @@ class SignalsPanel(LineListView):
         base = self.rich_style
         regime = self._regime
         style = base + self._style("signals-panel--regime")
+        if y == 1:  # each side of the thesis on its own, so price and demand evidence read apart
+            sides = regime.by_side if regime is not None else ""
+            return self._segments(
+                [(self._text(f"  by side: {sides}" if sides else ""), base + self._style("signals-panel--dim"))]
+            )
         if regime is None:
             return self._segments([(regime_text(None), style + self._style("signals-panel--na"))])
         verdict_style = style + self._verdict_style(regime.verdict)

@@ -19,6 +19,9 @@ Modules:
     book: the auction book, auctions kept by (CUSIP, auction date) in ``auctions.json``.
     auction_feed: the scheduler that keeps the book refreshed beside the series feed.
     auction_series: auction measures per security line as plain series (``auction_indirect_10y``).
+    book_series: a book's series with their newest date and source, as signal inputs.
+    demo_auctions: the demo market's synthetic auction book (source ``demo``).
+    report: the ``auctions`` and ``holders`` objects of ``snapshot --format json``.
 
 The first modules are pure; ``book`` reads and writes its file, and ``auction_feed`` fetches
 through the providers (``datafeed/providers/treasurydirect.py``, ``fiscaldata.py``, ``tic.py``).

@@ -156,3 +156,23 @@ def test_a_dead_config_is_what_the_tests_think(tmp_path: Path, refusing_url: str
     sources = app.config.feed.sources
     assert set(sources) >= set(source_names())
     assert all(s.enabled and s.base_url == refusing_url for n, s in sources.items() if n in source_names())
+
+
+async def test_the_offline_demo_gets_its_synthetic_auctions_after_its_first_frame(
+    tmp_path: Path, refusing_url: str
+) -> None:
+    """The OFFLINE fallback builds the demo's auction book after its first frame; the auction
+    signals then read it, and the live book (empty: nothing answered) is left alone."""
+    app = every_source_at(refusing_url, tmp_path, tmp_path / "empty")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.monitor.showing_demo, timeout=30, what="the OFFLINE demo")
+        await wait_until(pilot, lambda: app.monitor.demo_book is not None, timeout=30, what="the demo auctions")
+        monitor = app.monitor
+        assert monitor.book is monitor.demo_book and len(monitor.demo_book or ()) > 500
+        assert monitor.live_book is not None and len(monitor.live_book) == 0
+        await wait_until(
+            pilot,
+            lambda: monitor.metrics is not None and monitor.metrics.signals["auction_dealer_share"].verdict != "n/a",
+            timeout=30,
+            what="the auction signals on the demo book",
+        )

@@ -48,10 +48,10 @@ async def test_update_repaints_only_changed_signals_and_regime_line() -> None:
         changed = panel.update_signals(signals, RegimeView("ERODING", 8, 10))
         await pilot.pause()
         assert changed == {"debt_gdp"}
-        # Line 0 (regime) and the two lines of the third signal (1 + 2*2 = 5, 6).
-        assert sorted(calls) == [0, 5, 6]
+        # Lines 0-1 (regime and its count by side) and the two lines of the third signal (2 + 2*2 = 6, 7).
+        assert sorted(calls) == [0, 1, 6, 7]
         assert "8/10" in lines_of(panel)[0]
-        assert "ERODING" in lines_of(panel)[5]
+        assert "ERODING" in lines_of(panel)[6]
 
 
 async def test_new_signal_set_relays_out() -> None:
@@ -102,6 +102,17 @@ async def test_coverage_on_the_regime_line_and_late_or_stale_marks_on_the_signal
             lines = lines_of(panel)
             assert lines[0].startswith(f"REGIME  MIXED  3/7 eroding {dot} 7 n/a {dot} 2 late {dot} 1 stale")
             # The mark leads the explanation line; stale wins over late.
-            assert lines[2].strip().startswith(f"stale {dot} ") and lines[4].strip().startswith(f"late {dot} ")
-            assert not any(line.strip().startswith(("late", "stale")) for line in lines[5:])
-            assert signals[0].date in lines[1]  # the date itself stays where it was
+            assert lines[3].strip().startswith(f"stale {dot} ") and lines[5].strip().startswith(f"late {dot} ")
+            assert not any(line.strip().startswith(("late", "stale")) for line in lines[6:])
+            assert signals[0].date in lines[2]  # the date itself stays where it was
+
+
+async def test_the_second_header_line_counts_each_side_of_the_thesis() -> None:
+    regime = RegimeView("MIXED", 14, 21, groups=(("price", 11, 12), ("demand", 1, 7), ("supply", 2, 2)))
+    panel = SignalsPanel(sample_signals(), regime)
+    async with WidgetHost(panel).run_test(size=(80, 16)):
+        lines = lines_of(panel)
+        assert lines[1].strip() == "by side: price 11/12 · demand 1/7 · supply 2/2"
+    without = SignalsPanel(sample_signals(), REGIME)
+    async with WidgetHost(without).run_test(size=(80, 16)):
+        assert lines_of(without)[1].strip() == ""
