@@ -335,6 +335,7 @@ class DiskCache:
             st.notes.append("from cache; not refreshed yet")
             self._saved_version[inst_id] = store.version
             loaded.append(inst_id)
+        store.refresh_derived()  # spreads read their legs' kept state (stale, last success)
         return loaded
 
     def _sweep_temp_files(self, older_than: float = 600.0) -> None:
@@ -376,6 +377,8 @@ class DiskCache:
         """
         written: list[str] = []
         for inst_id in ids if ids is not None else store.catalog:
+            if store.catalog[inst_id].derived is not None:
+                continue  # recomputed from its legs on load; only the summary keeps its tail
             values = store.official(inst_id)
             if values.empty:
                 continue

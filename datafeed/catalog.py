@@ -44,6 +44,7 @@ GROUP_TITLES: dict[str, str] = {
     "treasuries": "Treasuries",
     "funding": "Funding & hedge legs",
     "abroad": "Bunds & JGBs",
+    "spreads": "Spreads",
     "dollar": "Dollar & FX",
     "risk": "Risk",
     "credit": "Credit",
@@ -86,6 +87,48 @@ class SourceRef:
         return f"{self.source}:{self.series}"
 
 
+DERIVED_SOURCE = "derived"
+"""Tag prefix of a derived instrument's values: ``derived:ust10y-ust2y``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """How a derived instrument's value is computed from other instruments: a weighted sum
+    of its legs times ``scale`` (``(ust10y - ust2y) * 100`` is the 2s10s curve in bp).
+
+    Why data and not a formula: a spread a trader reads every day belongs in the catalog
+    with the instruments (drill-down, alerts, export, snapshot), with one provenance per
+    value (:attr:`tag`) and the date its legs have in common, not in each user's config.
+
+    Attributes:
+        terms: (leg instrument id, weight) pairs, in the order they are written.
+        scale: multiply the weighted sum by this (100: percent legs to basis points).
+    """
+
+    terms: tuple[tuple[str, float], ...]
+    scale: float = 100.0
+
+    @property
+    def legs(self) -> tuple[str, ...]:
+        """The instrument ids it is computed from."""
+        return tuple(leg for leg, _weight in self.terms)
+
+    @property
+    def expr(self) -> str:
+        """The arithmetic in a few characters: ``ust10y-ust2y`` (weights other than ±1 shown)."""
+        out = ""
+        for leg, weight in self.terms:
+            sign = "-" if weight < 0 else ("+" if out else "")
+            size = abs(weight)
+            out += sign + (leg if size == 1 else f"{size:g}*{leg}")
+        return out
+
+    @property
+    def tag(self) -> str:
+        """The source tag of every value it gives: ``derived:ust10y-ust2y``."""
+        return f"{DERIVED_SOURCE}:{self.expr}"
+
+
 @dataclass(frozen=True, slots=True)
 class Instrument:
     """One row of the catalog.
@@ -106,6 +149,8 @@ class Instrument:
         display_scale: multiply a stored value by this to show it in ``display_unit``
             (IG OAS is stored in % as FRED publishes it and shown in bp as traders quote it).
         user: True for an instrument defined in the config file.
+        derived: how it is computed from other instruments (a spread); such an instrument
+            has no source of its own, its values are tagged ``derived:<expr>``.
     """
 
     id: str
@@ -121,6 +166,7 @@ class Instrument:
     display_unit: str = ""
     display_scale: float = 1.0
     user: bool = False
+    derived: Derivation | None = None
 
     @property
     def frequency(self) -> Frequency:
@@ -131,6 +177,11 @@ class Instrument:
     def horizon(self) -> str:
         """What the change since the previous observation spans: ``1D``, ``1W``, ``1M``, ``1Q``."""
         return HORIZONS[self.frequency]
+
+    @property
+    def bp_scale(self) -> float:
+        """Basis points in one stored unit: 100 for a rate stored in %, 1 for a spread in bp."""
+        return 1.0 if self.unit == "bp" else 100.0
 
     @property
     def label(self) -> str:
@@ -202,6 +253,33 @@ def _rate(
         display_unit=display_unit,
         display_scale=display_scale,
     )
+
+
+def _spread(id: str, name: str, long: str, short: str) -> Instrument:
+    """A spread between two rates, stored and quoted in bp (``long − short``)."""
+    return Instrument(
+        id,
+        name,
+        "bp",
+        "bp",
+        (),
+        -3000.0,
+        3000.0,
+        group="spreads",
+        decimals=1,
+        derived=Derivation(((long, 1.0), (short, -1.0))),
+    )
+
+
+def _bund(tenor: str, years: str) -> Instrument:
+    """A Bund par yield from the Bundesbank's daily term structure (Svensson, residual maturity)."""
+    key = f"BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R{years}XX.R.A.A._Z._Z.A"
+    return _rate(f"bund{tenor.lower()}", f"Bund {tenor}", (SourceRef("bundesbank", key, "daily", 2),), -3.0, 20.0, "abroad")
+
+
+def _jgb(tenor: str) -> Instrument:
+    """A JGB yield from the Ministry of Finance's daily curve file (every tenor in one file)."""
+    return _rate(f"jgb{tenor.lower()}", f"JGB {tenor}", (SourceRef("mof", tenor, "daily", 2),), -2.0, 15.0, "abroad")
 
 
 TIC_LAG = 85
@@ -290,14 +368,22 @@ def _history(inst_id: str, name: str, code: str, unit: str, lo: float, hi: float
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
+    # The par curve as the Treasury publishes it (FRED republishes each tenor as DGS*).
+    _ust("1M", "DGS1MO", "1 Mo", None),
     _ust("3M", "DGS3MO", "3 Mo", "^IRX"),
+    _ust("6M", "DGS6MO", "6 Mo", None),
+    _ust("1Y", "DGS1", "1 Yr", None),
     _ust("2Y", "DGS2", "2 Yr", None),
+    _ust("3Y", "DGS3", "3 Yr", None),
     _ust("5Y", "DGS5", "5 Yr", "^FVX"),
+    _ust("7Y", "DGS7", "7 Yr", None),
     _ust("10Y", "DGS10", "10 Yr", "^TNX"),
     _ust("20Y", "DGS20", "20 Yr", None),
     _ust("30Y", "DGS30", "30 Yr", "^TYX"),
     _rate("tbill3m", "T-bill 3M", (_fred("DTB3"),), -2.0, 25.0, "treasuries"),
     _rate("sofr", "SOFR", (SourceRef("nyfed", "SOFR", "daily", 2), _fred("SOFR")), -2.0, 25.0, "funding"),
+    _bund("2Y", "02"),
+    _bund("5Y", "05"),
     _rate(
         "bund10y",
         "Bund 10Y",
@@ -317,6 +403,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         20.0,
         "funding",
     ),
+    _bund("30Y", "30"),
+    _jgb("2Y"),
+    _jgb("5Y"),
     _rate(
         "jgb10y",
         "JGB 10Y",
@@ -325,10 +414,19 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         15.0,
         "abroad",
     ),
-    _rate("jgb20y", "JGB 20Y", (SourceRef("mof", "20Y", "daily", 2),), -2.0, 15.0, "abroad"),
-    _rate("jgb30y", "JGB 30Y", (SourceRef("mof", "30Y", "daily", 2),), -2.0, 15.0, "abroad"),
+    _jgb("20Y"),
+    _jgb("30Y"),
     _rate("tona", "TONA", (SourceRef("boj", "FM01'STRDCLUCON", "daily", 2),), -2.0, 15.0, "funding"),
     _rate("jpy3m", "JPY 3M (stale)", (_fred("IR3TIB01JPM156N", "monthly", 60),), -2.0, 15.0, "funding"),
+    # ---- spreads: computed from the rows above on the dates their legs share (DERIVED_SOURCE)
+    _spread("ust2s10s", "2s10s", "ust10y", "ust2y"),
+    _spread("ust5s30s", "5s30s", "ust30y", "ust5y"),
+    _spread("ust3m10y", "3M10Y", "ust10y", "ust3m"),
+    _spread("ust_bund10y", "UST−Bund 10Y", "ust10y", "bund10y"),
+    _spread("ust_jgb10y", "UST−JGB 10Y", "ust10y", "jgb10y"),
+    _spread("ust_jgb30y", "UST−JGB 30Y", "ust30y", "jgb30y"),
+    _spread("sofr_estr", "SOFR−€STR", "sofr", "estr"),  # the hedged Bund pickup's funding leg
+    _spread("sofr_tona", "SOFR−TONA", "sofr", "tona"),  # the hedged JGB pickups' funding leg
     Instrument("usd_broad", "USD broad", "index", "%", (_fred("DTWEXBGS", lag=7),), 50.0, 250.0, group="dollar"),
     Instrument("dxy", "DXY (ICE)", "index", "%", (), 50.0, 200.0, intraday=_yahoo("DX-Y.NYB"), group="dollar"),
     # FX: stored as the pair is quoted; the label is the quote currency (EUR/USD 1.16 = 1.16 USD per EUR).

@@ -555,6 +555,7 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
+            store.refresh_derived()
             return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext

@@ -52,7 +52,7 @@ def change_in_unit(inst: Instrument, value: float, previous: float | None) -> fl
         return None
     diff = value - previous
     if inst.change == "bp":
-        return diff * 100.0
+        return diff * inst.bp_scale
     if inst.change == "%":
         return 100.0 * diff / previous if previous else None
     return diff
