@@ -274,7 +274,9 @@ def _spread(id: str, name: str, long: str, short: str) -> Instrument:
 def _bund(tenor: str, years: str) -> Instrument:
     """A Bund par yield from the Bundesbank's daily term structure (Svensson, residual maturity)."""
     key = f"BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R{years}XX.R.A.A._Z._Z.A"
-    return _rate(f"bund{tenor.lower()}", f"Bund {tenor}", (SourceRef("bundesbank", key, "daily", 2),), -3.0, 20.0, "abroad")
+    return _rate(
+        f"bund{tenor.lower()}", f"Bund {tenor}", (SourceRef("bundesbank", key, "daily", 2),), -3.0, 20.0, "abroad"
+    )
 
 
 def _jgb(tenor: str) -> Instrument:

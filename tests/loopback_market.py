@@ -156,9 +156,7 @@ class LoopbackMarket:
         header = "Date," + ",".join(f'"{c}"' for c in TREASURY_LABELS)
         lines = [header]
         for d, row in frame.iterrows():
-            cells = [
-                "" if c not in frame.columns or np.isnan(row[c]) else f"{row[c]:.2f}" for c in TREASURY_LABELS
-            ]
+            cells = ["" if c not in frame.columns or np.isnan(row[c]) else f"{row[c]:.2f}" for c in TREASURY_LABELS]
             lines.append(f"{d:%m/%d/%Y}," + ",".join(cells))
         return "\n".join(lines)
 
