@@ -501,6 +501,10 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1e9,
         group="fiscal",
         decimals=0,
+        # Stored in USD mn as FRED publishes it; shown in USD bn like every other debt row
+        # (ten digits widened the Last column until Age no longer fitted at 120x40).
+        display_unit="USD bn",
+        display_scale=0.001,
     ),
     Instrument(
         "foreign_holdings",

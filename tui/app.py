@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -115,6 +116,7 @@ class TriffinApp(App[None]):
         clock: Callable[[], dt.datetime] | None = None,
         replay: ReplayTransport | None = None,
     ) -> None:
+        self._ascii_output = config.ascii  # read by get_driver_class, which App.__init__ calls
         super().__init__()
         self.config = config
         self.demo = demo
@@ -135,11 +137,22 @@ class TriffinApp(App[None]):
         """Published on the UI thread after every update taken in; screens subscribe."""
         self.alert_logged: Signal[AlertEntry] = Signal(self, "alert-logged")
         """Published on the UI thread for every alert that fired."""
+        self.remembered: dict[str, str] = {}
+        """Drill-down choices kept for the session (``tui.host.Host.remembered``)."""
         self._taken = asyncio.Event()
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
         self.theme = config.theme if config.theme in self.available_themes else DEFAULT_THEME
         self.ascii = config.ascii
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; with ``--ascii``, one that writes ASCII bytes only."""
+        driver = super().get_driver_class()
+        if getattr(self, "_ascii_output", False):
+            from tui.ascii_output import ascii_driver
+
+            return ascii_driver(driver)
+        return driver
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """triffin's app variables (tick, verdict, banner colours) for any theme."""
@@ -253,6 +266,15 @@ class TriffinApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_show_curves(self) -> None:
+        """Open the curves screen (or close it when it is on screen)."""
+        from tui.screens.curves import CurvesScreen
+
+        if isinstance(self.screen, CurvesScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(CurvesScreen())
+
     def action_show_alerts(self) -> None:
         """Open the alert log (or close it when it is on screen)."""
         from tui.screens.alerts import AlertLogScreen
@@ -310,6 +332,11 @@ class TriffinApp(App[None]):
             "Exhibits: the seed's ten charts",
             "Each exhibit redrawn from the data, with its claim and the reading now (e)",
             self.action_show_exhibits,
+        )
+        yield SystemCommand(
+            "Curves: UST, Bund, JGB",
+            "Yield curves today vs 1W/1M/1Y ago, and their spreads (y)",
+            self.action_show_curves,
         )
         yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
         yield SystemCommand(

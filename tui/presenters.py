@@ -254,6 +254,30 @@ def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartDa
     )
 
 
+def with_comparison(data: ChartData, inst: Instrument, series: pd.Series) -> ChartData:
+    """``data`` with ``inst`` overlaid on a right axis in its own unit (not rebased).
+
+    Its values are taken on the chart's own dates only (a date it has no value for is a
+    gap): nothing is carried forward or interpolated onto the first series' dates.
+    """
+    if not data.x:
+        return data
+    values = series.dropna()
+    values = values[~values.index.duplicated(keep="last")]
+    aligned = values.reindex(pd.DatetimeIndex(list(data.x))).to_numpy() * inst.display_scale
+    line = ChartLine(inst.name, _values(aligned), axis="right")
+    return ChartData(
+        x=data.x,
+        lines=(*(ln for ln in data.lines if ln.axis == "left"), line),
+        thresholds=data.thresholds,
+        window=data.window,
+        title=f"{data.title} vs {inst.name}",
+        y_label=data.y_label,
+        y_label_right=inst.label,
+        x_labels=data.x_labels,
+    )
+
+
 @dataclass(frozen=True)
 class Stat:
     """One labelled line of a drill-down's stats panel."""

@@ -252,7 +252,7 @@ async def test_s_saves_svg_and_csv_of_each_view(tmp_path: Path) -> None:
         saved = [m for m, k in calls["notify"] if k.get("title") == "Saved"]
         assert saved and str(shots) in saved[-1] and ".svg" in saved[-1] and ".csv" in saved[-1]
 
-        await pilot.press("1", "j", "j", "j", "enter")  # UST 10Y, 1Y range
+        await pilot.press("1", *"j" * 8, "enter")  # UST 10Y (1M 3M 6M 1Y 2Y 3Y 5Y 7Y 10Y), 1Y range
         assert isinstance(app.screen, SeriesDetailScreen)
         await pilot.press("s")
         lines = _csv(shots, "series-ust10y-1y")

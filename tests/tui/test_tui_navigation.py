@@ -75,7 +75,7 @@ async def test_drill_downs_and_back() -> None:
 
         await pilot.press("1", "j", "enter")
         screen = app.screen
-        assert isinstance(screen, SeriesDetailScreen) and screen.instrument_id == "ust2y"
+        assert isinstance(screen, SeriesDetailScreen) and screen.instrument_id == "ust3m"
         await pilot.press("5")
         assert screen.range_key == "MAX"
         await pilot.press("backspace")

@@ -198,7 +198,8 @@ class DashboardScreen(Screen[None]):
         with Container(id="panels"):
             with Vertical(id="markets-panel", classes="panel"):
                 # the filter box is mounted on the first "/" (one widget less in the first frame)
-                yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
+                columns = self.triffin.config.table_columns or TABLE_COLUMNS  # [table] columns
+                yield LiveTable(id="live-table", ascii=ascii, columns=columns)
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
