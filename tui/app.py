@@ -120,10 +120,14 @@ class TriffinApp(App[None]):
         super().__init__()
         self.config = config
         self.demo = demo
+        from tui import added_alerts
+
+        added, self._added_warnings = added_alerts.load(config)  # rules added with A before
         self.monitor: Monitor[MetricsViews] = build_monitor(
             config,
             run="demo" if demo else "replay" if replay is not None else "live",
             transport=replay,
+            rules=[*config.alerts, *added],
             metrics=True,
             switch_offline=True,
             present=_present,
@@ -170,6 +174,8 @@ class TriffinApp(App[None]):
             self.add_class("-ascii")
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        for warning in self._added_warnings:
+            self.notify(warning, severity="warning", timeout=10)
         # The first frame (the cache summary included) goes out before the Monitor's thread
         # starts importing pandas: it would compete with the frame for the GIL.
         self.call_after_refresh(self._start)
@@ -275,6 +281,36 @@ class TriffinApp(App[None]):
         else:
             self.push_screen(CurvesScreen())
 
+    def add_alert(self, text: str) -> str | None:
+        """Parse ``text`` as the config would, check it from now on and keep it in the state file.
+
+        Returns:
+            None when added, else the one-line reason (the rule is not added).
+        """
+        from datafeed.alerts import AlertError
+        from tui import added_alerts
+
+        try:
+            rule = added_alerts.parse(self.config, text)
+        except AlertError as exc:
+            return str(exc)
+        try:
+            path = added_alerts.save(rule.text)
+        except OSError as exc:
+            return f"could not save the rule: {exc.strerror or exc}"
+        self.monitor.add_rule(rule)
+        self.notify(f"Alert added: {rule.text}\nkept in {path}", title="Alert", timeout=8)
+        self.alert_rules_changed()
+        return None
+
+    def alert_rules_changed(self) -> None:
+        """Repaint what lists the rules (the alert log, when it is open)."""
+        from tui.screens.alerts import AlertLogScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertLogScreen):
+                screen.refresh_rules()
+
     def action_show_alerts(self) -> None:
         """Open the alert log (or close it when it is on screen)."""
         from tui.screens.alerts import AlertLogScreen
@@ -309,6 +345,12 @@ class TriffinApp(App[None]):
         """Save an SVG screenshot and the current view's data as CSV under ``screenshot_dir``."""
         from tui.save import save_view
 
+        if self.screen.query("Toast"):  # Textual's toast widget, by its CSS type name
+            # A screenshot shows the view, not the toasts over it ("Saved ..." over the crisis
+            # verdicts, issue 17): take them down and save once the screen is redrawn.
+            self.clear_notifications()
+            self.call_after_refresh(save_view, self, self.monitor.store, self.config.screenshot_dir)
+            return
         save_view(self, self.monitor.store, self.config.screenshot_dir)
 
     def jump_to(self, kind: str, key: str) -> None:

@@ -45,6 +45,10 @@ class Host(Protocol):
         """Per-source health for the status bar."""
         ...
 
+    def add_alert(self, text: str) -> str | None:
+        """Add an alert rule (parsed like ``[[alerts]]``, kept in the state file); None or the error."""
+        ...
+
     def jump_to(self, kind: str, key: str) -> None:
         """Back to the dashboard with the cursor on an instrument, signal or episode."""
         ...

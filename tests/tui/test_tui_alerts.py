@@ -295,3 +295,18 @@ async def test_s_reports_an_unwritable_folder(tmp_path: Path) -> None:
         errors = [m for m, k in calls["notify"] if k.get("severity") == "error"]
         assert errors and "Could not save" in errors[-1]
         assert isinstance(app.screen, DashboardScreen) and app.is_running
+
+
+async def test_a_screenshot_has_no_toasts(tmp_path: Path) -> None:
+    """Issue 17: the saved SVG showed the toasts over the view ("Saved ..." over the crisis
+    verdicts); now they are taken down first, and the files are still written."""
+    app, _calls = make_app(tmp_path, "")
+    shots = tmp_path / "shots"
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_ready(pilot)
+        app.notify("A TOAST OVER THE VIEW", timeout=60)
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), what="the toast")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: any(shots.glob("*.svg")), what="the screenshot")
+        svg = next(shots.glob("*.svg")).read_text(encoding="utf-8")
+        assert "TOAST" not in svg and "Markets" in svg

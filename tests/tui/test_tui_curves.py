@@ -99,3 +99,50 @@ async def test_config_table_columns_reach_the_markets_table(tmp_path: Path) -> N
         table = app.screen.query_one(LiveTable)
         assert table.columns == ("name", "last", "change", "source", "age")
         assert table.shown_columns[:4] == ("name", "last", "change", "source")
+
+
+async def test_shift_a_adds_an_alert_from_a_row_kept_in_the_state_file(tmp_path: Path) -> None:
+    """A on a row: the input is prefilled with its id and last value; a bad rule says why in
+    one line and adds nothing; a good one is checked at once, listed in the alert log, kept
+    in <data dir>/alerts.json (the config file is not touched) and loaded by the next app."""
+    from textual.widgets import Input
+
+    from tui import added_alerts
+    from tui.screens.add_alert import AddAlertScreen
+    from tui.screens.alerts import AlertLogScreen
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press(*"j" * 8, "A")  # UST 10Y
+        await wait_until(pilot, lambda: isinstance(app.screen, AddAlertScreen), what="the alert input")
+        box = app.screen.query_one(Input)
+        assert box.value == "ust10y > 4.73"
+        box.value = "ust10y >> 4"
+        await pilot.press("enter")
+        assert isinstance(app.screen, AddAlertScreen)  # still open, saying why
+        assert "ust10y >> 4" in screen_text(app) and not added_alerts.rules_path().exists()
+        box.value = "ust10y > 4.5"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddAlertScreen), what="the input to close")
+        assert [r.text for r in app.monitor.options.rules] == ["ust10y > 4.5"]
+        await wait_until(pilot, lambda: len(app.monitor.alert_log) == 1, what="the new rule to fire")
+        assert app.monitor.alert_log[0].rule == "ust10y > 4.5"
+        await pilot.press("a")
+        assert isinstance(app.screen, AlertLogScreen) and "ust10y > 4.5" in screen_text(app)
+    assert added_alerts.stored_texts() == ["ust10y > 4.5"]
+    again = demo_app()
+    assert [r.text for r in again.monitor.options.rules] == ["ust10y > 4.5"]
+
+
+def test_help_does_not_call_an_idle_source_enabled_and_off() -> None:
+    """Issue 17: the help listed Bank of Japan under "enabled" while the status bar showed it off."""
+    from tui.config import load_config
+    from tui.screens.help import sources_text
+
+    sources = load_config(None, env={}).feed.sources
+    assert sources["boj"].enabled
+    text = sources_text(sources, demo=False, idle={"boj": "unused"}).plain
+    enabled = next(line for line in text.splitlines() if line.startswith("enabled: "))
+    assert "boj" not in enabled.split(": ", 1)[1].split(", ")
+    assert "enabled but not fetching now (off in the status bar): boj (unused)" in text

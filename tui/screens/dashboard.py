@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from tui.viewcache import SavedView
+    from datafeed.monitor import Monitor
+    from tui.presenters import MetricsViews
     from widgets.data import RegimeView, TableRow
 
 SAVE_VIEW_EVERY = 30.0
@@ -165,6 +167,9 @@ class DashboardScreen(Screen[None]):
         Binding("1", "show_panel('table')", "Markets", id="show-markets", show=False),
         Binding("2", "show_panel('signals')", "Signals", id="show-signals", show=False),
         Binding("3", "show_panel('grid')", "Crises", id="show-crises", show=False),
+        Binding(
+            "A", "add_alert", "Add alert", id="add-alert", show=False, tooltip="New alert rule on this row or signal"
+        ),
     ]
     """Panel focus, the table filter, and panel shortcuts; Enter on a panel drills down."""
 
@@ -487,6 +492,30 @@ class DashboardScreen(Screen[None]):
             self.remove_class("-filtering")
         table.focus()
 
+    # ------------------------------------------------------------------ alerts
+
+    def action_add_alert(self) -> None:
+        """``A``: an alert rule on the table row or the signal under the cursor (prefilled)."""
+        from tui.screens.add_alert import AddAlertScreen
+
+        monitor = self.triffin.monitor
+        panel = self._focused_panel() or self.active_panel
+        target: str | None = None
+        value: float | None = None
+        if panel == "table":
+            target = self.query_one(LiveTable).cursor_id
+            if target is not None:
+                value = alert_prefill_value(monitor, target)
+        elif panel == "signals":
+            target = self.query_one(SignalsPanel).cursor_id
+            result = monitor.metrics.signals.get(target) if monitor.metrics and target else None
+            value = result.value if result is not None else None
+        if target is None:
+            self.app.notify("A adds an alert on a markets row or a signal: put the cursor on one", timeout=5)
+            return
+        shown = "" if value is None else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+        self.app.push_screen(AddAlertScreen(target, f"{target} > {shown}".rstrip()))
+
     # ------------------------------------------------------------- drill-downs
 
     @on(LiveTable.RowChosen)
@@ -598,3 +627,15 @@ class DashboardScreen(Screen[None]):
         else:
             regime = None
         self.query_one(TitleBar).show(regime, monitor.mode, monitor.paused, self._wide_title)
+
+
+def alert_prefill_value(monitor: Monitor[MetricsViews], row_id: str) -> float | None:
+    """The last value of an instrument or formula row, in the unit alert rules compare (as stored)."""
+    store = monitor.store
+    if store is not None and row_id in store.catalog:
+        latest = store.latest(row_id)
+        return latest.value if latest is not None else None
+    values = monitor.formula_values.get(row_id)
+    if values is not None and len(values.dropna()):
+        return float(values.dropna().iloc[-1])
+    return None

@@ -78,8 +78,9 @@ class SeriesDetailScreen(DetailScreen):
             id="series-compare",
             tooltip="Overlay a second series (right axis); c again drops it",
         ),
+        Binding("A", "add_alert", "Add alert", id="series-add-alert", show=False, tooltip="New alert rule on it"),
     ]
-    """1–5: chart range; c: a comparison series."""
+    """1–5: chart range; c: a comparison series; A: an alert on it."""
 
     def __init__(self, instrument_id: str, range_key: str | None = None) -> None:
         super().__init__(classes="series-detail")
@@ -135,6 +136,15 @@ class SeriesDetailScreen(DetailScreen):
             if inst.id != self.instrument_id and store.has_data(inst.id)
         ]
         self.app.search_commands(commands, placeholder="Compare with… (plotted on a right axis in its own unit)")
+
+    def action_add_alert(self) -> None:
+        """``A``: an alert rule on this series, prefilled with its id and last value."""
+        from tui.screens.add_alert import AddAlertScreen
+        from tui.screens.dashboard import alert_prefill_value
+
+        value = alert_prefill_value(self.triffin.monitor, self.instrument_id)
+        shown = "" if value is None else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+        self.app.push_screen(AddAlertScreen(self.instrument_id, f"{self.instrument_id} > {shown}".rstrip()))
 
     def _set_compare(self, inst_id: str) -> None:
         self.compare_id = inst_id
