@@ -79,3 +79,11 @@ def test_presenters_say_which_points_are_missing() -> None:
     assert sh[:5] == ["Spread", "bp", "1D", "1W", "1M"]
     assert srows[0][:2] == ["2s10s", "0.0"] and srows[3][:2] == ["UST−Bund 10Y", "0.0"]
     assert srows[4][1] == cp.NO_VALUE  # UST−JGB 10Y: no JGB held
+
+
+def test_compact_grid_keeps_values_and_changes() -> None:
+    store = SeriesStore(today=lambda: TODAY)
+    store.apply([obs("ust10y", D(2026, 10, 20), 3.0), obs("ust10y", D(2026, 11, 19), 3.5)])
+    header, rows = cp.tenor_grid(cp.curve_set(store, TODAY, "1W"), compact=True)
+    assert header == ["Tenor", "UST", "chg 1W", "Bund", "chg 1W", "JGB", "chg 1W"]
+    assert next(r for r in rows if r[0] == "10Y")[1:3] == ["3.500", cp.NO_VALUE]  # nothing held by Nov 13

@@ -114,22 +114,26 @@ def _change(now: CurvePoint | None, then: CurvePoint | None) -> str:
     return f"{(now.value - then.value) * 100:+.1f}"
 
 
-def tenor_grid(curves: CurveSet) -> tuple[list[str], list[list[str]]]:
+def tenor_grid(curves: CurveSet, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of the tenor grid: per tenor, each curve's value now, then and the change in bp.
 
     Blank: the market does not publish that tenor; ``n/a``: it does, but no value is held
-    for that date (see :func:`missing_notes`).
+    for that date (see :func:`missing_notes`). ``compact`` (narrow terminals) leaves out
+    the past values and keeps the changes (``chg 1M`` in bp).
     """
     header = ["Tenor"]
     for curve in CURVES:
-        header += [f"{curve.name} now", f"{curves.lookback} ago", "chg bp"]
+        if compact:
+            header += [curve.name, f"chg {curves.lookback}"]
+        else:
+            header += [f"{curve.name} now", f"{curves.lookback} ago", "chg bp"]
     rows: list[list[str]] = []
     for tenor in all_tenors():
         row = [tenor]
         for curve in CURVES:
             now = next((p for p in curves.now[curve.id] if p.tenor == tenor), None)
             then = next((p for p in curves.past[curve.id] if p.tenor == tenor), None)
-            row += [_cell(now), _cell(then), _change(now, then)]
+            row += [_cell(now), _change(now, then)] if compact else [_cell(now), _cell(then), _change(now, then)]
         rows.append(row)
     return header, rows
 

@@ -19,10 +19,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
+from textual.events import Resize
 from textual.widgets import Static
 
 from datafeed.curves import LOOKBACKS
-from tui.screens.base import DetailScreen, KeyBar
+from tui.screens.base import NARROW_BELOW, DetailScreen, KeyBar
+from widgets.glyphs import ascii_text
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -84,6 +86,12 @@ class CurvesScreen(DetailScreen):
         self._paint()
         self.query_one("#curves-chart").focus()
 
+    def on_resize(self, event: Resize) -> None:
+        """Re-lay out, and fit the tenor grid to the new width."""
+        super().on_resize(event)
+        if self.is_mounted:
+            self._paint()
+
     def action_set_lookback(self, lookback: str) -> None:
         """Compare with another past date (remembered for this session)."""
         self.lookback = lookback
@@ -104,11 +112,15 @@ class CurvesScreen(DetailScreen):
 
         monitor = self.triffin.monitor
         store = monitor.store
+
+        def fold(text: str) -> str:  # --ascii: names such as UST−Bund 10Y, and the dots
+            return ascii_text(text) if self.triffin.ascii else text
+
         title = Text()
         title.append("Curves", style="bold")
-        title.append("  UST · Bund · JGB par yields (%), spreads in bp  ")
+        title.append(fold("  UST · Bund · JGB par yields (%), spreads in bp  "))
         if monitor.showing_demo:
-            title.append(" DEMO — synthetic ", style="bold reverse")
+            title.append(fold(" DEMO — synthetic "), style="bold reverse")
             title.append("  ")
         title.append_text(lookback_strip(self.lookback))
         self.query_one("#detail-title", Static).update(title)
@@ -117,8 +129,9 @@ class CurvesScreen(DetailScreen):
             return
         curves = cp.curve_set(store, monitor.today, self.lookback)
         self.query_one("#curves-chart", SeriesChart).set_data(cp.curve_chart(curves))
-        header, rows = cp.tenor_grid(curves)
+        header, rows = cp.tenor_grid(curves, compact=self.size.width < NARROW_BELOW)
         spread_header, spread_rows = cp.spread_table_rows(cp.spread_quotes(store))
+        spread_rows = [[fold(cell) for cell in row] for row in spread_rows]
         parts: list[object] = [
             cp.grid_table(header, rows),
             Text("\n".join(cp.curve_dates(curves)), style="dim"),
