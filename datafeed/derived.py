@@ -126,7 +126,7 @@ def derive_state(derivation: Derivation, legs: Sequence[tuple[str, SeriesState]]
     attempts = [state.last_attempt for _leg, state in legs if state.last_attempt is not None]
     return SeriesState(
         status=status,
-        source=derivation.tag,
+        source=derivation.tag if has_data else None,  # like any instrument that holds nothing
         last_success=last_success,
         last_attempt=min(attempts) if len(attempts) == len(legs) else None,
         last_error=error,

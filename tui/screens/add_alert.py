@@ -9,7 +9,7 @@ a good rule is checked from then on, listed in the alert log and kept in the sta
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -20,6 +20,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from tui.host import host_of
+
+if TYPE_CHECKING:
+    from datafeed.monitor import Monitor
+    from tui.presenters import MetricsViews
+
+
+def alert_prefill_value(monitor: Monitor[MetricsViews], row_id: str) -> float | None:
+    """The last value of an instrument or formula row, in the unit alert rules compare (as stored)."""
+    store = monitor.store
+    if store is not None and row_id in store.catalog:
+        latest = store.latest(row_id)
+        return latest.value if latest is not None else None
+    values = monitor.formula_values.get(row_id)
+    if values is not None and len(values.dropna()):
+        return float(values.dropna().iloc[-1])
+    return None
+
+
+def prefill_text(target: str, value: float | None) -> str:
+    """``ust10y > 4.73``: the id and its last value (four significant digits), or ``ust10y >``."""
+    if value is None:
+        return f"{target} >"
+    shown = f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
+    return f"{target} > {shown}"
 
 
 class AddAlertScreen(ModalScreen[str | None]):

@@ -40,8 +40,6 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from tui.viewcache import SavedView
-    from datafeed.monitor import Monitor
-    from tui.presenters import MetricsViews
     from widgets.data import RegimeView, TableRow
 
 SAVE_VIEW_EVERY = 30.0
@@ -496,7 +494,7 @@ class DashboardScreen(Screen[None]):
 
     def action_add_alert(self) -> None:
         """``A``: an alert rule on the table row or the signal under the cursor (prefilled)."""
-        from tui.screens.add_alert import AddAlertScreen
+        from tui.screens.add_alert import AddAlertScreen, alert_prefill_value, prefill_text
 
         monitor = self.triffin.monitor
         panel = self._focused_panel() or self.active_panel
@@ -513,8 +511,7 @@ class DashboardScreen(Screen[None]):
         if target is None:
             self.app.notify("A adds an alert on a markets row or a signal: put the cursor on one", timeout=5)
             return
-        shown = "" if value is None else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
-        self.app.push_screen(AddAlertScreen(target, f"{target} > {shown}".rstrip()))
+        self.app.push_screen(AddAlertScreen(target, prefill_text(target, value)))
 
     # ------------------------------------------------------------- drill-downs
 
@@ -627,15 +624,3 @@ class DashboardScreen(Screen[None]):
         else:
             regime = None
         self.query_one(TitleBar).show(regime, monitor.mode, monitor.paused, self._wide_title)
-
-
-def alert_prefill_value(monitor: Monitor[MetricsViews], row_id: str) -> float | None:
-    """The last value of an instrument or formula row, in the unit alert rules compare (as stored)."""
-    store = monitor.store
-    if store is not None and row_id in store.catalog:
-        latest = store.latest(row_id)
-        return latest.value if latest is not None else None
-    values = monitor.formula_values.get(row_id)
-    if values is not None and len(values.dropna()):
-        return float(values.dropna().iloc[-1])
-    return None

@@ -139,12 +139,10 @@ class SeriesDetailScreen(DetailScreen):
 
     def action_add_alert(self) -> None:
         """``A``: an alert rule on this series, prefilled with its id and last value."""
-        from tui.screens.add_alert import AddAlertScreen
-        from tui.screens.dashboard import alert_prefill_value
+        from tui.screens.add_alert import AddAlertScreen, alert_prefill_value, prefill_text
 
         value = alert_prefill_value(self.triffin.monitor, self.instrument_id)
-        shown = "" if value is None else f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
-        self.app.push_screen(AddAlertScreen(self.instrument_id, f"{self.instrument_id} > {shown}".rstrip()))
+        self.app.push_screen(AddAlertScreen(self.instrument_id, prefill_text(self.instrument_id, value)))
 
     def _set_compare(self, inst_id: str) -> None:
         self.compare_id = inst_id
