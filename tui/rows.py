@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from datafeed.catalog import CATALOG, Instrument
 from datafeed.catalog import GROUP_TITLES as GROUP_TITLES  # re-exported (presenters, screens)
 from datafeed.market_calendar import instrument_is_late
+from datafeed.providers import short_label
 from datafeed.summary import SummaryEntry
 from widgets.data import TableRow
 
@@ -82,6 +83,7 @@ def empty_row(inst: Instrument, status: str, source: str | None = None) -> Table
         change_unit=inst.change,
         source=short_source(source or fallback),
         status=status,
+        source_label=short_label(source or fallback),
         group=group_title(inst),
         change_horizon=inst.horizon,
         unit=inst.label,
@@ -121,6 +123,7 @@ def value_row(
         age=age,
         source=short_source(source),
         status=status,
+        source_label=short_label(source),  # FRED, UST, BBK, CALC: never a word like "fre"
         late=late,
         intraday=intraday,
         group=group_title(inst),

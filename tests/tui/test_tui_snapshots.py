@@ -152,3 +152,20 @@ def test_series_detail_cursor_and_comparison(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_dashboard_200x55(snap_compare: SnapCompare) -> None:
+    """200x55: the wide table shows every column (Age, 1W, 1M, YTD, Trend, Source with short
+    labels, Date, Status) next to the signals; the Spreads rows in bp (Source CALC)."""
+    assert snap_compare(demo_app(), terminal_size=(200, 55), run_before=wait_ready)
+
+
+def test_curves_colour_blind_120x40(snap_compare: SnapCompare) -> None:
+    """The curves screen in triffin-cb: the four lines told apart by marker as well as by the
+    blue/orange palette; the 1W look-back (key 1)."""
+    from dataclasses import replace
+
+    from tui_helpers import demo_config
+
+    app = demo_app(replace(demo_config(), theme="triffin-cb"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_open_curves("1"))
