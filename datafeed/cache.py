@@ -477,6 +477,11 @@ class DiskCache:
                 continue
             values, sources, _ = self._merged(store, inst_id, values)
             tail = values.iloc[-TAIL:]
+            # The value the year-to-date change is measured from (the last of the prior year)
+            # goes in front when the tail does not reach back to it: the first frame shows YTD.
+            base = values.index.searchsorted(pd.Timestamp(tail.index[-1].year - 1, 12, 31), side="right") - 1
+            if 0 <= base < len(values) - len(tail):
+                tail = pd.concat([values.iloc[base : base + 1], tail])
             days = tail.index.values.astype("datetime64[D]").astype("int64").tolist()
             last = _later(store.state[inst_id].last_success, self._others_success.get(inst_id))
             entries[inst_id] = (

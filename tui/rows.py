@@ -12,6 +12,7 @@ keeps it that way.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -59,6 +60,29 @@ def change_in_unit(inst: Instrument, value: float, previous: float | None) -> fl
     return diff
 
 
+PERIODS: tuple[tuple[str, int], ...] = (("1w", 7), ("1m", 30))
+"""(column, calendar days) of the table's period changes; YTD is against the prior year's last value."""
+
+
+def period_bases(last: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """The dates the 1W, 1M and YTD changes are measured from: the last value on or before each."""
+    return last - dt.timedelta(days=7), last - dt.timedelta(days=30), dt.date(last.year - 1, 12, 31)
+
+
+def period_changes(
+    inst: Instrument, dates: Sequence[dt.date], values: Sequence[float], value: float, last: dt.date
+) -> tuple[float | None, float | None, float | None]:
+    """The 1W, 1M and YTD changes of ``value`` (dated ``last``) in the change unit, from a
+    history (oldest first): each against the last value on or before its base date, None when
+    the history does not reach back to it (the first frame's cached tail is 64 values).
+    """
+    out: list[float | None] = []
+    for base in period_bases(last):
+        index = bisect.bisect_right(dates, base)
+        out.append(change_in_unit(inst, value, values[index - 1]) if index else None)
+    return out[0], out[1], out[2]
+
+
 def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
     """A source tag cut to ``width`` cells (Bundesbank series codes are 60 characters)."""
     if not tag:
@@ -102,6 +126,7 @@ def value_row(
     status: str,
     late: bool,
     intraday: bool,
+    periods: tuple[float | None, float | None, float | None] = (None, None, None),
 ) -> TableRow:
     """The row of an instrument holding a value, as the catalog says to show it: the value and
     its recent history in the display unit next to its label (IG OAS in bp), the change in
@@ -129,6 +154,9 @@ def value_row(
         group=group_title(inst),
         change_horizon=inst.horizon,
         unit=inst.label,
+        change_1w=periods[0],
+        change_1m=periods[1],
+        change_ytd=periods[2],
     )
 
 
@@ -152,6 +180,7 @@ def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableR
         status="stale",
         late=instrument_is_late(inst, date, today, entry.source),
         intraday=False,
+        periods=period_changes(inst, entry.dates, entry.values, value, date),
     )
 
 
