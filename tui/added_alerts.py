@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from datafeed.alerts import AlertError, AlertRule, parse_rule
+from datafeed.alert_rules import AlertError, AlertRule, parse_rule  # no pandas: read before the first frame
 from tui.config import APP_NAME, Config
 
 FILE_NAME = "alerts.json"

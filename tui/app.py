@@ -287,7 +287,7 @@ class TriffinApp(App[None]):
         Returns:
             None when added, else the one-line reason (the rule is not added).
         """
-        from datafeed.alerts import AlertError
+        from datafeed.alert_rules import AlertError
         from tui import added_alerts
 
         try:

@@ -146,3 +146,27 @@ def test_help_does_not_call_an_idle_source_enabled_and_off() -> None:
     enabled = next(line for line in text.splitlines() if line.startswith("enabled: "))
     assert "boj" not in enabled.split(": ", 1)[1].split(", ")
     assert "enabled but not fetching now (off in the status bar): boj (unused)" in text
+
+
+def test_building_the_app_loads_no_pandas_for_the_added_alerts(tmp_path: Path) -> None:
+    """The rules added with A are read in the app's constructor, before the first frame: with
+    the parser that needs no pandas (the full alerts module cost ~200 ms and ~45 MB there)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+    (data / "triffin").mkdir(parents=True)
+    (data / "triffin" / "alerts.json").write_text(json.dumps({"rules": ["ust10y > 5"]}), encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from tui.app import TriffinApp\n"
+        "from tui.config import load_config\n"
+        "app = TriffinApp(load_config(None), demo=True)\n"
+        "print([r.text for r in app.monitor.options.rules], 'pandas' in sys.modules)\n"
+    )
+    env = {**os.environ, "XDG_DATA_HOME": str(data)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['ust10y > 5'] False"
