@@ -195,6 +195,11 @@ class AlertEngine:
         self._state = [_State() for _ in self.rules]
         self.evaluations = 0
 
+    def add(self, rule: AlertRule) -> None:
+        """Watch one more rule (it fires last within a pass); the others keep their state."""
+        self.rules = (*self.rules, rule)
+        self._state.append(_State())
+
     @property
     def refs(self) -> frozenset[str]:
         """Every id any rule reads."""

@@ -335,6 +335,7 @@ class DiskCache:
             st.notes.append("from cache; not refreshed yet")
             self._saved_version[inst_id] = store.version
             loaded.append(inst_id)
+        store.refresh_derived()  # spreads read their legs' kept state (stale, last success)
         return loaded
 
     def _sweep_temp_files(self, older_than: float = 600.0) -> None:
@@ -376,6 +377,8 @@ class DiskCache:
         """
         written: list[str] = []
         for inst_id in ids if ids is not None else store.catalog:
+            if store.catalog[inst_id].derived is not None:
+                continue  # recomputed from its legs on load; only the summary keeps its tail
             values = store.official(inst_id)
             if values.empty:
                 continue
@@ -474,6 +477,11 @@ class DiskCache:
                 continue
             values, sources, _ = self._merged(store, inst_id, values)
             tail = values.iloc[-TAIL:]
+            # The value the year-to-date change is measured from (the last of the prior year)
+            # goes in front when the tail does not reach back to it: the first frame shows YTD.
+            base = values.index.searchsorted(pd.Timestamp(tail.index[-1].year - 1, 12, 31), side="right") - 1
+            if 0 <= base < len(values) - len(tail):
+                tail = pd.concat([values.iloc[base : base + 1], tail])
             days = tail.index.values.astype("datetime64[D]").astype("int64").tolist()
             last = _later(store.state[inst_id].last_success, self._others_success.get(inst_id))
             entries[inst_id] = (

@@ -44,6 +44,7 @@ GROUP_TITLES: dict[str, str] = {
     "treasuries": "Treasuries",
     "funding": "Funding & hedge legs",
     "abroad": "Bunds & JGBs",
+    "spreads": "Spreads",
     "dollar": "Dollar & FX",
     "risk": "Risk",
     "credit": "Credit",
@@ -86,6 +87,48 @@ class SourceRef:
         return f"{self.source}:{self.series}"
 
 
+DERIVED_SOURCE = "derived"
+"""Tag prefix of a derived instrument's values: ``derived:ust10y-ust2y``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Derivation:
+    """How a derived instrument's value is computed from other instruments: a weighted sum
+    of its legs times ``scale`` (``(ust10y - ust2y) * 100`` is the 2s10s curve in bp).
+
+    Why data and not a formula: a spread a trader reads every day belongs in the catalog
+    with the instruments (drill-down, alerts, export, snapshot), with one provenance per
+    value (:attr:`tag`) and the date its legs have in common, not in each user's config.
+
+    Attributes:
+        terms: (leg instrument id, weight) pairs, in the order they are written.
+        scale: multiply the weighted sum by this (100: percent legs to basis points).
+    """
+
+    terms: tuple[tuple[str, float], ...]
+    scale: float = 100.0
+
+    @property
+    def legs(self) -> tuple[str, ...]:
+        """The instrument ids it is computed from."""
+        return tuple(leg for leg, _weight in self.terms)
+
+    @property
+    def expr(self) -> str:
+        """The arithmetic in a few characters: ``ust10y-ust2y`` (weights other than ±1 shown)."""
+        out = ""
+        for leg, weight in self.terms:
+            sign = "-" if weight < 0 else ("+" if out else "")
+            size = abs(weight)
+            out += sign + (leg if size == 1 else f"{size:g}*{leg}")
+        return out
+
+    @property
+    def tag(self) -> str:
+        """The source tag of every value it gives: ``derived:ust10y-ust2y``."""
+        return f"{DERIVED_SOURCE}:{self.expr}"
+
+
 @dataclass(frozen=True, slots=True)
 class Instrument:
     """One row of the catalog.
@@ -110,6 +153,8 @@ class Instrument:
             validation refuses it as a placeholder, not a price.
         weekdays: official values are dated Monday to Friday only (closes of markets that
             do not trade at weekends): a Saturday or Sunday date is refused.
+        derived: how it is computed from other instruments (a spread); such an instrument
+            has no source of its own, its values are tagged ``derived:<expr>``.
     """
 
     id: str
@@ -127,6 +172,7 @@ class Instrument:
     user: bool = False
     nonzero: bool = False
     weekdays: bool = False
+    derived: Derivation | None = None
 
     @property
     def frequency(self) -> Frequency:
@@ -148,6 +194,11 @@ class Instrument:
         """
         ref = next((r for r in self.sources if tag is not None and r.tag == tag), None)
         return HORIZONS[ref.frequency] if ref is not None else self.horizon
+
+    @property
+    def bp_scale(self) -> float:
+        """Basis points in one stored unit: 100 for a rate stored in %, 1 for a spread in bp."""
+        return 1.0 if self.unit == "bp" else 100.0
 
     @property
     def label(self) -> str:
@@ -222,6 +273,35 @@ def _rate(
         display_unit=display_unit,
         display_scale=display_scale,
     )
+
+
+def _spread(id: str, name: str, long: str, short: str) -> Instrument:
+    """A spread between two rates, stored and quoted in bp (``long − short``)."""
+    return Instrument(
+        id,
+        name,
+        "bp",
+        "bp",
+        (),
+        -3000.0,
+        3000.0,
+        group="spreads",
+        decimals=1,
+        derived=Derivation(((long, 1.0), (short, -1.0))),
+    )
+
+
+def _bund(tenor: str, years: str) -> Instrument:
+    """A Bund par yield from the Bundesbank's daily term structure (Svensson, residual maturity)."""
+    key = f"BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R{years}XX.R.A.A._Z._Z.A"
+    return _rate(
+        f"bund{tenor.lower()}", f"Bund {tenor}", (SourceRef("bundesbank", key, "daily", 2),), -3.0, 20.0, "abroad"
+    )
+
+
+def _jgb(tenor: str) -> Instrument:
+    """A JGB yield from the Ministry of Finance's daily curve file (every tenor in one file)."""
+    return _rate(f"jgb{tenor.lower()}", f"JGB {tenor}", (SourceRef("mof", tenor, "daily", 2),), -2.0, 15.0, "abroad")
 
 
 TIC_LAG = 85
@@ -310,14 +390,22 @@ def _history(inst_id: str, name: str, code: str, unit: str, lo: float, hi: float
 
 
 INSTRUMENTS: tuple[Instrument, ...] = (
+    # The par curve as the Treasury publishes it (FRED republishes each tenor as DGS*).
+    _ust("1M", "DGS1MO", "1 Mo", None),
     _ust("3M", "DGS3MO", "3 Mo", "^IRX"),
+    _ust("6M", "DGS6MO", "6 Mo", None),
+    _ust("1Y", "DGS1", "1 Yr", None),
     _ust("2Y", "DGS2", "2 Yr", None),
+    _ust("3Y", "DGS3", "3 Yr", None),
     _ust("5Y", "DGS5", "5 Yr", "^FVX"),
+    _ust("7Y", "DGS7", "7 Yr", None),
     _ust("10Y", "DGS10", "10 Yr", "^TNX"),
     _ust("20Y", "DGS20", "20 Yr", None),
     _ust("30Y", "DGS30", "30 Yr", "^TYX"),
     _rate("tbill3m", "T-bill 3M", (_fred("DTB3"),), -2.0, 25.0, "treasuries"),
     _rate("sofr", "SOFR", (SourceRef("nyfed", "SOFR", "daily", 2), _fred("SOFR")), -2.0, 25.0, "funding"),
+    _bund("2Y", "02"),
+    _bund("5Y", "05"),
     _rate(
         "bund10y",
         "Bund 10Y",
@@ -337,6 +425,9 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         20.0,
         "funding",
     ),
+    _bund("30Y", "30"),
+    _jgb("2Y"),
+    _jgb("5Y"),
     _rate(
         "jgb10y",
         "JGB 10Y",
@@ -345,10 +436,19 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         15.0,
         "abroad",
     ),
-    _rate("jgb20y", "JGB 20Y", (SourceRef("mof", "20Y", "daily", 2),), -2.0, 15.0, "abroad"),
-    _rate("jgb30y", "JGB 30Y", (SourceRef("mof", "30Y", "daily", 2),), -2.0, 15.0, "abroad"),
+    _jgb("20Y"),
+    _jgb("30Y"),
     _rate("tona", "TONA", (SourceRef("boj", "FM01'STRDCLUCON", "daily", 2),), -2.0, 15.0, "funding"),
     _rate("jpy3m", "JPY 3M (stale)", (_fred("IR3TIB01JPM156N", "monthly", 60),), -2.0, 15.0, "funding"),
+    # ---- spreads: computed from the rows above on the dates their legs share (DERIVED_SOURCE)
+    _spread("ust2s10s", "2s10s", "ust10y", "ust2y"),
+    _spread("ust5s30s", "5s30s", "ust30y", "ust5y"),
+    _spread("ust3m10y", "3M10Y", "ust10y", "ust3m"),
+    _spread("ust_bund10y", "UST−Bund 10Y", "ust10y", "bund10y"),
+    _spread("ust_jgb10y", "UST−JGB 10Y", "ust10y", "jgb10y"),
+    _spread("ust_jgb30y", "UST−JGB 30Y", "ust30y", "jgb30y"),
+    _spread("sofr_estr", "SOFR−€STR", "sofr", "estr"),  # the hedged Bund pickup's funding leg
+    _spread("sofr_tona", "SOFR−TONA", "sofr", "tona"),  # the hedged JGB pickups' funding leg
     Instrument("usd_broad", "USD broad", "index", "%", (_fred("DTWEXBGS", lag=7),), 50.0, 250.0, group="dollar"),
     Instrument("dxy", "DXY (ICE)", "index", "%", (), 50.0, 200.0, intraday=_yahoo("DX-Y.NYB"), group="dollar"),
     # FX: stored as the pair is quoted; the label is the quote currency (EUR/USD 1.16 = 1.16 USD per EUR).
@@ -432,6 +532,10 @@ INSTRUMENTS: tuple[Instrument, ...] = (
         1e9,
         group="fiscal",
         decimals=0,
+        # Stored in USD mn as FRED publishes it; shown in USD bn like every other debt row
+        # (ten digits widened the Last column until Age no longer fitted at 120x40).
+        display_unit="USD bn",
+        display_scale=0.001,
     ),
     Instrument(
         "foreign_holdings",

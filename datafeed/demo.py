@@ -191,6 +191,20 @@ _BUND10 = _knots("""
     2024-05 2.6, 2024-12 2.1, 2025-03-12 2.9, 2025-04-02 2.7, 2025-06 2.55, 2025-12 2.8,
     2026-11 2.75
 """)
+# Bund curve shape: 2Y minus 10Y (negative when the curve is upward sloping) and 30Y minus 10Y.
+_BUND2S = _knots("""
+    2000-01 -0.5, 2004-06 -1.5, 2007-06 -0.1, 2009-06 -2.0, 2012-06 -1.5, 2016-06 -0.8,
+    2019-06 -0.1, 2022-06 0.0, 2023-06 0.6, 2024-06 0.2, 2025-06 -0.6, 2026-06 -0.7
+""")
+_BUND30S = _knots("""
+    2000-01 0.6, 2008-06 0.3, 2012-06 0.8, 2016-06 0.8, 2019-06 0.3, 2022-06 0.0,
+    2024-06 0.2, 2025-06 0.5, 2026-06 0.55
+""")
+# JGB 2Y minus 10Y (the 2Y sat near zero through the negative-rate years).
+_J2S = _knots("""
+    2000-01 -1.4, 2003-06 -0.45, 2006-06 -1.3, 2008-06 -0.9, 2012-06 -0.7, 2016-07 -0.05,
+    2018-06 -0.2, 2021-06 -0.2, 2023-06 -0.45, 2024-06 -0.6, 2025-05 -0.7, 2026-06 -0.8
+""")
 _JGB10 = _knots("""
     2000-01 1.75, 2001-06 1.2, 2002-12 0.9, 2003-06-13 0.5, 2003-09 1.5, 2004-06 1.8,
     2005-06 1.2, 2006-05 1.95, 2007-06 1.9, 2008-06 1.8, 2008-12 1.2, 2009-06 1.5,
@@ -508,16 +522,26 @@ class DemoSpec:
 
 
 SPECS: dict[str, DemoSpec] = {
+    "ust1m": DemoSpec(2),
     "ust3m": DemoSpec(2),
+    "ust6m": DemoSpec(2),
+    "ust1y": DemoSpec(2),
     "ust2y": DemoSpec(2),
+    "ust3y": DemoSpec(2),
     "ust5y": DemoSpec(2),
+    "ust7y": DemoSpec(2),
     "ust10y": DemoSpec(2),
     "ust20y": DemoSpec(2),
     "ust30y": DemoSpec(2),
     "tbill3m": DemoSpec(2),
     "sofr": DemoSpec(2, first_day=dt.date(2018, 4, 2)),  # SOFR was first published for 2 April 2018
+    "bund2y": DemoSpec(3),
+    "bund5y": DemoSpec(3),
     "bund10y": DemoSpec(3),
+    "bund30y": DemoSpec(3),
     "estr": DemoSpec(3, first_day=dt.date(2019, 10, 1)),  # €STR starts on 1 October 2019
+    "jgb2y": DemoSpec(3),
+    "jgb5y": DemoSpec(3),
     "jgb10y": DemoSpec(3),
     "jgb20y": DemoSpec(3),
     "jgb30y": DemoSpec(3),
@@ -856,6 +880,22 @@ def _session_date(d: dt.date) -> dt.date:
     return d - dt.timedelta(days=max(0, d.weekday() - 4))
 
 
+SESSION_CLOSE_UTC = dt.time(21, 0)
+"""When a demo session's quotes stop (the New York close, 16:00 ET in winter, in UTC)."""
+
+
+def _session_stamp(now: dt.datetime, session: dt.date) -> dt.datetime:
+    """The time a quote of ``session`` struck at ``now`` carries.
+
+    Why: on a weekend the demo keeps quoting Friday's session; stamping those quotes with
+    the weekend's clock would give a Friday date with a Sunday time (a quote two days
+    younger than its own date). They carry Friday's close instead, so their age reads true.
+    """
+    if now.date() == session:
+        return now
+    return dt.datetime.combine(session, SESSION_CLOSE_UTC, now.tzinfo or dt.UTC)
+
+
 def _previous_business_day(d: dt.date) -> dt.date:
     """The weekday strictly before ``d``."""
     d -= dt.timedelta(days=1)
@@ -1058,7 +1098,8 @@ class DemoMarket:
 
         Args:
             now: when the quotes are struck (stored as ``time``); the quotes are dated
-                ``now.date()``, or the Friday before on a weekend.
+                ``now.date()``, or the Friday before on a weekend, and then stamped at
+                that Friday's close (date and clock of one quote always agree).
 
         Returns:
             one ``intraday=True`` observation per intraday instrument.
@@ -1072,6 +1113,7 @@ class DemoMarket:
         z = rng.standard_normal(len(ids) + 2)
         z_risk, z_usd = float(z[-2]), float(z[-1])
         date = _session_date(now.date())
+        stamp = _session_stamp(now, date)
         out: list[Observation] = []
         moves: dict[str, float] = {}
         for i, inst_id in enumerate(ids):
@@ -1101,7 +1143,7 @@ class DemoMarket:
             value = min(max(value, inst.lo), inst.hi)
             self._tick_state[inst_id] = value
             shown = round(value, SPECS.get(inst_id, DemoSpec()).decimals + 1)
-            out.append(Observation(inst_id, date, shown, DEMO_SOURCE_PREFIX + inst_id, True, now))
+            out.append(Observation(inst_id, date, shown, DEMO_SOURCE_PREFIX + inst_id, True, stamp))
         return out
 
     # ------------------------------------------------------------------ internals
@@ -1249,6 +1291,27 @@ class DemoMarket:
         out["jgb10y"] = _soft_floor(j10_a + dj, -0.35, 0.04)
         out["jgb20y"] = _soft_floor(j10_a + _interp(days, _J20S) + 1.1 * dj + 0.6 * djc, -0.3, 0.04)
         out["jgb30y"] = _soft_floor(j10_a + _interp(days, _J30S) + 1.2 * dj + 1.0 * djc, -0.25, 0.04)
+
+        # --- The rest of each curve (issue 17's curves screen): every tenor from its
+        # neighbours' drivers plus a noise stream of its own, so adding one never moves
+        # another instrument's path (the seed contract of _STREAMS).
+        def own_noise(inst_id: str, sigma: np.ndarray, half_life: float = 5.0) -> np.ndarray:
+            (dev,) = _ar1([sigma * _student_t(self._key, _own_stream(inst_id), n)], [_phi(half_life)])
+            return np.asarray(dev)
+
+        ust3, ust2, ust5 = out["ust3m"], out["ust2y"], out["ust5y"]
+        out["ust1m"] = _soft_floor(0.7 * fed + 0.3 * ust3 + own_noise("ust1m", 0.15 * sig10), 0.0, 0.03)
+        out["ust6m"] = _soft_floor(0.75 * ust3 + 0.25 * ust2 + own_noise("ust6m", 0.1 * sig10), 0.0, 0.03)
+        out["ust1y"] = _soft_floor(0.45 * ust3 + 0.55 * ust2 + own_noise("ust1y", 0.1 * sig10), 0.01, 0.03)
+        out["ust3y"] = _soft_floor(0.6 * ust2 + 0.4 * ust5 + own_noise("ust3y", 0.08 * sig10), 0.03, 0.04)
+        out["ust7y"] = 0.45 * ust5 + 0.55 * out["ust10y"] + own_noise("ust7y", 0.08 * sig10)
+        b2s = _interp(days, _BUND2S)
+        out["bund2y"] = _soft_floor(bund + b2s + 0.4 * own_noise("bund2y", sig_b, 20.0), -1.0, 0.06)
+        out["bund5y"] = _soft_floor(bund + 0.45 * b2s + 0.2 * own_noise("bund5y", sig_b, 20.0), -1.0, 0.06)
+        out["bund30y"] = bund + _interp(days, _BUND30S) + 0.2 * own_noise("bund30y", sig_b, 20.0)
+        j2s = _interp(days, _J2S)
+        out["jgb2y"] = _soft_floor(j10_a + j2s + 0.5 * dj + 0.3 * own_noise("jgb2y", sig_j, 20.0), -0.35, 0.04)
+        out["jgb5y"] = _soft_floor(j10_a + 0.55 * j2s + 0.8 * dj + 0.3 * own_noise("jgb5y", sig_j, 20.0), -0.35, 0.04)
 
         # --- Dollar: one dollar factor (risk-off and US-relative-rate loadings by regime).
         kappa = _interp(days, _KAPPA)
@@ -1475,7 +1538,9 @@ def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarke
 
     market = market or DemoMarket()
     history = market.history_series()
-    for inst_id in store.catalog:
+    for inst_id, inst in store.catalog.items():
+        if inst.derived is not None:
+            continue  # computed by the store from its legs (tagged derived:..., not demo:...)
         values = history.get(inst_id)
         if values is None or values.empty:
             # A user's [[instruments]] (or a built-in without a demo spec): nothing is
@@ -1489,4 +1554,5 @@ def load_demo(store: SeriesStore, market: DemoMarket | None = None) -> DemoMarke
         st = store.state[inst_id]
         st.status, st.source, st.last_error = Status.FRESH, f"{DEMO_SOURCE_PREFIX}{inst_id}", None
         st.notes.clear()
+    store.refresh_derived()
     return market

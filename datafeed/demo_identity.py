@@ -11,7 +11,7 @@ from __future__ import annotations
 DEMO_SEED = 7
 """The seed the demo market runs with (``DemoMarket``'s default)."""
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Version of the demo generator's output. Bump it with any change that alters a value the
 demo produces (a model, a stream, the catalog's demo parameters): saved demo views carry
 it in their file name, and a view of another version is never shown.

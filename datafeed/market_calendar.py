@@ -518,6 +518,11 @@ def instrument_is_late(inst_id: str | Instrument, last: dt.date, today: dt.date,
         inst = found
     else:
         inst = inst_id
+    if inst.derived is not None:
+        # A spread is dated on the day its legs share: late when that day is late for a leg.
+        from datafeed.catalog import CATALOG
+
+        return any(leg in CATALOG and instrument_is_late(CATALOG[leg], last, today) for leg in inst.derived.legs)
     refs = list(inst.sources) + ([inst.intraday] if inst.intraday else [])
     ref = next((r for r in refs if source_tag and r.tag == source_tag), None)
     if ref is None and refs:

@@ -223,6 +223,8 @@ class Monitor(Generic[V]):
         read = set().union(*(f.inputs for f in options.formulas), *(r.refs for r in options.rules))
         self._tail_only = frozenset(f.id for f in options.formulas) - read
         """Formulas nothing else reads: the recompute keeps their tail (see :meth:`formula_history`)."""
+        self._added_rules: list[AlertRule] = []
+        """Rules added while running (:meth:`add_rule`), handed to the alert engine between runs."""
         self._worker = Worker()
         self._jobs = 0
         self._generation = 0
@@ -637,6 +639,7 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
+            store.refresh_derived()
             first = self._first_snapshot(store)
             book, series_of_book = None, None
             if o.run == "demo":
@@ -1019,12 +1022,40 @@ class Monitor(Generic[V]):
     def _needs_run(self) -> bool:
         return self._wants and self.store is not None and (self._pending is None or bool(self._pending))
 
+    def add_rule(self, rule: AlertRule) -> None:
+        """Check one more alert rule from now on (the TUI's ``A``); it is evaluated at once.
+
+        The rule reaches the alert engine only between two recomputes (the engine keeps
+        state and runs in the worker thread), so it is queued here and handed over by
+        :meth:`_kick`, which runs on the loop when no recompute is running.
+        """
+        self.options = replace(self.options, rules=(*self.options.rules, rule))
+        self._added_rules.append(rule)
+        self._wants = True
+        self._pending = None  # evaluate every rule on the current values
+        self._kick()
+
+    def _take_added_rules(self) -> None:
+        if not self._added_rules:
+            return
+        if self._alerts is None:
+            from datafeed.alerts import AlertMonitor
+
+            o = self.options
+            self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
+        else:
+            for rule in self._added_rules:
+                if rule not in self._alerts.rules:  # loaded with options.rules already
+                    self._alerts.engine.add(rule)
+        self._added_rules.clear()
+
     def _kick(self) -> None:
         """Start a recompute unless one runs (then the pending changes wait for it)."""
         if self._jobs or not self._needs_run():
             return
         store = self.store
         assert store is not None
+        self._take_added_rules()
         changed, self._pending = self._pending, set()
         alerts = self._alerts
         frequencies = None

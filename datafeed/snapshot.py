@@ -66,7 +66,7 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
             if latest.previous is not None:
                 diff = latest.value - latest.previous
                 if inst.change == "bp":
-                    entry["change"] = round(diff * 100.0, 2)
+                    entry["change"] = round(diff * inst.bp_scale, 2)
                 elif inst.change in ("%",) and latest.previous:
                     entry["change"] = round(100.0 * diff / latest.previous, 4)
                 else:

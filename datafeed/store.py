@@ -18,6 +18,9 @@ Rules the store keeps:
 - a date one answer gives twice with different values (1.111, 9.999, 2.222) is refused
   for that date, every copy counted: which one is right cannot be told, and keeping the
   last silently (as before) kept a value no one could vouch for. Identical copies are one.
+- a derived instrument (a spread, ``Instrument.derived``) is never written directly: it is
+  recomputed from its legs whenever one of them changes, on the dates they share, and its
+  state follows its weakest leg (:mod:`datafeed.derived`).
 """
 
 from __future__ import annotations
@@ -194,6 +197,15 @@ class SeriesStore:
         self.state: dict[str, SeriesState] = {i: SeriesState() for i in self.catalog}
         self.version = 0
         self._today: Callable[[], dt.date] = today or (lambda: dt.date.today())
+        self._dependents: dict[str, tuple[str, ...]] = {}
+        """Leg id → the derived instruments computed from it (those whose legs are all known)."""
+        for inst in self.catalog.values():
+            if inst.derived is not None and all(leg in self.catalog for leg in inst.derived.legs):
+                for leg in dict.fromkeys(inst.derived.legs):
+                    self._dependents[leg] = (*self._dependents.get(leg, ()), inst.id)
+        for derived_ids in self._dependents.values():
+            for derived_id in derived_ids:
+                self._restate(derived_id)  # "missing", naming the legs it waits for
 
     # ------------------------------------------------------------------ writes
     def validate(self, obs: Observation) -> str | None:
@@ -205,6 +217,8 @@ class SeriesStore:
         inst = self.catalog.get(obs.instrument)
         if inst is None:
             return f"unknown instrument {obs.instrument!r}"
+        if inst.derived is not None:
+            return f"{obs.instrument}: derived from {', '.join(inst.derived.legs)}, never written directly"
         value = obs.value
         if not isinstance(value, (int, float)) or math.isnan(value) or math.isinf(value):
             return f"{obs.instrument}: value {value!r} is not a number"
@@ -297,6 +311,10 @@ class SeriesStore:
                 added += old is None or old.date != quote.date
                 updated += old is not None and old.date == quote.date
             self._intraday[inst_id] = quote
+        if self._dependents and changed:
+            derived, derived_official = self._rederive(set(official_changed), changed)
+            changed |= derived
+            official_changed += derived_official
         if not changed:
             return Delta(self.version, rejected=rejected)
         self.version += 1
@@ -460,15 +478,122 @@ class SeriesStore:
             self.version += 1
             self._changed_at[inst_id] = self.version
             self._official_at[inst_id] = self.version
+            self._leg_changed(inst_id)
         return dropped
 
     def load(self, inst_id: str, values: pd.Series, sources: pd.Series) -> None:
-        """Install cached data for an instrument without validation (cache start-up path)."""
+        """Install cached data for an instrument without validation (cache start-up path).
+
+        A derived instrument is not loaded (it is computed from its legs, which are).
+        """
+        inst = self.catalog.get(inst_id)
+        if inst is not None and inst.derived is not None:
+            return
         self._values[inst_id] = values
         self._sources[inst_id] = sources
         self.version += 1
         self._changed_at[inst_id] = self.version
         self._official_at[inst_id] = self.version
+        self._leg_changed(inst_id)
+
+    # ----------------------------------------------------------------- derived instruments
+    def _rederive(self, official_legs: set[str], legs: set[str]) -> tuple[set[str], list[str]]:
+        """Recompute the derived instruments reading any of ``legs``.
+
+        Args:
+            official_legs: legs whose official values changed (their official series is
+                recomputed); for the others only the provisional quote is.
+            legs: every leg that changed.
+
+        Returns:
+            (derived ids whose values or quote changed, those whose official values did).
+        """
+        from datafeed.derived import derive_quote, derive_values
+
+        changed: set[str] = set()
+        official: list[str] = []
+        targets = dict.fromkeys(d for leg in legs for d in self._dependents.get(leg, ()))
+        for derived_id in targets:
+            spec = self.catalog[derived_id].derived
+            assert spec is not None
+            if official_legs.intersection(spec.legs):
+                new = derive_values(spec, [self._values.get(leg) for leg in spec.legs])
+                old = self._values.get(derived_id)
+                same = len(new) == 0 if old is None else len(old) == len(new) and old.index.equals(new.index)
+                if not (same and (old is None or old.equals(new))):
+                    self._values[derived_id] = new
+                    tags = np.empty(len(new), dtype=object)
+                    tags[:] = spec.tag
+                    self._sources[derived_id] = pd.Series(tags, index=new.index, dtype="object")
+                    changed.add(derived_id)
+                    official.append(derived_id)
+            held = self._values.get(derived_id)
+            last = held.index[-1].date() if held is not None and len(held) else None
+            quote = derive_quote(
+                spec, derived_id, [(self._values.get(leg), self._intraday.get(leg)) for leg in spec.legs], last
+            )
+            if quote != self._intraday.get(derived_id):
+                if quote is None:
+                    del self._intraday[derived_id]
+                else:
+                    self._intraday[derived_id] = quote
+                changed.add(derived_id)
+            if self._restate(derived_id):
+                changed.add(derived_id)
+        return changed, official
+
+    def _restate(self, derived_id: str) -> bool:
+        """Set a derived instrument's state from its legs'; True when it changed."""
+        from datafeed.derived import derive_state
+
+        spec = self.catalog[derived_id].derived
+        assert spec is not None
+        if not all(leg in self.state for leg in spec.legs):
+            return False
+        new = derive_state(spec, [(leg, self.state[leg]) for leg in spec.legs], self.has_data(derived_id))
+        old = self.state[derived_id]
+        if (new.status, new.source, new.last_success, new.last_attempt, new.last_error, new.next_retry) == (
+            old.status,
+            old.source,
+            old.last_success,
+            old.last_attempt,
+            old.last_error,
+            old.next_retry,
+        ):
+            return False
+        old.status, old.source, old.last_success = new.status, new.source, new.last_success
+        old.last_attempt, old.last_error, old.next_retry = new.last_attempt, new.last_error, new.next_retry
+        return True
+
+    def _leg_changed(self, inst_id: str) -> None:
+        """After a leg's official values changed outside :meth:`apply`: recompute, bump versions."""
+        if inst_id not in self._dependents:
+            return
+        derived, official = self._rederive({inst_id}, {inst_id})
+        if derived:
+            self.version += 1
+            for derived_id in derived:
+                self._changed_at[derived_id] = self.version
+            for derived_id in official:
+                self._official_at[derived_id] = self.version
+
+    def refresh_derived(self) -> set[str]:
+        """Re-read every derived instrument's state from its legs; returns those that changed.
+
+        Why public: the cache loader, the demo loader and the Monitor set a leg's status or
+        last success on its state object directly, which no store method sees; they call
+        this once they are done.
+        """
+        changed = {
+            inst.id
+            for inst in self.catalog.values()
+            if inst.derived is not None and inst.id in self.state and self._restate(inst.id)
+        }
+        if changed:
+            self.version += 1
+            for derived_id in changed:
+                self._changed_at[derived_id] = self.version
+        return changed
 
     # ----------------------------------------------------------------- status
     def mark_success(self, inst_id: str, source: str, when: dt.datetime | None = None) -> None:
@@ -499,13 +624,21 @@ class SeriesStore:
             self._bump(inst_id)
 
     def mark_missing(self, inst_id: str, reason: str = "no source enabled") -> None:
-        """Record that no enabled source can provide ``inst_id``."""
+        """Record that no enabled source can provide ``inst_id`` (a derived instrument's
+        state follows its legs instead)."""
+        if inst_id not in self._dependents and self.catalog[inst_id].derived is not None:
+            return
         st = self.state[inst_id]
         st.status, st.last_error = Status.MISSING, reason
+        for derived_id in self._dependents.get(inst_id, ()):
+            self._restate(derived_id)
 
     def _bump(self, inst_id: str) -> None:
         self.version += 1
         self._changed_at[inst_id] = self.version
+        for derived_id in self._dependents.get(inst_id, ()):
+            if self._restate(derived_id):
+                self._changed_at[derived_id] = self.version
 
     # ------------------------------------------------------------------ reads
     def has_data(self, inst_id: str) -> bool:

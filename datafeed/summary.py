@@ -26,7 +26,9 @@ _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 @dataclass(frozen=True, slots=True)
 class SummaryEntry:
-    """The tail of one instrument's series as cached.
+    """The tail of one instrument's series as cached (the last :data:`TAIL` values, and in
+    front of them, when they do not reach back to it, the prior year's last value: the base
+    of the table's YTD change).
 
     Attributes:
         instrument: the instrument id.
@@ -50,7 +52,7 @@ def encode_summary(entries: dict[str, tuple[list[int], list[float], str, str | N
         "version": FORMAT_VERSION,
         "saved_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "instruments": {
-            inst_id: {"days": days[-TAIL:], "values": values[-TAIL:], "source": source, "last_success": last}
+            inst_id: {"days": days[-TAIL - 1 :], "values": values[-TAIL - 1 :], "source": source, "last_success": last}
             for inst_id, (days, values, source, last) in entries.items()
         },
     }

@@ -24,6 +24,7 @@ def _isolate_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))  # screenshots, alerts added with A
     monkeypatch.delenv("TRIFFIN_CONFIG", raising=False)
     monkeypatch.delenv("FRED_API_KEY", raising=False)
     monkeypatch.delenv("TRIFFIN_CACHE_PROXY", raising=False)  # a desk's proxy must not leak in

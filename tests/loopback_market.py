@@ -38,16 +38,15 @@ from datafeed.catalog import INSTRUMENTS
 from datafeed.demo import DemoMarket
 
 ET = ZoneInfo("America/New_York")
-TREASURY_COLUMNS = {
-    "ust3m": "3 Mo",
-    "ust2y": "2 Yr",
-    "ust5y": "5 Yr",
-    "ust10y": "10 Yr",
-    "ust20y": "20 Yr",
-    "ust30y": "30 Yr",
-}
+TREASURY_LABELS = (
+    "1 Mo", "1.5 Month", "2 Mo", "3 Mo", "4 Mo", "6 Mo", "1 Yr", "2 Yr", "3 Yr", "5 Yr", "7 Yr", "10 Yr", "20 Yr", "30 Yr",
+)  # fmt: skip
+"""Every column of the Treasury's par-curve CSV since 2025, in its order."""
+TREASURY_COLUMNS = {r.series: i.id for i in INSTRUMENTS for r in i.sources if r.source == "treasury"}
+"""Treasury column label → instrument id (the columns no instrument reads are served empty)."""
 MOF_TENORS = ["1Y", "2Y", "3Y", "4Y", "5Y", "6Y", "7Y", "8Y", "9Y", "10Y", "15Y", "20Y", "25Y", "30Y", "40Y"]
-MOF_IDS = {"10Y": "jgb10y", "20Y": "jgb20y", "30Y": "jgb30y"}
+MOF_IDS = {r.series: i.id for i in INSTRUMENTS for r in i.sources if r.source == "mof"}
+BUNDESBANK_IDS = {r.series: i.id for i in INSTRUMENTS for r in i.sources if r.source == "bundesbank"}
 
 
 def last_weekday(d: dt.date) -> dt.date:
@@ -152,18 +151,20 @@ class LoopbackMarket:
         return json.dumps({"observation_start": start, "count": len(observations), "observations": observations})
 
     def treasury_csv(self, year: int) -> str:
-        frame = pd.DataFrame({col: self.series(i) for i, col in TREASURY_COLUMNS.items()})
+        frame = pd.DataFrame({col: self.series(i) for col, i in TREASURY_COLUMNS.items()})
         frame = frame[frame.index.year == year].sort_index(ascending=False)
-        header = 'Date,"1 Mo","1.5 Month","2 Mo",' + ",".join(f'"{c}"' for c in TREASURY_COLUMNS.values())
+        header = "Date," + ",".join(f'"{c}"' for c in TREASURY_LABELS)
         lines = [header]
         for d, row in frame.iterrows():
-            vals = ",".join("" if np.isnan(v) else f"{v:.2f}" for v in row.to_numpy())
-            lines.append(f"{d:%m/%d/%Y},,,,{vals}")
+            cells = ["" if c not in frame.columns or np.isnan(row[c]) else f"{row[c]:.2f}" for c in TREASURY_LABELS]
+            lines.append(f"{d:%m/%d/%Y}," + ",".join(cells))
         return "\n".join(lines)
 
-    def bundesbank_csv(self, start: str) -> str:
-        key = "BBSIS.D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A"
-        s = self.series("bund10y").loc[pd.Timestamp(start or "1900-01-01") :]
+    def bundesbank_csv(self, key: str, start: str) -> str | None:
+        inst_id = BUNDESBANK_IDS.get(key)
+        if inst_id is None:
+            return None
+        s = self.series(inst_id).loc[pd.Timestamp(start or "1900-01-01") :]
         lines = [
             f'\ufeff"",{key},{key}_FLAGS',
             '"","Term structure of interest rates on listed Federal securities (method by Svensson) / residual maturity of 10.0 year(s) / daily data",',
@@ -305,7 +306,8 @@ class LoopbackMarket:
             year = int(path.split("/daily-treasury-rates.csv/")[1].split("/")[0])
             return 200, "text/csv", self.treasury_csv(year)
         if path.startswith("/rest/data/BBSIS/"):
-            return 200, "text/csv", self.bundesbank_csv(q.get("startPeriod", ""))
+            body = self.bundesbank_csv("BBSIS." + path.rsplit("/", 1)[1], q.get("startPeriod", ""))
+            return (200, "text/csv", body) if body is not None else (404, "text/plain", "No results found.")
         if path.endswith("/interest_rate/jgbcme.csv"):
             return 200, "text/csv", self.mof_csv(history=False)
         if path.endswith("/historical/jgbcme_all.csv"):

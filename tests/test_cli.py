@@ -128,7 +128,11 @@ def test_snapshot_demo_has_every_instrument_and_no_cache(tmp_path: Path) -> None
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["mode"] == "demo" and list(doc["series"]) == list(CATALOG)
-    assert all(s["value"] is not None and s["source"].startswith("demo:") for s in doc["series"].values())
+    # Every value is synthetic: the demo's own, or a spread derived from demo legs.
+    assert all(s["value"] is not None for s in doc["series"].values())
+    for sid, s in doc["series"].items():
+        spec = CATALOG[sid].derived
+        assert s["source"] == (spec.tag if spec else f"demo:{sid}"), sid
     assert not (tmp_path / "cache").exists()
 
 
@@ -136,7 +140,7 @@ def test_sources_command_reports_each_source(fred: HTTPServer, tmp_path: Path) -
     cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
     r = run(["sources", "--format", "json"], {"TRIFFIN_CONFIG": str(cfg)})
     rows = {row["source"]: row for row in json.loads(r.stdout)}
-    # The representative FRED series (DGS3MO) is unknown to this small server: a failure.
+    # The representative FRED series (DGS1MO) is unknown to this small server: a failure.
     assert r.returncode == 1 and not rows["fred"]["ok"] and "404" in rows["fred"]["detail"]
     assert rows["yahoo"]["enabled"] is False and rows["yahoo"]["ok"]
     table = run(["sources"], {"TRIFFIN_CONFIG": str(cfg)})
@@ -144,12 +148,12 @@ def test_sources_command_reports_each_source(fred: HTTPServer, tmp_path: Path) -
 
 
 def test_sources_command_ok_when_every_source_answers(fred: HTTPServer, tmp_path: Path) -> None:
-    DATA["DGS3MO"] = "observation_date,DGS3MO\n2026-11-20,3.61\n"
+    DATA["DGS1MO"] = "observation_date,DGS1MO\n2026-11-20,3.61\n"
     try:
         cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
         r = run(["sources", "--format", "json"], {"TRIFFIN_CONFIG": str(cfg)})
     finally:
-        del DATA["DGS3MO"]
+        del DATA["DGS1MO"]
     fred_row = next(row for row in json.loads(r.stdout) if row["source"] == "fred")
     assert r.returncode == 0 and fred_row["ok"] and fred_row["latency_ms"] is not None
 

@@ -125,3 +125,21 @@ def test_thresholds_and_episode_ids_are_validated(tmp_path: Path, text: str, fra
 def test_valid_threshold_override_is_accepted(tmp_path: Path) -> None:
     c = load_config(cfg(tmp_path, "[thresholds.stock_bond_corr_1y]\neroding = 0.3\n"), env={})
     assert c.thresholds == {"stock_bond_corr_1y": {"eroding": 0.3}}
+
+
+def test_table_columns_are_validated_and_keep_the_pinned_three(tmp_path: Path) -> None:
+    """``[table] columns`` (issue 17): ids or headers; Instrument, Last and Chg always shown."""
+    config = load_config(cfg(tmp_path, '[table]\ncolumns = ["Age", "1w", "trend", "source"]\n'), env={})
+    assert config.table_columns == ("name", "last", "change", "age", "1w", "spark", "source")
+    config = load_config(cfg(tmp_path, '[table]\ncolumns = ["last", "name", "chg", "status"]\n'), env={})
+    assert config.table_columns == ("last", "name", "change", "status")
+    assert load_config(cfg(tmp_path, ""), env={}).table_columns == ()
+    for text, fragment in (
+        ('[table]\ncolumns = ["age", "bid"]\n', "unknown column 'bid'"),
+        ('[table]\ncolumns = ["age", "AGE"]\n', "'AGE' is listed twice"),
+        ('[table]\ncolumns = "age"\n', "'table.columns' must be list"),
+        ("[table]\nwidth = 3\n", "unknown key 'width' in [table]"),
+    ):
+        with pytest.raises(ConfigError) as err:
+            load_config(cfg(tmp_path, text), env={})
+        assert fragment in str(err.value) and "config.toml:" in str(err.value) and "\n" not in str(err.value)

@@ -89,8 +89,11 @@ def _verdict(changes: Mapping[str, float]) -> str:
 def test_every_catalog_instrument_is_present_and_tagged_demo(
     series: dict[str, pd.Series], observations: list[Observation]
 ) -> None:
-    assert set(series) == set(CATALOG)
-    assert {o.instrument for o in observations} == set(CATALOG)
+    # Every instrument with a source of its own; spreads are derived from these by the store.
+    stored = {i for i, inst in CATALOG.items() if inst.derived is None}
+    assert stored < set(CATALOG)
+    assert set(series) == stored
+    assert {o.instrument for o in observations} == stored
     assert len(observations) == sum(len(s) for s in series.values())
     assert all(o.source == f"demo:{o.instrument}" and not o.intraday and o.time is None for o in observations)
     assert is_demo_source("demo:ust10y") and not is_demo_source("fred:DGS10") and not is_demo_source(None)
@@ -116,6 +119,8 @@ def test_values_stay_within_catalog_bounds(series: dict[str, pd.Series]) -> None
 
 def test_dates_follow_each_instruments_frequency(series: dict[str, pd.Series]) -> None:
     for inst in INSTRUMENTS:
+        if inst.derived is not None:
+            continue
         idx = series[inst.id].index
         if inst.frequency == "daily":
             assert (idx.day_of_week < 5).all(), inst.id
@@ -303,6 +308,18 @@ def test_weekend_ticks_are_dated_friday() -> None:
     assert {o.date for o in m.tick(saturday)} == {dt.date(2026, 11, 20)}
 
 
+def test_weekend_ticks_are_stamped_at_fridays_close() -> None:
+    """A Sunday tick is Friday's quote: its clock says Friday's close, not Sunday's time
+    (issue 17: Friday's date with Sunday's clock made a quote younger than its date)."""
+    m = DemoMarket(seed=7, end=dt.date(2026, 11, 19))
+    sunday = dt.datetime(2026, 11, 22, 14, 5, tzinfo=dt.UTC)
+    quotes = m.tick(sunday)
+    assert {o.time for o in quotes} == {dt.datetime(2026, 11, 20, 21, 0, tzinfo=dt.UTC)}
+    assert all(o.time is not None and o.time.date() == o.date for o in quotes)
+    friday = dt.datetime(2026, 11, 20, 15, 30, tzinfo=dt.UTC)
+    assert {o.time for o in m.tick(friday)} == {friday}  # a weekday quote keeps its clock
+
+
 def test_load_demo_fills_a_store_like_history() -> None:
     from datafeed.demo import load_demo
     from datafeed.models import Status
@@ -316,14 +333,16 @@ def test_load_demo_fills_a_store_like_history() -> None:
     for inst_id in fast.catalog:
         assert fast.official(inst_id).equals(slow.official(inst_id)), inst_id
         assert fast.state[inst_id].status is Status.FRESH
-        assert fast.latest(inst_id).source == f"demo:{inst_id}"  # type: ignore[union-attr]
+        derived = fast.catalog[inst_id].derived
+        tag = derived.tag if derived is not None else f"demo:{inst_id}"
+        assert fast.latest(inst_id).source == tag  # type: ignore[union-attr]
 
 
 # --------------------------------------------------------------------------- data, not code
 
 
 def test_every_builtin_instrument_has_one_demo_spec() -> None:
-    assert set(demo.SPECS) == {i.id for i in INSTRUMENTS}
+    assert set(demo.SPECS) == {i.id for i in INSTRUMENTS if i.derived is None}
 
 
 def test_shocks_are_keyed_by_episode_id_and_repeat_no_dates() -> None:

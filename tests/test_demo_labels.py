@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from datafeed.catalog import CATALOG
 from datafeed.labels import DEMO_NOTICE
 from datafeed.snapshot import build_document, collect
 from tests.test_export import filled_store
@@ -54,7 +55,14 @@ def test_snapshot_json_says_demo_in_a_key_and_in_words(demo_doc: dict[str, Any])
     assert list(demo_doc)[:4] == ["triffin", "as_of", "mode", "notice"]
     assert demo_doc["mode"] == "demo" and demo_doc["notice"] == DEMO_NOTICE
     assert DEMO_NOTICE in text.splitlines()[4]  # a person reading the file sees it at once
-    assert all(s["source"].startswith("demo:") for s in demo_doc["series"].values())
+    # Every value is the demo's own, or a spread derived from demo legs (its tag says how).
+    series = demo_doc["series"]
+    for sid, s in series.items():
+        spec = CATALOG[sid].derived
+        if spec is None:
+            assert s["source"].startswith("demo:"), sid
+        else:
+            assert s["source"] == spec.tag and all(series[leg]["source"].startswith("demo:") for leg in spec.legs)
 
 
 def test_snapshot_csv_has_a_mode_column_on_every_row(

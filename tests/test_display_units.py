@@ -51,7 +51,7 @@ def store() -> SeriesStore:
     [
         ("ust10y", "4.120 %", "%", "1D", 2.0),
         ("ig_oas", "86 bp", "bp", "1D", 2.0),
-        ("debt_public", "36,500,000 USD mn", "USD mn", "1Q", 100 * 0.5 / 36),
+        ("debt_public", "36,500 USD bn", "USD bn", "1Q", 100 * 0.5 / 36),  # stored in USD mn
         ("foreign_holdings", "9,100 USD bn", "USD bn", "1Q", 100 * 100 / 9000),
         ("jpy3m", "0.410 %", "%", "1M", 1.0),
         ("custody_official", "2,910 USD bn", "USD bn", "1W", 100 * 10 / 2900),

@@ -112,6 +112,99 @@ def test_demo_drill_into_covid_and_quit(tmp_path: Path) -> None:
             os.unlink(pane.socket)
 
 
+def _start_demo(pane: Pane, tmp_path: Path, args: str, raw: Path | None = None) -> Path:
+    """Start ``triffin <args>`` in the pane (its raw output piped to ``raw``); the exit file's path."""
+    exit_file = tmp_path / "exit"
+    env = {
+        "TRIFFIN_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+    }
+    # The pause lets pipe-pane attach before the app writes its first byte.
+    pause = "sleep 1; " if raw is not None else ""
+    command = f"{pause}{shlex.quote(sys.executable)} -m tui {args}; echo EXIT=$? > {shlex.quote(str(exit_file))}"
+    pane.start(f"sh -c {shlex.quote(command)}", env)
+    if raw is not None:
+        pane.tmux("pipe-pane", "-o", "-t", pane.name, f"cat >> {shlex.quote(str(raw))}")
+    return exit_file
+
+
+def _quit(pane: Pane, exit_file: Path) -> None:
+    pane.keys("q")
+    deadline = time.monotonic() + 30
+    while not exit_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert exit_file.read_text().strip() == "EXIT=0"
+
+
+def test_ascii_demo_writes_no_byte_above_0x7f(tmp_path: Path) -> None:
+    """``triffin --ascii --demo`` through every screen (dashboard panels, the three drill-downs,
+    curves, help, alert log, filter, command palette): the raw bytes the terminal received,
+    recorded by tmux, are all ASCII (issue 17)."""
+    raw = tmp_path / "raw.bin"
+    pane = Pane(tmp_path / "tmux.sock", "triffin-ascii")
+    exit_file = _start_demo(pane, tmp_path, "--ascii --demo", raw)
+    try:
+        pane.wait_for(lambda s: "REGIME" in s and "COVID dash for cash" in s, timeout=90, what="the dashboard")
+        on_dashboard = (lambda s: "REGIME" in s and "Crisis scorecard" in s, "the dashboard again")
+        # Escape gets a step of its own: Escape and the next key sent at once read as alt+key.
+        steps: list[tuple[tuple[str, ...], tuple[Callable[[str], bool], str]]] = [
+            (("3", "Enter"), (lambda s: "verdict" in s and "window" in s, "a crisis drill-down")),
+            (("Escape",), on_dashboard),
+            (("1", "Enter"), (lambda s: "range" in s and "obs held" in s, "a series drill-down")),
+            (("Escape",), on_dashboard),
+            (("2", "Enter"), (lambda s: "thresholds" in s and "range" in s, "a signal drill-down")),
+            (("Escape",), on_dashboard),
+            (("y",), (lambda s: "Curves" in s and "2s10s" in s, "the curves screen")),
+            (("Escape",), on_dashboard),
+            (("?",), (lambda s: "Keys as bound now" in s, "the help screen")),
+            (("Escape",), on_dashboard),
+            (("a",), (lambda s: "Alert log" in s and "firing(s)" in s, "the alert log")),
+            (("a",), on_dashboard),
+            (("/", "u", "s", "t"), (lambda s: "filter: ust" in s, "the filter")),
+            (("Escape",), on_dashboard),
+            (("C-p",), (lambda s: "Search for commands" in s, "the command palette")),
+            (("Escape",), on_dashboard),
+        ]
+        for keys, (condition, what) in steps:
+            pane.keys(*keys)
+            pane.wait_for(condition, timeout=60, what=what)
+            time.sleep(0.3)
+        _quit(pane, exit_file)
+    finally:
+        pane.kill()
+    data = raw.read_bytes()
+    assert len(data) > 20_000 and b"DEMO" in data  # the whole session was recorded
+    high = sorted({b for b in data if b > 0x7F})
+    assert not high, f"bytes above 0x7F: {high[:10]} near {data[data.index(bytes([high[0]])) - 40 :][:80]!r}"
+
+
+def test_demo_120x40_shows_last_chg_age_and_the_spreads(tmp_path: Path) -> None:
+    """At 120x40 on the demo the Markets table shows Instrument, Last, Chg and Age, and a
+    Spreads group with 2s10s and UST-Bund 10Y (issue 17's 'done when'); y opens the curves."""
+    pane = Pane(tmp_path / "tmux.sock", "triffin-spreads")
+    exit_file = _start_demo(pane, tmp_path, "--demo")
+    try:
+        screen = pane.wait_for(lambda s: "eroding" in s and "Instrument" in s, timeout=90, what="the dashboard")
+        header = next(line for line in screen.splitlines() if "Instrument" in line)
+        assert all(word in header for word in ("Last", "Chg", "Age")), header
+        pane.keys("/", "s", "p", "r", "e", "a", "d", "s", "Enter")
+        screen = pane.wait_for(lambda s: "2s10s" in s and "UST−Bund 10Y" in s, timeout=30, what="the Spreads group")
+        assert "Spreads" in screen and " bp" in screen
+        pane.keys("Escape")
+        time.sleep(1)
+        pane.keys("y")
+        screen = pane.wait_for(lambda s: "Yield curves" in s and "1M ago" in s, timeout=30, what="the curves")
+        assert "2s10s" in screen.split("Yield curves", 1)[1]  # the spreads under the curves
+        pane.keys("Escape")
+        time.sleep(1)
+        pane.wait_for(lambda s: "REGIME" in s, timeout=30, what="the dashboard again")
+        _quit(pane, exit_file)
+    finally:
+        pane.kill()
+
+
 def test_demo_auctions_and_holders_screens_by_key(tmp_path: Path) -> None:
     """triffin --demo at 80x24: u → Auctions (2Y row, DEMO) → Enter → the line's charts → Esc Esc
     → f → Holders (Japan, custody line) → Esc → q → exit code 0."""

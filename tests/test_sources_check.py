@@ -104,8 +104,8 @@ async def test_each_source_reports_ok_latency_and_last_date() -> None:
     assert not r["boj"].ok and r["boj"].last_date is None and r["boj"].latency_ms is not None
     assert "HTTP 503" in r["boj"].detail and "sekrit" not in r["boj"].detail
 
-    assert not r["mof"].ok and r["mof"].detail.startswith("mof:10Y: unexpected KeyError")
-    assert not r["treasury"].ok and r["treasury"].detail == "treasury:3 Mo: treasury: no Date column"
+    assert not r["mof"].ok and r["mof"].detail.startswith("mof:2Y: unexpected KeyError")
+    assert not r["treasury"].ok and r["treasury"].detail == "treasury:1 Mo: treasury: no Date column"
 
     assert r["bundesbank"] == SourceCheck("bundesbank", False, True, None, None, "disabled")
     assert r["yahoo"].ok and r["yahoo"].enabled and "no provider" in r["yahoo"].detail
@@ -127,7 +127,7 @@ async def test_source_unused_by_the_catalog_is_skipped() -> None:
 def test_representative_series_is_the_first_catalog_instrument_using_the_source() -> None:
     assert representative("nyfed") == Target("sofr", SourceRef("nyfed", "SOFR", "daily", 2))
     fred = representative("fred")
-    assert fred is not None and (fred.instrument, fred.ref.series) == ("ust3m", "DGS3MO")
+    assert fred is not None and (fred.instrument, fred.ref.series) == ("ust1m", "DGS1MO")
     yahoo = representative("yahoo")  # intraday-only source
     assert yahoo is not None and (yahoo.instrument, yahoo.ref.series) == ("ust3m", "^IRX")
     assert representative("nosuch") is None

@@ -136,7 +136,9 @@ def test_status_transitions_and_changed_since() -> None:
     assert store.state["ust10y"].status is Status.FRESH and store.state["ust10y"].last_error is None
     store.mark_failure("ust10y", "HTTP 503")
     assert store.state["ust10y"].status is Status.STALE
-    assert store.changed_since(v) == {"ust10y"}
+    # A spread reading UST 10Y follows its state (datafeed.derived); nothing else moves.
+    spreads = {i for i, inst in store.catalog.items() if inst.derived and "ust10y" in inst.derived.legs}
+    assert spreads and store.changed_since(v) == {"ust10y"} | spreads
     assert store.last_official_date("ust10y", "fred:") == D(2026, 11, 16)
     assert store.last_official_date("ust10y", "treasury:") is None
 

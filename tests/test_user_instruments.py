@@ -25,9 +25,9 @@ group = "fiscal"
 decimals = 0
 
 [[instruments]]
-id = "ust1y"
+id = "tips10y"
 unit = "%"
-sources = ["fred:DGS1"]
+sources = ["fred:DFII10"]
 group = "treasuries"
 lo = -2
 hi = 25
@@ -52,16 +52,16 @@ def test_user_instruments_join_the_catalog_in_force(tmp_path: Path) -> None:
     assert isinstance(catalog, Catalog) and len(catalog) == len(CATALOG) + 3
     assert set(CATALOG) < set(catalog) and CATALOG is not catalog
     ids = list(catalog)
-    assert ids.index("ust1y") == ids.index("term_premium_10y") + 1  # last of the treasuries group
+    assert ids.index("tips10y") == ids.index("term_premium_10y") + 1  # last of the treasuries group
     assert ids.index("walcl") == ids.index("foreign_holdings") + 1
     assert ids[-1] == "btc"
-    walcl, ust1y, btc = catalog["walcl"], catalog["ust1y"], catalog["btc"]
+    walcl, tips10y, btc = catalog["walcl"], catalog["tips10y"], catalog["btc"]
     assert walcl.user and walcl.name == "Fed balance sheet" and walcl.unit == "USD mn"
     assert walcl.frequency == "weekly" and walcl.horizon == "1W" and walcl.sources[0].tag == "fred:WALCL"
     assert walcl.sources[0].lag_days == 8 and walcl.change == "%" and walcl.decimals == 0
     assert walcl.group_title == "Fiscal"
-    assert ust1y.change == "bp" and ust1y.decimals == 3 and (ust1y.lo, ust1y.hi) == (-2.0, 25.0)
-    assert ust1y.horizon == "1D"
+    assert tips10y.change == "bp" and tips10y.decimals == 3 and (tips10y.lo, tips10y.hi) == (-2.0, 25.0)
+    assert tips10y.horizon == "1D"
     assert btc.name == "Bitcoin" and btc.group_title == "Your instruments" and btc.change == "%"
     assert math.isinf(btc.lo) and math.isinf(btc.hi) and btc.decimals == 2
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.driver import Driver
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
@@ -115,13 +116,18 @@ class TriffinApp(App[None]):
         clock: Callable[[], dt.datetime] | None = None,
         replay: ReplayTransport | None = None,
     ) -> None:
+        self._ascii_output = config.ascii  # read by get_driver_class, which App.__init__ calls
         super().__init__()
         self.config = config
         self.demo = demo
+        from tui import added_alerts
+
+        added, self._added_warnings = added_alerts.load(config)  # rules added with A before
         self.monitor: Monitor[MetricsViews] = build_monitor(
             config,
             run="demo" if demo else "replay" if replay is not None else "live",
             transport=replay,
+            rules=[*config.alerts, *added],
             metrics=True,
             switch_offline=True,
             present=_present,
@@ -135,11 +141,22 @@ class TriffinApp(App[None]):
         """Published on the UI thread after every update taken in; screens subscribe."""
         self.alert_logged: Signal[AlertEntry] = Signal(self, "alert-logged")
         """Published on the UI thread for every alert that fired."""
+        self.remembered: dict[str, str] = {}
+        """Drill-down choices kept for the session (``tui.host.Host.remembered``)."""
         self._taken = asyncio.Event()
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
         self.theme = config.theme if config.theme in self.available_themes else DEFAULT_THEME
         self.ascii = config.ascii
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this platform; with ``--ascii``, one that writes ASCII bytes only."""
+        driver = super().get_driver_class()
+        if getattr(self, "_ascii_output", False):
+            from tui.ascii_output import ascii_driver
+
+            return ascii_driver(driver)
+        return driver
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """triffin's app variables (tick, verdict, banner colours) for any theme."""
@@ -157,6 +174,8 @@ class TriffinApp(App[None]):
             self.add_class("-ascii")
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
+        for warning in self._added_warnings:
+            self.notify(warning, severity="warning", timeout=10)
         # The first frame (the cache summary included) goes out before the Monitor's thread
         # starts importing pandas: it would compete with the frame for the GIL.
         self.call_after_refresh(self._start)
@@ -257,6 +276,45 @@ class TriffinApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def action_show_curves(self) -> None:
+        """Open the curves screen (or close it when it is on screen)."""
+        from tui.screens.curves import CurvesScreen
+
+        if isinstance(self.screen, CurvesScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(CurvesScreen())
+
+    def add_alert(self, text: str) -> str | None:
+        """Parse ``text`` as the config would, check it from now on and keep it in the state file.
+
+        Returns:
+            None when added, else the one-line reason (the rule is not added).
+        """
+        from datafeed.alert_rules import AlertError
+        from tui import added_alerts
+
+        try:
+            rule = added_alerts.parse(self.config, text)
+        except AlertError as exc:
+            return str(exc)
+        try:
+            path = added_alerts.save(rule.text)
+        except OSError as exc:
+            return f"could not save the rule: {exc.strerror or exc}"
+        self.monitor.add_rule(rule)
+        self.notify(f"Alert added: {rule.text}\nkept in {path}", title="Alert", timeout=8)
+        self.alert_rules_changed()
+        return None
+
+    def alert_rules_changed(self) -> None:
+        """Repaint what lists the rules (the alert log, when it is open)."""
+        from tui.screens.alerts import AlertLogScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertLogScreen):
+                screen.refresh_rules()
+
     def action_show_alerts(self) -> None:
         """Open the alert log (or close it when it is on screen)."""
         from tui.screens.alerts import AlertLogScreen
@@ -291,6 +349,12 @@ class TriffinApp(App[None]):
         """Save an SVG screenshot and the current view's data as CSV under ``screenshot_dir``."""
         from tui.save import save_view
 
+        if self.screen.query("Toast"):  # Textual's toast widget, by its CSS type name
+            # A screenshot shows the view, not the toasts over it ("Saved ..." over the crisis
+            # verdicts, issue 17): take them down and save once the screen is redrawn.
+            self.clear_notifications()
+            self.call_after_refresh(save_view, self, self.monitor.store, self.config.screenshot_dir)
+            return
         save_view(self, self.monitor.store, self.config.screenshot_dir)
 
     def action_show_auctions(self) -> None:
@@ -332,6 +396,11 @@ class TriffinApp(App[None]):
             "Exhibits: the seed's ten charts",
             "Each exhibit redrawn from the data, with its claim and the reading now (e)",
             self.action_show_exhibits,
+        )
+        yield SystemCommand(
+            "Curves: UST, Bund, JGB",
+            "Yield curves today vs 1W/1M/1Y ago, and their spreads (y)",
+            self.action_show_curves,
         )
         yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
         yield SystemCommand(

@@ -24,6 +24,9 @@ Recognised layout::
     [keymap]                        # binding id = keys
     refresh-now = "r"
 
+    [table]                         # the markets table
+    columns = ["name", "last", "change", "age", "1w", "source"]   # shown as room allows, in this order
+
     [network]                       # a desk's shared HTTP cache (datafeed.proxy)
     cache_proxy = "http://cache.internal:8080"   # or TRIFFIN_CACHE_PROXY (wins; "" = off)
 
@@ -97,6 +100,7 @@ TOP_KEYS: dict[str, type | tuple[type, ...]] = {
     "alerts": list,
     "serve": dict,
     "network": dict,
+    "table": dict,
 }
 """Top-level keys and their TOML types; anything else is an error (typos must not pass)."""
 
@@ -180,6 +184,7 @@ class Config:
         screenshot_dir: where ``s`` in the TUI saves its SVG screenshot and CSV.
         warnings: non-fatal findings to show once (e.g. a world-readable key file).
         serve: ``[serve]`` limits of ``triffin serve``.
+        table_columns: ``[table] columns`` (see :func:`_table`).
     """
 
     path: Path | None
@@ -197,6 +202,8 @@ class Config:
     warnings: tuple[str, ...] = ()
     screenshot_dir: Path = field(default_factory=lambda: default_screenshot_dir())
     serve: ServeSettings = field(default_factory=ServeSettings)
+    table_columns: tuple[str, ...] = ()
+    """``[table] columns``: the markets table's column ids in priority order (empty: all)."""
 
 
 def default_config_path() -> Path:
@@ -621,7 +628,39 @@ def load_config(
         warnings=tuple(warnings),
         screenshot_dir=screenshot_dir,
         serve=_serve(r, data.get("serve", {})),
+        table_columns=_table(r, data.get("table", {})),
     )
+
+
+def _table(r: _Reader, table: dict[str, Any]) -> tuple[str, ...]:
+    """``[table] columns``: column ids (or headers: ``chg``, ``trend``), without repeats.
+
+    Instrument, Last and Chg are always shown (issue 17): left out, they are put first.
+    """
+    from widgets.table_format import COLUMN_ALIASES, COLUMNS
+
+    for key in table:
+        if key != "columns":
+            raise r.error(f"unknown key '{key}' in [table] (known: columns)", key, "table")
+    if "columns" not in table:
+        return ()
+    raw = table["columns"]
+    r.check_type(raw, list, "table.columns", "table")
+    known = ", ".join(COLUMNS)
+    out: list[str] = []
+    for item in raw:
+        if not isinstance(item, str):
+            raise r.error(
+                f"'table.columns' entries must be column names, not {type(item).__name__}", "columns", "table"
+            )
+        column = COLUMN_ALIASES.get(item.strip().lower(), item.strip().lower())
+        if column not in COLUMNS:
+            raise r.error(f"'table.columns': unknown column {item!r} (known: {known})", "columns", "table")
+        if column in out:
+            raise r.error(f"'table.columns': {item!r} is listed twice", "columns", "table")
+        out.append(column)
+    pinned = [c for c in ("name", "last", "change") if c not in out]
+    return (*pinned, *out)
 
 
 def _serve(r: _Reader, table: dict[str, Any]) -> ServeSettings:

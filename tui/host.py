@@ -37,9 +37,16 @@ class Host(Protocol):
     """Published on the UI thread after every update the app took in."""
     alert_logged: Signal[AlertEntry]
     """Published on the UI thread for every alert that fired."""
+    remembered: dict[str, str]
+    """Choices the drill-downs keep for the session (a series chart's range, the curves'
+    look-back), by key; the next drill-down of that kind opens with them."""
 
     def source_views(self) -> list[SourceView]:
         """Per-source health for the status bar."""
+        ...
+
+    def add_alert(self, text: str) -> str | None:
+        """Add an alert rule (parsed like ``[[alerts]]``, kept in the state file); None or the error."""
         ...
 
     def jump_to(self, kind: str, key: str) -> None:

@@ -23,6 +23,7 @@ APP_BINDINGS: list[BindingType] = [
         show=False,
         tooltip="The seed note's ten exhibits, redrawn from the data",
     ),
+    Binding("y", "show_curves", "Curves", id="curves", show=False, tooltip="UST, Bund and JGB curves and spreads"),
     Binding("a", "show_alerts", "Alert log", id="alert-log", show=False, tooltip="Every alert that fired"),
     Binding(
         "u", "show_auctions", "Auctions", id="auctions", show=False, tooltip="Newest Treasury auction of every line"

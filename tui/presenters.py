@@ -33,6 +33,7 @@ from tui.rows import (  # re-exported here; they live where pandas is not needed
     change_in_unit,
     empty_row,
     format_age,
+    period_bases,
     value_row,
 )
 from tui.status import format_in
@@ -93,7 +94,12 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     latest = store.latest(inst_id)
     if latest is None:
         return empty_row(inst, status_word(store, inst_id), state.source)
-    tail = store.series(inst_id).iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
+    series = store.series(inst_id)
+    tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
+    periods: list[float | None] = []
+    for base in period_bases(latest.date):  # the last value on or before each base date
+        index = int(series.index.searchsorted(pd.Timestamp(base), side="right"))
+        periods.append(change_in_unit(inst, latest.value, float(series.iloc[index - 1])) if index else None)
     if latest.intraday and latest.time is not None:
         age = format_age((now - latest.time).total_seconds())
     else:
@@ -109,6 +115,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         status=status_word(store, inst_id),
         late=is_late(inst, latest.date, today, latest.source),
         intraday=latest.intraday,
+        periods=(periods[0], periods[1], periods[2]),
     )
 
 
@@ -254,6 +261,30 @@ def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartDa
         lines=(ChartLine(inst.name, _values(part.to_numpy() * inst.display_scale)),),
         title=f"{inst.name} — {range_key}",
         y_label=inst.label,
+    )
+
+
+def with_comparison(data: ChartData, inst: Instrument, series: pd.Series) -> ChartData:
+    """``data`` with ``inst`` overlaid on a right axis in its own unit (not rebased).
+
+    Its values are taken on the chart's own dates only (a date it has no value for is a
+    gap): nothing is carried forward or interpolated onto the first series' dates.
+    """
+    if not data.x:
+        return data
+    values = series.dropna()
+    values = values[~values.index.duplicated(keep="last")]
+    aligned = values.reindex(pd.DatetimeIndex(list(data.x))).to_numpy() * inst.display_scale
+    line = ChartLine(inst.name, _values(aligned), axis="right")
+    return ChartData(
+        x=data.x,
+        lines=(*(ln for ln in data.lines if ln.axis == "left"), line),
+        thresholds=data.thresholds,
+        window=data.window,
+        title=f"{data.title} vs {inst.name}",
+        y_label=data.y_label,
+        y_label_right=inst.label,
+        x_labels=data.x_labels,
     )
 
 

@@ -12,6 +12,7 @@ keeps it that way.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from datafeed.catalog import CATALOG, Instrument
 from datafeed.catalog import GROUP_TITLES as GROUP_TITLES  # re-exported (presenters, screens)
 from datafeed.market_calendar import instrument_is_late
+from datafeed.providers import short_label
 from datafeed.summary import SummaryEntry
 from widgets.data import TableRow
 
@@ -52,10 +54,33 @@ def change_in_unit(inst: Instrument, value: float, previous: float | None) -> fl
         return None
     diff = value - previous
     if inst.change == "bp":
-        return diff * 100.0
+        return diff * inst.bp_scale
     if inst.change == "%":
         return 100.0 * diff / previous if previous else None
     return diff
+
+
+PERIODS: tuple[tuple[str, int], ...] = (("1w", 7), ("1m", 30))
+"""(column, calendar days) of the table's period changes; YTD is against the prior year's last value."""
+
+
+def period_bases(last: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """The dates the 1W, 1M and YTD changes are measured from: the last value on or before each."""
+    return last - dt.timedelta(days=7), last - dt.timedelta(days=30), dt.date(last.year - 1, 12, 31)
+
+
+def period_changes(
+    inst: Instrument, dates: Sequence[dt.date], values: Sequence[float], value: float, last: dt.date
+) -> tuple[float | None, float | None, float | None]:
+    """The 1W, 1M and YTD changes of ``value`` (dated ``last``) in the change unit, from a
+    history (oldest first): each against the last value on or before its base date, None when
+    the history does not reach back to it (the first frame's cached tail is 64 values).
+    """
+    out: list[float | None] = []
+    for base in period_bases(last):
+        index = bisect.bisect_right(dates, base)
+        out.append(change_in_unit(inst, value, values[index - 1]) if index else None)
+    return out[0], out[1], out[2]
 
 
 def short_source(tag: str | None, width: int = SOURCE_WIDTH) -> str:
@@ -82,6 +107,7 @@ def empty_row(inst: Instrument, status: str, source: str | None = None) -> Table
         change_unit=inst.change,
         source=short_source(source or fallback),
         status=status,
+        source_label=short_label(source or fallback),
         group=group_title(inst),
         change_horizon=inst.horizon,
         unit=inst.label,
@@ -100,6 +126,7 @@ def value_row(
     status: str,
     late: bool,
     intraday: bool,
+    periods: tuple[float | None, float | None, float | None] = (None, None, None),
 ) -> TableRow:
     """The row of an instrument holding a value, as the catalog says to show it: the value and
     its recent history in the display unit next to its label (IG OAS in bp), the change in
@@ -121,11 +148,15 @@ def value_row(
         age=age,
         source=short_source(source),
         status=status,
+        source_label=short_label(source),  # FRED, UST, BBK, CALC: never a word like "fre"
         late=late,
         intraday=intraday,
         group=group_title(inst),
         change_horizon=inst.horizon_of(source),
         unit=inst.label,
+        change_1w=periods[0],
+        change_1m=periods[1],
+        change_ytd=periods[2],
     )
 
 
@@ -149,6 +180,7 @@ def summary_row(inst: Instrument, entry: SummaryEntry, today: dt.date) -> TableR
         status="stale",
         late=instrument_is_late(inst, date, today, entry.source),
         intraday=False,
+        periods=period_changes(inst, entry.dates, entry.values, value, date),
     )
 
 

@@ -353,7 +353,10 @@ class SeriesChart(PlotextPlot):
         if index is None:
             index = self._cursor if self._cursor is not None else len(data.x) - 1
         x = data.x[index]
-        label = x[:10] if isinstance(x, str) else format_number(float(x), 2)
+        if data.x_labels:
+            label = data.x_labels[index]
+        else:
+            label = x[:10] if isinstance(x, str) else format_number(float(x), 2)
         values: list[tuple[str, str]] = []
         for line in data.lines:
             value = line.y[index]
@@ -602,7 +605,9 @@ class SeriesChart(PlotextPlot):
                 plt.ylim(scale.low, scale.high, yside=side)  # type: ignore[arg-type]
                 labels = [format_number(t, scale.decimals) for t in scale.ticks]
                 plt.yticks(list(scale.ticks), labels, yside=side)  # type: ignore[arg-type]
-        if isinstance(data.x[0], str):
+        if data.x_labels:
+            ticks, labels = list(xs), [self._text(label) for label in data.x_labels]
+        elif isinstance(data.x[0], str):
             ticks, labels = self._date_ticks(xs, [str(x) for x in data.x], plot_width)
         else:
             numeric, decimals = nice_ticks(x_low, x_high, max(2, plot_width // 12))

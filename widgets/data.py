@@ -314,15 +314,20 @@ class ChartData:
     """Unit or label of the y axis (``%``, ``bp``)."""
     y_label_right: str = ""
     """Unit or label of the right y axis, used by lines with ``axis="right"``."""
+    x_labels: tuple[str, ...] = ()
+    """Names of numeric x values, one per x (a curve's tenors ``1M`` ... ``30Y`` at 0, 1, 2 ...):
+    the x axis is labelled with them and the read-out names the point by its label."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""
-        for attr in ("x", "lines", "thresholds"):
+        for attr in ("x", "lines", "thresholds", "x_labels"):
             value = getattr(self, attr)
             if not isinstance(value, tuple):
                 object.__setattr__(self, attr, tuple(value))
         if self.window is not None and not isinstance(self.window, tuple):
             object.__setattr__(self, "window", tuple(self.window))
+        if self.x_labels and len(self.x_labels) != len(self.x):
+            raise ValueError(f"ChartData has {len(self.x_labels)} x labels for {len(self.x)} x")
         for line in self.lines:
             if len(line.y) != len(self.x):
                 raise ValueError(f"ChartData line {line.name!r} has {len(line.y)} values for {len(self.x)} x")

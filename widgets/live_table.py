@@ -14,6 +14,7 @@ the columns and cell formats in :mod:`widgets.table_format` (both re-exported he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import ClassVar
 
@@ -565,8 +566,11 @@ class LiveTable(LineListView):
         """True if ``row`` passes the filter."""
         if not self._filter:
             return True
-        haystack = " ".join((row.id, row.name, row.source, source_label(row), row.group, row.status)).lower()
-        return all(word in haystack for word in self._filter.lower().split())
+        haystack = " ".join((row.id, row.name, row.source, source_label(row), row.status)).lower()
+        # A group heading matches whole words only: "/jgb" must not bring every Bund along
+        # through the heading "Bunds & JGBs" (issue 17); "/spreads" still finds the group.
+        group = set(re.split(r"[^a-z0-9]+", row.group.lower()))
+        return all(word in haystack or word in group for word in self._filter.lower().split())
 
     def _build_lines(self) -> list[ListLine]:
         lines: list[ListLine] = []

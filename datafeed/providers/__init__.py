@@ -36,6 +36,10 @@ GROUP = "triffin.providers"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 """A source name: lower case, a config section and a tag prefix (``fred``, ``treasurydirect``)."""
 
+RESERVED_NAMES = frozenset({"demo", "derived", "formula"})
+"""Tag prefixes triffin writes itself (the demo market, derived spreads, formula rows): no
+provider may take them, or its values could pass for triffin's own."""
+
 _BUILTIN_PACKAGE = "datafeed.providers"
 
 _loaded: dict[str, type[Provider]] | None = None
@@ -49,6 +53,8 @@ def _problem(name: str, obj: object) -> str | None:
         return f"{obj!r} is not a triffin Provider subclass"
     if not NAME_PATTERN.match(name):
         return f"source name {name!r} is not lower-case letters, digits and '_'"
+    if name in RESERVED_NAMES:
+        return f"source name {name!r} is reserved (tags {name}:... are triffin's own values)"
     if obj.name != name:
         return f"the class is named {obj.name!r}, not {name!r} as its entry point says"
     if obj.market not in MARKETS:
@@ -166,6 +172,23 @@ def source_of(tag: str | None) -> type[Provider] | None:
     return registry().get(tag.partition(":")[0])
 
 
+SHORT_LABELS: dict[str, str] = {"demo": "DEMO", "derived": "CALC", "formula": "CALC"}
+"""Source labels of tags no provider answers for: the synthetic demo market, and values
+triffin computes itself (derived spreads, formula rows)."""
+
+
+def short_label(tag: str | None) -> str:
+    """The short source label of a ``<source>:<series>`` tag (``fred:DGS10`` gives ``FRED``):
+    the provider's ``short`` fact, else its name upper-cased; "" for no tag."""
+    if not tag:
+        return ""
+    name = tag.partition(":")[0]
+    if name in SHORT_LABELS:
+        return SHORT_LABELS[name]
+    cls = registry().get(name)
+    return (cls.short if cls is not None and cls.short else name).upper()
+
+
 def credit_for(tag: str | None) -> str:
     """The credit line owed where a value tagged ``<source>:<series>`` is shown ("" for none)."""
     cls = source_of(tag)
@@ -202,6 +225,7 @@ __all__ = [
     "provider_class",
     "register",
     "registry",
+    "short_label",
     "registry_warnings",
     "source_names",
     "source_of",

@@ -72,6 +72,9 @@ class Provider:
         name: the source name: the ``[sources.NAME]`` config section, the prefix of every
             ``<source>:<series>`` tag, and the entry point's name in ``triffin.providers``.
         title: who publishes the data, for people (``Bank of Japan``).
+        short: the few capitals the live table's Source column shows (``BOJ``, ``UST``):
+            short enough to fit, and not a word it could be misread as (a tag cut to
+            ``fre`` read as "fresh"). Empty: the name upper-cased.
         credit: the attribution the source's terms ask to be shown next to its data
             (help screen, drill-downs); empty when none is required.
         terms: a note about the data's terms, shown on the help screen only.
@@ -89,6 +92,7 @@ class Provider:
 
     name: ClassVar[str] = ""
     title: ClassVar[str] = ""
+    short: ClassVar[str] = ""
     credit: ClassVar[str] = ""
     terms: ClassVar[str] = ""
     base_url: ClassVar[str] = ""

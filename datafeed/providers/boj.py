@@ -250,6 +250,7 @@ class BojProvider(Provider):
     """Bank of Japan time series (TONA by default) via ``getDataCode``."""
 
     name = "boj"
+    short = "BOJ"
     title = "Bank of Japan"
     credit = CREDIT
     base_url = "https://www.stat-search.boj.or.jp"

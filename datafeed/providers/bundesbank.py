@@ -159,6 +159,7 @@ class BundesbankProvider(Provider):
     """
 
     name = "bundesbank"
+    short = "BBK"
     title = "Deutsche Bundesbank"
     base_url = "https://api.statistiken.bundesbank.de"
     market = "de"

@@ -123,6 +123,7 @@ class EcbProvider(Provider):
     """Series of the ECB Data Portal (€STR by default) via SDMX ``csvdata``."""
 
     name = "ecb"
+    short = "ECB"
     title = "European Central Bank"
     credit = CREDIT
     base_url = "https://data-api.ecb.europa.eu"

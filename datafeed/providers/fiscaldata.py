@@ -66,6 +66,7 @@ class FiscalDataProvider(Provider):
     """Debt to the Penny (daily, USD bn) and, for the auction book, ``auctions_query``."""
 
     name = "fiscaldata"
+    short = "FISCAL"
     title = "U.S. Treasury, Bureau of the Fiscal Service (Fiscal Data)"
     credit = "Source: U.S. Department of the Treasury, Bureau of the Fiscal Service (fiscaldata.treasury.gov)."
     base_url = "https://api.fiscaldata.treasury.gov"

@@ -179,6 +179,7 @@ class FredProvider(Provider):
     """FRED, one request per series; keyed JSON API when a key is configured."""
 
     name = "fred"
+    short = "FRED"
     title = "FRED (Federal Reserve Bank of St. Louis)"
     terms = (
         "FRED series belong to their publishers (ICE, S&P Dow Jones Indices, Cboe, Moody's, OECD) "

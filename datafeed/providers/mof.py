@@ -208,6 +208,7 @@ class MofProvider(Provider):
     """
 
     name = "mof"
+    short = "MOF"
     title = "Ministry of Finance Japan"
     base_url = "https://www.mof.go.jp"
     market = "jp"

@@ -123,6 +123,7 @@ class NyFedProvider(Provider):
     """SOFR (and the other NY Fed reference rates) from the Markets Data API."""
 
     name = "nyfed"
+    short = "NYFED"
     title = "Federal Reserve Bank of New York"
     credit = CREDIT
     base_url = "https://markets.newyorkfed.org"

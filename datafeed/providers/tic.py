@@ -70,6 +70,7 @@ class TicProvider(Provider):
     """Major foreign holders of Treasury securities, monthly, USD bn, every holder at once."""
 
     name = "tic"
+    short = "TIC"
     title = "U.S. Treasury, Treasury International Capital (TIC) System"
     credit = "Source: U.S. Department of the Treasury, Treasury International Capital (TIC) System."
     base_url = "https://ticdata.treasury.gov"

@@ -182,6 +182,7 @@ class TreasuryProvider(Provider):
     """
 
     name = "treasury"
+    short = "UST"
     title = "U.S. Department of the Treasury"
     base_url = "https://home.treasury.gov"
     market = "us"

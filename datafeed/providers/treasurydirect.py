@@ -96,6 +96,7 @@ class TreasuryDirectProvider(Provider):
     """Treasury auction results from TreasuryDirect's securities API (records, not series)."""
 
     name = "treasurydirect"
+    short = "TD"
     title = "TreasuryDirect (U.S. Treasury, Bureau of the Fiscal Service)"
     credit = "Source: U.S. Department of the Treasury, TreasuryDirect (treasurydirect.gov)."
     base_url = "https://www.treasurydirect.gov"

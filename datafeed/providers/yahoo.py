@@ -278,6 +278,7 @@ class YahooProvider(Provider):
     """
 
     name = "yahoo"
+    short = "YHOO"
     title = "Yahoo Finance (unofficial quotes)"
     base_url = "https://query1.finance.yahoo.com"
     market = "us"

@@ -111,7 +111,7 @@ def test_tenor_labels_normalise(a: str, b: str) -> None:
 def test_every_catalog_code_has_a_column_in_the_current_layout() -> None:
     cols = tr.parse_treasury_csv(body("par-2025.csv"))
     codes = [s.series for i in catalog.INSTRUMENTS for s in i.sources if s.source == "treasury"]
-    assert codes == ["3 Mo", "2 Yr", "5 Yr", "10 Yr", "20 Yr", "30 Yr"]
+    assert codes == ["1 Mo", "3 Mo", "6 Mo", "1 Yr", "2 Yr", "3 Yr", "5 Yr", "7 Yr", "10 Yr", "20 Yr", "30 Yr"]
     assert all(tr.find_column(cols, c) for c in codes)
 
 

@@ -64,9 +64,14 @@ HUGE = 20 * 1024 * 1024
 
 # Plausible levels of every FRED series in the catalog (inside the store's ranges).
 LEVELS: dict[str, float] = {
+    "DGS1MO": 4.33,
     "DGS3MO": 4.30,
+    "DGS6MO": 4.21,
+    "DGS1": 4.02,
     "DGS2": 3.52,
+    "DGS3": 3.58,
     "DGS5": 3.70,
+    "DGS7": 3.90,
     "DGS10": 4.12,
     "DGS20": 4.60,
     "DGS30": 4.73,

@@ -252,7 +252,7 @@ async def test_s_saves_svg_and_csv_of_each_view(tmp_path: Path) -> None:
         saved = [m for m, k in calls["notify"] if k.get("title") == "Saved"]
         assert saved and str(shots) in saved[-1] and ".svg" in saved[-1] and ".csv" in saved[-1]
 
-        await pilot.press("1", "j", "j", "j", "enter")  # UST 10Y, 1Y range
+        await pilot.press("1", *"j" * 8, "enter")  # UST 10Y (1M 3M 6M 1Y 2Y 3Y 5Y 7Y 10Y), 1Y range
         assert isinstance(app.screen, SeriesDetailScreen)
         await pilot.press("s")
         lines = _csv(shots, "series-ust10y-1y")
@@ -295,3 +295,18 @@ async def test_s_reports_an_unwritable_folder(tmp_path: Path) -> None:
         errors = [m for m, k in calls["notify"] if k.get("severity") == "error"]
         assert errors and "Could not save" in errors[-1]
         assert isinstance(app.screen, DashboardScreen) and app.is_running
+
+
+async def test_a_screenshot_has_no_toasts(tmp_path: Path) -> None:
+    """Issue 17: the saved SVG showed the toasts over the view ("Saved ..." over the crisis
+    verdicts); now they are taken down first, and the files are still written."""
+    app, _calls = make_app(tmp_path, "")
+    shots = tmp_path / "shots"
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_ready(pilot)
+        app.notify("A TOAST OVER THE VIEW", timeout=60)
+        await wait_until(pilot, lambda: bool(app.screen.query("Toast")), what="the toast")
+        await pilot.press("s")
+        await wait_until(pilot, lambda: any(shots.glob("*.svg")), what="the screenshot")
+        svg = next(shots.glob("*.svg")).read_text(encoding="utf-8")
+        assert "TOAST" not in svg and "Markets" in svg

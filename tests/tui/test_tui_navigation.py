@@ -75,7 +75,7 @@ async def test_drill_downs_and_back() -> None:
 
         await pilot.press("1", "j", "enter")
         screen = app.screen
-        assert isinstance(screen, SeriesDetailScreen) and screen.instrument_id == "ust2y"
+        assert isinstance(screen, SeriesDetailScreen) and screen.instrument_id == "ust3m"
         await pilot.press("5")
         assert screen.range_key == "MAX"
         await pilot.press("backspace")
@@ -146,7 +146,9 @@ async def test_slash_filters_the_table_and_escape_clears() -> None:
         await wait_ready(pilot)
         table = app.screen.query_one(LiveTable)
         await pilot.press("slash", *"jgb")
-        assert set(table.visible_keys) == {"bund10y", "jgb10y", "jgb20y", "jgb30y"}  # the "Bunds & JGBs" group
+        # The JGB rows and the UST−JGB spreads; no Bund through the heading "Bunds & JGBs" (issue 17).
+        jgbs = {"jgb2y", "jgb5y", "jgb10y", "jgb20y", "jgb30y", "ust_jgb10y", "ust_jgb30y"}
+        assert set(table.visible_keys) == jgbs
         await pilot.press("enter")
         assert table.has_focus and table.filter_text == "jgb"
         assert "filter: jgb" in str(app.screen.query_one("#markets-panel").border_title)

@@ -317,7 +317,7 @@ def test_generator_version_pins_the_demo_output() -> None:
         digest.update(inst.encode())
         digest.update(np.ascontiguousarray(series.to_numpy(dtype="float64")).tobytes())
         digest.update(np.ascontiguousarray(series.index.asi8).tobytes())
-    assert (GENERATOR_VERSION, digest.hexdigest()[:16]) == (1, "7b914e379cdc9858")
+    assert (GENERATOR_VERSION, digest.hexdigest()[:16]) == (2, "a9ab0f80f27b6f04")  # 2: curves and spreads
 
 
 def test_demo_config_changes_the_key(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def test_series_detail(snap_compare: SnapCompare) -> None:
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await wait_ready(pilot)
-        await pilot.press("j", "j", "j", "enter")
+        await pilot.press(*"j" * 8, "enter")  # UST 10Y (1M 3M 6M 1Y 2Y 3Y 5Y 7Y 10Y)
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, SeriesDetailScreen), what="series screen")
         await pilot.pause()
         await pilot.pause()
@@ -99,3 +99,73 @@ def test_signal_detail(snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_dashboard_120x40(snap_compare: SnapCompare) -> None:
+    """120x40 (issue 17's 'done when'): the Markets table shows Instrument, Last, Chg and Age
+    for every row, the par curve 1M..30Y first; signals beside it, the crisis grid below."""
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=wait_ready)
+
+
+def _open_curves(*keys: str) -> Any:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        from tui.screens.curves import CurvesScreen
+
+        await wait_ready(pilot)
+        await pilot.press("y", *keys)
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, CurvesScreen), what="curves screen")
+        await pilot.pause()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_curves_120x40(snap_compare: SnapCompare) -> None:
+    """y: the UST curve 1M..30Y today with its 1M-ago overlay, Bund and JGB today, each
+    last value in the margin; the tenor grid (blank where a market has no such tenor) and
+    the six spreads in bp with 1D/1W/1M changes; DEMO in the title and the banner."""
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=_open_curves())
+
+
+def test_curves_80x24_1y_cursor(snap_compare: SnapCompare) -> None:
+    """80x24, key 3 (vs 1Y ago) and the cursor moved to 10Y: the read-out line gives every
+    curve at 10Y; the grid scrolls below the chart."""
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=_open_curves("3", "left", "left"))
+
+
+def test_series_detail_cursor_and_comparison(snap_compare: SnapCompare) -> None:
+    """UST 10Y drill-down (3M range) with Bund 10Y added by c on a right axis (the legend
+    says so) and the cursor 10 points back: the read-out gives date and both values."""
+
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await wait_ready(pilot)
+        await pilot.press(*"j" * 8, "enter")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SeriesDetailScreen), what="series screen")
+        screen = pilot.app.screen
+        await pilot.press("2", "c")
+        await pilot.press(*"Bund 10Y")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: getattr(screen, "compare_id", None) == "bund10y", what="comparison")
+        await pilot.press(*["left"] * 10)
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_dashboard_200x55(snap_compare: SnapCompare) -> None:
+    """200x55: the wide table shows every column (Age, 1W, 1M, YTD, Trend, Source with short
+    labels, Date, Status) next to the signals; the Spreads rows in bp (Source CALC)."""
+    assert snap_compare(demo_app(), terminal_size=(200, 55), run_before=wait_ready)
+
+
+def test_curves_colour_blind_120x40(snap_compare: SnapCompare) -> None:
+    """The curves screen in triffin-cb: the four lines told apart by marker as well as by the
+    blue/orange palette; the 1W look-back (key 1)."""
+    from dataclasses import replace
+
+    from tui_helpers import demo_config
+
+    app = demo_app(replace(demo_config(), theme="triffin-cb"))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_open_curves("1"))

@@ -141,3 +141,28 @@ async def test_no_summary_means_rows_from_the_store(tmp_path: Path) -> None:
             what="cached rows",
         )
         assert table.get_row("ust10y").status == "stale"
+
+
+def test_rows_carry_1w_1m_and_ytd_changes_first_frame_included(tmp_path: Path) -> None:
+    """Issue 17: 1W / 1M / YTD columns in the table, each against the last value on or before
+    its base date (7 and 30 days back, the prior year's end), in the change unit (bp); the
+    first frame's rows have them too (the summary keeps the YTD base in front of its tail)."""
+    store = _filled_store()
+    series = store.series("ust10y")
+    last = series.index[-1]
+    row = presenters.table_row(store, "ust10y", TODAY, dt.datetime.combine(TODAY, dt.time(21), dt.UTC))
+
+    def base(day: pd.Timestamp) -> float:
+        return float(series[series.index <= day].iloc[-1])
+
+    value = float(series.iloc[-1])
+    expected = [
+        (value - base(last - pd.Timedelta(days=7))) * 100,
+        (value - base(last - pd.Timedelta(days=30))) * 100,
+        (value - base(pd.Timestamp(last.year - 1, 12, 31))) * 100,
+    ]
+    assert [row.change_1w, row.change_1m, row.change_ytd] == pytest.approx(expected)
+    assert presenters.table_row(store, "debt_gdp", TODAY, dt.datetime.now(dt.UTC)).change_1m is None  # one value
+    DiskCache(tmp_path).save(store)
+    first = {r.id: r for r in summary_rows(read_summary(tmp_path), TODAY)}["ust10y"]
+    assert first.change_ytd == pytest.approx(expected[2]) and len(read_summary(tmp_path)["ust10y"].values) == 65

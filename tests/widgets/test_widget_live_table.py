@@ -282,3 +282,24 @@ async def test_clearing_the_filter_keeps_the_cursor_row_in_view() -> None:
         await pilot.pause()
         assert table.cursor_id == "s35"
         assert any(line.startswith("▶ Series 35") for line in lines_of(table))
+
+
+async def test_filter_matches_a_group_heading_by_whole_words_only() -> None:
+    """Issue 17: ``/jgb`` showed every Bund through the heading "Bunds & JGBs"; a heading
+    now matches whole words (``/bunds`` still finds its group), names and ids by substring."""
+    rows = [
+        TableRow("bund10y", "Bund 10Y", 2.611, 3, -2.5, "bp", group="Bunds & JGBs"),
+        TableRow("jgb10y", "JGB 10Y", 1.711, 3, 0.4, "bp", group="Bunds & JGBs"),
+        TableRow("ust10y", "UST 10Y", 4.123, 3, 3.2, "bp", group="Treasuries"),
+    ]
+    table = LiveTable(rows)
+    async with WidgetHost(table).run_test(size=(120, 24)) as pilot:
+        table.filter("jgb")
+        await pilot.pause()
+        assert table.visible_keys == ("jgb10y",)
+        table.filter("bunds")
+        await pilot.pause()
+        assert table.visible_keys == ("bund10y", "jgb10y")
+        table.filter("treas")  # part of a heading's word: no match through the heading
+        await pilot.pause()
+        assert table.visible_keys == ()

@@ -67,6 +67,10 @@ class AlertLogScreen(DetailScreen):
     def _logged(self, entry: AlertEntry) -> None:
         self._paint()
 
+    def refresh_rules(self) -> None:
+        """A rule was added (``A``): list it."""
+        self._paint()
+
     def entries(self) -> list[AlertEntry]:
         """The log, newest first."""
         return list(reversed(self.triffin.monitor.alert_log))

@@ -177,6 +177,9 @@ class DashboardScreen(Screen[None]):
         Binding("1", "show_panel('table')", "Markets", id="show-markets", show=False),
         Binding("2", "show_panel('signals')", "Signals", id="show-signals", show=False),
         Binding("3", "show_panel('grid')", "Crises", id="show-crises", show=False),
+        Binding(
+            "A", "add_alert", "Add alert", id="add-alert", show=False, tooltip="New alert rule on this row or signal"
+        ),
     ]
     """Panel focus, the table filter, and panel shortcuts; Enter on a panel drills down."""
 
@@ -210,7 +213,8 @@ class DashboardScreen(Screen[None]):
         with Container(id="panels"):
             with Vertical(id="markets-panel", classes="panel"):
                 # the filter box is mounted on the first "/" (one widget less in the first frame)
-                yield LiveTable(id="live-table", ascii=ascii, columns=TABLE_COLUMNS)
+                columns = self.triffin.config.table_columns or TABLE_COLUMNS  # [table] columns
+                yield LiveTable(id="live-table", ascii=ascii, columns=columns)
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
@@ -502,6 +506,29 @@ class DashboardScreen(Screen[None]):
         if not event.value.strip():
             self.remove_class("-filtering")
         table.focus()
+
+    # ------------------------------------------------------------------ alerts
+
+    def action_add_alert(self) -> None:
+        """``A``: an alert rule on the table row or the signal under the cursor (prefilled)."""
+        from tui.screens.add_alert import AddAlertScreen, alert_prefill_value, prefill_text
+
+        monitor = self.triffin.monitor
+        panel = self._focused_panel() or self.active_panel
+        target: str | None = None
+        value: float | None = None
+        if panel == "table":
+            target = self.query_one(LiveTable).cursor_id
+            if target is not None:
+                value = alert_prefill_value(monitor, target)
+        elif panel == "signals":
+            target = self.query_one(SignalsPanel).cursor_id
+            result = monitor.metrics.signals.get(target) if monitor.metrics and target else None
+            value = result.value if result is not None else None
+        if target is None:
+            self.app.notify("A adds an alert on a markets row or a signal: put the cursor on one", timeout=5)
+            return
+        self.app.push_screen(AddAlertScreen(target, prefill_text(target, value)))
 
     # ------------------------------------------------------------- drill-downs
 

@@ -149,7 +149,11 @@ class HelpScreen(Screen[None]):
         return Group(*parts)
 
     def _sources_text(self, app: Host) -> Text:
-        return sources_text(app.config.feed.sources, demo=app.demo)
+        # A source enabled in the config that the status bar shows as off (no instrument
+        # in force reads it, or its market is closed) is said so here too (issue 17: the
+        # help listed Bank of Japan as enabled while the status bar said it was off).
+        idle = {v.source: v.detail or "off" for v in app.source_views() if v.state == "off"}
+        return sources_text(app.config.feed.sources, demo=app.demo, idle=idle)
 
 
 def exhibit_rules_text() -> Text:
@@ -170,17 +174,27 @@ def exhibit_rules_text() -> Text:
     return text
 
 
-def sources_text(sources: Mapping[str, SourceSettings], *, demo: bool) -> Text:
+def sources_text(sources: Mapping[str, SourceSettings], *, demo: bool, idle: Mapping[str, str] | None = None) -> Text:
     """The "Data sources" section: what is on, each enabled source's credit line and terms.
 
     In demo mode nothing on screen comes from a source, so no credit is due and none is shown.
+
+    Args:
+        sources: the config's sources.
+        demo: the demo market is shown.
+        idle: enabled sources the status bar shows as off, with why (``unused``).
     """
     from datafeed.providers import credits, terms
 
+    idle = {name: why for name, why in (idle or {}).items() if name in sources and sources[name].enabled}
     text = Text("Data sources\n", style="bold")
     names = [name for name, s in sources.items() if s.enabled]
     off = [name for name, s in sources.items() if not s.enabled]
-    text.append("enabled: " + (", ".join(names) or "none") + "\n")
+    fetching = [name for name in names if name not in idle]
+    text.append("enabled: " + (", ".join(fetching) or "none") + "\n")
+    if idle:
+        listed = ", ".join(f"{name} ({why})" for name, why in idle.items())
+        text.append(f"enabled but not fetching now (off in the status bar): {listed}\n")
     if demo:
         text.append("DEMO mode: every number on screen is synthetic (tagged demo:<id>).\n")
         return text

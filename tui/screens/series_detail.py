@@ -60,32 +60,48 @@ class SeriesDetailScreen(DetailScreen):
     BINDING_GROUP_TITLE = "Series"
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(
+                key,
+                f"set_range('{label}')",
+                label,
+                id=f"range-{label.lower()}",
+                show=False,
+                tooltip=f"Chart the last {label}",
+            )
+            for key, label in RANGE_KEYS
+        ),
         Binding(
-            key,
-            f"set_range('{label}')",
-            label,
-            id=f"range-{label.lower()}",
-            show=False,
-            tooltip=f"Chart the last {label}",
-        )
-        for key, label in RANGE_KEYS
+            "c",
+            "compare",
+            "Compare",
+            id="series-compare",
+            tooltip="Overlay a second series (right axis); c again drops it",
+        ),
+        Binding("A", "add_alert", "Add alert", id="series-add-alert", show=False, tooltip="New alert rule on it"),
     ]
-    """1–5: chart range."""
+    """1–5: chart range; c: a comparison series; A: an alert on it."""
 
-    def __init__(self, instrument_id: str, range_key: str = "1Y") -> None:
+    def __init__(self, instrument_id: str, range_key: str | None = None) -> None:
         super().__init__(classes="series-detail")
         self.instrument_id = instrument_id
-        self.range_key = range_key
+        self.range_key = range_key or ""
         self._formula_memo: tuple[pd.Series | None, pd.Series] | None = None
         """(the Monitor's kept value, the whole series evaluated from it) of a formula."""
+        self.compare_id: str | None = None
+        """The comparison series on the right axis (an instrument id), or None."""
 
     def compose(self) -> ComposeResult:
         """Title, chart and stats, status bar, footer."""
         from widgets.chart import SeriesChart
 
+        # The range chosen last in this session (issue 17: it reset to 1Y on every open).
+        self.range_key = self.range_key or self.triffin.remembered.get("series-range", "1Y")
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
-            yield SeriesChart(id="series-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
+            yield SeriesChart(
+                id="series-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii, cursor=True
+            )
             yield Static(id="series-stats", classes="detail-stats")
         yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
@@ -93,16 +109,48 @@ class SeriesDetailScreen(DetailScreen):
     def on_mount(self) -> None:
         """Paint once and focus the scrollable body."""
         self._paint(chart=True)
-        self.query_one("#detail-body").focus()
+        # The chart takes the keys: its cursor reads out date and values (left/right, h/l);
+        # up/down still scroll the body (bindings pass up the focus chain).
+        self.query_one("#series-chart").focus()
 
     def action_set_range(self, range_key: str) -> None:
-        """Chart another range."""
+        """Chart another range (remembered for the session)."""
         self.range_key = range_key
+        self.triffin.remembered["series-range"] = range_key
+        self._paint(chart=True)
+
+    def action_compare(self) -> None:
+        """Pick a series to overlay on the right axis from the palette; with one shown, drop it."""
+        from textual.command import SimpleCommand
+
+        if self.compare_id is not None:
+            self.compare_id = None
+            self._paint(chart=True)
+            return
+        store = self.triffin.monitor.store
+        if store is None:
+            return
+        commands = [
+            SimpleCommand(inst.name, lambda i=inst.id: self._set_compare(i), f"{inst.id} ({inst.label}), right axis")
+            for inst in store.catalog.values()
+            if inst.id != self.instrument_id and store.has_data(inst.id)
+        ]
+        self.app.search_commands(commands, placeholder="Compare with… (plotted on a right axis in its own unit)")
+
+    def action_add_alert(self) -> None:
+        """``A``: an alert rule on this series, prefilled with its id and last value."""
+        from tui.screens.add_alert import AddAlertScreen, alert_prefill_value, prefill_text
+
+        value = alert_prefill_value(self.triffin.monitor, self.instrument_id)
+        self.app.push_screen(AddAlertScreen(self.instrument_id, prefill_text(self.instrument_id, value)))
+
+    def _set_compare(self, inst_id: str) -> None:
+        self.compare_id = inst_id
         self._paint(chart=True)
 
     def on_data(self, update: DataUpdate) -> None:
         """Repaint when this instrument changed (stats also as time passes)."""
-        mine = self.instrument_id in update.changed
+        mine = self.instrument_id in update.changed or self.compare_id in update.changed
         if update.everything or mine or update.clock or update.status:
             self._paint(chart=update.everything or mine)
 
@@ -144,6 +192,9 @@ class SeriesDetailScreen(DetailScreen):
         self.query_one("#series-stats", Static).update(Group(*parts))
         if chart:
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
+            compare = self.compare_id
+            if compare is not None and compare in store.catalog:
+                data = presenters.with_comparison(data, store.catalog[compare], store.series(compare))
             self.query_one("#series-chart", SeriesChart).set_data(data)
 
     def _paint_formula(self, formula: Formula, chart: bool) -> None:

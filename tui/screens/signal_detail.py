@@ -52,10 +52,10 @@ class SignalDetailScreen(DetailScreen):
     ]
     """1–5: chart range."""
 
-    def __init__(self, signal_id: str, range_key: str = "5Y") -> None:
+    def __init__(self, signal_id: str, range_key: str | None = None) -> None:
         super().__init__(classes="signal-detail")
         self.signal_id = signal_id
-        self.range_key = range_key
+        self.range_key = range_key or ""
         self.history: pd.Series | None = None
         """The signal's history (a pandas Series) once computed."""
 
@@ -63,9 +63,13 @@ class SignalDetailScreen(DetailScreen):
         """Title, chart and details, status bar, footer."""
         from widgets.chart import SeriesChart
 
+        # The range chosen last in this session, else 5Y (a signal's history is long).
+        self.range_key = self.range_key or self.triffin.remembered.get("signal-range", "5Y")
         yield Static(id="detail-title", classes="detail-title")
         with ScrollableContainer(classes="detail-body", id="detail-body"):
-            yield SeriesChart(id="signal-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii)
+            yield SeriesChart(
+                id="signal-chart", classes="detail-chart detail-main", ascii=self.triffin.ascii, cursor=True
+            )
             yield Static(id="signal-stats", classes="detail-stats")
         yield StatusBar(mode=self.triffin.monitor.status_mode, ascii=self.triffin.ascii)
         yield KeyBar()
@@ -74,11 +78,12 @@ class SignalDetailScreen(DetailScreen):
         """Paint the details, start the history computation, focus the body."""
         self._paint()
         self._start_history()
-        self.query_one("#detail-body").focus()
+        self.query_one("#signal-chart").focus()  # its cursor reads out date and value
 
     def action_set_range(self, range_key: str) -> None:
-        """Chart another range of the history."""
+        """Chart another range of the history (remembered for the session)."""
         self.range_key = range_key
+        self.triffin.remembered["signal-range"] = range_key
         self._paint()
         self._paint_chart()
 
