@@ -142,6 +142,14 @@ _SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "float": (int, float), "
 
 def _allowed(annotation: str, value: object) -> bool:
     """Whether ``value`` (from JSON) fits a field annotated ``annotation`` (as written)."""
+    if annotation == "tuple[tuple[str, int, int], ...]":  # the regime's groups: (name, eroding, valued)
+        return isinstance(value, list) and all(
+            isinstance(v, list)
+            and len(v) == 3
+            and isinstance(v[0], str)
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in v[1:])
+            for v in value
+        )
     if annotation.startswith("tuple["):
         return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
     for part in annotation.split("|"):
@@ -170,6 +178,11 @@ def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) ->
         annotation = annotations.get(key)
         if annotation is None or not _allowed(annotation, value):
             raise ValueError(f"{cls.__name__}.{key}: unexpected {type(value).__name__}")
+        if isinstance(value, list):  # JSON arrays back into the tuples the frozen views hold
+            value = tuple(
+                tuple(clean_line(x, 200) if isinstance(x, str) else x for x in v) if isinstance(v, list) else v
+                for v in value
+            )
         out[key] = clean_line(value, 200) if isinstance(value, str) else value
     return out
 
