@@ -129,7 +129,7 @@ def curve_points(store: SeriesStore, curve: Curve, when: dt.date | None = None) 
                 out.append(CurvePoint(tenor, inst_id, latest.value, latest.date, latest.source))
             continue
         values = store.official(inst_id)
-        cut = values.index.searchsorted(pd.Timestamp(when), side="right")
+        cut = int(values.index.searchsorted(pd.Timestamp(when), side="right"))
         if cut == 0:
             out.append(CurvePoint(tenor, inst_id, None, None, None, f"no data by {when.isoformat()}"))
             continue
