@@ -148,7 +148,7 @@ def parse_rule(
         text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
         cooldown: ``"30m"`` or seconds.
         max_age: ``"3d"`` or seconds: the data age limit for firings on cached values
-            (None: the instrument's publication lag; see ``AlertMonitor.check``).
+            (None: the instrument's publication lag; see :meth:`AlertMonitor.check`).
         command: argument list run on firing.
         formulas: formula ids the left side may read (as series).
         signals: signal ids the left side may read (as numbers); default every signal of

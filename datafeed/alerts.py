@@ -718,7 +718,7 @@ class AlertMonitor:
         out: set[str] = set()
         for ref in rule.refs:
             formula = formulas.get(ref)
-            out |= set(formula.refs) if formula is not None else {ref}
+            out |= set(formula.inputs) if formula is not None else {ref}
         return out
 
     def _judge_cached(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:

@@ -60,7 +60,7 @@ from datafeed.summary import TAIL, SummaryEntry, encode_summary, read_summary
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no advisory locks
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module or None: Windows has no fcntl
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def round10(values: np.ndarray) -> list[float]:
     it than half of 1e-10 (below 2**19; above that, every double rounds to itself), so
     Python's correctly rounded ``round(x, 10)`` is ``x`` too.
     """
-    out = values.tolist()
+    out: list[float] = values.tolist()
     with np.errstate(over="ignore", invalid="ignore"):
         short = np.round(values, 10) == values
     if not short.all():
@@ -301,14 +301,14 @@ class DiskCache:
             path = self.path(inst_id)
             try:
                 with open(path, "rb") as fh:  # the identity of exactly the bytes read
-                    st = os.fstat(fh.fileno())
+                    stat = os.fstat(fh.fileno())
                     data = fh.read()
             except FileNotFoundError:
                 continue
             except OSError as exc:
                 self.warnings.append(f"cache file {path} unreadable: {exc.strerror}")
                 continue
-            self._file_ids[inst_id] = (st.st_ino, st.st_mtime_ns, st.st_size)
+            self._file_ids[inst_id] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
             try:
                 values, sources, last_success = decode(data, inst_id)
             except CacheError as exc:
@@ -494,6 +494,46 @@ class DiskCache:
                     entries[inst_id] = _raw_entry(entry)
             atomic_write(self.root / SUMMARY_FILENAME, encode_summary(entries))
         self._summary_success = {i: store.state[i].last_success for i in entries if i in store.state}
+
+
+BACKFILL_FILENAME = "_backfill.json"
+"""Backfills that found nothing older than the primary's history (see :meth:`DiskCache.record_backfill`)."""
+
+
+def read_backfills(root: Path) -> dict[str, tuple[str, dt.date]]:
+    """``{instrument: (backfill source tag, first date the primary held)}``; empty when absent
+    or unreadable (never raises: a lost record costs one request)."""
+    try:
+        doc = json.loads((Path(root) / BACKFILL_FILENAME).read_bytes())
+        items = doc["instruments"] if isinstance(doc, dict) else {}
+        return {
+            str(k): (str(v["source"]), dt.date.fromisoformat(v["before"]))
+            for k, v in items.items()
+            if isinstance(v, dict)
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def record_backfill(root: Path, inst_id: str, source: str, before: dt.date) -> None:
+    """Remember that ``source`` has nothing older than ``before`` for ``inst_id``.
+
+    Why: a primary that starts at the series' inception (SOFR at the NY Fed in 2018, €STR at
+    the ECB in 2019) leaves its backfill source nothing to add, and without a record every
+    start asked it again for 25 years of history. Merged under a lock with what other panes
+    sharing the cache recorded.
+    """
+    with file_lock(Path(root), BACKFILL_FILENAME) as locked:
+        if not locked:
+            return  # another pane is writing it; the next start records it
+        items = read_backfills(root)
+        items[inst_id] = (source, before)
+        doc = {
+            "format": "triffin-backfills",
+            "version": 1,
+            "instruments": {k: {"source": t, "before": d.isoformat()} for k, (t, d) in sorted(items.items())},
+        }
+        atomic_write(Path(root) / BACKFILL_FILENAME, json.dumps(doc, separators=(",", ":")).encode())
 
 
 def _raw_entry(entry: SummaryEntry) -> tuple[list[int], list[float], str, str | None]:

@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard
 
 ChangeUnit = Literal["bp", "%", "pts", "pp"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "annual"]
@@ -137,6 +137,17 @@ class Instrument:
     def horizon(self) -> str:
         """What the change since the previous observation spans: ``1D``, ``1W``, ``1M``, ``1Q``."""
         return HORIZONS[self.frequency]
+
+    def horizon_of(self, tag: str | None) -> str:
+        """The horizon of a change between two values from the source ``tag`` (``fred:ID``).
+
+        Why not :attr:`horizon`: the primary's frequency is not always the one on screen;
+        ``bund10y`` is daily from the Bundesbank but the FRED fallback is a monthly average,
+        whose change since the previous value spans a month. Unknown tags (a demo tag, a
+        source no longer in the catalog) fall back to the primary's.
+        """
+        ref = next((r for r in self.sources if tag is not None and r.tag == tag), None)
+        return HORIZONS[ref.frequency] if ref is not None else self.horizon
 
     @property
     def label(self) -> str:
@@ -682,6 +693,16 @@ def _number(d: Mapping[str, object], key: str, default: float) -> float:
     return float(value)
 
 
+def _is_frequency(value: object) -> TypeGuard[Frequency]:
+    """True for one of :data:`FREQUENCIES` (narrows a config value to the Literal type)."""
+    return value in FREQUENCIES
+
+
+def _is_change_unit(value: object) -> TypeGuard[ChangeUnit]:
+    """True for one of :data:`CHANGE_UNITS` (narrows a config value to the Literal type)."""
+    return value in CHANGE_UNITS
+
+
 def _integer(d: Mapping[str, object], key: str, default: int, lo: int, hi: int) -> int:
     value = d.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
@@ -719,17 +740,17 @@ def instrument_from_mapping(
     name = _text(d, "name", raw_id, 40)
     unit = _text(d, "unit", None, 16)
     frequency = d.get("frequency", "daily")
-    if frequency not in FREQUENCIES:
+    if not _is_frequency(frequency):
         raise InstrumentError(f"'frequency' must be one of {', '.join(FREQUENCIES)}, not {frequency!r}", "frequency")
     change = d.get("change", "bp" if unit == "%" else "%")
-    if change not in CHANGE_UNITS:
+    if not _is_change_unit(change):
         raise InstrumentError(f"'change' must be one of {', '.join(CHANGE_UNITS)}, not {change!r}", "change")
     if change == "bp" and unit != "%":
         raise InstrumentError(
             f"change 'bp' reads values in % (x100); unit is {unit!r}: use change = \"pts\" for a series in bp",
             "change",
         )
-    lag = _integer(d, "lag_days", DEFAULT_LAG[str(frequency)], 0, 400)
+    lag = _integer(d, "lag_days", DEFAULT_LAG[frequency], 0, 400)
     scale = _number(d, "scale", 1.0)
     if scale == 0 or not math.isfinite(scale):
         raise InstrumentError("'scale' must be a finite number other than 0", "scale")
@@ -752,12 +773,12 @@ def instrument_from_mapping(
             raise InstrumentError(f'sources entry {item!r} must be "source:SERIES", like "fred:DGS10"', "sources")
         if source not in known:
             raise InstrumentError(f"unknown source {source!r} in {item!r} (known: {', '.join(known)})", "sources")
-        refs.append(SourceRef(source, series, frequency, lag, scale))  # type: ignore[arg-type]
+        refs.append(SourceRef(source, series, frequency, lag, scale))
     return Instrument(
         raw_id,
         name,
         unit,
-        change,  # type: ignore[arg-type]
+        change,
         tuple(refs),
         lo,
         hi,

@@ -56,6 +56,7 @@ from datafeed.frame import (
     carried_dates,
     carry,
     clean,
+    date_index,
     is_daily,
     sorted_union,
 )
@@ -310,7 +311,7 @@ class _Arrays:
 
     @classmethod
     def of(cls, s: pd.Series) -> _Arrays:
-        return cls(s.index.asi8, s.to_numpy())
+        return cls(date_index(s).asi8, s.to_numpy())
 
 
 class Inputs:
@@ -357,7 +358,7 @@ class Inputs:
             if self.daily("bund10y"):
                 spread = (ust - bund).dropna()
             else:
-                spread = (ust - carry(bund, ust.index)).dropna()
+                spread = (ust - carry(bund, date_index(ust))).dropna()
             self._spread = _Arrays.of(spread)
         return self._spread
 
@@ -486,6 +487,59 @@ def _ust_bund_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping
     return _result(spec, th[spec.id], label, reading, _change(reading, "bp"), note)
 
 
+AUCTION_CHECK_LINES: tuple[str, ...] = ("auction_indirect_10y", "auction_indirect_30y")
+"""The auction series the crisis auction check reads: indirect bidders at 10- and 30-year auctions."""
+
+
+def _custody_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+    """% change of the weekly custody level, as of weeks: the Wednesday level on or before the
+    start and the one on or before the end (each at most 10 days old); n/a when both are one week."""
+    instrument = spec.inputs[0]
+    try:
+        reading = _read(data.arrays(instrument), episode, int(th["max_stale_days"]), instrument)
+    except _Missing as exc:
+        return _na(spec, th[spec.id], instrument, str(exc))
+    return _result(spec, th[spec.id], instrument, reading, _change(reading, "%"), None)
+
+
+def _auction_check(spec: CheckSpec, data: Inputs, episode: Episode, th: Mapping[str, float]) -> CheckResult:
+    """Indirect bidders' share at the 10- and 30-year auctions held inside the window, against each
+    line's mean over the two years before the auction (pp; the lines' deviations averaged).
+
+    v0 is the mean of the trailing averages, v1 the mean of the shares at those auctions; n/a
+    when no such auction fell inside the window.
+    """
+    from datafeed.signals.demand import line_deviation
+
+    label = "indirect_10y/30y"
+    start, end = pd.Timestamp(episode.start), pd.Timestamp(episode.end)
+    rows = []
+    held = False
+    for sid in spec.inputs:
+        s = data.get(sid)
+        if s.empty:
+            continue
+        held = True
+        table = line_deviation(s, 2.0, 3).dropna(subset=["deviation"])
+        rows.append(table[(table.index >= start) & (table.index <= end)])
+    if not held:
+        return _na(spec, th[spec.id], label, "no auction results held")
+    inside = pd.concat(rows) if rows else pd.DataFrame()
+    if inside.empty:
+        return _na(spec, th[spec.id], label, "no 10Y/30Y auction inside the window")
+    dates = sorted(inside.index)
+    reading = _Reading(
+        float(inside["trailing"].mean()), float(inside["value"].mean()), dates[0].date(), dates[-1].date()
+    )
+    note = f"{len(inside)} auction(s) vs 2y mean"
+    return _result(spec, th[spec.id], label, reading, float(inside["deviation"].mean()), note)
+
+
+def _auction_chart(spec: CheckSpec, frame: pd.DataFrame, check: CheckResult | None) -> tuple[pd.Series, str, str]:
+    column = next((c for c in spec.inputs if c in frame.columns), spec.inputs[0])
+    return frame[column], column, "%"
+
+
 def _unit_of(inst_id: str) -> str:
     from datafeed.catalog import CATALOG
 
@@ -540,9 +594,32 @@ CHECKS: dict[str, CheckSpec] = {
         CheckSpec("spx", "S&P 500", "%", "down", core=False, threshold=0.5, inputs=("spx",)),
         CheckSpec("ig_oas", "IG OAS", "bp", "up", core=False, threshold=5.0, inputs=("ig_oas",)),
         CheckSpec("gold", "Gold", "%", "up", core=False, threshold=0.5, inputs=("gold",)),
+        CheckSpec(
+            "custody",
+            "Custody",
+            "%",
+            "up",
+            core=False,
+            threshold=0.5,
+            inputs=("custody_official",),
+            measure=_custody_check,
+        ),
+        CheckSpec(
+            "auction_indirect",
+            "Indirect",
+            "pp",
+            "up",
+            core=False,
+            threshold=1.0,
+            inputs=AUCTION_CHECK_LINES,
+            any_input=True,
+            measure=_auction_check,
+            chart=_auction_chart,
+        ),
     )
 }
-"""The checks in column order (three core, four context)."""
+"""The checks in column order (three core, six context: the last two are the demand side,
+foreign official custody holdings and the indirect bidders at long auctions)."""
 
 CORE_CHECKS: tuple[str, ...] = tuple(c for c, s in CHECKS.items() if s.core)
 
@@ -621,11 +698,11 @@ def stress_triggers(series: Mapping[str, pd.Series], th: Mapping[str, float]) ->
         v = vix.to_numpy()
         fired = np.zeros(len(v), dtype=bool)
         fired[lag:] = v[lag:] / v[:-lag] - 1.0 >= th["vix_jump"] / 100.0 - 1e-9
-        parts.append((vix.index.asi8, fired))
+        parts.append((date_index(vix).asi8, fired))
     if not spx.empty:
         high = spx.rolling(int(th["spx_window"]), min_periods=1).max().to_numpy()
         fired = spx.to_numpy() <= high * (1.0 - th["spx_drawdown"] / 100.0) + 1e-9
-        parts.append((spx.index.asi8, fired))
+        parts.append((date_index(spx).asi8, fired))
     if not parts:
         return pd.Series(dtype=bool)
     stamps = sorted_union(s for s, _ in parts)

@@ -57,6 +57,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from datafeed.catalog import CATALOG, INSTRUMENTS
@@ -774,12 +775,12 @@ def _to_space(inst_id: str, change: float) -> float:
 # --------------------------------------------------------------------------- helpers
 
 
-def _interp(days: np.ndarray, knots: _KnotSpec) -> np.ndarray:
+def _interp(days: npt.NDArray[np.float64], knots: _KnotSpec) -> npt.NDArray[np.float64]:
     """Anchor values on ``days`` (day numbers), linear between knots, flat outside."""
     return np.interp(days, knots[0], knots[1])
 
 
-def _steps(days: np.ndarray, knots: _KnotSpec) -> np.ndarray:
+def _steps(days: npt.NDArray[np.float64], knots: _KnotSpec) -> npt.NDArray[np.float64]:
     """Step function: each knot's value holds until the next knot (policy rates)."""
     idx = np.searchsorted(knots[0], days, side="right") - 1
     return knots[1][np.clip(idx, 0, len(knots[1]) - 1)]
@@ -787,10 +788,12 @@ def _steps(days: np.ndarray, knots: _KnotSpec) -> np.ndarray:
 
 def _phi(half_life: float) -> float:
     """AR(1) coefficient whose deviations halve in ``half_life`` steps."""
-    return 0.5 ** (1.0 / half_life)
+    return math.pow(0.5, 1.0 / half_life)
 
 
-def _ar1(shocks: Sequence[np.ndarray] | np.ndarray, phi: Sequence[float] | np.ndarray, block: int = 64) -> np.ndarray:
+def _ar1(
+    shocks: Sequence[np.ndarray] | np.ndarray, phi: Sequence[float] | np.ndarray, block: int = 64
+) -> npt.NDArray[np.float64]:
     """Run x[t] = phi * x[t-1] + e[t] along the last axis of a (m, n) array.
 
     Why blocks: a plain time loop costs one numpy call per day; here each 64-day block
@@ -825,7 +828,7 @@ def _ar1(shocks: Sequence[np.ndarray] | np.ndarray, phi: Sequence[float] | np.nd
     for b in range(nb):
         carry_in[:, b] = carry
         carry = local[:, b, -1] + decay_block * carry
-    out = local + carry_in[:, :, None] * (ph[:, None] ** (k + 1))[:, None, :]
+    out: npt.NDArray[np.float64] = local + carry_in[:, :, None] * (ph[:, None] ** (k + 1))[:, None, :]
     return out.reshape(m, nb * block)[:, :n]
 
 

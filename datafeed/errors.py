@@ -20,6 +20,7 @@ UTF-8) all use it.
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 from urllib.parse import unquote
@@ -60,6 +61,11 @@ def _patterns(secret: str) -> tuple[re.Pattern[str], re.Pattern[str], frozenset[
     # A head piece starts with the first window, a tail piece ends with the last one.
     windows = frozenset({low[:shortest], low[-shortest:]}) if secret.isascii() else frozenset()
     return runs, _pattern(secret), windows
+
+
+def _mask_match(exact: re.Pattern[str], windows: frozenset[str], match: re.Match[str]) -> str:
+    """:func:`_mask_run` on one regex match (the replacement function of ``runs.sub``)."""
+    return _mask_run(match.group(), exact, windows)
 
 
 def _mask_run(run: str, exact: re.Pattern[str], windows: frozenset[str]) -> str:
@@ -115,7 +121,7 @@ def redact(text: str) -> str:
     """
     text = _SECRET_PARAMS.sub(r"\1***", text)
     for runs, exact, windows in _registered.values():
-        text = runs.sub(lambda m, e=exact, w=windows: _mask_run(m.group(), e, w), text)  # type: ignore[misc]
+        text = runs.sub(functools.partial(_mask_match, exact, windows), text)
     for form in _literal_forms:
         if form in text:
             text = text.replace(form, "***")

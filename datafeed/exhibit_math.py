@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from datafeed.exhibit_types import Axis, ChartSeries, SeriesKind
-from datafeed.frame import clean
+from datafeed.frame import clean, date_index
 
 TEN_YEARS_DAYS = 3652
 """Ten years as a whole number of days (365.25 a year, rounded as the credit cushions do)."""
@@ -179,6 +180,7 @@ def monthly_mean(s: pd.Series) -> pd.Series:
     s = clean(s)
     if s.empty:
         return s
-    out = s.groupby(s.index.to_period("M")).mean()
-    out.index = out.index.to_timestamp(how="start")
+    out = s.groupby(date_index(s).to_period("M")).mean()
+    # Grouped by a PeriodIndex, the result is indexed by it (pandas types it as a plain Index).
+    out.index = cast(pd.PeriodIndex, out.index).to_timestamp(how="start")
     return out

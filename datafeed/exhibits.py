@@ -310,8 +310,8 @@ def _gfc(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts = N
             )
         )
     if ins.has("aaa10y"):
-        aaa_bp = between(ins.get("aaa10y"), *GFC_VIEW) * 100.0
-        series.append(chart_series("aaa10y", "Aaa − 10Y", "bp", aaa_bp, axis="right", source=ins.source_of("aaa10y")))
+        aaa_path = between(ins.get("aaa10y"), *GFC_VIEW) * 100.0
+        series.append(chart_series("aaa10y", "Aaa − 10Y", "bp", aaa_path, axis="right", source=ins.source_of("aaa10y")))
     need = ins.missing("usd_broad", "aaa10y")
     if need:
         return ins.unavailable(subject, need, series, bands=band)

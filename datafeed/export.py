@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed import __version__
-from datafeed.frame import aligned_frame, clean
+from datafeed.frame import aligned_frame, clean, date_index
 from datafeed.labels import DEMO_MODE, demo_notice
 
 __all__ = ["export_frame", "frame_to_json", "write_csv"]
@@ -99,7 +99,7 @@ def write_csv(frame: pd.DataFrame, out: IO[str], mode: str = "cache") -> None:
     demo = mode == DEMO_MODE
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["date", *frame.columns, *(["mode"] if demo else [])])
-    dates = frame.index.strftime("%Y-%m-%d").tolist()
+    dates = date_index(frame).strftime("%Y-%m-%d").tolist()
     values = frame.to_numpy(dtype="float64")
     tail = [DEMO_MODE] if demo else []
     for day, row in zip(dates, values, strict=True):
@@ -115,7 +115,7 @@ def frame_to_json(
     since: dt.date | None = None,
 ) -> dict[str, Any]:
     """The JSON document described in the module docstring."""
-    dates = frame.index.strftime("%Y-%m-%d").tolist()
+    dates = date_index(frame).strftime("%Y-%m-%d").tolist()
     series: dict[str, list[list[Any]]] = {}
     for col in frame.columns:
         values = frame[col].to_numpy(dtype="float64")

@@ -35,7 +35,7 @@ import datetime as dt
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -183,7 +183,9 @@ class Feed:
         self.cache = cache
         self.on_change = on_change
         if market_open is None:
-            from datafeed.market_calendar import is_open as market_open
+            from datafeed.market_calendar import is_open
+
+            market_open = is_open
         self.market_open = market_open
         self.intraday_refresh = intraday_refresh
         self.ids = list(instruments) if instruments is not None else list(store.catalog)
@@ -196,6 +198,12 @@ class Feed:
         self._disagreed: set[tuple[str, str, str]] = set()
         self._backfilled: set[str] = set()
         self._backfill_after: dict[str, float] = {}
+        self._empty_backfills: dict[str, tuple[str, dt.date]] = {}
+        """Instrument → (backfill source, the primary's first date) it had nothing before."""
+        if self.cache is not None:
+            from datafeed.cache import read_backfills
+
+            self._empty_backfills = read_backfills(self.cache.root)
         self._wake = asyncio.Event()
         self.paused = False
         self.passes = 0
@@ -274,6 +282,8 @@ class Feed:
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
         delta = self.store.apply(fetched)
         if job.fills:
+            if job.backfill_before is not None and not any(fetched):
+                self._nothing_older(job)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
         now = utcnow()
@@ -426,14 +436,17 @@ class Feed:
         report = RefreshReport()
         if not jobs:
             return report
-        results = await asyncio.gather(*(self._run_and_notify(j) for j in jobs))
-        fill_jobs = self._fill_jobs(jobs, results)
-        filled = {t.instrument for j in fill_jobs for t in j.targets}
-        fallback_jobs = self._fallback_jobs(jobs, results, skip=filled) + fill_jobs
-        primaries = list(zip(jobs, results, strict=True))
-        if fallback_jobs:
-            results += await asyncio.gather(*(self._run_and_notify(j) for j in fallback_jobs))
-            jobs += fallback_jobs
+        # Each job's fills and fallbacks start as soon as it finished, not after the slowest
+        # job of the pass: a backfill from FRED need not wait for the NY Fed's windows.
+        chains = await asyncio.gather(*(self._job_and_fills(j) for j in jobs))
+        primaries = [chain[0] for chain in chains]
+        done = [pair for chain in chains for pair in chain]
+        # history older than what a primary holds, for instruments no job of this pass served
+        late = self._backfill_jobs()
+        if late:
+            done += zip(late, await asyncio.gather(*(self._run_and_notify(j) for j in late)), strict=True)
+        jobs = [job for job, _ in done]
+        results = [result for _, result in done]
         self._report_behind(primaries)
         for job, (delta, error) in zip(jobs, results, strict=True):
             if error is None:
@@ -450,6 +463,38 @@ class Feed:
                 log.warning("could not write the cache: %s", exc)
         report.duration = time.monotonic() - started
         return report
+
+    async def _job_and_fills(self, job: Job) -> list[tuple[Job, tuple[Delta | None, str | None]]]:
+        """Run one job, then at once what it calls for: gap fills and the run's backfill of
+        its instruments, or a fallback when it failed and nothing is held."""
+        result = await self._run_and_notify(job)
+        if job in self.intraday_jobs:
+            return [(job, result)]
+        instruments = {t.instrument for t in job.targets}
+        fill_jobs = self._fill_jobs([job], [result], instruments)
+        filled = {t.instrument for j in fill_jobs for t in j.targets}
+        follow = self._fallback_jobs([job], [result], skip=filled) + fill_jobs
+        if not follow:
+            return [(job, result)]
+        results = await asyncio.gather(*(self._run_and_notify(j) for j in follow))
+        return [(job, result), *zip(follow, results, strict=True)]
+
+    def _nothing_older(self, job: Job) -> None:
+        """A backfill found nothing before the primary's first date: remember it (in the
+        cache too), so later starts do not ask again until the primary's history changes."""
+        assert job.backfill_before is not None
+        target = job.targets[0]
+        record = (target.ref.tag, job.backfill_before)
+        if self._empty_backfills.get(target.instrument) == record:
+            return
+        self._empty_backfills[target.instrument] = record
+        if self.cache is not None:
+            from datafeed.cache import record_backfill
+
+            try:
+                record_backfill(self.cache.root, target.instrument, *record)
+            except OSError as exc:
+                log.warning("could not record the backfill of %s: %s", target.instrument, exc)
 
     def _backfill_source(self, primary: SourceRef, rest: list[SourceRef]) -> SourceRef | None:
         """A same-frequency later source that reaches further back than the primary.
@@ -472,10 +517,13 @@ class Feed:
             return True, None
         return is_late(last, today, ref.lag_days, self.providers[ref.source].market), last
 
-    def _fill_jobs(self, jobs: list[Job], results: list[tuple[Delta | None, str | None]]) -> list[Job]:
-        """Fill-in jobs after a pass: gaps after a lagging primary's newest value (every pass
-        it lags) and history older than the primary holds (once per run), one request per
-        instrument and source when both are due."""
+    def _fill_jobs(
+        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], instruments: set[str] | None = None
+    ) -> list[Job]:
+        """Fill-in jobs after ``jobs`` ran: gaps after a lagging primary's newest value (every
+        pass it lags) and history older than the primary holds (once per run; of
+        ``instruments`` only, when given), one request per instrument and source when both
+        are due."""
         today = self.store.today()
         gaps: dict[str, dt.date] = {}
         for job, _ in zip(jobs, results, strict=True):
@@ -487,13 +535,14 @@ class Feed:
                 lags, last = self._primary_lags(t.instrument, t.ref, today)
                 if lags and (last is not None or self.store.has_data(t.instrument) or job.failures == 0):
                     gaps[t.instrument] = last or dt.date.min
-        backfills = {j.targets[0].instrument: j for j in self._backfill_jobs()}
+        backfills = {j.targets[0].instrument: j for j in self._backfill_jobs(instruments)}
         out: list[Job] = []
         for inst_id, after in gaps.items():
             ref = self._gap[inst_id]
-            job = backfills.get(inst_id)
-            if job is not None and job.targets[0].ref == ref:
+            backfill = backfills.get(inst_id)
+            if backfill is not None and backfill.targets[0].ref == ref:
                 del backfills[inst_id]
+                job = backfill
             else:
                 job = Job(self.providers[ref.source], (Target(inst_id, ref),), 0.0, fallback=True)
             job.fill_after = after
@@ -515,16 +564,21 @@ class Feed:
                         behind = Behind(t.ref.tag, last, newest[1])
                 self.store.set_behind(t.instrument, behind)
 
-    def _backfill_jobs(self) -> list[Job]:
-        """Once per run: history older than the primary holds, from the backfill source."""
+    def _backfill_jobs(self, instruments: set[str] | None = None) -> list[Job]:
+        """Once per run: history older than the primary holds, from the backfill source
+        (of ``instruments`` only, when given)."""
         out: list[Job] = []
         for inst_id, ref in self._backfill.items():
+            if instruments is not None and inst_id not in instruments:
+                continue
             if inst_id in self._backfilled or self._backfill_after.get(inst_id, 0.0) > time.monotonic():
                 continue
             official = self.store.official(inst_id)
             if official.empty:
                 continue  # the primary has not answered yet; try after a later pass
             self._backfilled.add(inst_id)
+            if self._empty_backfills.get(inst_id) == (ref.tag, official.index[0].date()):
+                continue  # asked on an earlier run: the backfill source has nothing older
             provider = self.providers[ref.source]
             start = provider.history_start(ref)
             if official.index[0].date() <= start + dt.timedelta(days=31):
@@ -535,7 +589,7 @@ class Feed:
         return out
 
     def _fallback_jobs(
-        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], skip: set[str] = frozenset()
+        self, jobs: list[Job], results: list[tuple[Delta | None, str | None]], skip: Set[str] = frozenset()
     ) -> list[Job]:
         """Jobs for instruments whose primary failed and that hold no data at all (and that
         no fill job serves already)."""

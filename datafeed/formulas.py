@@ -96,10 +96,11 @@ def _as_series(value: pd.Series | None, name: str) -> pd.Series:
     if not isinstance(value, pd.Series):
         raise FormulaError(f"'{name}' must be a series with dates, not {type(value).__name__}")
     s = value if value.dtype == np.float64 else value.astype("float64")
-    if not isinstance(s.index, pd.DatetimeIndex):
-        s = s.set_axis(pd.DatetimeIndex(pd.to_datetime(s.index)))
-    if s.index.unit != "ns":
-        s = s.set_axis(s.index.as_unit("ns"))
+    index = s.index if isinstance(s.index, pd.DatetimeIndex) else pd.DatetimeIndex(pd.to_datetime(s.index))
+    if index.unit != "ns":
+        index = index.as_unit("ns")
+    if index is not s.index:
+        s = s.set_axis(index)
     return _finite(s)
 
 
@@ -150,7 +151,7 @@ def _call(node: Node, args: Sequence[pd.Series | float]) -> pd.Series | float:
     name, n = node.value, node.window
     x = args[0]
     if name == "abs":
-        return abs(x)
+        return x.abs() if isinstance(x, pd.Series) else abs(x)
     assert isinstance(x, pd.Series) and n is not None
     if name == "lag":
         out = x.shift(n)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 if TYPE_CHECKING:
     from datafeed.feed import Job
@@ -71,6 +71,16 @@ class _DataAge:
     series: int = 0
     late: int = 0
     behind: int = 0
+
+
+class _Held(TypedDict):
+    """The data-age fields of :class:`SourceHealth`, passed as one keyword group."""
+
+    data_date: dt.date | None
+    data_time: dt.datetime | None
+    series: int
+    late: int
+    behind: int
 
 
 def _data_age(
@@ -160,7 +170,7 @@ def source_health(
         ]
         age = (now - max(successes)).total_seconds() if successes else None
         data = _data_age(name, mine, intraday_jobs, store, today)
-        held = {
+        held: _Held = {
             "data_date": data.date,
             "data_time": data.time,
             "series": data.series,

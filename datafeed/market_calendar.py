@@ -281,8 +281,8 @@ def _us_year(year: int) -> tuple[frozenset[dt.date], dict[dt.date, dt.time]]:
     early[_weekday_before(christmas)] = US_EARLY_CLOSE
     early[_weekday_before(dt.date(year + 1, 1, 1))] = US_EARLY_CLOSE
     # The seven standing early closes SIFMA dropped on 3 April 2009.
-    before = [presidents, labor, columbus, thanksgiving, mlk, veterans]
-    before = [_weekday_before(d) for d in before if d is not None]
+    standing = [presidents, labor, columbus, thanksgiving, mlk, veterans]
+    before = [_weekday_before(d) for d in standing if d is not None]
     for d in before:
         if d < SIFMA_EARLY_CLOSE_CUT:
             early[d] = US_EARLY_CLOSE

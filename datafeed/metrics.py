@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed.crises import CHECK_INPUTS, Episode, ScoredEpisode, score_all
+from datafeed.frame import date_index
 from datafeed.signals import InputFact, RegimeResult, SignalEngine, SignalResult, Thresholds, resolve_thresholds
 from datafeed.thresholds import Overrides
 
@@ -151,13 +152,13 @@ def first_change(old: pd.Series | None, new: pd.Series | None) -> pd.Timestamp |
     if old is None or new is None or old.empty or new.empty:
         return pd.Timestamp.min
     n = min(len(old), len(new))
-    old_ix, new_ix = old.index.asi8, new.index.asi8
+    old_ix, new_ix = date_index(old).asi8, date_index(new).asi8
     old_v, new_v = old.to_numpy(dtype="float64"), new.to_numpy(dtype="float64")
     same_value = (old_v[:n] == new_v[:n]) | (np.isnan(old_v[:n]) & np.isnan(new_v[:n]))
     differs = np.flatnonzero((old_ix[:n] != new_ix[:n]) | ~same_value)
     if len(differs):
         k = int(differs[0])
-        return min(old.index[k], new.index[k])
+        return min(date_index(old)[k], date_index(new)[k])
     if len(old) == len(new):
         return None
-    return (new if len(new) > n else old).index[n]
+    return date_index(new if len(new) > n else old)[n]

@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from datafeed.alerts import AlertMonitor, AlertRule, Firing, Held
     from datafeed.cache import DiskCache
     from datafeed.crises import Episode
+    from datafeed.demand.auction_feed import AuctionFeed, AuctionReport
+    from datafeed.demand.book import AuctionBook
+    from datafeed.demand.book_series import BookSeries
     from datafeed.demo import DemoMarket
     from datafeed.feed import Feed, RefreshReport
     from datafeed.formulas import Formula
@@ -156,6 +159,8 @@ class _Loaded:
     http: HttpContext | None = None
     client: httpx.AsyncClient | None = None
     warnings: list[str] = field(default_factory=list)
+    book: AuctionBook | None = None
+    book_series: BookSeries | None = None
 
 
 class Monitor(Generic[V]):
@@ -188,6 +193,13 @@ class Monitor(Generic[V]):
         self.cache: DiskCache | None = None
         self.feed: Feed | None = None
         self.http: HttpContext | None = None
+        self.live_book: AuctionBook | None = None
+        """Treasury auction records of a live run (loaded from the cache, kept by :attr:`auction_feed`)."""
+        self.demo_book: AuctionBook | None = None
+        """The demo market's synthetic auctions (source ``demo``)."""
+        self.auction_feed: AuctionFeed | None = None
+        self._book_series: dict[str, BookSeries] = {}
+        """Store kind (``live``/``demo``) → its book's auction series and their facts."""
         self.metrics: Metrics | None = None
         """Latest signals and crisis scores of the store shown (None while computing)."""
         self.views: V | None = None
@@ -271,6 +283,11 @@ class Monitor(Generic[V]):
         return self.demo_store if self.showing_demo else self.live_store
 
     @property
+    def book(self) -> AuctionBook | None:
+        """The auction book shown: the demo market's in demo / offline-demo mode, else the live one."""
+        return self.demo_book if self.showing_demo else self.live_book
+
+    @property
     def store_kind(self) -> str:
         """``demo`` or ``live``: which store :attr:`store` is."""
         return "demo" if self.showing_demo else "live"
@@ -348,7 +365,19 @@ class Monitor(Generic[V]):
             from datafeed.signals import input_facts
 
             self._series, self._facts, self._series_of = store.all_series(), input_facts(store), store
-        return dict(self._series)
+        out = dict(self._series)
+        extra = self._book_series.get(self.store_kind)
+        if extra is not None:
+            out.update(extra.series)
+        return out
+
+    def input_facts(self) -> dict[str, InputFact]:
+        """Newest date and source of every input :meth:`series_snapshot` hands out."""
+        out = dict(self._facts)
+        extra = self._book_series.get(self.store_kind)
+        if extra is not None:
+            out.update(extra.facts)
+        return out
 
     def health(self) -> list[SourceHealth]:
         """Per-source health: the feed's jobs, or the demo, or the sources not started yet."""
@@ -376,9 +405,30 @@ class Monitor(Generic[V]):
             self.today,
             self.http.answered if self.http is not None else None,
         )
+        if self.auction_feed is not None:
+            out = [self._auction_health(h, now) if h.source == "treasurydirect" else h for h in out]
         if self.paused:
             out = [replace(h, retry_in=None, note="paused") if h.state != "off" else h for h in out]
         return out
+
+    def _auction_health(self, health: SourceHealth, now: dt.datetime) -> SourceHealth:
+        """TreasuryDirect's health from the auction feed (it has no series job, so the feed's
+        table calls it unused): connecting until the first answer, then ok / stale / error."""
+        feed, book = self.auction_feed, self.live_book
+        if feed is None or book is None or not feed.enabled or (health.state == "off" and health.note != "unused"):
+            return health
+        state = feed.state
+        newest = book.newest_date
+        age = (now - state.last_success).total_seconds() if state.last_success is not None else None
+        retry = (state.next_retry - now).total_seconds() if state.next_retry is not None else None
+        if state.last_attempt is None:
+            return SourceHealth("treasurydirect", "connecting", note="auctions")
+        if state.last_error is None:
+            return SourceHealth("treasurydirect", "ok", age, note="auctions", data_date=newest, series=len(book))
+        kind: Literal["stale", "error"] = "stale" if len(book) else "error"
+        return SourceHealth(
+            "treasurydirect", kind, age, retry, note="auctions", error=state.last_error, data_date=newest
+        )
 
     # ------------------------------------------------------------------ life cycle
 
@@ -412,6 +462,27 @@ class Monitor(Generic[V]):
         while not self.idle:
             self._idle.clear()
             await self._idle.wait()
+
+    async def refresh_auctions_once(self) -> AuctionReport | None:
+        """One refresh of the auction book (None: no book in this run, or no auction source on)."""
+        await self.loaded()
+        if self.auction_feed is None or not self.auction_feed.enabled:
+            return None
+        return await self.auction_feed.refresh()
+
+    def _auctions_refreshed(self, report: AuctionReport) -> None:
+        """After every auction refresh (loop): new auction series for the signals when the book changed."""
+        if report.delta and self._wants and self.live_book is not None:
+            from datafeed.demand.book_series import BookSeries, book_series
+
+            old = self._book_series.get("live") or BookSeries()
+            fresh = self._book_series["live"] = book_series(self.live_book, self._series)
+            changed = fresh.changed_from(old)
+            if changed and not self.showing_demo:
+                if self._pending is not None:
+                    self._pending.update(changed)
+                self._kick()
+        self._publish(MonitorUpdate(status=True, auctions=True))
 
     async def refresh_once(self) -> RefreshReport:
         """One forced pass over every source (the feed must not be running by itself)."""
@@ -467,6 +538,8 @@ class Monitor(Generic[V]):
         self.paused = paused
         if self.feed is not None:
             self.feed.pause(paused)
+        if self.auction_feed is not None:
+            self.auction_feed.pause(paused)
         self._publish(MonitorUpdate(status=True))
 
     def refresh_now(self) -> bool:
@@ -476,6 +549,8 @@ class Monitor(Generic[V]):
             return True
         if self.feed is not None:
             self.feed.request_refresh()
+        if self.auction_feed is not None:
+            self.auction_feed.request_refresh()
         return False
 
     def store_changed(self, kind: str) -> None:
@@ -560,7 +635,22 @@ class Monitor(Generic[V]):
             for inst_id in store.catalog:
                 if store.has_data(inst_id):
                     store.state[inst_id].last_success = when
-            return _Loaded(store, True, self._first_snapshot(store), self._new_engine(), market, warnings=warnings)
+            first = self._first_snapshot(store)
+            book, series_of_book = None, None
+            if o.run == "demo":
+                # Started as a demo: the synthetic auctions are part of its history. (The OFFLINE
+                # fallback builds them after its first frame, see _installed.)
+                book, series_of_book = self._build_demo_book(market.end, first[0] if first else {})
+            return _Loaded(
+                store,
+                True,
+                first,
+                self._new_engine(),
+                market,
+                warnings=warnings,
+                book=book,
+                book_series=series_of_book,
+            )
         from datafeed.feed import Feed  # noqa: F401 - httpx, httpcore and the providers, off the loop
         from datafeed.http import HttpContext
         from datafeed.providers import load_all
@@ -581,8 +671,27 @@ class Monitor(Generic[V]):
             client = make_client(self._settings(), o.transport)
         # An HTTP client imports httpcore and builds a TLS context: ~0.2 s the loop need not spend.
         http = HttpContext(self._settings(), client=client)
+        first = self._first_snapshot(store)
+        book, series_of_book = None, None
+        if o.run == "live":
+            from datafeed.demand.book import AuctionBook
+            from datafeed.demand.book_series import book_series
+
+            book = AuctionBook.load(o.cache_dir, warnings) if o.cache_dir is not None else AuctionBook()
+            if self._wants:
+                series_of_book = book_series(book, first[0] if first else {})
         return _Loaded(
-            store, False, self._first_snapshot(store), self._new_engine(), None, cache, http, client, warnings
+            store,
+            False,
+            first,
+            self._new_engine(),
+            None,
+            cache,
+            http,
+            client,
+            warnings,
+            book,
+            series_of_book,
         )
 
     def _first_snapshot(self, store: SeriesStore) -> tuple[dict[str, pd.Series], dict[str, InputFact]] | None:
@@ -600,6 +709,41 @@ class Monitor(Generic[V]):
 
             return replay_settings(self.options.settings)
         return self.options.settings
+
+    def _build_demo_book(self, end: dt.date, series: Mapping[str, pd.Series]) -> tuple[AuctionBook, BookSeries]:
+        """The demo market's auction book and its series, the par measure read off ``series`` (worker thread)."""
+        from datafeed.demand.book_series import BookSeries, book_series
+        from datafeed.demand.demo_auctions import demo_book
+
+        book = demo_book(end, self.now())
+        return book, book_series(book, series) if self._wants else BookSeries(version=book.version)
+
+    def _demo_book_job(self, end: dt.date, generation: int) -> None:
+        """Build the OFFLINE fallback demo's auction book after its first frame (worker thread)."""
+        try:
+            book, series = self._build_demo_book(end, dict(self._series))
+        except Exception as exc:  # noqa: BLE001 - reported; the demo goes on without auctions
+            from datafeed.errors import redact
+
+            self._to_loop(self._demo_book_built, None, None, generation, redact(f"demo auctions failed: {exc}"))
+            return
+        self._to_loop(self._demo_book_built, book, series, generation, None)
+
+    def _demo_book_built(
+        self, book: AuctionBook | None, series: BookSeries | None, generation: int, error: str | None
+    ) -> None:
+        """Take the demo auctions in (loop) and recompute what reads them."""
+        self._jobs -= 1
+        if error is not None:
+            self._publish(MonitorUpdate(notices=(Notice(error, "error", 15),)))
+        elif generation == self._generation and self.showing_demo and book is not None and series is not None:
+            self.demo_book = book
+            self._book_series["demo"] = series
+            if self._pending is not None:
+                self._pending.update(series.series)
+            self._publish(MonitorUpdate(auctions=True))
+        self._kick()
+        self._set_idle()
 
     def _load_failed(self, text: str) -> None:
         self._jobs -= 1
@@ -622,7 +766,9 @@ class Monitor(Generic[V]):
                 self._kick()
                 self._set_idle()
                 return
-            self.demo_store, self.market = loaded.store, loaded.market
+            self.demo_store, self.market, self.demo_book = loaded.store, loaded.market, loaded.book
+            if loaded.book_series is not None:
+                self._book_series["demo"] = loaded.book_series
         else:
             self.live_store, self.cache, self.http, self._client = (
                 loaded.store,
@@ -630,7 +776,14 @@ class Monitor(Generic[V]):
                 loaded.http,
                 loaded.client,
             )
+            self.live_book = loaded.book
+            if loaded.book_series is not None:
+                self._book_series["live"] = loaded.book_series
         self._install(loaded.engine, loaded.series, notices)
+        if loaded.demo and loaded.market is not None and loaded.book is None:
+            # The OFFLINE fallback's synthetic auctions come after its first frame: it must not wait for them.
+            self._jobs += 1
+            self._worker.submit(partial(self._demo_book_job, loaded.market.end, self._generation))
         self._loaded.set()
         if not self._follow:
             if not loaded.demo:
@@ -642,6 +795,8 @@ class Monitor(Generic[V]):
             self._make_feed()
             assert self.feed is not None
             self._spawn(self.feed.run_forever(on_pass=self._pass_done))
+            if self.auction_feed is not None:
+                self._spawn(self.auction_feed.run_forever())
             if self._switches_offline and self._loop is not None:
                 assert self.http is not None
                 self.http.on_attempt = self._attempted
@@ -687,6 +842,12 @@ class Monitor(Generic[V]):
             from datafeed.recording import attach_replay
 
             attach_replay(self.feed, replay)
+        if self.live_book is not None:
+            from datafeed.demand.auction_feed import AuctionFeed
+
+            self.auction_feed = AuctionFeed(
+                self.live_book, self._settings(), self.http, self.options.cache_dir, on_change=self._auctions_refreshed
+            )
 
     def _spawn(self, coro: Coroutine[object, object, None]) -> asyncio.Task[None]:
         task = asyncio.ensure_future(coro)
@@ -714,7 +875,7 @@ class Monitor(Generic[V]):
             self._publish(MonitorUpdate(status=True, passes=(report,)))
             return
         ran = [j for j in feed.all_jobs if j.runs and j.last_duration is not None]
-        answering = any(j.failures == 0 for j in ran)
+        answering = self._answered_with_data(feed)
         if answering and self.mode == "offline":
             self._go_live()
         elif ran and not answering and self.mode == "live":
@@ -734,9 +895,22 @@ class Monitor(Generic[V]):
         feed = self.feed
         if not self._switches_offline or feed is None:
             return
-        if self.mode == "offline" and any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+        if self.mode == "offline" and self._answered_with_data(feed):
             self._go_live()
             self._publish(MonitorUpdate(status=True, mode=True))
+
+    def _answered_with_data(self, feed: Feed) -> bool:
+        """Some job's last run succeeded and the live store holds something to show.
+
+        Why both: a source whose "no data" is an HTTP error (the ECB's 404) succeeds with
+        nothing. Counting that as an answer would keep an empty screen of n/a instead of the
+        OFFLINE demo; ignoring job successes altogether would flip the mode at every failed
+        try of another source and back at that job's end.
+        """
+        store = self.live_store
+        if store is None or not any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+            return False
+        return any(store.has_data(i) for i in store.catalog)
 
     def _attempted(self, source: str, answered: bool) -> None:
         """After every HTTP attempt (``HttpContext.on_attempt``): once the first try of every
@@ -746,6 +920,8 @@ class Monitor(Generic[V]):
         feed = self.feed
         if answered or self._answered or self.mode != "live" or feed is None:
             return
+        if self._answered_with_data(feed):
+            return  # a source answered with data already: failed tries of others change nothing
         asked = {j.provider.name for j in feed.all_jobs if j.runs}
         if asked and asked <= self._tried:
             self._go_offline()
@@ -757,7 +933,7 @@ class Monitor(Generic[V]):
         feed, store = self.feed, self.live_store
         if self._closed or feed is None or store is None or self.mode != "live":
             return
-        if any(j.failures == 0 and j.last_duration is not None for j in feed.all_jobs):
+        if self._answered_with_data(feed):
             return
         if any(store.has_data(i) for i in store.catalog):
             return  # the kept values are on screen; offline once every first request failed
@@ -783,7 +959,8 @@ class Monitor(Generic[V]):
         self.mode = "live"
         if self.showing_demo:
             self.showing_demo = False
-            self.demo_store = self.market = None
+            self.demo_store = self.market = self.demo_book = None
+            self._book_series.pop("demo", None)
             if self._ticks is not None:
                 self._ticks.cancel()
             self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))
@@ -865,7 +1042,7 @@ class Monitor(Generic[V]):
             self._engine,
             alerts,
             series,
-            dict(self._facts),
+            self.input_facts(),
             changed,
             frequencies,
             self.now(),

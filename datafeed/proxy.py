@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Collection, Mapping
+from typing import Any, TypedDict
 from urllib.parse import urlsplit
 
 from datafeed.settings import FeedSettings
@@ -116,6 +117,14 @@ def source_root(proxy: str, source: str, *, api: bool = False) -> str:
     return f"{proxy.rstrip('/')}/{source}{API_SUFFIX if api else ''}"
 
 
+class _Roots(TypedDict, total=False):
+    """The fields of a source's settings that the proxy replaces."""
+
+    base_url: str
+    api_base_url: str
+    extra: dict[str, Any]
+
+
 def apply_cache_proxy(
     settings: FeedSettings,
     proxy: str | None,
@@ -142,13 +151,13 @@ def apply_cache_proxy(
         if not src.enabled or ("base_url" in given and (not src.api_base_url or "api_base_url" in given)):
             sources[name] = src
             continue
-        changes: dict[str, object] = {}
+        changes: _Roots = {}
         if "base_url" not in given:
             changes["base_url"] = source_root(proxy, name)
             changes["extra"] = {**src.extra, PROXIED_FLAG: True}
         if src.api_base_url and "api_base_url" not in given:
             changes["api_base_url"] = source_root(proxy, name, api=True)
-        sources[name] = dataclasses.replace(src, **changes)  # type: ignore[arg-type]
+        sources[name] = dataclasses.replace(src, **changes)
     return dataclasses.replace(settings, sources=sources)
 
 

@@ -27,6 +27,13 @@ BUILTIN_SIGNAL_IDS: tuple[str, ...] = (
     "term_premium_trend",
     "debt_gdp",
     "foreign_share",
+    "auction_indirect_share",
+    "auction_dealer_share",
+    "auction_bid_to_cover",
+    "auction_tail",
+    "foreign_official_custody_13w",
+    "foreign_holders_12m",
+    "interest_burden",
 )
 """``datafeed.signals.builtin.BUILTIN``'s ids, in order (a test keeps the two equal)."""
 

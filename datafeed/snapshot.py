@@ -18,6 +18,8 @@ from typing import Any
 
 from datafeed import __version__
 from datafeed.catalog import Instrument
+from datafeed.demand.auction_feed import AuctionReport, AuctionStatus
+from datafeed.demand.book import AuctionBook
 from datafeed.feed import RefreshReport
 from datafeed.labels import demo_notice
 from datafeed.market_calendar import instrument_is_late
@@ -70,6 +72,9 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
                 else:
                     entry["change"] = round(diff, 4)
                 entry["change_unit"] = inst.change
+                # What the change spans: the frequency of the source that served the value
+                # (bund10y from FRED's monthly fallback changes over a month, not a day).
+                entry["change_horizon"] = inst.horizon_of(latest.source)
         if st.last_success is not None:
             entry["last_success"] = st.last_success.isoformat(timespec="seconds")
         # Provenance (DESIGN.md §7): a primary that answers but lags, who filled the gap,
@@ -100,11 +105,18 @@ class Collected:
     timed_out: bool = False
     empty: bool = False
     """Offline with nothing held: every series is ``missing`` (exit code 1, not a quiet 0)."""
+    book: AuctionBook | None = None
+    """The auction records held (live runs; None in demo)."""
+    auction_state: AuctionStatus | None = None
+    """How the auction book's refresh went (None: no auction source asked)."""
+    auction_report: AuctionReport | None = None
 
     @property
     def failed(self) -> bool:
         """True when some source failed, or ``--offline`` found nothing held (exit code 1)."""
         if self.timed_out or self.empty:
+            return True
+        if self.auction_report is not None and self.auction_report.error is not None:
             return True
         return bool(self.report and self.report.failed)
 
@@ -113,28 +125,31 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
     """Fill the monitor's store for a snapshot, never taking longer than ``timeout`` in total.
 
     The monitor (built by ``tui.session.build_monitor``) loads the cache or the demo
-    history; unless ``offline`` or demo, one forced pass over every source follows. It is
-    closed on return.
+    history; unless ``offline`` or demo, one forced pass over every source follows, and one
+    refresh of the auction book beside it (same budget). It is closed on return.
     """
     try:
         monitor.start(follow=False)
         store = await monitor.loaded()
         if monitor.options.run == "demo":
-            return Collected(store, "demo")
+            await monitor.settled()  # the demo's synthetic auctions are built after its history
+            return Collected(store, "demo", book=monitor.book)
         if offline:
-            result = Collected(store, "offline", warnings=list(monitor.warnings))
+            result = Collected(store, "offline", warnings=list(monitor.warnings), book=monitor.book)
             for inst_id in store.catalog:
                 if not store.has_data(inst_id) and store.state[inst_id].last_error is None:
                     store.mark_missing(inst_id, "nothing held in the cache (--offline asks no source)")
             result.empty = not any(store.has_data(i) for i in store.catalog)
             return result
-        result = Collected(store, "live", warnings=list(monitor.warnings))
+        result = Collected(store, "live", warnings=list(monitor.warnings), book=monitor.book)
         # Leave a margin for building and printing the document.
         budget = max(0.1, timeout - 0.3)
         assert monitor.http is not None and monitor.feed is not None
         # No new attempt starts in the budget's last moments, so a source that keeps failing
         # ends with its own error (HTTP 500 ...) rather than being cut off as "no answer".
         monitor.http.deadline = time.monotonic() + max(0.05, budget - LAST_ATTEMPT_GRACE)
+        ends = time.monotonic() + budget
+        auctions = asyncio.ensure_future(monitor.refresh_auctions_once())
         try:
             result.report = await asyncio.wait_for(monitor.refresh_once(), timeout=budget)
         except TimeoutError:
@@ -149,6 +164,16 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
                     monitor.cache.save(store)
                 except OSError:
                     pass
+        try:
+            result.auction_report = await asyncio.wait_for(auctions, timeout=max(0.05, ends - time.monotonic()))
+        except TimeoutError:
+            result.auction_report = AuctionReport(None, None, f"no answer within --timeout {timeout:g} s")
+            if monitor.auction_feed is not None and monitor.book is not None:
+                state = monitor.auction_feed.state
+                state.last_error = result.auction_report.error
+                state.status = Status.STALE if len(monitor.book) else Status.ERROR
+        feed = monitor.auction_feed
+        result.auction_state = feed.state if feed is not None and feed.enabled else None
         if result.report is not None and result.report.ok == 0 and result.report.failed:
             result.mode = "offline"
         return result
@@ -190,7 +215,7 @@ def build_document(
     from datafeed.thesis import measure, user_episodes
 
     now = utcnow()
-    today = collected.store._today()  # type: ignore[operator]
+    today = collected.store._today()
     doc: dict[str, Any] = {
         "triffin": __version__,
         "as_of": now.replace(microsecond=0).isoformat().replace("+00:00", "Z"),
@@ -208,8 +233,12 @@ def build_document(
         for f in formulas:
             status[f.id] = "fresh" if not values[f.id].empty else "missing"
             doc["series"][f.id] = formula_json(f, values[f.id], status)
-    doc.update(measure(collected.store, thresholds, user_episodes(episodes)).to_json())
+    doc.update(measure(collected.store, thresholds, user_episodes(episodes), book=collected.book).to_json())
     doc["exhibits"] = exhibits_json(collected.store)
+    from datafeed.demand.report import auctions_json, holders_json
+
+    doc["auctions"] = auctions_json(collected.book, collected.auction_state)
+    doc["holders"] = holders_json(collected.store, today)
     if extra:
         doc.update(extra)
     if collected.warnings:

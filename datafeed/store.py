@@ -25,13 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, Instrument
+from datafeed.frame import date_index
 from datafeed.models import Batch, Behind, Delta, Observation, SeriesState, Status, utcnow
 
 
@@ -62,10 +63,11 @@ def _columns(
 
     The usual case, a single batch, is passed through without copying its columns.
     """
-    if len(chunks) == 1 and isinstance(chunks[0][1], Batch):
+    if len(chunks) == 1:
         start, batch = chunks[0]
-        n = len(batch)
-        return range(start, start + n), batch.dates, batch.values, [batch.source] * n
+        if isinstance(batch, Batch):
+            n = len(batch)
+            return range(start, start + n), batch.dates, batch.values, [batch.source] * n
     positions: list[int] = []
     dates: list[dt.date] = []
     values: list[float] = []
@@ -181,7 +183,7 @@ class SeriesStore:
     def __init__(
         self,
         catalog: Mapping[str, Instrument] = CATALOG,
-        today: object | None = None,
+        today: Callable[[], dt.date] | None = None,
     ) -> None:
         self.catalog = dict(catalog)
         self._values: dict[str, pd.Series] = {}
@@ -191,12 +193,12 @@ class SeriesStore:
         self._official_at: dict[str, int] = {}
         self.state: dict[str, SeriesState] = {i: SeriesState() for i in self.catalog}
         self.version = 0
-        self._today = today or (lambda: dt.date.today())
+        self._today: Callable[[], dt.date] = today or (lambda: dt.date.today())
 
     # ------------------------------------------------------------------ writes
     def validate(self, obs: Observation) -> str | None:
         """Return why ``obs`` is refused, or None when it is acceptable."""
-        return self._refusal(obs, self._today())  # type: ignore[arg-type]
+        return self._refusal(obs, self._today())
 
     def _refusal(self, obs: Observation, today: dt.date) -> str | None:
         """:meth:`validate` with today's date worked out once per batch."""
@@ -228,7 +230,7 @@ class SeriesStore:
         Returns:
             what changed; falsy when nothing did (so callers can skip repaints).
         """
-        today: dt.date = self._today()  # type: ignore[assignment]
+        today = self._today()
         official: dict[str, list[tuple[int, Observation | Batch]]] = {}
         quotes: list[tuple[int, Observation]] = []
         position = 0
@@ -573,18 +575,18 @@ class SeriesStore:
         if base is None or not len(base):
             return None
         if source is None:
-            return base.index[-1].date()
+            return date_index(base)[-1].date()
         src = self._sources[inst_id]
         if str(src.iloc[-1]).startswith(source):  # the usual case, without a pass over every tag
-            return base.index[-1].date()
+            return date_index(base)[-1].date()
         mask = src.astype(str).str.startswith(source)
         if not mask.any():
             return None
-        return base.index[mask.to_numpy()][-1].date()
+        return date_index(base)[mask.to_numpy()][-1].date()
 
     def today(self) -> dt.date:
         """The store's "today" (patched in tests): the date lateness is counted to."""
-        return self._today()  # type: ignore[no-any-return, operator]
+        return self._today()
 
     def last_official(self, inst_id: str) -> tuple[dt.date, str] | None:
         """(date, source tag) of the newest official value, or None when none is held."""

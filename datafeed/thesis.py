@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafeed.crises import Episode, ScoredEpisode, builtin_episodes, crises_to_json, episode_from_mapping, score_all
 from datafeed.signals import (
@@ -22,6 +22,9 @@ from datafeed.signals import (
     signals_to_json,
 )
 from datafeed.store import SeriesStore
+
+if TYPE_CHECKING:
+    from datafeed.demand.book import AuctionBook
 from datafeed.thresholds import Overrides, Thresholds, resolve_thresholds
 
 
@@ -74,6 +77,7 @@ def measure(
     thresholds: Overrides | Thresholds | None = None,
     episodes: Sequence[Episode] = (),
     today: dt.date | None = None,
+    book: AuctionBook | None = None,
 ) -> Thesis:
     """Compute every signal (with its freshness), the regime and every crisis row from the store.
 
@@ -83,11 +87,20 @@ def measure(
         episodes: user episodes, scored after the built-ins.
         today: the current date (default: the store's clock): signals' age, late and
             stale flags, and the live crisis row, are about it.
+        book: the auction records; their series (``auction_<measure>_<line>``) join the
+            store's as inputs of the auction signals and the crisis scorecard.
     """
     table = resolve_thresholds(thresholds)
-    when = today or store._today()  # type: ignore[operator]
+    when = today or store._today()
     series = store.all_series()
+    facts = input_facts(store)
+    if book is not None and len(book):
+        from datafeed.demand.book_series import book_series
+
+        extra = book_series(book, series)
+        series.update(extra.series)
+        facts.update(extra.facts)
     frequencies = store_frequencies(store)
-    signals = compute_signals(series, table, frequencies=frequencies, today=when, facts=input_facts(store))
+    signals = compute_signals(series, table, frequencies=frequencies, today=when, facts=facts)
     crises = score_all(series, [*builtin_episodes(), *episodes], table, frequencies=frequencies, today=when)
     return Thesis(signals, regime(signals, table), crises, store.version)

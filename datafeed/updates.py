@@ -90,6 +90,7 @@ class MonitorUpdate(Generic[V]):
         alerts: alerts that fired, oldest first.
         notices: things to tell the user once.
         passes: feed passes that ended.
+        auctions: the auction book was refreshed (its records or its status changed).
     """
 
     changed: frozenset[str] = frozenset()
@@ -101,6 +102,7 @@ class MonitorUpdate(Generic[V]):
     alerts: tuple[AlertEntry, ...] = ()
     notices: tuple[Notice, ...] = ()
     passes: tuple[RefreshReport, ...] = ()
+    auctions: bool = False
 
     def merge(self, later: MonitorUpdate[V]) -> MonitorUpdate[V]:
         """This update followed by ``later``, as one."""
@@ -115,4 +117,5 @@ class MonitorUpdate(Generic[V]):
             alerts=self.alerts + later.alerts,
             notices=self.notices + later.notices,
             passes=self.passes + later.passes,
+            auctions=self.auctions or later.auctions,
         )

@@ -362,7 +362,17 @@ def test_crises_json_shape() -> None:
         "end": "2020-03-18",
         "verdict": "broken",
     }
-    assert list(row["checks"]) == ["ust10y", "usd", "ust_bund_10y", "vix", "spx", "ig_oas", "gold"]
+    assert list(row["checks"]) == [
+        "ust10y",
+        "usd",
+        "ust_bund_10y",
+        "vix",
+        "spx",
+        "ig_oas",
+        "gold",
+        "custody",
+        "auction_indirect",
+    ]
     ust = row["checks"]["ust10y"]
     assert {k: ust[k] for k in ("change", "unit", "expected", "result")} == {
         "change": 64.0,

@@ -115,3 +115,23 @@ def test_the_drill_down_says_when_the_primary_is_behind(store: SeriesStore) -> N
     assert stats["behind"] == "treasury:10 Yr (newest 2024-06-25); newer from fred:DGS10"
     store.set_behind("ust10y", None)
     assert "behind" not in {s.label for s in presenters.series_stats(store, "ust10y", "MAX", TODAY, NOW)}
+
+
+def test_the_horizon_follows_the_source_that_served_the_value() -> None:
+    """bund10y is daily from the Bundesbank; from FRED's monthly fallback its change spans a month."""
+    bundesbank, fred = (r.tag for r in CATALOG["bund10y"].sources[:2])
+    assert CATALOG["bund10y"].horizon_of(fred) == "1M" and CATALOG["bund10y"].horizon_of(bundesbank) == "1D"
+    store = SeriesStore(today=lambda: TODAY)
+    days = [dt.date(2026, 9, 1), dt.date(2026, 10, 1)]
+    store.apply([Batch("bund10y", fred, days, [2.70, 2.75])])
+    row = presenters.table_row(store, "bund10y", TODAY, NOW)
+    assert (row.change_horizon, row.change) == ("1M", pytest.approx(5.0))
+    stats = {s.label: s.value for s in presenters.series_stats(store, "bund10y", "MAX", TODAY, NOW)}
+    assert stats["chg 1M"] == "+5.0bp" and "chg 1D" not in stats
+    entry = SummaryEntry("bund10y", tuple(days), (2.70, 2.75), fred, None)
+    assert summary_row(CATALOG["bund10y"], entry, TODAY).change_horizon == "1M"
+    doc = series_json(store, TODAY)["bund10y"]
+    assert (doc["change"], doc["change_unit"], doc["change_horizon"]) == (5.0, "bp", "1M")
+    daily = store_with({"bund10y": [("2026-11-24", 2.70), ("2026-11-25", 2.72)]})
+    assert presenters.table_row(daily, "bund10y", TODAY, NOW).change_horizon == "1D"
+    assert series_json(daily, TODAY)["bund10y"]["change_horizon"] == "1D"

@@ -110,3 +110,44 @@ def test_demo_drill_into_covid_and_quit(tmp_path: Path) -> None:
         pane.kill()
         if os.path.exists(pane.socket):
             os.unlink(pane.socket)
+
+
+def test_demo_auctions_and_holders_screens_by_key(tmp_path: Path) -> None:
+    """triffin --demo at 80x24: u → Auctions (2Y row, DEMO) → Enter → the line's charts → Esc Esc
+    → f → Holders (Japan, custody line) → Esc → q → exit code 0."""
+    exit_file = tmp_path / "exit"
+    env = {
+        "TRIFFIN_CACHE_DIR": str(tmp_path / "cache"),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "TERM": "xterm-256color",
+        "PYTHONPATH": str(ROOT),
+    }
+    pane = Pane(tmp_path / "tmux.sock", "triffin-e2e-demand")
+    command = f"{shlex.quote(sys.executable)} -m tui --demo; echo EXIT=$? > {shlex.quote(str(exit_file))}"
+    pane.start(f"sh -c {shlex.quote(command)}", env, width=80, height=24)
+    try:
+        pane.wait_for(lambda s: "REGIME" in s, what="the dashboard")
+        pane.keys("u")
+        screen = pane.wait_for(lambda s: "Treasury auctions" in s and "TIPS 10Y" in s, what="the auctions screen")
+        assert "DEMO" in screen and "source demo" in screen and "Hi−Med" in screen
+        assert any(line.lstrip().startswith("▶") and " 2Y " in line for line in screen.splitlines())
+        pane.keys("Enter")
+        pane.wait_for(lambda s: "2Y auctions" in s and "Indirect bidders" in s, what="the 2-year line charts")
+        pane.keys("Escape", "Escape")
+        pane.wait_for(lambda s: "REGIME" in s and "Treasury auctions" not in s, what="the dashboard again")
+        pane.keys("f")
+        screen = pane.wait_for(
+            lambda s: "Foreign holders of Treasuries" in s and "Japan" in s, what="the holders screen"
+        )
+        assert "Foreign total" in screen and "Custody for foreign official" in screen and "DEMO" in screen
+        pane.keys("Escape")
+        pane.wait_for(lambda s: "REGIME" in s and "Foreign holders" not in s, what="the dashboard once more")
+        pane.keys("q")
+        deadline = time.monotonic() + 15
+        while not exit_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert exit_file.read_text().strip() == "EXIT=0"
+    finally:
+        pane.kill()
+        if os.path.exists(pane.socket):
+            os.unlink(pane.socket)

@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import threading
+import time
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -232,3 +233,52 @@ def test_the_demo_history_shares_one_source_tag_per_instrument() -> None:
     tags = store.sources("ust10y")
     assert len(tags) > 5000 and set(tags) == {"demo:ust10y"}
     assert len({id(t) for t in tags.to_numpy(dtype=object)}) == 1
+
+
+async def test_a_source_that_answers_no_data_neither_flaps_nor_hides_the_demo(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """FRED fails; the ECB answers its "no data" 404, which its provider takes as a success.
+
+    Nothing is held and nothing arrived, so the OFFLINE demo shows and stays: the monitor
+    must not go offline at every failed try and back live at the ECB job's end (seen against
+    a network that answers 404 to everything: the banner flapped and "A source answered"
+    toasts stacked up), nor stay live on an empty screen of n/a.
+    """
+    fred = SwitchableFred()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(fred)
+    httpserver.expect_request("/service/data/EST/B.EU000A2X2A25.WT").respond_with_data("No results found", status=404)
+    url = httpserver.url_for("/").rstrip("/")
+    cfg = write_config(tmp_path / "c.toml", url, ecb={"base_url": url})
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(tmp_path / "empty")})
+    config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1, timeout=2.0))
+    monitor = build_monitor(config, switch_offline=True, today=TODAY, tick_interval=None)
+    collector = Collector(monitor)
+    monitor.start()
+
+    def ecb_answered() -> bool:
+        jobs = monitor.feed.all_jobs if monitor.feed is not None else []
+        return any(j.provider.name == "ecb" and j.last_duration is not None and j.failures == 0 for j in jobs)
+
+    await until(ecb_answered, "the ECB's empty answer")
+
+    await until(lambda: monitor.showing_demo and monitor.demo_store is not None, "the OFFLINE demo")
+
+    def switches() -> int:  # mode updates outside a pass's end
+        return sum(1 for u in collector.updates if u.mode and not u.passes)
+
+    settled = switches()
+    # One more round (the first pass has ended: the ECB ran and was rescheduled): every FRED
+    # try fails at the HTTP level again while the ECB answers "no data" again.
+    assert monitor.feed is not None
+    ecb = next(j for j in monitor.feed.all_jobs if j.provider.name == "ecb")
+    runs = ecb.runs
+    monitor.refresh_now()
+    await until(lambda: ecb.runs > runs and ecb.next_due > time.monotonic(), "the ECB asked again")
+    await asyncio.sleep(0.3)  # FRED's failures of the round land
+    assert monitor.mode == "offline" and monitor.showing_demo
+    await monitor.aclose()
+    await collector.task
+    assert switches() == settled, f"{switches() - settled} mode switches in one refresh round"
+    toasts = [n.text for u in collector.updates for n in u.notices if n.text.startswith("A source answered")]
+    assert toasts == []

@@ -506,6 +506,8 @@ def synthetic(days: int = 1200, seed: int = 3) -> dict[str, pd.Series]:
     data["debt_gdp"] = pd.Series(np.linspace(60, 100, len(quarters)), index=quarters)
     data["foreign_holdings"] = pd.Series(np.linspace(3000, 8000, len(quarters)), index=quarters)
     data["debt_public"] = pd.Series(np.linspace(8e6, 28e6, len(quarters)), index=quarters)
+    years = pd.date_range("2000-01-01", idx[-1], freq="YS")
+    data["interest_gdp"] = pd.Series(np.linspace(1.5, 3.2, len(years)), index=years)
     # Any other registered signal's inputs: prices where changes are quoted in %, else levels.
     for inst_id in sorted({i for deps in DEPENDENCIES.values() for i in deps} - set(data)):
         inst = CATALOG.get(inst_id)

@@ -192,7 +192,11 @@ class TriffinApp(App[None]):
                 probe_mark()
             self.ready = self.monitor.metrics is not None
             status = update.status or update.mode or update.everything
-            self.data_changed.publish(DataUpdate(update.changed, update.metrics is not None, update.everything, status))
+            self.data_changed.publish(
+                DataUpdate(
+                    update.changed, update.metrics is not None, update.everything, status, auctions=update.auctions
+                )
+            )
         finally:
             self._taken.set()
 
@@ -289,6 +293,24 @@ class TriffinApp(App[None]):
 
         save_view(self, self.monitor.store, self.config.screenshot_dir)
 
+    def action_show_auctions(self) -> None:
+        """Open the Auctions screen (or close it when it is on top)."""
+        from tui.screens.auctions import AuctionsScreen
+
+        if isinstance(self.screen, AuctionsScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(AuctionsScreen())
+
+    def action_show_holders(self) -> None:
+        """Open the Holders screen (or close it when it is on top)."""
+        from tui.screens.holders import HoldersScreen
+
+        if isinstance(self.screen, HoldersScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(HoldersScreen())
+
     def jump_to(self, kind: str, key: str) -> None:
         """Back to the dashboard with the cursor on an instrument, signal or episode."""
         from tui.screens.dashboard import DashboardScreen
@@ -312,6 +334,16 @@ class TriffinApp(App[None]):
             self.action_show_exhibits,
         )
         yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
+        yield SystemCommand(
+            "Auctions",
+            "Newest Treasury auction per line: bid-to-cover, bidder shares, high − median (u)",
+            self.action_show_auctions,
+        )
+        yield SystemCommand(
+            "Holders",
+            "Foreign holders of Treasuries (TIC) and Fed custody for foreign officials (f)",
+            self.action_show_holders,
+        )
         yield SystemCommand(
             "Save screenshot and data", "SVG of the screen and this view's data as CSV (s)", self.action_save_view
         )

@@ -28,8 +28,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Callable, Sequence
+from typing import NoReturn, TypedDict
 
 from datafeed import __version__
 
@@ -45,7 +45,17 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-_COMMON_OPTIONS: tuple[tuple[str, dict[str, object]], ...] = (
+class _Option(TypedDict, total=False):
+    """The keywords of one common option (a subset of ``add_argument``'s)."""
+
+    metavar: str
+    help: str
+    type: Callable[[str], float]
+    action: str
+    default: str | None
+
+
+_COMMON_OPTIONS: tuple[tuple[str, _Option], ...] = (
     ("--config", {"metavar": "PATH", "help": "config file (default: $TRIFFIN_CONFIG or the user config dir)"}),
     ("--theme", {"metavar": "NAME", "help": "colour theme"}),
     ("--refresh", {"metavar": "SECONDS", "type": float, "help": "seconds between refreshes of daily series"}),
@@ -71,7 +81,7 @@ def _common(p: argparse.ArgumentParser, *, in_command: bool) -> None:
     are parsed after the main ones, an option given on both sides ends with the later value.
     """
     for flag, kwargs in _COMMON_OPTIONS:
-        options = dict(kwargs)
+        options = kwargs.copy()
         if in_command:
             options["default"] = argparse.SUPPRESS
         p.add_argument(flag, **options)
@@ -142,7 +152,7 @@ def _replay_args(p: argparse.ArgumentParser, *, in_command: bool) -> None:
     )
 
 
-def _command(sub: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str) -> argparse.ArgumentParser:
+def _command(sub: argparse._SubParsersAction[_Parser], name: str, text: str) -> argparse.ArgumentParser:
     """A subcommand parser that also takes the common options."""
     parser = sub.add_parser(name, help=text, description=text[:1].upper() + text[1:] + ".", epilog=COMMON_EPILOG)
     _common(parser, in_command=True)

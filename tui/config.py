@@ -67,12 +67,16 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.errors import register_secret
 from datafeed.sanitize import clean_line
 from datafeed.settings import FeedSettings, SourceSettings
+
+if TYPE_CHECKING:
+    from datafeed.alerts import AlertRule
+    from datafeed.formulas import Formula
 
 APP_NAME = "triffin"
 
@@ -188,8 +192,8 @@ class Config:
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
     episodes: tuple[dict[str, Any], ...] = ()
     catalog: Catalog = CATALOG
-    formulas: tuple[Any, ...] = ()
-    alerts: tuple[Any, ...] = ()
+    formulas: tuple[Formula, ...] = ()
+    alerts: tuple[AlertRule, ...] = ()
     warnings: tuple[str, ...] = ()
     screenshot_dir: Path = field(default_factory=lambda: default_screenshot_dir())
     serve: ServeSettings = field(default_factory=ServeSettings)
@@ -390,11 +394,13 @@ def load_config(
     """
     env = dict(os.environ if env is None else env)
     explicit = path is not None or bool(env.get("TRIFFIN_CONFIG"))
-    cfg_path = Path(path if path is not None else env.get("TRIFFIN_CONFIG") or default_config_path()).expanduser()
+    given = Path(path if path is not None else env.get("TRIFFIN_CONFIG") or default_config_path()).expanduser()
+    cfg_path: Path | None = None  # the file read, if any
     text = ""
     data: dict[str, Any] = {}
     warnings: list[str] = []
-    if cfg_path.exists() or explicit:
+    if given.exists() or explicit:
+        cfg_path = given
         _check_file(cfg_path)
         try:
             text = cfg_path.read_text(encoding="utf-8")
@@ -420,8 +426,6 @@ def load_config(
             raise ConfigError(f"{cfg_path}: invalid TOML: arrays or tables nested too deeply") from None
         except ValueError:  # an integer of more than 4300 digits (int_max_str_digits)
             raise ConfigError(f"{cfg_path}: invalid TOML: a number of more than 4300 digits") from None
-    else:
-        cfg_path = None  # type: ignore[assignment]
     r = _Reader(cfg_path, text)
     _check_shape(r, data)
 
@@ -745,14 +749,14 @@ def _instruments(r: _Reader, raw: list[Any], sources: tuple[str, ...]) -> Catalo
     return CATALOG.extended(added)
 
 
-def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[Any, ...]:
+def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[Formula, ...]:
     """Parse ``[[formulas]]``: each one may read the catalog and the formulas before it."""
     if not raw:
         return ()
     from datafeed.formula_syntax import FormulaError, parse_formula
     from datafeed.signal_ids import signal_ids
 
-    out: list[Any] = []
+    out: list[Formula] = []
     for i, table in enumerate(raw):
         if not isinstance(table, dict):
             raise _table_error(r, "formulas", i, f"formulas[{i}] must be a table")
@@ -787,13 +791,15 @@ def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[A
     return tuple(out)
 
 
-def _alerts(r: _Reader, raw: list[Any], formulas: tuple[Any, ...], catalog: Catalog = CATALOG) -> tuple[Any, ...]:
+def _alerts(
+    r: _Reader, raw: list[Any], formulas: tuple[Formula, ...], catalog: Catalog = CATALOG
+) -> tuple[AlertRule, ...]:
     """Parse ``[[alerts]]`` (rules may read instruments, formulas and signals)."""
     if not raw:
         return ()
     from datafeed.alert_rules import AlertError, parse_rule
 
-    out: list[Any] = []
+    out: list[AlertRule] = []
     for i, table in enumerate(raw):
         if not isinstance(table, dict):
             raise _table_error(r, "alerts", i, f"alerts[{i}] must be a table")

@@ -3,8 +3,10 @@ and ``triffin export --exhibit ID [--since DATE] [--format csv|json|svg] [--demo
 
 Reads what is held — the disk cache (no network: export must be fast and scriptable), or
 the demo history with ``--demo`` — and writes the series as CSV or JSON to stdout (the
-shapes are documented in :mod:`datafeed.export`). Ids may be instrument ids or formula
-ids from the config, separated by spaces or commas. Only official end-of-day values are
+shapes are documented in :mod:`datafeed.export`). Ids may be instrument ids, formula
+ids from the config, or auction series ids (``auction_indirect_10y``: a measure of a security
+line on its auction days, read from the auction book kept in the cache, or the demo's
+synthetic book), separated by spaces or commas. Only official end-of-day values are
 exported, never provisional intraday quotes.
 
 ``--exhibit ID`` (a number 1–10 or an id such as ``credit``) writes one of the seed's
@@ -22,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from datafeed import __version__
@@ -30,6 +32,8 @@ from datafeed.store import SeriesStore
 from tui.config import Config
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from datafeed.exhibit_types import ExhibitResult
 
 
@@ -63,6 +67,32 @@ def _held_store(config: Config, demo: bool) -> tuple[SeriesStore, str]:
     return store, "cache"
 
 
+def _auction_series(config: Config, demo: bool) -> dict[str, pd.Series]:
+    """Every auction series of the book held: the cache's ``auctions.json``, or the demo's synthetic one."""
+    from datafeed.demand.auction_series import auction_series
+
+    if demo:
+        from datafeed.demand.demo_auctions import demo_book
+        from datafeed.monitor import demo_history_end
+
+        book = demo_book(demo_history_end(dt.date.today()))
+    else:
+        from datafeed.demand.book import AuctionBook
+
+        warnings: list[str] = []
+        book = AuctionBook.load(config.cache_dir, warnings)
+        for warning in warnings:
+            print(f"triffin: warning: {warning}", file=sys.stderr)
+    return auction_series(book.auctions)
+
+
+def _auction_unit(series_id: str, units: Mapping[str, str]) -> str:
+    from datafeed.demand.auction_series import SERIES_PATTERN
+
+    match = SERIES_PATTERN.match(series_id)
+    return units.get(match.group("measure"), "") if match else ""
+
+
 def run_export(
     config: Config,
     ids: Sequence[str],
@@ -78,8 +108,10 @@ def run_export(
     wanted = split_ids(ids)
     catalog = config.catalog  # built-ins and the config's [[instruments]]
     formulas = {f.id: f for f in config.formulas}
-    known = [*catalog, *formulas]
-    unknown = [i for i in wanted if i not in catalog and i not in formulas]
+    from datafeed.demand.auction_series import UNITS, is_auction_series
+
+    known = [*catalog, *formulas, "auction_<measure>_<line>"]
+    unknown = [i for i in wanted if i not in catalog and i not in formulas and not is_auction_series(i)]
     if not wanted:
         print("triffin export: name at least one id", file=sys.stderr)
         return 2
@@ -88,6 +120,8 @@ def run_export(
         return 2
     store, mode = _held_store(config, demo)
     series = {i: store.official(i) for i in store.catalog if store.has_data(i)}
+    if any(is_auction_series(i) for i in wanted):
+        series.update(_auction_series(config, demo))
     if any(i in formulas for i in wanted):
         from datafeed.formulas import evaluate_all
 
@@ -96,7 +130,10 @@ def run_export(
     # the frame's rule (declared or observed, the lower wins: a monthly Bund fallback).
     frequencies = {i: catalog[i].frequency for i in wanted if i in catalog and catalog[i].user}
     frame = export_frame(series, wanted, since=since, aligned=aligned, frequencies=frequencies)
-    units = {i: catalog[i].unit if i in catalog else formulas[i].unit for i in wanted}
+    units = {
+        i: catalog[i].unit if i in catalog else formulas[i].unit if i in formulas else _auction_unit(i, UNITS)
+        for i in wanted
+    }
     try:
         if fmt == "json":
             json.dump(frame_to_json(frame, aligned=aligned, mode=mode, units=units, since=since), sys.stdout)

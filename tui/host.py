@@ -51,6 +51,6 @@ class Host(Protocol):
         ...
 
 
-def host_of(app: App[None]) -> Host:
+def host_of(app: App[object]) -> Host:
     """The running app as a :class:`Host` (triffin runs no other app)."""
     return cast("Host", app)

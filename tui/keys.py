@@ -25,6 +25,17 @@ APP_BINDINGS: list[BindingType] = [
     ),
     Binding("a", "show_alerts", "Alert log", id="alert-log", show=False, tooltip="Every alert that fired"),
     Binding(
+        "u", "show_auctions", "Auctions", id="auctions", show=False, tooltip="Newest Treasury auction of every line"
+    ),
+    Binding(
+        "f",
+        "show_holders",
+        "Holders",
+        id="holders",
+        show=False,
+        tooltip="Foreign holders (TIC) and Fed custody for foreign officials",
+    ),
+    Binding(
         "s",
         "save_view",
         "Save view",

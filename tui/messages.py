@@ -36,6 +36,7 @@ class DataUpdate:
         everything: the store shown was replaced (mode switch, first load): repaint all.
         status: the source health or the mode changed (status bar, title).
         clock: the minute ticked (ages).
+        auctions: the auction book was refreshed (the Auctions screens repaint).
     """
 
     changed: frozenset[str] = frozenset()
@@ -43,7 +44,8 @@ class DataUpdate:
     everything: bool = False
     status: bool = False
     clock: bool = False
+    auctions: bool = False
 
 
-EVERYTHING = DataUpdate(metrics=True, everything=True, status=True)
+EVERYTHING = DataUpdate(metrics=True, everything=True, status=True, auctions=True)
 """Repaint all of it (a screen that appears after the first data)."""

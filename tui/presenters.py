@@ -289,8 +289,9 @@ def series_stats(
         # The change since the previous observation spans the series' own horizon (a monthly
         # series' previous value is a month old); calendar look-backs follow if longer.
         change = format_change(inst, change_in_unit(inst, latest.value, latest.previous))
-        out.append(Stat(f"chg {inst.horizon}", change))
-        horizon_days = HORIZON_DAYS[inst.horizon]
+        horizon = inst.horizon_of(latest.source)
+        out.append(Stat(f"chg {horizon}", change))
+        horizon_days = HORIZON_DAYS[horizon]
         for label, days in (("chg 1W", 7), ("chg 1M", 30)):
             if days <= horizon_days:
                 continue

@@ -124,7 +124,7 @@ def value_row(
         late=late,
         intraday=intraday,
         group=group_title(inst),
-        change_horizon=inst.horizon,
+        change_horizon=inst.horizon_of(source),
         unit=inst.label,
     )
 

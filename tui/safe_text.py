@@ -12,6 +12,7 @@ even when the text did not pass a data-layer boundary first.
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.markup import escape
 from rich.text import Text
 
@@ -26,7 +27,7 @@ def plain(text: object, limit: int | None = DEFAULT_LIMIT, *, style: str = "", m
     return Text(cleaned, style=style, end="")
 
 
-def plain_cells(*cells: object, limit: int | None = DEFAULT_LIMIT) -> list[Text | object]:
+def plain_cells(*cells: RenderableType | None, limit: int | None = DEFAULT_LIMIT) -> list[RenderableType | None]:
     """Table cells: strings become :func:`plain` ``Text``; Rich renderables pass unchanged."""
     return [plain(c, limit) if isinstance(c, str) else c for c in cells]
 

@@ -193,7 +193,7 @@ def _guarded_server_class() -> type[Any]:
     from aiohttp import web
     from textual_serve.server import Server, to_int
 
-    class GuardedServer(Server):  # type: ignore[misc]
+    class GuardedServer(Server):
         """textual-serve's server with a token, an Origin check, a session cap and no listings.
 
         Args:
@@ -288,7 +288,9 @@ def _guarded_server_class() -> type[Any]:
             response.headers["Referrer-Policy"] = "no-referrer"
             return response
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        # textual-serve annotates a WebSocketResponse; a refusal answers with a plain HTTP page before
+        # the handshake instead, which aiohttp accepts from any handler.
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
             """Origin, token and capacity are checked before the handshake completes."""
             origin = request.headers.get("Origin")
             if origin is not None and normalize_origin(origin) not in self.origins:

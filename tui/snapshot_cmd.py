@@ -24,7 +24,7 @@ from tui.safe_text import plain_cells
 from tui.session import build_monitor
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    from rich.console import Console, JustifyMethod
 
 
 def run_snapshot(config: Config, *, fmt: str, demo: bool, offline: bool, timeout: float) -> int:
@@ -145,7 +145,7 @@ def print_tables(doc: dict[str, Any]) -> None:
     console = Console(width=None if sys.stdout.isatty() else 160)
     title = f"triffin {doc['triffin']} — {doc['mode'].upper()} — as of {doc['as_of']}" + demo_tag(doc)
     table = Table(title=title, title_justify="left")
-    for col, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("id", "left"),
         ("name", "left"),
         ("last", "right"),
@@ -153,8 +153,9 @@ def print_tables(doc: dict[str, Any]) -> None:
         ("date", "left"),
         ("status", "left"),
         ("source", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    )
+    for col, justify in columns:
+        table.add_column(col, justify=justify)
     for inst_id, s in doc["series"].items():
         value = "—" if s["value"] is None else f"{s['value']:,.4g}" if abs(s["value"]) >= 1000 else f"{s['value']:.3f}"
         change = ""
@@ -185,15 +186,16 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
         title=f"Regime: {regime_text(regime)}" + demo_tag(doc),
         title_justify="left",
     )
-    for col, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("signal", "left"),
         ("value", "right"),
         ("verdict", "left"),
         ("as of", "left"),
         ("age", "left"),
         ("note", "left"),
-    ):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    )
+    for col, justify in columns:
+        table.add_column(col, justify=justify)
     for sid, sig in doc["signals"].items():
         value = (
             "—"
@@ -223,18 +225,26 @@ def print_crises(console: Console, doc: dict[str, Any]) -> None:
         return
     checks = list(crises[0]["checks"])
     table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)" + demo_tag(doc), title_justify="left")
-    table.add_column("episode")
-    table.add_column("window")
-    for check in checks:
-        table.add_column(check, justify="right")
-    table.add_column("verdict")
+    rows: list[list[str]] = []
     for row in crises:
         cells = []
         for check in checks:
             c = row["checks"][check]
             mark = RESULT_MARK.get(c["result"], "?")
             cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
-        table.add_row(*plain_cells(row["name"], f"{row['start']}→{row['end']}", *cells, row["verdict"].upper()))
+        end = row["end"][5:] if row["end"][:4] == row["start"][:4] else row["end"]  # 2020-03-09→03-18
+        rows.append([row["name"], f"{row['start']}→{end}", *cells, row["verdict"].upper()])
+    # Nine checks: cells keep their line (a header may wrap) so a row reads across.
+    from datafeed.crises import CHECKS
+
+    labels = [CHECKS[c].label if c in CHECKS else c for c in checks]
+    headers = ["episode", "window", *labels, "verdict"]
+    for i, header in enumerate(headers):
+        widest = max(len(r[i]) for r in rows)
+        justify = "right" if 2 <= i < len(headers) - 1 else "left"
+        table.add_column(header, justify=justify, min_width=widest)  # type: ignore[arg-type]
+    for cells in rows:
+        table.add_row(*plain_cells(*cells))
     console.print(table)
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from datafeed.http import HttpContext
 from datafeed.providers import load_all
 from datafeed.sources_check import SourceCheck, check_sources
 from tui.config import Config
 from tui.safe_text import plain_cells
+
+if TYPE_CHECKING:
+    from rich.console import JustifyMethod
 
 
 async def _check(config: Config, timeout: float) -> list[SourceCheck]:
@@ -53,14 +57,15 @@ def run_sources(config: Config, *, fmt: str = "table", timeout: float = 30.0) ->
         from rich.table import Table
 
         table = Table(title="triffin sources", title_justify="left")
-        for col, justify in (
+        columns: tuple[tuple[str, JustifyMethod], ...] = (
             ("source", "left"),
             ("state", "left"),
             ("latency", "right"),
             ("last data", "left"),
             ("detail", "left"),
-        ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
+        )
+        for col, justify in columns:
+            table.add_column(col, justify=justify)
         for c in checks:
             state = "off" if not c.enabled else "OK" if c.ok else "FAIL"
             latency = "" if c.latency_ms is None else f"{c.latency_ms:.0f} ms"

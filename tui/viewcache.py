@@ -37,7 +37,7 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from datafeed.demo_identity import DEMO_SEED, GENERATOR_VERSION
 from datafeed.market_calendar import business_days_between
@@ -137,9 +137,41 @@ def encode(view: SavedView, key: str) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
 
 
-def _clean(item: Mapping[str, object]) -> dict[str, object]:
-    """Every text field as one safe line (the file is outside input like any other)."""
-    return {k: clean_line(v, 200) if isinstance(v, str) else v for k, v in item.items()}
+_SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "float": (int, float), "int": (int,), "bool": (bool,)}
+
+
+def _allowed(annotation: str, value: object) -> bool:
+    """Whether ``value`` (from JSON) fits a field annotated ``annotation`` (as written)."""
+    if annotation.startswith("tuple["):
+        return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+    for part in annotation.split("|"):
+        kind = part.strip()
+        if kind == "None" and value is None:
+            return True
+        types = _SCALARS.get(kind, ())
+        if isinstance(value, bool) and bool not in types:
+            continue
+        if types and isinstance(value, types):
+            return True
+    return False
+
+
+def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``item``'s fields for ``cls``, each of its declared type, text as one safe line.
+
+    The file is outside input like any other: a wrong type would otherwise reach a widget's
+    formatting and end the app in its first frame. Raises ValueError on any mismatch.
+    """
+    annotations = {f.name: str(f.type) for f in fields(cls)}
+    out: dict[str, object] = {}
+    for key, value in item.items():
+        if key in skip:
+            continue
+        annotation = annotations.get(key)
+        if annotation is None or not _allowed(annotation, value):
+            raise ValueError(f"{cls.__name__}.{key}: unexpected {type(value).__name__}")
+        out[key] = clean_line(value, 200) if isinstance(value, str) else value
+    return out
 
 
 def decode(data: bytes, key: str, kind: str) -> SavedView | None:
@@ -153,12 +185,16 @@ def decode(data: bytes, key: str, kind: str) -> SavedView | None:
         saved_at = dt.datetime.fromisoformat(doc["saved_at"])
         if saved_at.tzinfo is None:
             return None
-        rows = tuple(TableRow(**_clean(r)) for r in doc["rows"])
-        signals = tuple(SignalView(**_clean(s)) for s in doc["signals"])
+        rows = tuple(TableRow(**_clean(TableRow, r)) for r in doc["rows"])
+        signals = tuple(SignalView(**_clean(SignalView, s)) for s in doc["signals"])
         markets = tuple(str(m) for m in doc["markets"])
-        regime = None if doc["regime"] is None else RegimeView(**_clean(doc["regime"]))
+        regime = None if doc["regime"] is None else RegimeView(**_clean(RegimeView, doc["regime"]))
         scores = tuple(
-            ScoreRow(**{**_clean(s), "cells": tuple(ScoreCell(**_clean(c)) for c in s["cells"])}) for s in doc["scores"]
+            ScoreRow(
+                **_clean(ScoreRow, s, skip=("cells",)),
+                cells=tuple(ScoreCell(**_clean(ScoreCell, c)) for c in s["cells"]),
+            )
+            for s in doc["scores"]
         )
     except (ValueError, TypeError, KeyError, AttributeError):
         return None

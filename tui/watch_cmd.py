@@ -22,10 +22,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from datafeed.alerts import AlertError, AlertRule, parse_rule
 from datafeed.errors import SafeFormatter
-from datafeed.monitor import Monitor
+from datafeed.monitor import Monitor, Run
 from datafeed.recording import RecordingError, RecordingTransport, ReplayTransport
 from tui.config import Config
 from tui.session import build_monitor, install_stop, wait_stop
@@ -36,13 +37,16 @@ DEFAULT_TICK = 2.0
 """Seconds between demo ticks."""
 
 
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """The stderr handler :func:`_setup_logging` adds once (found again by its class)."""
+
+
 def _setup_logging() -> None:
     """Warnings (a failing alert command, a failing source) as ``triffin: ...`` on stderr."""
     root = logging.getLogger()
-    if not any(getattr(h, "_triffin", False) for h in root.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler(sys.stderr)
         handler.setFormatter(SafeFormatter("triffin: %(message)s"))  # redacted, no control characters
-        handler._triffin = True  # type: ignore[attr-defined]
         root.addHandler(handler)
     if root.level == logging.NOTSET or root.level > logging.WARNING:
         root.setLevel(logging.WARNING)
@@ -84,7 +88,7 @@ def run_watch(
         except RecordingError as exc:
             print(f"triffin: {exc}", file=sys.stderr)
             return 2
-    run = "demo" if demo else "replay" if transport is not None else "live"
+    run: Run = "demo" if demo else "replay" if transport is not None else "live"
     # Whole passes: rules fire in rule order, and a formula never sees half a pass.
     monitor: Monitor[None] = build_monitor(
         config, run=run, transport=transport, rules=rules, recompute_after="pass", tick_interval=tick

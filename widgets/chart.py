@@ -34,8 +34,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Sequence
-from typing import ClassVar, NamedTuple
+from collections.abc import Hashable, Iterable, Sequence
+from typing import ClassVar, NamedTuple, TypeGuard
 
 from rich.style import Style
 from rich.text import Text
@@ -103,12 +103,12 @@ def stable_plotext() -> None:
     commented-out alternative, ``dict.fromkeys``, keeps the first occurrence instead.
     :class:`SeriesChart` applies this before its first build; it is idempotent.
     """
-    from plotext import _utility
+    from plotext import _utility  # type: ignore[import-untyped]  # plotext ships no type information
 
     if getattr(_utility.no_duplicates, "__name__", "") != "_first_occurrences":
 
-        def _first_occurrences(data: object) -> list[object]:
-            return list(dict.fromkeys(data))  # type: ignore[call-overload]
+        def _first_occurrences(data: Iterable[Hashable]) -> list[Hashable]:
+            return list(dict.fromkeys(data))
 
         _utility.no_duplicates = _first_occurrences
 
@@ -120,7 +120,8 @@ def _to_number(value: str | float) -> float:
     return float(value)
 
 
-def _finite(value: float | None) -> bool:
+def _finite(value: float | None) -> TypeGuard[float]:
+    """True for a number that can be drawn (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
 
 
@@ -597,8 +598,10 @@ class SeriesChart(PlotextPlot):
         plt.xlim(x_low, x_high)
         for side, scale in (("left", left_scale), ("right", right_scale)):
             if scale is not None:
-                plt.ylim(scale.low, scale.high, yside=side)
-                plt.yticks(list(scale.ticks), [format_number(t, scale.decimals) for t in scale.ticks], yside=side)
+                # plotext's signatures are unannotated (mypy reads `yside=None` as float); it takes "left"/"right".
+                plt.ylim(scale.low, scale.high, yside=side)  # type: ignore[arg-type]
+                labels = [format_number(t, scale.decimals) for t in scale.ticks]
+                plt.yticks(list(scale.ticks), labels, yside=side)  # type: ignore[arg-type]
         if isinstance(data.x[0], str):
             ticks, labels = self._date_ticks(xs, [str(x) for x in data.x], plot_width)
         else:
@@ -610,8 +613,8 @@ class SeriesChart(PlotextPlot):
         lines = list(built.split("\n", allow_blank=True))
         top, bottom, left, right = self._canvas(lines)
         if self._ascii:
-            for line in lines:
-                line.plain = line.plain.translate(_ASCII_TABLE)
+            for row in lines:
+                row.plain = row.plain.translate(_ASCII_TABLE)
         frame = _Frame(lines, top, bottom, left, right, xs, x_low, x_high, left_scale, right_scale)
         if margin:
             self._label_margin(frame, data, plot_width, margin)
@@ -671,12 +674,12 @@ class SeriesChart(PlotextPlot):
                 continue
             taken.add(free)
             placed[free] = (text, style)
-        for number, line in enumerate(frame.lines):
-            line.pad_right(max(plot_width - line.cell_len, 0))
-            line.truncate(plot_width)
+        for number, text_line in enumerate(frame.lines):
+            text_line.pad_right(max(plot_width - text_line.cell_len, 0))
+            text_line.truncate(plot_width)
             if number in placed:
                 text, style = placed[number]
-                line.append(" " + text[: margin - 1], style=style)
+                text_line.append(" " + text[: margin - 1], style=style)
 
     @staticmethod
     def _decimals_for(line: ChartLine, scale: _Scale) -> int:

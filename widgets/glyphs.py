@@ -88,7 +88,8 @@ def use_ascii_scrollbars(widget: Widget, ascii: bool) -> None:
     renderer = AsciiScrollBarRender if ascii else ScrollBarRender
     for scrollbar in (widget.vertical_scrollbar, widget.horizontal_scrollbar):
         if scrollbar.renderer is not renderer:
-            scrollbar.renderer = renderer
+            # Textual declares `renderer` a ClassVar; set on the instance, only this widget's bars change.
+            scrollbar.renderer = renderer  # type: ignore[misc]
             scrollbar.refresh()
 
 

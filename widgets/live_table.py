@@ -556,6 +556,8 @@ class LiveTable(LineListView):
         keyed = [(sort_key(self._rows[key], column), key) for key in grouped]
         present = [(k, key) for k, key in keyed if k is not None]
         missing = [key for k, key in keyed if k is None]
+        # One column's keys share one type (str, float or a status tuple); typed `object`, they are
+        # not comparable to the checker.
         present.sort(key=lambda pair: pair[0], reverse=reverse)  # type: ignore[arg-type, return-value]
         return [key for _, key in present] + missing
 

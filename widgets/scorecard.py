@@ -56,7 +56,7 @@ _MARKS: dict[str, tuple[str, str]] = {
     "flat": ("·", "."),
     "n/a": ("–", "-"),
 }
-_CHANGE_DECIMALS: dict[str, int] = {"bp": 0, "%": 1, "pts": 1}
+_CHANGE_DECIMALS: dict[str, int] = {"bp": 0, "%": 1, "pts": 1, "pp": 1}
 
 
 def format_cell(cell: ScoreCell | None, *, ascii: bool = False) -> str:

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from datafeed.demand.auctions import AuctionBatch
 from datafeed.demand.book import AuctionBook, BookDelta
@@ -129,8 +129,9 @@ class AuctionFeed:
         self.on_change = on_change
         if providers is None:
             providers = self._default_providers(settings)
-        self.primary = providers.get("treasurydirect")
-        self.fallback = providers.get("fiscaldata")
+        # Keyed by name, so each key holds its own class (the mapping's type cannot say so).
+        self.primary = cast("TreasuryDirectProvider | None", providers.get("treasurydirect"))
+        self.fallback = cast("FiscalDataProvider | None", providers.get("fiscaldata"))
         self.state = AuctionStatus(last_success=book.last_success, source=book.last_source)
         self.failures = 0
         self.next_due = 0.0

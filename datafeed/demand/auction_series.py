@@ -67,6 +67,20 @@ SERIES_PATTERN = re.compile(
 )
 """What an auction series id looks like (``auction_indirect_10y``, ``auction_bid_to_cover_tips5y``)."""
 
+AUCTION_FREQUENCY = "monthly"
+"""How often a coupon line's series moves, for signal freshness: every nominal coupon line is
+auctioned monthly (new issues or reopenings); bills weekly, TIPS and FRNs less often."""
+
+AUCTION_LAG_DAYS = 35
+"""US business days after which a line's newest auction counts as late (no auction of a
+monthly line for seven weeks: the book is not being refreshed, or the line was suspended)."""
+
+
+def is_auction_series(inst_id: str) -> bool:
+    """True for an ``auction_<measure>_<line>`` id (a series derived from the auction book)."""
+    return SERIES_PATTERN.match(inst_id) is not None
+
+
 PAR_INSTRUMENTS: dict[str, str] = {
     "3 Mo": "ust3m",
     "2 Yr": "ust2y",
@@ -152,11 +166,14 @@ def auction_series(
 
 
 __all__ = [
+    "AUCTION_FREQUENCY",
+    "AUCTION_LAG_DAYS",
     "MEASURES",
     "PAR_INSTRUMENTS",
     "SERIES_PATTERN",
     "UNITS",
     "auction_series",
+    "is_auction_series",
     "line_id",
     "par_curve_from",
     "series_id",

@@ -339,7 +339,7 @@ def _record(record: Mapping[str, object], fmt: str, problems: list[str]) -> Auct
         tenor=tenor,
         reopening=reopening,
         source=fmt,
-        **values,  # type: ignore[arg-type]
+        **values,  # type: ignore[arg-type]  # FIELDS' parsers give each attr its type; keyed by name
     )
     _check_split(auction, problems, label)
     return auction

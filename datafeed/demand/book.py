@@ -347,6 +347,8 @@ def _decode(raw: object) -> Auction:
             else:
                 value = str(value)
             values[name] = value
+        # Each value was parsed to its field's type above; the field names come from a table,
+        # so the checker cannot pair them with the keywords.
         return Auction(**values)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise BookError(f"malformed auction {snippet(raw.get('cusip'), 12)}: {snippet(exc, 80)}") from None

@@ -149,7 +149,9 @@ def check_status(data: dict[str, Any]) -> bool:
     status, message_id = data.get("STATUS"), str(data.get("MESSAGEID") or "")
     message = " ".join(str(data.get("MESSAGE") or "").split())[:160]
     try:
-        code = int(status)  # type: ignore[arg-type]
+        if not isinstance(status, str | int | float):
+            raise TypeError(status)
+        code = int(status)
     except (TypeError, ValueError):
         raise ParseError(f"boj: no usable STATUS in the body ({status!r})") from None
     if code == 200:

@@ -226,7 +226,8 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
     if not isinstance(results, list) or not results or not isinstance(results[0], Mapping):
         raise ParseError(f"yahoo: {symbol}: chart has neither a result nor an error")
     result = results[0]
-    meta = result.get("meta") if isinstance(result.get("meta"), Mapping) else {}
+    raw_meta = result.get("meta")
+    meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
     stamps = result.get("timestamp")
     if not stamps:
         return []

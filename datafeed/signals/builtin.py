@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from datafeed.signals.baselines import convenience, convenience_history, cushion
 from datafeed.signals.correlations import correlation, needs_daily
+from datafeed.signals.demand import (
+    COUPON_LINES,
+    LONG_LINES,
+    auction_ids,
+    auction_vs_trailing,
+    custody_change,
+    custody_history,
+    holders_change,
+    holders_history,
+    interest_burden,
+    interest_history,
+)
 from datafeed.signals.fiscal import (
     debt_gdp,
     debt_gdp_history,
@@ -179,6 +191,113 @@ BUILTIN: tuple[SignalSpec, ...] = (
         judged_on="its {years:g}-year change in percentage points",
         score_unit="pp",
         overlays=(),
+    ),
+    SignalSpec(
+        "auction_indirect_share",
+        "Indirect bid 10Y/30Y",
+        "pp",
+        "demand",
+        auction_ids("indirect", LONG_LINES),
+        "low_bad",
+        {"eroding": -3.0, "intact": 0.0, "years": 2.0, "min_obs": 3.0},
+        *auction_vs_trailing("indirect", LONG_LINES),
+        label="indirect bidders at 10Y/30Y vs {years:g}y avg; {cut} = foreign demand fading",
+        describe="Indirect bidders' share of competitive accepted at the newest 10- and 30-year auctions minus "
+        "each line's mean over the {years:g} years before (at least {min_obs:.0f} auctions), averaged over the "
+        "two lines, in percentage points; indirect bidders include foreign central banks bidding through the "
+        "New York Fed, the usual (imperfect) proxy for foreign official demand",
+        note="Indirect bidders also include domestic and foreign investment funds bidding through dealers: "
+        "a proxy for foreign official demand, not a measure of it.",
+    ),
+    SignalSpec(
+        "auction_dealer_share",
+        "Dealer take-down",
+        "pp",
+        "demand",
+        auction_ids("dealer", COUPON_LINES),
+        "high_bad",
+        {"eroding": 3.0, "intact": 0.0, "years": 2.0, "min_obs": 3.0},
+        *auction_vs_trailing("dealer", COUPON_LINES),
+        label="dealers' take-down at coupons vs {years:g}y avg; {cut} = dealers absorb",
+        describe="Primary dealers' share of competitive accepted at the newest auction of each nominal coupon "
+        "line (2Y to 30Y) minus that line's mean over the {years:g} years before, averaged over the lines, in "
+        "percentage points; above = dealers had to take down what other bidders would not",
+    ),
+    SignalSpec(
+        "auction_bid_to_cover",
+        "Auction bid-to-cover",
+        "x",
+        "demand",
+        auction_ids("bid_to_cover", COUPON_LINES),
+        "low_bad",
+        {"eroding": -0.1, "intact": 0.0, "years": 2.0, "min_obs": 3.0},
+        *auction_vs_trailing("bid_to_cover", COUPON_LINES),
+        label="coupon bid-to-cover vs {years:g}y avg; {cut} = thinner cover",
+        describe="Bid-to-cover (tendered / accepted) at the newest auction of each nominal coupon line (2Y to "
+        "30Y) minus that line's mean over the {years:g} years before, averaged over the lines",
+    ),
+    SignalSpec(
+        "auction_tail",
+        "Auction high−median",
+        "bp",
+        "demand",
+        auction_ids("high_minus_median", COUPON_LINES),
+        "high_bad",
+        {"eroding": 0.5, "intact": 0.0, "years": 2.0, "min_obs": 3.0},
+        *auction_vs_trailing("high_minus_median", COUPON_LINES),
+        label="high minus median yield vs {years:g}y avg; {cut} = wider stop",
+        describe="High yield minus the median accepted yield (averageMedianYield) at the newest auction of each "
+        "nominal coupon line, minus that line's mean over the {years:g} years before, averaged over the lines, "
+        "in bp; not the market's tail (high minus the 1 pm when-issued yield, which no keyless source "
+        "publishes) but how far the stop sat above the middle of the accepted bids",
+        note="A tail in the market's sense needs the when-issued yield at the 1 pm deadline, which no keyless "
+        "source publishes; this is the dispersion of the accepted bids, named for what it is.",
+    ),
+    SignalSpec(
+        "foreign_official_custody_13w",
+        "Official custody Δ13W",
+        "%",
+        "demand",
+        ("custody_official",),
+        "low_bad",
+        {"eroding": -1.0, "intact": 0.0, "weeks": 13.0},
+        custody_change,
+        custody_history,
+        label="Fed custody for foreign officials, {weeks:.0f}-week Δ; {cut} = selling",
+        describe="Change of the marketable Treasuries the New York Fed holds in custody for foreign official and "
+        "international accounts (H.4.1, Wednesday level) over {weeks:.0f} weeks, %; falling = foreign central "
+        "banks are selling or moving their Treasuries elsewhere",
+    ),
+    SignalSpec(
+        "foreign_holders_12m",
+        "Foreign holders Δ12M",
+        "%",
+        "demand",
+        ("tic_total", "tic_official"),
+        "low_bad",
+        {"eroding": 0.0, "intact": 5.0, "months": 12.0},
+        holders_change,
+        holders_history,
+        label="TIC foreign holdings, {months:.0f}-month Δ; {cut} = foreigners sell",
+        describe="Change of foreign holdings of Treasuries (TIC major foreign holders, grand total) over "
+        "{months:.0f} months, %, with the foreign official sector's change alongside; below the debt's own "
+        "growth the rest of the world is no longer the marginal buyer, below 0 it sells",
+    ),
+    SignalSpec(
+        "interest_burden",
+        "Interest burden",
+        "%",
+        "supply",
+        ("interest_gdp",),
+        "high_bad",
+        {"eroding": 0.5, "intact": 0.0, "years": 5.0},
+        interest_burden,
+        interest_history,
+        label="net interest % of GDP; judged on {years:g}y Δ",
+        describe="Federal net interest outlays, % of GDP (fiscal year, OMB via FRED); rising = the cost of the "
+        "debt is a growing structural part of the budget",
+        judged_on="its {years:g}-year change in percentage points",
+        score_unit="pp",
     ),
 )
 """Every built-in signal, in display order."""

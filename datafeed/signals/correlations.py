@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from datafeed.frame import clean, is_daily, since
@@ -21,7 +22,7 @@ from datafeed.signals.spec import NAN, Computed, ComputeFn, HistoryFn, NotAvaila
 _CHANGE_KINDS = ("diff", "neg_diff", "pct", "inv_pct")
 
 
-def _changes(levels: np.ndarray, kind: str) -> np.ndarray:
+def _changes(levels: npt.NDArray[np.float64], kind: str) -> npt.NDArray[np.float64]:
     """Day-to-day changes of ``levels`` of one ``kind`` (see :data:`_CHANGE_KINDS`).
 
     ``pct`` and ``inv_pct`` are in percent; ``inv_pct`` is the % change of the reciprocal

@@ -16,9 +16,8 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from datafeed.catalog import CATALOG
 from datafeed.frame import clean
-from datafeed.signals.freshness import InputFact, assess, facts_from_series, signal_frequency
+from datafeed.signals.freshness import InputFact, assess, facts_from_series, input_frequency, signal_frequency
 from datafeed.signals.registry import SIGNALS, dependencies
 from datafeed.signals.spec import (
     GROUPS,
@@ -74,7 +73,7 @@ def compute_signal(
     spec = SIGNALS[signal_id]
     table = resolve_thresholds(thresholds)
     th = table.signal(signal_id)
-    texts = {"explanation": spec.explanation(th), "label": spec.short_label(th), "group": spec.group}
+    explanation, label = spec.explanation(th), spec.short_label(th)
     try:
         c = spec.compute(series, th, frequencies)
     except NotAvailable as exc:
@@ -88,7 +87,9 @@ def compute_signal(
             None,
             str(exc),
             inputs=held,
-            **texts,  # type: ignore[arg-type]
+            explanation=explanation,
+            label=label,
+            group=spec.group,
         )
     else:
         used = spec.inputs if c.inputs is None else c.inputs
@@ -105,7 +106,9 @@ def compute_signal(
             as_of=c.date,
             frequency=frequency,
             inputs=tuple(used),
-            **texts,  # type: ignore[arg-type]
+            explanation=explanation,
+            label=label,
+            group=spec.group,
         )
     if today is not None:
         known = facts if facts is not None else facts_from_series(series, spec.inputs)
@@ -122,8 +125,7 @@ def _frequency(inst_id: str, frequencies: Mapping[str, str] | None) -> str:
     """
     if frequencies and inst_id in frequencies:
         return frequencies[inst_id]
-    inst = CATALOG.get(inst_id)
-    return inst.frequency if inst is not None else "daily"
+    return input_frequency(inst_id)
 
 
 def compute_signals(
@@ -172,7 +174,9 @@ def regime(
     items = list(results.values()) if isinstance(results, Mapping) else list(results)
     th = resolve_thresholds(thresholds)["regime"]
     total = _coverage(items)
-    groups = {g: _coverage([r for r in items if r.group == g]) for g in GROUPS if any(r.group == g for r in items)}
+    groups: dict[str, Coverage] = {
+        g: _coverage([r for r in items if r.group == g]) for g in GROUPS if any(r.group == g for r in items)
+    }
     dates = [r.as_of for r in items if r.as_of is not None and r.verdict != "n/a"]
     as_of = max(dates) if dates else None
     verdict: RegimeVerdict

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from datafeed.frame import MAX_CARRY_DAYS, carry, clean
+from datafeed.frame import MAX_CARRY_DAYS, carry, clean, date_index
 from datafeed.signals.common import day, require, span, years_delta
 from datafeed.signals.spec import NAN, Computed, NotAvailable
 
@@ -62,7 +62,7 @@ def foreign_share_series(series: Mapping[str, pd.Series]) -> pd.Series:
     ``debt_public`` is read as of each holdings date (at most 45 days old).
     """
     holdings, debt = require(series, "foreign_holdings", "debt_public")
-    debt_asof = carry(debt, holdings.index)
+    debt_asof = carry(debt, date_index(holdings))
     share = 100.0 * holdings * 1000.0 / debt_asof
     return share.dropna()
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from datafeed.catalog import CATALOG, SourceRef
+from datafeed.demand.auction_series import AUCTION_FREQUENCY, AUCTION_LAG_DAYS, is_auction_series
 from datafeed.market_calendar import business_days_between, instrument_is_late, is_business_day, is_late
 from datafeed.signals.spec import SignalResult, SignalSpec
 
@@ -109,10 +110,21 @@ def _ref(inst_id: str, tag: str | None) -> SourceRef | None:
 
 def input_is_late(inst_id: str, fact: InputFact, today: dt.date) -> bool:
     """True when the input's newest date is older than its source's publication lag allows
-    (the rule of the live table's ``late``; an instrument outside the catalog gets 2 US days)."""
+    (the rule of the live table's ``late``; an auction series gets :data:`AUCTION_LAG_DAYS`,
+    any other id outside the catalog 2 US days)."""
     if inst_id in CATALOG:
         return instrument_is_late(inst_id, fact.last, today, fact.source)
+    if is_auction_series(inst_id):
+        return is_late(fact.last, today, AUCTION_LAG_DAYS, "us")
     return is_late(fact.last, today, _DEFAULT_LAG, "us")
+
+
+def input_frequency(inst_id: str) -> str:
+    """How often an input publishes per the catalog (auction series: monthly); ``daily`` if unknown."""
+    inst = CATALOG.get(inst_id)
+    if inst is not None:
+        return inst.frequency
+    return AUCTION_FREQUENCY if is_auction_series(inst_id) else "daily"
 
 
 def _minus_business_days(d: dt.date, n: int, market: str) -> dt.date:
@@ -182,5 +194,7 @@ def assess(
 
 
 def _lag(inst_id: str, fact: InputFact) -> int:
+    if is_auction_series(inst_id):
+        return AUCTION_LAG_DAYS
     ref = _ref(inst_id, fact.source)
     return ref.lag_days if ref else _DEFAULT_LAG

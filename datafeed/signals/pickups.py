@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from datafeed.frame import MAX_CARRY_DAYS, align, carried_dates, clean, is_daily, sorted_union
+from datafeed.frame import MAX_CARRY_DAYS, align, carried_dates, clean, date_index, is_daily, sorted_union
 from datafeed.signals.common import day, disjoint_reason, empty_series
 from datafeed.signals.spec import Computed, ComputeFn, HistoryFn, NotAvailable
 
@@ -82,7 +82,7 @@ def _pickup_dates(
     the same answer as the full frame for a fraction of the work.
     """
     daily_ids = [i for i in required if daily[i]]
-    stamps = [inputs[i].index.asi8 for i in (daily_ids or required)]
+    stamps = [date_index(inputs[i]).asi8 for i in (daily_ids or required)]
     if since_ns is not None:
         stamps = [a[np.searchsorted(a, since_ns) :] for a in stamps]
     if not daily_ids:
@@ -140,7 +140,7 @@ def latest_pickup(
     ids = (foreign, "sofr", domestic_ust, *legs)
     inputs, daily = _pickup_inputs(series, ids, frequencies)
     required = (foreign, "sofr", domestic_ust)
-    newest = min(int(inputs[i].index.asi8[-1]) for i in required)
+    newest = min(int(date_index(inputs[i]).asi8[-1]) for i in required)
     cut = newest - _PICKUP_SLICE_DAYS * 86_400 * 10**9
     for start in (cut, None):
         rows = _pickup_rows(inputs, foreign, domestic_ust, legs, daily, _pickup_dates(inputs, required, daily, start))

@@ -31,7 +31,7 @@ GROUPS: tuple[Group, ...] = ("price", "demand", "supply")
 NAN = float("nan")
 
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_POSITIVE_KEYS = ("window", "lag", "years", "min_obs")
+_POSITIVE_KEYS = ("window", "lag", "years", "min_obs", "weeks", "months")
 """Threshold keys that must be > 0 wherever a signal has them."""
 
 

@@ -23,18 +23,20 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from tests.desk.harness import NginxCache, direct_config, find_nginx, loopback_config, run_panes
 from tests.loopback_market import LoopbackMarket
 
 
-def _not_fresh(docs: list[dict[str, object]]) -> int:
-    """Series neither fresh nor missing (missing: the sources the loopback market does not
-    speak, switched off alike in every pane)."""
-    return sum(
-        s["status"] not in ("fresh", "missing")  # type: ignore[index]
+def _not_fresh(docs: list[dict[str, Any]]) -> Counter[str]:
+    """Series neither fresh nor missing, by status and error (missing: the sources the
+    loopback market does not speak, switched off alike in every pane)."""
+    return Counter(
+        f"{s['status']}: {(s.get('error') or '')[:80]}"
         for d in docs
-        for s in d["series"].values()  # type: ignore[attr-defined]
+        for s in d["series"].values()
+        if s["status"] not in ("fresh", "missing")
     )
 
 
@@ -66,10 +68,11 @@ def main() -> None:
                 else:
                     docs = run_panes(n, work / f"direct{n}", direct, None)
                 counts[mode, n] = market.total_hits()
+                bad = _not_fresh(docs)
                 extra = f", cache {dict(statuses)}" if mode == "proxy" else ""
                 print(
                     f"{mode} N={n}: {counts[mode, n]} upstream requests{extra}, "
-                    f"{_not_fresh(docs)} series not fresh, {time.monotonic() - t:.0f} s wall",
+                    f"{sum(bad.values())} series not fresh {dict(bad)}, {time.monotonic() - t:.0f} s wall",
                     flush=True,
                 )
     finally:

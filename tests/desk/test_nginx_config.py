@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import concurrent.futures
 import os
+import pwd
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,7 @@ import httpx
 import pytest
 
 from datafeed.providers import load_all
-from tests.desk.harness import DEPLOY, NginxCache, ca_file, find_nginx, render_args
+from tests.desk.harness import DEPLOY, NginxCache, ca_file, find_nginx, free_port, render_args
 from tests.loopback_market import LoopbackMarket
 
 NGINX = find_nginx()
@@ -229,6 +231,14 @@ def test_the_standalone_config_passes_nginx_t(desk: Any, tmp_path: Path) -> None
     assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 # ----------------------------------------------------------------------- TLS to the origins
 class _TlsOrigin:
     """An HTTPS origin on 127.0.0.1 recording the SNI name and Host header it was sent."""
@@ -317,6 +327,74 @@ def test_origins_get_sni_their_host_name_and_a_verified_certificate(tmp_path: Pa
             assert origin.hosts == ["localhost"] and answer.text.startswith("observation_date")
         else:
             assert origin.hosts == [], "a certificate for another name is refused before any request"
+
+
+@needs_nginx
+@pytest.mark.skipif(
+    not Path("/etc/nginx/nginx.conf").is_file() or os.geteuid() != 0 or not _has_user("www-data"),
+    reason="needs Debian's /etc/nginx, root and www-data (its master starts workers as www-data)",
+)
+def test_the_readme_debian_recipe_serves_through_the_stock_nginx_conf(desk: Any) -> None:
+    # The README's Debian recipe, run for real on a copy of /etc/nginx (the system is left
+    # alone): the rendered file in conf.d/ of the stock nginx.conf (its own log formats,
+    # gzip, `user www-data`), the cache under a root-owned folder made by `install -d`,
+    # master as root. On a fresh machine the workers must create and write the cache as
+    # www-data; `nginx -t` alone proves neither. Only the default site (port 80), the pid
+    # file and the log folder are moved out of the way. Origins on loopback: tests have no DNS.
+    market, desk_cache = desk
+    origin_port = desk_cache.origin_port
+    root = Path(tempfile.mkdtemp(prefix="triffin-debian-"))  # pytest's tmp_path is private to root
+    root.chmod(0o755)
+    proc: subprocess.Popen[bytes] | None = None
+    try:
+        etc, logs = root / "etc-nginx", root / "log"
+        shutil.copytree("/etc/nginx", etc, symlinks=True)
+        logs.mkdir()
+        conf = (etc / "nginx.conf").read_text().replace("/etc/nginx/", f"{etc}/")
+        conf = conf.replace("/run/nginx.pid", f"{root}/nginx.pid").replace("/var/log/nginx/", f"{logs}/")
+        (etc / "nginx.conf").write_text(conf.replace(f"include {etc}/sites-enabled/*;", ""))
+        subprocess.run(["install", "-d", str(root / "var-cache-nginx")], check=True, timeout=30)
+        port = free_port()
+        args = render_args(f"127.0.0.1:{port}", origin_port, ca_file() or "", scheme="http", host="127.0.0.1")
+        paths = {
+            "TRIFFIN_CACHE_PATH=cache": f"TRIFFIN_CACHE_PATH={root}/var-cache-nginx/triffin",
+            "_LOG=access.log": f"_LOG={logs}/triffin-cache.access.log",
+            "_LOG=error.log": f"_LOG={logs}/triffin-cache.error.log",
+        }
+        for old, new in paths.items():
+            args = [a.replace(old, new) for a in args]
+        rendered = _render(*args)
+        assert rendered.returncode == 0, rendered.stderr
+        (etc / "conf.d" / "triffin-cache.conf").write_text(rendered.stdout)
+        cmd = [NGINX, "-c", str(etc / "nginx.conf"), "-e", "stderr"]  # type: ignore[list-item]
+        done = subprocess.run([*cmd, "-t"], capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0 and "test is successful" in done.stderr, done.stderr
+        proc = subprocess.Popen([*cmd, "-g", "daemon off;"], stderr=subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}{FRED}"
+        deadline = time.monotonic() + 15
+        while True:
+            assert proc.poll() is None, proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            try:
+                first = httpx.get(url, timeout=20)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the stock nginx never answered"
+                time.sleep(0.05)
+        market.reset_counts()
+        second = httpx.head(url, timeout=20)  # the README's `curl -sI ... | grep X-Cache-Status`
+        assert first.status_code == 200 and first.text.startswith("observation_date,DGS10")
+        assert first.headers["X-Cache-Status"] == "MISS" and second.headers["X-Cache-Status"] == "HIT"
+        assert market.requests == [], "the HEAD was answered from the cache"
+        folder = root / "var-cache-nginx" / "triffin"
+        assert folder.stat().st_uid == pwd.getpwnam("www-data").pw_uid, "nginx made the cache folder for its workers"
+        assert any(p.is_file() for p in folder.rglob("*")), "the workers wrote the entry"
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=10)
+            if proc.stderr:
+                proc.stderr.close()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @needs_nginx

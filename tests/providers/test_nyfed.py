@@ -186,3 +186,35 @@ async def test_server_error_becomes_fetch_error_after_retries() -> None:
 
 async def _no_sleep(_: float) -> None:
     return None
+
+
+async def test_windows_go_out_together_within_the_source_limit() -> None:
+    """A long history's windows are asked concurrently (one round trip, not five), never
+    more at once than the source's ``max_connections``; a failing window fails the fetch."""
+    import asyncio
+
+    in_flight, peak, seen = 0, 0, []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        in_flight += 1
+        peak = max(peak, in_flight)
+        seen.append(request.url.params["startDate"])
+        await asyncio.sleep(0.05)
+        in_flight -= 1
+        return httpx.Response(200, content=body("sofr-empty.json"))
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    http = HttpContext(FeedSettings.default(), client=client)  # the gate follows the provider's settings
+    provider = nyfed.NyFedProvider(SourceSettings.default("nyfed", min_interval=0, max_connections=2))
+    await provider.fetch(http, [sofr_target()], dt.date(2018, 1, 1))
+    assert len(seen) >= 4 and peak == 2
+
+    async def failing(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(404 if request.url.params["startDate"] > "2020" else 200, content=body("sofr-empty.json"))
+
+    bad = httpx.AsyncClient(transport=httpx.MockTransport(failing))
+    with pytest.raises(FetchError):
+        await provider.fetch(HttpContext(FeedSettings.default(), client=bad), [sofr_target()], dt.date(2018, 1, 1))
+    await client.aclose()
+    await bad.aclose()

@@ -93,3 +93,15 @@ async def test_max_age_is_the_rules_own_limit(httpserver: HTTPServer, tmp_path: 
     """``max_age = "0s"``: even yesterday's cached close is too old to fire on."""
     at_start, log, sent = await run(tmp_path, httpserver, RECENT, up=False, max_age="0s")
     assert at_start == [] and log == [] and sent == []
+
+
+def test_a_rule_on_a_formula_is_judged_by_the_formulas_inputs() -> None:
+    """A rule reading a ``[[formulas]]`` id is held back or marked by the instruments the
+    formula reads (its ``inputs``), which are what the cache holds."""
+    from datafeed.alerts import AlertMonitor
+    from datafeed.formula_syntax import parse_formula
+
+    spread = parse_formula("curve", "ust10y - ust2y", "bp")
+    rule = parse_rule("curve > 0", formulas=["curve"])
+    monitor = AlertMonitor([rule], formulas=[spread])
+    assert monitor.instruments_read() == {"ust10y", "ust2y"}

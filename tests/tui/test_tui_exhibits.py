@@ -186,3 +186,58 @@ async def test_help_lists_the_exhibit_keys_and_each_reading_rule() -> None:
         assert "Exhibits (e)" in text and "Next exhibit" in text and "exhibit-walk" in text
         for spec in EXHIBITS:
             assert " ".join(spec.rule.split())[:60] in text, spec.id
+
+
+async def test_intraday_ticks_cost_no_reassembly_and_a_new_close_does() -> None:
+    """Exhibits read end-of-day values: an intraday quote changes nothing they read and is not
+    re-assembled; a new official IG OAS close is, and exhibit 9's reading moves to its date."""
+    import datetime as dt
+
+    from tui_helpers import TODAY
+
+    from datafeed.models import Observation
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        screen = ExhibitsScreen(9, recompute_seconds=0.1)
+        await app.push_screen(screen)
+        await wait_until(pilot, lambda: screen.views is not None, what="the exhibits")
+        assert screen.assemblies == 1
+        store = app.monitor.demo_store
+        assert store is not None
+        when = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
+        store.apply([Observation("ig_oas", TODAY, 0.95, "demo:ig_oas", intraday=True, time=when)])
+        app.monitor.store_changed("demo")
+        await pilot.pause(0.5)
+        assert screen.assemblies == 1
+        store.apply([Observation("ig_oas", TODAY, 0.97, "demo:ig_oas")])
+        app.monitor.store_changed("demo")
+        await wait_until(pilot, lambda: screen.assemblies == 2, what="a re-assembly")
+        await wait_until(pilot, lambda: "IG OAS 97 bp (2026-11-20)" in screen.notes.plain, what="the new close")
+
+
+async def test_ascii_mode_puts_nothing_above_0x7f_on_any_exhibit() -> None:
+    """--ascii: list marks ``+ x -``, folded titles, ASCII chart, notes, scrollbars and keys."""
+    from dataclasses import replace
+
+    app = demo_app(replace(demo_config(), ascii=True))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_exhibits(pilot)
+        for key in "1234567890":
+            await pilot.press(key)
+            await pilot.pause()
+            text = screen_text(app)
+            assert text.isascii(), (key, sorted({c for c in text if not c.isascii()}))
+        assert " 9 + Credit spreads" in text and "Reading now:  + agrees with the note" in text
+
+
+async def test_a_click_on_the_list_shows_that_exhibit() -> None:
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_exhibits(pilot)
+        option_list = screen.query_one("#exhibit-list")
+        # Row 0 is the border; exhibit 1 takes one row, 2-4 wrap onto two each: 5 is on rows 8-9.
+        await pilot.click(option_list, offset=(5, 9))
+        await pilot.pause()
+        assert screen.spec.id == "basis" and "Exhibit 5/10" in flat(app)

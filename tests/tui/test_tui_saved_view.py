@@ -264,6 +264,16 @@ def test_ages_stay_true_and_live_fresh_reads_stale() -> None:
     assert demo.rows[0].status == "fresh" and demo.signals[0].age == "0bd"
 
 
+def test_a_value_of_the_wrong_type_makes_the_view_unusable() -> None:
+    """A tampered number (text where a value belongs) is refused, never drawn."""
+    data = viewcache.encode(_view(), "k")
+    assert viewcache.decode(data.replace(b'"value":4.1', b'"value":"4.1"'), "k", "live") is None
+    assert viewcache.decode(data.replace(b'"late":false', b'"late":1', 1), "k", "live") is None
+    assert viewcache.decode(data.replace(b'"decimals":3', b'"decimals":true', 1), "k", "live") is None
+    assert viewcache.decode(data.replace(b'"change":-140.0', b'"change":[1]'), "k", "live") is None
+    assert viewcache.decode(data, "k", "live") is not None
+
+
 def test_outside_text_is_sanitised() -> None:
     """A tampered view cannot put escape sequences on the terminal."""
     data = viewcache.encode(_view(), "k").replace(b"UST 10Y", b"UST\\u001b[2J 10Y")

@@ -20,6 +20,8 @@ from tui.host import Host, host_of
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
     from tui.messages import DataUpdate
 
 NARROW_BELOW = 100
@@ -48,7 +50,7 @@ class KeyBar(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._spans: list[tuple[int, int, str, object]] = []
+        self._spans: list[tuple[int, int, str, DOMNode]] = []
 
     def on_mount(self) -> None:
         """Follow keymap changes (a refresh of one line; nothing is recomposed)."""
@@ -92,7 +94,7 @@ class KeyBar(Widget):
         """Run the binding under the mouse."""
         for start, end, action, node in self._spans:
             if start <= event.x < end:
-                await self.app.run_action(action, node)  # type: ignore[arg-type]
+                await self.app.run_action(action, node)
                 break
 
 

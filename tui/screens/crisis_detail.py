@@ -176,7 +176,7 @@ class CrisisDetailScreen(DetailScreen):
 
         if event.worker.group != "crisis-charts" or event.state is not WorkerState.SUCCESS:
             return
-        for cid, data in zip(CHECKS, event.worker.result, strict=False):
+        for cid, data in zip(CHECKS, event.worker.result or (), strict=False):
             self.query_one(f"#chart-{cid}", SeriesChart).set_data(data)
         if not self.charts_ready:
             self.charts_ready = True

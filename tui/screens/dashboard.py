@@ -30,13 +30,14 @@ from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
 from widgets.live_table import LiveTable
-from widgets.scorecard import ScorecardGrid
+from widgets.scorecard import DEFAULT_CHECKS, ScorecardGrid
 from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual.dom import DOMNode
     from textual.timer import Timer
 
     from tui.viewcache import SavedView
@@ -60,6 +61,15 @@ WIDE_FROM = (230, 45)
 
 TABLE_COLUMNS = ("name", "last", "change", "age", "1w", "1m", "ytd", "spark", "source", "date", "status")
 """Priority order (issue 17): the table shows as many as fit, whole; h/l scroll the rest in."""
+
+
+def _scorecard_columns() -> tuple[tuple[str, str], ...]:
+    """(check id, header) of every crisis check: the widget's headers for DESIGN §4's seven, then
+    every further check of the registry (the demand side: custody, indirect bidders) by its label."""
+    from datafeed.crises import CHECKS
+
+    known = {check_id for check_id, _ in DEFAULT_CHECKS}
+    return DEFAULT_CHECKS + tuple((c.id, c.label) for c in CHECKS.values() if c.id not in known)
 
 
 class TitleBar(Static):
@@ -145,7 +155,9 @@ class PanelTabs(Static):
         """A click on a label shows that panel."""
         for start, end, key in self._spans:
             if start <= event.x < end:
-                self.screen.action_show_panel(key)  # type: ignore[attr-defined]
+                screen = self.screen
+                if isinstance(screen, DashboardScreen):  # the tabs live on the dashboard alone
+                    screen.action_show_panel(key)
                 break
 
 
@@ -202,7 +214,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="signals-panel", classes="panel"):
                 yield SignalsPanel(id="signals", ascii=ascii)
             with Vertical(id="crises-panel", classes="panel"):
-                yield ScorecardGrid(id="scorecard", ascii=ascii)
+                yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
 
@@ -390,7 +402,12 @@ class DashboardScreen(Screen[None]):
         self.query_one(PanelTabs).show(self.active_panel)
 
     def _panel_widget(self, key: str) -> type[LiveTable | SignalsPanel | ScorecardGrid]:
-        return {"table": LiveTable, "signals": SignalsPanel, "grid": ScorecardGrid}[key]
+        widgets: dict[str, type[LiveTable | SignalsPanel | ScorecardGrid]] = {
+            "table": LiveTable,
+            "signals": SignalsPanel,
+            "grid": ScorecardGrid,
+        }
+        return widgets[key]
 
     def action_show_panel(self, key: str) -> None:
         """Show (in the one-panel layout) and focus a panel."""
@@ -414,7 +431,7 @@ class DashboardScreen(Screen[None]):
     def _focused_panel(self) -> str | None:
         focused = self.focused
         for key, container, _title in PANELS:
-            node = focused
+            node: DOMNode | None = focused
             while node is not None:
                 if node.id == container:
                     return key
@@ -590,6 +607,7 @@ class DashboardScreen(Screen[None]):
     def _paint_title(self) -> None:
         monitor = self.triffin.monitor
         cached = self._cached
+        regime: RegimeView | None
         if monitor.views is not None:
             regime = monitor.views.regime_view
         elif cached is not None and cached.kind == monitor.store_kind:

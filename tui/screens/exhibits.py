@@ -13,7 +13,8 @@ ten is shown.
 
 Why a worker: the ten exhibits take a few hundred milliseconds to assemble (a 252-day
 rolling correlation over the daily history, a spliced monthly history from 1871); that
-runs in a thread, and again at most every :data:`RECOMPUTE_SECONDS` while an input changes.
+runs in a thread, and again at most every :data:`RECOMPUTE_SECONDS`, only when an input's newest
+official value, status or error changed (intraday quotes do not count: exhibits read closes).
 """
 
 from __future__ import annotations
@@ -53,7 +54,14 @@ class ExhibitsScreen(DetailScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "walk(-1)", "Previous", id="exhibit-previous", show=False, tooltip="Previous exhibit"),
         Binding("down,j", "walk(1)", "Next", id="exhibit-next", show=False, tooltip="Next exhibit"),
-        Binding("enter", "walk_on", "Next exhibit", id="exhibit-walk", tooltip="Walk on to the next exhibit"),
+        Binding(
+            "enter",
+            "walk_on",
+            "Next exhibit",
+            key_display="Enter",
+            id="exhibit-walk",
+            tooltip="Walk on to the next exhibit",
+        ),
         Binding("pagedown", "scroll_notes(1)", "Notes down", id="exhibit-notes-down", show=False),
         Binding("pageup", "scroll_notes(-1)", "Notes up", id="exhibit-notes-up", show=False),
         *(
@@ -63,8 +71,9 @@ class ExhibitsScreen(DetailScreen):
     ]
     """Walk and jump; the chart's cursor keys are the chart's own (it holds the focus)."""
 
-    def __init__(self, exhibit: str | int = 1) -> None:
+    def __init__(self, exhibit: str | int = 1, *, recompute_seconds: float = RECOMPUTE_SECONDS) -> None:
         super().__init__(classes="exhibits")
+        self._recompute_seconds = recompute_seconds
         from datafeed.exhibits import EXHIBITS, get
 
         self._specs: tuple[ExhibitSpec, ...] = EXHIBITS
@@ -76,6 +85,9 @@ class ExhibitsScreen(DetailScreen):
         """Every exhibit's view, once assembled."""
         self._dirty = False
         self._demo = False
+        self._fingerprint: tuple[object, ...] | None = None
+        self.assemblies = 0
+        """How many times the ten were assembled (tests: an intraday tick costs none)."""
         self.notes = Text()
         """The lines under the chart as last painted (tests read them; the screen wraps them)."""
 
@@ -102,10 +114,15 @@ class ExhibitsScreen(DetailScreen):
     def on_mount(self) -> None:
         """Paint the frame, start the assembly, re-assemble at most every few seconds."""
         self.query_one("#exhibit-list", OptionList).highlighted = self.index
+        if self.triffin.ascii:
+            from widgets.glyphs import use_ascii_scrollbars
+
+            for scrolling in (self.query_one("#exhibit-list"), self.query_one("#exhibit-notes")):
+                use_ascii_scrollbars(scrolling, True)
         self._paint()
         self.query_one("#exhibit-chart").focus()
         self._start()
-        self.set_interval(RECOMPUTE_SECONDS, self._recompute_if_dirty)
+        self.set_interval(self._recompute_seconds, self._recompute_if_dirty)
 
     # ------------------------------------------------------------------ walking
 
@@ -164,14 +181,35 @@ class ExhibitsScreen(DetailScreen):
 
     def _recompute_if_dirty(self) -> None:
         if self._dirty:
-            self._start()
+            self._start(force=False)
 
-    def _start(self) -> None:
+    def _inputs_fingerprint(self) -> tuple[object, ...]:
+        """What the exhibits read of the store: each input's newest official date and source,
+        status and last error (a couple of milliseconds). Demo and live intraday quotes change
+        none of it, so they cost no re-assembly: exhibits read end-of-day values only."""
+        from datafeed.exhibits import input_ids
+
+        store = self.triffin.monitor.store
+        if store is None:
+            return ()
+        out: list[object] = [id(store), self.triffin.monitor.showing_demo]
+        for inst_id in input_ids():
+            if inst_id in store.catalog:
+                state = store.state[inst_id]
+                out.append((inst_id, store.last_official(inst_id), state.status, state.last_error))
+        return tuple(out)
+
+    def _start(self, *, force: bool = True) -> None:
         monitor = self.triffin.monitor
         store = monitor.store
         if store is None:
             return
         self._dirty = False
+        fingerprint = self._inputs_fingerprint()
+        if not force and fingerprint == self._fingerprint:
+            return
+        self._fingerprint = fingerprint
+        self.assemblies += 1
         self._assemble(store, monitor.showing_demo)
 
     @work(thread=True, exclusive=True, group="exhibits", exit_on_error=False, description="exhibits")
@@ -201,9 +239,12 @@ class ExhibitsScreen(DetailScreen):
 
     def _label(self, number: int, title: str, view: ExhibitView | None) -> Text:
         """A list entry: the number, the verdict mark (· while assembling) and the title."""
-        if view is not None:
-            return Text(view.list_label(self.triffin.ascii))
-        return Text(f"{number:>2} {'.' if self.triffin.ascii else '·'} {title}")
+        label = view.list_label(self.triffin.ascii) if view is not None else f"{number:>2} · {title}"
+        if self.triffin.ascii:
+            from widgets.glyphs import ascii_text
+
+            label = ascii_text(label)
+        return Text(label)
 
     def _paint_title(self) -> None:
         monitor = self.triffin.monitor

@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tui.host import host_of
 from tui.screens.base import KeyBar
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
     ]
 
 
-def key_rows(app: Any, bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+def key_rows(app: App[object], bindings: Iterable[BindingType], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
     """(keys, description, binding id) per binding, keys as bound after the keymap."""
     bmap = BindingsMap(bindings)
     if keymap:
@@ -87,10 +88,10 @@ class HelpScreen(Screen[None]):
 
     def render_help(self) -> Group:
         """The whole help as Rich renderables."""
-        app: Host = self.app  # type: ignore[assignment]
+        app = host_of(self.app)
         # Textual keeps the normalised keymap privately; reading it shows exactly what is bound.
         keymap: dict[str, str] = dict(getattr(app, "_keymap", {}) or {})
-        parts: list[Any] = [
+        parts: list[RenderableType] = [
             Text("triffin — are US Treasuries still the world's safe asset?", style="bold"),
             Text("Keys as bound now (remap any binding id under [keymap] in the config file).\n", style="italic"),
         ]
@@ -99,7 +100,7 @@ class HelpScreen(Screen[None]):
             table.add_column("keys", no_wrap=True, style="bold", min_width=12)
             table.add_column("does")
             table.add_column("id", style="dim")
-            for keys, description, ident in key_rows(app, bindings, keymap):
+            for keys, description, ident in key_rows(self.app, bindings, keymap):
                 table.add_row(keys, description, ident)
             parts += [Text(title, style="bold underline"), table, Text("")]
         parts.append(

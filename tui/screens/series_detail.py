@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -124,9 +124,9 @@ class SeriesDetailScreen(DetailScreen):
             return
         inst = store.catalog[inst_id]
         title.append(f"{inst.name}", style="bold")
-        title.append(
-            f"  {inst_id} · {inst.label} · changes in {inst.change} over {inst.horizon} · {inst.group_title}  "
-        )
+        latest = store.latest(inst_id)
+        horizon = inst.horizon_of(latest.source if latest is not None else None)
+        title.append(f"  {inst_id} · {inst.label} · changes in {inst.change} over {horizon} · {inst.group_title}  ")
         if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
             title.append("  ")
@@ -134,14 +134,14 @@ class SeriesDetailScreen(DetailScreen):
         self.query_one("#detail-title", Static).update(title)
         stats = presenters.series_stats(store, inst_id, self.range_key, monitor.today, monitor.now())
         rows = [(s.label, s.value) for s in stats]
-        parts: list[object] = [stats_table(rows)]
+        parts: list[RenderableType] = [stats_table(rows)]
         latest = store.latest(inst_id)
         if latest is not None:  # the credit line the source's terms ask for, next to its data
             from datafeed.providers import credit_for
 
             if credit := credit_for(latest.source):
                 parts.append(Text("\n" + credit, style="italic"))
-        self.query_one("#series-stats", Static).update(Group(*parts))  # type: ignore[arg-type]
+        self.query_one("#series-stats", Static).update(Group(*parts))
         if chart:
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
             self.query_one("#series-chart", SeriesChart).set_data(data)

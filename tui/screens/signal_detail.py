@@ -12,9 +12,9 @@ the signal's spec; this screen has no per-signal branches.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,6 +28,8 @@ from tui.screens.series_detail import RANGE_KEYS, range_strip, stats_table
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from datafeed.signals import SignalResult
     from tui.messages import DataUpdate
 
@@ -54,7 +56,7 @@ class SignalDetailScreen(DetailScreen):
         super().__init__(classes="signal-detail")
         self.signal_id = signal_id
         self.range_key = range_key
-        self.history: Any = None
+        self.history: pd.Series | None = None
         """The signal's history (a pandas Series) once computed."""
 
     def compose(self) -> ComposeResult:
@@ -96,7 +98,7 @@ class SignalDetailScreen(DetailScreen):
         self._compute_history(self.triffin.monitor.series_snapshot())
 
     @work(thread=True, exclusive=True, group="signal-history", exit_on_error=False, description="signal history")
-    def _compute_history(self, series: dict[str, Any]) -> Any:
+    def _compute_history(self, series: dict[str, pd.Series]) -> pd.Series:
         from datafeed.history import signal_history
 
         return signal_history(series, self.signal_id, self.triffin.monitor.thresholds)
@@ -107,7 +109,7 @@ class SignalDetailScreen(DetailScreen):
             self.history = event.worker.result
             self._paint_chart()
 
-    def view_data(self) -> tuple[str, Any]:
+    def view_data(self) -> tuple[str, pd.DataFrame | None]:
         """(file name part, frame): the signal's whole history (``s``); None until computed."""
         if self.history is None:
             return f"signal-{self.signal_id}", None
@@ -124,7 +126,8 @@ class SignalDetailScreen(DetailScreen):
 
     def _paint(self) -> None:
         from datafeed.signals import SIGNALS, resolve_thresholds
-        from tui.presenters import format_age, input_status, signal_value_text
+        from tui.presenters import input_status, signal_value_text
+        from tui.rows import format_age
         from widgets.signals_panel import verdict_text
 
         app = self.triffin.monitor
@@ -177,7 +180,7 @@ class SignalDetailScreen(DetailScreen):
                 status = input_status(store, inst_id, app.today)
                 rows.append((inst_id, f"{latest.date} ({age}) {latest.source} {status}"))
         explanation = result.explanation if result is not None else spec.explanation(th)
-        parts: list[Any] = [Text(explanation + "\n", style="italic"), stats_table(rows)]
+        parts: list[RenderableType] = [Text(explanation + "\n", style="italic"), stats_table(rows)]
         if spec.note:
             parts.append(Text("\n" + spec.note))
         if store is not None:  # the credit line a source's terms ask for, next to its data
@@ -204,7 +207,7 @@ def _freshness_rows(result: SignalResult) -> list[tuple[str, str]]:
     return rows
 
 
-def _fmt(value: Any) -> str:
+def _fmt(value: object) -> str:
     if isinstance(value, float):
         return "n/a" if math.isnan(value) else f"{value:,.4g}"
     return str(value)

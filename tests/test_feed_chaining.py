@@ -1,0 +1,95 @@
+"""Issue 20: a job's fills start as soon as it finished, not after the pass's slowest job.
+
+Against a threaded loopback server: the NY Fed (SOFR) answers only once FRED was asked for
+UST 10Y's older history (the backfill after Treasury, its primary). Before, every backfill
+waited for the whole first wave, so FRED was asked only after the NY Fed had answered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
+
+from datafeed.cache import DiskCache, read_backfills
+from datafeed.feed import Feed
+from tests.test_reconcile import Upstream, business_days, make_feed
+
+
+async def test_a_backfill_does_not_wait_for_another_sources_slow_answer() -> None:
+    up = Upstream()
+    today = dt.date(2026, 7, 29)
+    up.treasury = {d: 4.2 for d in business_days(dt.date(2024, 1, 2), dt.date(2024, 6, 25))}
+    up.fred["DGS10"] = {d: 4.3 for d in business_days(dt.date(2023, 1, 2), dt.date(2026, 7, 28))}
+    up.sofr = {d: 5.3 for d in business_days(dt.date(2026, 7, 1), dt.date(2026, 7, 28))}
+    backfill_asked = threading.Event()
+    order: list[str] = []
+
+    def handle(request: Request) -> Response:
+        if request.path.endswith("/search.json"):
+            backfill_asked.wait(10)  # the NY Fed is slow until FRED's backfill arrives
+            order.append("nyfed answered")
+        elif request.path == "/graph/fredgraph.csv":
+            order.append("fred asked")
+            backfill_asked.set()
+        return up.handle(request)
+
+    server = HTTPServer(threaded=True)
+    server.expect_request("").respond_with_handler(handle)
+    server.start()
+    try:
+        feed = make_feed(server.url_for("").rstrip("/"), today, ["ust10y", "sofr"], {"fred", "treasury", "nyfed"})
+        report = await feed.refresh(force=True)
+        await feed.http.aclose()
+    finally:
+        server.clear()
+        server.stop()
+    assert report.failed == 0, report.errors
+    assert order.index("fred asked") < order.index("nyfed answered")
+    assert feed.store.official("ust10y").index[0].date() == dt.date(2023, 1, 2), "the backfill landed"
+
+
+@pytest.fixture
+def upstream(httpserver: HTTPServer) -> Iterator[tuple[Upstream, str]]:
+    """FRED, Treasury and the NY Fed on one loopback server (``tests/test_reconcile.py``)."""
+    up = Upstream()
+    httpserver.expect_request("").respond_with_handler(up.handle)
+    yield up, httpserver.url_for("").rstrip("/")
+
+
+async def test_a_backfill_that_found_nothing_older_is_not_asked_again(
+    upstream: tuple[Upstream, str], tmp_path: Path
+) -> None:
+    """SOFR starts at the NY Fed (its inception): FRED, its backfill source, has nothing
+    older. The cache remembers it, so the next start does not ask FRED for 25 years again;
+    a backfill that did add history (UST 10Y from FRED) is not recorded."""
+    up, base = upstream
+    today = dt.date(2026, 7, 29)
+    days = business_days(dt.date(2026, 6, 1), dt.date(2026, 7, 28))
+    up.sofr = {d: 5.3 for d in days}
+    up.fred["SOFR"] = {d: 5.3 for d in days}
+    up.treasury = {d: 4.2 for d in business_days(dt.date(2024, 6, 3), dt.date(2024, 6, 25))}
+    up.fred["DGS10"] = {d: 4.3 for d in business_days(dt.date(2024, 1, 2), dt.date(2024, 6, 25))}
+
+    async def start() -> list[str]:
+        feed = make_feed(base, today, ["sofr", "ust10y"], {"fred", "treasury", "nyfed"})
+        cache = DiskCache(tmp_path / "cache")
+        cache.load_into(feed.store)
+        feed = Feed(feed.store, feed.settings, feed.http, cache=cache, instruments=["sofr", "ust10y"])
+        before = len(up.requests)
+        report = await feed.refresh(force=True)
+        await feed.http.aclose()
+        assert report.failed == 0, report.errors
+        return [r for r in up.requests[before:] if "fredgraph" in r]
+
+    first = await start()
+    assert any("id=SOFR" in r for r in first) and any("id=DGS10" in r for r in first)
+    recorded = read_backfills(tmp_path / "cache")
+    assert recorded == {"sofr": ("fred:SOFR", days[0])}
+    second = await start()
+    assert not any("id=SOFR" in r for r in second), "nothing older: not asked again"
