@@ -253,6 +253,9 @@ def test_original_keys_are_still_emitted(which: str, request: pytest.FixtureRequ
     assert {g["verdict"] for g in doc["signals"].values()} <= {"eroding", "neutral", "intact", "n/a"}
     assert doc["regime"]["verdict"] in ("ERODING", "MIXED", "INTACT", "n/a")
     assert {c["verdict"] for c in doc["crises"]} <= {"haven", "mixed", "broken", "n/a"}
+    # The units the page lists (a new one is documented before it is emitted).
+    assert {g["unit"] for g in doc["signals"].values()} <= {"bp", "corr", "%", "pp", "x"}
+    assert {c["unit"] for e in doc["crises"] for c in e["checks"].values()} <= {"bp", "%", "pts", "pp"}
 
 
 def test_the_live_run_exercises_the_provenance_keys(live_doc: dict) -> None:

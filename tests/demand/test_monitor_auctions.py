@@ -69,3 +69,40 @@ async def test_a_failing_auction_source_shows_in_the_health(
     (health,) = [h for h in monitor.health() if h.source == "treasurydirect"]
     assert health.state == "error" and health.error and health.retry_in is not None
     await monitor.aclose()
+
+
+async def test_treasurydirect_reads_connecting_until_it_answers_in_this_session(
+    httpserver: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14: never ``ok`` before an answer, neither while the first request is in flight
+    nor on the strength of a book kept from an earlier run."""
+    import asyncio
+    import threading
+
+    monkeypatch.setenv("TRIFFIN_CACHE_DIR", str(tmp_path / "cache"))
+    release = threading.Event()
+
+    def slow(_request: object) -> object:
+        from werkzeug.wrappers import Response
+
+        release.wait(10)
+        return Response(_body(), content_type="application/json")
+
+    httpserver.expect_request(SEARCH_PATH).respond_with_handler(slow)
+    base = httpserver.url_for("").rstrip("/")
+    cfg = write_config(tmp_path / "c.toml", None, treasurydirect={"base_url": base, "min_interval": 0.0})
+    for run in range(2):  # the second run starts with the first run's book on disk
+        monitor = build_monitor(load_config(cfg), run="live")
+        monitor.start(follow=False)
+        await monitor.loaded()
+        release.clear()
+        task = asyncio.ensure_future(monitor.refresh_auctions_once())
+        await asyncio.sleep(0.3)  # the request is out, its answer held back
+        (health,) = [h for h in monitor.health() if h.source == "treasurydirect"]
+        assert health.state == "connecting", (run, health)
+        release.set()
+        report = await task
+        assert report is not None and report.error is None
+        (health,) = [h for h in monitor.health() if h.source == "treasurydirect"]
+        assert health.state == "ok", (run, health)
+        await monitor.aclose()
