@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from tui_helpers import demo_app, wait_ready, wait_until
 
@@ -169,3 +170,13 @@ def test_curves_colour_blind_120x40(snap_compare: SnapCompare) -> None:
 
     app = demo_app(replace(demo_config(), theme="triffin-cb"))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_open_curves("1"))
+
+
+def test_dashboard_no_color_120x40(snap_compare: SnapCompare, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole demo dashboard under ``NO_COLOR`` (issue 17): greys only, and the alarm
+    states (``ERODING``, ``✗ broken``) the most emphatic text on screen (bold reverse), never
+    the dimmest."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = demo_app()
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(120, 40), run_before=wait_ready)
