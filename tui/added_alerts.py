@@ -14,9 +14,13 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from datafeed.alert_rules import AlertError, AlertRule, parse_rule  # no pandas: read before the first frame
 from tui.config import APP_NAME, Config
+
+if TYPE_CHECKING:
+    from tui.app import TriffinApp
 
 FILE_NAME = "alerts.json"
 
@@ -78,3 +82,23 @@ def save(text: str, path: Path | None = None) -> Path:
 
 
 __all__ = ["FILE_NAME", "load", "parse", "rules_path", "save", "stored_texts"]
+
+
+def add_to_app(app: TriffinApp, text: str) -> str | None:
+    """Parse ``text`` as the config would, check it in ``app`` from now on and keep it in the state file.
+
+    Returns:
+        None when added, else the one-line reason (the rule is not added).
+    """
+    try:
+        rule = parse(app.config, text)
+    except AlertError as exc:
+        return str(exc)
+    try:
+        path = save(rule.text)
+    except OSError as exc:
+        return f"could not save the rule: {exc.strerror or exc}"
+    app.monitor.add_rule(rule)
+    app.notify(f"Alert added: {rule.text}\nkept in {path}", title="Alert", timeout=8)
+    app.alert_rules_changed()
+    return None

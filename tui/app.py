@@ -69,6 +69,33 @@ def _present(metrics: Metrics) -> MetricsViews:
     return metrics_views(metrics)
 
 
+PALETTE: tuple[tuple[str, str, str], ...] = (
+    ("Refresh now", "Refresh every source now (r)", "action_refresh_now"),
+    ("Pause / resume feed", "Stop or restart refreshing (p)", "action_toggle_pause"),
+    ("Next triffin theme", "Cycle the built-in themes (t)", "action_cycle_theme"),
+    ("Help: keys and sources", "Every key binding and data credit (?)", "action_show_help"),
+    (
+        "Exhibits: the seed's ten charts",
+        "Each exhibit redrawn from the data, with its claim and the reading now (e)",
+        "action_show_exhibits",
+    ),
+    ("Curves: UST, Bund, JGB", "Yield curves today vs 1W/1M/1Y ago, and their spreads (y)", "action_show_curves"),
+    ("Alert log", "Every alert that fired: time, rule, value, mode (a)", "action_show_alerts"),
+    (
+        "Auctions",
+        "Newest Treasury auction per line: bid-to-cover, bidder shares, high − median (u)",
+        "action_show_auctions",
+    ),
+    (
+        "Holders",
+        "Foreign holders of Treasuries (TIC) and Fed custody for foreign officials (f)",
+        "action_show_holders",
+    ),
+    ("Save screenshot and data", "SVG of the screen and this view's data as CSV (s)", "action_save_view"),
+)
+"""The app's palette commands: title, help line, the action it runs (the key in brackets)."""
+
+
 class TriffinApp(App[None]):
     """triffin's TUI: the dashboard, its drill-downs, and the Monitor behind them.
 
@@ -276,36 +303,25 @@ class TriffinApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_show_curves(self) -> None:
-        """Open the curves screen (or close it when it is on screen)."""
-        from tui.screens.curves import CurvesScreen
+    def _toggle(self, module: str, name: str) -> None:
+        """Close screen ``module.name`` when it is on top, else open a new one (imported on use)."""
+        import importlib
 
-        if isinstance(self.screen, CurvesScreen):
+        screen_type = getattr(importlib.import_module(module), name)
+        if isinstance(self.screen, screen_type):
             self.pop_screen()
         else:
-            self.push_screen(CurvesScreen())
+            self.push_screen(screen_type())
+
+    def action_show_curves(self) -> None:
+        """Open the curves screen (or close it when it is on screen)."""
+        self._toggle("tui.screens.curves", "CurvesScreen")
 
     def add_alert(self, text: str) -> str | None:
-        """Parse ``text`` as the config would, check it from now on and keep it in the state file.
+        """Add ``text`` as an alert rule from now on (None), or say in one line why not."""
+        from tui.added_alerts import add_to_app
 
-        Returns:
-            None when added, else the one-line reason (the rule is not added).
-        """
-        from datafeed.alert_rules import AlertError
-        from tui import added_alerts
-
-        try:
-            rule = added_alerts.parse(self.config, text)
-        except AlertError as exc:
-            return str(exc)
-        try:
-            path = added_alerts.save(rule.text)
-        except OSError as exc:
-            return f"could not save the rule: {exc.strerror or exc}"
-        self.monitor.add_rule(rule)
-        self.notify(f"Alert added: {rule.text}\nkept in {path}", title="Alert", timeout=8)
-        self.alert_rules_changed()
-        return None
+        return add_to_app(self, text)
 
     def alert_rules_changed(self) -> None:
         """Repaint what lists the rules (the alert log, when it is open)."""
@@ -317,12 +333,7 @@ class TriffinApp(App[None]):
 
     def action_show_alerts(self) -> None:
         """Open the alert log (or close it when it is on screen)."""
-        from tui.screens.alerts import AlertLogScreen
-
-        if isinstance(self.screen, AlertLogScreen):
-            self.pop_screen()
-        else:
-            self.push_screen(AlertLogScreen())
+        self._toggle("tui.screens.alerts", "AlertLogScreen")
 
     def action_show_exhibits(self) -> None:
         """Open the exhibits at the first one (or close them when they are on screen)."""
@@ -359,21 +370,11 @@ class TriffinApp(App[None]):
 
     def action_show_auctions(self) -> None:
         """Open the Auctions screen (or close it when it is on top)."""
-        from tui.screens.auctions import AuctionsScreen
-
-        if isinstance(self.screen, AuctionsScreen):
-            self.pop_screen()
-        else:
-            self.push_screen(AuctionsScreen())
+        self._toggle("tui.screens.auctions", "AuctionsScreen")
 
     def action_show_holders(self) -> None:
         """Open the Holders screen (or close it when it is on top)."""
-        from tui.screens.holders import HoldersScreen
-
-        if isinstance(self.screen, HoldersScreen):
-            self.pop_screen()
-        else:
-            self.push_screen(HoldersScreen())
+        self._toggle("tui.screens.holders", "HoldersScreen")
 
     def jump_to(self, kind: str, key: str) -> None:
         """Back to the dashboard with the cursor on an instrument, signal or episode."""
@@ -386,33 +387,7 @@ class TriffinApp(App[None]):
             self.call_after_refresh(dashboard.jump_to, kind, key)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Palette commands for the global actions (on top of Textual's own)."""
+        """Palette commands for the global actions (on top of Textual's own; see PALETTE)."""
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Refresh now", "Refresh every source now (r)", self.action_refresh_now)
-        yield SystemCommand("Pause / resume feed", "Stop or restart refreshing (p)", self.action_toggle_pause)
-        yield SystemCommand("Next triffin theme", "Cycle the built-in themes (t)", self.action_cycle_theme)
-        yield SystemCommand("Help: keys and sources", "Every key binding and data credit (?)", self.action_show_help)
-        yield SystemCommand(
-            "Exhibits: the seed's ten charts",
-            "Each exhibit redrawn from the data, with its claim and the reading now (e)",
-            self.action_show_exhibits,
-        )
-        yield SystemCommand(
-            "Curves: UST, Bund, JGB",
-            "Yield curves today vs 1W/1M/1Y ago, and their spreads (y)",
-            self.action_show_curves,
-        )
-        yield SystemCommand("Alert log", "Every alert that fired: time, rule, value, mode (a)", self.action_show_alerts)
-        yield SystemCommand(
-            "Auctions",
-            "Newest Treasury auction per line: bid-to-cover, bidder shares, high − median (u)",
-            self.action_show_auctions,
-        )
-        yield SystemCommand(
-            "Holders",
-            "Foreign holders of Treasuries (TIC) and Fed custody for foreign officials (f)",
-            self.action_show_holders,
-        )
-        yield SystemCommand(
-            "Save screenshot and data", "SVG of the screen and this view's data as CSV (s)", self.action_save_view
-        )
+        for title, help_text, action in PALETTE:
+            yield SystemCommand(title, help_text, getattr(self, action))

@@ -95,6 +95,10 @@ class HostileServer:
 
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
         self._stop.set()
+        try:  # wakes the accept() blocked in _serve; on Linux close() alone does not, and join waited 5 s
+            self._sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._sock.close()
         self._thread.join(5)
 
