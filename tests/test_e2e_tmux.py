@@ -235,11 +235,7 @@ def test_demo_auctions_and_holders_screens_by_key(tmp_path: Path) -> None:
         assert "Foreign total" in screen and "Custody for foreign official" in screen and "DEMO" in screen
         pane.keys("Escape")
         pane.wait_for(lambda s: "REGIME" in s and "Foreign holders" not in s, what="the dashboard once more")
-        pane.keys("q")
-        deadline = time.monotonic() + 15
-        while not exit_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert exit_file.read_text().strip() == "EXIT=0"
+        _quit(pane, exit_file)
     finally:
         pane.kill()
         if os.path.exists(pane.socket):
