@@ -6,10 +6,22 @@ same code serves the TUI, ``triffin snapshot`` and anyone using triffin as a lib
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("triffin")
-    """The installed distribution's version: the one place it is written is pyproject.toml."""
-except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
-    __version__ = "0.0.0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__``: the installed distribution's version, the one place it is written
+    being pyproject.toml. Read on first use from the installed files (datafeed.installed);
+    importlib.metadata (~25 ms to import) only when that scan cannot tell."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from datafeed.installed import version as installed_version
+
+    value = installed_version("triffin")
+    if value is None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("triffin")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            value = "0.0.0+unknown"
+    globals()["__version__"] = value
+    return value

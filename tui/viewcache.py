@@ -31,6 +31,7 @@ Imports nothing heavier than ``json`` and the widget dataclasses (a test keeps i
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -164,13 +165,19 @@ def _allowed(annotation: str, value: object) -> bool:
     return False
 
 
+@functools.cache
+def _annotations(cls: type) -> dict[str, str]:
+    """Field name → annotation as written, once per class (a view has ~200 items to check)."""
+    return {f.name: str(f.type) for f in fields(cls)}
+
+
 def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) -> dict[str, Any]:
     """``item``'s fields for ``cls``, each of its declared type, text as one safe line.
 
     The file is outside input like any other: a wrong type would otherwise reach a widget's
     formatting and end the app in its first frame. Raises ValueError on any mismatch.
     """
-    annotations = {f.name: str(f.type) for f in fields(cls)}
+    annotations = _annotations(cls)
     out: dict[str, object] = {}
     for key, value in item.items():
         if key in skip:

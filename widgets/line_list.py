@@ -141,6 +141,7 @@ class LineListView(ScrollView, can_focus=True):
         self._cursor_key: str | None = None
         self._virtual_width = 0
         self._fixed_width = 0
+        self._fitted_for: tuple[int, bool] | None = None
 
     # -- public ---------------------------------------------------------------------
 
@@ -267,9 +268,23 @@ class LineListView(ScrollView, can_focus=True):
         """Partial Rich style of component classes (Textual caches these per CSS update)."""
         return self.get_component_rich_style(*names, partial=True)
 
+    def _fit_to_width(self) -> None:
+        """Choose what fits the width now (subclasses that drop columns by width override it)."""
+
     def render_line(self, y: int) -> Strip:
-        """Render screen line ``y`` (Line API)."""
+        """Render screen line ``y`` (Line API).
+
+        The width (and whether a vertical scrollbar takes a cell of it) is checked first:
+        Textual sizes a widget in a layout pass and renders it in the same pass, but the
+        Resize message only arrives afterwards. Fitting here lets the very first frame show
+        the columns that fit, instead of a frame of everything (cut at the edge) followed by
+        a refit and a second full repaint (issue 20: the first frame).
+        """
         width = self.size.width
+        fitted_for = (width, self.show_vertical_scrollbar)
+        if fitted_for != self._fitted_for and width > 0:
+            self._fitted_for = fitted_for
+            self._fit_to_width()
         base = self.rich_style
         if y < self.header_height:
             strip = self._render_header(y)

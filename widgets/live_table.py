@@ -730,6 +730,10 @@ class LiveTable(LineListView):
         """Fit the columns to the new width."""
         self._relayout()
 
+    def _fit_to_width(self) -> None:
+        """The width changed since the last fit (checked as a line is rendered): fit now."""
+        self._relayout()
+
     def watch_show_vertical_scrollbar(self) -> None:
         """The vertical scrollbar takes a cell of width: fit the columns again."""
         if self.is_mounted:

@@ -440,6 +440,10 @@ class ScorecardGrid(LineListView):
         """Fit the checks to the new width."""
         self._relayout()
 
+    def _fit_to_width(self) -> None:
+        """The width changed since the last fit (checked as a line is rendered): fit now."""
+        self._relayout()
+
     def watch_show_vertical_scrollbar(self) -> None:
         """A vertical scrollbar takes a cell of width: fit again."""
         if self.is_mounted:

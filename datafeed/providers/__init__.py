@@ -24,6 +24,7 @@ import importlib
 import logging
 import re
 from collections.abc import Iterable, Mapping
+from typing import Protocol
 
 from datafeed.market_calendar import MARKETS
 from datafeed.providers.base import ExtraKey, Provider, Target
@@ -41,6 +42,19 @@ RESERVED_NAMES = frozenset({"demo", "derived", "formula"})
 provider may take them, or its values could pass for triffin's own."""
 
 _BUILTIN_PACKAGE = "datafeed.providers"
+
+
+class _EntryPoint(Protocol):
+    """What the registry reads of an entry point (ours or importlib.metadata's)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def value(self) -> str: ...
+
+    def load(self) -> object: ...
+
 
 _loaded: dict[str, type[Provider]] | None = None
 _registered: dict[str, type[Provider]] = {}
@@ -81,13 +95,24 @@ def _builtin_modules() -> list[str]:
     ]
 
 
-def _load() -> dict[str, type[Provider]]:
+def _entry_points() -> list[_EntryPoint]:
+    """The group's entry points: read from the installed files (no importlib.metadata in
+    front of the first frame), or by importlib.metadata when the scan cannot read them."""
+    from datafeed.installed import scan
+
+    found = scan(GROUP)
+    if found is not None:
+        return list(found)
     from importlib.metadata import entry_points
 
+    return list(entry_points(group=GROUP))
+
+
+def _load() -> dict[str, type[Provider]]:
     found: dict[str, type[Provider]] = {}
     # Built-ins first, whatever order the distributions are found in on sys.path: a plug-in
     # can then never take over a built-in's name (it is checked against ``found`` below).
-    eps = sorted(entry_points(group=GROUP), key=lambda ep: not ep.value.startswith(_BUILTIN_PACKAGE + "."))
+    eps = sorted(_entry_points(), key=lambda ep: not ep.value.startswith(_BUILTIN_PACKAGE + "."))
     if not any(ep.value.startswith(_BUILTIN_PACKAGE + ".") for ep in eps):
         # Running from a checkout that was never installed: the built-in modules declare
         # one Provider subclass each; take them from the package itself.
@@ -110,7 +135,8 @@ def _load() -> dict[str, type[Provider]]:
         if problem is not None:
             _warn(f"{origin}: {problem}")
             continue
-        found[ep.name] = obj
+        if isinstance(obj, type) and issubclass(obj, Provider):  # always true here; narrows the type
+            found[ep.name] = obj
     return found
 
 

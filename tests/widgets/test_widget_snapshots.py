@@ -86,7 +86,8 @@ def test_desk_table(snap_compare: SnapCompare, width: int) -> None:
 def test_desk_table_sorted_and_scrolled(snap_compare: SnapCompare) -> None:
     """80 columns after ``l`` ``l`` and a click on the Chg header twice: sorted by change,
     descending (``Chg ↓`` underlined), no group headings, JGB's n/a last; ``‹`` after Chg
-    and Age / 1W scrolled away so Trend and Source show."""
+    and Age, 1W and 1M scrolled away so YTD, Trend and Source show (the table is fitted to
+    its width in its first frame, so both presses scroll from the fitted columns)."""
     from widget_hosts import desk_rows
 
     app = WidgetHost(LiveTable(desk_rows(), id="subject"))

@@ -26,6 +26,7 @@ from textual.events import Click, DescendantFocus, Resize
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from datafeed.crisis_columns import CHECK_COLUMNS
 from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
@@ -65,11 +66,13 @@ TABLE_COLUMNS = ("name", "last", "change", "age", "1w", "1m", "ytd", "spark", "s
 
 def _scorecard_columns() -> tuple[tuple[str, str], ...]:
     """(check id, header) of every crisis check: the widget's headers for DESIGN §4's seven, then
-    every further check of the registry (the demand side: custody, indirect bidders) by its label."""
-    from datafeed.crises import CHECKS
+    every further check of the registry (the demand side: custody, indirect bidders) by its label.
 
+    Read from :mod:`datafeed.crisis_columns`, not the checks themselves: this runs in the first
+    frame, and importing :mod:`datafeed.crises` there would load pandas on the UI thread.
+    """
     known = {check_id for check_id, _ in DEFAULT_CHECKS}
-    return DEFAULT_CHECKS + tuple((c.id, c.label) for c in CHECKS.values() if c.id not in known)
+    return DEFAULT_CHECKS + tuple((cid, label) for cid, label in CHECK_COLUMNS if cid not in known)
 
 
 class TitleBar(Static):

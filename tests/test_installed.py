@@ -1,0 +1,83 @@
+"""datafeed.installed: entry points and versions read without importlib.metadata (issue 20).
+
+The scan must find exactly what importlib.metadata finds, or step aside (None) so the
+registry asks importlib.metadata; the TUI's start-up then never imports it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from importlib.metadata import entry_points
+from importlib.metadata import version as metadata_version
+from pathlib import Path
+
+from datafeed.installed import scan, version
+from tests.conftest import ROOT
+
+
+def _pairs(eps: object) -> list[tuple[str, str]]:
+    return sorted((e.name, e.value) for e in eps)  # type: ignore[attr-defined]
+
+
+def test_the_scan_finds_what_importlib_metadata_finds() -> None:
+    """Same entry points for triffin's group and for a big common one, on this sys.path."""
+    for group in ("triffin.providers", "console_scripts", "pytest11"):
+        found = scan(group)
+        assert found is not None
+        assert _pairs(found) == _pairs(entry_points(group=group)), group
+    assert len(scan("triffin.providers") or []) >= 11
+
+
+def test_versions_match_importlib_metadata() -> None:
+    for dist in ("triffin", "textual", "rich", "httpx"):
+        assert version(dist) == metadata_version(dist), dist
+    assert version("no-such-distribution-here") is None
+
+
+def _dist(site: Path, folder: str, table: str) -> None:
+    info = site / folder
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: x\nVersion: 1\n")
+    (info / "entry_points.txt").write_text(table)
+
+
+def test_first_distribution_of_a_name_on_the_path_wins(tmp_path: Path) -> None:
+    """Two copies of one distribution: only the first directory's entry points count."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    _dist(first, "toy_pkg-2.0.dist-info", "[triffin.providers]\ntoy = new_toy:Toy\n")
+    _dist(second, "Toy.Pkg-1.0.dist-info", "[triffin.providers]\ntoy = old_toy:Toy\n[other]\nx = y:z\n")
+    found = scan("triffin.providers", [str(first), str(second), str(tmp_path / "missing")])
+    assert _pairs(found) == [("toy", "new_toy:Toy")]
+    assert version("toy-pkg", [str(first), str(second)]) == "2.0"
+    assert _pairs(scan("other", [str(second)])) == [("x", "y:z")]
+
+
+def test_a_zip_on_the_path_hands_over_to_importlib_metadata(tmp_path: Path) -> None:
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("toy-1.0.dist-info/entry_points.txt", "[triffin.providers]\ntoy = t:T\n")
+    assert scan("triffin.providers", [str(archive)]) is None
+
+
+def test_loading_an_entry_point_follows_module_and_attributes() -> None:
+    (ep,) = [e for e in scan("triffin.providers") or [] if e.name == "fred"]
+    from datafeed.providers.fred import FredProvider
+
+    assert ep.load() is FredProvider
+
+
+def test_the_config_loads_without_importlib_metadata() -> None:
+    """The registry and the version are read in front of the first frame: no importlib.metadata."""
+    code = (
+        "import sys\n"
+        "from tui.config import load_config\n"
+        "load_config(None)\n"
+        "import datafeed\n"
+        "assert datafeed.__version__\n"
+        "print('importlib.metadata' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

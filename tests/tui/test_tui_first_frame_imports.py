@@ -1,0 +1,85 @@
+"""The first frame imports no pandas on the UI thread (issue 20).
+
+The saved view paints the whole dashboard (table, signals, regime, crisis grid) before the
+store loads; that is only fast if nothing the first frame runs imports numpy or pandas on the
+UI thread (~200 ms). These tests run the app in a fresh interpreter (this one already holds
+pandas) with the data load held back, so whatever is imported by the time the first frame is
+on screen was imported by the UI thread itself. The crisis grid's headers are the case that
+regressed once (they were read from :mod:`datafeed.crises`, which imports pandas).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_helpers import TODAY, demo_app, wait_ready
+
+from datafeed.crises import CHECKS
+from datafeed.crisis_columns import CHECK_COLUMNS
+from tests.conftest import ROOT
+from tui.screens.dashboard import _scorecard_columns
+
+_FIRST_FRAME = """
+import asyncio, datetime as dt, json, sys, threading
+sys.path.insert(0, {helpers!r})
+from datafeed import monitor
+gate = threading.Event()
+load_job = monitor.Monitor._load_job
+
+def held(self, demo):
+    gate.wait(30)
+    load_job(self, demo)
+
+monitor.Monitor._load_job = held
+from tui.app import TriffinApp
+from tui.config import load_config
+from tui_helpers import screen_text
+
+async def main():
+    app = TriffinApp(load_config(None), demo=True, today=dt.date.fromisoformat({today!r}), tick_interval=None)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.pause()
+        out = {{
+            "imported": [m for m in ("pandas", "numpy", "httpx") if m in sys.modules],
+            "loaded": app.monitor.demo_store is not None,
+            "text": screen_text(app),
+        }}
+        gate.set()
+    print(json.dumps(out))
+
+asyncio.run(main())
+"""
+
+
+def _first_frame(cache: Path) -> dict[str, object]:
+    code = _FIRST_FRAME.format(helpers=str(Path(__file__).parent), today=TODAY.isoformat())
+    env = {**os.environ, "TRIFFIN_CACHE_DIR": str(cache)}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env, check=False, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    result: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -> None:
+    """Run 1 saves the demo's view; run 2's first frame shows the regime and a scored crisis
+    row while the demo market is still held back, and neither pandas nor numpy is loaded."""
+    cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
+    async with demo_app().run_test(size=(140, 45)) as pilot:
+        await wait_ready(pilot)
+    shown = _first_frame(cache)
+    assert shown["loaded"] is False, "the data load was held back"
+    text = str(shown["text"])
+    assert "REGIME" in text and "GFC" in text, text
+    assert shown["imported"] == [], f"imported before the first frame: {shown['imported']}"
+
+
+def test_grid_headers_match_the_checks() -> None:
+    """The pandas-free column list is the checks' ids and labels, in the checks' order."""
+    assert CHECK_COLUMNS == tuple((c.id, c.label) for c in CHECKS.values())
+    assert [cid for cid, _ in _scorecard_columns()] == list(CHECKS)

@@ -1,0 +1,40 @@
+"""Width-fitted from the first frame (issue 20).
+
+Textual sizes a widget in a layout pass and renders it in the same pass; its Resize message
+arrives only afterwards. The table and the crisis grid choose their columns by width, so
+they fit when a line is rendered and the width differs from the last fit: the first frame
+already shows the columns that fit (the crisis grid's Verdict included) instead of every
+column cut at the edge, then a second full repaint. Each test turns the other refits off
+(the Resize handler and the scrollbar watcher), leaving the render-time fit as the only one.
+"""
+
+from __future__ import annotations
+
+import pytest
+from widget_hosts import WidgetHost, desk_rows, sample_scores
+
+from widgets import LiveTable, ScorecardGrid
+
+
+async def test_the_table_fits_as_it_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LiveTable, "on_resize", lambda self: None)
+    monkeypatch.setattr(LiveTable, "watch_show_vertical_scrollbar", lambda self: None)
+    app = WidgetHost(LiveTable(desk_rows(), id="subject"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(LiveTable)
+        header = table.render_line(0).text
+        assert "Status" not in header and "›" in header, header  # the rest is behind ›
+        assert len(header.rstrip()) <= 80
+
+
+async def test_the_grid_fits_as_it_renders(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ScorecardGrid, "on_resize", lambda self: None)
+    monkeypatch.setattr(ScorecardGrid, "watch_show_vertical_scrollbar", lambda self: None)
+    app = WidgetHost(ScorecardGrid(sample_scores(), id="subject"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        grid = app.query_one(ScorecardGrid)
+        await pilot.pause()
+        header = grid.render_line(0).text
+        assert "Verdict" in header, header  # pinned at the right edge, the checks between
+        assert len(grid.shown_checks) < len(grid.column_ids) - 1
