@@ -37,6 +37,7 @@ from datafeed.updates import AlertEntry
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
+from tui.initial_theme import set_initial_theme
 from tui.keys import APP_BINDINGS
 from tui.messages import DataUpdate, MonitorUpdated
 from tui.session import build_monitor
@@ -173,7 +174,7 @@ class TriffinApp(App[None]):
         self._taken = asyncio.Event()
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
-        self.theme = config.theme if config.theme in self.available_themes else DEFAULT_THEME
+        set_initial_theme(self, config.theme if config.theme in self.available_themes else DEFAULT_THEME)
         self.ascii = config.ascii
 
     def get_driver_class(self) -> type[Driver]:

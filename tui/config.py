@@ -665,6 +665,8 @@ def _table(r: _Reader, table: dict[str, Any]) -> tuple[str, ...]:
 
 def _serve(r: _Reader, table: dict[str, Any]) -> ServeSettings:
     """``[serve]``: ``max_sessions`` (1-64) and ``allowed_origins`` (http(s) origins)."""
+    if not table:  # the usual case: no [serve] table, and no server code in front of the first frame
+        return ServeSettings(4, ())
     from tui.serve_cmd import MAX_SESSIONS_LIMIT, normalize_origin
 
     for key, value in table.items():

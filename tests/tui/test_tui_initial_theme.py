@@ -1,0 +1,35 @@
+"""The configured theme is in place from the first parse, with no second CSS parse (issue 20)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from textual.app import App
+from tui_helpers import demo_app, demo_config, wait_ready
+
+from themes import BUILTIN_THEMES
+
+
+@pytest.mark.parametrize("theme", ["triffin-light", "triffin-dark"])
+async def test_start_up_parses_the_css_once(theme: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bool] = []
+    refresh_css = App.refresh_css
+
+    def counted(self: App[None], animate: bool = True) -> None:
+        calls.append(animate)
+        refresh_css(self, animate)
+
+    monkeypatch.setattr(App, "refresh_css", counted)
+    app = demo_app(dataclasses.replace(demo_config(), theme=theme))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        assert app.theme == theme and app.current_theme is BUILTIN_THEMES[theme]
+        dark = BUILTIN_THEMES[theme].dark
+        assert app.has_class(f"-theme-{theme}") and app.has_class("-dark-mode") == dark
+        assert app.has_class("-light-mode") == (not dark)
+        assert not [c for c in app.classes if c.startswith("-theme-") and c != f"-theme-{theme}"]
+        assert calls == [], "no re-parse of the stylesheets at start-up"
+        app.theme = "triffin-dark" if theme == "triffin-light" else "triffin-light"
+        await pilot.pause()
+        assert calls, "a theme chosen while running still re-parses"
