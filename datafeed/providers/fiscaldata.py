@@ -29,7 +29,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.auctions import AuctionBatch, auctions_from_page, combine_batches
 from datafeed.demand.debt import FIELDS as DEBT_FIELDS
 from datafeed.demand.debt import SOURCE as DEBT_SOURCE
 from datafeed.demand.debt import DebtDay, DebtField, days_from_page, debt_points
@@ -38,7 +37,8 @@ from datafeed.errors import ParseError
 from datafeed.models import Batch, Fetched
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:
+    from datafeed.demand.auctions import AuctionBatch  # the network stack loads only when a fetch runs
     from datafeed.http import HttpContext
 
 API_PATH = "/services/api/fiscal_service"
@@ -143,6 +143,8 @@ class FiscalDataProvider(Provider):
             FetchError: a request failed.
             ParseError: an answer was not the Fiscal Data envelope.
         """
+        from datafeed.demand.auctions import auctions_from_page, combine_batches
+
         params: dict[str, str | int] = {
             "filter": f"auction_date:gte:{since.isoformat()}",
             "sort": "-auction_date",

@@ -30,13 +30,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.holders import HoldersTable, parse_holders
 from datafeed.demand.wire import combined_error
 from datafeed.errors import FeedError, ParseError
 from datafeed.models import Batch, Fetched, utcnow
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:
+    from datafeed.demand.holders import HoldersTable  # the network stack loads only when a fetch runs
     from datafeed.http import HttpContext
     from datafeed.settings import SourceSettings
 
@@ -118,6 +118,8 @@ class TicProvider(Provider):
             FetchError: no table could be fetched.
             ParseError: no table could be read, or none has any requested holder.
         """
+        from datafeed.demand.holders import parse_holders  # parsing code loads when a fetch runs
+
         today = utcnow().date()
         bodies: list[tuple[HoldersTable, bytes]] = []
         errors: list[tuple[str, FeedError]] = []

@@ -36,12 +36,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.auctions import AuctionBatch, SecurityKind, combine_batches, parse_treasurydirect
 from datafeed.errors import ParseError
 from datafeed.models import Batch, Fetched, utcnow
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:
+    from datafeed.demand.auctions import AuctionBatch  # the network stack loads only when a fetch runs
     from datafeed.http import HttpContext
 
 AUCTIONED_PATH = "/TA_WS/securities/auctioned"
@@ -78,6 +78,8 @@ def quarter_windows(since: dt.date, today: dt.date) -> list[tuple[dt.date, dt.da
 
 def _types(text: str) -> list[str]:
     """The configured security types, each a TreasuryDirect ``type`` (case as published)."""
+    from datafeed.demand.auctions import SecurityKind  # parsing code loads when a fetch runs
+
     known = {k.value.lower(): k.value for k in SecurityKind}
     out: list[str] = []
     for item in text.split(","):
@@ -135,6 +137,8 @@ class TreasuryDirectProvider(Provider):
                 look complete).
             ParseError: an answer was not the securities JSON, or ``types`` names an unknown type.
         """
+        from datafeed.demand.auctions import combine_batches, parse_treasurydirect
+
         today = today or utcnow().date()
         recent_days = max(1, int(self.option("recent_days")))
         batches: list[AuctionBatch] = []
