@@ -35,7 +35,7 @@ import functools
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,34 +141,47 @@ def encode(view: SavedView, key: str) -> bytes:
 _SCALARS: dict[str, tuple[type, ...]] = {"str": (str,), "float": (int, float), "int": (int,), "bool": (bool,)}
 
 
-def _allowed(annotation: str, value: object) -> bool:
-    """Whether ``value`` (from JSON) fits a field annotated ``annotation`` (as written)."""
-    if annotation == "tuple[tuple[str, int, int], ...]":  # the regime's groups: (name, eroding, valued)
-        return isinstance(value, list) and all(
-            isinstance(v, list)
-            and len(v) == 3
-            and isinstance(v[0], str)
-            and all(isinstance(n, int) and not isinstance(n, bool) for n in v[1:])
-            for v in value
-        )
+def _groups_check(value: object) -> bool:
+    """The regime's groups: a list of [name, eroding, valued]."""
+    return isinstance(value, list) and all(
+        isinstance(v, list)
+        and len(v) == 3
+        and isinstance(v[0], str)
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in v[1:])
+        for v in value
+    )
+
+
+def _numbers_check(value: object) -> bool:
+    """A tuple of numbers (a sparkline): a list of ints and floats, no booleans."""
+    return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
+
+
+def _checker(annotation: str) -> Callable[[object], bool]:
+    """A check of whether a JSON value fits a field annotated ``annotation`` (as written)."""
+    if annotation == "tuple[tuple[str, int, int], ...]":
+        return _groups_check
     if annotation.startswith("tuple["):
-        return isinstance(value, list) and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
-    for part in annotation.split("|"):
-        kind = part.strip()
-        if kind == "None" and value is None:
-            return True
-        types = _SCALARS.get(kind, ())
-        if isinstance(value, bool) and bool not in types:
-            continue
-        if types and isinstance(value, types):
-            return True
-    return False
+        return _numbers_check
+    kinds = [part.strip() for part in annotation.split("|")]
+    none_ok = "None" in kinds
+    types = tuple(t for kind in kinds for t in _SCALARS.get(kind, ()))
+    bool_ok = bool in types
+
+    def check(value: object) -> bool:
+        if value is None:
+            return none_ok
+        if isinstance(value, bool):
+            return bool_ok
+        return isinstance(value, types)
+
+    return check
 
 
 @functools.cache
-def _annotations(cls: type) -> dict[str, str]:
-    """Field name → annotation as written, once per class (a view has ~200 items to check)."""
-    return {f.name: str(f.type) for f in fields(cls)}
+def _checks(cls: type) -> dict[str, Callable[[object], bool]]:
+    """Field name → its type check, built once per class (a view has hundreds of items)."""
+    return {f.name: _checker(str(f.type)) for f in fields(cls)}
 
 
 def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -177,13 +190,13 @@ def _clean(cls: type, item: Mapping[str, object], skip: tuple[str, ...] = ()) ->
     The file is outside input like any other: a wrong type would otherwise reach a widget's
     formatting and end the app in its first frame. Raises ValueError on any mismatch.
     """
-    annotations = _annotations(cls)
+    checks = _checks(cls)
     out: dict[str, object] = {}
     for key, value in item.items():
         if key in skip:
             continue
-        annotation = annotations.get(key)
-        if annotation is None or not _allowed(annotation, value):
+        check = checks.get(key)
+        if check is None or not check(value):
             raise ValueError(f"{cls.__name__}.{key}: unexpected {type(value).__name__}")
         if isinstance(value, list):  # JSON arrays back into the tuples the frozen views hold
             value = tuple(

@@ -446,7 +446,7 @@ class LiveTable(LineListView):
             if self._sort is not None and not structural:
                 structural = self._ordered_ids() != self._order
         if structural:
-            self._rebuild()
+            self._restructure()  # every row's cells are up to date: no second formatting
         elif changed:
             self._refresh_keys(changed)
         self.last_repainted = frozenset(changed)
@@ -835,6 +835,10 @@ class LiveTable(LineListView):
     def _rebuild(self) -> None:
         # The ascii flag and the column set change the formatting of every row.
         self._cells = {key: self._format(row) for key, row in self._rows.items()}
+        self._restructure()
+
+    def _restructure(self) -> None:
+        """Measure, fit and lay out the lines again from the cells held."""
         self._layouts = {}
         self._measure_columns()
         self._fit_columns()

@@ -38,3 +38,22 @@ async def test_the_grid_fits_as_it_renders(monkeypatch: pytest.MonkeyPatch) -> N
         header = grid.render_line(0).text
         assert "Verdict" in header, header  # pinned at the right edge, the checks between
         assert len(grid.shown_checks) < len(grid.column_ids) - 1
+
+
+async def test_rows_are_formatted_once_when_the_table_is_filled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Filling the table (the first frame's rows) formats each row once, not again in the
+    relayout that follows (350 rows of the saved view cost ~8 ms a pass)."""
+    calls: list[str] = []
+    original = LiveTable._format
+
+    def counted(self: LiveTable, row: object) -> object:
+        calls.append(row.id)  # type: ignore[attr-defined]
+        return original(self, row)  # type: ignore[arg-type]
+
+    app = WidgetHost(LiveTable(id="subject"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        monkeypatch.setattr(LiveTable, "_format", counted)
+        rows = desk_rows()
+        app.query_one(LiveTable).set_rows(rows)
+        assert sorted(calls) == sorted(r.id for r in rows)
