@@ -7,9 +7,10 @@ waited for the whole first wave, so FRED was asked only after the NY Fed had ans
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from werkzeug.wrappers import Request, Response
 
 from datafeed.cache import DiskCache, read_backfills
 from datafeed.feed import Feed
+from datafeed.store import SeriesStore
+from datafeed.summary import read_summary
 from tests.test_reconcile import Upstream, business_days, make_feed
 
 
@@ -93,3 +96,41 @@ async def test_a_backfill_that_found_nothing_older_is_not_asked_again(
     assert recorded == {"sofr": ("fred:SOFR", days[0])}
     second = await start()
     assert not any("id=SOFR" in r for r in second), "nothing older: not asked again"
+
+
+class HeldSave(DiskCache):
+    """A disk cache whose save waits (in its thread) until the test lets it go."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def save(self, store: SeriesStore, ids: Iterable[str] | None = None) -> list[str]:
+        self.started.set()
+        self.release.wait(10)
+        return super().save(store, ids)
+
+
+async def test_the_cache_save_runs_after_the_pass_not_on_it(upstream: tuple[Upstream, str], tmp_path: Path) -> None:
+    """The pass returns while its cache save is still running; :meth:`Feed.flush` waits for
+    it, and then every file is on disk (a pass that awaited its save would not return until
+    the save was let go, and its files would already be there)."""
+    up, base = upstream
+    today = dt.date(2026, 7, 29)
+    up.fred["VIXCLS"] = {d: 15.0 for d in business_days(dt.date(2026, 6, 1), dt.date(2026, 7, 28))}
+    made = make_feed(base, today, ["vix"], {"fred"})
+    cache = HeldSave(tmp_path / "cache")
+    feed = Feed(made.store, made.settings, made.http, cache=cache, instruments=["vix"])
+    try:
+        report = await feed.refresh(force=True)
+        assert report.failed == 0, report.errors
+        assert not (tmp_path / "cache" / "vix.json").exists(), "the pass waited for its save"
+        assert await asyncio.to_thread(cache.started.wait, 10), "no save started after the pass"
+        cache.release.set()
+        await feed.flush()
+        assert (tmp_path / "cache" / "vix.json").is_file()
+        assert "vix" in read_summary(tmp_path / "cache")
+    finally:
+        cache.release.set()
+        await feed.http.aclose()
