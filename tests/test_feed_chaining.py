@@ -134,3 +134,44 @@ async def test_the_cache_save_runs_after_the_pass_not_on_it(upstream: tuple[Upst
     finally:
         cache.release.set()
         await feed.http.aclose()
+
+
+async def test_a_warm_pass_on_the_loopback_market_asks_only_for_recent_dates(tmp_path: Path) -> None:
+    """Every source on the loopback market (history from 1998, before the feed's 1999
+    start, as at the real sources): after one cold pass filled the cache, a warm start asks
+    each job once for recent dates and backfills nothing: no 25-year FRED request for the
+    Treasury yields, nor for SOFR and €STR whose official sources start at inception."""
+    from datafeed.http import HttpContext
+    from tests.loopback_market import LoopbackMarket
+    from tui.config import load_config
+
+    market = LoopbackMarket()
+    base = market.start()
+    try:
+        cfg = tmp_path / "loopback.toml"
+        cfg.write_text(market.config_text(base))
+        settings = load_config(str(cfg)).feed
+
+        async def start() -> tuple[Feed, list[str]]:
+            store, cache = SeriesStore(), DiskCache(tmp_path / "cache")
+            cache.load_into(store)
+            http = HttpContext(settings)
+            feed = Feed(store, settings, http, cache=cache)
+            before = len(market.requests)
+            try:
+                report = await feed.refresh(force=True)
+                await feed.flush()
+            finally:
+                await http.aclose()
+            assert report.failed == 0, report.errors
+            return feed, [path for path, _ in market.requests[before:]]
+
+        _, cold = await start()
+        assert any("id=SOFR" in p for p in cold) and any("id=DGS10&" in p for p in cold), "the cold pass backfills"
+        feed, warm = await start()
+    finally:
+        market.stop()
+    fred = [p for p in warm if "fredgraph" in p]
+    assert not [p for p in fred if "cosd=1999-01-01" in p], "a warm pass asked FRED for 25 years again"
+    assert not [p for p in fred if "id=SOFR" in p or "id=ECBESTR" in p or "id=DGS" in p], fred
+    assert len(warm) == len(feed.all_jobs), "one request per job, nothing more"

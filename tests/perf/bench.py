@@ -1046,9 +1046,10 @@ class Bench:
             )
         if ref and ref.get("warm"):
             notes.append(
-                "Each pass also backfills, once per run, history older than a primary holds from its "
-                "same-frequency fallback (FRED DGS*, SOFR, €STR from 1999); the loopback market's history "
-                "starts in 2000, so it is asked again every run (the warm pass's requests above the job count)."
+                "A cold pass also backfills history older than a primary holds from its same-frequency "
+                "fallback (FRED DGS* from 1999; SOFR and €STR once, remembered in _backfill.json); the "
+                "loopback market's history starts in 1998, as the real sources' do, so a warm pass "
+                "backfills nothing (requests above the job count would be backfills)."
             )
         notes.append(
             f"Ready = {a.ready!r} visible; live = `python -m tui` with every source on "
