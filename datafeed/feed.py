@@ -204,6 +204,8 @@ class Feed:
             from datafeed.cache import read_backfills
 
             self._empty_backfills = read_backfills(self.cache.root)
+        self._saving: asyncio.Future[None] | None = None
+        """The cache save of the last pass, running in a thread after the pass returned."""
         self._wake = asyncio.Event()
         self.paused = False
         self.passes = 0
@@ -422,7 +424,13 @@ class Feed:
         return exc.message
 
     async def refresh(self, force: bool = False, include_intraday: bool = True) -> RefreshReport:
-        """Run every due job (all of them when ``force``) concurrently; one pass."""
+        """Run every due job (all of them when ``force``) concurrently; one pass.
+
+        The pass ends when its jobs are done: the cache save that follows runs in a thread
+        after it returns (:meth:`flush` waits for it). A save still running when the next
+        pass begins is waited for first, so the store never changes while it is read.
+        """
+        await self.flush()
         started = time.monotonic()
         now = time.monotonic()
         jobs = [j for j in self.jobs if force or j.next_due <= now]
@@ -456,16 +464,34 @@ class Feed:
                 report.failed += 1
                 report.errors[job.key] = error
         self.passes += 1
-        if self.cache is not None:
-            try:
-                # In a thread: ~0.1 s of encoding and writing that would otherwise hold the
-                # event loop (the screen) still. Nothing writes the store meanwhile: only
-                # this pass's jobs do, and they are done.
-                await asyncio.to_thread(self.cache.save, self.store)
-            except OSError as exc:
-                log.warning("could not write the cache: %s", exc)
         report.duration = time.monotonic() - started
+        if self.cache is not None:
+            # Off the pass: 0.1-0.3 s of encoding and writing that neither the screen (the
+            # pass's end) nor the event loop waits for. Each file is still written
+            # atomically; a process that dies before the save ends keeps the files of the
+            # pass before (as a kill during the pass always did).
+            self._saving = asyncio.ensure_future(self._save(self.cache))
         return report
+
+    async def _save(self, cache: DiskCache) -> None:
+        try:
+            # Nothing writes the store meanwhile: only passes do, and the next one waits.
+            await asyncio.to_thread(cache.save, self.store)
+        except OSError as exc:
+            log.warning("could not write the cache: %s", exc)
+
+    async def flush(self) -> None:
+        """Wait until the cache save of the last pass (if any) is on disk.
+
+        Shielded: a caller cancelled while waiting (the feed's loop at shutdown) does not
+        cancel the save; :meth:`Monitor.aclose <datafeed.monitor.Monitor.aclose>` waits again.
+        """
+        saving = self._saving
+        if saving is None:
+            return
+        await asyncio.shield(saving)
+        if self._saving is saving:
+            self._saving = None
 
     async def _job_and_fills(self, job: Job) -> list[tuple[Job, tuple[Delta | None, str | None]]]:
         """Run one job, then at once what it calls for: gap fills and the run's backfill of

@@ -494,6 +494,7 @@ class Monitor(Generic[V]):
         assert self.feed is not None, "refresh_once needs a live feed"
         report = await self.feed.refresh(force=True)
         self._pass_done(report)
+        await self.feed.flush()  # a snapshot's cache is on disk when it returns
         return report
 
     async def updates(self) -> AsyncIterator[MonitorUpdate[V]]:
@@ -525,6 +526,8 @@ class Monitor(Generic[V]):
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        if self.feed is not None:
+            await self.feed.flush()  # the last pass's cache save, running after the pass
         if drain:
             await self.settled()
         self._closed = True

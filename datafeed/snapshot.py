@@ -161,6 +161,7 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
                         store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
             if monitor.cache is not None:
                 try:
+                    await monitor.feed.flush()  # the pass's own save may be running: one writer at a time
                     monitor.cache.save(store)
                 except OSError:
                     pass

@@ -7,9 +7,10 @@ waited for the whole first wave, so FRED was asked only after the NY Fed had ans
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from werkzeug.wrappers import Request, Response
 
 from datafeed.cache import DiskCache, read_backfills
 from datafeed.feed import Feed
+from datafeed.store import SeriesStore
+from datafeed.summary import read_summary
 from tests.test_reconcile import Upstream, business_days, make_feed
 
 
@@ -93,3 +96,82 @@ async def test_a_backfill_that_found_nothing_older_is_not_asked_again(
     assert recorded == {"sofr": ("fred:SOFR", days[0])}
     second = await start()
     assert not any("id=SOFR" in r for r in second), "nothing older: not asked again"
+
+
+class HeldSave(DiskCache):
+    """A disk cache whose save waits (in its thread) until the test lets it go."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.started = threading.Event()
+        self.release = threading.Event()
+
+    def save(self, store: SeriesStore, ids: Iterable[str] | None = None) -> list[str]:
+        self.started.set()
+        self.release.wait(10)
+        return super().save(store, ids)
+
+
+async def test_the_cache_save_runs_after_the_pass_not_on_it(upstream: tuple[Upstream, str], tmp_path: Path) -> None:
+    """The pass returns while its cache save is still running; :meth:`Feed.flush` waits for
+    it, and then every file is on disk (a pass that awaited its save would not return until
+    the save was let go, and its files would already be there)."""
+    up, base = upstream
+    today = dt.date(2026, 7, 29)
+    up.fred["VIXCLS"] = {d: 15.0 for d in business_days(dt.date(2026, 6, 1), dt.date(2026, 7, 28))}
+    made = make_feed(base, today, ["vix"], {"fred"})
+    cache = HeldSave(tmp_path / "cache")
+    feed = Feed(made.store, made.settings, made.http, cache=cache, instruments=["vix"])
+    try:
+        report = await feed.refresh(force=True)
+        assert report.failed == 0, report.errors
+        assert not (tmp_path / "cache" / "vix.json").exists(), "the pass waited for its save"
+        assert await asyncio.to_thread(cache.started.wait, 10), "no save started after the pass"
+        cache.release.set()
+        await feed.flush()
+        assert (tmp_path / "cache" / "vix.json").is_file()
+        assert "vix" in read_summary(tmp_path / "cache")
+    finally:
+        cache.release.set()
+        await feed.http.aclose()
+
+
+async def test_a_warm_pass_on_the_loopback_market_asks_only_for_recent_dates(tmp_path: Path) -> None:
+    """Every source on the loopback market (history from 1998, before the feed's 1999
+    start, as at the real sources): after one cold pass filled the cache, a warm start asks
+    each job once for recent dates and backfills nothing: no 25-year FRED request for the
+    Treasury yields, nor for SOFR and €STR whose official sources start at inception."""
+    from datafeed.http import HttpContext
+    from tests.loopback_market import LoopbackMarket
+    from tui.config import load_config
+
+    market = LoopbackMarket()
+    base = market.start()
+    try:
+        cfg = tmp_path / "loopback.toml"
+        cfg.write_text(market.config_text(base))
+        settings = load_config(str(cfg)).feed
+
+        async def start() -> tuple[Feed, list[str]]:
+            store, cache = SeriesStore(), DiskCache(tmp_path / "cache")
+            cache.load_into(store)
+            http = HttpContext(settings)
+            feed = Feed(store, settings, http, cache=cache)
+            before = len(market.requests)
+            try:
+                report = await feed.refresh(force=True)
+                await feed.flush()
+            finally:
+                await http.aclose()
+            assert report.failed == 0, report.errors
+            return feed, [path for path, _ in market.requests[before:]]
+
+        _, cold = await start()
+        assert any("id=SOFR" in p for p in cold) and any("id=DGS10&" in p for p in cold), "the cold pass backfills"
+        feed, warm = await start()
+    finally:
+        market.stop()
+    fred = [p for p in warm if "fredgraph" in p]
+    assert not [p for p in fred if "cosd=1999-01-01" in p], "a warm pass asked FRED for 25 years again"
+    assert not [p for p in fred if "id=SOFR" in p or "id=ECBESTR" in p or "id=DGS" in p], fred
+    assert len(warm) == len(feed.all_jobs), "one request per job, nothing more"

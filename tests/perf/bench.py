@@ -262,9 +262,29 @@ def bench_signals(n: int) -> dict[str, Any]:
     return {"ms": times, "observations": sum(len(store.series(i)) for i in store.catalog)}
 
 
+def _job_label(job: Any) -> str:
+    """``source/batch`` plus what kind of fill a job is (for the request chains)."""
+    kind = ""
+    if job.backfill_before is not None and job.fill_after is not None:
+        kind = " gap+backfill"
+    elif job.backfill_before is not None:
+        kind = " backfill"
+    elif job.fill_after is not None:
+        kind = " gap"
+    elif job.fallback:
+        kind = " fallback"
+    return job.key + kind
+
+
 def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, Any]:
-    """One forced pass of every job, as the app's feed runs it (cold: empty store and cache)."""
+    """One forced pass of every job, as the app's feed runs it (cold: empty store and cache).
+
+    Besides the wall time it records every job (start, end, the job it followed) and every
+    request (path, when it went out and when its answer was read, relative to the pass's
+    start), so :func:`chains` can show which requests ran one after another.
+    """
     import asyncio
+    import contextvars
 
     from datafeed.cache import DiskCache
     from datafeed.feed import Feed
@@ -273,6 +293,7 @@ def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, A
     from tui.config import load_config
 
     settings = load_config(str(config_path)).feed
+    chain: contextvars.ContextVar[tuple[int, ...]] = contextvars.ContextVar("chain", default=())
 
     async def once() -> dict[str, Any]:
         store, cache = SeriesStore(), DiskCache(cache_dir)
@@ -280,11 +301,46 @@ def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, A
             cache.load_into(store)
         http = HttpContext(settings)
         feed = Feed(store, settings, http, cache=cache)
+        jobs: list[dict[str, Any]] = []
+        requests: list[dict[str, Any]] = []
+        t0 = time.perf_counter()
+        run_job, send = feed.run_job, http._send
+
+        async def traced_job(job: Any) -> Any:
+            # Set without a reset: the fills this job's task starts next copy the context,
+            # so each job knows the chain of jobs it waited for.
+            entry = {"job": _job_label(job), "after": list(chain.get()), "start": time.perf_counter() - t0}
+            jobs.append(entry)
+            chain.set((*chain.get(), len(jobs) - 1))
+            try:
+                return await run_job(job)
+            finally:
+                entry["end"] = time.perf_counter() - t0
+
+        async def traced_send(url: str, params: Any, *args: Any, **kwargs: Any) -> Any:
+            entry = {"job": chain.get()[-1] if chain.get() else None, "start": time.perf_counter() - t0}
+            entry["path"] = url.split("://", 1)[-1].split("/", 1)[-1][-48:]
+            if params:
+                entry["path"] += "?" + "&".join(f"{k}={v}" for k, v in params.items() if "key" not in k)[:40]
+            requests.append(entry)
+            try:
+                return await send(url, params, *args, **kwargs)
+            finally:
+                entry["end"] = time.perf_counter() - t0
+
+        feed.run_job = traced_job  # type: ignore[method-assign]
+        http._send = traced_send  # type: ignore[method-assign]
         cpu, t = time.process_time(), time.perf_counter()
+        t0 = t
         try:
             report = await feed.refresh(force=True)
         finally:
             wall, cpu = time.perf_counter() - t, time.process_time() - cpu
+            # the cache save runs after the pass (not in its wall time); the warm run needs it
+            flush = getattr(feed, "flush", None)
+            if flush is not None:
+                await flush()
+            save = time.perf_counter() - t - wall
             await http.aclose()
         slowest: dict[str, float] = {}
         for job in feed.all_jobs:
@@ -294,15 +350,109 @@ def bench_refresh(config_path: Path, cache_dir: Path, warm: bool) -> dict[str, A
         return {
             "s": wall,
             "cpu_s": cpu,
+            "save_after_s": save,
             "ok": report.ok,
             "failed": report.failed,
             "errors": report.errors,
             "requests": http.requests,
             "jobs": len(feed.all_jobs),
             "slowest_job_s": slowest,
+            "trace_jobs": jobs,
+            "trace_requests": requests,
         }
 
     return asyncio.run(once())
+
+
+def chains(run: dict[str, Any]) -> list[str]:
+    """Per source, the job that ended last and the chain of jobs (and their requests) it
+    waited for, from one :func:`bench_refresh` result; the overall last first (the pass's
+    critical path, before the cache save)."""
+    jobs, reqs = run["trace_jobs"], run["trace_requests"]
+    by_job: dict[int, list[dict[str, Any]]] = {}
+    for r in reqs:
+        if r["job"] is not None:
+            by_job.setdefault(r["job"], []).append(r)
+    last: dict[str, int] = {}
+    for i, j in enumerate(jobs):
+        src = j["job"].split("/", 1)[0]
+        if src not in last or j.get("end", 0.0) > jobs[last[src]].get("end", 0.0):
+            last[src] = i
+    per_source: dict[str, int] = {}
+    for i, j in enumerate(jobs):
+        src = j["job"].split("/", 1)[0]
+        per_source[src] = per_source.get(src, 0) + len(by_job.get(i, []))
+    out = []
+    for src, i in sorted(last.items(), key=lambda kv: -jobs[kv[1]].get("end", 0.0)):
+        links = []
+        for k in [*jobs[i]["after"], i]:
+            j = jobs[k]
+            rs = sorted(by_job.get(k, []), key=lambda r: r["start"])
+            detail = ", ".join(f"{r['start']:.2f}–{r.get('end', float('nan')):.2f} {r['path']}" for r in rs)
+            links.append(f"{j['job']} [{j['start']:.2f}–{j.get('end', float('nan')):.2f}] ({detail})")
+        out.append(f"{src} ({per_source[src]} req): " + " → ".join(links))
+    return out
+
+
+def refresh_only(a: argparse.Namespace) -> int:
+    """``--refresh-only``: the loopback market, one unmeasured pass, then ``--runs`` cold
+    and warm passes; prints medians, request counts and each source's slowest chain."""
+    work = Path(tempfile.mkdtemp(prefix="triffin-refresh-"))
+    cfg, reqlog = work / "loopback.toml", work / "requests.log"
+    server = subprocess.Popen(
+        [PY, "-c", SERVE, str(LATENCY_MS), str(cfg), str(reqlog)],
+        cwd=ROOT,
+        env=child_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        line = server.stdout.readline().strip() if server.stdout else ""
+        if not line.startswith("http://"):
+            raise SystemExit("bench: the loopback market did not start (see the traceback above)")
+        # unmeasured: the loopback market renders each distinct answer once and keeps it
+        bench_refresh(cfg, work / "prime", warm=False)
+        bench_refresh(cfg, work / "prime", warm=True)
+        runs: dict[str, list[dict[str, Any]]] = {"cold": [], "warm": []}
+        loads = []
+        for i in range(1, a.runs + 1):
+            d = work / f"run-{i}"
+            for kind in ("cold", "warm"):
+                r = bench_refresh(cfg, d, warm=kind == "warm")
+                runs[kind].append(r)
+                loads.append(os.getloadavg()[0])
+            log(f"refresh #{i}: cold {runs['cold'][-1]['s']:.2f}s, warm {runs['warm'][-1]['s']:.2f}s")
+    finally:
+        kill_group(server.pid)
+        server.wait(timeout=5)
+        if not a.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(
+        f"\nfull refresh at {LATENCY_MS:g} ms per request (tests/loopback_market.py), {a.runs} runs; "
+        f"{os.cpu_count()} CPUs; load average (1 min) {min(loads):.2f}–{max(loads):.2f}\n"
+    )
+    print(
+        "| pass | wall s, median [min–max] | client CPU s | requests | jobs | failed | cache save after the pass, s |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for kind, target in (("cold", 1.0), ("warm", 0.6)):
+        rs = runs[kind]
+        print(
+            f"| {kind} (target ≤ {target:g} s) | {fmt(agg([r['s'] for r in rs]), digits=2)} | "
+            f"{fmt(agg([r['cpu_s'] for r in rs]), digits=2)} | {fmt(agg([r['requests'] for r in rs]))} | "
+            f"{rs[0]['jobs']} | {sum(r['failed'] for r in rs)} | {fmt(agg([r['save_after_s'] for r in rs]), digits=2)} |"
+        )
+    for kind in ("cold", "warm"):
+        rs = sorted(runs[kind], key=lambda r: r["s"])
+        median = rs[len(rs) // 2]
+        print(f"\n{kind}, the median run ({median['s']:.2f} s): per source, the job that ended last and its chain")
+        print("(job [start–end s] (request start–end s path, ...) → the fill it started)")
+        for text in chains(median):
+            print(f"- {text}")
+        for key, err in median["errors"].items():
+            print(f"- FAILED {key}: {err}")
+    return 0
 
 
 def import_costs(reps: int) -> dict[str, Any]:
@@ -896,9 +1046,10 @@ class Bench:
             )
         if ref and ref.get("warm"):
             notes.append(
-                "Each pass also backfills, once per run, history older than a primary holds from its "
-                "same-frequency fallback (FRED DGS*, SOFR, €STR from 1999); the loopback market's history "
-                "starts in 2000, so it is asked again every run (the warm pass's requests above the job count)."
+                "A cold pass also backfills history older than a primary holds from its same-frequency "
+                "fallback (FRED DGS* from 1999; SOFR and €STR once, remembered in _backfill.json); the "
+                "loopback market's history starts in 1998, as the real sources' do, so a warm pass "
+                "backfills nothing (requests above the job count would be backfills)."
             )
         notes.append(
             f"Ready = {a.ready!r} visible; live = `python -m tui` with every source on "
@@ -1076,6 +1227,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only what issue 20's table needs: refresh, first frames, the 1-value/tick runs, quiet live idle",
     )
+    ap.add_argument(
+        "--refresh-only",
+        action="store_true",
+        help="only the full refresh, cold and warm, --runs times (default 3): medians, requests, chains",
+    )
     ap.add_argument("--json-out", help="write every raw probe result and timing here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work dir (probe JSON, caches, logs)")
     a = ap.parse_args(argv)
@@ -1094,6 +1250,8 @@ def main(argv: list[str] | None = None) -> int:
     except ImportError:
         raise SystemExit("bench: pyte is needed (pip install pyte)") from None
 
+    if a.refresh_only:
+        return refresh_only(a)
     started = time.monotonic()
     bench = Bench(a)
 
