@@ -18,7 +18,7 @@ measured), then each round presses:
 
 Printed: per key the median, min and max of "visible" (key -> the text above on screen)
 and "complete" (key -> the last byte before 300 ms of silence: the whole screen painted),
-the target and whether the median met it, and the load average before and after (compare
+the target and whether the median "complete" time of every press met it, and the load average before and after (compare
 the two keys of one run, not milliseconds across runs on a shared machine).
 """
 
@@ -145,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         result = measure(a.presses, a.size, not a.no_drill, Path(tmp), a.ticking)
     load1 = os.getloadavg()
     curves = result["keys"]["curves"]
-    median = curves["visible_ms"]["median"] if curves["visible_ms"] else None
+    # "Opens" = the whole screen painted (complete), not only its first texts (visible).
+    median = curves["complete_ms"]["median"] if curves["complete_ms"] else None
     met = median is not None and median < TARGET_MS
     result.update(target_ms=TARGET_MS, met=met, load_before=load0, load_after=load1, size=a.size, ticking=a.ticking)
     feed = "feed ticking" if a.ticking else "feed paused"
@@ -168,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {cell(k['visible_ms'])} | {cell(k['complete_ms'])} | {k['missed']} | {k['confounded']} |")
     verdict = "met" if met else "NOT met"
     shown = "—" if median is None else f"{median:.0f} ms"
-    print(f"target: curves screen visible in < {TARGET_MS:.0f} ms (median): {shown}, {verdict}")
+    print(f"target: curves screen complete in < {TARGET_MS:.0f} ms (median of every press): {shown}, {verdict}")
     for err in result["errors"]:
         print(f"probe: {err}", file=sys.stderr)
     if result.get("last_screen"):
