@@ -305,12 +305,17 @@ class TriffinApp(App[None]):
             self.push_screen(HelpScreen())
 
     def _toggle(self, module: str, name: str) -> None:
-        """Close screen ``module.name`` when it is on top, else open a new one (imported on use)."""
+        """Close screen ``module.name`` when it is on top, else open it (imported on use): a new one,
+        or with ``KEEP`` on its class the one installed at its first open (reopening it is a resume)."""
         import importlib
 
         screen_type = getattr(importlib.import_module(module), name)
         if isinstance(self.screen, screen_type):
             self.pop_screen()
+        elif getattr(screen_type, "KEEP", False) and not any(isinstance(s, screen_type) for s in self.screen_stack):
+            if not self.is_screen_installed(name):
+                self.install_screen(screen_type(), name)
+            self.push_screen(name)
         else:
             self.push_screen(screen_type())
 

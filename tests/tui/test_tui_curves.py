@@ -170,3 +170,40 @@ def test_building_the_app_loads_no_pandas_for_the_added_alerts(tmp_path: Path) -
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "['ust10y > 5'] False"
+
+
+async def test_the_curves_screen_is_built_once_and_repaints_what_changed_while_it_was_away() -> None:
+    """Issue 17's < 150 ms open: the screen is installed at its first open and resumed after;
+    its chart is built once per data (not again on the first Resize, not on a reopen with
+    nothing new), and a tick that came while it was hidden is on screen when it reopens."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, CurvesScreen), what="curves")
+        screen = app.screen
+        chart = screen.query_one("#curves-chart", SeriesChart)
+        await pilot.pause()
+        assert chart.builds == 1
+        await pilot.press("escape", "y")
+        await wait_until(pilot, lambda: app.screen is screen, what="the same screen again")
+        await pilot.pause()
+        assert chart.builds == 1  # nothing new: nothing rebuilt
+        await pilot.press("escape")
+        store = app.monitor.store
+        assert store is not None and chart.data is not None
+        before = store.version_of("ust10y")
+        heard: list[bool] = []  # the hidden screen still hears every update (is_current False)
+        on_data = screen.on_data
+        screen.on_data = lambda update: (heard.append(screen.is_current), on_data(update))[1]
+        app.monitor.refresh_now()  # one demo tick while the curves are hidden
+        await wait_until(pilot, lambda: store.version_of("ust10y") != before and heard, what="a tick of UST 10Y")
+        assert not any(heard)
+        latest = store.latest("ust10y")
+        assert latest is not None and chart.data.lines[0].y[8] != latest.value  # not painted while hidden
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen is screen, what="the curves again")
+        await pilot.pause()
+        # Rebuilt for the new data (once more if the longer grid brought the scrollbar in).
+        assert chart.data.lines[0].y[8] == latest.value and chart.builds >= 2
+        assert f"{latest.value:.3f}" in screen_text(app)

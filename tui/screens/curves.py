@@ -22,13 +22,16 @@ from textual.containers import ScrollableContainer
 from textual.events import Resize
 from textual.widgets import Static
 
-from datafeed.curves import LOOKBACKS
+from datafeed.curves import CURVE_SPREADS, CURVES, LOOKBACKS
 from tui.screens.base import NARROW_BELOW, DetailScreen, KeyBar
 from widgets.glyphs import ascii_text
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     from tui.messages import DataUpdate
+
+_INSTRUMENTS: tuple[str, ...] = (*(i for c in CURVES for _t, i in c.tenors), *CURVE_SPREADS)
+"""Every instrument the screen reads: a change to any of them repaints it."""
 
 LOOKBACK_KEYS: tuple[tuple[str, str], ...] = tuple((str(i), label) for i, (label, _d) in enumerate(LOOKBACKS, 1))
 """(key, look-back label): 1 → 1W, 2 → 1M, 3 → 1Y."""
@@ -64,9 +67,15 @@ class CurvesScreen(DetailScreen):
     ]
     """1–3: the past date the curves are compared with."""
 
+    KEEP: ClassVar[bool] = True
+    """The app installs this screen at its first open and resumes it afterwards (``TriffinApp._toggle``):
+    no compose, no styles to apply, and a chart whose data did not change is not rebuilt."""
+
     def __init__(self, lookback: str | None = None) -> None:
         super().__init__(classes="curves-detail")
         self.lookback = lookback or ""
+        self._painted: tuple[object, ...] | None = None
+        """What the screen shows was computed from (see :meth:`_paint_key`); equal: nothing to do."""
 
     def compose(self) -> ComposeResult:
         """Title, chart, tenor grid and spreads, status bar, key bar."""
@@ -87,10 +96,15 @@ class CurvesScreen(DetailScreen):
         self.query_one("#curves-chart").focus()
 
     def on_resize(self, event: Resize) -> None:
-        """Re-lay out, and fit the tenor grid to the new width."""
+        """Re-lay out; the tenor grid is repainted only when it changes form (narrow or not)."""
         super().on_resize(event)
         if self.is_mounted:
             self._paint()
+
+    def on_screen_resume(self) -> None:
+        """Opened again: repaint only what changed while it was away (often nothing)."""
+        self.lookback = self.triffin.remembered.get("curves-lookback", self.lookback)
+        self._paint()
 
     def action_set_lookback(self, lookback: str) -> None:
         """Compare with another past date (remembered for this session)."""
@@ -99,17 +113,28 @@ class CurvesScreen(DetailScreen):
         self._paint()
 
     def on_data(self, update: DataUpdate) -> None:
-        """Repaint when a tenor or a spread changed, or everything did."""
-        from datafeed.curves import CURVE_SPREADS, CURVES
-
-        mine = {i for c in CURVES for _t, i in c.tenors} | set(CURVE_SPREADS)
-        if update.everything or not mine.isdisjoint(update.changed):
+        """Repaint when a tenor or a spread changed, or everything did; not while hidden
+        (the screen stays installed after its first open: its next resume repaints)."""
+        if self.is_current:
             self._paint()
+
+    def _paint_key(self) -> tuple[object, ...]:
+        """Everything the screen's content depends on: the store, the date, the look-back, the
+        form, and the version at which each tenor and spread last changed."""
+        monitor = self.triffin.monitor
+        store = monitor.store
+        versions = () if store is None else tuple(store.version_of(i) for i in _INSTRUMENTS)
+        compact = self.size.width < NARROW_BELOW
+        return (id(store), monitor.today, self.lookback, compact, self.triffin.ascii, monitor.showing_demo, versions)
 
     def _paint(self) -> None:
         from tui import curve_presenters as cp
         from widgets.chart import SeriesChart
 
+        key = self._paint_key()
+        if key == self._painted:
+            return
+        self._painted = key
         monitor = self.triffin.monitor
         store = monitor.store
 
