@@ -1,8 +1,8 @@
 """Measures upstream requests for a burst of N real panes, through the desk cache and direct.
 
 Not a test: the figures behind the "burst of panes" table of docs/desk.md, including the
-counts the suite does not run because they cost too much CPU on CI's two cores (direct
-N = 10 and 30: about 2 s of CPU per pane). Same harness as ``test_desk_proxy.py``: the
+counts the suite does not run because they cost too much CPU on CI's two cores (30 panes
+through the cache, direct N = 10 and 30: about 2 s of CPU per pane). Same harness as ``test_desk_proxy.py``: the
 shipped nginx configuration rendered against the loopback market (a fresh nginx, with an
 empty cache, for every N), then N ``triffin snapshot --format json`` processes started at
 the same moment, each with an empty cache folder of its own; the market counts every

@@ -1,11 +1,11 @@
 """A desk of panes behind the shipped nginx cache: upstream load that does not grow with panes.
 
 The shipped ``deploy/nginx`` configuration is rendered against the loopback market (every
-origin on 127.0.0.1) and nginx runs as an ordinary process with its own prefix. Then N = 1,
-10 and 30 ``triffin snapshot --format json`` processes start at the same moment, each with
+origin on 127.0.0.1) and nginx runs as an ordinary process with its own prefix. Then N = 1
+and 10 ``triffin snapshot --format json`` processes start at the same moment, each with
 an empty cache of its own (N new panes), and the market counts what reaches it:
 
-- with the proxy, 30 panes cost the upstream at most 1.2 times what one pane costs, and the
+- with the proxy, 10 panes cost the upstream at most 1.2 times what one pane costs, and the
   upstream sees exactly the request lines a pane sends without a proxy (byte for byte);
 - without it, the count grows with N (5 panes make five times the requests of one);
 - upstream down: panes started during the outage get the last good values from the
@@ -33,6 +33,12 @@ pytestmark = [
     pytest.mark.skipif(ca_file() is None, reason="no CA bundle for proxy_ssl_trusted_certificate"),
 ]
 
+
+PROXY_PANES = (1, 10)
+"""Through the cache, one pane and a burst of ten started together. Ten identical cold
+requests arriving at once is what ``proxy_cache_lock`` collapses; thirty only multiplies the
+CPU (~2 s per pane: 30 more panes were 40 s of this test's 72 s). The 30-pane figure of
+docs/desk.md is measured by ``python -m tests.desk.burst``, not by the suite."""
 
 DIRECT_PANES = (1, 5)
 """Without the proxy the count is the panes times one pane's; five show it (CPU is the test's
@@ -82,7 +88,7 @@ def _check_panes(docs: list[dict[str, Any]], reference: dict[str, tuple[Any, Any
     return starved
 
 
-def test_thirty_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_path: Path) -> None:
+def test_ten_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_path: Path) -> None:
     m, base = market
     port = int(base.rsplit(":", 1)[1])
     started = time.monotonic()
@@ -91,7 +97,7 @@ def test_thirty_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_pat
     lines: dict[tuple[str, int], Counter[str]] = {}
     reference: dict[str, tuple[Any, Any]] | None = None
     timings: list[str] = []
-    for n in (1, 10, 30):
+    for n in PROXY_PANES:
         m.reset_counts()
         with NginxCache(NGINX, port) as cache:  # type: ignore[arg-type]
             t = time.monotonic()
@@ -124,7 +130,7 @@ def test_thirty_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_pat
     )
     one = counts["proxy", 1]
     assert one > 40  # a cold pane asks every source for its history
-    assert counts["proxy", 10] <= 1.2 * one and counts["proxy", 30] <= 1.2 * one
+    assert counts["proxy", 10] <= 1.2 * one
     assert counts["direct", 5] >= 4.5 * counts["direct", 1], "without the proxy every pane asks for everything"
     # Through nginx the upstream sees exactly what a pane sends a source directly.
     assert lines["proxy", 1] == lines["direct", 1]

@@ -9,6 +9,15 @@ everything up to that generation is on disk, and a kill after ``begin n`` withou
 ``saved n`` landed inside the save.
 
     python -m tests.reliability.cache_writer CACHE_DIR START_GENERATION
+    python -m tests.reliability.cache_writer --zygote
+
+``--zygote`` pays the imports (pandas, the store, the cache: ~0.5-2 s a process, most of a
+kill round) once: it reads ``CACHE_DIR START_GENERATION`` lines on stdin and forks one writer
+per line, a process of its own that starts exactly like the plain command (it loads the
+cache, then writes in the loop) and shares the zygote's stdout. Before the writer starts
+the zygote prints ``pid N`` (the process to kill); once the writer is dead it prints
+``exit C`` on a line of its own (``C`` as :attr:`subprocess.Popen.returncode`: ``-9`` after
+``kill -9``). The zygote itself is single-threaded, so forking it is safe.
 """
 
 from __future__ import annotations
@@ -39,11 +48,18 @@ def index_of(date: dt.date) -> int:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--zygote"]:
+        zygote()
+    else:
+        write(Path(sys.argv[1]), int(sys.argv[2]))
+
+
+def write(root: Path, start: int) -> None:
+    """Load the cache under ``root``, then grow and save it until killed."""
     from datafeed.cache import DiskCache
     from datafeed.models import Observation
     from datafeed.store import SeriesStore
 
-    root, start = Path(sys.argv[1]), int(sys.argv[2])
     store = SeriesStore(today=lambda: dt.date(2100, 1, 1))
     cache = DiskCache(root)
     cache.load_into(store)  # like the app: start from what the last run left
@@ -57,6 +73,39 @@ def main() -> None:
         print(f"begin {n}", flush=True)
         cache.save(store)
         print(f"saved {n}", flush=True)
+
+
+def zygote() -> None:
+    """Fork a :func:`write` process per stdin line; see the module docstring."""
+    import os
+
+    import datafeed.cache  # noqa: F401  (the imports every writer would pay)
+    import datafeed.models  # noqa: F401
+    import datafeed.store  # noqa: F401
+
+    for line in sys.stdin:
+        root, start = line.split()
+        go_read, go_write = os.pipe()
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:  # the writer: wait until its pid is out, so no line of its comes first
+            os.close(go_write)
+            os.read(go_read, 1)
+            os.close(go_read)
+            try:
+                write(Path(root), int(start))
+            except BaseException:
+                import traceback
+
+                traceback.print_exc()
+            finally:
+                os._exit(1)  # never back into the zygote's loop
+        os.close(go_read)
+        print(f"pid {pid}", flush=True)
+        os.write(go_write, b"g")
+        os.close(go_write)
+        _, status = os.waitpid(pid, 0)
+        print(f"\nexit {os.waitstatus_to_exitcode(status)}", flush=True)
 
 
 if __name__ == "__main__":

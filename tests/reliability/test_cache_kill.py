@@ -2,7 +2,9 @@
 
 A helper process (:mod:`tests.reliability.cache_writer`) loads the cache like the app does,
 then keeps growing every series and saving it, printing ``begin n`` before and ``saved n``
-after each ``DiskCache.save``. The test kills it with SIGKILL, in even rounds after a
+after each ``DiskCache.save``. Each round's writer is a new process forked from one
+``cache_writer --zygote`` that has done the imports once (twenty interpreters starting
+pandas were most of the test's time, and nothing a kill can tear). The test kills it with SIGKILL, in even rounds after a
 random delay and in odd rounds as soon as it reports a save beginning, then starts again
 from what is on disk, asserting every time that:
 
@@ -52,27 +54,38 @@ def _check_complete_generation(store: SeriesStore, inst: str) -> int:
     return n
 
 
-def _kill_after(proc: subprocess.Popen[str], round_no: int, rng: random.Random) -> list[str]:
-    """Lines the writer printed up to the kill: its first save, then a random moment (even
-    rounds) or the moment the next save begins (odd rounds)."""
-    assert proc.stdout is not None
+def _kill_after(zygote: subprocess.Popen[str], root: Path, round_no: int, rng: random.Random) -> tuple[list[str], int]:
+    """Start a writer on ``root`` and kill it with SIGKILL: after its first save, then at a
+    random moment (even rounds) or the moment the next save begins (odd rounds). Returns
+    every line the writer printed and its exit code."""
+    assert zygote.stdin is not None and zygote.stdout is not None
+    zygote.stdin.write(f"{root} 0\n")
+    zygote.stdin.flush()
+    pid_line = zygote.stdout.readline()
+    assert pid_line.startswith("pid "), pid_line or "the zygote died"
+    pid = int(pid_line.split()[1])
     lines = []
-    while True:  # the first acknowledged save
-        line = proc.stdout.readline()
-        assert line, proc.stderr.read() if proc.stderr else "the writer died"
-        lines.append(line)
-        if line.startswith("saved "):
-            break
-    if round_no % 2:
-        while True:
-            line = proc.stdout.readline()
+    try:
+        while True:  # the first acknowledged save
+            line = zygote.stdout.readline()
+            assert line and not line.startswith("exit "), "the writer died"
             lines.append(line)
-            if not line or line.startswith("begin "):
+            if line.startswith("saved "):
                 break
-    else:
-        time.sleep(rng.uniform(0.0, 0.25))
-    proc.send_signal(signal.SIGKILL)
-    return lines
+        if round_no % 2:
+            while True:
+                line = zygote.stdout.readline()
+                lines.append(line)
+                if not line or line.startswith("begin "):
+                    break
+        else:
+            time.sleep(rng.uniform(0.0, 0.25))
+    finally:
+        os.kill(pid, signal.SIGKILL)
+    while not (line := zygote.stdout.readline()).startswith("exit "):  # what it wrote before dying
+        assert line, "the zygote died"
+        lines.append(line)
+    return lines, int(line.split()[1])
 
 
 def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
@@ -81,50 +94,54 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
     held = {i: 0 for i in IDS}  # what the previous start found on disk
     acked_total = kills_mid_save = kills_with_temp = 0
     seen_temps: set[str] = set()
-    for round_no in range(ROUNDS):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.reliability.cache_writer", str(root), "0"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            early = _kill_after(proc, round_no, rng)
-            out, err = proc.communicate(timeout=10)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=5)
-        assert proc.returncode == -signal.SIGKILL
-        lines = [*early, *out.splitlines()]
-        lines = [line.strip() for line in lines if line.strip()]
-        acked = max(int(line.split()[1]) for line in lines if line.startswith("saved "))
-        acked_total += 1
-        kills_mid_save += lines[-1].startswith("begin ")  # the save began and never returned
-        temps = {p.name for p in root.iterdir() if p.name.endswith(".tmp")}
-        kills_with_temp += bool(temps - seen_temps)
-        seen_temps |= temps
+    zygote = subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability.cache_writer", "--zygote"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for round_no in range(ROUNDS):
+            lines, returncode = _kill_after(zygote, root, round_no, rng)
+            assert returncode == -signal.SIGKILL
+            lines = [line.strip() for line in lines if line.strip()]
+            acked = max(int(line.split()[1]) for line in lines if line.startswith("saved "))
+            acked_total += 1
+            kills_mid_save += lines[-1].startswith("begin ")  # the save began and never returned
+            temps = {p.name for p in root.iterdir() if p.name.endswith(".tmp")}
+            kills_with_temp += bool(temps - seen_temps)
+            seen_temps |= temps
 
-        # The next start.
-        store, cache = _load(root)
-        assert cache.warnings == [], cache.warnings
-        for inst in IDS:
-            n = _check_complete_generation(store, inst)
-            assert n >= acked, f"round {round_no}: {inst} lost saved data ({n} < {acked})"
-            assert n >= held[inst], f"round {round_no}: {inst} shrank ({n} < {held[inst]})"
-            held[inst] = n
-        summary = read_summary(root)
-        assert set(summary) <= set(IDS)
-        for inst, entry in summary.items():  # may lag the files by one save, never torn
-            ks = [index_of(d) for d in entry.dates]
-            assert list(entry.values) == [value(inst, k) for k in ks]
-            # A contiguous tail, after at most one earlier point (the YTD base: the prior year's last value).
-            tail = ks[1:] if len(ks) > 1 and ks[1] != ks[0] + 1 else ks
-            assert ks[0] <= tail[0] and tail == list(range(tail[0], tail[0] + len(tail)))
-            assert ks[-1] < held[inst]
-        leftovers = [p for p in root.iterdir() if p.name.endswith(".tmp")]
-        assert len(leftovers) <= 1 + round_no  # at most one per kill; swept when old
+            # The next start.
+            store, cache = _load(root)
+            assert cache.warnings == [], cache.warnings
+            for inst in IDS:
+                n = _check_complete_generation(store, inst)
+                assert n >= acked, f"round {round_no}: {inst} lost saved data ({n} < {acked})"
+                assert n >= held[inst], f"round {round_no}: {inst} shrank ({n} < {held[inst]})"
+                held[inst] = n
+            summary = read_summary(root)
+            assert set(summary) <= set(IDS)
+            for inst, entry in summary.items():  # may lag the files by one save, never torn
+                ks = [index_of(d) for d in entry.dates]
+                assert list(entry.values) == [value(inst, k) for k in ks]
+                # A contiguous tail, after at most one earlier point (the YTD base: the prior year's last value).
+                tail = ks[1:] if len(ks) > 1 and ks[1] != ks[0] + 1 else ks
+                assert ks[0] <= tail[0] and tail == list(range(tail[0], tail[0] + len(tail)))
+                assert ks[-1] < held[inst]
+            leftovers = [p for p in root.iterdir() if p.name.endswith(".tmp")]
+            assert len(leftovers) <= 1 + round_no  # at most one per kill; swept when old
+    finally:
+        assert zygote.stdin is not None
+        zygote.stdin.close()  # the zygote's loop ends
+        try:
+            zygote.wait(timeout=10)
+        finally:
+            if zygote.poll() is None:
+                zygote.kill()
+                zygote.wait(timeout=5)
+    assert zygote.returncode == 0
     assert acked_total == ROUNDS
     print(f"{ROUNDS} kills, {kills_mid_save} inside a save ({kills_with_temp} left a temp file behind); held {held}")
     assert kills_mid_save >= ROUNDS // 4, f"only {kills_mid_save} of {ROUNDS} kills landed inside a save"

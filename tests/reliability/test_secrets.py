@@ -63,10 +63,19 @@ def srv() -> Iterator[FaultServer]:
 
 
 def _config(tmp_path: Path, url: str) -> Path:
+    """A config pointing FRED at the fault server, with 1 s requests and no per-minute cap.
+
+    FRED's 100-requests-a-minute window (its own test is in ``test_http.py``) would hold
+    ``record --once`` for the rest of the minute once its retries pass the hundredth request:
+    ~60 s of waiting that tells nothing about where the key goes. Lifting the cap keeps every
+    request and response (retries included); it only takes the wait away.
+    """
     from tests.conftest import write_config
 
     path = write_config(tmp_path / "config.toml", url)
-    path.write_text("timeout = 1\n" + path.read_text())
+    text = path.read_text().replace("[sources.fred]\n", "[sources.fred]\nmax_per_minute = 0\n", 1)
+    assert "max_per_minute = 0" in text
+    path.write_text("timeout = 1\n" + text)
     path.chmod(0o600)
     return path
 
