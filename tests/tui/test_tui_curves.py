@@ -207,6 +207,12 @@ async def test_the_curves_screen_is_built_once_and_repaints_what_changed_while_i
         # Rebuilt for the new data (once more if the longer grid brought the scrollbar in).
         assert chart.data.lines[0].y[8] == latest.value and chart.builds >= 2
         assert f"{latest.value:.3f}" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)  # resized while away: the narrow form at the reopen
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen is screen, what="the curves at 80x24")
+        await pilot.pause()
+        assert screen.has_class("-narrow") and "chg 1M" in screen_text(app)
 
 
 async def test_shift_a_on_a_crisis_cell_offers_that_check_failing_in_a_live_crisis() -> None:
