@@ -1,11 +1,11 @@
 """Provides :class:`AddAlertScreen`: the small input ``A`` opens, prefilled with the row's id.
 
 Alerts from where you look (issue 17): on a table row or a signal, ``A`` opens this with
-``ust10y > 4.73`` (the id and its last value) ready to edit; on a crisis scorecard cell with
-``crisis live fail usd`` (that check failing in a live crisis, see :func:`crisis_alert`). Enter parses the rule with the
-config's parser; a mistake is shown under the input in one line and nothing is added;
-a good rule is checked from then on, listed in the alert log and kept in the state file
-(``tui.added_alerts``). Esc cancels.
+``ust10y > 4.73`` (the id and its last value) ready to edit; on a crisis scorecard cell
+with ``crisis live fail usd`` (that check failing in a live crisis, see :func:`crisis_alert`).
+Enter parses the rule with the config's parser; a mistake is shown under the input in one
+line and nothing is added; a good rule is checked from then on, listed in the alert log and
+kept in the state file (``tui.added_alerts``). Esc cancels.
 """
 
 from __future__ import annotations
