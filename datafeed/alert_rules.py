@@ -24,8 +24,10 @@ Kind = Literal["threshold", "cross", "crisis"]
 CORE_CHECKS: tuple[str, ...] = ("ust10y", "usd", "ust_bund_10y")
 """The three core crisis checks (the verdict is built from them)."""
 
-CHECK_IDS: tuple[str, ...] = (*CORE_CHECKS, "vix", "spx", "ig_oas", "gold")
-"""Every crisis check id a ``crisis live fail CHECK`` rule may name."""
+CHECK_IDS: tuple[str, ...] = (*CORE_CHECKS, "vix", "spx", "ig_oas", "gold", "custody", "auction_indirect")
+"""Every crisis check id a ``crisis live fail CHECK`` rule may name: every column of the
+scorecard (``datafeed.crises.CHECKS``, spelled out here because that module needs pandas;
+a test keeps the two equal), so ``A`` on any crisis cell offers a rule the parser takes."""
 
 COMMAND_TIMEOUT = 10.0
 """Seconds an alert command may run before it is killed."""

@@ -211,6 +211,19 @@ def test_crisis_live_fail_fires_when_a_core_check_turns_fail() -> None:
     ]
 
 
+def test_a_crisis_rule_may_name_every_scorecard_check() -> None:
+    """``crisis live fail CHECK`` takes every column of the scorecard (A on any crisis cell
+    offers one), the demand-side checks too; the parser's list is spelled out apart from
+    datafeed.crises (pandas) and must not drift from it."""
+    from datafeed.alert_rules import CHECK_IDS
+    from datafeed.crises import CHECKS
+
+    assert CHECK_IDS == tuple(CHECKS)
+    for check_id in CHECKS:
+        rule = parse_rule(f"crisis live fail {check_id}")
+        assert rule.kind == "crisis" and rule.check == check_id
+
+
 def test_live_checks_from_scored_rows() -> None:
     from datafeed.crises import CheckResult, Episode, ScoredEpisode
 

@@ -63,9 +63,12 @@ def test_presenters_say_which_points_are_missing() -> None:
     chart = cp.curve_chart(curves)
     assert chart.x_labels == all_tenors() and len(chart.lines) == 4
     ust_now = chart.lines[0]
-    assert ust_now.name == "UST 2026-11-19" and ust_now.y[all_tenors().index("2Y")] == 3.5
+    # The legend names the published tenors without a value (the first three, then a count).
+    assert ust_now.name == "UST 2026-11-19 (1M, 3M, 6M +6 n/a)" and ust_now.y[all_tenors().index("2Y")] == 3.5
     assert ust_now.y[0] is None  # 1M: a gap, never a value made up between neighbours
-    assert chart.lines[1].name == "UST 1M ago (2026-10-21)"
+    assert all(line.breaks for line in chart.lines)  # and never a line drawn across one
+    assert chart.lines[1].name == "UST 1M ago (2026-10-21) (1M, 3M, 6M +6 n/a)"
+    assert chart.lines[2].name == "Bund (2Y, 5Y, 30Y n/a)"  # not 1M: Bunds have no 1M
     header, rows = cp.tenor_grid(curves)
     assert header[:4] == ["Tenor", "UST now", "1M ago", "chg bp"]
     ten = next(r for r in rows if r[0] == "10Y")

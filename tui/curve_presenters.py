@@ -23,7 +23,6 @@ from datafeed.curves import (
     CURVES,
     LOOKBACKS,
     SPREAD_HORIZONS,
-    Curve,
     CurvePoint,
     SpreadQuote,
     all_tenors,
@@ -73,25 +72,32 @@ def _newest(points: Sequence[CurvePoint]) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def _line(curve: Curve, points: Sequence[CurvePoint], tenors: Sequence[str], name: str) -> ChartLine:
+def _line(points: Sequence[CurvePoint], tenors: Sequence[str], name: str) -> ChartLine:
+    """One curve on the shared tenor axis, broken at every tenor it has no value for; the
+    legend names the tenors the market publishes but that have no value (``JGB (20Y n/a)``)."""
     by_tenor = {p.tenor: p.value for p in points}
-    return ChartLine(name, tuple(by_tenor.get(t) for t in tenors), decimals=3)
+    missing = [p.tenor for p in points if p.value is None]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" +{len(missing) - 3}" if len(missing) > 3 else "")
+        name = f"{name} ({shown} {NO_VALUE})"
+    return ChartLine(name, tuple(by_tenor.get(t) for t in tenors), decimals=3, breaks=True)
 
 
 def curve_chart(curves: CurveSet) -> ChartData:
     """UST now and ``lookback`` ago, Bund and JGB now, on the shared tenor axis (in %).
 
-    A tenor without a value is a gap in its line's data (the widget joins the points it
-    has; the grid below says which tenors are missing and why).
+    Nothing is interpolated: a line is drawn only between neighbouring tenors on the axis
+    that both have a value (``ChartLine.breaks``), so Bund 2Y and 5Y are two points, not a
+    line across the 3Y that Bunds lack; the legend says which published tenors have no
+    value, and the grid below says why.
     """
     tenors = all_tenors()
-    ust, bund, jgb = CURVES
     newest = _newest(curves.now["ust"])
     lines = [
-        _line(ust, curves.now["ust"], tenors, f"UST {newest.isoformat() if newest else 'now'}"),
-        _line(ust, curves.past["ust"], tenors, f"UST {curves.lookback} ago ({curves.then.isoformat()})"),
-        _line(bund, curves.now["bund"], tenors, "Bund"),
-        _line(jgb, curves.now["jgb"], tenors, "JGB"),
+        _line(curves.now["ust"], tenors, f"UST {newest.isoformat() if newest else 'now'}"),
+        _line(curves.past["ust"], tenors, f"UST {curves.lookback} ago ({curves.then.isoformat()})"),
+        _line(curves.now["bund"], tenors, "Bund"),
+        _line(curves.now["jgb"], tenors, "JGB"),
     ]
     return ChartData(
         x=tuple(float(i) for i in range(len(tenors))),

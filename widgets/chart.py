@@ -14,6 +14,8 @@ What the widget draws around plotext's canvas, so a trader can read it:
 - a read-out line: the date and value of every series at the cursor, or at the last
   point (``last``) while there is no cursor;
 - y ticks on round steps (1, 2 or 5 x 10^k) chosen here, not plotext's ``38.3 22.1 5.9``;
+- a line with ``breaks`` (a yield curve) is broken where a value is missing, never drawn
+  across the gap; a point left without a neighbour is a lone marker;
 - a zero line when zero lies inside the range; eroding / intact thresholds in their own
   theme colours (``$chart-eroding``, ``$chart-intact``) and line glyphs;
 - labels in a right margin: each series' last value and each threshold's name and level,
@@ -88,6 +90,8 @@ _KIND_GLYPHS: dict[str, tuple[str, str]] = {
     "": ("─", "-"),
 }
 """(unicode, ASCII) line glyph per threshold kind: they differ without colour too."""
+_LONE_BRAILLE = "⣿"
+"""A point with no neighbour on a braille line (``ChartLine.breaks``)."""
 _ZERO_GLYPHS: tuple[str, str] = ("·", ".")
 _CURSOR_GLYPHS: tuple[str, str] = ("┊", ":")
 _MAX_MARGIN = 16
@@ -123,6 +127,18 @@ def _to_number(value: str | float) -> float:
 def _finite(value: float | None) -> TypeGuard[float]:
     """True for a number that can be drawn (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
+
+
+def _runs(xs: Sequence[float], line: ChartLine) -> list[list[tuple[float, float]]]:
+    """The point runs drawn as one line each: every drawable point in one run, or with
+    ``line.breaks`` a new run after each missing value (so no gap is bridged)."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for x, y in zip(xs, line.y, strict=True):
+        if _finite(y):
+            runs[-1].append((x, float(y)))
+        elif line.breaks and runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
 
 
 def nice_ticks(low: float, high: float, target: int = 5) -> tuple[list[float], int]:
@@ -587,17 +603,19 @@ class SeriesChart(PlotextPlot):
             for edge in data.window:
                 plt.vline(_to_number(edge), self._color("chart-window"))
         markers = _ASCII_MARKERS if self._ascii else _UNICODE_MARKERS
+        lone: list[tuple[tuple[float, float], str, tuple[int, int, int] | str, str]] = []
         for index, line in enumerate(data.lines):
-            points = [(x, float(y)) for x, y in zip(xs, line.y, strict=True) if _finite(y)]
-            if not points:
-                continue
-            plt.plot(
-                [p[0] for p in points],
-                [p[1] for p in points],
-                marker=markers[self._marker_index(index)],
-                color=self._color(self._line_variable(index)),
-                yside=line.axis,
-            )
+            marker = markers[self._marker_index(index)]
+            color = self._color(self._line_variable(index))
+            for run in _runs(xs, line):
+                if len(run) == 1 and line.breaks:
+                    # A lone braille point is one dot of eight: a full cell reads as a point.
+                    lone.append((run[0], _LONE_BRAILLE if marker == "braille" else marker, color, line.axis))
+                    continue
+                plt.plot([p[0] for p in run], [p[1] for p in run], marker=marker, color=color, yside=line.axis)
+        # Lone points last: a single cell is all that shows such a value, a line has many.
+        for (x, y), marker, color, side in lone:
+            plt.plot([x], [y], marker=marker, color=color, yside=side)
         plt.xlim(x_low, x_high)
         for side, scale in (("left", left_scale), ("right", right_scale)):
             if scale is not None:

@@ -261,13 +261,18 @@ class ChartLine:
     name: str
     """Legend label."""
     y: tuple[float | None, ...]
-    """Values aligned with :attr:`ChartData.x`; None (or NaN) leaves a gap."""
+    """Values aligned with :attr:`ChartData.x`; None (or NaN): no point there (the line joins
+    the points either side of it unless :attr:`breaks`)."""
     axis: str = "left"
     """``right`` plots a comparison series against its own y axis on the right (its unit in
     :attr:`ChartData.y_label_right`); its legend and cursor read-out say ``(right axis)``."""
     decimals: int | None = None
     """Decimals of this line's values in the cursor read-out and last-value label; None
     picks them from the axis tick step."""
+    breaks: bool = False
+    """True: a missing value breaks the line, so nothing is drawn where there is no value
+    (a yield curve must not bridge a tenor it lacks); a point with no neighbour is drawn
+    as a lone marker. False: a time series joins the observations it has."""
 
     def __post_init__(self) -> None:
         """Validate enumerated fields and store sequences as tuples."""

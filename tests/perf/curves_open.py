@@ -3,23 +3,25 @@
 
 Run on demand (pytest never collects this folder)::
 
-    python tests/perf/curves_open.py [--presses 15] [--size 120x40] [--json-out FILE]
+    python tests/perf/curves_open.py [--presses 15] [--size 120x40] [--ticking] [--no-drill] [--json-out FILE]
 
 One ``python -m tui --demo`` runs in a pseudo-terminal through ``tests/perf/probe.py``
 (pyte renders what the app writes). After the first data frame, ``p`` pauses the feed (as
 ``bench.py`` does for its key latencies, so no tick repaints the screen while a key is
-measured), then each round presses:
+measured; ``--ticking`` leaves it running), then each round presses:
 
 * ``y`` until the curves screen is on the terminal: its title, the chart's legend, the
-  tenor grid's header and the spread table's first row all visible (``CURVES_SHOWN``), not just
-  the first byte of it; then ``esc`` until the dashboard is back;
+  tenor grid's header and the spread table's first row all visible (``CURVES_SHOWN``),
+  not just the first byte of it; then ``esc`` until the dashboard is back;
 * ``enter`` on the first markets row (the series drill-down, for comparison in the same
   run and the same load) until the dashboard's "Crisis scorecard" is gone; then ``esc``.
 
-Printed: per key the median, min and max of "visible" (key -> the text above on screen)
+Printed: per key the median, min and max of "visible" (key -> the texts above on screen)
 and "complete" (key -> the last byte before 300 ms of silence: the whole screen painted),
-the target and whether the median "complete" time of every press met it, and the load average before and after (compare
-the two keys of one run, not milliseconds across runs on a shared machine).
+for every press and for the first press alone; the target and whether the median
+"complete" time of every press met it; the load average before and after (compare the two
+keys of one run, not milliseconds across runs on a shared machine). Exit 0 when the curves
+screen was measured (met or not), 1 when it never appeared.
 """
 
 from __future__ import annotations

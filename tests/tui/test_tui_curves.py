@@ -207,3 +207,49 @@ async def test_the_curves_screen_is_built_once_and_repaints_what_changed_while_i
         # Rebuilt for the new data (once more if the longer grid brought the scrollbar in).
         assert chart.data.lines[0].y[8] == latest.value and chart.builds >= 2
         assert f"{latest.value:.3f}" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.resize_terminal(80, 24)  # resized while away: the narrow form at the reopen
+        await pilot.press("y")
+        await wait_until(pilot, lambda: app.screen is screen, what="the curves at 80x24")
+        await pilot.pause()
+        assert screen.has_class("-narrow") and "chg 1M" in screen_text(app)
+
+
+async def test_shift_a_on_a_crisis_cell_offers_that_check_failing_in_a_live_crisis() -> None:
+    """A on a crisis scorecard cell: the input says ``crisis live fail <check>`` (a past episode
+    has nothing left to watch; the same check failing in a live crisis row does), and on the
+    Verdict column ``crisis live fail`` (any core check). Enter adds it through the config's
+    parser, it is checked from then on and kept in the state file like any added rule."""
+    from textual.widgets import Input
+
+    from tui import added_alerts
+    from tui.screens.add_alert import AddAlertScreen
+    from widgets.scorecard import ScorecardGrid
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("3")  # the crisis scorecard
+        grid = app.screen.query_one(ScorecardGrid)
+        assert grid.has_focus and grid.move_cursor("covid-2020", "usd")
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddAlertScreen), what="the alert input")
+        box = app.screen.query_one(Input)
+        assert box.value == "crisis live fail usd"
+        assert "New alert on the USD check of a live crisis" in screen_text(app)
+        await pilot.press("escape")
+        assert grid.move_cursor("covid-2020", "auction_indirect")
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddAlertScreen), what="the input again")
+        assert app.screen.query_one(Input).value == "crisis live fail auction_indirect"
+        await pilot.press("escape")
+        assert grid.move_cursor("covid-2020", "verdict")
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddAlertScreen), what="the verdict's input")
+        box = app.screen.query_one(Input)
+        assert box.value == "crisis live fail"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AddAlertScreen), what="the input to close")
+        rules = app.monitor.options.rules
+        assert [(r.text, r.kind, r.check) for r in rules] == [("crisis live fail", "crisis", None)]
+    assert added_alerts.stored_texts() == ["crisis live fail"]

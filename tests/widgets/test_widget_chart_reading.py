@@ -241,3 +241,51 @@ async def test_building_makes_plotext_deduplicate_in_a_stable_order() -> None:
         assert chart.builds == 1
         labels = [f"2020-0{m}-01" for m in (9, 3, 7, 1, 5, 2, 8, 4, 6)]
         assert _utility.no_duplicates([*labels, *labels]) == labels
+
+
+TENORS = ("1M", "3M", "1Y", "3Y", "5Y", "10Y", "30Y")
+
+
+def _curve(y: tuple[float | None, ...], breaks: bool) -> ChartData:
+    return ChartData(
+        x=tuple(float(i) for i in range(len(y))), x_labels=TENORS, lines=(ChartLine("c", y, breaks=breaks),)
+    )
+
+
+def _runs_on(lines: list[str], glyph: str) -> list[tuple[int, int]]:
+    """(first, last) column of every run of ``glyph`` on the (ASCII) canvas row that has most of it."""
+    frame = [i for i, line in enumerate(lines) if re.match(r"\s*\+[-+]{10,}\+", line)]
+    row = max(range(frame[0] + 1, frame[-1]), key=lambda r: lines[r].count(glyph))
+    canvas = lines[row][: lines[row].rindex("|")]  # not the last-value label in the margin
+    return [(m.start(), m.end() - 1) for m in re.finditer(re.escape(glyph) + "+", canvas)]
+
+
+@pytest.mark.parametrize("breaks", [True, False])
+async def test_a_missing_tenor_breaks_a_curve_and_is_not_bridged(breaks: bool) -> None:
+    """Issue 17: nothing interpolated silently. A flat curve without 3Y: with ``breaks`` the
+    row it is drawn on is blank between 1Y and 5Y (two runs); a time series (no breaks) still
+    joins the points it has (one run)."""
+    chart = SeriesChart(_curve((2.0, 2.0, 2.0, None, 2.0, 2.0, 2.0), breaks), ascii=True)
+    async with WidgetHost(chart).run_test(size=(80, 20)):
+        runs = _runs_on(_lines(chart), "*")
+        assert chart.readout(3)[1] == [("c", "n/a")]
+        if not breaks:
+            assert len(runs) == 1
+            return
+        assert len(runs) == 2
+        (_, left_end), (right_start, _) = runs
+        tenor_step = (runs[1][1] - runs[0][0]) / 6
+        assert right_start - left_end - 1 >= 1.5 * tenor_step  # the gap spans 1Y..5Y, not a cell
+
+
+async def test_a_point_without_neighbours_is_a_lone_marker() -> None:
+    """Bund 10Y between a missing 5Y and 30Y: one marker, no line to either side; on a braille
+    line a full cell (one braille dot would hardly show)."""
+    data = _curve((None, None, 2.0, None, 3.0, 3.2, None), breaks=True)
+    chart = SeriesChart(data)
+    async with WidgetHost(chart).run_test(size=(80, 20)):
+        lines = _lines(chart)
+        top, bottom = _canvas_rows(lines)
+        canvas = "\n".join(lines[top : bottom + 1])
+        assert canvas.count("⣿") == 1  # the lone 1Y; 5Y-10Y is a line of braille dots
+        assert sum(ch in "⠁⠂⠄⡀⠈⠐⠠⢀⣀⠤⠒⠉⡠⢄⠔⠊⡈⢂⠑⠡" for ch in canvas) >= 3

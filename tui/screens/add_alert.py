@@ -1,10 +1,11 @@
 """Provides :class:`AddAlertScreen`: the small input ``A`` opens, prefilled with the row's id.
 
 Alerts from where you look (issue 17): on a table row or a signal, ``A`` opens this with
-``ust10y > 4.73`` (the id and its last value) ready to edit. Enter parses the rule with the
-config's parser; a mistake is shown under the input in one line and nothing is added;
-a good rule is checked from then on, listed in the alert log and kept in the state file
-(``tui.added_alerts``). Esc cancels.
+``ust10y > 4.73`` (the id and its last value) ready to edit; on a crisis scorecard cell
+with ``crisis live fail usd`` (that check failing in a live crisis, see :func:`crisis_alert`).
+Enter parses the rule with the config's parser; a mistake is shown under the input in one
+line and nothing is added; a good rule is checked from then on, listed in the alert log and
+kept in the state file (``tui.added_alerts``). Esc cancels.
 """
 
 from __future__ import annotations
@@ -44,6 +45,23 @@ def prefill_text(target: str, value: float | None) -> str:
         return f"{target} >"
     shown = f"{value:.4g}" if abs(value) < 1e4 else f"{value:.0f}"
     return f"{target} > {shown}"
+
+
+def crisis_alert(check_id: str, label: str) -> tuple[str, str]:
+    """(what the input is about, its prefilled rule) for ``A`` on a crisis scorecard cell.
+
+    A cell says how one check behaved in one past episode; the episode is over, so there is
+    nothing about it to watch. What a trader looking at the cell can be told from now on is
+    the same check failing again: ``crisis live fail <check>`` fires when that check turns
+    ``fail`` in the live crisis row (the row the stress detector adds when VIX jumps or the
+    S&P draws down). The Verdict column is made of the core checks, so its rule is
+    ``crisis live fail`` (any core check). The rule text is the config's own syntax.
+    """
+    from datafeed.alert_rules import CHECK_IDS
+
+    if check_id in CHECK_IDS:
+        return f"the {label} check of a live crisis", f"crisis live fail {check_id}"
+    return "the core checks of a live crisis (the verdict)", "crisis live fail"
 
 
 class AddAlertScreen(ModalScreen[str | None]):

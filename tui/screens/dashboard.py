@@ -181,7 +181,7 @@ class DashboardScreen(Screen[None]):
         Binding("2", "show_panel('signals')", "Signals", id="show-signals", show=False),
         Binding("3", "show_panel('grid')", "Crises", id="show-crises", show=False),
         Binding(
-            "A", "add_alert", "Add alert", id="add-alert", show=False, tooltip="New alert rule on this row or signal"
+            "A", "add_alert", "Add alert", id="add-alert", show=False, tooltip="New alert on this row, signal or cell"
         ),
     ]
     """Panel focus, the table filter, and panel shortcuts; Enter on a panel drills down."""
@@ -513,7 +513,7 @@ class DashboardScreen(Screen[None]):
     # ------------------------------------------------------------------ alerts
 
     def action_add_alert(self) -> None:
-        """``A``: an alert rule on the table row or the signal under the cursor (prefilled)."""
+        """``A``: an alert rule on the table row, the signal or the crisis cell under the cursor (prefilled)."""
         from tui.screens.add_alert import AddAlertScreen, alert_prefill_value, prefill_text
 
         monitor = self.triffin.monitor
@@ -528,8 +528,15 @@ class DashboardScreen(Screen[None]):
             target = self.query_one(SignalsPanel).cursor_id
             result = monitor.metrics.signals.get(target) if monitor.metrics and target else None
             value = result.value if result is not None else None
+        elif panel == "grid" and (cell := self.query_one(ScorecardGrid).cursor_cell) is not None:
+            from tui.screens.add_alert import crisis_alert
+
+            self.app.push_screen(AddAlertScreen(*crisis_alert(cell[1], dict(_scorecard_columns()).get(cell[1], ""))))
+            return
         if target is None:
-            self.app.notify("A adds an alert on a markets row or a signal: put the cursor on one", timeout=5)
+            self.app.notify(
+                "A adds an alert on a markets row, a signal or a crisis cell: put the cursor on one", timeout=5
+            )
             return
         self.app.push_screen(AddAlertScreen(target, prefill_text(target, value)))
 
