@@ -16,10 +16,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from datafeed.alert_rules import AlertError, AlertRule, parse_rule  # no pandas: read before the first frame
 from tui.config import APP_NAME, Config
 
 if TYPE_CHECKING:
+    from datafeed.alert_rules import AlertRule
     from tui.app import TriffinApp
 
 FILE_NAME = "alerts.json"
@@ -38,6 +38,8 @@ def parse(config: Config, text: str) -> AlertRule:
     Raises:
         AlertError: one line saying what is wrong.
     """
+    from datafeed.alert_rules import parse_rule  # no pandas; loaded only when there is a rule to read
+
     return parse_rule(text, formulas=[f.id for f in config.formulas], instruments=config.catalog)
 
 
@@ -56,7 +58,12 @@ def load(config: Config, path: Path | None = None) -> tuple[list[AlertRule], lis
     """(rules parsed from the state file, a warning per rule that no longer parses)."""
     rules: list[AlertRule] = []
     warnings: list[str] = []
-    for text in stored_texts(path):
+    texts = stored_texts(path)
+    if not texts:  # the usual start: no rule parser in front of the first frame
+        return rules, warnings
+    from datafeed.alert_rules import AlertError
+
+    for text in texts:
         try:
             rules.append(parse(config, text))
         except AlertError as exc:
@@ -90,6 +97,8 @@ def add_to_app(app: TriffinApp, text: str) -> str | None:
     Returns:
         None when added, else the one-line reason (the rule is not added).
     """
+    from datafeed.alert_rules import AlertError
+
     try:
         rule = parse(app.config, text)
     except AlertError as exc:

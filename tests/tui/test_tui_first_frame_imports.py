@@ -38,13 +38,14 @@ monitor.Monitor._load_job = held
 from tui.app import TriffinApp
 from tui.config import load_config
 from tui_helpers import screen_text
+HEAVY = ("pandas", "numpy", "httpx", "importlib.metadata", "datafeed.alert_rules", "datafeed.formula_syntax")
 
 async def main():
     app = TriffinApp(load_config(None), demo=True, today=dt.date.fromisoformat({today!r}), tick_interval=None)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
         out = {{
-            "imported": [m for m in ("pandas", "numpy", "httpx") if m in sys.modules],
+            "imported": [m for m in HEAVY if m in sys.modules],
             "loaded": app.monitor.demo_store is not None,
             "text": screen_text(app),
         }}
@@ -68,7 +69,9 @@ def _first_frame(cache: Path) -> dict[str, object]:
 
 async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -> None:
     """Run 1 saves the demo's view; run 2's first frame shows the regime and a scored crisis
-    row while the demo market is still held back, and neither pandas nor numpy is loaded."""
+    row while the demo market is still held back, and neither pandas nor numpy is loaded (nor
+    httpx, importlib.metadata, or the rule and formula parsers a config without rules does
+    not need)."""
     cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
     async with demo_app().run_test(size=(140, 45)) as pilot:
         await wait_ready(pilot)
