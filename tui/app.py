@@ -305,8 +305,7 @@ class TriffinApp(App[None]):
             self.push_screen(HelpScreen())
 
     def _toggle(self, module: str, name: str) -> None:
-        """Close screen ``module.name`` when it is on top, else open it (imported on use): a new one,
-        or with ``KEEP`` on its class the one installed at its first open (reopening it is a resume)."""
+        """Close screen ``module.name`` if on top, else open it (a ``KEEP`` class: installed once, then resumed)."""
         import importlib
 
         screen_type = getattr(importlib.import_module(module), name)
