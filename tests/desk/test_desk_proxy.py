@@ -37,7 +37,8 @@ pytestmark = [
 PROXY_PANES = (1, 10)
 """Through the cache, one pane and a burst of ten started together. Ten identical cold
 requests arriving at once is what ``proxy_cache_lock`` collapses; thirty only multiplies the
-CPU (~2 s per pane: 30 more panes were 40 s of this test's 72 s). The 30-pane figure of
+CPU (~2 s per pane; with N = 30 the test took 72 s in a serial suite run, with N = 10 41 s
+alone at a load average of 4 and 32 s in a serial suite run, 2026-12-07). The 30-pane figure of
 docs/desk.md is measured by ``python -m tests.desk.burst``, not by the suite."""
 
 DIRECT_PANES = (1, 5)

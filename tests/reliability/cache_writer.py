@@ -17,7 +17,8 @@ per line, a process of its own that starts exactly like the plain command (it lo
 cache, then writes in the loop) and shares the zygote's stdout. Before the writer starts
 the zygote prints ``pid N`` (the process to kill); once the writer is dead it prints
 ``exit C`` on a line of its own (``C`` as :attr:`subprocess.Popen.returncode`: ``-9`` after
-``kill -9``). The zygote itself is single-threaded, so forking it is safe.
+``kill -9``). Run it with ``OPENBLAS_NUM_THREADS=1`` (numpy's BLAS otherwise starts a
+thread at import): then the zygote has no thread but its main one when it forks.
 """
 
 from __future__ import annotations

@@ -97,6 +97,7 @@ def test_kill_9_during_cache_writes_never_loses_data(tmp_path: Path) -> None:
     zygote = subprocess.Popen(
         [sys.executable, "-m", "tests.reliability.cache_writer", "--zygote"],
         cwd=ROOT,
+        env=dict(os.environ, OPENBLAS_NUM_THREADS="1"),  # no thread but the one that forks
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
