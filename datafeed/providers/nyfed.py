@@ -172,26 +172,22 @@ class NyFedProvider(Provider):
 
         Why together: a cold SOFR history is five windows, and one after another they cost
         five round trips. The source's limits (connections, spacing) still hold: every
-        request goes through ``http.get``. The first failure cancels the others and is raised.
+        request goes through ``http.get``. The first failure is raised once every request
+        ended: a request cancelled half-sent can hold a server's connection.
         """
-        if len(windows) == 1:
-            start, stop = windows[0]
-            params = {"startDate": start.isoformat(), "endDate": stop.isoformat()}
-            return [(await http.get(self.settings, url, params=params)).content]
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [
-                    group.create_task(
-                        http.get(self.settings, url, params={"startDate": a.isoformat(), "endDate": b.isoformat()})
-                    )
-                    for a, b in windows
-                ]
-        except BaseExceptionGroup as failed:
-            first: BaseException = failed
-            while isinstance(first, BaseExceptionGroup):
-                first = first.exceptions[0]
-            raise first from None
-        return [task.result().content for task in tasks]
+        answers = await asyncio.gather(
+            *(
+                http.get(self.settings, url, params={"startDate": a.isoformat(), "endDate": b.isoformat()})
+                for a, b in windows
+            ),
+            return_exceptions=True,
+        )
+        out = []
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
+            out.append(answer.content)
+        return out
 
     async def fetch_last(self, http: HttpContext, target: Target, n: int = 5) -> Batch:
         """Fetch the latest ``n`` publications of one target (the API's ``last/N``)."""
