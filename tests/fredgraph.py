@@ -28,3 +28,20 @@ def fredgraph_body(ids: str, rows_for: Callable[[str], Iterable[tuple[str, str]]
             by_date.setdefault(day, [""] * len(codes))[i] = value
     lines = "".join(f"{day},{','.join(cells)}\n" for day, cells in sorted(by_date.items()))
     return f"observation_date,{','.join(codes)}\n{lines}"
+
+
+def fredgraph_join(ids: str, body_for: Callable[[str], str | None]) -> str | None:
+    """:func:`fredgraph_body` from stand-ins that keep one whole two-column body per series."""
+
+    def rows(code: str) -> list[tuple[str, str]] | None:
+        body = body_for(code)
+        if body is None:
+            return None
+        out = []
+        for line in body.splitlines()[1:]:
+            day, _, value = line.partition(",")
+            if day.strip():
+                out.append((day.strip(), value.strip()))
+        return out
+
+    return fredgraph_body(ids, rows)
