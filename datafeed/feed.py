@@ -603,6 +603,8 @@ class Feed:
         crisis scorecard needs 2008 onwards; FRED's DGS series are the same Treasury yields
         back to 1962. A fallback of another frequency (monthly OECD Bund) is never used.
         """
+        if self.providers[primary.source].starts_at_inception(primary):
+            return None  # nothing older exists anywhere (SOFR, €STR)
         first = self.providers[primary.source].history_start(primary)
         for ref in rest:
             if ref.frequency == primary.frequency and self.providers[ref.source].history_start(ref) < first:

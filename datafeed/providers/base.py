@@ -131,6 +131,12 @@ class Provider:
         """First date asked for on a cold start (no cached data)."""
         return dt.date(2000, 1, 1)
 
+    def starts_at_inception(self, ref: SourceRef) -> bool:
+        """True when :meth:`history_start` is the series' first value anywhere (SOFR at the
+        NY Fed, €STR at the ECB): no other source can hold older history, so the feed does
+        not ask one (a cold start's backfill request that could only come back empty)."""
+        return False
+
     def incremental_start(self, last: dt.date, ref: SourceRef) -> dt.date:
         """First date asked for once data up to ``last`` is held (revisions included)."""
         back = {"daily": 10, "weekly": 35, "monthly": 120, "quarterly": 400, "annual": 800}[ref.frequency]

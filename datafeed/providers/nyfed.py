@@ -60,6 +60,9 @@ FIRST_PUBLICATION: dict[str, dt.date] = {
 }
 """First effective date of each rate: asking earlier only costs the server time."""
 
+INCEPTION = frozenset({"SOFR", "BGCR", "TGCR", "OBFR"})
+"""Rates whose :data:`FIRST_PUBLICATION` is their first value anywhere."""
+
 MAX_SPAN_DAYS = 730
 """Longest window asked in one request; longer histories are split (about 500 rows each)."""
 
@@ -134,6 +137,11 @@ class NyFedProvider(Provider):
     def history_start(self, ref: SourceRef) -> dt.date:
         """SOFR starts on 2018-04-02; nothing earlier exists."""
         return FIRST_PUBLICATION.get(ref.series.upper(), super().history_start(ref))
+
+    def starts_at_inception(self, ref: SourceRef) -> bool:
+        """SOFR, BGCR, TGCR (2018-04-02) and OBFR (2016-03-01) begin with the NY Fed's
+        first publication; EFFR is older than the API's history."""
+        return ref.series.upper() in INCEPTION
 
     def search_url(self, code: str) -> str:
         """URL of the date-range search for one rate."""
