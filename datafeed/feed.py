@@ -94,6 +94,8 @@ class Job:
     runs: int = 0
     backfill_before: dt.date | None = None
     fill_after: dt.date | None = None
+    failed_for_good: bool = False
+    """The last failure will not pass by itself (an HTTP 4xx, a body not in the format)."""
 
     @property
     def fills(self) -> bool:
@@ -102,8 +104,12 @@ class Job:
 
     @property
     def key(self) -> str:
-        """``source/batch`` identifier (for logs and the status bar)."""
-        return f"{self.provider.name}/{self.provider.batch_key(self.targets[0].ref)}"
+        """``source/batch`` identifier (for logs and the status bar); ``source/series`` for
+        one target of a separable source (its batch, ``fredgraph:daily``, names many)."""
+        ref = self.targets[0].ref
+        if self.provider.separable and len(self.targets) == 1:
+            return f"{self.provider.name}/{ref.series}"
+        return f"{self.provider.name}/{self.provider.batch_key(ref)}"
 
 
 @dataclass(slots=True)
@@ -130,6 +136,38 @@ def _keep_outside(items: list[Fetched], before: dt.date | None, after: dt.date |
             out.append(item.where([wanted(d) for d in item.dates]))
         elif wanted(item.date):
             out.append(item)
+    return out
+
+
+def _for_good(exc: FeedError) -> bool:
+    """True for a failure that asking again the same way will not mend: an HTTP error that
+    is not transient (a 4xx), a body not in the format, a provider bug."""
+    return not isinstance(exc, FetchError) or not exc.transient
+
+
+def _merged(jobs: list[Job]) -> list[Job]:
+    """Fill jobs of a separable provider that one request serves (same batch, same window:
+    the eleven Treasury yields' backfill from FRED) as one job; the others as they are."""
+    out: list[Job] = []
+    groups: dict[tuple[object, ...], Job] = {}
+    for job in jobs:
+        if not job.provider.separable:
+            out.append(job)
+            continue
+        key = (
+            job.provider.name,
+            job.provider.batch_key(job.targets[0].ref),
+            job.backfill_before,
+            job.fill_after,
+            job.fallback,
+            job.cadence,
+        )
+        first = groups.get(key)
+        if first is None:
+            groups[key] = job
+            out.append(job)
+        else:
+            first.targets += job.targets
     return out
 
 
@@ -284,8 +322,11 @@ class Feed:
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
         delta = self.store.apply(fetched)
         if job.fills:
-            if job.backfill_before is not None and not any(fetched):
-                self._nothing_older(job)
+            if job.backfill_before is not None:
+                found = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
+                for t in job.targets:
+                    if t.instrument not in found:
+                        self._nothing_older(job, t)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
         now = utcnow()
@@ -331,18 +372,21 @@ class Feed:
         target = job.targets[0]
         provider = job.provider
         if job.backfill_before is not None or job.fill_after is None or job.fill_after == dt.date.min:
-            return provider.history_start(target.ref)
-        held = self.store.last_official_date(target.instrument, target.ref.tag)
-        base = max(job.fill_after, held) if held is not None else job.fill_after
-        return provider.incremental_start(base, target.ref)
+            return min(provider.history_start(t.ref) for t in job.targets)
+        bases = []
+        for t in job.targets:  # a merged gap fill (one request) asks from the earliest need
+            held = self.store.last_official_date(t.instrument, t.ref.tag)
+            bases.append(max(job.fill_after, held) if held is not None else job.fill_after)
+        return provider.incremental_start(min(bases), target.ref)
 
     def _fill_failed(self, job: Job, exc: FeedError) -> str:
         """A failed fill leaves the primary's status alone; a backfill is tried again later,
         a gap fill with the primary's next refresh."""
+        job.failed_for_good = _for_good(exc)
         if job.backfill_before is not None:
-            inst_id = job.targets[0].instrument
-            self._backfilled.discard(inst_id)
-            self._backfill_after[inst_id] = time.monotonic() + BACKFILL_RETRY
+            for t in job.targets:
+                self._backfilled.discard(t.instrument)
+                self._backfill_after[t.instrument] = time.monotonic() + BACKFILL_RETRY
         log.info("fill %s failed: %s", job.key, exc.message)
         return exc.message
 
@@ -411,6 +455,7 @@ class Feed:
                 self.store.supersede(item.instrument, source, min(item.dates), max(item.dates))
 
     def _failed(self, job: Job, exc: FeedError, started: float) -> str:
+        job.failed_for_good = _for_good(exc)
         job.failures += 1
         job.last_error = exc.message
         job.last_duration = time.monotonic() - started
@@ -447,10 +492,10 @@ class Feed:
         # Each job's fills and fallbacks start as soon as it finished, not after the slowest
         # job of the pass: a backfill from FRED need not wait for the NY Fed's windows.
         chains = await asyncio.gather(*(self._job_and_fills(j) for j in jobs))
-        primaries = [chain[0] for chain in chains]
         done = [pair for chain in chains for pair in chain]
+        primaries = [(job, result) for job, result in done if not job.fallback]
         # history older than what a primary holds, for instruments no job of this pass served
-        late = self._backfill_jobs()
+        late = _merged(self._backfill_jobs())
         if late:
             done += zip(late, await asyncio.gather(*(self._run_and_notify(j) for j in late)), strict=True)
         jobs = [job for job, _ in done]
@@ -497,22 +542,48 @@ class Feed:
         """Run one job, then at once what it calls for: gap fills and the run's backfill of
         its instruments, or a fallback when it failed and nothing is held."""
         result = await self._run_and_notify(job)
+        if result[1] is not None and job.failed_for_good and job.provider.separable and len(job.targets) > 1:
+            chains = await asyncio.gather(*(self._job_and_fills(j) for j in self._split(job, result[1])))
+            return [pair for chain in chains for pair in chain]
         if job in self.intraday_jobs:
             return [(job, result)]
         instruments = {t.instrument for t in job.targets}
         fill_jobs = self._fill_jobs([job], [result], instruments)
         filled = {t.instrument for j in fill_jobs for t in j.targets}
-        follow = self._fallback_jobs([job], [result], skip=filled) + fill_jobs
+        follow = _merged(self._fallback_jobs([job], [result], skip=filled) + fill_jobs)
         if not follow:
             return [(job, result)]
         results = await asyncio.gather(*(self._run_and_notify(j) for j in follow))
         return [(job, result), *zip(follow, results, strict=True)]
 
-    def _nothing_older(self, job: Job) -> None:
+    def _split(self, job: Job, reason: str) -> list[Job]:
+        """One job per target of a batch that failed for good (see :attr:`Provider.separable`),
+        in its place for the rest of the run; the failed batch's answer is not reported."""
+        singles = [
+            Job(
+                job.provider,
+                (t,),
+                job.cadence,
+                fallback=job.fallback,
+                backfill_before=job.backfill_before,
+                fill_after=job.fill_after,
+            )
+            for t in job.targets
+        ]
+        log.info("%s failed for good (%s): asking its %d series one by one", job.key, reason, len(singles))
+        if job in self.jobs:
+            at = self.jobs.index(job)
+            self.jobs[at : at + 1] = singles
+        if job.backfill_before is not None:  # tried again at once, one by one
+            for t in job.targets:
+                self._backfilled.add(t.instrument)
+                self._backfill_after.pop(t.instrument, None)
+        return singles
+
+    def _nothing_older(self, job: Job, target: Target) -> None:
         """A backfill found nothing before the primary's first date: remember it (in the
         cache too), so later starts do not ask again until the primary's history changes."""
         assert job.backfill_before is not None
-        target = job.targets[0]
         record = (target.ref.tag, job.backfill_before)
         if self._empty_backfills.get(target.instrument) == record:
             return
@@ -532,6 +603,8 @@ class Feed:
         crisis scorecard needs 2008 onwards; FRED's DGS series are the same Treasury yields
         back to 1962. A fallback of another frequency (monthly OECD Bund) is never used.
         """
+        if self.providers[primary.source].starts_at_inception(primary):
+            return None  # nothing older exists anywhere (SOFR, €STR)
         first = self.providers[primary.source].history_start(primary)
         for ref in rest:
             if ref.frequency == primary.frequency and self.providers[ref.source].history_start(ref) < first:

@@ -57,6 +57,11 @@ FRED found a gap before 2000 on every start and asked again: 11 requests a warm 
 real sources would not cost."""
 
 
+def _fred_cell(v: float) -> str:
+    """One fredgraph value: empty when missing, else as FRED writes it."""
+    return "" if np.isnan(v) else repr(round(float(v), 4))
+
+
 def last_weekday(d: dt.date) -> dt.date:
     """``d`` or the Friday before it."""
     while d.weekday() >= 5:
@@ -132,6 +137,26 @@ class LoopbackMarket:
 
     # ------------------------------------------------------------ rendering
     def fred_csv(self, code: str, cosd: str) -> str | None:
+        """fredgraph.csv for ``id=code``; ``code`` may list several series (``A,B``): one
+        column each, a row per date any of them has, blank where one has none (None, a 404,
+        when any id is unknown)."""
+        codes = code.split(",")
+        columns = [self._fred_series(c, cosd) for c in codes]
+        if any(c is None for c in columns):
+            return None
+        if len(codes) == 1:
+            s = columns[0]
+            assert s is not None
+            rows = "".join(f"{d:%Y-%m-%d},{_fred_cell(v)}\n" for d, v in s.items())
+            return f"observation_date,{code}\n{rows}"
+        frame = pd.concat(columns, axis=1, keys=codes).sort_index()
+        lines = [
+            f"{d:%Y-%m-%d}," + ",".join(_fred_cell(v) for v in row)
+            for d, row in zip(frame.index, frame.to_numpy(), strict=True)
+        ]
+        return f"observation_date,{code}\n" + "".join(line + "\n" for line in lines)
+
+    def _fred_series(self, code: str, cosd: str) -> pd.Series | None:
         ref = None
         for inst in INSTRUMENTS:
             for r in inst.sources:
@@ -146,8 +171,7 @@ class LoopbackMarket:
         s = s.loc[pd.Timestamp(cosd or "1900-01-01") :]
         if r.scale != 1.0:  # served in FRED's own unit (USD mn for custody and Z.1)
             s = s / r.scale
-        rows = "".join(f"{d:%Y-%m-%d},{'' if np.isnan(v) else repr(round(float(v), 4))}\n" for d, v in s.items())
-        return f"observation_date,{code}\n{rows}"
+        return s
 
     def fred_json(self, code: str, start: str) -> str | None:
         """FRED's keyed ``fred/series/observations`` JSON (``value`` a string, ``.`` when missing)."""

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Request, Response
 
 from datafeed.catalog import CATALOG
 from tests.conftest import write_config
+from tests.fredgraph import fredgraph_join
 
 DATA = {
     "DGS10": "observation_date,DGS10\n2026-11-19,4.09\n2026-11-20,\n2026-11-23,4.11\n",
@@ -37,9 +38,9 @@ def run(
 @pytest.fixture
 def fred(httpserver: HTTPServer) -> HTTPServer:
     def handler(request: Request) -> Response:
-        sid = request.args.get("id", "")
-        if sid in DATA:
-            return Response(DATA[sid], content_type="text/csv")
+        body = fredgraph_join(request.args.get("id", ""), DATA.get)
+        if body is not None:
+            return Response(body, content_type="text/csv")
         return Response("Not Found", status=404)
 
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(handler)

@@ -15,6 +15,7 @@ from datafeed.models import Status
 from datafeed.providers.fred import FredProvider
 from datafeed.settings import FeedSettings, SourceSettings
 from datafeed.store import SeriesStore
+from tests.fredgraph import fredgraph_body
 
 TODAY = dt.date(2026, 11, 26)
 
@@ -35,19 +36,20 @@ class FredStandIn:
     def __call__(self, request: Request) -> Response:
         sid, cosd = request.args.get("id", ""), request.args.get("cosd", "")
         self.requests.append({"id": sid, "cosd": cosd})
-        if sid in self.fail:
+        if self.fail & set(sid.split(",")):
             return Response("busy", status=503)
-        rows = SERIES.get(sid)
-        if rows is None:
+        body = fredgraph_body(
+            sid, lambda code: [(d, v) for d, v in SERIES[code] if d >= cosd] if code in SERIES else None
+        )
+        if body is None:
             return Response("Not Found", status=404)
-        body = f"observation_date,{sid}\n" + "".join(f"{d},{v}\n" for d, v in rows if d >= cosd)
         return Response(body, content_type="text/csv")
 
 
 def make_feed(
-    server: HTTPServer, store: SeriesStore, ids: list[str], cache: DiskCache | None = None
+    server: HTTPServer, store: SeriesStore, ids: list[str], cache: DiskCache | None = None, batch: bool = True
 ) -> tuple[Feed, HttpContext]:
-    fred = SourceSettings.default("fred", base_url=server.url_for("/").rstrip("/"))
+    fred = SourceSettings.default("fred", base_url=server.url_for("/").rstrip("/"), extra={"batch": batch})
     settings = FeedSettings(sources={"fred": fred}, retries=1)
     http = HttpContext(settings)
     feed = Feed(store, settings, http, providers={"fred": FredProvider(fred)}, cache=cache, instruments=ids)
@@ -62,7 +64,7 @@ async def test_cold_then_incremental_refresh(httpserver: HTTPServer, tmp_path: P
     feed, http = make_feed(httpserver, store, ["ust10y", "ust2y", "vix"], DiskCache(tmp_path))
     feed.on_change = changes.append
     report = await feed.refresh(force=True)
-    assert report.ok == 3 and report.failed == 0
+    assert report.ok == 1 and report.failed == 0  # one job: the three daily series in one request
     assert {r["cosd"] for r in stand_in.requests} == {"1999-01-01"}
     assert store.latest("ust10y").value == 4.12 and store.latest("ust10y").source == "fred:DGS10"  # type: ignore[union-attr]
     assert store.state["vix"].status is Status.FRESH
@@ -79,12 +81,16 @@ async def test_cold_then_incremental_refresh(httpserver: HTTPServer, tmp_path: P
 
 
 async def test_one_shared_client_for_every_request(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(FredStandIn())
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
     store = SeriesStore(today=lambda: TODAY)
     feed, http = make_feed(httpserver, store, ["ust10y", "ust2y", "vix"])
     client = http.client
     await feed.refresh(force=True)
-    assert http.client is client and http.requests == 3
+    # one request for the three daily series (fredgraph.csv?id=DGS10,DGS2,VIXCLS)
+    assert http.client is client and http.requests == 1
+    assert [r["id"] for r in stand_in.requests] == ["DGS10,DGS2,VIXCLS"]
+    assert store.latest("vix").value == 18.4 and store.latest("ust2y").source == "fred:DGS2"  # type: ignore[union-attr]
     await http.aclose()
 
 
@@ -92,7 +98,7 @@ async def test_failure_keeps_values_marks_stale_and_backs_off(httpserver: HTTPSe
     stand_in = FredStandIn()
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
     store = SeriesStore(today=lambda: TODAY)
-    feed, http = make_feed(httpserver, store, ["ust10y", "vix"])
+    feed, http = make_feed(httpserver, store, ["ust10y", "vix"], batch=False)  # one series fails alone
     await feed.refresh(force=True)
     stand_in.fail.add("DGS10")
     report = await feed.refresh(force=True)
@@ -217,3 +223,66 @@ async def test_quote_job_asks_once_even_when_the_market_is_closed() -> None:
     await feed.refresh()
     assert Quotes.calls == 1  # closed: no more polling
     await feed.http.aclose()
+
+
+async def test_a_batch_with_an_unknown_series_is_split_and_only_that_series_fails(httpserver: HTTPServer) -> None:
+    """FRED's series of one frequency go out in one request; when that request fails for
+    good (the stand-in answers 404 for an id it does not know), the feed asks each series
+    alone, at once and for the rest of the run: the bad one fails, the others are fresh."""
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
+    store = SeriesStore(today=lambda: TODAY)
+    feed, http = make_feed(httpserver, store, ["ust10y", "term_premium_10y", "vix"])
+    report = await feed.refresh(force=True)
+    asked = [r["id"] for r in stand_in.requests]
+    assert asked[0] == "DGS10,THREEFYTP10,VIXCLS" and sorted(asked[1:]) == ["DGS10", "THREEFYTP10", "VIXCLS"]
+    assert report.failed == 1 and list(report.errors) == ["fred/THREEFYTP10"], report.errors
+    assert store.state["ust10y"].status is Status.FRESH and store.state["vix"].status is Status.FRESH
+    assert store.latest("vix").value == 18.4  # type: ignore[union-attr]
+    assert store.state["term_premium_10y"].status is Status.ERROR
+    # the next pass asks the two good series alone again (the bad one waits for its backoff)
+    stand_in.requests.clear()
+    await feed.refresh()
+    assert sorted(r["id"] for r in stand_in.requests) == [], "nothing due yet"
+    await feed.refresh(force=True)
+    assert sorted(r["id"] for r in stand_in.requests) == ["DGS10", "THREEFYTP10", "VIXCLS"]
+    await http.aclose()
+
+
+async def test_the_treasury_yields_older_history_comes_from_fred_in_one_request(httpserver: HTTPServer) -> None:
+    """The once-per-run backfill of every Treasury tenor from FRED's DGS copies is one
+    request (their window is the same: before Treasury's first date), not one per tenor."""
+    from datafeed.models import Observation
+    from datafeed.providers.base import Provider
+
+    class RecentOnly(Provider):
+        name = "treasury"
+
+        def batch_key(self, ref):  # type: ignore[no-untyped-def]
+            return "curve"
+
+        def history_start(self, ref):  # type: ignore[no-untyped-def]
+            return dt.date(2026, 11, 19)
+
+        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
+            return [Observation(t.instrument, dt.date(2026, 11, d), 4.2, t.ref.tag) for t in targets for d in (19, 20)]
+
+    stand_in = FredStandIn()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
+    fred = SourceSettings.default("fred", base_url=httpserver.url_for("/").rstrip("/"))
+    settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
+    http = HttpContext(settings)
+    store = SeriesStore(today=lambda: dt.date(2026, 11, 23))
+    feed = Feed(
+        store,
+        settings,
+        http,
+        providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
+        instruments=["ust10y", "ust2y"],
+    )
+    report = await feed.refresh(force=True)
+    await http.aclose()
+    assert report.failed == 0, report.errors
+    assert stand_in.requests == [{"id": "DGS10,DGS2", "cosd": "1999-01-01"}]
+    assert list(store.sources("ust10y"))[:1] == ["fred:DGS10"] and list(store.sources("ust2y"))[:1] == ["fred:DGS2"]
+    assert store.official("ust2y").iloc[0] == 3.50

@@ -68,34 +68,42 @@ def upstream(httpserver: HTTPServer) -> Iterator[tuple[Upstream, str]]:
 async def test_a_backfill_that_found_nothing_older_is_not_asked_again(
     upstream: tuple[Upstream, str], tmp_path: Path
 ) -> None:
-    """SOFR starts at the NY Fed (its inception): FRED, its backfill source, has nothing
-    older. The cache remembers it, so the next start does not ask FRED for 25 years again;
-    a backfill that did add history (UST 10Y from FRED) is not recorded."""
+    """FRED, UST 2Y's backfill source, has nothing older than Treasury (its primary) holds:
+    the cache remembers it, so the next start does not ask FRED for 25 years again; a
+    backfill that did add history (UST 10Y) is not recorded. SOFR starts at the NY Fed (its
+    inception): no backfill is ever asked for it."""
     up, base = upstream
     today = dt.date(2026, 7, 29)
     days = business_days(dt.date(2026, 6, 1), dt.date(2026, 7, 28))
     up.sofr = {d: 5.3 for d in days}
     up.fred["SOFR"] = {d: 5.3 for d in days}
-    up.treasury = {d: 4.2 for d in business_days(dt.date(2024, 6, 3), dt.date(2024, 6, 25))}
+    treasury_days = business_days(dt.date(2024, 6, 3), dt.date(2024, 6, 25))
+    up.treasury = {d: 4.2 for d in treasury_days}
     up.fred["DGS10"] = {d: 4.3 for d in business_days(dt.date(2024, 1, 2), dt.date(2024, 6, 25))}
+    up.fred["DGS2"] = {d: 4.3 for d in treasury_days}  # nothing older than Treasury's
+    ids = ["sofr", "ust10y", "ust2y"]
 
     async def start() -> list[str]:
-        feed = make_feed(base, today, ["sofr", "ust10y"], {"fred", "treasury", "nyfed"})
+        feed = make_feed(base, today, ids, {"fred", "treasury", "nyfed"})
         cache = DiskCache(tmp_path / "cache")
         cache.load_into(feed.store)
-        feed = Feed(feed.store, feed.settings, feed.http, cache=cache, instruments=["sofr", "ust10y"])
+        feed = Feed(feed.store, feed.settings, feed.http, cache=cache, instruments=ids)
         before = len(up.requests)
         report = await feed.refresh(force=True)
+        await feed.flush()
         await feed.http.aclose()
         assert report.failed == 0, report.errors
         return [r for r in up.requests[before:] if "fredgraph" in r]
 
     first = await start()
-    assert any("id=SOFR" in r for r in first) and any("id=DGS10" in r for r in first)
+    assert any("DGS2" in r for r in first) and any("DGS10" in r for r in first)
+    assert not any("id=SOFR" in r for r in first), "SOFR starts at the NY Fed: nothing older to ask for"
     recorded = read_backfills(tmp_path / "cache")
-    assert recorded == {"sofr": ("fred:SOFR", days[0])}
+    assert recorded == {"ust2y": ("fred:DGS2", treasury_days[0])}
     second = await start()
-    assert not any("id=SOFR" in r for r in second), "nothing older: not asked again"
+    backfills = [r for r in second if "cosd=1999-01-01" in r]  # gap fills after 2024 are asked every pass
+    assert backfills and not any("DGS2" in r for r in backfills), "nothing older: not asked again"
+    assert not any("id=SOFR" in r for r in second)
 
 
 class HeldSave(DiskCache):
@@ -142,6 +150,7 @@ async def test_a_warm_pass_on_the_loopback_market_asks_only_for_recent_dates(tmp
     each job once for recent dates and backfills nothing: no 25-year FRED request for the
     Treasury yields, nor for SOFR and €STR whose official sources start at inception."""
     from datafeed.http import HttpContext
+    from datafeed.providers.fred import MAX_IDS
     from tests.loopback_market import LoopbackMarket
     from tui.config import load_config
 
@@ -167,11 +176,17 @@ async def test_a_warm_pass_on_the_loopback_market_asks_only_for_recent_dates(tmp
             return feed, [path for path, _ in market.requests[before:]]
 
         _, cold = await start()
-        assert any("id=SOFR" in p for p in cold) and any("id=DGS10&" in p for p in cold), "the cold pass backfills"
+        assert any("DGS10" in p and "cosd=1999-01-01" in p for p in cold), "the cold pass backfills"
+        assert not any("id=SOFR" in p or "ECBESTR" in p for p in cold), "SOFR, €STR: nothing older exists"
         feed, warm = await start()
     finally:
         market.stop()
     fred = [p for p in warm if "fredgraph" in p]
     assert not [p for p in fred if "cosd=1999-01-01" in p], "a warm pass asked FRED for 25 years again"
     assert not [p for p in fred if "id=SOFR" in p or "id=ECBESTR" in p or "id=DGS" in p], fred
-    assert len(warm) == len(feed.all_jobs), "one request per job, nothing more"
+    # one request per job (FRED: per MAX_IDS series of one frequency), nothing more
+    expected = sum(
+        -(-len({t.ref.series for t in j.targets}) // MAX_IDS) if j.provider.name == "fred" else 1 for j in feed.all_jobs
+    )
+    assert len(warm) == expected, warm
+    assert len(fred) == len(set(fred)), "a series asked twice"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -14,7 +15,7 @@ from datafeed.errors import FetchError, ParseError
 from datafeed.http import HttpContext
 from datafeed.models import Batch, observations
 from datafeed.providers.base import Target
-from datafeed.providers.fred import FredProvider, parse_fredgraph_csv, parse_observations_json
+from datafeed.providers.fred import FredProvider, fredgraph_table, parse_fredgraph_csv, parse_observations_json
 from datafeed.settings import FeedSettings, SourceSettings
 from tests.conftest import FIXTURES
 
@@ -40,6 +41,55 @@ def test_parse_picks_requested_column_of_multi_series_csv() -> None:
     body = "observation_date,DGS2,DGS10\n2026-01-02,3.5,4.2\n2026-01-05,,4.1\n"
     assert [p.value for p in parse_fredgraph_csv(body, "DGS10")] == [4.2, 4.1]
     assert [p.value for p in parse_fredgraph_csv(body, "DGS2")] == [3.5]
+
+
+def test_a_multi_series_body_gives_every_requested_series_or_says_which_is_missing() -> None:
+    """``id=DGS2,DGS10,VIXCLS``: a column each, blank where a series has no value that day."""
+    body = "observation_date,DGS2,DGS10,VIXCLS\n2026-01-02,3.5,4.2,\n2026-01-05,,4.1,17.5\n2026-01-06,.,,\n"
+    table = fredgraph_table(body, ["DGS10", "VIXCLS", "DGS2"])
+    assert table == {
+        "DGS10": ([D(2026, 1, 2), D(2026, 1, 5)], [4.2, 4.1]),
+        "VIXCLS": ([D(2026, 1, 5)], [17.5]),
+        "DGS2": ([D(2026, 1, 2)], [3.5]),
+    }
+    with pytest.raises(ParseError, match="no column for SP500"):
+        fredgraph_table(body, ["DGS10", "SP500"])
+    with pytest.raises(ParseError, match="line 2"):
+        fredgraph_table("observation_date,DGS2,DGS10\n2026-01-02,3.5\n", ["DGS2", "DGS10"])
+
+
+async def test_keyless_series_of_one_frequency_go_out_in_one_request(httpserver: HTTPServer) -> None:
+    """Up to MAX_IDS series a request (two requests for MAX_IDS + 1); keyed: one series."""
+    from datafeed.providers.fred import MAX_IDS
+
+    ids = [f"S{i}" for i in range(MAX_IDS + 1)]
+    asked: list[str] = []
+
+    def answer(request: object) -> object:
+        from werkzeug.wrappers import Request, Response
+
+        assert isinstance(request, Request)
+        codes = request.args["id"].split(",")
+        asked.append(request.args["id"])
+        rows = "".join(f"2026-01-0{d}," + ",".join(f"{d}.{i}" for i in range(len(codes))) + "\n" for d in (5, 6))
+        return Response(f"observation_date,{','.join(codes)}\n{rows}", content_type="text/csv")
+
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(answer)  # type: ignore[arg-type]
+    settings = SourceSettings.default("fred", base_url=httpserver.url_for("").rstrip("/"))
+    ref = CATALOG["vix"].sources[0]
+    targets = [Target(f"x{i}", dataclasses.replace(ref, series=sid)) for i, sid in enumerate(ids)]
+    http = HttpContext(FeedSettings(sources={"fred": settings}, retries=1))
+    try:
+        got = await FredProvider(settings).fetch(http, targets, D(2026, 1, 1))
+    finally:
+        await http.aclose()
+    assert sorted(asked) == sorted([",".join(ids[:MAX_IDS]), ids[MAX_IDS]])
+    assert all(isinstance(b, Batch) and b.dates == [D(2026, 1, 5), D(2026, 1, 6)] for b in got)
+    assert [b.values[0] for b in got if isinstance(b, Batch)][:3] == [5.0, 5.1, 5.2]
+    assert FredProvider(settings).batch_key(ref) == "fredgraph:daily"
+    keyed = dataclasses.replace(settings, api_key="k" * 32)
+    assert FredProvider(keyed).batch_key(ref) == "VIXCLS"
+    assert FredProvider(dataclasses.replace(settings, extra={"batch": False})).batch_key(ref) == "VIXCLS"
 
 
 @pytest.mark.parametrize(

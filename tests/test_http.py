@@ -148,3 +148,41 @@ async def test_last_modified_is_sent_back() -> None:
     await http.get(SRC, "http://fred.test/a")
     await http.get(SRC, "http://fred.test/a")
     assert seen == [None, "Wed, 25 Nov 2026 10:00:00 GMT"]
+
+
+async def test_the_client_pool_never_holds_back_what_the_sources_gates_let_through() -> None:
+    """Five sources of four connections each: all twenty requests are at the server at
+    once (it answers none until the twentieth arrived). A pool smaller than the sum of the
+    sources' limits (16, as it was) queued four of them behind the others."""
+    import threading
+
+    from pytest_httpserver import HTTPServer
+    from werkzeug.wrappers import Request, Response
+
+    names = ("fred", "treasury", "nyfed", "ecb", "bundesbank")
+    together = threading.Barrier(20, timeout=10)
+
+    def answer(request: Request) -> Response:
+        try:
+            together.wait()
+        except threading.BrokenBarrierError:
+            return Response("not all at once", status=400)
+        return Response("ok")
+
+    server = HTTPServer(threaded=True)
+    server.expect_request("").respond_with_handler(answer)
+    server.start()
+    try:
+        sources = {n: SourceSettings.default(n, max_connections=4, min_interval=0.0, max_per_minute=0) for n in names}
+        http = HttpContext(FeedSettings(sources=sources, retries=1, timeout=20))
+        try:
+            got = await asyncio.gather(
+                *(http.get(sources[n], server.url_for(f"/{n}/{i}")) for n in names for i in range(4)),
+                return_exceptions=True,
+            )
+        finally:
+            await http.aclose()
+    finally:
+        server.clear()
+        server.stop()
+    assert [r.status_code if isinstance(r, httpx.Response) else str(r) for r in got] == [200] * 20

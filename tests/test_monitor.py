@@ -21,6 +21,7 @@ from datafeed.models import Observation
 from datafeed.monitor import Monitor
 from datafeed.updates import MonitorUpdate
 from tests.conftest import write_config
+from tests.fredgraph import fredgraph_body
 from tui.config import load_config
 from tui.session import build_monitor
 
@@ -143,8 +144,11 @@ class SwitchableFred:
         if not self.up:
             return Response("down", status=503)
         sid = request.args.get("id", "")
-        last = {"VIXCLS": "19.0"}.get(sid, "4.11")  # every other series is a rate
-        return Response(f"observation_date,{sid}\n2026-11-18,4.07\n2026-11-19,{last}\n", content_type="text/csv")
+        # every series but VIX is a rate
+        body = fredgraph_body(
+            sid, lambda c: [("2026-11-18", "4.07"), ("2026-11-19", {"VIXCLS": "19.0"}.get(c, "4.11"))]
+        )
+        return Response(body, content_type="text/csv")
 
 
 async def test_nothing_answers_nothing_kept_then_a_source_answers(httpserver: HTTPServer, tmp_path: Path) -> None:

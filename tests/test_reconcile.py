@@ -24,6 +24,7 @@ from datafeed.models import Behind
 from datafeed.settings import FeedSettings, SourceSettings
 from datafeed.snapshot import series_json
 from datafeed.store import SeriesStore
+from tests.fredgraph import fredgraph_body
 
 YEARS_BACK = max(0, dt.date.today().year - 2024)
 """Treasury reads year files from today's year back: reach the 2024 file these tests serve."""
@@ -56,8 +57,10 @@ class Upstream:
             return Response(head + rows, content_type="text/csv")
         if request.path == "/graph/fredgraph.csv":
             sid, since = request.args["id"], dt.date.fromisoformat(request.args["cosd"])
-            rows = "".join(f"{d},{v}\n" for d, v in sorted(self.fred.get(sid, {}).items()) if d >= since)
-            return Response(f"observation_date,{sid}\n{rows}", content_type="text/csv")
+            body = fredgraph_body(
+                sid, lambda c: [(f"{d}", f"{v}") for d, v in sorted(self.fred.get(c, {}).items()) if d >= since]
+            )
+            return Response(body, content_type="text/csv")
         if "daily-treasury-rates.csv" in request.path:
             year = int(request.args["field_tdr_date_value"])
             days = sorted((d for d in self.treasury if d.year == year), reverse=True)

@@ -66,7 +66,7 @@ class Provider:
 
     Subclasses set the class attributes below and implement :meth:`fetch`. Targets with
     the same :meth:`batch_key` are fetched together in one call (a Treasury or MOF CSV
-    carries every tenor at once; FRED needs one request per series).
+    carries every tenor at once; FRED's CSV takes several series).
 
     Attributes:
         name: the source name: the ``[sources.NAME]`` config section, the prefix of every
@@ -88,6 +88,9 @@ class Provider:
         extra_keys: source-specific config keys, passed to the provider in
             ``SourceSettings.extra`` (read them with :meth:`option`).
         intraday: True for quote sources whose values are provisional.
+        separable: True when each target of a batch can also be fetched alone (FRED's
+            multi-series CSV): a batch that fails for good (not a transient failure) is
+            split by the feed into one job per target, so one bad series fails alone.
     """
 
     name: ClassVar[str] = ""
@@ -103,6 +106,7 @@ class Provider:
     min_cadence: ClassVar[float] = 0.0
     extra_keys: ClassVar[tuple[ExtraKey, ...]] = ()
     intraday: ClassVar[bool] = False
+    separable: ClassVar[bool] = False
 
     def __init__(self, settings: SourceSettings) -> None:
         self.settings = settings
@@ -126,6 +130,12 @@ class Provider:
     def history_start(self, ref: SourceRef) -> dt.date:
         """First date asked for on a cold start (no cached data)."""
         return dt.date(2000, 1, 1)
+
+    def starts_at_inception(self, ref: SourceRef) -> bool:
+        """True when :meth:`history_start` is the series' first value anywhere (SOFR at the
+        NY Fed, €STR at the ECB): no other source can hold older history, so the feed does
+        not ask one (a cold start's backfill request that could only come back empty)."""
+        return False
 
     def incremental_start(self, last: dt.date, ref: SourceRef) -> dt.date:
         """First date asked for once data up to ``last`` is held (revisions included)."""

@@ -134,6 +134,10 @@ class EcbProvider(Provider):
         """€STR starts on 2019-10-01; other flows use the default start."""
         return ESTR_START if ref.series.upper().startswith("EST.") else super().history_start(ref)
 
+    def starts_at_inception(self, ref: SourceRef) -> bool:
+        """€STR's first publication (2019-10-01) is its first value anywhere."""
+        return ref.series.upper().startswith("EST.")
+
     def data_url(self, series: str) -> str:
         """URL of one series (``{base}/service/data/{flow}/{key}``)."""
         flow, key = split_series(series)

@@ -60,6 +60,9 @@ FIRST_PUBLICATION: dict[str, dt.date] = {
 }
 """First effective date of each rate: asking earlier only costs the server time."""
 
+INCEPTION = frozenset({"SOFR", "BGCR", "TGCR", "OBFR"})
+"""Rates whose :data:`FIRST_PUBLICATION` is their first value anywhere."""
+
 MAX_SPAN_DAYS = 730
 """Longest window asked in one request; longer histories are split (about 500 rows each)."""
 
@@ -135,6 +138,11 @@ class NyFedProvider(Provider):
         """SOFR starts on 2018-04-02; nothing earlier exists."""
         return FIRST_PUBLICATION.get(ref.series.upper(), super().history_start(ref))
 
+    def starts_at_inception(self, ref: SourceRef) -> bool:
+        """SOFR, BGCR, TGCR (2018-04-02) and OBFR (2016-03-01) begin with the NY Fed's
+        first publication; EFFR is older than the API's history."""
+        return ref.series.upper() in INCEPTION
+
     def search_url(self, code: str) -> str:
         """URL of the date-range search for one rate."""
         return f"{self.settings.base_url}/{rate_path(code)}/search.json"
@@ -172,26 +180,22 @@ class NyFedProvider(Provider):
 
         Why together: a cold SOFR history is five windows, and one after another they cost
         five round trips. The source's limits (connections, spacing) still hold: every
-        request goes through ``http.get``. The first failure cancels the others and is raised.
+        request goes through ``http.get``. The first failure is raised once every request
+        ended: a request cancelled half-sent can hold a server's connection.
         """
-        if len(windows) == 1:
-            start, stop = windows[0]
-            params = {"startDate": start.isoformat(), "endDate": stop.isoformat()}
-            return [(await http.get(self.settings, url, params=params)).content]
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [
-                    group.create_task(
-                        http.get(self.settings, url, params={"startDate": a.isoformat(), "endDate": b.isoformat()})
-                    )
-                    for a, b in windows
-                ]
-        except BaseExceptionGroup as failed:
-            first: BaseException = failed
-            while isinstance(first, BaseExceptionGroup):
-                first = first.exceptions[0]
-            raise first from None
-        return [task.result().content for task in tasks]
+        answers = await asyncio.gather(
+            *(
+                http.get(self.settings, url, params={"startDate": a.isoformat(), "endDate": b.isoformat()})
+                for a, b in windows
+            ),
+            return_exceptions=True,
+        )
+        out = []
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
+            out.append(answer.content)
+        return out
 
     async def fetch_last(self, http: HttpContext, target: Target, n: int = 5) -> Batch:
         """Fetch the latest ``n`` publications of one target (the API's ``last/N``)."""

@@ -29,6 +29,7 @@ Licence: US Treasury data is a work of the US federal government and in the publ
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -208,11 +209,15 @@ class TreasuryProvider(Provider):
         return last - dt.timedelta(days=10)
 
     async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
-        """Fetch the year files from ``since.year`` to the current year, oldest first.
+        """Fetch the year files from ``since.year`` to the current year.
 
-        Years are fetched one after another (not in parallel) to stay gentle with a
-        government web site; a cold start is ``history_years + 1`` requests, a steady-state
-        refresh one request (two in the first days of January).
+        A cold start is ``history_years + 1`` requests, a steady-state refresh one request
+        (two in the first days of January). The years go out together, within the source's
+        limits (its gate: at most ``max_connections`` at once, 4 by default): one after
+        another they were five round trips on the cold start's critical path, and FRED's
+        backfill of the older history waited for them. Every request runs to its end
+        before a failure is raised. Files are merged oldest first (a later file wins a
+        date both carry).
 
         A tenor absent from every file fetched (``"20 Yr"`` in 1990) simply yields no
         observations; only when *no* requested tenor has a column is that an error, since
@@ -225,9 +230,17 @@ class TreasuryProvider(Provider):
         first = max(FIRST_YEAR, since.year)
         last = max(first, _today().year)
         columns: dict[str, dict[dt.date, float]] = {}
-        for year in range(first, last + 1):
-            response = await http.get(self.settings, year_url(self.settings.base_url, year))
-            for label, points in parse_treasury_csv(response.content).items():
+        years = range(first, last + 1)
+        answers = await asyncio.gather(
+            *(http.get(self.settings, year_url(self.settings.base_url, year)) for year in years),
+            return_exceptions=True,
+        )
+        for answer in answers:
+            if isinstance(answer, BaseException):
+                raise answer
+        for answer in answers:
+            assert not isinstance(answer, BaseException)
+            for label, points in parse_treasury_csv(answer.content).items():
                 bucket = columns.setdefault(label, {})
                 for p in points:
                     bucket[p.date] = p.value

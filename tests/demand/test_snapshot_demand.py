@@ -20,6 +20,7 @@ from datafeed.providers.tic import HISTORY_PATH, SLT_TABLE5_PATH
 from datafeed.providers.treasurydirect import SEARCH_PATH
 from tests.conftest import SHARED, write_config
 from tests.demand.conftest import fixture_bytes
+from tests.fredgraph import fredgraph_join
 
 FRED = {"WMTSECL1": "observation_date,WMTSECL1\n2025-03-19,2935102\n2025-03-26,2931015\n"}
 
@@ -30,7 +31,7 @@ def run(args: list[str], env_extra: dict[str, str]) -> subprocess.CompletedProce
 
 
 def fred_handler(request: Request) -> Response:
-    body = FRED.get(request.args.get("id", ""))
+    body = fredgraph_join(request.args.get("id", ""), FRED.get)
     return Response(body, content_type="text/csv") if body else Response("Not Found", status=404)
 
 

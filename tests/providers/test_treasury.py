@@ -151,7 +151,7 @@ async def test_fetch_over_a_year_boundary_against_a_loopback_server(
     monkeypatch.setattr(tr, "_today", lambda: dt.date(2025, 2, 20))
     path = "/resource-center/data-chart-center/interest-rates/daily-treasury-rates.csv/{}/all"
     for year, name in ((2024, "par-2024.csv"), (2025, "par-2025.csv")):
-        httpserver.expect_ordered_request(
+        httpserver.expect_request(
             path.format(year),
             method="GET",
             query_string=f"type=daily_treasury_yield_curve&field_tdr_date_value={year}&page&_format=csv",
@@ -219,3 +219,39 @@ async def test_new_year_without_rows_is_not_an_error(monkeypatch: pytest.MonkeyP
     obs = await provider.fetch(_mock_http(httpx.MockTransport(handler)), [target("ust10y")], dt.date(2026, 1, 1))
     obs = observations(obs)
     assert obs == [] and seen == [tr.CSV_PATH + "/2026/all"]
+
+
+async def test_a_cold_start_asks_for_its_year_files_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first year's file is answered only once the last year's was asked for: one after
+    another (as before), the fetch would wait for the first answer before asking again."""
+    import threading
+
+    from werkzeug.wrappers import Request, Response
+
+    monkeypatch.setattr(tr, "_today", lambda: dt.date(2025, 2, 20))
+    last_asked = threading.Event()
+    order: list[str] = []
+
+    def answer(request: Request) -> Response:
+        year = int(request.args["field_tdr_date_value"])
+        if year == 2025:
+            order.append("2025 asked")
+            last_asked.set()
+        else:
+            last_asked.wait(10)  # 2024 is slow until 2025 was asked
+            order.append(f"{year} answered")
+        return Response(body(f"par-{year}.csv"), content_type="text/csv")
+
+    server = HTTPServer(threaded=True)
+    server.expect_request("").respond_with_handler(answer)
+    server.start()
+    settings = SourceSettings.default("treasury", base_url=server.url_for("").rstrip("/"))
+    http = HttpContext(FeedSettings.default())
+    try:
+        got = observations(await tr.TreasuryProvider(settings).fetch(http, [target("ust10y")], dt.date(2024, 12, 30)))
+    finally:
+        await http.aclose()
+        server.clear()
+        server.stop()
+    assert order == ["2025 asked", "2024 answered"]
+    assert (got[0].date, got[-1].date) == (dt.date(2024, 12, 30), dt.date(2025, 2, 20))

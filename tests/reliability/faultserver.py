@@ -32,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from tests.fredgraph import fredgraph_body
+
 MODES: dict[str, str] = {
     "ok": "FRED's keyless CSV (or keyed JSON) with the configured rows",
     "500": "HTTP 500 Internal Server Error",
@@ -205,6 +207,11 @@ class _Handler(BaseHTTPRequestHandler):
         return self.server.owner.rows_for(sid, cosd)
 
     def _fault_ok(self, sid: str, cosd: str, keyed: bool) -> None:
+        if "," in sid and not keyed:  # id=A,B: one column per series (tests/fredgraph.py)
+            body = fredgraph_body(sid, lambda code: self._rows(code, cosd))
+            if body is None:
+                return self._send(404, b"Not Found", "text/plain")
+            return self._send(200, body.encode(), "text/csv")
         rows = self._rows(sid, cosd)
         if rows is None:
             if keyed:

@@ -118,7 +118,8 @@ def make_feed(
 ) -> tuple[Feed, HttpContext, list[float]]:
     """A feed of FRED-only instruments pointed at ``url``; in-request backoff sleeps are
     recorded and skipped (with ``clock``, they advance it instead of waiting)."""
-    fred = SourceSettings.default("fred", base_url=url, api_base_url=url, api_key=api_key)
+    # one request per series: the faults are per series (a batch would share them)
+    fred = SourceSettings.default("fred", base_url=url, api_base_url=url, api_key=api_key, extra={"batch": False})
     kwargs: dict[str, Any] = {"sources": {"fred": fred}, "timeout": timeout, "retries": retries}
     if max_body is not None:
         kwargs["max_body"] = max_body

@@ -24,6 +24,7 @@ from datafeed.cache import DiskCache
 from datafeed.models import Observation
 from datafeed.store import SeriesStore
 from tests.conftest import write_config
+from tests.fredgraph import fredgraph_body
 from tui.config import load_config
 from tui.session import build_monitor
 
@@ -41,8 +42,8 @@ class Fred:
     def __call__(self, request: Request) -> Response:
         if not self.up:
             return Response("down", status=503)
-        sid = request.args.get("id", "")
-        return Response(f"observation_date,{sid}\n2026-11-18,4.07\n2026-11-19,4.11\n", content_type="text/csv")
+        body = fredgraph_body(request.args.get("id", ""), lambda _: [("2026-11-18", "4.07"), ("2026-11-19", "4.11")])
+        return Response(body, content_type="text/csv")
 
 
 async def run(tmp_path: Path, httpserver: HTTPServer, cached: dt.date, *, up: bool, max_age: str | None = None):  # type: ignore[no-untyped-def]

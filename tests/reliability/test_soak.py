@@ -136,7 +136,8 @@ async def test_seven_days_of_refreshes_stay_bounded(tmp_path: Path) -> None:
         srv.mode = alternating
 
     with FaultServerProcess(configure, hang_limit=2.0, retry_after="0") as srv, fake_clock() as clock:
-        fred = SourceSettings.default("fred", base_url=srv.url, api_base_url=srv.url)
+        # one request per series: the faults alternate per series (a batch would share them)
+        fred = SourceSettings.default("fred", base_url=srv.url, api_base_url=srv.url, extra={"batch": False})
         settings = FeedSettings(sources={"fred": fred}, timeout=1.0, retries=1)
         store = SeriesStore(today=cal.today)
         http = HttpContext(settings)

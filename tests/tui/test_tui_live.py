@@ -15,6 +15,7 @@ from datafeed.cache import DiskCache
 from datafeed.models import Observation, Status
 from datafeed.store import SeriesStore
 from tests.conftest import write_config
+from tests.fredgraph import fredgraph_body
 from tui.app import TriffinApp
 from tui.config import load_config
 from widgets.live_table import LiveTable
@@ -38,10 +39,9 @@ class GatedFred:
         self.gate.wait(20)
         sid, cosd = request.args.get("id", ""), request.args.get("cosd", "")
         self.answered += 1
-        rows = FRESH.get(sid)
-        if rows is None:
+        body = fredgraph_body(sid, lambda c: [(d, v) for d, v in FRESH[c] if d >= cosd] if c in FRESH else None)
+        if body is None:
             return Response("Not Found", status=404)
-        body = f"observation_date,{sid}\n" + "".join(f"{d},{v}\n" for d, v in rows if d >= cosd)
         return Response(body, content_type="text/csv")
 
 
