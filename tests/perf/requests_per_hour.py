@@ -88,7 +88,8 @@ class DemandSplitMarket(LoopbackMarket):
     def source_of(raw_path: str) -> str:
         source = LoopbackMarket.source_of(raw_path)
         query = parse_qs(urlparse(raw_path).query)
-        if source == "fred" and query.get("id", [""])[0] in DEMAND_FRED:
+        # a keyless FRED request may ask several series (id=A,B,C): demand when any is
+        if source == "fred" and DEMAND_FRED.intersection(query.get("id", [""])[0].split(",")):
             return "fred (demand)"
         return source
 

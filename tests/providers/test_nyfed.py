@@ -218,3 +218,40 @@ async def test_windows_go_out_together_within_the_source_limit() -> None:
         await provider.fetch(HttpContext(FeedSettings.default(), client=bad), [sofr_target()], dt.date(2018, 1, 1))
     await client.aclose()
     await bad.aclose()
+
+
+async def test_a_failed_window_lets_the_others_finish_before_it_is_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first window's 404 is raised only once the other windows were answered: a request
+    cancelled half-way can hold a server's connection (a single-threaded one, all of them)."""
+    import threading
+    import time
+
+    from werkzeug.wrappers import Request, Response
+
+    monkeypatch.setattr(nyfed, "_today_ny", lambda: dt.date(2026, 7, 29))
+    failed = threading.Event()
+
+    def answer(request: Request) -> Response:
+        if request.args["startDate"] == "2018-04-02":
+            failed.set()
+            return Response("no such window", status=404)
+        failed.wait(5)
+        time.sleep(0.2)  # answered after the 404 reached the client
+        return Response('{"refRates": []}', content_type="application/json")
+
+    server = HTTPServer(threaded=True)
+    server.expect_request("").respond_with_handler(answer)
+    server.start()
+    settings = SourceSettings.default("nyfed", base_url=server.url_for("").rstrip("/"))
+    http = HttpContext(FeedSettings(sources={"nyfed": settings}, retries=1))
+    answered: list[bool] = []
+    http.on_attempt = lambda _source, ok: answered.append(ok)
+    ref = next(s for s in catalog.get("sofr").sources if s.source == "nyfed")
+    try:
+        with pytest.raises(FetchError, match="404"):
+            await nyfed.NyFedProvider(settings).fetch(http, [Target("sofr", ref)], dt.date(2018, 4, 2))
+    finally:
+        await http.aclose()
+        server.clear()
+        server.stop()
+    assert sorted(answered) == [False] + [True] * 4, answered
