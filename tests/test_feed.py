@@ -153,13 +153,20 @@ async def test_polling_slows_down_once_the_newest_value_is_held(httpserver: HTTP
     await http.aclose()
 
 
-async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTTPServer) -> None:
-    """Treasury serves recent years only; FRED's DGS10 fills the years before, once."""
+def _recent_treasury_and_fred(
+    httpserver: HTTPServer, instruments: list[str], *, one_batch: bool = False
+) -> tuple[Feed, SeriesStore, FredStandIn, HttpContext]:
+    """A feed whose Treasury serves 2026-11-19 and 20 only (``one_batch``: the whole curve in
+    one job, as the real provider asks) and whose FRED is the stand-in, on Monday 2026-11-23:
+    Treasury's Friday close is on time, so FRED is asked for older history only."""
     from datafeed.models import Observation
     from datafeed.providers.base import Provider
 
     class RecentOnly(Provider):
         name = "treasury"
+
+        def batch_key(self, ref):  # type: ignore[no-untyped-def]
+            return "curve" if one_batch else super().batch_key(ref)
 
         def history_start(self, ref):  # type: ignore[no-untyped-def]
             return dt.date(2026, 11, 19)
@@ -172,15 +179,20 @@ async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTT
     fred = SourceSettings.default("fred", base_url=httpserver.url_for("/").rstrip("/"))
     settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
     http = HttpContext(settings)
-    # Monday: Treasury's Friday close is on time, so FRED is asked for older history only.
     store = SeriesStore(today=lambda: dt.date(2026, 11, 23))
     feed = Feed(
         store,
         settings,
         http,
         providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
-        instruments=["ust10y"],
+        instruments=instruments,
     )
+    return feed, store, stand_in, http
+
+
+async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTTPServer) -> None:
+    """Treasury serves recent years only; FRED's DGS10 fills the years before, once."""
+    feed, store, stand_in, http = _recent_treasury_and_fred(httpserver, ["ust10y"])
     await feed.refresh(force=True)
     s = store.official("ust10y")
     # 2026-11-18 came from FRED (before Treasury's first date); 19 and 20 stay Treasury's.
@@ -252,34 +264,7 @@ async def test_a_batch_with_an_unknown_series_is_split_and_only_that_series_fail
 async def test_the_treasury_yields_older_history_comes_from_fred_in_one_request(httpserver: HTTPServer) -> None:
     """The once-per-run backfill of every Treasury tenor from FRED's DGS copies is one
     request (their window is the same: before Treasury's first date), not one per tenor."""
-    from datafeed.models import Observation
-    from datafeed.providers.base import Provider
-
-    class RecentOnly(Provider):
-        name = "treasury"
-
-        def batch_key(self, ref):  # type: ignore[no-untyped-def]
-            return "curve"
-
-        def history_start(self, ref):  # type: ignore[no-untyped-def]
-            return dt.date(2026, 11, 19)
-
-        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
-            return [Observation(t.instrument, dt.date(2026, 11, d), 4.2, t.ref.tag) for t in targets for d in (19, 20)]
-
-    stand_in = FredStandIn()
-    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
-    fred = SourceSettings.default("fred", base_url=httpserver.url_for("/").rstrip("/"))
-    settings = FeedSettings(sources={"fred": fred, "treasury": SourceSettings.default("treasury")}, retries=1)
-    http = HttpContext(settings)
-    store = SeriesStore(today=lambda: dt.date(2026, 11, 23))
-    feed = Feed(
-        store,
-        settings,
-        http,
-        providers={"fred": FredProvider(fred), "treasury": RecentOnly(settings.sources["treasury"])},
-        instruments=["ust10y", "ust2y"],
-    )
+    feed, store, stand_in, http = _recent_treasury_and_fred(httpserver, ["ust10y", "ust2y"], one_batch=True)
     report = await feed.refresh(force=True)
     await http.aclose()
     assert report.failed == 0, report.errors
