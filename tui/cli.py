@@ -233,6 +233,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``triffin`` console script."""
+    from tui import startup_gc
+
+    try:
+        return _main(argv)
+    finally:
+        startup_gc.resume()  # a no-op unless the TUI paused it and returned before its first frame
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -243,6 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if misplaced:
         print(f"triffin: {misplaced}", file=sys.stderr)
         return 2
+    if args.command is None:  # the TUI: no cyclic collection until its first frame is out
+        from tui import startup_gc
+
+        startup_gc.pause()
     from tui.config import ConfigError, load_config
 
     try:

@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from datafeed.crisis_columns import CHECK_COLUMNS
+from tui import startup_gc
 from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
@@ -236,6 +237,7 @@ class DashboardScreen(Screen[None]):
             self._on_data(EVERYTHING)
         else:
             self._paint_cached()
+        self.call_after_refresh(startup_gc.resume)  # the first frame is out
 
     def _paint_cached(self) -> None:
         """The first frame: the saved view and the cache summary's numbers, before pandas loads.
