@@ -68,7 +68,7 @@ class Pane:
             screen = self.text()
             if condition(screen):
                 return screen
-            time.sleep(0.2)
+            time.sleep(0.05)  # a capture costs a few ms; finer polls see each screen sooner
         raise AssertionError(f"timed out waiting for {what}; screen was:\n{screen}")
 
     def kill(self) -> None:
@@ -121,12 +121,15 @@ def _start_demo(pane: Pane, tmp_path: Path, args: str, raw: Path | None = None) 
         "TERM": "xterm-256color",
         "PYTHONPATH": str(ROOT),
     }
-    # The pause lets pipe-pane attach before the app writes its first byte.
-    pause = "sleep 1; " if raw is not None else ""
-    command = f"{pause}{shlex.quote(sys.executable)} -m tui {args}; echo EXIT=$? > {shlex.quote(str(exit_file))}"
+    # With ``raw``, the app waits for a file the test creates once pipe-pane is attached, so
+    # its first byte is recorded (a poll, not a fixed pause).
+    go = tmp_path / "go"
+    gate = f"while [ ! -e {shlex.quote(str(go))} ]; do sleep 0.05; done; " if raw is not None else ""
+    command = f"{gate}{shlex.quote(sys.executable)} -m tui {args}; echo EXIT=$? > {shlex.quote(str(exit_file))}"
     pane.start(f"sh -c {shlex.quote(command)}", env)
     if raw is not None:
         pane.tmux("pipe-pane", "-o", "-t", pane.name, f"cat >> {shlex.quote(str(raw))}")
+        go.touch()
     return exit_file
 
 
@@ -192,14 +195,13 @@ def test_demo_120x40_shows_last_chg_age_and_the_spreads(tmp_path: Path) -> None:
         pane.keys("/", "s", "p", "r", "e", "a", "d", "s", "Enter")
         screen = pane.wait_for(lambda s: "2s10s" in s and "UST−Bund 10Y" in s, timeout=30, what="the Spreads group")
         assert "Spreads" in screen and " bp" in screen
-        pane.keys("Escape")
-        time.sleep(1)
+        pane.keys("Escape")  # clears the filter; y must not follow it as alt+y, so wait for that
+        pane.wait_for(lambda s: "filter:" not in s and "Instrument" in s, timeout=30, what="the filter cleared")
         pane.keys("y")
         screen = pane.wait_for(lambda s: "Yield curves" in s and "1M ago" in s, timeout=30, what="the curves")
         assert "2s10s" in screen.split("Yield curves", 1)[1]  # the spreads under the curves
         pane.keys("Escape")
-        time.sleep(1)
-        pane.wait_for(lambda s: "REGIME" in s, timeout=30, what="the dashboard again")
+        pane.wait_for(lambda s: "REGIME" in s and "Yield curves" not in s, timeout=30, what="the dashboard again")
         _quit(pane, exit_file)
     finally:
         pane.kill()

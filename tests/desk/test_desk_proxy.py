@@ -141,7 +141,7 @@ def test_an_upstream_outage_is_bridged_with_stale_copies_and_recovers(market: An
     m, base = market
     port = int(base.rsplit(":", 1)[1])
     config = loopback_config(tmp_path / "proxy.toml", base)
-    validity = 2.0  # stands for the shipped 10 min - 1 h, so entries expire within the test
+    validity = 1.0  # stands for the shipped 10 min - 1 h, so entries expire within the test
     m.reset_counts()
     with NginxCache(NGINX, port, max_valid=validity) as cache:  # type: ignore[arg-type]
         before = run_panes(1, tmp_path / "before", config, cache.url)
