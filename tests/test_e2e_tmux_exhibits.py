@@ -8,16 +8,13 @@ feed (DEMO on screen). Then Esc, ``q`` and the exit code. Skips when tmux is not
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from datafeed.exhibits import EXHIBITS
-from tests.test_e2e_tmux import ROOT, Pane
+from tests.test_e2e_tmux import Pane, _quit, _start_demo
 
 pytestmark = [
     pytest.mark.e2e,
@@ -28,16 +25,8 @@ VERDICT_WORDS = ("agrees with the note", "disagrees with the note", "no reading"
 
 
 def test_walk_all_ten_exhibits_on_the_demo_feed(tmp_path: Path) -> None:
-    exit_file = tmp_path / "exit"
-    env = {
-        "TRIFFIN_CACHE_DIR": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TERM": "xterm-256color",
-        "PYTHONPATH": str(ROOT),
-    }
     pane = Pane(tmp_path / "tmux.sock", name="triffin-exhibits")
-    command = f"{shlex.quote(sys.executable)} -m tui --demo; echo EXIT=$? > {shlex.quote(str(exit_file))}"
-    pane.start(f"sh -c {shlex.quote(command)}", env)
+    exit_file = _start_demo(pane, tmp_path, "--demo")
     try:
         pane.wait_for(lambda s: "REGIME" in s, what="the dashboard")
         pane.keys("e")
@@ -53,11 +42,7 @@ def test_walk_all_ten_exhibits_on_the_demo_feed(tmp_path: Path) -> None:
         pane.wait_for(lambda s: "Exhibit 1/10" in s, what="Enter after the tenth back to the first")
         pane.keys("Escape")
         pane.wait_for(lambda s: "REGIME" in s and "Exhibit" not in s, what="the dashboard again")
-        pane.keys("q")
-        deadline = time.monotonic() + 15
-        while not exit_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert exit_file.read_text().strip() == "EXIT=0"
+        _quit(pane, exit_file)
     finally:
         pane.kill()
         if os.path.exists(pane.socket):
