@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, TypedDict
 
 from datafeed import __version__
+from tui import startup_gc
 
 
 class UsageError(Exception):
@@ -233,8 +234,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``triffin`` console script."""
-    from tui import startup_gc
-
     try:
         return _main(argv)
     finally:
@@ -253,8 +252,6 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"triffin: {misplaced}", file=sys.stderr)
         return 2
     if args.command is None:  # the TUI: no cyclic collection until its first frame is out
-        from tui import startup_gc
-
         startup_gc.pause()
     from tui.config import ConfigError, load_config
 
