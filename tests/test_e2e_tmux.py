@@ -77,16 +77,8 @@ class Pane:
 
 def test_demo_drill_into_covid_and_quit(tmp_path: Path) -> None:
     """triffin --demo: grid → COVID row → Enter → drill-down text → Esc → q → exit code 0."""
-    exit_file = tmp_path / "exit"
-    env = {
-        "TRIFFIN_CACHE_DIR": str(tmp_path / "cache"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "TERM": "xterm-256color",
-        "PYTHONPATH": str(ROOT),
-    }
     pane = Pane(tmp_path / "tmux.sock")
-    command = f"{shlex.quote(sys.executable)} -m tui --demo; echo EXIT=$? > {shlex.quote(str(exit_file))}"
-    pane.start(f"sh -c {shlex.quote(command)}", env)
+    exit_file = _start_demo(pane, tmp_path, "--demo")
     try:
         pane.wait_for(lambda s: "REGIME" in s and "COVID dash for cash" in s, what="the dashboard")
         screen = pane.text()
@@ -101,11 +93,7 @@ def test_demo_drill_into_covid_and_quit(tmp_path: Path) -> None:
         assert "UST 10Y" in screen and "haven expects down" in screen
         pane.keys("Escape")
         pane.wait_for(lambda s: "Crisis scorecard" in s and "REGIME" in s, what="the dashboard again")
-        pane.keys("q")
-        deadline = time.monotonic() + 15
-        while not exit_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert exit_file.read_text().strip() == "EXIT=0"
+        _quit(pane, exit_file)
     finally:
         pane.kill()
         if os.path.exists(pane.socket):
