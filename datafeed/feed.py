@@ -497,7 +497,8 @@ class Feed:
         # history older than what a primary holds, for instruments no job of this pass served
         late = _merged(self._backfill_jobs())
         if late:
-            done += zip(late, await asyncio.gather(*(self._run_and_notify(j) for j in late)), strict=True)
+            chains = await asyncio.gather(*(self._run_splitting(j) for j in late))
+            done += [pair for chain in chains for pair in chain]
         jobs = [job for job, _ in done]
         results = [result for _, result in done]
         self._report_behind(primaries)
@@ -542,7 +543,8 @@ class Feed:
         """Run one job, then at once what it calls for: gap fills and the run's backfill of
         its instruments, or a fallback when it failed and nothing is held."""
         result = await self._run_and_notify(job)
-        if result[1] is not None and job.failed_for_good and job.provider.separable and len(job.targets) > 1:
+        if self._splits(job, result):
+            assert result[1] is not None
             chains = await asyncio.gather(*(self._job_and_fills(j) for j in self._split(job, result[1])))
             return [pair for chain in chains for pair in chain]
         if job in self.intraday_jobs:
@@ -553,8 +555,24 @@ class Feed:
         follow = _merged(self._fallback_jobs([job], [result], skip=filled) + fill_jobs)
         if not follow:
             return [(job, result)]
-        results = await asyncio.gather(*(self._run_and_notify(j) for j in follow))
-        return [(job, result), *zip(follow, results, strict=True)]
+        chains = await asyncio.gather(*(self._run_splitting(j) for j in follow))
+        return [(job, result), *(pair for chain in chains for pair in chain)]
+
+    @staticmethod
+    def _splits(job: Job, result: tuple[Delta | None, str | None]) -> bool:
+        """Whether a batch failed for good and its series are to be asked one by one."""
+        return result[1] is not None and job.failed_for_good and job.provider.separable and len(job.targets) > 1
+
+    async def _run_splitting(self, job: Job) -> list[tuple[Job, tuple[Delta | None, str | None]]]:
+        """Run a fill, fallback or backfill job; a batch of them that failed for good (one
+        unknown id answered 404) is asked again series by series, like a primary batch:
+        FRED's fill of a lagging Treasury curve must not be lost to one missing tenor."""
+        result = await self._run_and_notify(job)
+        if not self._splits(job, result):
+            return [(job, result)]
+        assert result[1] is not None
+        chains = await asyncio.gather(*(self._run_splitting(j) for j in self._split(job, result[1])))
+        return [pair for chain in chains for pair in chain]
 
     def _split(self, job: Job, reason: str) -> list[Job]:
         """One job per target of a batch that failed for good (see :attr:`Provider.separable`),

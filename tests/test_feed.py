@@ -154,7 +154,11 @@ async def test_polling_slows_down_once_the_newest_value_is_held(httpserver: HTTP
 
 
 def _recent_treasury_and_fred(
-    httpserver: HTTPServer, instruments: list[str], *, one_batch: bool = False
+    httpserver: HTTPServer,
+    instruments: list[str],
+    *,
+    one_batch: bool = False,
+    days: tuple[int, ...] = (19, 20),
 ) -> tuple[Feed, SeriesStore, FredStandIn, HttpContext]:
     """A feed whose Treasury serves 2026-11-19 and 20 only (``one_batch``: the whole curve in
     one job, as the real provider asks) and whose FRED is the stand-in, on Monday 2026-11-23:
@@ -169,10 +173,10 @@ def _recent_treasury_and_fred(
             return "curve" if one_batch else super().batch_key(ref)
 
         def history_start(self, ref):  # type: ignore[no-untyped-def]
-            return dt.date(2026, 11, 19)
+            return dt.date(2026, 11, days[0])
 
         async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
-            return [Observation(t.instrument, dt.date(2026, 11, d), 4.2, t.ref.tag) for t in targets for d in (19, 20)]
+            return [Observation(t.instrument, dt.date(2026, 11, d), 4.2, t.ref.tag) for t in targets for d in days]
 
     stand_in = FredStandIn()
     httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(stand_in)
@@ -204,6 +208,27 @@ async def test_history_older_than_the_primary_is_backfilled_once(httpserver: HTT
     await feed.refresh(force=True)
     assert stand_in.requests == []  # once per run
     await http.aclose()
+
+
+async def test_a_fill_batch_with_an_unknown_series_is_split_and_the_others_still_fill(httpserver: HTTPServer) -> None:
+    """Treasury lags (its newest close is Tuesday's on Monday 2026-11-23): FRED fills the
+    curve in one request, and when that request fails for good because one id is unknown
+    (DGS5 here; a real FRED mirror may lack a tenor), the other tenors are asked alone and
+    still fill. Before, the whole fill was lost and the 2024 Treasury value stayed newest."""
+    feed, store, stand_in, http = _recent_treasury_and_fred(
+        httpserver, ["ust10y", "ust5y"], one_batch=True, days=(16, 17)
+    )
+    await feed.refresh(force=True)
+    await http.aclose()
+    asked = [r["id"] for r in stand_in.requests]
+    assert asked[0] == "DGS10,DGS5" and sorted(asked[1:]) == ["DGS10", "DGS5"], asked
+    latest = store.latest("ust10y")
+    assert latest is not None and (latest.date, latest.value, latest.source) == (
+        dt.date(2026, 11, 20),
+        4.12,
+        "fred:DGS10",
+    )
+    assert store.latest("ust5y").source == "treasury:5 Yr"  # type: ignore[union-attr]
 
 
 async def test_quote_job_asks_once_even_when_the_market_is_closed() -> None:
