@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -95,8 +95,11 @@ def fingerprint(
         "thresholds": {k: dict(v) for k, v in thresholds.items()},
         "episodes": list(episodes),
     }
-    text = json.dumps(doc, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    data = json.dumps(doc, sort_keys=True, default=str).encode()
+    # Two 32-bit checksums, not a cryptographic hash: the key tells one config's views from
+    # another's (a stale match only shows the last view until the first recompute), and
+    # hashlib would load OpenSSL (~2 ms) in front of the first frame.
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
 def live_path(cache_dir: Path) -> Path:

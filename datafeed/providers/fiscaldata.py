@@ -29,9 +29,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.debt import FIELDS as DEBT_FIELDS
-from datafeed.demand.debt import SOURCE as DEBT_SOURCE
-from datafeed.demand.debt import DebtDay, DebtField, days_from_page, debt_points
 from datafeed.demand.fiscaldata import MAX_PAGE_SIZE, FiscalPage, parse_page
 from datafeed.errors import ParseError
 from datafeed.models import Batch, Fetched
@@ -39,6 +36,7 @@ from datafeed.providers.base import ExtraKey, Provider, Target
 
 if TYPE_CHECKING:
     from datafeed.demand.auctions import AuctionBatch  # the network stack loads only when a fetch runs
+    from datafeed.demand.debt import DebtDay, DebtField
     from datafeed.http import HttpContext
 
 API_PATH = "/services/api/fiscal_service"
@@ -117,6 +115,11 @@ class FiscalDataProvider(Provider):
             ParseError: an answer was not the Fiscal Data envelope, or a target names no
                 Debt to the Penny amount.
         """
+        # Read when a fetch runs: the config and the first frame load every provider's class.
+        from datafeed.demand.debt import FIELDS as DEBT_FIELDS
+        from datafeed.demand.debt import SOURCE as DEBT_SOURCE
+        from datafeed.demand.debt import days_from_page, debt_points
+
         unknown = [t.ref.series for t in targets if t.ref.series not in DEBT_SERIES]
         if unknown:
             raise ParseError(f"fiscaldata: no Debt to the Penny field {', '.join(map(repr, unknown))}")

@@ -38,7 +38,16 @@ monitor.Monitor._load_job = held
 from tui.app import TriffinApp
 from tui.config import load_config
 from tui_helpers import screen_text
-HEAVY = ("pandas", "numpy", "httpx", "importlib.metadata", "datafeed.alert_rules", "datafeed.formula_syntax")
+HEAVY = (
+    "pandas",
+    "numpy",
+    "httpx",
+    "importlib.metadata",
+    "hashlib",
+    "datafeed.demand.debt",
+    "datafeed.alert_rules",
+    "datafeed.formula_syntax",
+)
 
 async def main():
     app = TriffinApp(load_config(None), demo=True, today=dt.date.fromisoformat({today!r}), tick_interval=None)
