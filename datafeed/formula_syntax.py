@@ -12,9 +12,9 @@ from __future__ import annotations
 import keyword
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from datafeed.catalog import CATALOG
 from datafeed.sanitize import clean_line
@@ -145,6 +145,30 @@ def _non_ascii(ch: str, col: int) -> str:
     return f"non-ASCII character {what} at column {col}: ids, numbers and operators are ASCII{hint}"
 
 
+def _members(ids: Iterable[str] | Container[str]) -> Container[str]:
+    """``ids`` as something ``in`` can ask: a set or a mapping as it is, anything else copied.
+
+    Why: a config's formulas are parsed one after another, each against the catalog and
+    every formula before it; copying those ids into a new set per formula made 270 formulas
+    cost O(n²) (issue 20's 300-row first frame).
+    """
+    if isinstance(ids, (Set, Mapping, _Either)):
+        return ids
+    return frozenset(cast("Iterable[str]", ids))
+
+
+class _Either:
+    """Membership in either of two id collections, without building their union."""
+
+    __slots__ = ("_a", "_b")
+
+    def __init__(self, a: Container[str], b: Container[str]) -> None:
+        self._a, self._b = a, b
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._a or item in self._b
+
+
 def _tokenize(expr: str) -> list[_Token]:
     """Split ``expr`` into tokens; the first character outside the language becomes a ``bad`` token.
 
@@ -205,11 +229,11 @@ def _tokenize(expr: str) -> list[_Token]:
 class _Parser:
     """Recursive-descent parser over the token list; builds :class:`Node` trees."""
 
-    def __init__(self, expr: str, series_ids: Iterable[str], scalar_ids: Iterable[str]) -> None:
+    def __init__(self, expr: str, series_ids: Iterable[str] | Container[str], scalar_ids: Iterable[str]) -> None:
         self.tokens = _tokenize(expr)
         self.pos = 0
-        self.series_ids = frozenset(series_ids)
-        self.scalar_ids = frozenset(scalar_ids)
+        self.series_ids = _members(series_ids)
+        self.scalar_ids = _members(scalar_ids)
         self.level = 0
 
     def descend(self, col: int) -> None:
@@ -402,7 +426,7 @@ class _Parser:
 
 def parse_expression(
     expr: str,
-    series_ids: Iterable[str] = CATALOG,
+    series_ids: Iterable[str] | Container[str] = CATALOG,
     scalar_ids: Iterable[str] = (),
 ) -> Node:
     """Parse ``expr`` into a tree, accepting only the documented grammar.
@@ -484,15 +508,15 @@ def parse_formula(
         raise FormulaError(
             f"formula {label!r}: an id must be lower-case letters, digits and '_' and start with a letter"
         )
-    reserved_set = set(reserved)
-    instrument_ids = set(CATALOG if instruments is None else instruments)
+    reserved_set = _members(reserved)
+    instrument_ids = _members(CATALOG if instruments is None else instruments)
     if id in instrument_ids:
         raise FormulaError(f"formula '{id}': id collides with the instrument '{id}'")
     if id in FUNCTIONS or id == "n" or keyword.iskeyword(id):
         raise FormulaError(f"formula '{id}': id '{id}' is reserved")
     if id in reserved_set:
         raise FormulaError(f"formula '{id}': id is already used")
-    known_ids = instrument_ids | set(known)
+    known_ids = _Either(instrument_ids, _members(known))
     try:
         node = parse_expression(expr, known_ids)
     except FormulaError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 import pandas as pd
@@ -157,3 +159,37 @@ def test_no_eval_anywhere_in_the_module() -> None:
         lines = [ln for ln in source.splitlines() if banned in ln and not ln.strip().startswith(("#", '"', "``"))]
         offending = [ln for ln in lines if "_eval(" not in ln and "evaluate" not in ln and '"' not in ln]
         assert not offending, offending
+
+
+class _NoCopySet(AbstractSet[str]):
+    """Ids that answer ``in`` but refuse to be iterated: copying them would iterate them."""
+
+    def __init__(self, ids: set[str]) -> None:
+        self._ids = ids
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the ids were copied (iterated), not asked by membership")
+
+
+def test_a_formula_is_parsed_against_earlier_ids_without_copying_them() -> None:
+    """Issue 20 (300 rows): the config parses each formula against the catalog and every
+    earlier formula; copying those ids per formula made n formulas cost O(n²)."""
+    from datafeed.catalog import CATALOG
+    from datafeed.formula_syntax import parse_formula
+
+    earlier = _NoCopySet({"f_earlier"})
+    formula = parse_formula(
+        "f_next",
+        "(f_earlier - ust10y) * 100",
+        "bp",
+        known=earlier,
+        reserved=_NoCopySet({"f_earlier", "convenience"}),
+        instruments=CATALOG,
+    )
+    assert formula.inputs == frozenset({"f_earlier", "ust10y"})

@@ -798,6 +798,8 @@ def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[F
     from datafeed.signal_ids import signal_ids
 
     out: list[Formula] = []
+    seen: set[str] = set()  # kept as the formulas are parsed: no copy per formula (O(n²))
+    reserved = set(signal_ids())
     for i, table in enumerate(raw):
         if not isinstance(table, dict):
             raise _table_error(r, "formulas", i, f"formulas[{i}] must be a table")
@@ -813,22 +815,22 @@ def _formulas(r: _Reader, raw: list[Any], catalog: Catalog = CATALOG) -> tuple[F
                 raise _table_error(r, "formulas", i, f"formulas[{i}].{key} must be a string", key)
         if "name" in table and not isinstance(table["name"], str):
             raise _table_error(r, "formulas", i, f"formulas[{i}].name must be a string", "name")
-        seen = [f.id for f in out]
         try:
-            out.append(
-                parse_formula(
-                    table["id"],
-                    table["expr"],
-                    table["unit"],
-                    table.get("name"),
-                    known=seen,
-                    reserved=[*seen, *signal_ids()],
-                    instruments=catalog,
-                )
+            formula = parse_formula(
+                table["id"],
+                table["expr"],
+                table["unit"],
+                table.get("name"),
+                known=seen,
+                reserved=reserved,
+                instruments=catalog,
             )
         except FormulaError as exc:
             key = "id" if "id " in str(exc) or "id is" in str(exc) or "an id" in str(exc) else "expr"
             raise _table_error(r, "formulas", i, str(exc), key) from None
+        out.append(formula)
+        seen.add(formula.id)
+        reserved.add(formula.id)
     return tuple(out)
 
 
