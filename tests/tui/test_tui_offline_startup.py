@@ -110,6 +110,9 @@ async def _time_to_offline(app: TriffinApp, texts: list[str]) -> tuple[float, St
             assert row is not None and row.value == 4.07 and row.source.startswith("fred")
         await pilot.pause()
         assert (bar.banner_text or "") in screen_text(app)
+        # The verdict on the title line says whose numbers it is: the demo's, when it is.
+        title = screen_text(app).splitlines()[0]
+        assert "OFFLINE" in title and ("DEMO" in title) == app.monitor.showing_demo, title
         # The banner says it all: no toast pops up over it (toasts sit at the bottom right).
         assert not [n.message for n in app._notifications], "a toast over the OFFLINE banner"  # noqa: SLF001
     return elapsed, bar
