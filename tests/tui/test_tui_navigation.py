@@ -251,3 +251,17 @@ async def test_a_crisis_cell_opened_at_80x24_shows_the_readings_first() -> None:
         charts = screen.query_one("#crisis-charts")
         chart = screen.query_one("#chart-usd")
         assert charts.scroll_y > 0 and chart.region.y >= charts.region.y
+
+
+def test_help_lists_the_keys_of_the_curves_auctions_and_holders_screens() -> None:
+    """QA audit: the help had no keys for the curves (1/2/3), auctions (enter) and holders
+    (enter, c) screens; every screen's bindings are now a section of their own."""
+    from tui.screens.help import binding_groups
+
+    ids = {
+        title: {getattr(b, "id", None) for b in bindings if getattr(b, "id", None)}
+        for title, bindings in binding_groups()
+    }
+    assert {"curves-vs-1w", "curves-vs-1m", "curves-vs-1y"} <= ids["Curves (y)"]
+    assert "auctions-open" in ids["Auctions (u)"]
+    assert {"holders-open", "holders-custody"} <= ids["Holders (f)"]
