@@ -241,3 +241,21 @@ async def test_a_click_on_the_list_shows_that_exhibit() -> None:
         await pilot.click(option_list, offset=(5, 9))
         await pilot.pause()
         assert screen.spec.id == "basis" and "Exhibit 5/10" in flat(app)
+
+
+async def test_palette_signal_entries_carry_their_date_and_staleness() -> None:
+    """QA audit: ``signal convenience_aaa_10y: eroding`` had no date; an entry now says as of
+    when, and STALE / LATE as the signal does."""
+    from tui.commands import TriffinCommands
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        metrics = app.monitor.metrics
+        assert metrics is not None
+        helps = {help_text.split(":")[0]: help_text for _, help_text, _ in TriffinCommands(app.screen)._targets()}  # noqa: SLF001
+        for sid, result in metrics.signals.items():
+            text = helps[f"signal {sid}"]
+            assert (f"as of {result.as_of}" in text) == (result.as_of is not None), text
+            assert text.endswith(" STALE") == result.stale, text
+        assert any(r.as_of is not None for r in metrics.signals.values())
