@@ -179,3 +179,28 @@ async def test_the_offline_demo_gets_its_synthetic_auctions_after_its_first_fram
             timeout=30,
             what="the auction signals on the demo book",
         )
+
+
+async def test_holders_say_the_tic_source_is_off_instead_of_waiting_for_it(tmp_path: Path, refusing_url: str) -> None:
+    """QA audit: with ``[sources.tic] enabled = false`` the holders screen said the holdings
+    "arrive with the next refresh"; no refresh will bring them, and it now says the source is off."""
+    cache = tmp_path / "cache"
+    prepare_cache(cache)
+    lines = []
+    for name in source_names():
+        lines += [
+            f"[sources.{name}]",
+            f"enabled = {'false' if name == 'tic' else 'true'}",
+            f'base_url = "{refusing_url}"',
+        ]
+    path = tmp_path / "c.toml"
+    path.write_text("\n".join(lines) + "\n")
+    app = TriffinApp(load_config(path, env={"TRIFFIN_CACHE_DIR": str(cache)}), today=TODAY, tick_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.monitor.store is not None and app.ready, timeout=30, what="kept values")
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "TIC" in screen_text(app), what="the holders screen")
+        text = screen_text(app)
+        assert not app.monitor.showing_demo
+        assert "the TIC source is off ([sources.tic] enabled = false)" in text, text
+        assert "next refresh" not in text

@@ -148,10 +148,18 @@ class HoldersScreen(DetailScreen):
         if any(r.value is not None for r in self.rows):
             table.update(holders_table(self.rows, self.cursor, ascii, narrow))
         else:
-            table.update("No TIC holdings held yet ([sources.tic]); they arrive with the next refresh.")
+            table.update(self._empty_reason())
         self.query_one("#custody-line", Static).update(plain(self._custody_line(), None))
         if chart:
             self.query_one("#custody-chart", SeriesChart).set_data(custody_chart(store))
+
+    def _empty_reason(self) -> str:
+        """Why the table is empty: the source is off (no refresh will bring anything), or its
+        first answer is still to come."""
+        monitor = self.triffin.monitor
+        if not monitor.showing_demo and not monitor.source_enabled("tic"):
+            return "No TIC holdings: the TIC source is off ([sources.tic] enabled = false)."
+        return "No TIC holdings held yet ([sources.tic]); they arrive with the next refresh."
 
     def _custody_line(self) -> str:
         store = self.triffin.monitor.store
