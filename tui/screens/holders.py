@@ -42,7 +42,8 @@ def holders_table(rows: list[HolderRow], cursor: int, ascii: bool, narrow: bool)
 
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
     columns = [(" ", "left"), ("Holder", "left"), ("Month", "left"), ("USD bn", "right"), ("1M", "right")]
-    columns += [("12M", "right"), ("24 months", "left")]
+    months = 12 if narrow else 24  # the sparkline keeps the newest ``months`` values
+    columns += [("12M", "right"), (f"{months} months", "left")]
     if not narrow:
         columns.append(("Source", "left"))
     for name, justify in columns:
@@ -59,7 +60,7 @@ def holders_table(rows: list[HolderRow], cursor: int, ascii: bool, narrow: bool)
             "–" if row.value is None else f"{row.value:,.1f}",
             _change(row.change_1m, ascii),
             _change(row.change_12m, ascii),
-            sparkline(row.history, 12 if narrow else 24, ascii=ascii),
+            sparkline(row.history, months, ascii=ascii),
         ]
         if not narrow:
             cells.append(plain(row.source, 24))
