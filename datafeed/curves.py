@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from datafeed.store import SeriesStore
+    from datafeed.store import Latest, SeriesStore
 
 MAX_GAP_DAYS = 10
 """A point may be at most this many calendar days older than the date asked for (a long
@@ -127,7 +127,16 @@ def curve_as_of(store: SeriesStore, curve: Curve) -> dt.date | None:
     Why the newest: it is the freshest curve the data can show; a tenor that has not been
     updated since is then visibly stale (not silently drawn at an older date under it).
     """
-    dates = [latest.date for _t, i in curve.tenors if i in store.catalog and (latest := store.latest(i)) is not None]
+    return _as_of(_latests(store, curve))
+
+
+def _latests(store: SeriesStore, curve: Curve) -> dict[str, Latest | None]:
+    """Each catalog tenor's newest value (read once: ``latest`` is most of a curve's cost)."""
+    return {i: store.latest(i) for _t, i in curve.tenors if i in store.catalog}
+
+
+def _as_of(latests: dict[str, Latest | None]) -> dt.date | None:
+    dates = [latest.date for latest in latests.values() if latest is not None]
     return max(dates) if dates else None
 
 
@@ -158,13 +167,14 @@ def curve_points(store: SeriesStore, curve: Curve, when: dt.date | None = None) 
     import pandas as pd
 
     out: list[CurvePoint] = []
-    as_of = curve_as_of(store, curve) if when is None else None
+    latests = _latests(store, curve) if when is None else {}
+    as_of = _as_of(latests)
     for tenor, inst_id in curve.tenors:
         if inst_id not in store.catalog:
             out.append(CurvePoint(tenor, inst_id, None, None, None, "not in the catalog"))
             continue
         if when is None:
-            latest = store.latest(inst_id)
+            latest = latests[inst_id]
             if latest is None or as_of is None:
                 out.append(CurvePoint(tenor, inst_id, None, None, None, "no data"))
             elif (as_of - latest.date).days > MAX_GAP_DAYS:

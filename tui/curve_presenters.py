@@ -27,7 +27,6 @@ from datafeed.curves import (
     SpreadQuote,
     all_tenors,
     change_span_ok,
-    curve_as_of,
     curve_points,
     spread_quote,
 )
@@ -77,9 +76,12 @@ def curve_set(store: SeriesStore, today: dt.date, lookback: str) -> CurveSet:
     apart; with the newest values months old, today minus a year would not be.
     """
     days = LOOKBACK_DAYS[lookback]
-    as_of = {c.id: curve_as_of(store, c) for c in CURVES}
-    then = {cid: (day or today) - dt.timedelta(days=days) for cid, day in as_of.items()}
     now = {c.id: curve_points(store, c) for c in CURVES}
+    # The as-of is the newest date of a drawn point: the newest value is never stale.
+    as_of = {
+        cid: max((p.date for p in pts if p.value is not None and p.date), default=None) for cid, pts in now.items()
+    }
+    then = {cid: (day or today) - dt.timedelta(days=days) for cid, day in as_of.items()}
     past = {c.id: curve_points(store, c, then[c.id]) for c in CURVES}
     return CurveSet(lookback, as_of, then, now, past)
 
