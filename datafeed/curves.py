@@ -22,6 +22,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from datafeed.catalog import HORIZON_DAYS
+
 if TYPE_CHECKING:
     from datafeed.store import SeriesStore
 
@@ -170,6 +172,7 @@ class SpreadQuote:
 def spread_quote(store: SeriesStore, inst_id: str) -> SpreadQuote:
     """The last value of a spread (in bp) with its 1D / 1W / 1M changes.
 
+    A horizon shorter than the spread's own (a monthly leg makes it ``1M``) is None.
     1D is the change since the previous observation; 1W and 1M are against the last value
     on or before that many calendar days before the last date (None when there is none).
     """
@@ -188,6 +191,9 @@ def spread_quote(store: SeriesStore, inst_id: str) -> SpreadQuote:
     changes: list[tuple[str, float | None]] = []
     for label, days in SPREAD_HORIZONS:
         past: float | None = None
+        if days < HORIZON_DAYS.get(latest.horizon, 1):
+            changes.append((label, None))  # shorter than its coarsest leg's step: n/a, never a month's move
+            continue
         if days == 1:
             past = latest.previous
         else:
