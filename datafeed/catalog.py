@@ -33,6 +33,20 @@ FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekly", "monthly", "quarterly",
 HORIZONS: dict[str, str] = {"daily": "1D", "weekly": "1W", "monthly": "1M", "quarterly": "1Q", "annual": "1Y"}
 """The horizon of "the change since the previous observation" by frequency, as labelled on screen."""
 
+HORIZON_DAYS: dict[str, int] = {"1D": 1, "1W": 7, "1M": 30, "1Q": 91, "1Y": 365}
+"""Calendar days a change horizon spans: which look-backs say something beyond it, and how far
+back a derived instrument's change reaches when a leg is not daily."""
+
+
+def coarsest_horizon(horizons: Iterable[str]) -> str:
+    """The longest of ``horizons`` (``1D`` when there is none).
+
+    Why: a spread of a daily and a monthly leg moves, between two of its values, only by the
+    daily leg; a change that includes the monthly leg's move spans a month (docs/contract.md).
+    """
+    return max(horizons, key=lambda h: HORIZON_DAYS.get(h, 1), default="1D")
+
+
 DEFAULT_LAG: dict[Frequency, int] = {"daily": 2, "weekly": 8, "monthly": 45, "quarterly": 130, "annual": 600}
 """FRED's usual lag by frequency, in business days after the observation date within which the
 *next* value is normally out. A Wednesday level (H.4.1) is out the next day, so the following
@@ -192,8 +206,13 @@ class Instrument:
         whose change since the previous value spans a month. Unknown tags (a demo tag, a
         source no longer in the catalog) fall back to the primary's.
         """
+        return HORIZONS[self.frequency_of(tag)]
+
+    def frequency_of(self, tag: str | None) -> Frequency:
+        """The frequency of the source ``tag`` (the primary's for an unknown tag): how long a
+        value from it stands for (a monthly average stands for its month)."""
         ref = next((r for r in self.sources if tag is not None and r.tag == tag), None)
-        return HORIZONS[ref.frequency] if ref is not None else self.horizon
+        return ref.frequency if ref is not None else self.frequency
 
     @property
     def bp_scale(self) -> float:

@@ -29,6 +29,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from datafeed.catalog import HORIZON_DAYS
+
 if TYPE_CHECKING:
     from datafeed.store import Latest, SeriesStore
 
@@ -225,11 +227,11 @@ class SpreadQuote:
 def spread_quote(store: SeriesStore, inst_id: str) -> SpreadQuote:
     """The last value of a spread (in bp) with its 1D / 1W / 1M changes.
 
-    Each change spans what its label says, or is None: 1D is the change since the previous
-    observation when that is at most :data:`PREVIOUS_DAY_MAX_GAP` days earlier (a monthly
-    series has no 1D); 1W and 1M are against the last value on or before that many calendar
-    days before the last date, when it is within :func:`span_slack` days of it (never a
-    change over the months before a gap).
+    Each change spans what its label says, or is None: a horizon shorter than the spread's
+    own (a monthly leg makes it ``1M``) is None; 1D is the change since the previous
+    observation when that is at most :data:`PREVIOUS_DAY_MAX_GAP` days earlier; 1W and 1M
+    are against the last value on or before that many calendar days before the last date,
+    when it is within :func:`span_slack` days of it (never a change over the months before a gap).
     """
     import pandas as pd
 
@@ -246,6 +248,9 @@ def spread_quote(store: SeriesStore, inst_id: str) -> SpreadQuote:
     changes: list[tuple[str, float | None]] = []
     for label, days in SPREAD_HORIZONS:
         past: float | None = None
+        if days < HORIZON_DAYS.get(latest.horizon, 1):
+            changes.append((label, None))  # shorter than its coarsest leg's step: n/a, never a month's move
+            continue
         if days == 1:
             recent = (
                 latest.previous_date is not None and (latest.date - latest.previous_date).days <= PREVIOUS_DAY_MAX_GAP

@@ -5,7 +5,12 @@ an instrument like any other for every consumer (table, drill-down, alerts, expo
 snapshot JSON), so the store holds it next to its legs (``SeriesStore`` calls these
 functions whenever a leg changes). The rules that keep one value = one provenance:
 
-- a value exists only on a date every leg has: nothing is filled forward or interpolated;
+- a value exists only on a date every leg has a value *for*: a daily leg's value stands for
+  its own date only; a lower-frequency leg's value (FRED's monthly Bund average) stands for its
+  period (its month, quarter, year, or the six days after a weekly date) until the next value,
+  so a spread of a daily and a monthly leg has a value on every daily date of the month the
+  monthly value covers, dated by the daily leg (a real input date). Nothing is interpolated,
+  and nothing is carried past a value's own period;
 - every value is tagged with the derivation (``derived:ust10y-ust2y``);
 - a provisional quote exists only when every leg has a value on a day after the last
   common close and at least one of them is an intraday quote; it is stamped with the
@@ -27,6 +32,7 @@ from datafeed.catalog import Derivation
 from datafeed.models import Observation, SeriesState, Status
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 ROUND = 6
@@ -36,12 +42,57 @@ it keeps ``(4.73 - 4.30) * 100`` from exporting as 42.99999999999997."""
 _RANK = {Status.FRESH: 0, Status.STALE: 1, Status.MISSING: 2, Status.ERROR: 3}
 
 
-def derive_values(derivation: Derivation, legs: Sequence[pd.Series | None]) -> pd.Series:
-    """The derived series on the dates every leg has (empty when a leg holds nothing).
+def period_ends(days: np.ndarray, frequency: str) -> np.ndarray:
+    """The last day (``datetime64[D]``) each value dated ``days`` stands for at ``frequency``.
+
+    FRED dates a monthly average on the 1st of its month, a quarterly one on the 1st of its
+    quarter, an annual one on 1 January; a weekly level is read as standing for the six days
+    after it. A daily value stands for its own date only.
+    """
+    import numpy as np
+
+    if frequency == "weekly":
+        return days + np.timedelta64(6, "D")
+    if frequency == "monthly":
+        return (days.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    if frequency == "quarterly":
+        months: np.ndarray = days.astype("datetime64[M]").astype("int64")
+        starts: np.ndarray = (months - months % 3 + 3).astype("datetime64[M]")
+        return starts.astype("datetime64[D]") - np.timedelta64(1, "D")
+    if frequency == "annual":
+        return (days.astype("datetime64[Y]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return days
+
+
+def _valid_until(days: np.ndarray, frequencies: Sequence[str] | str) -> np.ndarray:
+    """Per value, the last day it stands for: its period's end, and never its successor's date."""
+    import numpy as np
+
+    if isinstance(frequencies, str):
+        until = period_ends(days, frequencies)
+    else:
+        until = days.copy()
+        freq = np.asarray(frequencies, dtype=object)
+        for name in set(frequencies):
+            mask = freq == name
+            until[mask] = period_ends(days[mask], str(name))
+    if len(days) > 1:
+        until[:-1] = np.minimum(until[:-1], days[1:] - np.timedelta64(1, "D"))
+    return until
+
+
+def derive_values(
+    derivation: Derivation,
+    legs: Sequence[pd.Series | None],
+    frequencies: Sequence[Sequence[str] | str | None] | None = None,
+) -> pd.Series:
+    """The derived series on the dates every leg has a value for (empty when a leg holds nothing).
 
     Args:
         derivation: the spec (legs, weights, scale).
         legs: each leg's official values, in the order of ``derivation.terms``.
+        frequencies: per leg, the frequency of each value (parallel to it) or one for all;
+            None (or a leg's None) is daily: the value stands for its own date only.
     """
     import numpy as np
     import pandas as pd
@@ -49,6 +100,31 @@ def derive_values(derivation: Derivation, legs: Sequence[pd.Series | None]) -> p
     empty = pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
     if not legs or any(s is None or not len(s) for s in legs):
         return empty
+    freqs = list(frequencies) if frequencies is not None else [None] * len(legs)
+    if all(f is None or f == "daily" or (not isinstance(f, str) and all(x == "daily" for x in f)) for f in freqs):
+        return _on_common_dates(derivation, legs)
+    days = [s.index.to_numpy().astype("datetime64[D]") for s in legs if s is not None]
+    union = np.unique(np.concatenate(days))
+    total = np.zeros(len(union), dtype="float64")
+    keep = np.ones(len(union), dtype=bool)
+    for series, leg_days, freq, (_leg, weight) in zip(legs, days, freqs, derivation.terms, strict=True):
+        assert series is not None
+        until = _valid_until(leg_days, freq if freq is not None else "daily")
+        pos = np.searchsorted(leg_days, union, side="right") - 1
+        found = pos >= 0
+        clipped = np.where(found, pos, 0)
+        keep &= found & (union <= until[clipped])
+        total += weight * series.to_numpy(dtype="float64")[clipped]
+    index = pd.DatetimeIndex(union[keep]).astype("datetime64[ns]")
+    return pd.Series(np.round(total[keep] * derivation.scale, ROUND), index=index, dtype="float64")
+
+
+def _on_common_dates(derivation: Derivation, legs: Sequence[pd.Series | None]) -> pd.Series:
+    """Daily legs: the dates they all have (the usual case, kept fast)."""
+    import numpy as np
+    import pandas as pd
+
+    empty = pd.Series([], index=pd.DatetimeIndex([], dtype="datetime64[ns]"), dtype="float64")
     index = legs[0].index  # type: ignore[union-attr]
     for series in legs[1:]:
         if not series.index.equals(index):  # type: ignore[union-attr]
@@ -134,4 +210,4 @@ def derive_state(derivation: Derivation, legs: Sequence[tuple[str, SeriesState]]
     )
 
 
-__all__ = ["ROUND", "derive_quote", "derive_state", "derive_values"]
+__all__ = ["ROUND", "derive_quote", "derive_state", "derive_values", "period_ends"]

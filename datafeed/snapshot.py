@@ -73,8 +73,9 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
                     entry["change"] = round(diff, 4)
                 entry["change_unit"] = inst.change
                 # What the change spans: the frequency of the source that served the value
-                # (bund10y from FRED's monthly fallback changes over a month, not a day).
-                entry["change_horizon"] = inst.horizon_of(latest.source)
+                # (bund10y from FRED's monthly fallback changes over a month, not a day); for
+                # a spread, its coarsest leg's (UST−Bund with that Bund leg: 1M).
+                entry["change_horizon"] = latest.horizon
         if st.last_success is not None:
             entry["last_success"] = st.last_success.isoformat(timespec="seconds")
         # Provenance (docs/contract.md, ``behind`` and ``sources``): a primary that answers but lags, who filled the gap,

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from datafeed.catalog import CATALOG, Instrument
+from datafeed.catalog import CATALOG, HORIZON_DAYS, Instrument, coarsest_horizon
 from datafeed.frame import date_index
 from datafeed.models import Batch, Behind, Delta, Observation, SeriesState, Status, utcnow
 
@@ -51,6 +51,9 @@ class Latest:
     time: dt.datetime | None
     previous: float | None
     previous_date: dt.date | None
+    horizon: str = "1D"
+    """What ``value − previous`` spans (``1D``, ``1W``, ``1M``...): the frequency of the source
+    that served the value; for a spread, that of its coarsest leg (docs/contract.md)."""
 
 
 VECTOR_BATCH = 64
@@ -517,7 +520,9 @@ class SeriesStore:
             spec = self.catalog[derived_id].derived
             assert spec is not None
             if official_legs.intersection(spec.legs):
-                new = derive_values(spec, [self._values.get(leg) for leg in spec.legs])
+                new = derive_values(
+                    spec, [self._values.get(leg) for leg in spec.legs], [self._frequencies(leg) for leg in spec.legs]
+                )
                 old = self._values.get(derived_id)
                 same = len(new) == 0 if old is None else len(old) == len(new) and old.index.equals(new.index)
                 if not (same and (old is None or old.equals(new))):
@@ -541,6 +546,20 @@ class SeriesStore:
             if self._restate(derived_id):
                 changed.add(derived_id)
         return changed, official
+
+    def _frequencies(self, inst_id: str) -> list[str] | str | None:
+        """The frequency of each official value of ``inst_id`` (one string when they share
+        one): how long each stands for when a spread reads it (``datafeed.derived``)."""
+        inst = self.catalog.get(inst_id)
+        tags = self._sources.get(inst_id)
+        if inst is None or tags is None or not len(tags):
+            return None
+        raw = tags.to_numpy()
+        first = raw[0]
+        if (raw == first).all():  # the usual case: one source
+            return inst.frequency_of(str(first))
+        by_tag = {tag: inst.frequency_of(str(tag)) for tag in set(raw.tolist())}
+        return [by_tag[tag] for tag in raw.tolist()]
 
     def _restate(self, derived_id: str) -> bool:
         """Set a derived instrument's state from its legs'; True when it changed."""
@@ -678,21 +697,50 @@ class SeriesStore:
         return self._intraday.get(inst_id)
 
     def latest(self, inst_id: str) -> Latest | None:
-        """Newest value with its source and the value before it (for the change column)."""
+        """Newest value with its source and the value its change is measured from.
+
+        That value is the previous observation, except for a spread with a leg that is not
+        daily: its values between two of that leg's observations move by the daily leg only,
+        so its change is measured from its value one horizon back (the coarsest leg's
+        frequency, :attr:`Latest.horizon`), the last on or before that date.
+        """
         base = self._values.get(inst_id)
         quote = self._intraday.get(inst_id)
+        inst = self.catalog.get(inst_id)
         if quote is not None:
-            prev = float(base.iloc[-1]) if base is not None and len(base) else None
-            prev_date = base.index[-1].date() if base is not None and len(base) else None
-            return Latest(inst_id, quote.date, quote.value, quote.source, True, quote.time, prev, prev_date)
-        if base is None or not len(base):
+            date, value, source, intraday, time = quote.date, quote.value, quote.source, True, quote.time
+            held = base if base is not None else _empty()
+        elif base is None or not len(base):
             return None
-        src = self._sources[inst_id]
-        prev = float(base.iloc[-2]) if len(base) > 1 else None
-        prev_date = base.index[-2].date() if len(base) > 1 else None
-        return Latest(
-            inst_id, base.index[-1].date(), float(base.iloc[-1]), str(src.iloc[-1]), False, None, prev, prev_date
-        )
+        else:
+            date, value, source, intraday, time = base.index[-1].date(), float(base.iloc[-1]), "", False, None
+            source = str(self._sources[inst_id].iloc[-1])
+            held = base.iloc[:-1]
+        if inst is not None and inst.derived is not None:
+            horizon = self.derived_horizon(inst_id)
+        else:
+            horizon = inst.horizon_of(source) if inst is not None else "1D"
+        if inst is not None and inst.derived is not None and horizon != "1D":
+            cut = pd.Timestamp(date - dt.timedelta(days=HORIZON_DAYS[horizon]))
+            held = held.iloc[: int(held.index.searchsorted(cut, side="right"))]
+            if len(held) and held.index[-1] <= cut - pd.Timedelta(days=HORIZON_DAYS[horizon]):
+                held = held.iloc[:0]  # a gap in the history: no value one horizon back
+        prev = float(held.iloc[-1]) if len(held) else None
+        prev_date = held.index[-1].date() if len(held) else None
+        return Latest(inst_id, date, value, source, intraday, time, prev, prev_date, horizon)
+
+    def derived_horizon(self, inst_id: str) -> str:
+        """The change horizon of a derived instrument: its coarsest leg's, read from the source
+        of each leg's newest official value (FRED's monthly Bund makes UST−Bund a ``1M``)."""
+        inst = self.catalog[inst_id]
+        assert inst.derived is not None
+        horizons = []
+        for leg in inst.derived.legs:
+            leg_inst = self.catalog.get(leg)
+            tags = self._sources.get(leg)
+            if leg_inst is not None:
+                horizons.append(leg_inst.horizon_of(str(tags.iloc[-1]) if tags is not None and len(tags) else None))
+        return coarsest_horizon(horizons)
 
     def version_of(self, inst_id: str) -> int:
         """Store version at which ``inst_id`` last changed (0 if never)."""

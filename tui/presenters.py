@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from datafeed.catalog import HORIZON_DAYS as CATALOG_HORIZON_DAYS
 from datafeed.catalog import Instrument
 from datafeed.crises import CHECKS, ScoredEpisode, episode_window
 from datafeed.market_calendar import instrument_is_late as is_late  # not datafeed.snapshot: httpx
@@ -61,7 +62,7 @@ MAX_CHART_POINTS = 800
 # --------------------------------------------------------------------------- formatting
 
 
-HORIZON_DAYS: dict[str, int] = {"1D": 1, "1W": 7, "1M": 30, "1Q": 91, "1Y": 365}
+HORIZON_DAYS = CATALOG_HORIZON_DAYS
 """Calendar days a change horizon spans (which look-backs add anything beyond it)."""
 
 
@@ -97,9 +98,8 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     series = store.series(inst_id)
     tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
     periods: list[float | None] = []
-    for base in period_bases(latest.date):  # the last value on or before each base date
-        index = int(series.index.searchsorted(pd.Timestamp(base), side="right"))
-        periods.append(change_in_unit(inst, latest.value, float(series.iloc[index - 1])) if index else None)
+    for span in period_bases(latest.date, today, latest.horizon):  # n/a where a column does not apply
+        periods.append(_period_change(inst, series, latest.value, span))
     if latest.intraday and latest.time is not None:
         age = format_age((now - latest.time).total_seconds())
     else:
@@ -116,7 +116,22 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         late=is_late(inst, latest.date, today, latest.source),
         intraday=latest.intraday,
         periods=(periods[0], periods[1], periods[2]),
+        horizon=latest.horizon,
     )
+
+
+def _period_change(
+    inst: Instrument, series: pd.Series, value: float, span: tuple[dt.date, dt.date] | None
+) -> float | None:
+    """The change of ``value`` against the last value on or before the span's base, dated after
+    its floor (``tui.rows.period_bases``), or None."""
+    if span is None:
+        return None
+    base, floor = span
+    index = int(series.index.searchsorted(pd.Timestamp(base), side="right"))
+    if not index or series.index[index - 1] <= pd.Timestamp(floor):
+        return None
+    return change_in_unit(inst, value, float(series.iloc[index - 1]))
 
 
 def table_rows(
@@ -336,18 +351,19 @@ def series_stats(
         out.append(Stat("last", inst.format(latest.value)))
         out.append(Stat("date", when))
         out.append(Stat("age", table_row(store, inst_id, today, now).age))
-        last_ts = series.index[-1]
+        last_day = series.index[-1].date()
         # The change since the previous observation spans the series' own horizon (a monthly
-        # series' previous value is a month old); calendar look-backs follow if longer.
+        # series' previous value is a month old; a spread's, its coarsest leg's); calendar
+        # look-backs follow if longer, n/a where the history has no value one span back.
         change = format_change(inst, change_in_unit(inst, latest.value, latest.previous))
-        horizon = inst.horizon_of(latest.source)
+        horizon = latest.horizon
         out.append(Stat(f"chg {horizon}", change))
         horizon_days = HORIZON_DAYS[horizon]
         for label, days in (("chg 1W", 7), ("chg 1M", 30)):
             if days <= horizon_days:
                 continue
-            past = _asof(series, last_ts - pd.Timedelta(days=days))
-            out.append(Stat(label, format_change(inst, change_in_unit(inst, latest.value, past))))
+            span = (last_day - dt.timedelta(days=days), last_day - dt.timedelta(days=2 * days))
+            out.append(Stat(label, format_change(inst, _period_change(inst, series, latest.value, span))))
         part = range_slice(series, range_key)
         values = part.to_numpy(dtype="float64")
         if len(values) >= 2:

@@ -129,7 +129,13 @@ class HelpScreen(Screen[None]):
             ("= ", "unchanged at the shown precision"),
             (
                 "1W 1M 1Q 1Y",
-                "after a change: it spans the series' own period (weekly ... annual data); unmarked, since the previous close",
+                "after a change: it spans the series' own period (weekly ... annual data; a spread, its coarsest"
+                " leg's: UST-Bund on FRED's monthly Bund is 1M); unmarked, since the previous close",
+            ),
+            (
+                "1W 1M YTD",
+                "columns: against the last value 7 / 30 days back (n/a when none within one more such span, or when"
+                " the row's own period is longer); YTD against last year's last value, n/a with no value this year",
             ),
             ("% bp USD bn", "each value's unit; OAS shown in bp (x100), JSON and exports keep the catalog unit (%)"),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),

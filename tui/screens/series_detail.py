@@ -173,7 +173,7 @@ class SeriesDetailScreen(DetailScreen):
         inst = store.catalog[inst_id]
         title.append(f"{inst.name}", style="bold")
         latest = store.latest(inst_id)
-        horizon = inst.horizon_of(latest.source if latest is not None else None)
+        horizon = latest.horizon if latest is not None else inst.horizon
         title.append(f"  {inst_id} · {inst.label} · changes in {inst.change} over {horizon} · {inst.group_title}  ")
         if monitor.showing_demo:
             title.append(" DEMO — synthetic ", style="bold reverse")
