@@ -150,6 +150,8 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         # ends with its own error (HTTP 500 ...) rather than being cut off as "no answer".
         monitor.http.deadline = time.monotonic() + max(0.05, budget - LAST_ATTEMPT_GRACE)
         ends = time.monotonic() + budget
+        # Who answered is read off the store: a pass cut off by the budget has no report.
+        before = {i: store.state[i].last_success for i in store.catalog}
         auctions = asyncio.ensure_future(monitor.refresh_auctions_once())
         try:
             result.report = await asyncio.wait_for(monitor.refresh_once(), timeout=budget)
@@ -178,6 +180,8 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         result.auction_state = feed.state if feed is not None and feed.enabled else None
         if result.report is not None and result.report.ok == 0 and result.report.failed:
             result.mode = "offline"
+        elif result.timed_out and all(store.state[i].last_success == t for i, t in before.items()):
+            result.mode = "offline"  # no answer within --timeout is no answer: the values are all kept data
         return result
     finally:
         await monitor.aclose()
