@@ -465,7 +465,7 @@ class Feed:
         job.next_due = time.monotonic() + delay
         retry_at = utcnow() + dt.timedelta(seconds=delay)
         for t in job.targets:
-            self.store.mark_failure(t.instrument, exc.message, retry_at)
+            self.store.mark_failure(t.instrument, exc.message, retry_at, source=t.ref.tag)
         return exc.message
 
     async def refresh(self, force: bool = False, include_intraday: bool = True) -> RefreshReport:
