@@ -69,15 +69,10 @@ CSV_FIELDS = (
     "late",
     "error",
     "mode",
-    "change_horizon",
-    "error_source",
-    "rejected_reason",
 )
 """Columns of ``snapshot --format csv``. ``mode`` (0.2) is the document's ``mode`` on every
 row (``live``, ``offline``, ``demo``): a parser and a spreadsheet both see synthetic rows
-for what they are, where a comment line would trip CSV readers. The last three (0.3) are
-the JSON keys of the same names: what ``change`` spans, which source gave ``error``, and
-why the source's values were refused."""
+for what they are, where a comment line would trip CSV readers."""
 
 
 def write_csv(doc: dict[str, Any]) -> None:
@@ -416,6 +411,6 @@ def markdown(doc: dict[str, Any]) -> str:
         for cells in rows:
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
         notes = crisis_notes(crises)
-        if notes:
-            out += [""] + [f"- {_md(note)}" for note in notes]
+        if notes:  # one block under its own label (so it carries the demo notice too)
+            out += ["", f"Why a check is n/a or carried{tag}:"] + [f"- {_md(note)}" for note in notes]
     return "\n".join(out) + "\n"

@@ -125,7 +125,11 @@ class HelpScreen(Screen[None]):
                 "1W 1M 1Q 1Y",
                 "after a change: it spans the series' own period (weekly ... annual data); unmarked, since the previous close",
             ),
-            ("% bp USD bn", "each value's unit; OAS shown in bp (x100), JSON and exports keep the catalog unit (%)"),
+            (
+                "% bp USD bn",
+                "each value's unit; OAS shown in bp (x100), JSON and export keep the catalog unit (%);"
+                " s saves values as shown, with a unit column",
+            ),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
             ("late", "older than the source's usual publication lag (counted in its market's business days)"),
             ("intra", "a provisional intraday quote, replaced by the official close"),
