@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
@@ -29,8 +31,9 @@ from datafeed.store import SeriesStore
 from tests.fredgraph import fredgraph_body
 from tui.presenters import fetch_and_data, series_stats, table_rows
 from tui.save import DASHBOARD_HEADER, csv_rows, table_csv
-from tui.snapshot_cmd import clip_words, markdown, problem_text, status_text
+from tui.snapshot_cmd import REASON_WIDTH, clip_words, markdown, print_tables, problem_text, status_text
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TODAY = dt.date(2026, 11, 26)
 NOW = dt.datetime(2026, 11, 26, 15, 0, tzinfo=dt.UTC)
 D = dt.date.fromisoformat
@@ -234,3 +237,48 @@ def test_reasons_are_cut_at_a_word_with_an_ellipsis() -> None:
     assert clip_words(text, 40) == "fred: HTTP 500 Internal Server Error…"
     assert clip_words(text, 200) == text
     assert len(clip_words("x" * 50, 10)) == 10  # one long word: cut inside it, still marked
+
+
+def test_the_snapshot_table_keeps_the_cause_of_a_long_fred_error(capsys: pytest.CaptureFixture[str]) -> None:
+    error = (
+        "FRED error 400: Bad Request. The value for variable api_key is not registered. "
+        "Read https://fred.stlouisfed.org/docs/api/api_key.html for more information."
+    )
+    series = {"name": "UST 10Y", "value": 4.1, "date": "2026-07-28", "status": "stale", "late": True}
+    series |= {"source": "fred:DGS10", "error": error, "error_source": "fred:DGS10", "rejected": 0}
+    cut = clip_words(problem_text(series), REASON_WIDTH)
+    assert "api_key is not registered" in cut and cut.endswith("…") and " Read…" in cut
+    print_tables({"triffin": "0", "mode": "live", "as_of": "2026-11-26T15:00:00Z", "series": {"ust10y": series}})
+    out = " ".join(part.strip(" │") for part in capsys.readouterr().out.splitlines())
+    assert "api_key is not" in out and "registered" in out and "The value f " not in out
+
+
+def test_an_answer_whose_every_value_is_refused_is_an_error_with_its_reason(httpserver: HTTPServer) -> None:
+    """Yahoo serving a ^TNX chart (4.09) for DXY: the feed says error and why, not fresh with no value."""
+    from datafeed.models import Status
+    from datafeed.providers.yahoo import YahooProvider
+
+    chart = (FIXTURES / "yahoo" / "chart-TNX.json").read_bytes()
+    httpserver.expect_request("/v8/finance/chart/DX-Y.NYB").respond_with_data(chart, content_type="application/json")
+    yahoo = SourceSettings.default("yahoo", base_url=httpserver.url_for("").rstrip("/"), min_interval=0.0)
+    settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
+    store = SeriesStore(today=lambda: D("2026-03-02"))
+
+    async def refresh() -> None:
+        http = HttpContext(settings)
+        feed = Feed(store, settings, http, providers={"yahoo": YahooProvider(yahoo)}, instruments=["dxy"])
+        try:
+            await feed.refresh(force=True)
+        finally:
+            await feed.flush()
+            await http.aclose()
+
+    asyncio.run(refresh())
+    assert len(httpserver.log) >= 1
+    st = store.state["dxy"]
+    assert st.rejected >= 1 and not store.has_data("dxy")
+    assert st.status is Status.ERROR and st.error_source == "yahoo:DX-Y.NYB"
+    assert st.last_error is not None and st.last_error.startswith("every value refused: dxy: value 4.093 outside")
+    entry = series_json(store, D("2026-03-02"))["dxy"]
+    assert (entry["status"], entry["value"], entry["error_source"]) == ("error", None, "yahoo:DX-Y.NYB")
+    assert "outside plausible range 50..200" in entry["error"] and "outside" in entry["rejected_reason"]
