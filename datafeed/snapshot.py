@@ -91,6 +91,10 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
         # Observations refused by validation (not a number, implausible, future-dated);
         # always present so tools can watch it.
         entry["rejected"] = st.rejected
+        if st.rejection is not None:  # why: a fetch that "succeeded" with every value refused says so
+            entry["rejected_reason"] = st.rejection
+        if st.last_error is not None and st.error_source is not None:
+            entry["error_source"] = st.error_source  # who failed (``source`` is who served the data held)
         out[inst_id] = entry
     return out
 
@@ -161,7 +165,7 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
                 for t in job.targets:
                     st = store.state[t.instrument]
                     if st.last_attempt is None or st.status is Status.MISSING:
-                        store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
+                        store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s", source=t.ref.tag)
             if monitor.cache is not None:
                 try:
                     await monitor.feed.flush()  # the pass's own save may be running: one writer at a time
@@ -243,7 +247,7 @@ def build_document(
     doc["exhibits"] = exhibits_json(collected.store)
     from datafeed.demand.report import auctions_json, holders_json
 
-    doc["auctions"] = auctions_json(collected.book, collected.auction_state)
+    doc["auctions"] = auctions_json(collected.book, collected.auction_state, today)
     doc["holders"] = holders_json(collected.store, today)
     if extra:
         doc.update(extra)

@@ -94,7 +94,8 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     state = store.state[inst_id]
     latest = store.latest(inst_id)
     if latest is None:
-        return empty_row(inst, status_word(store, inst_id), state.source)
+        # Nothing held: name the source that failed (not the catalog's first, maybe disabled).
+        return empty_row(inst, status_word(store, inst_id), state.source or state.error_source)
     series = store.series(inst_id)
     tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
     periods: list[float | None] = []
@@ -387,6 +388,10 @@ def series_stats(
     out.append(Stat("last success", _stamp(state.last_success, now)))
     if state.last_error:
         out.append(Stat("last error", state.last_error))
+    if state.rejection is not None:  # an answer whose values validation refused: say why
+        out.append(
+            Stat("refused", f"{state.rejected:,} value{'' if state.rejected == 1 else 's'}; last: {state.rejection}")
+        )
     if state.next_retry is not None and state.status is not Status.FRESH:
         out.append(Stat("next retry", _stamp(state.next_retry, now, future=True)))
     srcs = " → ".join(r.tag for r in inst.sources) or "—"
@@ -417,6 +422,10 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[St
     fetch = Stat("fetch", FETCH_WORDS.get(state.status, state.status.value))
     latest = store.latest(inst_id)
     if latest is None:
+        if state.status is Status.FRESH and state.rejection is not None:
+            # The source answered but every value was refused: "ok" alone would hide why the
+            # row is empty (the reason is on the "refused" line).
+            return (Stat("fetch", "ok · every value refused"),)
         return (fetch,)
     if latest.intraday:
         return fetch, Stat("data", "intraday quote")

@@ -137,7 +137,11 @@ class HelpScreen(Screen[None]):
                 "columns: against the last value 7 / 30 days back (n/a when none within one more such span, or when"
                 " the row's own period is longer); YTD against last year's last value, n/a with no value this year",
             ),
-            ("% bp USD bn", "each value's unit; OAS shown in bp (x100), JSON and exports keep the catalog unit (%)"),
+            (
+                "% bp USD bn",
+                "each value's unit; OAS shown in bp (x100), JSON and export keep the catalog unit (%);"
+                " s saves values as shown, with a unit column",
+            ),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
             ("late", "older than the source's usual publication lag (counted in its market's business days)"),
             ("intra", "a provisional intraday quote, replaced by the official close"),
