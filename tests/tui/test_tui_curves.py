@@ -31,6 +31,12 @@ async def test_y_opens_the_curves_and_1_2_3_pick_the_past_curve() -> None:
         assert "Tenor" in text and "chg bp" in text
         await pilot.press("3")
         assert screen.lookback == "1Y" and chart.data.lines[1].name == "UST 1Y ago (2025-11-19)"
+        # s: the file has every value's date and each curve's as-of (not the grid's bare numbers).
+        name, (csv_header, csv_rows) = screen.view_data()
+        ten = dict(zip(csv_header, next(r for r in csv_rows if r[0] == "10Y"), strict=True))
+        assert name == "curves-vs-1y" and ten["UST as of"] == "2026-11-19" and ten["UST now"] == "4.730"
+        assert ten["UST now date"] == "2026-11-19" and ten["UST 1Y ago as of"] == "2025-11-19"
+        assert ten["UST 1Y ago date"] == "2025-11-19" and ten["JGB now date"] == "2026-11-19"
         await pilot.press("left", "left")  # the cursor: on 30Y first, then 20Y, 10Y
         assert chart.cursor_index == 8
         label, values = chart.readout()
