@@ -114,7 +114,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         age=age,
         source=latest.source,
         status=status_word(store, inst_id),
-        late=is_late(inst, latest.date, today, latest.source),
+        late=is_late(inst, latest.date, today, latest.source, store.leg_facts(inst_id)),
         intraday=latest.intraday,
         periods=(periods[0], periods[1], periods[2]),
         horizon=latest.horizon,
@@ -413,7 +413,7 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[St
     market = source_market(latest.source.split(":", 1)[0])
     days = business_days_between(latest.date, today, market)
     age = f"{days} business day{'' if days == 1 else 's'} old"
-    late = is_late(inst_id, latest.date, today, latest.source)
+    late = is_late(store.catalog[inst_id], latest.date, today, latest.source, store.leg_facts(inst_id))
     return fetch, Stat("data", f"LATE · {age}" if late else f"current · {age}")
 
 
@@ -425,7 +425,11 @@ def input_status(store: SeriesStore, inst_id: str, today: dt.date) -> str:
     if state.status is Status.MISSING:
         fetch = FETCH_WORDS[Status.MISSING]
     latest = store.latest(inst_id)
-    if latest is not None and not latest.intraday and is_late(inst_id, latest.date, today, latest.source):
+    if (
+        latest is not None
+        and not latest.intraday
+        and is_late(store.catalog[inst_id], latest.date, today, latest.source, store.leg_facts(inst_id))
+    ):
         return f"LATE · {fetch}"
     return fetch
 
