@@ -84,6 +84,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from datafeed.catalog import Instrument
 
 MARKETS: tuple[str, ...] = ("us", "de", "jp")
@@ -499,7 +501,13 @@ def is_late(last_obs: dt.date, today: dt.date, lag_days: int, market: str = "us"
     return business_days_between(last_obs, today, market) > lag_days
 
 
-def instrument_is_late(inst_id: str | Instrument, last: dt.date, today: dt.date, source_tag: str | None = None) -> bool:
+def instrument_is_late(
+    inst_id: str | Instrument,
+    last: dt.date,
+    today: dt.date,
+    source_tag: str | None = None,
+    legs: Sequence[tuple[Instrument, dt.date, str | None]] | None = None,
+) -> bool:
     """True when ``last`` is older than the usual publication lag of the instrument's source.
 
     The source is the one that tagged the value (``source_tag``), else the instrument's
@@ -508,7 +516,13 @@ def instrument_is_late(inst_id: str | Instrument, last: dt.date, today: dt.date,
 
     Args:
         inst_id: the instrument (from the catalog in force), or a built-in's id.
+        legs: for a spread, each leg with its newest value's date and source: the spread
+            is late when a leg is (a UST−Bund dated at the end of FRED's last monthly Bund
+            average is as new as that leg's schedule allows, not late). Without them each leg
+            is judged on ``last`` by its primary source.
     """
+    if legs:
+        return any(instrument_is_late(leg, day, today, tag) for leg, day, tag in legs)
     if isinstance(inst_id, str):
         from datafeed.catalog import CATALOG
 

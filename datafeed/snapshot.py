@@ -56,7 +56,9 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
             "date": latest.date.isoformat() if latest else None,
             "value": round(latest.value, 6) if latest else None,
             "status": st.status.value,
-            "late": is_late(inst, latest.date, today, latest.source) if latest else False,
+            "late": instrument_is_late(inst, latest.date, today, latest.source, store.leg_facts(inst_id))
+            if latest
+            else False,
             "error": st.last_error,
         }
         if latest is not None:

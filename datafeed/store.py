@@ -737,6 +737,21 @@ class SeriesStore:
         prev_date = held.index[-1].date() if len(held) else None
         return Latest(inst_id, date, value, source, intraday, time, prev, prev_date, horizon)
 
+    def leg_facts(self, inst_id: str) -> tuple[tuple[Instrument, dt.date, str], ...] | None:
+        """For a derived instrument, each leg with its newest value's date and source (what
+        its lateness is judged on, ``market_calendar.instrument_is_late``); None otherwise or
+        when a leg holds nothing."""
+        inst = self.catalog.get(inst_id)
+        if inst is None or inst.derived is None:
+            return None
+        out = []
+        for leg in inst.derived.legs:
+            latest = self.latest(leg) if leg in self.catalog else None
+            if latest is None:
+                return None
+            out.append((self.catalog[leg], latest.date, latest.source))
+        return tuple(out)
+
     def derived_horizon(self, inst_id: str) -> str:
         """The change horizon of a derived instrument: its coarsest leg's, read from the source
         of each leg's newest official value (FRED's monthly Bund makes UST−Bund a ``1M``)."""

@@ -143,3 +143,22 @@ def test_the_first_frame_shows_the_spread_as_the_loaded_store_does(tmp_path: Pat
     for inst_id in ("ust_bund10y", "bund10y", "ust10y"):
         assert first[inst_id] == rows[inst_id]
     assert first["ust_bund10y"].change_horizon == "1M" and first["ust_bund10y"].change_1w is None
+
+
+def test_a_spread_as_new_as_its_monthly_leg_allows_is_not_late(tmp_path: Path) -> None:
+    """17 Feb 2026: the UST's newest (13 Feb, 16 Feb a US holiday) and FRED's January Bund are
+    both on schedule, so the spread dated 30 January is not late (it was: judged on 30 Jan
+    by the daily UST's two-day lag), in the table, the JSON and the first frame alike."""
+    today = D(2026, 2, 17)
+    store = filled_store(today)
+    now = dt.datetime(2026, 2, 17, 12, tzinfo=dt.UTC)
+    assert not presenters.table_row(store, "ust10y", today, now).late
+    assert not presenters.table_row(store, "bund10y", today, now).late
+    assert not presenters.table_row(store, "ust_bund10y", today, now).late
+    assert series_json(store, today)["ust_bund10y"]["late"] is False
+    DiskCache(tmp_path).save(store)
+    first = {r.id: r for r in summary_rows(read_summary(tmp_path), today)}
+    assert not first["ust_bund10y"].late
+    # Ten business days on, the UST leg is late, and so is the spread.
+    later = D(2026, 3, 3)
+    assert presenters.table_row(store, "ust_bund10y", later, now).late

@@ -27,6 +27,7 @@ from datafeed.market_calendar import instrument_is_late as is_late  # not datafe
 from datafeed.metrics import Metrics
 from datafeed.models import Status
 from datafeed.signals import SIGNALS, Level, RegimeResult, SignalResult, Thresholds, resolve_thresholds
+from datafeed.signals.spec import shown_decimals
 from datafeed.store import SeriesStore
 from datafeed.thresholds import Overrides
 from tui.rows import (  # re-exported here; they live where pandas is not needed (first frame)
@@ -114,7 +115,7 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
         age=age,
         source=latest.source,
         status=status_word(store, inst_id),
-        late=is_late(inst, latest.date, today, latest.source),
+        late=is_late(inst, latest.date, today, latest.source, store.leg_facts(inst_id)),
         intraday=latest.intraday,
         periods=(periods[0], periods[1], periods[2]),
         horizon=latest.horizon,
@@ -146,18 +147,24 @@ def table_rows(
 # --------------------------------------------------------------------------- signals
 
 
+SIGNAL_DECIMALS: dict[str, int] = {"bp": 0, "corr": 2, "%": 1}
+"""Decimals a signal value is shown with by unit (2 for any other), far from its cut-offs."""
+
+
 def signal_value_text(result: SignalResult) -> str:
-    """A signal value with its unit: ``+52 bp``, ``+0.37``, ``101.7 %``."""
+    """A signal value with its unit: ``+52 bp``, ``+0.37``, ``101.7 %``; near a cut-off with
+    the decimals that keep it on its verdict's side (``+0.3 bp`` eroding above 0, not ``+0``)."""
     value = result.value
     if value is None or not math.isfinite(value):
         return "n/a"
+    places = shown_decimals(value, SIGNAL_DECIMALS.get(result.unit, 2), result.cutoffs)
     if result.unit == "bp":
-        return f"{value:+.0f} bp"
+        return f"{value:+.{places}f} bp"
     if result.unit == "corr":
-        return f"{value:+.2f}"
+        return f"{value:+.{places}f}"
     if result.unit == "%":
-        return f"{value:.1f} %"
-    return f"{value:+.2f} {result.unit}"
+        return f"{value:.{places}f} %"
+    return f"{value:+.{places}f} {result.unit}"
 
 
 def signal_view(result: SignalResult) -> SignalView:
@@ -432,7 +439,7 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[St
     market = source_market(latest.source.split(":", 1)[0])
     days = business_days_between(latest.date, today, market)
     age = f"{days} business day{'' if days == 1 else 's'} old"
-    late = is_late(inst_id, latest.date, today, latest.source)
+    late = is_late(store.catalog[inst_id], latest.date, today, latest.source, store.leg_facts(inst_id))
     return fetch, Stat("data", f"LATE · {age}" if late else f"current · {age}")
 
 
@@ -444,7 +451,11 @@ def input_status(store: SeriesStore, inst_id: str, today: dt.date) -> str:
     if state.status is Status.MISSING:
         fetch = FETCH_WORDS[Status.MISSING]
     latest = store.latest(inst_id)
-    if latest is not None and not latest.intraday and is_late(inst_id, latest.date, today, latest.source):
+    if (
+        latest is not None
+        and not latest.intraday
+        and is_late(store.catalog[inst_id], latest.date, today, latest.source, store.leg_facts(inst_id))
+    ):
         return f"LATE · {fetch}"
     return fetch
 

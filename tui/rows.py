@@ -206,19 +206,23 @@ def value_row(
 
 
 def summary_row(
-    inst: Instrument, entry: SummaryEntry, today: dt.date, legs: Mapping[str, tuple[Instrument, str]] | None = None
+    inst: Instrument,
+    entry: SummaryEntry,
+    today: dt.date,
+    legs: Mapping[str, tuple[Instrument, dt.date, str]] | None = None,
 ) -> TableRow:
     """An instrument as the store shows it right after loading the cache (status ``stale``).
 
     Mirrors ``tui.presenters.table_row`` on a store filled by ``DiskCache.load_into``:
     official values only, the newest with its source, the one before for the change (for a
     spread, its value one horizon back, the horizon its coarsest leg's as ``legs`` says:
-    leg id → (instrument, source of its newest value)).
+    leg id → (instrument, date and source of its newest value), on which it is also judged late).
     """
     value = entry.values[-1]
     date = entry.dates[-1]
+    complete = inst.derived is not None and legs is not None and len(legs) == len(set(inst.derived.legs))
     if inst.derived is not None:
-        horizon = coarsest_horizon(leg.horizon_of(src) for leg, src in (legs or {}).values())
+        horizon = coarsest_horizon(leg.horizon_of(src) for leg, _day, src in (legs or {}).values())
         index = derived_previous(entry.dates, date, horizon)
     else:
         horizon = inst.horizon_of(entry.source)
@@ -232,7 +236,7 @@ def summary_row(
         age=f"{max((today - date).days, 0)}d",
         source=entry.source or "",
         status="stale",
-        late=instrument_is_late(inst, date, today, entry.source),
+        late=instrument_is_late(inst, date, today, entry.source, tuple(legs.values()) if complete and legs else None),
         intraday=False,
         periods=period_changes(inst, entry.dates, entry.values, value, date, today, horizon),
         horizon=horizon,
@@ -245,11 +249,13 @@ def summary_rows(
     """Every instrument of ``catalog`` (the one in force), in its order: cached ones from
     ``summary``, the others empty."""
 
-    def legs(inst: Instrument) -> dict[str, tuple[Instrument, str]] | None:
+    def legs(inst: Instrument) -> dict[str, tuple[Instrument, dt.date, str]] | None:
         if inst.derived is None:
             return None
         return {
-            leg: (catalog[leg], summary[leg].source) for leg in inst.derived.legs if leg in catalog and leg in summary
+            leg: (catalog[leg], summary[leg].dates[-1], summary[leg].source)
+            for leg in inst.derived.legs
+            if leg in catalog and leg in summary
         }
 
     return [

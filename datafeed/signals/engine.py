@@ -109,6 +109,8 @@ def compute_signal(
             explanation=explanation,
             label=label,
             group=spec.group,
+            # The cut-offs the shown value must not round across (only when it is what is judged).
+            cutoffs=(th["eroding"], th["intact"]) if "eroding" in th and c.score == c.value else (),
         )
     if today is not None:
         known = facts if facts is not None else facts_from_series(series, spec.inputs)

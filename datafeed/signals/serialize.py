@@ -10,10 +10,10 @@ the freshness keys ``group``, ``as_of``, ``age``, ``late``, ``late_inputs``, ``s
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from datafeed.signals.spec import Coverage, RegimeResult, SignalResult
+from datafeed.signals.spec import Coverage, RegimeResult, SignalResult, shown_decimals
 
 _DECIMALS = {"bp": 2, "corr": 4, "%": 3, "pp": 3, "pts": 2}
 _OWN_KEYS = frozenset(
@@ -37,17 +37,19 @@ _OWN_KEYS = frozenset(
 )
 
 
-def round_value(value: float | None, unit: str) -> float | None:
-    """Round for output by unit (bp 2 decimals, corr 4, % 3); None stays None, NaN becomes None."""
+def round_value(value: float | None, unit: str, cutoffs: Sequence[float] = ()) -> float | None:
+    """Round for output by unit (bp 2 decimals, corr 4, % 3), with more decimals when fewer
+    would put it on the other side of zero or of a cut-off than its verdict says
+    (:func:`~datafeed.signals.spec.shown_decimals`); None stays None, NaN becomes None."""
     if value is None or math.isnan(value):
         return None
-    return round(float(value), _DECIMALS.get(unit, 4))
+    return round(float(value), shown_decimals(float(value), _DECIMALS.get(unit, 4), cutoffs))
 
 
 def signal_to_json(r: SignalResult) -> dict[str, Any]:
     """One signal: the contract's keys, its texts, supporting numbers, then its freshness."""
     return {
-        "value": round_value(r.value, r.unit),
+        "value": round_value(r.value, r.unit, r.cutoffs),
         "unit": r.unit,
         "verdict": r.verdict,
         "date": r.date.isoformat() if r.date else None,

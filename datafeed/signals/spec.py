@@ -284,6 +284,9 @@ class SignalResult:
         late_inputs: the inputs that are late.
         frequency: ``daily``, ``monthly`` or ``quarterly``: how often the value can move.
         inputs: the instruments the value was computed from (all held inputs when n/a).
+        cutoffs: the eroding and intact cut-offs the value itself is judged against (empty
+            when the verdict is on another number, a change): a shown value keeps enough
+            decimals to sit on the same side of each as the value (:func:`shown_decimals`).
     """
 
     id: str
@@ -304,6 +307,28 @@ class SignalResult:
     late_inputs: tuple[str, ...] = ()
     frequency: str = "daily"
     inputs: tuple[str, ...] = ()
+    cutoffs: tuple[float, ...] = ()
+
+
+MAX_EXTRA_DECIMALS = 3
+"""At most this many decimals beyond a unit's usual ones (0.3 bp is +0.3, never +0.30000)."""
+
+
+def shown_decimals(value: float, decimals: int, cutoffs: Sequence[float] = ()) -> int:
+    """The fewest decimals, from ``decimals``, at which ``value`` rounds to the same side of
+    zero and of every cut-off as itself (at most :data:`MAX_EXTRA_DECIMALS` more).
+
+    Why: a hedged pickup of 0.3 bp judged "eroding above 0" shown as ``+0 bp ERODING`` says
+    the opposite of its verdict; ``+0.3 bp`` agrees with it. Far from a cut-off nothing
+    changes (``+52 bp``). The value is compared as the verdict compares it (to 9 decimals).
+    """
+    raw = round(value, 9)
+    cuts = (0.0, *cutoffs)
+    for places in range(decimals, decimals + MAX_EXTRA_DECIMALS + 1):
+        shown = round(raw, places)
+        if all((shown > c) == (raw > c) and (shown < c) == (raw < c) for c in cuts):
+            return places
+    return decimals + MAX_EXTRA_DECIMALS
 
 
 @dataclass(frozen=True, slots=True)
