@@ -457,10 +457,13 @@ def _tariff(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts 
         notes = ("Bund 10Y is monthly only (OECD average): monthly averages compared, March → April 2025",)
     both = pd.concat([ust, bund], axis=1, join="inner")
     spread = (both.iloc[:, 0] - both.iloc[:, 1]) * 100.0
+    # Monthly averages are dated by their month's first day: the labels say they are
+    # averages, or "EUR/USD 1.1232 (2025-04-01)" reads as that day's rate.
+    avg = "" if daily else " (monthly avg)"
     series = [
         chart_series(
             "spread",
-            "UST − Bund 10Y",
+            f"UST − Bund 10Y{avg}",
             "bp",
             between(spread, *TARIFF_VIEW),
             computed=True,
@@ -468,7 +471,7 @@ def _tariff(spec: ExhibitSpec, data: Mapping[str, pd.Series], facts: InputFacts 
         ),
         chart_series(
             "eurusd",
-            "EUR/USD",
+            f"EUR/USD{avg}",
             "USD per EUR",
             between(fx, *TARIFF_VIEW),
             axis="right",

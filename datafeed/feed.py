@@ -320,6 +320,7 @@ class Feed:
             if job.fills:
                 return None, self._fill_failed(job, FeedError(f"{type(exc).__name__}: {exc}"))
             return None, self._failed(job, FeedError(f"{type(exc).__name__}: {exc}"), started)
+        refused_before = {t.instrument: self.store.state[t.instrument].rejected for t in job.targets}
         delta = self.store.apply(fetched)
         if job.fills:
             if job.backfill_before is not None:
@@ -332,6 +333,13 @@ class Feed:
         now = utcnow()
         for t in job.targets:
             self.store.mark_success(t.instrument, t.ref.tag, now)
+            state = self.store.state[t.instrument]
+            if state.rejected > refused_before[t.instrument] and not self.store.has_data(t.instrument):
+                # The source answered but validation refused every value and nothing is held
+                # (a chart of ^TNX served for DXY): that is no success, and "fresh" beside no
+                # value would hide why. The job's schedule stays that of a success (the
+                # answer was well formed; asking sooner would get the same).
+                self.store.mark_failure(t.instrument, f"every value refused: {state.rejection}", source=t.ref.tag)
         job.failures, job.last_error = 0, None
         job.last_duration = time.monotonic() - started
         job.next_due = time.monotonic() + self.cadence_after_success(job)
@@ -465,7 +473,7 @@ class Feed:
         job.next_due = time.monotonic() + delay
         retry_at = utcnow() + dt.timedelta(seconds=delay)
         for t in job.targets:
-            self.store.mark_failure(t.instrument, exc.message, retry_at)
+            self.store.mark_failure(t.instrument, exc.message, retry_at, source=t.ref.tag)
         return exc.message
 
     async def refresh(self, force: bool = False, include_intraday: bool = True) -> RefreshReport:

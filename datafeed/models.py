@@ -219,6 +219,10 @@ class SeriesState:
         next_retry: when the scheduler will try again (UTC).
         rejected: observations refused by validation since start.
         behind: set while the primary answers but lags and another source fills the gap.
+        error_source: ``<source>:<series>`` whose fetch gave :attr:`last_error` (None when
+            the failure names no one source: a timeout of the whole pass, no source enabled).
+            Kept apart from :attr:`source` so an error row names who failed, not the
+            catalog's first (perhaps disabled) source.
     """
 
     status: Status = Status.MISSING
@@ -230,6 +234,12 @@ class SeriesState:
     rejected: int = 0
     notes: list[str] = field(default_factory=list)
     behind: Behind | None = None
+    error_source: str | None = None
+
+    @property
+    def rejection(self) -> str | None:
+        """Why the newest refused observation was refused (one line), None when none was."""
+        return self.notes[-1] if self.rejected and self.notes else None
 
 
 def utcnow() -> dt.datetime:

@@ -93,6 +93,10 @@ def series_json(store: SeriesStore, today: dt.date) -> dict[str, dict[str, Any]]
         # Observations refused by validation (not a number, implausible, future-dated);
         # always present so tools can watch it.
         entry["rejected"] = st.rejected
+        if st.rejection is not None:  # why: a fetch that "succeeded" with every value refused says so
+            entry["rejected_reason"] = st.rejection
+        if st.last_error is not None and st.error_source is not None:
+            entry["error_source"] = st.error_source  # who failed (``source`` is who served the data held)
         out[inst_id] = entry
     return out
 
@@ -152,6 +156,8 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         # ends with its own error (HTTP 500 ...) rather than being cut off as "no answer".
         monitor.http.deadline = time.monotonic() + max(0.05, budget - LAST_ATTEMPT_GRACE)
         ends = time.monotonic() + budget
+        # Who answered is read off the store: a pass cut off by the budget has no report.
+        before = {i: store.state[i].last_success for i in store.catalog}
         auctions = asyncio.ensure_future(monitor.refresh_auctions_once())
         try:
             result.report = await asyncio.wait_for(monitor.refresh_once(), timeout=budget)
@@ -161,7 +167,7 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
                 for t in job.targets:
                     st = store.state[t.instrument]
                     if st.last_attempt is None or st.status is Status.MISSING:
-                        store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s")
+                        store.mark_failure(t.instrument, f"no answer within --timeout {timeout:g} s", source=t.ref.tag)
             if monitor.cache is not None:
                 try:
                     await monitor.feed.flush()  # the pass's own save may be running: one writer at a time
@@ -180,6 +186,8 @@ async def collect(monitor: Monitor[V], *, offline: bool = False, timeout: float 
         result.auction_state = feed.state if feed is not None and feed.enabled else None
         if result.report is not None and result.report.ok == 0 and result.report.failed:
             result.mode = "offline"
+        elif result.timed_out and all(store.state[i].last_success == t for i, t in before.items()):
+            result.mode = "offline"  # no answer within --timeout is no answer: the values are all kept data
         return result
     finally:
         await monitor.aclose()
@@ -241,7 +249,7 @@ def build_document(
     doc["exhibits"] = exhibits_json(collected.store)
     from datafeed.demand.report import auctions_json, holders_json
 
-    doc["auctions"] = auctions_json(collected.book, collected.auction_state)
+    doc["auctions"] = auctions_json(collected.book, collected.auction_state, today)
     doc["holders"] = holders_json(collected.store, today)
     if extra:
         doc.update(extra)

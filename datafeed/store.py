@@ -621,17 +621,25 @@ class SeriesStore:
         now = when or utcnow()
         changed = st.status is not Status.FRESH or st.last_error is not None
         st.status, st.source, st.last_success, st.last_attempt, st.last_error = Status.FRESH, source, now, now, None
+        st.error_source = None
         if changed:
             self._bump(inst_id)
 
     def mark_failure(
-        self, inst_id: str, error: str, next_retry: dt.datetime | None = None, when: dt.datetime | None = None
+        self,
+        inst_id: str,
+        error: str,
+        next_retry: dt.datetime | None = None,
+        when: dt.datetime | None = None,
+        source: str | None = None,
     ) -> None:
-        """Record a failed fetch: ``stale`` when data is kept, ``error`` when none is."""
+        """Record a failed fetch: ``stale`` when data is kept, ``error`` when none is;
+        ``source`` is the ``<source>:<series>`` that failed (see ``SeriesState.error_source``)."""
         st = self.state[inst_id]
         st.status = Status.STALE if self.has_data(inst_id) else Status.ERROR
         st.last_attempt = when or utcnow()
         st.last_error = error
+        st.error_source = source
         st.next_retry = next_retry
         self._bump(inst_id)
 
@@ -648,7 +656,7 @@ class SeriesStore:
         if inst_id not in self._dependents and self.catalog[inst_id].derived is not None:
             return
         st = self.state[inst_id]
-        st.status, st.last_error = Status.MISSING, reason
+        st.status, st.last_error, st.error_source = Status.MISSING, reason, None
         for derived_id in self._dependents.get(inst_id, ()):
             self._restate(derived_id)
 

@@ -97,7 +97,8 @@ def test_snapshot_markdown_marks_every_section(demo_doc: dict[str, Any], live_do
     blocks = [b for b in text.split("\n\n") if b.strip()]
     prose = [b for b in blocks if not b.startswith("|")]
     tables = [b for b in blocks if b.startswith("|")]
-    assert len(tables) == 2 and len(prose) == 4  # title, regime, "Series", "Signals"
+    # title, regime, "Series", "Signals", "Crisis scorecard", the grid's notes
+    assert len(tables) == 3 and len(prose) == 6
     assert all(DEMO_NOTICE in b for b in prose), prose
     for table in tables:  # the block right before each table is its label
         assert DEMO_NOTICE in blocks[blocks.index(table) - 1]

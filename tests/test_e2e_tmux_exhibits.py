@@ -32,7 +32,7 @@ def test_walk_all_ten_exhibits_on_the_demo_feed(tmp_path: Path) -> None:
         pane.keys("e")
         for spec in EXHIBITS:
             screen = pane.wait_for(
-                lambda s, n=spec.number: f"Exhibit {n}/10" in s and "Reading now:" in s,
+                lambda s, n=spec.number: f"Exhibit {n}/10" in s and "Reading:" in s,
                 what=f"exhibit {spec.number}",
             )
             assert spec.title[:25] in screen, spec.id

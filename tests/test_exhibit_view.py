@@ -53,7 +53,9 @@ def test_lines_under_the_chart_carry_reading_newest_source_claim_and_missing() -
     result = _result(missing=(MissingInput("hy_oas", "no data from fred:BAMLH0A0HYM2: HTTP 404"),))
     view = exhibit_view(spec, result, demo=True)
     by_label = {line.label: line.text for line in view.lines}
-    assert view.lines[0].kind == "reading" and view.lines[0].text == result.reading.text
+    assert view.lines[0].kind == "reading" and view.lines[0].label == "Reading"
+    # dated: the newest input the reading used (old data is never a reading "now")
+    assert view.lines[0].text == f"{result.reading.text} (data of {result.as_of})" and result.as_of is not None
     assert "synthetic" in by_label["DEMO"]
     assert by_label["Newest"] == "IG OAS 83 bp (2026-02-27); HY OAS 300 bp (2026-02-26)"
     assert by_label["Source"] == "fred:BAMLC0A0CM"
@@ -101,7 +103,7 @@ def test_report_lists_every_reading_labels_demo_in_each_section_and_escapes_mark
     for spec, result in pairs:
         assert f"## {spec.number}. {spec.title}" in text and result.reading.text[:25] in text
     credit = next(s for s in sections if s.startswith("9. "))
-    assert "Reading now" in credit and pairs[8][1].reading.text[:30] in credit
+    assert "Reading" in credit and pairs[8][1].reading.text[:30] in credit
     # 9 is the only exhibit with data: it reads, the nine others name what is missing.
     verdict = pairs[8][1].reading.verdict
     agree, disagree = int(verdict == "consistent"), int(verdict == "not consistent")

@@ -328,6 +328,8 @@ def test_tariff_with_a_monthly_bund_compares_monthly_averages() -> None:
         "consistent with the note"
     )
     assert "monthly" in result.notes[0]
+    # averages are dated by their month's first day: the labels say they are averages
+    assert [s.label for s in result.series] == ["UST − Bund 10Y (monthly avg)", "EUR/USD (monthly avg)"]
     data["eurusd"] = steps("B", ("2025-01-01", "2025-03-31", 1.12), ("2025-04-01", "2025-04-30", 1.08))
     assert assemble("tariff", data).reading.verdict == "not consistent"
 

@@ -162,7 +162,8 @@ def test_snapshot_markdown_demo() -> None:
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("**triffin ") and "DEMO" in lines[0]
-    assert "| id | name | last | chg | date | status | source |" in lines
+    assert "| id | name | last | chg | date | status | source | note |" in lines
     row = next(line for line in lines if line.startswith("| ust10y |"))
-    assert row.count("|") == 8 and "demo:ust10y" in row
+    assert row.count("|") == 9 and "demo:ust10y" in row
+    assert any(line.startswith("| GFC: Lehman |") for line in lines)  # the crisis grid
     assert "\x1b[" not in r.stdout

@@ -102,7 +102,7 @@ def test_demo_csv_and_svg_are_labelled(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["export", "--exhibit", "6", "--demo", "--format", "svg"]) == 0
     svg = capsys.readouterr().out.replace("&#160;", " ")
     assert svg.lstrip().startswith("<svg") and svg.rstrip().endswith("</svg>")
-    assert "Exhibit 6/10" in svg and "Reading now:" in svg and "DEMO" in svg
+    assert "Exhibit 6/10" in svg and "Reading:" in svg and "DEMO" in svg
     assert "UST − Bund 10Y" in svg and "2025-04-30" in svg
 
 

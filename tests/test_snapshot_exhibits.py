@@ -73,7 +73,7 @@ def test_report_demo_is_one_markdown_document_labelled_in_every_section(capsys: 
     sections = text.split("\n## ")[1:]
     assert [s.split(".")[0] for s in sections] == [str(s.number) for s in EXHIBITS]
     for section, spec in zip(sections, EXHIBITS, strict=True):
-        assert DEMO_NOTICE in section and "**Reading now**" in section and "**As of** 2" in section
+        assert DEMO_NOTICE in section and "**Reading**" in section and "**As of** 2" in section
         assert spec.claim[:20].replace("_", "\\_").replace("*", "\\*") in section
     assert "10 of 10 readings" in text or "readings agree with the note" in text
 

@@ -47,7 +47,13 @@ class TriffinCommands(Provider):
         metrics = app.monitor.metrics
         if metrics is not None:
             for sid, result in metrics.signals.items():
-                out.append((result.name, f"signal {sid}: {result.verdict}", partial(app.jump_to, "signal", sid)))
+                # dated, and marked when too old to count: the palette must not present an
+                # old verdict as current (QA audit)
+                when = f" as of {result.as_of}" if result.as_of else ""
+                mark = " STALE" if result.stale else " LATE" if result.late and result.as_of else ""
+                out.append(
+                    (result.name, f"signal {sid}: {result.verdict}{when}{mark}", partial(app.jump_to, "signal", sid))
+                )
             for scored in metrics.scored:
                 ep = scored.episode
                 out.append(

@@ -26,6 +26,7 @@ from datafeed.curves import (
     CurvePoint,
     SpreadQuote,
     all_tenors,
+    change_span_ok,
     curve_points,
     spread_quote,
 )
@@ -44,32 +45,45 @@ NOT_PUBLISHED = ""
 
 @dataclass(frozen=True, slots=True)
 class CurveSet:
-    """Every curve now and at the look-back date.
+    """Every curve at its own date (its as-of) and at the look-back before that date.
 
     Attributes:
         lookback: ``1W``, ``1M`` or ``1Y``.
-        then: the look-back date (today minus its days).
-        now: per curve id, its latest points.
+        as_of: per curve id, the date of its current curve (the newest date any tenor
+            holds, :func:`datafeed.curves.curve_as_of`), None when it holds nothing.
+        then: per curve id, the date of its past curve: its as-of minus the look-back's
+            calendar days (today minus them when the curve holds nothing).
+        now: per curve id, its points as of :attr:`as_of` (stale tenors without a value).
         past: per curve id, its points as of :attr:`then`.
     """
 
     lookback: str
-    then: dt.date
+    as_of: dict[str, dt.date | None]
+    then: dict[str, dt.date]
     now: dict[str, tuple[CurvePoint, ...]]
     past: dict[str, tuple[CurvePoint, ...]]
 
+    @property
+    def days(self) -> int:
+        """The look-back in calendar days."""
+        return LOOKBACK_DAYS[self.lookback]
+
 
 def curve_set(store: SeriesStore, today: dt.date, lookback: str) -> CurveSet:
-    """Read every curve now and ``lookback`` ago (as of today minus its calendar days)."""
-    then = today - dt.timedelta(days=LOOKBACK_DAYS[lookback])
+    """Read every curve at its as-of and ``lookback`` before it.
+
+    Why from the as-of and not from today: a change "over 1Y" must be between values a year
+    apart; with the newest values months old, today minus a year would not be.
+    """
+    days = LOOKBACK_DAYS[lookback]
     now = {c.id: curve_points(store, c) for c in CURVES}
-    past = {c.id: curve_points(store, c, then) for c in CURVES}
-    return CurveSet(lookback, then, now, past)
-
-
-def _newest(points: Sequence[CurvePoint]) -> dt.date | None:
-    dates = [p.date for p in points if p.date is not None]
-    return max(dates) if dates else None
+    # The as-of is the newest date of a drawn point: the newest value is never stale.
+    as_of = {
+        cid: max((p.date for p in pts if p.value is not None and p.date), default=None) for cid, pts in now.items()
+    }
+    then = {cid: (day or today) - dt.timedelta(days=days) for cid, day in as_of.items()}
+    past = {c.id: curve_points(store, c, then[c.id]) for c in CURVES}
+    return CurveSet(lookback, as_of, then, now, past)
 
 
 def _line(points: Sequence[CurvePoint], tenors: Sequence[str], name: str) -> ChartLine:
@@ -84,20 +98,26 @@ def _line(points: Sequence[CurvePoint], tenors: Sequence[str], name: str) -> Cha
 
 
 def curve_chart(curves: CurveSet) -> ChartData:
-    """UST now and ``lookback`` ago, Bund and JGB now, on the shared tenor axis (in %).
+    """UST at its as-of and ``lookback`` before it, Bund and JGB at theirs, on the shared tenor axis (in %).
 
     Nothing is interpolated: a line is drawn only between neighbouring tenors on the axis
     that both have a value (``ChartLine.breaks``), so Bund 2Y and 5Y are two points, not a
-    line across the 3Y that Bunds lack; the legend says which published tenors have no
-    value, and the grid below says why.
+    line across the 3Y that Bunds lack; a tenor whose newest value is too old for its
+    curve's date is not drawn on it. The legend says which published tenors have no
+    value, and a Bund or JGB curve dated otherwise than the UST one says its date.
     """
     tenors = all_tenors()
-    newest = _newest(curves.now["ust"])
+    ust = curves.as_of["ust"]
+
+    def name(curve_id: str, label: str) -> str:
+        day = curves.as_of[curve_id]
+        return label if day is None or day == ust else f"{label} {day.isoformat()}"
+
     lines = [
-        _line(curves.now["ust"], tenors, f"UST {newest.isoformat() if newest else 'now'}"),
-        _line(curves.past["ust"], tenors, f"UST {curves.lookback} ago ({curves.then.isoformat()})"),
-        _line(curves.now["bund"], tenors, "Bund"),
-        _line(curves.now["jgb"], tenors, "JGB"),
+        _line(curves.now["ust"], tenors, f"UST {ust.isoformat() if ust else 'now'}"),
+        _line(curves.past["ust"], tenors, f"UST {curves.lookback} ago ({curves.then['ust'].isoformat()})"),
+        _line(curves.now["bund"], tenors, name("bund", "Bund")),
+        _line(curves.now["jgb"], tenors, name("jgb", "JGB")),
     ]
     return ChartData(
         x=tuple(float(i) for i in range(len(tenors))),
@@ -114,18 +134,33 @@ def _cell(point: CurvePoint | None) -> str:
     return NO_VALUE if point.value is None else f"{point.value:.3f}"
 
 
-def _change(now: CurvePoint | None, then: CurvePoint | None) -> str:
+def _change_bp(now: CurvePoint | None, then: CurvePoint | None, days: int) -> float | None:
+    """now - then in bp, or None: a value missing, or the two dates not ``days`` apart."""
     if now is None or then is None or now.value is None or then.value is None:
-        return NOT_PUBLISHED if now is None else NO_VALUE
-    return f"{(now.value - then.value) * 100:+.1f}"
+        return None
+    if now.date is None or then.date is None or not change_span_ok(then.date, now.date, days):
+        return None
+    return (now.value - then.value) * 100
+
+
+def _change(now: CurvePoint | None, then: CurvePoint | None, days: int) -> str:
+    if now is None:
+        return NOT_PUBLISHED
+    change = _change_bp(now, then, days)
+    return NO_VALUE if change is None else f"{change:+.1f}"
+
+
+def _point(points: Sequence[CurvePoint], tenor: str) -> CurvePoint | None:
+    return next((p for p in points if p.tenor == tenor), None)
 
 
 def tenor_grid(curves: CurveSet, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of the tenor grid: per tenor, each curve's value now, then and the change in bp.
 
     Blank: the market does not publish that tenor; ``n/a``: it does, but no value is held
-    for that date (see :func:`missing_notes`). ``compact`` (narrow terminals) leaves out
-    the past values and keeps the changes (``chg 1M`` in bp).
+    for that date, or (a change) the two values are not a look-back apart (see
+    :func:`missing_notes`). ``compact`` (narrow terminals) leaves out the past values and
+    keeps the changes (``chg 1M`` in bp).
     """
     header = ["Tenor"]
     for curve in CURVES:
@@ -137,41 +172,109 @@ def tenor_grid(curves: CurveSet, compact: bool = False) -> tuple[list[str], list
     for tenor in all_tenors():
         row = [tenor]
         for curve in CURVES:
-            now = next((p for p in curves.now[curve.id] if p.tenor == tenor), None)
-            then = next((p for p in curves.past[curve.id] if p.tenor == tenor), None)
-            row += [_cell(now), _change(now, then)] if compact else [_cell(now), _cell(then), _change(now, then)]
+            now = _point(curves.now[curve.id], tenor)
+            then = _point(curves.past[curve.id], tenor)
+            change = _change(now, then, curves.days)
+            row += [_cell(now), change] if compact else [_cell(now), _cell(then), change]
         rows.append(row)
     return header, rows
 
 
+def _date(point: CurvePoint | None) -> str:
+    return "" if point is None or point.value is None or point.date is None else point.date.isoformat()
+
+
+def tenor_csv(curves: CurveSet) -> tuple[list[str], list[list[str]]]:
+    """(header, rows) of the tenor grid for a file: every value with its own date and source,
+    each curve's as-of and past date, the change in bp and why a value or change is missing.
+
+    One row per tenor, the same columns for every curve (``UST as of``, ``UST now``,
+    ``UST now date``, ``UST now source``, ``UST 1M ago as of``, ``UST 1M ago``,
+    ``UST 1M ago date``, ``UST chg 1M bp``, ``UST note``), so a spreadsheet reads it as is.
+    """
+    lb = curves.lookback
+    header = ["Tenor"]
+    for curve in CURVES:
+        n = curve.name
+        header += [f"{n} as of", f"{n} now", f"{n} now date", f"{n} now source"]
+        header += [f"{n} {lb} ago as of", f"{n} {lb} ago", f"{n} {lb} ago date", f"{n} chg {lb} bp", f"{n} note"]
+    rows: list[list[str]] = []
+    for tenor in all_tenors():
+        row = [tenor]
+        for curve in CURVES:
+            now = _point(curves.now[curve.id], tenor)
+            then = _point(curves.past[curve.id], tenor)
+            if now is None:  # a tenor this market does not publish
+                row += [NOT_PUBLISHED] * 9
+                continue
+            as_of = curves.as_of[curve.id]
+            notes = [f"now: {now.note}"] if now.note else []
+            notes += [f"{lb} ago: {then.note}"] if then is not None and then.note else []
+            if span := _bad_span(now, then, curves.days):
+                notes.append(span)
+            row += [
+                as_of.isoformat() if as_of else "",
+                _cell(now),
+                _date(now),
+                (now.source or "") if now.value is not None else "",
+                curves.then[curve.id].isoformat() if as_of else "",
+                _cell(then),
+                _date(then),
+                _change(now, then, curves.days),
+                "; ".join(notes),
+            ]
+        rows.append(row)
+    return header, rows
+
+
+def _bad_span(now: CurvePoint | None, then: CurvePoint | None, days: int) -> str:
+    """Why a change between two held values is not shown (their dates are not ``days`` apart), or ''."""
+    if now is None or then is None or now.value is None or then.value is None or not now.date or not then.date:
+        return ""
+    if change_span_ok(then.date, now.date, days):
+        return ""
+    return f"change not shown: {then.date.isoformat()} to {now.date.isoformat()} is {(now.date - then.date).days} days"
+
+
 def missing_notes(curves: CurveSet) -> list[str]:
-    """One line per missing point: ``Bund 30Y now: no data (bund30y)``."""
+    """One line per missing point (``Bund 30Y now: no data (bund30y)``) or change not shown."""
     out: list[str] = []
     for curve in CURVES:
         for label, points in (("now", curves.now[curve.id]), (f"{curves.lookback} ago", curves.past[curve.id])):
             for p in points:
                 if p.value is None:
                     out.append(f"{curve.name} {p.tenor} {label}: {p.note} ({p.instrument})")
+        for p in curves.now[curve.id]:
+            if span := _bad_span(p, _point(curves.past[curve.id], p.tenor), curves.days):
+                out.append(f"{curve.name} {p.tenor} chg {curves.lookback}: {span} ({p.instrument})")
     return out
 
 
+def _dated(label: str, day: dt.date | None, points: Sequence[CurvePoint]) -> str:
+    """``now 2026-07-28``, or with the points' own dates when they are not all that date."""
+    if day is None:
+        return f"{label} none"
+    dates = sorted({p.date for p in points if p.value is not None and p.date is not None})
+    if not dates:
+        return f"{label} {day.isoformat()} (no values)"
+    if dates == [day]:
+        return f"{label} {day.isoformat()}"
+    span = dates[0].isoformat() if len(dates) == 1 else f"{dates[0].isoformat()}..{dates[-1].isoformat()}"
+    return f"{label} {day.isoformat()} (points {span})"
+
+
 def curve_dates(curves: CurveSet) -> list[str]:
-    """The dates the points are of: one line per curve (``UST: now 2026-11-25; 1M ago 2026-10-27``),
-    or one line for all when they agree."""
+    """The date of each curve and of its past curve (``UST: now 2026-11-25; 1M ago 2026-10-26``),
+    with the points' own dates where they differ; one line for all when they agree."""
     out: list[tuple[str, str]] = []
     for curve in CURVES:
-        parts = []
-        for label, points in (("now", curves.now[curve.id]), (f"{curves.lookback} ago", curves.past[curve.id])):
-            dates = sorted({p.date for p in points if p.date is not None})
-            if not dates:
-                parts.append(f"{label} none")
-            elif len(dates) == 1:
-                parts.append(f"{label} {dates[0].isoformat()}")
-            else:
-                parts.append(f"{label} {dates[0].isoformat()}..{dates[-1].isoformat()}")
-        out.append((curve.name, "; ".join(parts)))
+        past_label = f"{curves.lookback} ago"
+        as_of = curves.as_of[curve.id]
+        then = curves.then[curve.id] if as_of is not None else None
+        now_text = _dated("now", as_of, curves.now[curve.id])
+        out.append((curve.name, f"{now_text}; {_dated(past_label, then, curves.past[curve.id])}"))
     if len({text for _name, text in out}) == 1:  # the usual case: one line says it for all
-        return [f"points dated: {out[0][1]} (every curve)"]
+        return [f"curves dated: {out[0][1]} (every curve)"]
     return [f"{name}: {text}" for name, text in out]
 
 
@@ -226,5 +329,6 @@ __all__ = [
     "missing_notes",
     "spread_quotes",
     "spread_table_rows",
+    "tenor_csv",
     "tenor_grid",
 ]

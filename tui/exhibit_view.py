@@ -171,7 +171,10 @@ def _newest(result: ExhibitResult) -> str:
 
 def view_lines(spec: ExhibitSpec, result: ExhibitResult, *, demo: bool) -> tuple[ExhibitLine, ...]:
     """What is written under the chart, most important first."""
-    out = [ExhibitLine("Reading now", clean_line(result.reading.text, None), "reading")]
+    # "Reading", dated: the newest input may be months old (a quarterly series, a source
+    # that stopped), and "now" beside it would present old data as current.
+    when = f" (data of {result.as_of.isoformat()})" if result.as_of else ""
+    out = [ExhibitLine("Reading", clean_line(result.reading.text, None) + when, "reading")]
     if demo:
         out.append(ExhibitLine("DEMO", "synthetic data, not market prices: this reading describes the demo feed"))
     newest = _newest(result)
@@ -329,7 +332,7 @@ def report_markdown(pairs: Sequence[tuple[ExhibitSpec, ExhibitResult]], *, mode:
         out.append(f"> {_md(spec.claim)}")
         out += [">", f"> — seed note, *{_md(spec.section)}*", ""]
         mark = VERDICT_MARK[result.reading.verdict][0]
-        out.append(f"- **Reading now** {mark} {_md(result.reading.text)}")
+        out.append(f"- **Reading** {mark} {_md(result.reading.text)}")
         out.append(f"- **As of** {result.as_of.isoformat() if result.as_of else '— (no data)'}")
         out.append(f"- **Sources** {_md(', '.join(result.sources)) if result.sources else '— (none answered)'}")
         for m in result.missing:

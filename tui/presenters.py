@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -95,7 +95,8 @@ def table_row(store: SeriesStore, inst_id: str, today: dt.date, now: dt.datetime
     state = store.state[inst_id]
     latest = store.latest(inst_id)
     if latest is None:
-        return empty_row(inst, status_word(store, inst_id), state.source)
+        # Nothing held: name the source that failed (not the catalog's first, maybe disabled).
+        return empty_row(inst, status_word(store, inst_id), state.source or state.error_source)
     series = store.series(inst_id)
     tail = series.iloc[-SPARK_POINTS:].to_numpy(dtype="float64")
     periods: list[float | None] = []
@@ -289,24 +290,41 @@ def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartDa
 def with_comparison(data: ChartData, inst: Instrument, series: pd.Series) -> ChartData:
     """``data`` with ``inst`` overlaid on a right axis in its own unit (not rebased).
 
-    Its values are taken on the chart's own dates only (a date it has no value for is a
-    gap): nothing is carried forward or interpolated onto the first series' dates.
+    The overlay keeps its own dates, from the chart's first date on, its newest included:
+    the x axis becomes the union of both series' dates (time-scaled, so nothing moves), the
+    first series has no value on the overlay's other dates and the overlay none on the
+    first series' (each line joins its own observations). Why not the first series' dates:
+    a Bund quoted on a US holiday, a Saturday or the 1st of a month would vanish, and the
+    overlay's last value would not be its newest. Nothing is carried forward or interpolated.
     """
-    if not data.x:
+    if not data.x or not isinstance(data.x[0], str):  # a time chart only (ISO dates)
         return data
     values = series.dropna()
     values = values[~values.index.duplicated(keep="last")]
-    aligned = values.reindex(pd.DatetimeIndex(list(data.x))).to_numpy() * inst.display_scale
-    line = ChartLine(inst.name, _values(aligned), axis="right")
+    own = thin(values[values.index >= pd.Timestamp(data.x[0])])
+    own_x = _iso(own.index)
+    x = tuple(sorted({*(str(d) for d in data.x), *own_x}))
+    at = {d: i for i, d in enumerate(x)}
+    positions = [at[str(d)] for d in data.x]
+
+    def spread(y: tuple[float | None, ...]) -> tuple[float | None, ...]:
+        out: list[float | None] = [None] * len(x)
+        for i, v in zip(positions, y, strict=True):
+            out[i] = v
+        return tuple(out)
+
+    overlay: list[float | None] = [None] * len(x)
+    for d, v in zip(own_x, _values(own.to_numpy() * inst.display_scale), strict=True):
+        overlay[at[d]] = v
+    lines = tuple(replace(ln, y=spread(ln.y)) for ln in data.lines if ln.axis == "left")
     return ChartData(
-        x=data.x,
-        lines=(*(ln for ln in data.lines if ln.axis == "left"), line),
+        x=x,
+        lines=(*lines, ChartLine(inst.name, tuple(overlay), axis="right")),
         thresholds=data.thresholds,
         window=data.window,
         title=f"{data.title} vs {inst.name}",
         y_label=data.y_label,
         y_label_right=inst.label,
-        x_labels=data.x_labels,
     )
 
 
@@ -377,6 +395,10 @@ def series_stats(
     out.append(Stat("last success", _stamp(state.last_success, now)))
     if state.last_error:
         out.append(Stat("last error", state.last_error))
+    if state.rejection is not None:  # an answer whose values validation refused: say why
+        out.append(
+            Stat("refused", f"{state.rejected:,} value{'' if state.rejected == 1 else 's'}; last: {state.rejection}")
+        )
     if state.next_retry is not None and state.status is not Status.FRESH:
         out.append(Stat("next retry", _stamp(state.next_retry, now, future=True)))
     srcs = " → ".join(r.tag for r in inst.sources) or "—"
@@ -407,6 +429,10 @@ def fetch_and_data(store: SeriesStore, inst_id: str, today: dt.date) -> tuple[St
     fetch = Stat("fetch", FETCH_WORDS.get(state.status, state.status.value))
     latest = store.latest(inst_id)
     if latest is None:
+        if state.status is Status.FRESH and state.rejection is not None:
+            # The source answered but every value was refused: "ok" alone would hide why the
+            # row is empty (the reason is on the "refused" line).
+            return (Stat("fetch", "ok · every value refused"),)
         return (fetch,)
     if latest.intraday:
         return fetch, Stat("data", "intraday quote")

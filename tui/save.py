@@ -5,7 +5,13 @@ Both files go to the config's ``screenshot_dir`` (default
 time, e.g. ``triffin-dashboard-20261120-210005.svg`` and ``.csv``; a name already taken gets
 ``-2``, ``-3`` ... The CSV holds what the screen shows:
 
-- dashboard: the table rows (filter applied) — ``id,name,value,change,change_unit,date,source,status``;
+- dashboard: the table rows (filter applied) — ``id,name,value,change,change_unit,date,source,status``
+  then ``late,change_horizon,unit,reason``: the value as the screen shows it in ``unit`` (IG OAS in
+  bp, where ``export`` and ``snapshot`` keep the catalog's %), ``late`` (``True`` when the value is
+  older than its source's usual lag: ``fresh`` says the fetch worked, not that the data is
+  recent), what ``change`` spans (``1D``, ``1M`` ...), and why a row has a problem (the last
+  error, or why the source's values were refused); an error row's ``source`` is the source
+  that failed, not the catalog's first one;
 - series or formula drill-down: the chart's range — ``date,<id>``;
 - crisis drill-down: the episode's window frame (±20 trading days) — ``date,<instrument ids>``;
 - signal drill-down: the signal's history — ``date,<signal id>``;
@@ -28,14 +34,31 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from datafeed.sanitize import clean_line
+
 if TYPE_CHECKING:
     import pandas as pd
     from textual.app import App
 
     from datafeed.store import SeriesStore
+    from widgets.data import TableRow
 
-DASHBOARD_HEADER = ("id", "name", "value", "change", "change_unit", "date", "source", "status")
-"""Columns of the dashboard's CSV."""
+DASHBOARD_HEADER = (
+    "id",
+    "name",
+    "value",
+    "change",
+    "change_unit",
+    "date",
+    "source",
+    "status",
+    "late",
+    "change_horizon",
+    "unit",
+    "reason",
+)
+"""Columns of the dashboard's CSV: the first eight as they always were, then the ones that
+say how old the value is, what the change spans, the value's unit and what went wrong."""
 
 ALERT_HEADER = ("time", "rule", "value", "mode", "detail", "date")
 """Columns of the alert log's CSV."""
@@ -73,16 +96,41 @@ def dashboard_rows(app: App[None], store: SeriesStore | None) -> list[list[objec
     from widgets.live_table import LiveTable
 
     table = app.screen.query_one(LiveTable)
+    shown = [row for row in (table.get_row(key) for key in table.visible_keys) if row is not None]
+    return csv_rows(shown, store)
+
+
+def csv_rows(shown: Sequence[TableRow], store: SeriesStore | None) -> list[list[object]]:
+    """The dashboard CSV's cells (:data:`DASHBOARD_HEADER`) of the rows ``shown``.
+
+    Why the store: the table cuts source tags to fit and keeps no error text; the CSV
+    gives the full tag, and for an error row the source that failed (the catalog's first
+    source may be disabled), with the reason.
+    """
     rows: list[list[object]] = []
-    for key in table.visible_keys:
-        row = table.get_row(key)
-        if row is None:
-            continue
-        source = row.source
-        if store is not None and key in store.catalog:
-            latest = store.latest(key)
-            source = latest.source if latest is not None else (store.state[key].source or row.source)
-        rows.append([row.id, row.name, row.value, row.change, row.change_unit, row.date, source, row.status])
+    for row in shown:
+        source, reason = row.source, ""
+        if store is not None and row.id in store.catalog:
+            latest = store.latest(row.id)
+            state = store.state[row.id]
+            source = latest.source if latest is not None else (state.source or state.error_source or row.source)
+            reason = clean_line(state.last_error or state.rejection or "", None)
+        rows.append(
+            [
+                row.id,
+                row.name,
+                row.value,
+                row.change,
+                row.change_unit,
+                row.date,
+                source,
+                row.status,
+                row.late,
+                (row.change_horizon or "1D") if row.change is not None else "",
+                row.unit,
+                reason,
+            ]
+        )
     return rows
 
 

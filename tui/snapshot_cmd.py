@@ -103,6 +103,10 @@ def status_text(series: dict[str, Any]) -> str:
     ``stale LATE`` when both went wrong; then ``; treasury:10 Yr behind (2024-06-25)`` while
     the primary lags and another source filled the dates after it."""
     status = str(series.get("status", ""))
+    if status == "fresh" and series.get("value") is None and series.get("rejected_reason"):
+        # The source answered but validation refused every value: "fresh" beside no value
+        # would read as "nothing published"; the reason is in :func:`problem_text`.
+        status = "REFUSED (fetch ok)"
     if series.get("late"):
         status = "LATE (fetch ok)" if status == "fresh" else f"{status} LATE"
     behind = series.get("behind")
@@ -111,6 +115,43 @@ def status_text(series: dict[str, Any]) -> str:
         # reads as if the primary were gone.
         status += f"; {behind['source']} behind ({behind.get('last') or 'no data'})"
     return status
+
+
+def problem_text(series: dict[str, Any]) -> str:
+    """What went wrong with a series, in one line: the last error with the source that
+    gave it (``fred:DGS1MO: fred: HTTP 404 …``), or why its values were refused; empty
+    when nothing did."""
+    error = series.get("error")
+    if error:
+        failed = series.get("error_source")
+        if not failed:
+            return str(error)
+        own = str(failed).partition(":")[0] + ": "  # "fred: HTTP 404 …" from fred:DGS1MO
+        return f"{failed}: {str(error).removeprefix(own)}"
+    reason = series.get("rejected_reason")
+    if reason:
+        n = int(series.get("rejected") or 0)
+        return f"{n:,} value{'' if n == 1 else 's'} refused; last: {reason}"
+    return ""
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with ``…`` when cut.
+
+    Why not a plain slice: ``HTTP 500 Internal Server Error fro`` reads as a garbled
+    message; a cut between words with an ellipsis says the rest was left out."""
+    if len(text) <= limit:
+        return text
+    head = text[: max(1, limit - 1)]
+    space = head.rfind(" ")
+    if space >= limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:.(") + "…"
+
+
+REASON_WIDTH = 120
+"""Characters of an error or a reason the snapshot table keeps (the cell wraps): enough for
+FRED's ``… The value for variable api_key is not registered …`` to keep its cause."""
 
 
 def horizon_tag(series: dict[str, Any]) -> str:
@@ -175,9 +216,14 @@ def print_tables(doc: dict[str, Any]) -> None:
             mark = "▲" if s["change"] > 0 else "▼" if s["change"] < 0 else "="
             change = f"{mark}{s['change']:+.2f}{s.get('change_unit', '')}" + horizon_tag(s)
         status = status_text(s)
-        if s.get("error"):
-            status += f" ({s['error'][:40]})"
-        table.add_row(*plain_cells(inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or "—"))
+        problem = problem_text(s)
+        if problem:
+            status += f" ({clip_words(clean_line(problem, None), REASON_WIDTH)})"
+        table.add_row(
+            *plain_cells(
+                inst_id, s["name"], value, change, s["date"] or "—", status, s["source"] or s.get("error_source") or "—"
+            )
+        )
     console.print(table)
     print_signals(console, doc)
     print_crises(console, doc)
@@ -222,10 +268,48 @@ def print_signals(console: Console, doc: dict[str, Any]) -> None:
                 VERDICT_MARK.get(sig["verdict"], sig["verdict"]),
                 sig.get("as_of") or sig["date"] or "—",
                 freshness_text(sig),
-                note[:70],
+                clip_words(clean_line(note, None), REASON_WIDTH),
             )
         )
     console.print(table)
+
+
+CRISIS_TITLE = "Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)"
+"""Title of the crisis grid (the marks are its legend: meaning never rides on colour)."""
+
+
+def crisis_grid(crises: list[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """(headers, rows) of the crisis grid: one row per episode (name, window, a change and a
+    mark per check, the verdict), as the table and the Markdown both show it."""
+    from datafeed.crises import CHECKS
+
+    checks = list(crises[0]["checks"])
+    rows: list[list[str]] = []
+    for row in crises:
+        cells = []
+        for check in checks:
+            c = row["checks"].get(check) or {"result": "n/a", "change": None}
+            mark = RESULT_MARK.get(c["result"], "?")
+            cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
+        end = row["end"][5:] if row["end"][:4] == row["start"][:4] else row["end"]  # 2020-03-09→03-18
+        rows.append([row["name"], f"{row['start']}→{end}", *cells, row["verdict"].upper()])
+    labels = [CHECKS[c].label if c in CHECKS else c for c in checks]
+    return ["episode", "window", *labels, "verdict"], rows
+
+
+def crisis_notes(crises: list[dict[str, Any]]) -> list[str]:
+    """``GFC: Lehman · S&P 500: n/a — no spx observation on or before start 2008-09-12``: why
+    each ``n/a`` check of the grid is n/a (and the notes behind a carried value)."""
+    from datafeed.crises import CHECKS
+
+    out: list[str] = []
+    for row in crises:
+        for check, c in row["checks"].items():
+            if not c.get("note"):
+                continue
+            label = CHECKS[check].label if check in CHECKS else check
+            out.append(f"{row['name']} · {label}: {c['result']} — {c['note']}")
+    return out
 
 
 def print_crises(console: Console, doc: dict[str, Any]) -> None:
@@ -235,22 +319,9 @@ def print_crises(console: Console, doc: dict[str, Any]) -> None:
     crises = doc.get("crises")
     if not crises:
         return
-    checks = list(crises[0]["checks"])
-    table = Table(title="Crisis scorecard (✓ pass  ✗ fail  · flat  – n/a)" + demo_tag(doc), title_justify="left")
-    rows: list[list[str]] = []
-    for row in crises:
-        cells = []
-        for check in checks:
-            c = row["checks"][check]
-            mark = RESULT_MARK.get(c["result"], "?")
-            cells.append(mark if c["change"] is None else f"{c['change']:+.1f}{c['unit']} {mark}")
-        end = row["end"][5:] if row["end"][:4] == row["start"][:4] else row["end"]  # 2020-03-09→03-18
-        rows.append([row["name"], f"{row['start']}→{end}", *cells, row["verdict"].upper()])
+    table = Table(title=f"{CRISIS_TITLE}" + demo_tag(doc), title_justify="left")
+    headers, rows = crisis_grid(crises)
     # Nine checks: cells keep their line (a header may wrap) so a row reads across.
-    from datafeed.crises import CHECKS
-
-    labels = [CHECKS[c].label if c in CHECKS else c for c in checks]
-    headers = ["episode", "window", *labels, "verdict"]
     for i, header in enumerate(headers):
         widest = max(len(r[i]) for r in rows)
         justify = "right" if 2 <= i < len(headers) - 1 else "left"
@@ -296,7 +367,7 @@ def markdown(doc: dict[str, Any]) -> str:
         ]
     if tag:
         out += [f"Series{tag}", ""]
-    out += ["| id | name | last | chg | date | status | source |", "|---|---|--:|--:|---|---|---|"]
+    out += ["| id | name | last | chg | date | status | source | note |", "|---|---|--:|--:|---|---|---|---|"]
     for inst_id, s in doc.get("series", {}).items():
         change = ""
         if s.get("change") is not None:
@@ -309,13 +380,14 @@ def markdown(doc: dict[str, Any]) -> str:
             change,
             s.get("date") or "—",
             status,
-            s.get("source") or "—",
+            s.get("source") or s.get("error_source") or "—",
+            problem_text(s),
         ]
         out.append("| " + " | ".join(_md(c) for c in cells) + " |")
     signals = doc.get("signals")
     if isinstance(signals, dict) and signals:
         out += [""] + ([f"Signals{tag}", ""] if tag else [])
-        out += ["| signal | value | unit | verdict | as of | age |", "|---|--:|---|---|---|---|"]
+        out += ["| signal | value | unit | verdict | as of | age | note |", "|---|--:|---|---|---|---|---|"]
         for sid, g in signals.items():
             value = g.get("value")
             cells = [
@@ -325,6 +397,20 @@ def markdown(doc: dict[str, Any]) -> str:
                 g.get("verdict", ""),
                 g.get("as_of") or g.get("date") or "—",
                 freshness_text(g),
+                g.get("reason") or "",  # why n/a (the missing or too-old input), or how computed
             ]
             out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    crises = doc.get("crises")
+    if isinstance(crises, list) and crises:
+        headers, rows = crisis_grid(crises)
+        out += ["", _md(CRISIS_TITLE) + tag, ""]
+        out.append("| " + " | ".join(_md(h) for h in headers) + " |")
+        out.append(
+            "|" + "|".join("---" if i < 2 or i == len(headers) - 1 else "--:" for i in range(len(headers))) + "|"
+        )
+        for cells in rows:
+            out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        notes = crisis_notes(crises)
+        if notes:  # one block under its own label (so it carries the demo notice too)
+            out += ["", f"Why a check is n/a or carried{tag}:"] + [f"- {_md(note)}" for note in notes]
     return "\n".join(out) + "\n"

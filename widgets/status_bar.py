@@ -134,6 +134,9 @@ class StatusBar(Widget):
         self._sources: tuple[SourceView, ...] = tuple(sources)
         self._mode = self._check_mode(mode)
         self._banner = banner
+        # Set before mounting, not in on_mount: a class added to a mounted widget restyles
+        # it and its children once more in front of the first frame.
+        self.set_class(self._mode != "live", "-banner", update=False)
         self._ascii = ascii
 
     @staticmethod
@@ -205,14 +208,15 @@ class StatusBar(Widget):
 
     def compose(self) -> ComposeResult:
         """A one-line banner above the (wrapping) source list."""
-        yield _BannerLine(self)
+        banner = _BannerLine(self)
+        banner.display = self._mode != "live"
+        yield banner
         yield _SourcesLine(self)
 
     def on_mount(self) -> None:
-        """Follow the app's ASCII mode; show the banner only outside live mode."""
+        """Follow the app's ASCII mode (the banner's class and display were set before)."""
         if not self._ascii and app_wants_ascii(self):
             self._ascii = True
-        self._sync_banner()
 
     def _sync_banner(self) -> None:
         """Toggle the banner child and the ``-banner`` class (for app CSS)."""

@@ -84,11 +84,38 @@ def _unrefreshed_status(book: AuctionBook) -> str:
     return "fresh" if book.last_source == DEMO_SOURCE else "stale"
 
 
-def auctions_json(book: AuctionBook | None, state: AuctionStatus | None) -> dict[str, Any]:
-    """The ``auctions`` object (see the module docstring)."""
+AUCTION_LAG_DAYS = 5
+"""US business days after which the newest auction held is ``late``. Treasury auctions bills
+every week (and notes most weeks), so a book whose newest auction is more than a week of
+business days old has missed auctions: its ``fresh`` (the fetch worked) must not read as
+current data."""
+
+
+def auctions_late(book: AuctionBook, today: dt.date) -> bool:
+    """True when the newest auction held is older than :data:`AUCTION_LAG_DAYS` business days
+    (SIFMA calendar); an empty book is not late, it is ``missing``."""
+    from datafeed.market_calendar import is_late
+
+    newest = book.newest_date
+    return newest is not None and is_late(newest, today, AUCTION_LAG_DAYS, "us")
+
+
+def auctions_json(
+    book: AuctionBook | None, state: AuctionStatus | None, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The ``auctions`` object (see the module docstring); ``today`` (default: today in UTC)
+    dates the ``late`` flag."""
     if book is None:
-        return {"status": "missing", "source": None, "count": 0, "latest": [], "error": "no auction book in this run"}
+        return {
+            "status": "missing",
+            "source": None,
+            "count": 0,
+            "latest": [],
+            "error": "no auction book in this run",
+            "late": False,
+        }
     latest = book.latest_by_kind()
+    when = today or dt.datetime.now(dt.UTC).date()
     out: dict[str, Any] = {
         "status": state.status.value if state is not None else _unrefreshed_status(book),
         "source": (state.source if state is not None else None) or book.last_source,
@@ -97,6 +124,7 @@ def auctions_json(book: AuctionBook | None, state: AuctionStatus | None) -> dict
         "count": len(book),
         "newest_date": book.newest_date.isoformat() if book.newest_date else None,
         "latest": [auction_json(latest[k]) for k in KIND_ORDER if k in latest],
+        "late": auctions_late(book, when),
     }
     if state is not None and state.notes:
         out["notes"] = list(state.notes)

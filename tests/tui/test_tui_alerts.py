@@ -245,10 +245,10 @@ async def test_s_saves_svg_and_csv_of_each_view(tmp_path: Path) -> None:
         await settle(pilot)
         await pilot.press("s")
         lines = _csv(shots, "dashboard")
-        assert lines[0] == "id,name,value,change,change_unit,date,source,status"
+        assert lines[0] == "id,name,value,change,change_unit,date,source,status,late,change_horizon,unit,reason"
         assert len(lines) == 1 + len(app.screen.query_one(LiveTable).visible_keys)
         assert any(line.startswith("ust10y,UST 10Y,4.73,") and ",demo:ust10y,fresh" in line for line in lines)
-        assert any(line.startswith("us_de_10y,UST-Bund 10Y,") and line.endswith(",formula,fresh") for line in lines)
+        assert any(line.startswith("us_de_10y,UST-Bund 10Y,") and ",formula,fresh," in line for line in lines)
         saved = [m for m, k in calls["notify"] if k.get("title") == "Saved"]
         assert saved and str(shots) in saved[-1] and ".svg" in saved[-1] and ".csv" in saved[-1]
 

@@ -25,12 +25,12 @@ async def test_y_opens_the_curves_and_1_2_3_pick_the_past_curve() -> None:
         chart = screen.query_one("#curves-chart", SeriesChart)
         assert chart.has_focus and chart.data is not None
         names = [line.name for line in chart.data.lines]
-        assert names == ["UST 2026-11-19", "UST 1M ago (2026-10-21)", "Bund", "JGB"]
+        assert names == ["UST 2026-11-19", "UST 1M ago (2026-10-20)", "Bund", "JGB"]  # a month before the curve
         text = screen_text(app)
         assert "[2:1M ago]" in text and "2s10s" in text and "UST−Bund 10Y" in text
         assert "Tenor" in text and "chg bp" in text
         await pilot.press("3")
-        assert screen.lookback == "1Y" and chart.data.lines[1].name == "UST 1Y ago (2025-11-20)"
+        assert screen.lookback == "1Y" and chart.data.lines[1].name == "UST 1Y ago (2025-11-19)"
         await pilot.press("left", "left")  # the cursor: on 30Y first, then 20Y, 10Y
         assert chart.cursor_index == 8
         label, values = chart.readout()

@@ -101,3 +101,24 @@ async def test_s_saves_each_screens_rows_as_csv(tmp_path: Path) -> None:
         (path,) = (tmp_path / "shots").glob("*holders*.csv")
         rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
         assert rows[-1]["id"] == "tic_official" and rows[0]["source"].startswith("demo:")
+
+
+def test_the_holders_sparkline_header_counts_the_months_it_draws() -> None:
+    """QA audit: at 80x24 the sparkline drew 12 months under a "24 months" header."""
+    import datetime as dt
+    import io
+
+    from rich.console import Console
+
+    from tui.demand_views import HolderRow
+    from tui.screens.holders import holders_table
+
+    history = tuple(float(i % 7) for i in range(24))
+    row = HolderRow("japan", "Japan", dt.date(2026, 9, 30), 1185.5, -17.2, 124.0, history, "tic:Japan", "fresh", False)
+    for narrow, months in ((True, 12), (False, 24)):
+        out = io.StringIO()
+        Console(file=out, width=200).print(holders_table([row], 0, ascii=True, narrow=narrow))
+        header, line = out.getvalue().splitlines()[:2]
+        assert f"{months} months" in header
+        spark = line.split()[-1 if narrow else -2]
+        assert len(spark) == months, line

@@ -47,7 +47,7 @@ async def test_enter_walks_all_ten_each_with_reading_claim_source_and_date() -> 
             assert chart.data is view.chart and chart.data is not None, spec.id
             assert f"Exhibit {number}/10" in flat(app)
             text = screen.notes.plain
-            assert "Reading now:" in text and ("agrees with the note" in text or "no reading" in text), spec.id
+            assert "Reading:" in text and ("agrees with the note" in text or "no reading" in text), spec.id
             assert result.reading.text[:40] in text, spec.id
             assert result.as_of is not None and result.as_of.isoformat() in text, spec.id
             assert "Source: demo:" in text, spec.id
@@ -101,7 +101,7 @@ async def test_narrow_hides_the_list_and_keeps_the_reading() -> None:
         assert screen.has_class("-narrow")
         assert not screen.query_one("#exhibit-list").display
         text = flat(app)
-        assert "Exhibit 9/10" in text and "Reading now:" in text and "IG OAS" in text
+        assert "Exhibit 9/10" in text and "Reading:" in text and "IG OAS" in text
         assert "DEMO" in text
 
 
@@ -229,7 +229,7 @@ async def test_ascii_mode_puts_nothing_above_0x7f_on_any_exhibit() -> None:
             await pilot.pause()
             text = screen_text(app)
             assert text.isascii(), (key, sorted({c for c in text if not c.isascii()}))
-        assert " 9 + Credit spreads" in text and "Reading now:  + agrees with the note" in text
+        assert " 9 + Credit spreads" in text and "Reading:  + agrees with the note" in text
 
 
 async def test_a_click_on_the_list_shows_that_exhibit() -> None:
@@ -241,3 +241,21 @@ async def test_a_click_on_the_list_shows_that_exhibit() -> None:
         await pilot.click(option_list, offset=(5, 9))
         await pilot.pause()
         assert screen.spec.id == "basis" and "Exhibit 5/10" in flat(app)
+
+
+async def test_palette_signal_entries_carry_their_date_and_staleness() -> None:
+    """QA audit: ``signal convenience_aaa_10y: eroding`` had no date; an entry now says as of
+    when, and STALE / LATE as the signal does."""
+    from tui.commands import TriffinCommands
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        metrics = app.monitor.metrics
+        assert metrics is not None
+        helps = {help_text.split(":")[0]: help_text for _, help_text, _ in TriffinCommands(app.screen)._targets()}  # noqa: SLF001
+        for sid, result in metrics.signals.items():
+            text = helps[f"signal {sid}"]
+            assert (f"as of {result.as_of}" in text) == (result.as_of is not None), text
+            assert text.endswith(" STALE") == result.stale, text
+        assert any(r.as_of is not None for r in metrics.signals.values())

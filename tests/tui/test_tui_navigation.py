@@ -228,3 +228,40 @@ async def test_help_names_the_boj_credit_when_the_source_is_on(tmp_path: Path) -
         console = Console(width=200, record=True, file=io.StringIO())
         console.print(screen.render_help())
         assert CREDIT in " ".join(console.export_text().split())
+
+
+async def test_a_crisis_cell_opened_at_80x24_shows_the_readings_first() -> None:
+    """At 80x24 the readings and one chart do not both fit: the drill-down opened on a cell
+    keeps the readings (the chosen check marked) on screen instead of scrolling them away to
+    the chart (QA audit: only Gold, Custody and Indirect were left visible)."""
+    app = demo_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("3", "enter")
+        screen = app.screen
+        assert isinstance(screen, CrisisDetailScreen) and screen.check_id == "ust10y", screen
+        await wait_until(pilot, lambda: screen.charts_ready, what="crisis charts")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "UST 10Y" in text and "VIX" in text, text
+        # stepping to the next check is asked for: then its chart is scrolled into view
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.pause()
+        charts = screen.query_one("#crisis-charts")
+        chart = screen.query_one("#chart-usd")
+        assert charts.scroll_y > 0 and chart.region.y >= charts.region.y
+
+
+def test_help_lists_the_keys_of_the_curves_auctions_and_holders_screens() -> None:
+    """QA audit: the help had no keys for the curves (1/2/3), auctions (enter) and holders
+    (enter, c) screens; every screen's bindings are now a section of their own."""
+    from tui.screens.help import binding_groups
+
+    ids = {
+        title: {getattr(b, "id", None) for b in bindings if getattr(b, "id", None)}
+        for title, bindings in binding_groups()
+    }
+    assert {"curves-vs-1w", "curves-vs-1m", "curves-vs-1y"} <= ids["Curves (y)"]
+    assert "auctions-open" in ids["Auctions (u)"]
+    assert {"holders-open", "holders-custody"} <= ids["Holders (f)"]

@@ -110,6 +110,9 @@ async def _time_to_offline(app: TriffinApp, texts: list[str]) -> tuple[float, St
             assert row is not None and row.value == 4.07 and row.source.startswith("fred")
         await pilot.pause()
         assert (bar.banner_text or "") in screen_text(app)
+        # The verdict on the title line says whose numbers it is: the demo's, when it is.
+        title = screen_text(app).splitlines()[0]
+        assert "OFFLINE" in title and ("DEMO" in title) == app.monitor.showing_demo, title
         # The banner says it all: no toast pops up over it (toasts sit at the bottom right).
         assert not [n.message for n in app._notifications], "a toast over the OFFLINE banner"  # noqa: SLF001
     return elapsed, bar
@@ -176,3 +179,28 @@ async def test_the_offline_demo_gets_its_synthetic_auctions_after_its_first_fram
             timeout=30,
             what="the auction signals on the demo book",
         )
+
+
+async def test_holders_say_the_tic_source_is_off_instead_of_waiting_for_it(tmp_path: Path, refusing_url: str) -> None:
+    """QA audit: with ``[sources.tic] enabled = false`` the holders screen said the holdings
+    "arrive with the next refresh"; no refresh will bring them, and it now says the source is off."""
+    cache = tmp_path / "cache"
+    prepare_cache(cache)
+    lines = []
+    for name in source_names():
+        lines += [
+            f"[sources.{name}]",
+            f"enabled = {'false' if name == 'tic' else 'true'}",
+            f'base_url = "{refusing_url}"',
+        ]
+    path = tmp_path / "c.toml"
+    path.write_text("\n".join(lines) + "\n")
+    app = TriffinApp(load_config(path, env={"TRIFFIN_CACHE_DIR": str(cache)}), today=TODAY, tick_interval=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_until(pilot, lambda: app.monitor.store is not None and app.ready, timeout=30, what="kept values")
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "TIC" in screen_text(app), what="the holders screen")
+        text = screen_text(app)
+        assert not app.monitor.showing_demo
+        assert "the TIC source is off ([sources.tic] enabled = false)" in text, text
+        assert "next refresh" not in text

@@ -101,3 +101,23 @@ async def test_banner_survives_no_color(monkeypatch: pytest.MonkeyPatch) -> None
         segments = NoColor().apply(list(_banner(bar).render_line(0)), Color(0, 0, 0))
         assert all(seg.style is not None and seg.style.reverse for seg in segments)
         assert all(seg.style is not None and seg.style.color.is_default for seg in segments)
+
+
+async def test_a_demo_bar_is_not_restyled_after_it_mounts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Issue 20: the banner's class and display are set before mounting; a class added in
+    on_mount restyled the bar and its children once more in front of the first frame."""
+    bar = StatusBar(sample_sources(), mode="demo")
+    app = WidgetHost(bar)
+    restyled: list[object] = []
+    original = type(app).update_styles
+
+    def spy(self, node=None, animate=True):  # type: ignore[no-untyped-def]
+        restyled.append(node)
+        return original(self, node, animate=animate)
+
+    monkeypatch.setattr(type(app), "update_styles", spy)
+    async with app.run_test(size=(100, 10)) as pilot:
+        await pilot.pause()
+        assert bar.has_class("-banner") and _banner(bar).display
+        assert bar not in restyled, restyled
+        assert _screen_lines(bar)[0].strip() == "DEMO — synthetic data, not market prices"

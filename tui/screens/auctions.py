@@ -168,14 +168,25 @@ class AuctionsScreen(DetailScreen):
         if book is None:
             return "no auction book in this run"
         parts = [f"{len(book)} auctions held"]
+        late = False
         if book.newest_date is not None:
-            parts.append(f"newest {book.newest_date.isoformat()}")
+            from datafeed.demand.report import auctions_late
+            from datafeed.market_calendar import business_days_between
+
+            newest = book.newest_date
+            late = auctions_late(book, monitor.today)
+            age = business_days_between(newest, monitor.today, "us")
+            # The newest auction's age beside its date: "fresh" alone said a 2014 book was current.
+            parts.append(f"newest {newest.isoformat()}" + (f" (LATE: {age:,} business days old)" if late else ""))
         if book.last_source:
             parts.append(f"source {book.last_source}")
         feed = monitor.auction_feed
         if feed is not None and not monitor.showing_demo:
             state = feed.state
-            parts.append(state.status.value)
+            # The fetch's result in words that cannot read as "the data is current".
+            parts.append(
+                f"fetch ok{', data LATE' if late else ''}" if state.status.value == "fresh" else state.status.value
+            )
             if state.last_error:
                 parts.append(f"last error: {state.last_error}")
         return " · ".join(parts)

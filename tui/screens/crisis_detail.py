@@ -26,6 +26,7 @@ from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
     import pandas as pd
+    from textual.widget import Widget
 
     from datafeed.crises import ScoredEpisode
     from tui.messages import DataUpdate
@@ -148,14 +149,24 @@ class CrisisDetailScreen(DetailScreen):
         self._paint()
         self._select_chart()
 
-    def _select_chart(self) -> None:
+    def _select_chart(self, opening: bool = False) -> None:
         from datafeed.crises import CHECKS
 
         for cid in CHECKS:
             self.query_one(f"#chart-{cid}").set_class(cid == self.check_id, "-selected")
         if self.check_id is not None:
             chart = self.query_one(f"#chart-{self.check_id}")
-            self.call_after_refresh(self.query_one("#crisis-charts").scroll_to_widget, chart, animate=False)
+            self.call_after_refresh(self._scroll_to_chart, chart, opening)
+
+    def _scroll_to_chart(self, chart: Widget, opening: bool) -> None:
+        """Scroll the chosen check's chart into view; on opening, only when the readings on
+        top stay on screen with it (at 80x24 they do not: the readings, the chosen check
+        marked, come first; ``h``/``l`` then scroll to each chart)."""
+        charts = self.query_one("#crisis-charts")
+        summary = self.query_one("#crisis-summary")
+        if opening and summary.outer_size.height + chart.outer_size.height > charts.scrollable_content_region.height:
+            return
+        charts.scroll_to_widget(chart, animate=False)
 
     def _start_charts(self) -> None:
         monitor, scored = self.triffin.monitor, self.scored
@@ -180,7 +191,7 @@ class CrisisDetailScreen(DetailScreen):
             self.query_one(f"#chart-{cid}", SeriesChart).set_data(data)
         if not self.charts_ready:
             self.charts_ready = True
-            self._select_chart()
+            self._select_chart(opening=True)
 
     def _paint(self) -> None:
         app = self.triffin

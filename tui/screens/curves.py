@@ -169,11 +169,12 @@ class CurvesScreen(DetailScreen):
         self.query_one("#curves-grid", Static).update(Group(*parts))  # type: ignore[arg-type]
 
     def view_data(self) -> tuple[str, tuple[list[str], list[list[str]]]]:
-        """(file name part, (header, rows)): the tenor grid as shown, for ``s``."""
+        """(file name part, (header, rows)): the tenor grid for ``s``, every value with its date
+        and source and each curve's as-of (:func:`tui.curve_presenters.tenor_csv`)."""
         from tui import curve_presenters as cp
 
         store = self.triffin.monitor.store
         if store is None:
             return f"curves-vs-{self.lookback.lower()}", (["Tenor"], [])
         curves = cp.curve_set(store, self.triffin.monitor.today, self.lookback)
-        return f"curves-vs-{self.lookback.lower()}", cp.tenor_grid(curves)
+        return f"curves-vs-{self.lookback.lower()}", cp.tenor_csv(curves)

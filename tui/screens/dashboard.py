@@ -86,7 +86,7 @@ class TitleBar(Static):
     _shown: tuple[RegimeView | None, str, bool, bool] | None = None
 
     def show(self, regime: RegimeView | None, mode: str, paused: bool, wide: bool) -> None:
-        """Redraw with the regime (a RegimeView or None), the mode and the pause flag.
+        """Redraw with the regime (a RegimeView or None), the mode flags and the pause flag.
 
         Nothing is redrawn when nothing changed (every resize and focus change asks), and
         never with a relayout: the bar is one line whatever it says.
@@ -110,9 +110,10 @@ class TitleBar(Static):
             if regime.stale:
                 right.append(" ")
                 right.append(" STALE ", style="bold reverse")
-        if mode != "live":
-            right.append("  ")
-            right.append(f" {mode.upper()} ", style="bold reverse")
+        for flag in mode.split():  # "offline demo": the fallback's numbers are synthetic
+            if flag != "live":
+                right.append("  ")
+                right.append(f" {flag.upper()} ", style="bold reverse")
         if paused:
             right.append("  ")
             right.append(" PAUSED ", style="bold reverse")
@@ -653,4 +654,9 @@ class DashboardScreen(Screen[None]):
             regime = cached.regime
         else:
             regime = None
-        self.query_one(TitleBar).show(regime, monitor.mode, monitor.paused, self._wide_title)
+        mode: str = monitor.mode
+        if mode == "offline" and monitor.showing_demo:
+            # The regime beside it is the demo market's: say so where the verdict is, not
+            # only in the banner at the bottom (cut at 80x24).
+            mode = "offline demo"
+        self.query_one(TitleBar).show(regime, mode, monitor.paused, self._wide_title)

@@ -1,7 +1,7 @@
 """Provides :class:`ExhibitsScreen`: the seed note's ten exhibits, redrawn from the data held.
 
 A list on the left (number, verdict mark, title), the chart on the right, and under it the
-lines that make a chart an argument: the reading now (agrees / disagrees with the note),
+lines that make a chart an argument: the reading with its data date (agrees / disagrees with the note),
 the newest point of every series with its date, the sources that served them, the seed's
 claim with its section, every missing input and why, and the rule behind the reading.
 

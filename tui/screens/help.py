@@ -33,10 +33,13 @@ if TYPE_CHECKING:
 def binding_groups() -> list[tuple[str, list[BindingType]]]:
     """(section title, bindings) of every place keys are bound, in reading order."""
     from tui.keys import APP_BINDINGS
+    from tui.screens.auctions import AuctionsScreen
     from tui.screens.base import DetailScreen
     from tui.screens.crisis_detail import CrisisDetailScreen
+    from tui.screens.curves import CurvesScreen
     from tui.screens.dashboard import DashboardScreen
     from tui.screens.exhibits import ExhibitsScreen
+    from tui.screens.holders import HoldersScreen
     from tui.screens.series_detail import SeriesDetailScreen
     from widgets.live_table import LineListView, LiveTable
     from widgets.scorecard import ScorecardGrid
@@ -47,6 +50,9 @@ def binding_groups() -> list[tuple[str, list[BindingType]]]:
         ("Table, signals and crisis grid", [*LineListView.BINDINGS, *LiveTable.BINDINGS, *ScorecardGrid.BINDINGS]),
         ("Drill-down screens", [*DetailScreen.BINDINGS, *SeriesDetailScreen.BINDINGS, *CrisisDetailScreen.BINDINGS]),
         ("Exhibits (e)", list(ExhibitsScreen.BINDINGS)),
+        ("Curves (y)", list(CurvesScreen.BINDINGS)),
+        ("Auctions (u)", list(AuctionsScreen.BINDINGS)),
+        ("Holders (f)", list(HoldersScreen.BINDINGS)),
     ]
 
 
@@ -131,7 +137,11 @@ class HelpScreen(Screen[None]):
                 "columns: against the last value 7 / 30 days back (n/a when none within one more such span, or when"
                 " the row's own period is longer); YTD against last year's last value, n/a with no value this year",
             ),
-            ("% bp USD bn", "each value's unit; OAS shown in bp (x100), JSON and exports keep the catalog unit (%)"),
+            (
+                "% bp USD bn",
+                "each value's unit; OAS shown in bp (x100), JSON and export keep the catalog unit (%);"
+                " s saves values as shown, with a unit column",
+            ),
             ("~ ! ?", "row status: stale (kept data) / error (no data) / missing (no source enabled)"),
             ("late", "older than the source's usual publication lag (counted in its market's business days)"),
             ("intra", "a provisional intraday quote, replaced by the official close"),

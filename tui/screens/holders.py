@@ -42,7 +42,8 @@ def holders_table(rows: list[HolderRow], cursor: int, ascii: bool, narrow: bool)
 
     table = Table(box=None, padding=(0, 1), header_style="bold", expand=False)
     columns = [(" ", "left"), ("Holder", "left"), ("Month", "left"), ("USD bn", "right"), ("1M", "right")]
-    columns += [("12M", "right"), ("24 months", "left")]
+    months = 12 if narrow else 24  # the sparkline keeps the newest ``months`` values
+    columns += [("12M", "right"), (f"{months} months", "left")]
     if not narrow:
         columns.append(("Source", "left"))
     for name, justify in columns:
@@ -59,7 +60,7 @@ def holders_table(rows: list[HolderRow], cursor: int, ascii: bool, narrow: bool)
             "–" if row.value is None else f"{row.value:,.1f}",
             _change(row.change_1m, ascii),
             _change(row.change_12m, ascii),
-            sparkline(row.history, 12 if narrow else 24, ascii=ascii),
+            sparkline(row.history, months, ascii=ascii),
         ]
         if not narrow:
             cells.append(plain(row.source, 24))
@@ -148,10 +149,18 @@ class HoldersScreen(DetailScreen):
         if any(r.value is not None for r in self.rows):
             table.update(holders_table(self.rows, self.cursor, ascii, narrow))
         else:
-            table.update("No TIC holdings held yet ([sources.tic]); they arrive with the next refresh.")
+            table.update(self._empty_reason())
         self.query_one("#custody-line", Static).update(plain(self._custody_line(), None))
         if chart:
             self.query_one("#custody-chart", SeriesChart).set_data(custody_chart(store))
+
+    def _empty_reason(self) -> str:
+        """Why the table is empty: the source is off (no refresh will bring anything), or its
+        first answer is still to come."""
+        monitor = self.triffin.monitor
+        if not monitor.showing_demo and not monitor.source_enabled("tic"):
+            return "No TIC holdings: the TIC source is off ([sources.tic] enabled = false)."
+        return "No TIC holdings held yet ([sources.tic]); they arrive with the next refresh."
 
     def _custody_line(self) -> str:
         store = self.triffin.monitor.store
