@@ -58,10 +58,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
+from datafeed.alert_memory import FiredMemory, Remembered, rule_key
 from datafeed.alert_rules import (  # the rules parse without pandas (config); re-exported (__all__)
     CHECK_IDS,
     COMMAND_TIMEOUT,
@@ -85,6 +86,9 @@ from datafeed.formulas import (
 from datafeed.sanitize import clean_bytes, clean_line
 from datafeed.thresholds import Thresholds, resolve_thresholds
 
+if TYPE_CHECKING:
+    from datafeed.signals.spec import SignalResult
+
 log = logging.getLogger(__name__)
 
 __all__ = [
@@ -98,6 +102,7 @@ __all__ = [
     "CommandRunner",
     "Firing",
     "Held",
+    "HeldBack",
     "SharedCommandGate",
     "collect_inputs",
     "format_value",
@@ -131,9 +136,14 @@ class Firing:
     """True when the values behind it came from the cache, not yet confirmed by a source."""
 
     def line(self) -> str:
-        """``<ISO time> <rule> <value>``: the line ``triffin watch`` prints."""
+        """``<ISO time> <rule> <value> <data date>``: the line ``triffin watch`` prints.
+
+        The data date (of the newest observation behind the value) is left out only when
+        there is none: a ``crisis live fail`` rule, a rule on a signal.
+        """
         stamp = self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        return f"{stamp} {self.rule.text} {format_value(self.value)}"
+        date = f" {self.date.isoformat()}" if self.date else ""
+        return f"{stamp} {self.rule.text} {format_value(self.value)}{date}"
 
     def to_json(self, **extra: Any) -> dict[str, Any]:
         """The document a rule's command receives on stdin."""
@@ -170,6 +180,14 @@ class _State:
     seen: bool = False
 
 
+_OPS: dict[str, Any] = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
 def _latest(value: pd.Series | float | None) -> tuple[float | None, dt.date | None]:
     """The newest finite value of an evaluation result and its date."""
     if value is None:
@@ -188,12 +206,19 @@ class AlertEngine:
 
     Args:
         rules: parsed rules, in config order (firings come out in that order).
+        memory: rule key → the observation it last fired on in an earlier run
+            (:mod:`datafeed.alert_memory`; read, never written here). A threshold that has not
+            fired in this engine yet does not fire on that observation again, nor on a newer
+            one when the condition held at every observation since (it never re-armed).
     """
 
-    def __init__(self, rules: Iterable[AlertRule]) -> None:
+    def __init__(self, rules: Iterable[AlertRule], memory: Mapping[str, Remembered] | None = None) -> None:
         self.rules: tuple[AlertRule, ...] = tuple(rules)
         self._state = [_State() for _ in self.rules]
         self.evaluations = 0
+        self.memory: Mapping[str, Remembered] = memory if memory is not None else {}
+        self.remembered = 0
+        """Firings skipped because an earlier run already fired on that observation."""
 
     def add(self, rule: AlertRule) -> None:
         """Watch one more rule (it fires last within a pass); the others keep their state."""
@@ -220,6 +245,21 @@ class AlertEngine:
                 st.armed = True
                 st.last_fired = None
 
+    def _already_fired(self, rule: AlertRule, result: object, value: float, date: dt.date | None) -> bool:
+        """True when an earlier run fired this threshold on this observation, or on an older one
+        and the condition has held at every observation since (so it never re-armed)."""
+        past = self.memory.get(rule_key(rule.text)) if self.memory else None
+        if past is None:
+            return False
+        if date is None or past.date is None:
+            return date is None and past.date is None and past.value == format_value(value)
+        if date <= past.date:
+            return True  # that observation (or an older one) was reported already
+        if not isinstance(result, pd.Series):
+            return False
+        since = result[result.index > pd.Timestamp(past.date)].dropna()
+        return bool(len(since)) and bool(_OPS[rule.op](since, rule.level).all())
+
     def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
         return rule.cooldown > 0 and st.last_fired is not None and (now - st.last_fired).total_seconds() < rule.cooldown
 
@@ -229,6 +269,7 @@ class AlertEngine:
         now: dt.datetime,
         *,
         live_checks: Mapping[str, str] | None = None,
+        dates: Mapping[str, dt.date] | None = None,
     ) -> list[Firing]:
         """Evaluate every rule once; returns what fired.
 
@@ -238,12 +279,14 @@ class AlertEngine:
             now: the evaluation time (UTC), stamped on firings and used for cooldowns.
             live_checks: the live crisis row as check id → ``pass``/``fail``/``flat``/``n/a``,
                 or None when there is no live row (see :func:`live_checks_from`).
+            dates: id → the date a number in ``values`` stands for (a signal's ``as_of``):
+                a rule whose value carries no date of its own is dated by the oldest of these.
         """
         self.evaluations += 1
         out: list[Firing] = []
         for rule, st in zip(self.rules, self._state, strict=True):
             try:
-                firing = self._one(rule, st, values, now, live_checks)
+                firing = self._one(rule, st, values, now, live_checks, dates or {})
             except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
                 log.warning("alert '%s' could not be evaluated: %s", rule.text, exc)
                 continue
@@ -259,6 +302,7 @@ class AlertEngine:
         values: Mapping[str, Any],
         now: dt.datetime,
         live_checks: Mapping[str, str] | None,
+        dates: Mapping[str, dt.date],
     ) -> Firing | None:
         if rule.kind == "crisis":
             watched = (rule.check,) if rule.check else CORE_CHECKS
@@ -269,22 +313,24 @@ class AlertEngine:
                 return None
             return Firing(now, rule, ",".join(c for c in watched if c in new), None, "live crisis check turned fail")
         assert rule.node is not None and rule.level is not None
-        value, date = _latest(evaluate_expression(rule.node, values))
+        result = evaluate_expression(rule.node, values)
+        value, date = _latest(result)
         if value is None:
             return None
+        if date is None and dates:
+            dated = [dates[r] for r in rule.refs if r in dates]
+            date = min(dated) if dated else None
         level = rule.level
         if rule.kind == "threshold":
-            cond = {
-                ">": value > level,
-                ">=": value >= level,
-                "<": value < level,
-                "<=": value <= level,
-            }[rule.op]
+            cond = bool(_OPS[rule.op](value, level))
             if not cond:
                 st.armed = True
                 return None
             if not st.armed or self._cooling(rule, st, now):
                 return None
+            if st.last_fired is None and self._already_fired(rule, result, value, date):
+                self.remembered += 1
+                return None  # still armed: a newer observation is judged again
             st.armed = False
             return Firing(now, rule, value, date, "became true")
         side = 1 if value > level else -1 if value < level else 0
@@ -327,6 +373,7 @@ def collect_inputs(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     frequencies: Mapping[str, str] | None = None,
     today: dt.date | None = None,
+    signal_facts: dict[str, SignalResult] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str] | None]:
     """Everything the engine's rules need, computed only where some rule reads it.
 
@@ -337,6 +384,8 @@ def collect_inputs(
         thresholds: signal threshold overrides (config ``[thresholds]``).
         frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``), so
             a monthly Bund fallback is carried forward the way the scorecard does it.
+        signal_facts: filled with the full result of every signal a rule reads (its
+            ``as_of`` dates a firing; ``late`` and ``stale`` hold it back in a live run).
         today: the current date: the live crisis row is about it (a trigger within the
             last business days before it, a window ending on it).
 
@@ -354,9 +403,11 @@ def collect_inputs(
 
         ids = [s for s in SIGNAL_IDS if s in wanted_signals]
         if ids:
-            results = compute_signals(series, thresholds, frequencies=frequencies, ids=ids)
+            results = compute_signals(series, thresholds, frequencies=frequencies, ids=ids, today=today)
             for sid, res in results.items():
                 values[sid] = float("nan") if res.value is None else float(res.value)
+                if signal_facts is not None:
+                    signal_facts[sid] = res
     live: dict[str, str] | None = None
     if engine.needs_crisis:
         from datafeed.crises import score_all
@@ -623,6 +674,51 @@ class Held:
     live: bool
 
 
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A firing not made because the data behind it is late (see :meth:`AlertMonitor.check`).
+
+    Attributes:
+        firing: what would have fired (its value and the date of that value).
+        instrument: the instrument whose value is too old.
+        date: that instrument's newest date.
+        days: its age in calendar days.
+        source: the source tag of that value (None when not known).
+        limit: the rule's ``max_age`` in seconds, or None (late for its series).
+        cached: True when that value was read from the cache, not confirmed by a source.
+        why: what makes it late when that is not "late for its series" (a signal's inputs).
+    """
+
+    firing: Firing
+    instrument: str
+    date: dt.date
+    days: int
+    source: str | None
+    limit: float | None
+    cached: bool
+    why: str = ""
+
+    def text(self) -> str:
+        """One line for the TUI's notice and ``watch``'s stderr."""
+        why = (
+            f"older than the rule's max_age {_span(self.limit)}"
+            if self.limit is not None
+            else self.why or "late for its series"
+        )
+        source = f" ({self.source})" if self.source else ""
+        return (
+            f"alert not fired: {self.firing.rule.text} {format_value(self.firing.value)} {self.date.isoformat()} LATE"
+            f" — {self.instrument}{source} is {self.days} days old, {why}; it fires on the next fresh value"
+        )
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
 MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY", "cached": "CACHED"}
 """Label of firings computed on synthetic or recorded data, so they are never taken for live ones."""
 
@@ -641,6 +737,9 @@ class AlertMonitor:
         thresholds: signal threshold overrides (config ``[thresholds]``).
         mode: ``live``, ``demo``, ``replay`` or ``offline``: given to commands as ``mode``
             and shown as :attr:`label` on firings from demo or recorded data.
+        memory: the file remembering what each rule last fired on, across runs
+            (:class:`datafeed.alert_memory.FiredMemory`; live runs only). Read at the first
+            check, written after every firing.
     """
 
     def __init__(
@@ -650,15 +749,21 @@ class AlertMonitor:
         formulas: Sequence[Formula] = (),
         thresholds: Mapping[str, Mapping[str, float]] | None = None,
         mode: str = "live",
+        memory: FiredMemory | None = None,
     ) -> None:
-        self.engine = AlertEngine(rules)
+        self.memory = memory
+        self._remembered: dict[str, Remembered] = {}
+        self._memory_loaded = memory is None
+        self.engine = AlertEngine(rules, self._remembered)
         self.formulas = tuple(formulas)
         self.thresholds = {k: dict(v) for k, v in (thresholds or {}).items()}
         self._resolved: Thresholds | None = None  # resolved once, on the first check
         self.mode = mode
         self.runner = CommandRunner(extra={"mode": mode})
         self.held_back = 0
-        """Firings held back because the cached values behind them were too old."""
+        """Firings held back because the values behind them were too old."""
+        self.late: list[HeldBack] = []
+        """The firings the last :meth:`check` held back, and why."""
 
     @property
     def rules(self) -> tuple[AlertRule, ...]:
@@ -681,11 +786,15 @@ class AlertMonitor:
     ) -> list[Firing]:
         """Evaluate every rule once on the current values; returns what fired.
 
-        With ``held`` (a live session), a firing whose instruments were read from the cache
-        and not yet confirmed by a source is marked ``cached`` (its payload's ``mode``), and
-        held back when any of them is older than the rule's data age limit: alerts must not
-        fire at start-up on months-old cached values. A held-back threshold stays armed, so
-        it fires once a source confirms it.
+        With ``held`` (a live session), a firing is held back when any instrument behind it
+        is older than the rule's data age limit (``max_age``; by default: late for its
+        series, counted in business days against its source's usual publication lag),
+        whether that value was read from the cache or just confirmed by a source: an alert
+        is news, and a close four months old is not (a source still serving July's close in
+        December has answered, but the value is as old). What was held back, and why, is in
+        :attr:`late`. A held-back threshold stays armed, so it fires on the first fresh value
+        that still meets it. A firing on recent values read from the cache and not yet
+        confirmed is marked ``cached`` (its payload's ``mode``).
 
         Args:
             series: instrument id → series (``SeriesStore.all_series()`` or a snapshot).
@@ -704,11 +813,24 @@ class AlertMonitor:
             formulas = ()
         if self._resolved is None:
             self._resolved = resolve_thresholds(self.thresholds)
-        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
-        firings = self.engine.evaluate(values, now, live_checks=live)
-        if held is None:
-            return firings
-        return self._judge_cached(firings, held, now)
+        if not self._memory_loaded:
+            assert self.memory is not None
+            self._remembered.update(self.memory.load())  # the engine holds this very dict
+            self._memory_loaded = True
+        signals: dict[str, SignalResult] = {}
+        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date(), signals)
+        dates = {sid: r.as_of for sid, r in signals.items() if r.as_of is not None}
+        firings = self.engine.evaluate(values, now, live_checks=live, dates=dates)
+        self.late = []
+        if held is not None:
+            firings = self._judge_age(firings, held, now, signals)
+        if self.memory is not None and firings and self.mode not in ("demo", "replay"):
+            seen = [
+                (f.rule.text, Remembered(f.date, format_value(f.value))) for f in firings if f.rule.kind == "threshold"
+            ]
+            self._remembered.update((rule_key(text), r) for text, r in seen)
+            self.memory.record(seen)
+        return firings
 
     def instruments_read(self) -> set[str]:
         """Every instrument id any rule reads, through formulas."""
@@ -726,32 +848,66 @@ class AlertMonitor:
             out |= set(formula.inputs) if formula is not None else {ref}
         return out
 
-    def _judge_cached(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
+    def _judge_age(
+        self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime, signals: Mapping[str, SignalResult]
+    ) -> list[Firing]:
         from datafeed.market_calendar import instrument_is_late
 
         out: list[Firing] = []
         for firing in firings:
-            cached = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held and not held[i].live]
-            if not cached:
-                out.append(firing)
-                continue
-            limit = firing.rule.max_age
-            too_old = any(
-                (now.date() - h.date).days * 86400.0 > limit
-                if limit is not None
-                else instrument_is_late(h.instrument, h.date, now.date(), h.source)
-                for h in cached
-            )
-            if too_old:
+            old_signal = self._old_signal(firing, signals, now)
+            if old_signal is not None:
                 self.engine.rearm(firing.rule)
                 self.held_back += 1
+                self.late.append(old_signal)
                 continue
-            out.append(dataclasses.replace(firing, cached=True))
+            behind = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held]
+            limit = firing.rule.max_age
+            too_old = next(
+                (
+                    h
+                    for h in behind
+                    if (
+                        (now.date() - h.date).days * 86400.0 > limit
+                        if limit is not None
+                        else instrument_is_late(h.instrument, h.date, now.date(), h.source)
+                    )
+                ),
+                None,
+            )
+            if too_old is not None:
+                self.engine.rearm(firing.rule)
+                self.held_back += 1
+                days = (now.date() - too_old.date).days
+                self.late.append(
+                    HeldBack(firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live)
+                )
+                continue
+            out.append(dataclasses.replace(firing, cached=True) if any(not h.live for h in behind) else firing)
         return out
+
+    @staticmethod
+    def _old_signal(firing: Firing, signals: Mapping[str, SignalResult], now: dt.datetime) -> HeldBack | None:
+        """A signal the rule reads whose value is too old to fire on: older than the rule's
+        ``max_age``, or (by default) late (an input past its publication lag) or stale
+        (``[thresholds.freshness]``), as the signals panel marks it."""
+        limit = firing.rule.max_age
+        for sid in sorted(firing.rule.refs & signals.keys()):
+            res = signals[sid]
+            if res.as_of is None:
+                continue
+            days = (now.date() - res.as_of).days
+            if limit is not None:
+                if days * 86400.0 > limit:
+                    return HeldBack(firing, sid, res.as_of, days, None, limit, False)
+            elif res.late or res.stale:
+                why = f"its inputs are late ({', '.join(res.late_inputs)})" if res.late_inputs else "stale"
+                return HeldBack(firing, sid, res.as_of, days, None, None, False, why)
+        return None
 
     def reset(self) -> None:
         """Forget every rule's state (another store is being watched: its first values are no cross)."""
-        self.engine = AlertEngine(self.engine.rules)
+        self.engine = AlertEngine(self.engine.rules, self._remembered)
 
     def line(self, firing: Firing) -> str:
         """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` / ``CACHED`` when not live."""
