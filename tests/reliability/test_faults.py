@@ -50,7 +50,9 @@ async def test_fault_keeps_values_stale_backs_off_and_recovers(srv: FaultServer,
     assert "\n" not in out.reason and len(out.reason) < 200
     assert out.kept, "the last good values must stay"
     assert out.last_success_kept, "last_success (the age of what is shown) must not move"
-    assert out.backoff_s is not None and out.backoff_s >= 12.0  # 15 s × jitter 0.8..1.2 at least
+    # 15 s × jitter 0.8..1.2 at least, read after the pass ended: the real time between the
+    # failure and this reading (tens of ms on a loaded machine) has already run off it.
+    assert out.backoff_s is not None and out.backoff_s >= 12.0 - 0.5
     if fault == "429":
         assert out.backoff_s >= 119.5, "Retry-After: 120 must be respected"
     assert out.quiet_during_backoff, "no request while backing off"
