@@ -73,9 +73,9 @@ class AlertRule:
         cooldown: seconds of silence after a firing.
         command: argument list to run on firing (empty: none).
         refs: ids the left side reads.
-        max_age: seconds: a firing on values read from the cache (not yet confirmed by a
-            source this session) older than this is held back; None: older than their
-            instrument's publication lag (late) is held back.
+        max_age: seconds: a firing on values older than this (read from the cache or just
+            fetched) is held back; None: older than their instrument's publication lag
+            (late) is held back.
     """
 
     text: str
@@ -149,7 +149,7 @@ def parse_rule(
     Args:
         text: the rule, e.g. ``"pct_change(vix, 5) > 30"``.
         cooldown: ``"30m"`` or seconds.
-        max_age: ``"3d"`` or seconds: the data age limit for firings on cached values
+        max_age: ``"3d"`` or seconds: the data age limit for firings
             (None: the instrument's publication lag; see ``AlertMonitor.check``).
         command: argument list run on firing.
         formulas: formula ids the left side may read (as series).

@@ -62,6 +62,7 @@ from typing import IO, Any
 
 import pandas as pd
 
+from datafeed.alert_memory import FiredMemory, Remembered, rule_key
 from datafeed.alert_rules import (  # the rules parse without pandas (config); re-exported (__all__)
     CHECK_IDS,
     COMMAND_TIMEOUT,
@@ -98,6 +99,7 @@ __all__ = [
     "CommandRunner",
     "Firing",
     "Held",
+    "HeldBack",
     "SharedCommandGate",
     "collect_inputs",
     "format_value",
@@ -131,9 +133,14 @@ class Firing:
     """True when the values behind it came from the cache, not yet confirmed by a source."""
 
     def line(self) -> str:
-        """``<ISO time> <rule> <value>``: the line ``triffin watch`` prints."""
+        """``<ISO time> <rule> <value> <data date>``: the line ``triffin watch`` prints.
+
+        The data date (of the newest observation behind the value) is left out only when
+        there is none: a ``crisis live fail`` rule, a rule on a signal.
+        """
         stamp = self.time.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        return f"{stamp} {self.rule.text} {format_value(self.value)}"
+        date = f" {self.date.isoformat()}" if self.date else ""
+        return f"{stamp} {self.rule.text} {format_value(self.value)}{date}"
 
     def to_json(self, **extra: Any) -> dict[str, Any]:
         """The document a rule's command receives on stdin."""
@@ -170,6 +177,14 @@ class _State:
     seen: bool = False
 
 
+_OPS: dict[str, Any] = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
 def _latest(value: pd.Series | float | None) -> tuple[float | None, dt.date | None]:
     """The newest finite value of an evaluation result and its date."""
     if value is None:
@@ -188,12 +203,19 @@ class AlertEngine:
 
     Args:
         rules: parsed rules, in config order (firings come out in that order).
+        memory: rule key → the observation it last fired on in an earlier run
+            (:mod:`datafeed.alert_memory`; read, never written here). A threshold that has not
+            fired in this engine yet does not fire on that observation again, nor on a newer
+            one when the condition held at every observation since (it never re-armed).
     """
 
-    def __init__(self, rules: Iterable[AlertRule]) -> None:
+    def __init__(self, rules: Iterable[AlertRule], memory: Mapping[str, Remembered] | None = None) -> None:
         self.rules: tuple[AlertRule, ...] = tuple(rules)
         self._state = [_State() for _ in self.rules]
         self.evaluations = 0
+        self.memory: Mapping[str, Remembered] = memory if memory is not None else {}
+        self.remembered = 0
+        """Firings skipped because an earlier run already fired on that observation."""
 
     def add(self, rule: AlertRule) -> None:
         """Watch one more rule (it fires last within a pass); the others keep their state."""
@@ -219,6 +241,21 @@ class AlertEngine:
             if r is rule:
                 st.armed = True
                 st.last_fired = None
+
+    def _already_fired(self, rule: AlertRule, result: object, value: float, date: dt.date | None) -> bool:
+        """True when an earlier run fired this threshold on this observation, or on an older one
+        and the condition has held at every observation since (so it never re-armed)."""
+        past = self.memory.get(rule_key(rule.text)) if self.memory else None
+        if past is None:
+            return False
+        if date is None or past.date is None:
+            return date is None and past.date is None and past.value == format_value(value)
+        if date <= past.date:
+            return True  # that observation (or an older one) was reported already
+        if not isinstance(result, pd.Series):
+            return False
+        since = result[result.index > pd.Timestamp(past.date)].dropna()
+        return bool(len(since)) and bool(_OPS[rule.op](since, rule.level).all())
 
     def _cooling(self, rule: AlertRule, st: _State, now: dt.datetime) -> bool:
         return rule.cooldown > 0 and st.last_fired is not None and (now - st.last_fired).total_seconds() < rule.cooldown
@@ -269,22 +306,21 @@ class AlertEngine:
                 return None
             return Firing(now, rule, ",".join(c for c in watched if c in new), None, "live crisis check turned fail")
         assert rule.node is not None and rule.level is not None
-        value, date = _latest(evaluate_expression(rule.node, values))
+        result = evaluate_expression(rule.node, values)
+        value, date = _latest(result)
         if value is None:
             return None
         level = rule.level
         if rule.kind == "threshold":
-            cond = {
-                ">": value > level,
-                ">=": value >= level,
-                "<": value < level,
-                "<=": value <= level,
-            }[rule.op]
+            cond = bool(_OPS[rule.op](value, level))
             if not cond:
                 st.armed = True
                 return None
             if not st.armed or self._cooling(rule, st, now):
                 return None
+            if st.last_fired is None and self._already_fired(rule, result, value, date):
+                self.remembered += 1
+                return None  # still armed: a newer observation is judged again
             st.armed = False
             return Firing(now, rule, value, date, "became true")
         side = 1 if value > level else -1 if value < level else 0
@@ -623,6 +659,45 @@ class Held:
     live: bool
 
 
+@dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A firing not made because the data behind it is late (see :meth:`AlertMonitor.check`).
+
+    Attributes:
+        firing: what would have fired (its value and the date of that value).
+        instrument: the instrument whose value is too old.
+        date: that instrument's newest date.
+        days: its age in calendar days.
+        source: the source tag of that value (None when not known).
+        limit: the rule's ``max_age`` in seconds, or None (late for its series).
+        cached: True when that value was read from the cache, not confirmed by a source.
+    """
+
+    firing: Firing
+    instrument: str
+    date: dt.date
+    days: int
+    source: str | None
+    limit: float | None
+    cached: bool
+
+    def text(self) -> str:
+        """One line for the TUI's notice and ``watch``'s stderr."""
+        why = f"older than the rule's max_age {_span(self.limit)}" if self.limit is not None else "late for its series"
+        source = f" ({self.source})" if self.source else ""
+        return (
+            f"alert not fired: {self.firing.rule.text} {format_value(self.firing.value)} {self.date.isoformat()} LATE"
+            f" — {self.instrument}{source} is {self.days} days old, {why}; it fires on the next fresh value"
+        )
+
+
+def _span(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{seconds:g}s"
+
+
 MODE_LABELS: dict[str, str] = {"demo": "DEMO", "replay": "REPLAY", "cached": "CACHED"}
 """Label of firings computed on synthetic or recorded data, so they are never taken for live ones."""
 
@@ -641,6 +716,9 @@ class AlertMonitor:
         thresholds: signal threshold overrides (config ``[thresholds]``).
         mode: ``live``, ``demo``, ``replay`` or ``offline``: given to commands as ``mode``
             and shown as :attr:`label` on firings from demo or recorded data.
+        memory: the file remembering what each rule last fired on, across runs
+            (:class:`datafeed.alert_memory.FiredMemory`; live runs only). Read at the first
+            check, written after every firing.
     """
 
     def __init__(
@@ -650,15 +728,21 @@ class AlertMonitor:
         formulas: Sequence[Formula] = (),
         thresholds: Mapping[str, Mapping[str, float]] | None = None,
         mode: str = "live",
+        memory: FiredMemory | None = None,
     ) -> None:
-        self.engine = AlertEngine(rules)
+        self.memory = memory
+        self._remembered: dict[str, Remembered] = {}
+        self._memory_loaded = memory is None
+        self.engine = AlertEngine(rules, self._remembered)
         self.formulas = tuple(formulas)
         self.thresholds = {k: dict(v) for k, v in (thresholds or {}).items()}
         self._resolved: Thresholds | None = None  # resolved once, on the first check
         self.mode = mode
         self.runner = CommandRunner(extra={"mode": mode})
         self.held_back = 0
-        """Firings held back because the cached values behind them were too old."""
+        """Firings held back because the values behind them were too old."""
+        self.late: list[HeldBack] = []
+        """The firings the last :meth:`check` held back, and why."""
 
     @property
     def rules(self) -> tuple[AlertRule, ...]:
@@ -681,11 +765,15 @@ class AlertMonitor:
     ) -> list[Firing]:
         """Evaluate every rule once on the current values; returns what fired.
 
-        With ``held`` (a live session), a firing whose instruments were read from the cache
-        and not yet confirmed by a source is marked ``cached`` (its payload's ``mode``), and
-        held back when any of them is older than the rule's data age limit: alerts must not
-        fire at start-up on months-old cached values. A held-back threshold stays armed, so
-        it fires once a source confirms it.
+        With ``held`` (a live session), a firing is held back when any instrument behind it
+        is older than the rule's data age limit (``max_age``; by default: late for its
+        series, counted in business days against its source's usual publication lag),
+        whether that value was read from the cache or just confirmed by a source: an alert
+        is news, and a close four months old is not (a source still serving July's close in
+        December has answered, but the value is as old). What was held back, and why, is in
+        :attr:`late`. A held-back threshold stays armed, so it fires on the first fresh value
+        that still meets it. A firing on recent values read from the cache and not yet
+        confirmed is marked ``cached`` (its payload's ``mode``).
 
         Args:
             series: instrument id → series (``SeriesStore.all_series()`` or a snapshot).
@@ -704,11 +792,22 @@ class AlertMonitor:
             formulas = ()
         if self._resolved is None:
             self._resolved = resolve_thresholds(self.thresholds)
+        if not self._memory_loaded:
+            assert self.memory is not None
+            self._remembered.update(self.memory.load())  # the engine holds this very dict
+            self._memory_loaded = True
         values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
         firings = self.engine.evaluate(values, now, live_checks=live)
-        if held is None:
-            return firings
-        return self._judge_cached(firings, held, now)
+        self.late = []
+        if held is not None:
+            firings = self._judge_age(firings, held, now)
+        if self.memory is not None and firings and self.mode not in ("demo", "replay"):
+            seen = [
+                (f.rule.text, Remembered(f.date, format_value(f.value))) for f in firings if f.rule.kind == "threshold"
+            ]
+            self._remembered.update((rule_key(text), r) for text, r in seen)
+            self.memory.record(seen)
+        return firings
 
     def instruments_read(self) -> set[str]:
         """Every instrument id any rule reads, through formulas."""
@@ -726,32 +825,39 @@ class AlertMonitor:
             out |= set(formula.inputs) if formula is not None else {ref}
         return out
 
-    def _judge_cached(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
+    def _judge_age(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
         from datafeed.market_calendar import instrument_is_late
 
         out: list[Firing] = []
         for firing in firings:
-            cached = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held and not held[i].live]
-            if not cached:
-                out.append(firing)
-                continue
+            behind = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held]
             limit = firing.rule.max_age
-            too_old = any(
-                (now.date() - h.date).days * 86400.0 > limit
-                if limit is not None
-                else instrument_is_late(h.instrument, h.date, now.date(), h.source)
-                for h in cached
+            too_old = next(
+                (
+                    h
+                    for h in behind
+                    if (
+                        (now.date() - h.date).days * 86400.0 > limit
+                        if limit is not None
+                        else instrument_is_late(h.instrument, h.date, now.date(), h.source)
+                    )
+                ),
+                None,
             )
-            if too_old:
+            if too_old is not None:
                 self.engine.rearm(firing.rule)
                 self.held_back += 1
+                days = (now.date() - too_old.date).days
+                self.late.append(
+                    HeldBack(firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live)
+                )
                 continue
-            out.append(dataclasses.replace(firing, cached=True))
+            out.append(dataclasses.replace(firing, cached=True) if any(not h.live for h in behind) else firing)
         return out
 
     def reset(self) -> None:
         """Forget every rule's state (another store is being watched: its first values are no cross)."""
-        self.engine = AlertEngine(self.engine.rules)
+        self.engine = AlertEngine(self.engine.rules, self._remembered)
 
     def line(self, firing: Firing) -> str:
         """``<ISO time> <rule> <value>``, then ``DEMO`` / ``REPLAY`` / ``CACHED`` when not live."""

@@ -126,6 +126,8 @@ class MonitorOptions:
         today: a fixed "today" (tests); with no ``clock`` the clock stops at 21:00 UTC.
         clock: returns "now" (UTC); default the system clock (a replay: its recorded clock).
         tick_interval: seconds between demo ticks; None freezes the demo market.
+        alert_memory: the file remembering which observation each alert rule last fired
+            on, across runs (:mod:`datafeed.alert_memory`); used in ``live`` runs only.
     """
 
     settings: FeedSettings
@@ -144,6 +146,7 @@ class MonitorOptions:
     today: dt.date | None = None
     clock: Callable[[], dt.datetime] | None = None
     tick_interval: float | None = 2.0
+    alert_memory: Path | None = None
 
 
 @dataclass(slots=True)
@@ -219,6 +222,8 @@ class Monitor(Generic[V]):
         self._alerts: AlertMonitor | None = None
         self._reset_alerts = False
         self._alerts_warned = False
+        self._told_late: set[tuple[str, dt.date]] = set()
+        """(rule, data date) of the firings held back as late that were told already."""
         self._wants = options.metrics or bool(options.formulas) or bool(options.rules)
         read = set().union(*(f.inputs for f in options.formulas), *(r.refs for r in options.rules))
         self._tail_only = frozenset(f.id for f in options.formulas) - read
@@ -628,9 +633,7 @@ class Monitor(Generic[V]):
         if o.metrics or o.rules:  # a snapshot or a recording needs neither (nor their imports)
             self._prepare(warnings)
         if self.options.rules and self._alerts is None:
-            from datafeed.alerts import AlertMonitor
-
-            self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
+            self._alerts = self._new_alerts()
         if demo:
             from datafeed.demo import DemoMarket, load_demo
 
@@ -1042,15 +1045,23 @@ class Monitor(Generic[V]):
         if not self._added_rules:
             return
         if self._alerts is None:
-            from datafeed.alerts import AlertMonitor
-
-            o = self.options
-            self._alerts = AlertMonitor(o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode)
+            self._alerts = self._new_alerts()
         else:
             for rule in self._added_rules:
                 if rule not in self._alerts.rules:  # loaded with options.rules already
                     self._alerts.engine.add(rule)
         self._added_rules.clear()
+
+    def _new_alerts(self) -> AlertMonitor:
+        """The alert engine for the rules in force (with the memory of past firings in a live run)."""
+        from datafeed.alert_memory import FiredMemory
+        from datafeed.alerts import AlertMonitor
+
+        o = self.options
+        memory = FiredMemory(o.alert_memory) if o.alert_memory is not None and o.run == "live" else None
+        return AlertMonitor(
+            o.rules, formulas=o.formulas, thresholds=self.thresholds, mode=self.alert_mode, memory=memory
+        )
 
     def _kick(self) -> None:
         """Start a recompute unless one runs (then the pending changes wait for it)."""
@@ -1131,6 +1142,11 @@ class Monitor(Generic[V]):
                 self._alerts_warned = True
                 notices.append(Notice(result.alerts_failure, "error", 15))
             alerts = tuple(self._log(f) for f in result.firings)
+            for late in result.late:
+                key = (late.firing.rule.text, late.date)
+                if key not in self._told_late:  # once per rule and data date, not after every update
+                    self._told_late.add(key)
+                    notices.append(Notice(late.text(), "warning", 12, topic="alert"))
             update = MonitorUpdate(changed, metrics=result.metrics, views=result.views, alerts=alerts)
             self._publish(update.merge(MonitorUpdate(notices=tuple(notices))) if notices else update)
         self._kick()

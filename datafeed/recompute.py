@@ -21,7 +21,7 @@ from datafeed.updates import V
 if TYPE_CHECKING:
     import pandas as pd
 
-    from datafeed.alerts import AlertMonitor, Firing, Held
+    from datafeed.alerts import AlertMonitor, Firing, Held, HeldBack
     from datafeed.formulas import Formula
     from datafeed.metrics import Metrics, MetricsEngine
     from datafeed.signals import InputFact
@@ -65,6 +65,8 @@ class Result(Generic[V]):
     values: dict[str, pd.Series] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     firings: list[Firing] = field(default_factory=list)
+    late: list[HeldBack] = field(default_factory=list)
+    """Firings held back because the data behind them is late (told once, not fired)."""
     metrics_failure: str | None = None
     alerts_failure: str | None = None
 
@@ -130,6 +132,7 @@ def recompute(
             result.firings = job.alerts.check(
                 job.series, job.now, frequencies=job.frequencies, formula_values=result.values, held=job.held
             )
+            result.late = list(job.alerts.late)
     except Exception as exc:  # noqa: BLE001 - reported once; the feed goes on
         result.alerts_failure = redact(f"alerts could not be evaluated: {exc}")
     return result

@@ -35,6 +35,8 @@ class Notice:
     text: str
     severity: Severity = "information"
     timeout: float = 6.0
+    topic: str = ""
+    """``alert`` for an alert held back as late (``triffin watch`` prints those on stderr)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,7 @@ def test_line_labels_demo_and_replay() -> None:
     for mode, suffix in (("live", ""), ("demo", " DEMO"), ("replay", " REPLAY")):
         monitor = AlertMonitor([rule], mode=mode)
         (firing,) = monitor.check(data(4.5), T0)
-        assert monitor.line(firing) == "2026-11-20T15:00:00Z ust10y > 4 4.5" + suffix
+        assert monitor.line(firing) == "2026-11-20T15:00:00Z ust10y > 4 4.5 2026-11-04" + suffix
         monitor.close()
 
 

@@ -181,7 +181,7 @@ def test_expression_on_the_left_uses_history() -> None:
 def test_firing_line_format() -> None:
     engine = AlertEngine([parse_rule("ust10y > 5")])
     (firing,) = engine.evaluate({"ust10y": series(5.0123456)}, T0.replace(microsecond=123))
-    assert firing.line() == "2026-11-24T22:00:00Z ust10y > 5 5.01235"
+    assert firing.line() == "2026-11-24T22:00:00Z ust10y > 5 5.01235 2026-11-02"  # the data date last
     doc = firing.to_json(mode="demo")
     assert doc["rule"] == "ust10y > 5" and doc["value"] == 5.0123456 and doc["mode"] == "demo"
     assert doc["date"] == "2026-11-02" and doc["time"] == "2026-11-24T22:00:00Z"
@@ -288,3 +288,37 @@ def test_command_runner_runs_in_background(tmp_path: Path) -> None:
     assert runner.submit(firing) is not None
     runner.close(wait=True)
     assert json.loads(target.read_text())["mode"] == "demo" and runner.results[0].ok
+
+
+# ------------------------------------------------------------------ memory across runs (QA finding 3)
+
+
+def _memory_run(path: Path, *values: float) -> list[str]:
+    """One run (a fresh engine, as after a restart) over ``values`` with the memory file at ``path``."""
+    from datafeed.alert_memory import FiredMemory
+    from datafeed.alerts import AlertMonitor
+
+    monitor = AlertMonitor([parse_rule("ust10y > 5")], memory=FiredMemory(path))
+    try:
+        return [monitor.line(f) for f in monitor.check({"ust10y": series(*values)}, T0)]
+    finally:
+        monitor.close()
+
+
+def test_a_restart_does_not_fire_again_on_the_observation_that_fired(tmp_path: Path) -> None:
+    path = tmp_path / "fired.json"
+    assert _memory_run(path, 4.9, 5.1) == ["2026-11-24T22:00:00Z ust10y > 5 5.1 2026-11-03"]
+    assert _memory_run(path, 4.9, 5.1) == []  # the same close: not news
+    assert _memory_run(path, 4.9, 5.1, 5.3) == []  # a newer close, true at every close since: never re-armed
+    # 5.1 fired, then 4.8 re-armed it while nobody watched: 5.2 fires, on its own date.
+    assert _memory_run(path, 4.9, 5.1, 5.3, 4.8, 5.2) == ["2026-11-24T22:00:00Z ust10y > 5 5.2 2026-11-06"]
+    assert _memory_run(path, 4.9, 5.1, 5.3, 4.8, 5.2) == []
+
+
+def test_without_memory_every_run_fires_and_a_broken_file_is_no_memory(tmp_path: Path) -> None:
+    """The control: the engine alone fires on every start; an unreadable memory file counts as empty."""
+    assert [f.value for f in AlertEngine([parse_rule("ust10y > 5")]).evaluate({"ust10y": series(5.1)}, T0)] == [5.1]
+    path = tmp_path / "fired.json"
+    path.write_text("{not json")
+    assert len(_memory_run(path, 5.1)) == 1
+    assert _memory_run(path, 5.1) == []  # and it was rewritten whole

@@ -120,7 +120,7 @@ async def test_formulas_and_alerts_are_computed_after_every_update(tmp_path: Pat
     await monitor.settled()
     (entry,) = monitor.alert_log
     assert (entry.rule, entry.detail, entry.mode) == ("ust10y crosses 5", "crossed above 5", "demo")
-    assert entry.line.endswith(" ust10y crosses 5 5.2 DEMO")
+    assert entry.line.endswith(f" ust10y crosses 5 5.2 {entry.date} DEMO")
     assert abs(monitor.formula_values["spread"].iloc[-1] - 220.0) < 1e-9, "the formula followed its inputs"
     await monitor.aclose()
 
@@ -195,7 +195,8 @@ async def test_pass_mode_checks_alerts_once_per_pass_in_rule_order(httpserver: H
     from datafeed.alerts import parse_rule
 
     rules = [parse_rule("vix > 18"), parse_rule("ust10y > 4")]
-    monitor = build_monitor(config, rules=rules, recompute_after="pass")
+    # The stand-in's closes are of 2026-11-19: on the real clock they would be late, and late data never fires.
+    monitor = build_monitor(config, rules=rules, recompute_after="pass", today=TODAY)
     collector = Collector(monitor)
     monitor.start(follow=False)
     await monitor.loaded()

@@ -291,7 +291,7 @@ def test_record_and_watch_replay_from_the_command_line(server: tuple[HTTPServer,
     w = run(["watch", "--replay", str(folder), "--speed", "0", "--alert", "ust10y > 4", "--max-seconds", "20"], env)
     assert w.returncode == 0, w.stderr
     (line,) = w.stdout.splitlines()
-    assert line.endswith(" ust10y > 4 4.12 REPLAY")
+    assert line.endswith(" ust10y > 4 4.12 2026-11-20 REPLAY")  # the data date, then the label
     again = run(["record", str(folder), "--once"], env)
     assert again.returncode == 2 and "already holds a recording" in again.stderr
 

@@ -3,6 +3,7 @@ commands with JSON on stdin, clean exit on SIGTERM, one-line errors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -14,12 +15,16 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug.wrappers import Request, Response
 
+from datafeed.market_calendar import is_business_day, previous_business_day
 from tests.conftest import write_config
+from tests.fredgraph import fredgraph_join
 from tests.test_cli import fred, run  # noqa: F401 - fred is a fixture
 
 LINE = re.compile(
-    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (?P<rule>.+) (?P<value>-?[\d.]+|[a-z0-9_,]+)(?P<tag> DEMO| REPLAY)?$"
+    r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ (?P<rule>.+) (?P<value>-?[\d.]+|[a-z0-9_,]+)"
+    r"(?: (?P<date>\d{4}-\d\d-\d\d))?(?P<tag> DEMO| REPLAY)?$"
 )
 
 
@@ -56,13 +61,66 @@ def test_config_alert_runs_its_command_with_json(tmp_path: Path) -> None:
     assert isinstance(doc["value"], float) and doc["kind"] == "threshold"
 
 
-def test_live_watch_once_against_loopback_fred(fred: HTTPServer, tmp_path: Path) -> None:  # noqa: F811
-    cfg = write_config(tmp_path / "c.toml", fred.url_for("/").rstrip("/"))
+def recent_fred(httpserver: HTTPServer, ust: list[tuple[dt.date, str]], vix: str = "18.25") -> str:
+    """A FRED stand-in serving the 10Y rows ``ust`` and VIX on the 10Y's last date (the URL to configure)."""
+    rows = "".join(f"{d},{v}\n" for d, v in ust)
+    body = {"DGS10": f"observation_date,DGS10\n{rows}", "VIXCLS": f"DATE,VIXCLS\n{ust[-1][0]},{vix}\n"}
+
+    def handler(request: Request) -> Response:
+        text = fredgraph_join(request.args.get("id", ""), body.get)
+        return Response(text, content_type="text/csv") if text is not None else Response("Not Found", status=404)
+
+    httpserver.clear()
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(handler)
+    return httpserver.url_for("/").rstrip("/")
+
+
+# watch runs on the real clock: the data must be recent to be news. The last three US
+# business days up to today (B0 is today on a business day).
+_today = dt.datetime.now(dt.UTC).date()
+B0 = _today if is_business_day(_today) else previous_business_day(_today)
+B1 = previous_business_day(B0)
+B2 = previous_business_day(B1)
+
+
+def test_live_watch_once_against_loopback_fred(httpserver: HTTPServer, tmp_path: Path) -> None:
+    cfg = write_config(tmp_path / "c.toml", recent_fred(httpserver, [(B1, "4.09"), (B0, "4.11")]))
     env = {"TRIFFIN_CONFIG": str(cfg), "TRIFFIN_CACHE_DIR": str(tmp_path / "cache")}
     r = run(["watch", "--once", "--alert", "ust10y > 4", "--alert", "vix >= 18.25", "--alert", "ust10y > 5"], env)
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
-    assert [ln.split("Z ", 1)[1] for ln in lines] == ["ust10y > 4 4.11", "vix >= 18.25 18.25"]
+    assert [ln.split("Z ", 1)[1] for ln in lines] == [f"ust10y > 4 4.11 {B0}", f"vix >= 18.25 18.25 {B0}"]
+
+
+def test_a_restart_does_not_fire_again_on_the_same_close(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """QA finding 3: every start fired ``ust10y > 4`` again on the close it had reported.
+    Now the second run is silent, and so is a run on a newer close when the rule held at
+    every close since (it never re-armed; tests/test_alerts.py covers one that did)."""
+    cfg = write_config(tmp_path / "c.toml", recent_fred(httpserver, [(B2, "4.09"), (B1, "4.11")]))
+    env = {"TRIFFIN_CONFIG": str(cfg), "TRIFFIN_CACHE_DIR": str(tmp_path / "cache")}
+    args = ["watch", "--once", "--alert", "ust10y > 4"]
+    first, second = run(args, env), run(args, env)
+    assert first.returncode == second.returncode == 0, (first.stderr, second.stderr)
+    assert [ln.split("Z ", 1)[1] for ln in first.stdout.splitlines()] == [f"ust10y > 4 4.11 {B1}"], first.stderr
+    assert second.stdout == "", second.stdout
+    # A newer close, and above 4 at every close since the one that fired: it never re-armed.
+    recent_fred(httpserver, [(B2, "4.09"), (B1, "4.11"), (B0, "4.2")])
+    assert run(args, env).stdout == ""
+
+
+def test_late_data_does_not_fire_and_says_why(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """QA finding 3: a source that answers with a close months old fired as live news.
+    Now nothing reaches stdout (no command, no page) and stderr names the value, its date and LATE."""
+    old = previous_business_day(B0 - dt.timedelta(days=120))
+    cfg = write_config(tmp_path / "c.toml", recent_fred(httpserver, [(old, "4.11")]))
+    env = {"TRIFFIN_CONFIG": str(cfg), "TRIFFIN_CACHE_DIR": str(tmp_path / "cache")}
+    r = run(["watch", "--once", "--alert", "ust10y > 4"], env)
+    assert r.returncode == 0 and r.stdout == "", r.stdout
+    notes = [ln for ln in r.stderr.splitlines() if "alert not fired" in ln]
+    assert notes == [
+        f"triffin: alert not fired: ust10y > 4 4.11 {old} LATE — ust10y (fred:DGS10) is {(_today - old).days} days"
+        " old, late for its series; it fires on the next fresh value"
+    ], r.stderr
 
 
 def test_sigterm_stops_cleanly(tmp_path: Path) -> None:

@@ -56,7 +56,7 @@ Recognised layout::
     rule = "pct_change(vix, 5) > 30"
     cooldown = "30m"                # optional
     command = ["notify-send", "triffin"]   # optional; run without a shell, JSON on stdin
-    max_age = "3d"                  # optional: cached values older than this never fire
+    max_age = "3d"                  # optional: values older than this never fire (default: late ones)
                                     # (default: older than the series' publication lag)
 """
 

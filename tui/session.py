@@ -23,10 +23,11 @@ import asyncio
 import datetime as dt
 import signal
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from datafeed.monitor import Monitor, MonitorOptions, Run
-from tui.config import Config
+from tui.config import APP_NAME, Config
 
 if TYPE_CHECKING:
     import httpx
@@ -86,8 +87,19 @@ def build_monitor(
         today=today,
         clock=clock,
         tick_interval=tick_interval,
+        alert_memory=alert_memory_path() if run == "live" else None,
     )
     return Monitor(options, present)
+
+
+def alert_memory_path() -> Path:
+    """``platformdirs.user_state_dir("triffin")/alerts-fired.json``: what each alert rule last
+    fired on, so a restart does not fire it again on the same observation."""
+    import platformdirs
+
+    from datafeed.alert_memory import FILE_NAME
+
+    return Path(platformdirs.user_state_dir(APP_NAME)) / FILE_NAME
 
 
 def install_stop(stop: asyncio.Event) -> Callable[[], None]:

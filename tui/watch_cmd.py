@@ -113,7 +113,7 @@ async def _print_firings(monitor: Monitor[None], stop: asyncio.Event) -> None:
     broken = False
     async for update in monitor.updates():
         for notice in update.notices:
-            if notice.severity == "error":
+            if notice.severity == "error" or notice.topic == "alert":  # an alert held back as late says why
                 log.warning("%s", notice.text)
         for entry in update.alerts:
             if broken:

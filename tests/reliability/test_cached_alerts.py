@@ -10,6 +10,7 @@ confirms it. Driven through the real Monitor, cache folder and a FRED stand-in o
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
@@ -33,22 +34,36 @@ OLD = dt.date(2026, 8, 3)  # months before: late for a daily series
 RECENT = dt.date(2026, 11, 19)  # the day before: on time
 
 
-class Fred:
-    """FRED's keyless CSV: 503 until :attr:`up`, then the 10Y at 4.11 on 2026-11-19."""
+FRESH_ROWS = [("2026-11-18", "4.07"), ("2026-11-19", "4.11")]
 
-    def __init__(self, up: bool) -> None:
+
+class Fred:
+    """FRED's keyless CSV: 503 unless :attr:`up`, else the 10Y ``rows`` (by default 4.11 on 2026-11-19)."""
+
+    def __init__(self, up: bool, rows: list[tuple[str, str]] = FRESH_ROWS) -> None:
         self.up = up
+        self.rows = rows
 
     def __call__(self, request: Request) -> Response:
         if not self.up:
             return Response("down", status=503)
-        body = fredgraph_body(request.args.get("id", ""), lambda _: [("2026-11-18", "4.07"), ("2026-11-19", "4.11")])
+        body = fredgraph_body(request.args.get("id", ""), lambda _: self.rows)
         return Response(body, content_type="text/csv")
 
 
-async def run(tmp_path: Path, httpserver: HTTPServer, cached: dt.date, *, up: bool, max_age: str | None = None):  # type: ignore[no-untyped-def]
-    """Start a monitor over a cache holding the 10Y at 4.5 on ``cached``; one pass; stop."""
-    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(Fred(up))
+async def run(  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    httpserver: HTTPServer,
+    cached: dt.date,
+    *,
+    up: bool,
+    max_age: str | None = None,
+    rows: list[tuple[str, str]] = FRESH_ROWS,
+    notices: list[str] | None = None,
+):
+    """Start a monitor over a cache holding the 10Y at 4.5 on ``cached``; one pass; stop.
+    The alert notices published (held back as late) are appended to ``notices``."""
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(Fred(up, rows))
     cache_dir = tmp_path / "cache"
     seeded = SeriesStore(today=lambda: TODAY)
     seeded.apply([Observation("ust10y", cached, 4.5, "fred:DGS10")])
@@ -61,12 +76,20 @@ async def run(tmp_path: Path, httpserver: HTTPServer, cached: dt.date, *, up: bo
     rule = parse_rule("ust10y > 4", command=[sys.executable, "-c", script], max_age=max_age)
     monitor = build_monitor(config, rules=[rule], today=TODAY, tick_interval=None)
     monitor.start(follow=False)
+
+    async def listen() -> None:
+        async for update in monitor.updates():
+            if notices is not None:
+                notices.extend(n.text for n in update.notices if n.topic == "alert")
+
+    listener = asyncio.create_task(listen())
     await monitor.loaded()
     await monitor.settled()
     at_start = list(monitor.alert_log)
     await monitor.refresh_once()
     await monitor.settled()
     await monitor.aclose(drain=True)
+    await listener
     sent = [json.loads(line) for line in payloads.read_text().splitlines()] if payloads.exists() else []
     return at_start, list(monitor.alert_log), sent
 
@@ -106,3 +129,21 @@ def test_a_rule_on_a_formula_is_judged_by_the_formulas_inputs() -> None:
     rule = parse_rule("curve > 0", formulas=["curve"])
     monitor = AlertMonitor([rule], formulas=[spread])
     assert monitor.instruments_read() == {"ust10y", "ust2y"}
+
+
+async def test_a_source_answering_with_months_old_values_does_not_fire(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """QA finding 3: a source that answers, but with a close months old (a stale upstream),
+    made the rule fire as LIVE news; only a failed fetch held it back. Now the age of the
+    value decides, not whether the fetch succeeded: no firing, no command, and one notice
+    naming the value's date and LATE."""
+    notices: list[str] = []
+    at_start, log, sent = await run(
+        tmp_path, httpserver, OLD, up=True, rows=[("2026-08-03", "4.5"), ("2026-08-04", "4.61")], notices=notices
+    )
+    assert at_start == [] and log == [] and sent == []
+    assert notices == [  # once per data date: the cache's, then the source's
+        "alert not fired: ust10y > 4 4.5 2026-08-03 LATE — ust10y (fred:DGS10) is 109 days old,"
+        " late for its series; it fires on the next fresh value",
+        "alert not fired: ust10y > 4 4.61 2026-08-04 LATE — ust10y (fred:DGS10) is 108 days old,"
+        " late for its series; it fires on the next fresh value",
+    ]

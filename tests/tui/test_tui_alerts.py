@@ -110,7 +110,7 @@ async def test_cross_fires_once_per_cross_with_cooldown(tmp_path: Path) -> None:
         entry = app.monitor.alert_log[0]
         assert (entry.rule, entry.value, entry.mode, entry.label) == ("ust10y crosses 5", "5.2", "demo", "DEMO")
         assert entry.time == START and entry.date == TODAY
-        assert entry.line == "2026-11-20T15:00:00Z ust10y crosses 5 5.2 DEMO"
+        assert entry.line == f"2026-11-20T15:00:00Z ust10y crosses 5 5.2 {TODAY} DEMO"
         assert len(calls["bell"]) == 1
         notes = alert_notes(calls)
         assert len(notes) == 1
@@ -168,7 +168,8 @@ async def test_alert_log_screen_and_command(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: out.exists() and out.stat().st_size > 0, what="the alert command")
     payload = json.loads(out.read_text())
     assert payload["rule"] == "vix > 10" and payload["mode"] == "demo" and payload["detail"] == "became true"
-    assert payload["line"].endswith(" vix > 10 " + payload["line"].split()[-1])
+    value, date = payload["line"].split()[-2:]  # the line ends with the value and its data date
+    assert payload["line"].endswith(f" vix > 10 {value} {date}") and date == payload["date"]
 
 
 async def test_alert_log_in_help_and_palette(tmp_path: Path) -> None:
