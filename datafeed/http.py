@@ -285,7 +285,9 @@ class HttpContext:
                     await response.aclose()
             return response
         except TimeoutError:
-            raise FetchError(f"timed out (no complete answer within {total:g} s) fetching {_where(url)}") from None
+            # Rounded to 0.1 s: the bound is what remains of a budget (4.44941 s is noise to a reader).
+            said = max(round(total, 1), 0.1)
+            raise FetchError(f"timed out (no complete answer within {said:g} s) fetching {_where(url)}") from None
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__}) fetching {_where(url)}") from None
         except httpx.TransportError as exc:

@@ -152,3 +152,19 @@ def test_the_drill_down_says_the_fetch_and_the_data_apart() -> None:
     current.mark_success("vix", "fred:VIXCLS", NOW)
     stats = {s.label: s.value for s in series_stats(current, "vix", "1Y", TODAY, NOW)}
     assert stats["fetch"] == "ok" and stats["data"] == "current · 1 business day old"
+
+
+def test_a_failing_source_says_the_reason_not_its_own_name() -> None:
+    """QA finding 12: under HTTP 500 the entry read ``fred ERROR retry 2s (fred)``: the
+    ``fred: `` prefix of the error was cut at its colon, leaving the name. Now the reason."""
+    from tui.status import short_error
+
+    store = _store({"vix": [("2026-11-20", 18.0, "fred:VIXCLS")]})
+    job = _job("fred", "vix", answered=False)
+    job.last_error = "fred: HTTP 500 Internal Server Error from 127.0.0.1:41234/graph/fredgraph.csv"
+    health = _health(store, [job], "fred")["fred"]
+    text = source_text(source_view(health, TODAY, NOW))  # type: ignore[arg-type]
+    assert text == "fred STALE retry 30s (HTTP 500) · data 17d old"
+    assert short_error("fred: HTTP 503 Busy from h/p", source="fred") == "HTTP 503 Busy"
+    assert short_error("yahoo: ^GSPC: Not Found: x", source="yahoo") == "^GSPC"  # the source's own words kept
+    assert short_error("timed out (no complete answer within 4.4 s) fetching h/p", source="fred") == "timed out"

@@ -26,15 +26,22 @@ def format_in(seconds: float) -> str:
     return f"{seconds / 3600:.0f}h"
 
 
-def short_error(text: str, width: int = 24) -> str:
+def short_error(text: str, width: int = 24, source: str = "") -> str:
     """The gist of an error (``ConnectError``, ``HTTP 503``), cut to ``width`` characters.
 
     The status bar has room for a word per source; the full text is on the series screen.
+    The ``<source>: `` prefix most errors carry is dropped first: the entry already names
+    the source, and cutting at that colon left nothing but the name (``fred ERROR (fred)``
+    under an HTTP 500). An HTTP status longer than ``width`` keeps its code (``HTTP 503``).
     """
     text = text.splitlines()[0] if text else ""
+    if source and text.startswith(f"{source}: "):
+        text = text[len(source) + 2 :]
     for cut in (" fetching ", " from ", ": ", " ("):
         if cut in text:
             text = text.split(cut, 1)[0]
+    if len(text) > width and text.startswith("HTTP "):
+        text = " ".join(text.split()[:2])
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -68,7 +75,7 @@ def source_view(health: SourceHealth, today: dt.date | None = None, now: dt.date
         health.state,
         format_age(health.age) if health.age is not None else "",
         format_in(health.retry_in) if health.retry_in is not None else "",
-        health.note or short_error(health.error),
+        health.note or short_error(health.error, source=health.source),
         data,
         late,
     )

@@ -3,7 +3,8 @@
 Before: with a kept cache and a FRED that drips its answers (``--mode slow``), the document
 said ``"mode": "live"`` (table title ``— LIVE —``) while every row was kept data marked
 ``stale``; every other fault (500, 429, garbage, reset) already said ``offline``. Now no answer
-within ``--timeout`` counts like no answer at all: ``offline``. The real snapshot pipeline (``collect`` + ``build_document``)
+within ``--timeout`` counts like no answer at all: ``offline``. And the attempt's bound in
+the error is rounded (finding 12: ``no complete answer within 4.44941 s``). The real snapshot pipeline (``collect`` + ``build_document``)
 against :class:`FaultServer` on 127.0.0.1.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +56,5 @@ async def test_no_answer_within_the_timeout_is_offline(tmp_path: Path) -> None:
     assert timed_out, "the server must hold the pass past the budget for this test to mean anything"
     assert doc["mode"] == "offline"
     assert doc["series"]["ust10y"]["status"] == "stale" and doc["series"]["ust10y"]["value"] == 4.5
+    # The attempt's bound is what remained of the budget, said to 0.1 s (it read "within 1.44941 s").
+    assert re.search(r"no complete answer within \d+(\.\d)? s", doc["series"]["ust10y"]["error"])
