@@ -58,7 +58,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -85,6 +85,9 @@ from datafeed.formulas import (
 )
 from datafeed.sanitize import clean_bytes, clean_line
 from datafeed.thresholds import Thresholds, resolve_thresholds
+
+if TYPE_CHECKING:
+    from datafeed.signals.spec import SignalResult
 
 log = logging.getLogger(__name__)
 
@@ -266,6 +269,7 @@ class AlertEngine:
         now: dt.datetime,
         *,
         live_checks: Mapping[str, str] | None = None,
+        dates: Mapping[str, dt.date] | None = None,
     ) -> list[Firing]:
         """Evaluate every rule once; returns what fired.
 
@@ -275,12 +279,14 @@ class AlertEngine:
             now: the evaluation time (UTC), stamped on firings and used for cooldowns.
             live_checks: the live crisis row as check id → ``pass``/``fail``/``flat``/``n/a``,
                 or None when there is no live row (see :func:`live_checks_from`).
+            dates: id → the date a number in ``values`` stands for (a signal's ``as_of``):
+                a rule whose value carries no date of its own is dated by the oldest of these.
         """
         self.evaluations += 1
         out: list[Firing] = []
         for rule, st in zip(self.rules, self._state, strict=True):
             try:
-                firing = self._one(rule, st, values, now, live_checks)
+                firing = self._one(rule, st, values, now, live_checks, dates or {})
             except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
                 log.warning("alert '%s' could not be evaluated: %s", rule.text, exc)
                 continue
@@ -296,6 +302,7 @@ class AlertEngine:
         values: Mapping[str, Any],
         now: dt.datetime,
         live_checks: Mapping[str, str] | None,
+        dates: Mapping[str, dt.date],
     ) -> Firing | None:
         if rule.kind == "crisis":
             watched = (rule.check,) if rule.check else CORE_CHECKS
@@ -310,6 +317,9 @@ class AlertEngine:
         value, date = _latest(result)
         if value is None:
             return None
+        if date is None and dates:
+            dated = [dates[r] for r in rule.refs if r in dates]
+            date = min(dated) if dated else None
         level = rule.level
         if rule.kind == "threshold":
             cond = bool(_OPS[rule.op](value, level))
@@ -363,6 +373,7 @@ def collect_inputs(
     thresholds: Mapping[str, Mapping[str, float]] | None = None,
     frequencies: Mapping[str, str] | None = None,
     today: dt.date | None = None,
+    signal_facts: dict[str, SignalResult] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str] | None]:
     """Everything the engine's rules need, computed only where some rule reads it.
 
@@ -373,6 +384,8 @@ def collect_inputs(
         thresholds: signal threshold overrides (config ``[thresholds]``).
         frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``), so
             a monthly Bund fallback is carried forward the way the scorecard does it.
+        signal_facts: filled with the full result of every signal a rule reads (its
+            ``as_of`` dates a firing; ``late`` and ``stale`` hold it back in a live run).
         today: the current date: the live crisis row is about it (a trigger within the
             last business days before it, a window ending on it).
 
@@ -390,9 +403,11 @@ def collect_inputs(
 
         ids = [s for s in SIGNAL_IDS if s in wanted_signals]
         if ids:
-            results = compute_signals(series, thresholds, frequencies=frequencies, ids=ids)
+            results = compute_signals(series, thresholds, frequencies=frequencies, ids=ids, today=today)
             for sid, res in results.items():
                 values[sid] = float("nan") if res.value is None else float(res.value)
+                if signal_facts is not None:
+                    signal_facts[sid] = res
     live: dict[str, str] | None = None
     if engine.needs_crisis:
         from datafeed.crises import score_all
@@ -671,6 +686,7 @@ class HeldBack:
         source: the source tag of that value (None when not known).
         limit: the rule's ``max_age`` in seconds, or None (late for its series).
         cached: True when that value was read from the cache, not confirmed by a source.
+        why: what makes it late when that is not "late for its series" (a signal's inputs).
     """
 
     firing: Firing
@@ -680,10 +696,15 @@ class HeldBack:
     source: str | None
     limit: float | None
     cached: bool
+    why: str = ""
 
     def text(self) -> str:
         """One line for the TUI's notice and ``watch``'s stderr."""
-        why = f"older than the rule's max_age {_span(self.limit)}" if self.limit is not None else "late for its series"
+        why = (
+            f"older than the rule's max_age {_span(self.limit)}"
+            if self.limit is not None
+            else self.why or "late for its series"
+        )
         source = f" ({self.source})" if self.source else ""
         return (
             f"alert not fired: {self.firing.rule.text} {format_value(self.firing.value)} {self.date.isoformat()} LATE"
@@ -796,11 +817,13 @@ class AlertMonitor:
             assert self.memory is not None
             self._remembered.update(self.memory.load())  # the engine holds this very dict
             self._memory_loaded = True
-        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date())
-        firings = self.engine.evaluate(values, now, live_checks=live)
+        signals: dict[str, SignalResult] = {}
+        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date(), signals)
+        dates = {sid: r.as_of for sid, r in signals.items() if r.as_of is not None}
+        firings = self.engine.evaluate(values, now, live_checks=live, dates=dates)
         self.late = []
         if held is not None:
-            firings = self._judge_age(firings, held, now)
+            firings = self._judge_age(firings, held, now, signals)
         if self.memory is not None and firings and self.mode not in ("demo", "replay"):
             seen = [
                 (f.rule.text, Remembered(f.date, format_value(f.value))) for f in firings if f.rule.kind == "threshold"
@@ -825,11 +848,19 @@ class AlertMonitor:
             out |= set(formula.inputs) if formula is not None else {ref}
         return out
 
-    def _judge_age(self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime) -> list[Firing]:
+    def _judge_age(
+        self, firings: list[Firing], held: Mapping[str, Held], now: dt.datetime, signals: Mapping[str, SignalResult]
+    ) -> list[Firing]:
         from datafeed.market_calendar import instrument_is_late
 
         out: list[Firing] = []
         for firing in firings:
+            old_signal = self._old_signal(firing, signals, now)
+            if old_signal is not None:
+                self.engine.rearm(firing.rule)
+                self.held_back += 1
+                self.late.append(old_signal)
+                continue
             behind = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held]
             limit = firing.rule.max_age
             too_old = next(
@@ -854,6 +885,25 @@ class AlertMonitor:
                 continue
             out.append(dataclasses.replace(firing, cached=True) if any(not h.live for h in behind) else firing)
         return out
+
+    @staticmethod
+    def _old_signal(firing: Firing, signals: Mapping[str, SignalResult], now: dt.datetime) -> HeldBack | None:
+        """A signal the rule reads whose value is too old to fire on: older than the rule's
+        ``max_age``, or (by default) late (an input past its publication lag) or stale
+        (``[thresholds.freshness]``), as the signals panel marks it."""
+        limit = firing.rule.max_age
+        for sid in sorted(firing.rule.refs & signals.keys()):
+            res = signals[sid]
+            if res.as_of is None:
+                continue
+            days = (now.date() - res.as_of).days
+            if limit is not None:
+                if days * 86400.0 > limit:
+                    return HeldBack(firing, sid, res.as_of, days, None, limit, False)
+            elif res.late or res.stale:
+                why = f"its inputs are late ({', '.join(res.late_inputs)})" if res.late_inputs else "stale"
+                return HeldBack(firing, sid, res.as_of, days, None, None, False, why)
+        return None
 
     def reset(self) -> None:
         """Forget every rule's state (another store is being watched: its first values are no cross)."""

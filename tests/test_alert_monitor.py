@@ -86,3 +86,34 @@ def test_crisis_live_rule_is_about_the_day_it_is_checked() -> None:
     fired = AlertMonitor([parse_rule("crisis live fail")]).check(stress, on_the_day)
     assert [f.rule.text for f in fired] == ["crisis live fail"] and "ust10y" in str(fired[0].value)
     assert AlertMonitor([parse_rule("crisis live fail")]).check(stress, T0) == []
+
+
+def test_a_rule_on_a_signal_is_dated_held_back_when_late_and_not_repeated(tmp_path: Path) -> None:
+    """QA finding 3, for signals: a rule on ``stock_bond_corr_1y`` fired undated, on any data
+    age. Now its firing carries the signal's as-of date, a live run holds it back when the
+    signal's inputs are late (as the signals panel marks them), and a restart does not fire
+    it again on the same reading. On the demo market's history (ending 2026-11-20)."""
+    from datafeed.alert_memory import FiredMemory
+    from datafeed.demo import DemoMarket, load_demo
+    from datafeed.store import SeriesStore
+
+    end = dt.date(2026, 11, 20)
+    store = SeriesStore(today=lambda: end)
+    load_demo(store, DemoMarket(end=end))
+    history = store.all_series()
+    rule = parse_rule("stock_bond_corr_1y > -5")
+
+    def check(day: dt.date, memory: Path | None = None) -> tuple[list[str], list[str]]:
+        monitor = AlertMonitor([rule], memory=FiredMemory(memory) if memory else None)
+        try:
+            fired = monitor.check(history, dt.datetime.combine(day, dt.time(15), dt.UTC), held={})
+            return [monitor.line(f) for f in fired], [h.text() for h in monitor.late]
+        finally:
+            monitor.close()
+
+    fired, late = check(dt.date(2026, 11, 23), tmp_path / "fired.json")  # the Monday after: on time
+    assert len(fired) == 1 and fired[0].endswith(" 2026-11-20") and late == []
+    assert check(dt.date(2026, 11, 23), tmp_path / "fired.json") == ([], [])  # a restart: the same reading
+    fired, late = check(dt.date(2027, 3, 23))  # four months on, nothing newer: late inputs
+    assert fired == [] and len(late) == 1
+    assert " 2026-11-20 LATE — stock_bond_corr_1y is 123 days old, its inputs are late (spx, ust10y)" in late[0]
