@@ -833,6 +833,12 @@ class Monitor(Generic[V]):
         self._reset_alerts = True
         if series is not None:
             (self._series, self._facts), self._series_of = series, store
+        else:
+            # Re-read at the next snapshot: the change that made this store the one shown
+            # (the first answer after OFFLINE) is marked seen above, so an earlier snapshot
+            # of this store (taken while it was empty) would otherwise be kept: alert rules
+            # and signals then saw no data until the next change.
+            self._series_of = None
         self._publish(MonitorUpdate(everything=True, status=True, mode=True, notices=notices))
         self._kick()
 
