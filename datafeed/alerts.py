@@ -107,6 +107,7 @@ __all__ = [
     "collect_inputs",
     "format_value",
     "live_checks_from",
+    "live_start_from",
     "parse_cooldown",
     "parse_rule",
     "run_command",
@@ -270,6 +271,7 @@ class AlertEngine:
         *,
         live_checks: Mapping[str, str] | None = None,
         dates: Mapping[str, dt.date] | None = None,
+        live_start: dt.date | None = None,
     ) -> list[Firing]:
         """Evaluate every rule once; returns what fired.
 
@@ -281,12 +283,14 @@ class AlertEngine:
                 or None when there is no live row (see :func:`live_checks_from`).
             dates: id → the date a number in ``values`` stands for (a signal's ``as_of``):
                 a rule whose value carries no date of its own is dated by the oldest of these.
+            live_start: the live stress spell's first trigger (:func:`live_start_from`): with
+                the memory, the checks an earlier run reported for this spell are not new.
         """
         self.evaluations += 1
         out: list[Firing] = []
         for rule, st in zip(self.rules, self._state, strict=True):
             try:
-                firing = self._one(rule, st, values, now, live_checks, dates or {})
+                firing = self._one(rule, st, values, now, live_checks, dates or {}, live_start)
             except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
                 log.warning("alert '%s' could not be evaluated: %s", rule.text, exc)
                 continue
@@ -303,11 +307,18 @@ class AlertEngine:
         now: dt.datetime,
         live_checks: Mapping[str, str] | None,
         dates: Mapping[str, dt.date],
+        live_start: dt.date | None = None,
     ) -> Firing | None:
         if rule.kind == "crisis":
             watched = (rule.check,) if rule.check else CORE_CHECKS
             failing = frozenset(c for c in watched if (live_checks or {}).get(c) == "fail")
-            new = failing - st.failing
+            before = st.failing
+            if not st.seen and live_checks is not None:
+                st.seen = True  # the first look at a live row: what an earlier run reported is not new
+                past = self.memory.get(rule_key(rule.text)) if self.memory else None
+                if past is not None and past.date is not None and past.date == live_start:
+                    before = before | frozenset(past.value.split(","))
+            new = failing - before
             st.failing = failing
             if not new or self._cooling(rule, st, now):
                 return None
@@ -366,6 +377,20 @@ def live_checks_from(scored: Iterable[Any]) -> dict[str, str] | None:
     return None
 
 
+def live_start_from(scored: Iterable[Any]) -> dt.date | None:
+    """The first trigger of the live stress spell (``episode.start`` of the live row), or None.
+
+    It names the spell: a ``crisis live fail`` rule remembers which checks it reported for
+    which spell, so a restart within the same spell does not report them again.
+    """
+    for s in scored:
+        episode = getattr(s, "episode", None)
+        if episode is not None and getattr(episode, "live", False):
+            start = getattr(episode, "start", None)
+            return start if isinstance(start, dt.date) else None
+    return None
+
+
 def collect_inputs(
     engine: AlertEngine,
     series: Mapping[str, pd.Series],
@@ -374,6 +399,7 @@ def collect_inputs(
     frequencies: Mapping[str, str] | None = None,
     today: dt.date | None = None,
     signal_facts: dict[str, SignalResult] | None = None,
+    live_spell: list[dt.date] | None = None,
 ) -> tuple[dict[str, Any], dict[str, str] | None]:
     """Everything the engine's rules need, computed only where some rule reads it.
 
@@ -384,6 +410,7 @@ def collect_inputs(
         thresholds: signal threshold overrides (config ``[thresholds]``).
         frequencies: id → frequency overrides (``datafeed.thesis.store_frequencies``), so
             a monthly Bund fallback is carried forward the way the scorecard does it.
+        live_spell: receives the live stress spell's start (:func:`live_start_from`), if any.
         signal_facts: filled with the full result of every signal a rule reads (its
             ``as_of`` dates a firing; ``late`` and ``stale`` hold it back in a live run).
         today: the current date: the live crisis row is about it (a trigger within the
@@ -414,6 +441,9 @@ def collect_inputs(
 
         scored = score_all(series, episodes=[], thresholds=thresholds, live=True, frequencies=frequencies, today=today)
         live = live_checks_from(scored)
+        start = live_start_from(scored)
+        if live_spell is not None and start is not None:
+            live_spell.append(start)
     return values, live
 
 
@@ -818,19 +848,32 @@ class AlertMonitor:
             self._remembered.update(self.memory.load())  # the engine holds this very dict
             self._memory_loaded = True
         signals: dict[str, SignalResult] = {}
-        values, live = collect_inputs(self.engine, series, formulas, self._resolved, frequencies, now.date(), signals)
+        spell: list[dt.date] = []
+        values, live = collect_inputs(
+            self.engine, series, formulas, self._resolved, frequencies, now.date(), signals, spell
+        )
         dates = {sid: r.as_of for sid, r in signals.items() if r.as_of is not None}
-        firings = self.engine.evaluate(values, now, live_checks=live, dates=dates)
+        live_start = spell[0] if spell else None
+        firings = self.engine.evaluate(values, now, live_checks=live, dates=dates, live_start=live_start)
         self.late = []
         if held is not None:
             firings = self._judge_age(firings, held, now, signals)
         if self.memory is not None and firings and self.mode not in ("demo", "replay"):
-            seen = [
-                (f.rule.text, Remembered(f.date, format_value(f.value))) for f in firings if f.rule.kind == "threshold"
-            ]
+            seen = [self._memo(f, live_start) for f in firings if f.rule.kind in ("threshold", "crisis")]
             self._remembered.update((rule_key(text), r) for text, r in seen)
             self.memory.record(seen)
         return firings
+
+    def _memo(self, firing: Firing, live_start: dt.date | None) -> tuple[str, Remembered]:
+        """What the memory keeps of a firing: a threshold's observation; for a crisis rule,
+        the live spell and every check reported for it so far."""
+        if firing.rule.kind != "crisis":
+            return firing.rule.text, Remembered(firing.date, format_value(firing.value))
+        checks = set(str(firing.value).split(","))
+        past = self._remembered.get(rule_key(firing.rule.text))
+        if past is not None and past.date is not None and past.date == live_start:
+            checks |= set(past.value.split(","))
+        return firing.rule.text, Remembered(live_start, ",".join(sorted(checks)))
 
     def instruments_read(self) -> set[str]:
         """Every instrument id any rule reads, through formulas."""

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     import httpx
     import pandas as pd
 
-    from datafeed.alerts import AlertMonitor, AlertRule, Firing, Held
+    from datafeed.alerts import AlertMonitor, AlertRule, Firing, Held, HeldBack
     from datafeed.cache import DiskCache
     from datafeed.crises import Episode
     from datafeed.demand.auction_feed import AuctionFeed, AuctionReport
@@ -212,6 +212,8 @@ class Monitor(Generic[V]):
         self.alert_log: list[AlertEntry] = []
         """Firings, oldest first (at most :data:`MAX_LOG`)."""
         self.fired = 0
+        self.held_alerts: dict[str, HeldBack] = {}
+        """Rule text → the firing last held back as late (until the rule fires): the alert log says it."""
         self.paused = False
         self.thresholds: Mapping[str, Mapping[str, float]] = {}
         """The thresholds in force: a frozen ``datafeed.thresholds.Thresholds`` once loaded
@@ -833,6 +835,12 @@ class Monitor(Generic[V]):
         self._reset_alerts = True
         if series is not None:
             (self._series, self._facts), self._series_of = series, store
+        else:
+            # Re-read at the next snapshot: the change that made this store the one shown
+            # (the first answer after OFFLINE) is marked seen above, so an earlier snapshot
+            # of this store (taken while it was empty) would otherwise be kept: alert rules
+            # and signals then saw no data until the next change.
+            self._series_of = None
         self._publish(MonitorUpdate(everything=True, status=True, mode=True, notices=notices))
         self._kick()
 
@@ -1142,7 +1150,10 @@ class Monitor(Generic[V]):
                 self._alerts_warned = True
                 notices.append(Notice(result.alerts_failure, "error", 15))
             alerts = tuple(self._log(f) for f in result.firings)
+            for f in result.firings:
+                self.held_alerts.pop(f.rule.text, None)
             for late in result.late:
+                self.held_alerts[late.firing.rule.text] = late
                 key = (late.firing.rule.text, late.date)
                 if key not in self._told_late:  # once per rule and data date, not after every update
                     self._told_late.add(key)

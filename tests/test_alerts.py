@@ -322,3 +322,33 @@ def test_without_memory_every_run_fires_and_a_broken_file_is_no_memory(tmp_path:
     path.write_text("{not json")
     assert len(_memory_run(path, 5.1)) == 1
     assert _memory_run(path, 5.1) == []  # and it was rewritten whole
+
+
+def test_a_restart_within_the_same_live_spell_does_not_report_its_checks_again() -> None:
+    """``crisis live fail`` fired at every start while the live row kept failing. With the
+    memory of the spell (its first trigger) and the checks reported for it, a restart reports
+    only a check that is new; a new spell reports afresh."""
+    from datafeed.alert_memory import Remembered, rule_key
+    from datafeed.alerts import AlertMonitor
+
+    rule = parse_rule("crisis live fail")
+    spell, later = dt.date(2026, 11, 2), dt.date(2026, 11, 16)
+    failing = {"ust10y": "fail", "usd": "fail", "ust_bund_10y": "pass"}
+    memory = {rule_key(rule.text): Remembered(spell, "ust10y,usd")}
+
+    def first_look(checks: dict[str, str], start: dt.date) -> list[str]:
+        engine = AlertEngine([rule], memory)  # a fresh engine: a restart
+        return [str(f.value) for f in engine.evaluate({}, T0, live_checks=checks, live_start=start)]
+
+    assert first_look(failing, spell) == []  # the same spell, the same checks: reported already
+    assert first_look({**failing, "ust_bund_10y": "fail"}, spell) == ["ust_bund_10y"]  # new to the spell
+    assert first_look(failing, later) == ["ust10y,usd"]  # another spell is news
+    assert AlertEngine([rule]).evaluate({}, T0, live_checks=failing, live_start=spell)[0].value == "ust10y,usd"
+    # What is kept after reporting ust_bund_10y: every check reported for the spell.
+    monitor = AlertMonitor([rule])
+    monitor._remembered.update(memory)  # noqa: SLF001 - as loaded from the file
+    (fired,) = AlertEngine([rule], memory).evaluate(
+        {}, T0, live_checks={**failing, "ust_bund_10y": "fail"}, live_start=spell
+    )
+    assert monitor._memo(fired, spell) == (rule.text, Remembered(spell, "usd,ust10y,ust_bund_10y"))  # noqa: SLF001
+    monitor.close()

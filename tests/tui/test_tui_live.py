@@ -118,3 +118,37 @@ async def test_offline_with_empty_cache_runs_the_demo_under_a_banner(tmp_path: P
         assert "OFFLINE" in text and "fred ERROR" in text
         row = app.screen.query_one(LiveTable).get_row("ust10y")
         assert row is not None and row.source.startswith("demo:")
+
+
+async def test_a_rule_on_late_data_does_not_fire_and_the_alert_log_says_why(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    """QA finding 3 in the TUI: FRED answers with a close months old; ``ust10y > 4`` fired as
+    LIVE. Now nothing fires (no bell, no entry), a notice says LATE with the date, and the
+    alert log's rule line keeps saying it after the toast is gone."""
+    old = {"DGS10": [("2026-07-27", "4.55"), ("2026-07-28", "4.61")]}
+
+    def answer(request: Request) -> Response:
+        body = fredgraph_body(request.args.get("id", ""), old.get)
+        return Response(body, content_type="text/csv") if body is not None else Response("Not Found", status=404)
+
+    httpserver.expect_request("/graph/fredgraph.csv").respond_with_handler(answer)
+    cfg = write_config(tmp_path / "c.toml", httpserver.url_for("/").rstrip("/"))
+    cfg.write_text(cfg.read_text() + '[[alerts]]\nrule = "ust10y > 4"\n')
+    config = load_config(cfg, env={"TRIFFIN_CACHE_DIR": str(tmp_path / "cache")})
+    config = dataclasses.replace(config, feed=dataclasses.replace(config.feed, retries=1))
+    app = TriffinApp(config, today=TODAY, tick_interval=None)
+    notes: list[str] = []
+    app.notify = lambda message, **kw: notes.append(str(message))  # type: ignore[method-assign,assignment]
+    async with app.run_test(size=(160, 48)) as pilot:
+        await wait_until(pilot, lambda: "ust10y > 4" in app.monitor.held_alerts, what="the rule held back")
+        await wait_until(pilot, lambda: any("LATE" in n for n in notes), what="the notice")
+        assert app.monitor.alert_log == []
+        assert [n for n in notes if "LATE" in n] == [
+            "alert not fired: ust10y > 4 4.61 2026-07-28 LATE — ust10y (fred:DGS10) is 115 days old,"
+            " late for its series; it fires on the next fresh value"
+        ]
+        await pilot.press("a")
+        await wait_until(pilot, lambda: "Alert log" in screen_text(app), what="the alert log")
+        text = screen_text(app)
+        assert "0 firing(s)" in text and "not fired: 4.61 of 2026-07-28 LATE, 115 days old" in text

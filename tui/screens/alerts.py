@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from datafeed.alert_rules import format_value
 from tui.safe_text import plain_cells
 from tui.screens.base import DetailScreen, KeyBar
 from widgets.status_bar import StatusBar
@@ -107,6 +108,10 @@ class AlertLogScreen(DetailScreen):
             listed.add_column(style="dim")
             for rule in rules:
                 extra = []
+                late = monitor.held_alerts.get(rule.text)
+                if late is not None:  # true on data too old to be news: said here, not only in a toast
+                    value = format_value(late.firing.value)
+                    extra.append(f"not fired: {value} of {late.date.isoformat()} LATE, {late.days} days old")
                 if rule.cooldown:
                     extra.append(f"cooldown {_cooldown(rule.cooldown)}")
                 if rule.command:
