@@ -282,3 +282,14 @@ def test_an_answer_whose_every_value_is_refused_is_an_error_with_its_reason(http
     entry = series_json(store, D("2026-03-02"))["dxy"]
     assert (entry["status"], entry["value"], entry["error_source"]) == ("error", None, "yahoo:DX-Y.NYB")
     assert "outside plausible range 50..200" in entry["error"] and "outside" in entry["rejected_reason"]
+
+
+def test_a_missing_row_names_no_source_in_the_csv() -> None:
+    """Re-audit: a row with nothing held and no source enabled wrote the disabled primary's
+    tag as the table had cut it (``bundesbank:BBSIS.D.…``); nothing served it, so the
+    source cell is empty and the reason says why."""
+    store = SeriesStore(today=lambda: TODAY)
+    store.mark_missing("bund2y", "no source enabled")
+    row = _rows(store)["bund2y"]
+    assert (row["value"], row["source"], row["status"]) == (None, "", "missing"), row
+    assert row["reason"] == "no source enabled"

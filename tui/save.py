@@ -113,7 +113,9 @@ def csv_rows(shown: Sequence[TableRow], store: SeriesStore | None) -> list[list[
         if store is not None and row.id in store.catalog:
             latest = store.latest(row.id)
             state = store.state[row.id]
-            source = latest.source if latest is not None else (state.source or state.error_source or row.source)
+            # nothing held: the source that last served or failed, else none (the table's
+            # tag is the catalog's primary, perhaps disabled, cut to fit)
+            source = latest.source if latest is not None else (state.source or state.error_source or "")
             reason = clean_line(state.last_error or state.rejection or "", None)
         rows.append(
             [
