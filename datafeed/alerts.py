@@ -935,8 +935,16 @@ class AlertMonitor:
                 self.engine.rearm(firing.rule)
                 self.held_back += 1
                 days = (now.date() - too_old.date).days
+                newest = held[too_old.instrument].date
+                why = (
+                    f"late for its series (the last date the rule's inputs share; it holds {newest.isoformat()})"
+                    if newest > too_old.date
+                    else ""
+                )
                 self.late.append(
-                    HeldBack(firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live)
+                    HeldBack(
+                        firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live, why
+                    )
                 )
                 continue
             out.append(dataclasses.replace(firing, cached=True) if any(not h.live for h in behind) else firing)

@@ -43,7 +43,8 @@ def test_a_held_back_formula_alert_carries_the_date_of_its_value() -> None:
     assert late.date == DEC, late.text()
     assert late.days == (now.date() - DEC).days
     assert f"{late.firing.value:g}"[:4] in late.text() and " 2025-12-01 LATE" in late.text(), late.text()
-    assert "2026-01-01" not in late.text()
+    assert "2026-01-01 LATE" not in late.text()
+    assert "it holds 2026-01-01" in late.text(), late.text()  # the Bund's newest, named as such
 
 
 def test_a_formula_value_older_than_its_inputs_is_judged_late_by_its_own_date() -> None:
@@ -55,3 +56,5 @@ def test_a_formula_value_older_than_its_inputs_is_judged_late_by_its_own_date() 
     assert fired == [], [f.text() for f in fired]
     [late] = monitor.late
     assert late.date == DEC and " 2025-12-01 LATE" in late.text(), late.text()
+    # DGS10 itself is on time: the line says the value is of the last date both legs share.
+    assert late.instrument == "ust10y" and "it holds 2026-01-30" in late.text(), late.text()
