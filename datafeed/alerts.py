@@ -742,6 +742,13 @@ class HeldBack:
         )
 
 
+def _as_of_value(held: Held, value_date: dt.date | None) -> Held:
+    """``held`` dated no later than the value evaluated from it (unchanged without a value date)."""
+    if value_date is None or value_date >= held.date:
+        return held
+    return dataclasses.replace(held, date=value_date)
+
+
 def _span(seconds: float) -> str:
     for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size and seconds % size == 0:
@@ -904,7 +911,13 @@ class AlertMonitor:
                 self.held_back += 1
                 self.late.append(old_signal)
                 continue
-            behind = [held[i] for i in sorted(self._instruments_read(firing.rule)) if i in held]
+            # Each input as of the value evaluated: a formula's arithmetic keeps only the dates
+            # every leg has, so its value can be older than an input's newest observation
+            # (ust10y - bund10y is December's when the newest DGS10 falls on a US holiday).
+            # That value's date, not the newest one held, is what is judged late and printed.
+            behind = [
+                _as_of_value(held[i], firing.date) for i in sorted(self._instruments_read(firing.rule)) if i in held
+            ]
             limit = firing.rule.max_age
             too_old = next(
                 (
@@ -922,8 +935,16 @@ class AlertMonitor:
                 self.engine.rearm(firing.rule)
                 self.held_back += 1
                 days = (now.date() - too_old.date).days
+                newest = held[too_old.instrument].date
+                why = (
+                    f"late for its series (the last date the rule's inputs share; it holds {newest.isoformat()})"
+                    if newest > too_old.date
+                    else ""
+                )
                 self.late.append(
-                    HeldBack(firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live)
+                    HeldBack(
+                        firing, too_old.instrument, too_old.date, days, too_old.source, limit, not too_old.live, why
+                    )
                 )
                 continue
             out.append(dataclasses.replace(firing, cached=True) if any(not h.live for h in behind) else firing)
