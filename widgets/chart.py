@@ -380,11 +380,15 @@ class SeriesChart(PlotextPlot):
 
         Returns:
             ``(x_label, [(series name, value text), ...])``; a missing value reads ``n/a``,
-            a right-axis series' name ends in ``(R)``.
+            a right-axis series' name ends in ``(R)``. The ``last`` reading (no index, no
+            cursor) of a time chart gives each series its own last value: one that ends
+            before the newest date (a stopped series, an overlay on other dates) reads
+            ``120.51 (2025-07-18)`` rather than ``n/a``.
         """
         data = self._data
         if data is None or not data.x:
             return "", []
+        own_last = index is None and self._cursor is None and isinstance(data.x[0], str) and not data.x_labels
         if index is None:
             index = self._cursor if self._cursor is not None else len(data.x) - 1
         x = data.x[index]
@@ -394,13 +398,19 @@ class SeriesChart(PlotextPlot):
             label = x[:10] if isinstance(x, str) else format_number(float(x), 2)
         values: list[tuple[str, str]] = []
         for line in data.lines:
-            value = line.y[index]
+            at = index
+            if own_last and not _finite(line.y[at]):
+                at = next((i for i in range(index, -1, -1) if _finite(line.y[i])), index)
+            value = line.y[at]
             name = self._text(line.name) + (" (R)" if line.axis == "right" else "")
             if not _finite(value):
                 values.append((name, "n/a"))
                 continue
             assert value is not None
-            values.append((name, format_number(value, self._decimals(line))))
+            text = format_number(value, self._decimals(line))
+            if at != index:  # its own last observation, older than the newest date
+                text += f" ({self._text(str(data.x[at])[:10])})"
+            values.append((name, text))
         return self._text(label), values
 
     # -- actions and events -----------------------------------------------------------
