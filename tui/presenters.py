@@ -287,21 +287,37 @@ def series_chart(inst: Instrument, series: pd.Series, range_key: str) -> ChartDa
     )
 
 
-def with_comparison(data: ChartData, inst: Instrument, series: pd.Series) -> ChartData:
+def with_comparison(data: ChartData, inst: Instrument, series: pd.Series, range_key: str | None = None) -> ChartData:
     """``data`` with ``inst`` overlaid on a right axis in its own unit (not rebased).
 
-    The overlay keeps its own dates, from the chart's first date on, its newest included:
-    the x axis becomes the union of both series' dates (time-scaled, so nothing moves), the
-    first series has no value on the overlay's other dates and the overlay none on the
-    first series' (each line joins its own observations). Why not the first series' dates:
-    a Bund quoted on a US holiday, a Saturday or the 1st of a month would vanish, and the
-    overlay's last value would not be its newest. Nothing is carried forward or interpolated.
+    The overlay keeps its own dates, its newest included: the x axis becomes the union of
+    both series' dates (time-scaled, so nothing moves), the first series has no value on the
+    overlay's other dates and the overlay none on the first series' (each line joins its own
+    observations). Why not the first series' dates: a Bund quoted on a US holiday, a Saturday
+    or the 1st of a month would vanish, and the overlay's last value would not be its newest.
+    Nothing is carried forward or interpolated.
+
+    With ``range_key`` (the drill-down's ``1``-``5``), both series share ONE window of that
+    length, ending at the newer of the two series' newest dates: a 1Y chart is one year wide
+    even when one series stopped months before the other (the stale one then visibly ends
+    early, instead of the axis stretching to a year and a half). MAX, or no ``range_key``,
+    starts at the chart's first date.
     """
     if not data.x or not isinstance(data.x[0], str):  # a time chart only (ISO dates)
         return data
     values = series.dropna()
     values = values[~values.index.duplicated(keep="last")]
-    own = thin(values[values.index >= pd.Timestamp(data.x[0])])
+    days = RANGES.get(range_key) if range_key is not None else None
+    start = pd.Timestamp(data.x[0])
+    if days is not None:
+        newest = max(pd.Timestamp(data.x[-1]), values.index[-1]) if len(values) else pd.Timestamp(data.x[-1])
+        start = newest - pd.Timedelta(days=days)
+        data = _from(data, start)
+        if not data.x:  # the first series has nothing in the window (it stopped long ago)
+            data = replace(
+                data, x=(start.strftime("%Y-%m-%d"),), lines=tuple(replace(ln, y=(None,)) for ln in data.lines)
+            )
+    own = thin(values[values.index >= start])
     own_x = _iso(own.index)
     x = tuple(sorted({*(str(d) for d in data.x), *own_x}))
     at = {d: i for i, d in enumerate(x)}
@@ -325,6 +341,17 @@ def with_comparison(data: ChartData, inst: Instrument, series: pd.Series) -> Cha
         title=f"{data.title} vs {inst.name}",
         y_label=data.y_label,
         y_label_right=inst.label,
+    )
+
+
+def _from(data: ChartData, start: pd.Timestamp) -> ChartData:
+    """``data`` without its points dated before ``start`` (ISO date strings compare as dates)."""
+    first = start.strftime("%Y-%m-%d")
+    keep = [i for i, d in enumerate(data.x) if str(d) >= first]
+    return replace(
+        data,
+        x=tuple(str(data.x[i]) for i in keep),
+        lines=tuple(replace(ln, y=tuple(ln.y[i] for i in keep)) for ln in data.lines),
     )
 
 

@@ -124,6 +124,25 @@ def _to_number(value: str | float) -> float:
     return float(value)
 
 
+def _window_outside(data: ChartData) -> str:
+    """Where the window lies relative to the data's x range, or "" when it lies within it.
+
+    A crisis window can fall past the last point of slow (monthly) data: the chart then
+    cannot mark it (its edges would land on the axis labels), so the title says so instead.
+    """
+    if data.window is None or not data.x:
+        return ""
+    low, high = _to_number(data.x[0]), _to_number(data.x[-1])
+    start, end = (_to_number(edge) for edge in data.window)
+    if start > high:
+        return "after the data"
+    if end < low:
+        return "before the data"
+    if start < low or end > high:
+        return "partly outside the data"
+    return ""
+
+
 def _finite(value: float | None) -> TypeGuard[float]:
     """True for a number that can be drawn (not None, NaN or infinite)."""
     return value is not None and math.isfinite(value)
@@ -361,11 +380,15 @@ class SeriesChart(PlotextPlot):
 
         Returns:
             ``(x_label, [(series name, value text), ...])``; a missing value reads ``n/a``,
-            a right-axis series' name ends in ``(R)``.
+            a right-axis series' name ends in ``(R)``. The ``last`` reading (no index, no
+            cursor) of a time chart gives each series its own last value: one that ends
+            before the newest date (a stopped series, an overlay on other dates) reads
+            ``120.51 (2025-07-18)`` rather than ``n/a``.
         """
         data = self._data
         if data is None or not data.x:
             return "", []
+        own_last = index is None and self._cursor is None and isinstance(data.x[0], str) and not data.x_labels
         if index is None:
             index = self._cursor if self._cursor is not None else len(data.x) - 1
         x = data.x[index]
@@ -375,13 +398,19 @@ class SeriesChart(PlotextPlot):
             label = x[:10] if isinstance(x, str) else format_number(float(x), 2)
         values: list[tuple[str, str]] = []
         for line in data.lines:
-            value = line.y[index]
+            at = index
+            if own_last and not _finite(line.y[at]):
+                at = next((i for i in range(index, -1, -1) if _finite(line.y[i])), index)
+            value = line.y[at]
             name = self._text(line.name) + (" (R)" if line.axis == "right" else "")
             if not _finite(value):
                 values.append((name, "n/a"))
                 continue
             assert value is not None
-            values.append((name, format_number(value, self._decimals(line))))
+            text = format_number(value, self._decimals(line))
+            if at != index:  # its own last observation, older than the newest date
+                text += f" ({self._text(str(data.x[at])[:10])})"
+            values.append((name, text))
         return self._text(label), values
 
     # -- actions and events -----------------------------------------------------------
@@ -480,7 +509,9 @@ class SeriesChart(PlotextPlot):
                 title.append(f" ({self._text(data.y_label)})", style="bold")
             if data.window is not None:
                 arrow = "->" if self._ascii else "→"
-                title.append(f"  [window {data.window[0]}{arrow}{data.window[1]}]")
+                outside = _window_outside(data)
+                note = f", {outside}" if outside else ""
+                title.append(f"  [window {data.window[0]}{arrow}{data.window[1]}{note}]")
         legend = self._legend(data)
         if not title.plain and legend.cell_len <= width:
             return [legend]
@@ -600,8 +631,12 @@ class SeriesChart(PlotextPlot):
             color = self._color(_KIND_VARIABLES[threshold.kind])
             plt.plot([x_low, x_high], [threshold.value, threshold.value], marker=glyph, color=color)
         if data.window is not None:
-            for edge in data.window:
-                plt.vline(_to_number(edge), self._color("chart-window"))
+            # Only edges inside the plotted x range: plotext draws a vline anywhere, and one
+            # past the last point lands on the right axis' labels (monthly data, a window
+            # after its last month). The title says when the window lies outside.
+            for edge in (_to_number(edge) for edge in data.window):
+                if x_low <= edge <= x_high:
+                    plt.vline(edge, self._color("chart-window"))
         markers = _ASCII_MARKERS if self._ascii else _UNICODE_MARKERS
         lone: list[tuple[tuple[float, float], str, tuple[int, int, int] | str, str]] = []
         for index, line in enumerate(data.lines):

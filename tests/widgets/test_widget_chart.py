@@ -132,3 +132,51 @@ async def test_a_legend_wider_than_the_chart_wraps_between_entries_and_the_plot_
         pairs = {(chart._line_variable(i), chart._marker_index(i)) for i in range(len(names))}  # noqa: SLF001
         assert len(pairs) == len(names)
         assert [chart._marker_index(i) for i in range(4)] == [0, 1, 2, 3]  # noqa: SLF001 - the first four as before
+
+
+def _past_the_data(window: tuple[str, str]) -> ChartData:
+    """A monthly-like chart whose window starts after its last point, with a right axis."""
+    n = len(DATES)
+    return ChartData(
+        x=DATES,
+        lines=(
+            ChartLine("bund10y", tuple(2.0 + math.sin(i / 9) for i in range(n))),
+            ChartLine("eurusd", tuple(1.05 + 0.04 * math.cos(i / 7) for i in range(n)), axis="right"),
+        ),
+        window=window,
+        title="Bund vs EUR/USD",
+        y_label="%",
+        y_label_right="USD",
+    )
+
+
+def _right_axis_labels(chart: SeriesChart) -> list[str]:
+    """What stands right of the plot frame on each canvas row (the right axis' ticks)."""
+    frame = chart._frame
+    assert frame is not None
+    return [line.plain[frame.right + 1 :].rstrip() for line in frame.lines[frame.top : frame.bottom + 1]]
+
+
+@pytest.mark.parametrize(
+    "window",
+    [("2020-05-02", "2020-05-11"), ("2020-04-20", "2020-05-11"), ("2020-01-10", "2020-01-20")],
+    ids=["after-the-data", "straddles-the-end", "before-the-data"],
+)
+async def test_a_window_outside_the_data_is_not_drawn_over_the_axes(window: tuple[str, str]) -> None:
+    chart = SeriesChart(_past_the_data(window))
+    async with WidgetHost(chart).run_test(size=(100, 24)):
+        text = _text(chart)
+        frame = chart._frame
+        assert frame is not None
+        labels = [label for label in _right_axis_labels(chart) if label.strip("│ ")]
+        assert labels, text
+        # Each right-axis label is a tick mark and a plain number, nothing drawn into it.
+        for label in labels:
+            assert "│" not in label and "┬" not in label, text
+        top = frame.lines[frame.top - 1].plain
+        assert "┬" not in top[frame.right :], text
+        # The window is still named, and said to lie (partly) outside the data.
+        outside = {"2020-05-02": "after the data", "2020-04-20": "partly outside the data"}.get(
+            window[0], "before the data"
+        )
+        assert f"window {window[0]}→{window[1]}, {outside}" in text

@@ -289,3 +289,30 @@ async def test_a_point_without_neighbours_is_a_lone_marker() -> None:
         canvas = "\n".join(lines[top : bottom + 1])
         assert canvas.count("⣿") == 1  # the lone 1Y; 5Y-10Y is a line of braille dots
         assert sum(ch in "⠁⠂⠄⡀⠈⠐⠠⢀⣀⠤⠒⠉⡠⢄⠔⠊⡈⢂⠑⠡" for ch in canvas) >= 3
+
+
+async def test_the_last_reading_gives_a_series_that_ended_early_its_own_last_value_and_date() -> None:
+    """A main series that stopped before the overlay's newest date (USD broad to 2025-07-18,
+    Bund monthly to 2026-01-01) reads its own last value and date on the ``last`` line, not
+    ``n/a``; a cursor on a date without its observation still reads ``n/a`` there."""
+    x = ("2025-06-01", "2025-07-01", "2025-07-18", "2025-08-01", "2026-01-01")
+    data = ChartData(
+        x=x,
+        lines=(
+            ChartLine("USD broad", (120.0, 121.0, 120.51, None, None)),
+            ChartLine("Bund 10Y", (2.5, 2.6, None, 2.7, 2.81), axis="right"),
+        ),
+        title="USD broad vs Bund 10Y",
+    )
+    chart = SeriesChart(data, cursor=True)
+    async with WidgetHost(chart).run_test(size=(100, 26)) as pilot:
+        await pilot.pause()
+        label, values = chart.readout()
+        assert label == "2026-01-01"
+        assert values == [("USD broad", "120.51 (2025-07-18)"), ("Bund 10Y (R)", "2.81")]
+        readout = _readout(chart)
+        assert readout.startswith("last 2026-01-01") and "USD broad 120.51 (2025-07-18)" in readout
+        assert "n/a" not in readout
+        chart.set_cursor(3)
+        await pilot.pause()
+        assert chart.readout()[1] == [("USD broad", "n/a"), ("Bund 10Y (R)", "2.70")]

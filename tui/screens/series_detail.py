@@ -194,7 +194,7 @@ class SeriesDetailScreen(DetailScreen):
             data = presenters.series_chart(inst, store.series(inst_id), self.range_key)
             compare = self.compare_id
             if compare is not None and compare in store.catalog:
-                data = presenters.with_comparison(data, store.catalog[compare], store.series(compare))
+                data = presenters.with_comparison(data, store.catalog[compare], store.series(compare), self.range_key)
             self.query_one("#series-chart", SeriesChart).set_data(data)
 
     def _paint_formula(self, formula: Formula, chart: bool) -> None:
