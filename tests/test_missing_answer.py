@@ -18,6 +18,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from datafeed.feed import Feed
+from datafeed.health import SourceHealth, source_health
 from datafeed.http import HttpContext
 from datafeed.models import Observation, Status
 from datafeed.providers import boj
@@ -66,29 +67,35 @@ def _pin(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(boj.BojProvider, "history_start", lambda self, ref: D("2024-03-01"))
 
 
-def _refresh(httpserver: HTTPServer, body: bytes, store: SeriesStore) -> None:
+def _refresh(httpserver: HTTPServer, body: bytes, store: SeriesStore) -> SourceHealth:
+    """One forced refresh of TONA against the stand-in; the BoJ's health afterwards."""
     httpserver.expect_request("/api/v1/getDataCode").respond_with_data(body, content_type="application/json")
     src = SourceSettings.default("boj", base_url=httpserver.url_for("").rstrip("/"), min_interval=0.0)
     settings = FeedSettings(sources={"boj": src}, retries=1)
 
-    async def run() -> None:
+    async def run() -> SourceHealth:
         http = HttpContext(settings)
         feed = Feed(store, settings, http, providers={"boj": boj.BojProvider(src)}, instruments=["tona"])
         try:
             await feed.refresh(force=True)
+            now = dt.datetime(2024, 3, 30, 3, tzinfo=dt.UTC)
+            (health,) = source_health(settings.sources, feed.all_jobs, store, now, 0.0, False, today=TODAY)
+            return health
         finally:
             await feed.flush()
             await http.aclose()
 
-    asyncio.run(run())
+    health = asyncio.run(run())
     assert len(httpserver.log) >= 1
+    return health
 
 
 def test_an_answer_for_another_series_is_an_error_naming_the_series(httpserver: HTTPServer) -> None:
     store = SeriesStore(today=lambda: TODAY)
-    _refresh(httpserver, FX_BODY, store)
+    health = _refresh(httpserver, FX_BODY, store)
     st = store.state["tona"]
     assert not store.has_data("tona")
+    assert (health.state, health.error) == ("error", st.last_error)  # not "boj ok"
     assert st.status is Status.ERROR and st.error_source == TONA
     assert st.last_error == "boj: the answer has no values for FM01'STRDCLUCON"
     entry = series_json(store, TODAY)["tona"]
@@ -98,8 +105,9 @@ def test_an_answer_for_another_series_is_an_error_naming_the_series(httpserver: 
 def test_an_answer_lacking_the_held_series_leaves_it_stale_with_its_values(httpserver: HTTPServer) -> None:
     store = SeriesStore(today=lambda: TODAY)
     store.apply([Observation("tona", D("2024-03-28"), 0.075, TONA)])
-    _refresh(httpserver, FX_BODY, store)
+    health = _refresh(httpserver, FX_BODY, store)
     st = store.state["tona"]
+    assert (health.state, health.error) == ("stale", st.last_error)
     assert st.status is Status.STALE and st.error_source == TONA
     assert st.last_error is not None
     assert st.last_error.startswith("boj: the answer has no values for FM01'STRDCLUCON")
@@ -110,7 +118,8 @@ def test_an_answer_lacking_the_held_series_leaves_it_stale_with_its_values(https
 def test_an_answer_repeating_the_held_values_is_fresh(httpserver: HTTPServer) -> None:
     store = SeriesStore(today=lambda: TODAY)
     store.apply([Observation("tona", D("2024-03-28"), 0.075, TONA)])
-    _refresh(httpserver, TONA_BODY, store)
+    health = _refresh(httpserver, TONA_BODY, store)
     st = store.state["tona"]
     assert st.status is Status.FRESH and st.last_error is None
+    assert (health.state, health.error) == ("ok", "")
     assert store.last_official("tona") == (D("2024-03-29"), TONA)
