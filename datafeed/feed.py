@@ -302,6 +302,7 @@ class Feed:
         """Run one job now; update store status and the job's schedule."""
         started = time.monotonic()
         job.runs += 1
+        since: dt.date | None = None
         try:
             if job.fills:
                 fetched = await job.provider.fetch(self.http, job.targets, self._fill_since(job))
@@ -330,6 +331,9 @@ class Feed:
                         self._nothing_older(job, t)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
+        # An intraday quote job answers nothing outside trading hours: that is no failure.
+        intraday = job in self.intraday_jobs
+        answered = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
         now = utcnow()
         for t in job.targets:
             self.store.mark_success(t.instrument, t.ref.tag, now)
@@ -340,10 +344,35 @@ class Feed:
                 # value would hide why. The job's schedule stays that of a success (the
                 # answer was well formed; asking sooner would get the same).
                 self.store.mark_failure(t.instrument, f"every value refused: {state.rejection}", source=t.ref.tag)
+            elif not intraday and t.instrument not in answered and state.rejected == refused_before[t.instrument]:
+                missing = self._missing_answer(t, since)
+                if missing is not None:
+                    self.store.mark_failure(t.instrument, missing, source=t.ref.tag)
         job.failures, job.last_error = 0, None
         job.last_duration = time.monotonic() - started
         job.next_due = time.monotonic() + self.cadence_after_success(job)
         return delta, None
+
+    def _missing_answer(self, target: Target, since: dt.date | None) -> str | None:
+        """Why an answer that held no value for ``target`` is no success, or None when it is.
+
+        A source that answers well formed but without the target (BoJ serving the FX series
+        when TONA was asked for) must not leave "fresh" beside no value. When this source
+        holds nothing for the target, the request asked for its whole history and got
+        none: an error naming the series (``stale`` when another source's values are
+        held). When it holds values, every provider asks again from a little before the
+        newest one (``incremental_start``: revisions overlap), so an answer holding none of
+        the values it already gave for that window lacks the series: the row says so and
+        keeps its values. An empty answer for a window after every held value is just
+        "nothing new yet": fresh.
+        """
+        what = f"{target.ref.source}: the answer has no values for {target.ref.series}"
+        last = self.store.last_official_date(target.instrument, target.ref.source + ":")
+        if last is None:
+            return what
+        if since is not None and last >= since:
+            return f"{what} (it gave values up to {last.isoformat()} before; asked from {since.isoformat()})"
+        return None
 
     def awaiting_new_value(self, job: Job, today: dt.date | None = None) -> bool:
         """True when a newer value than the one held may have been published by now.

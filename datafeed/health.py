@@ -203,5 +203,31 @@ def source_health(
             else:
                 out.append(SourceHealth(name, "connecting", age, **held))
         else:
-            out.append(SourceHealth(name, "ok", age, note="behind" if data.behind else "", **held))
+            out.append(_answered(name, targets, store, age, "behind" if data.behind else "", held))
     return out
+
+
+def _answered(
+    name: str, targets: list[str], store: SeriesStore, age: float | None, note: str, held: _Held
+) -> SourceHealth:
+    """Health of a source whose every job succeeded, honest about series it did not give.
+
+    A job succeeds when the source answers well formed; the feed then marks a target the
+    answer held no value for (or whose every value was refused) as failing from this
+    source. "ok" alone beside such a row would hide it (BoJ serving the FX series for
+    TONA read "boj ok"): when every target fails so, the source reads ``stale``/``error``
+    with the first reason; when some do, ``ok`` with ``k/n failing`` and the reason.
+    """
+    failing = [
+        st
+        for i in dict.fromkeys(targets)
+        if (st := store.state[i]).last_error is not None and (st.error_source or "").startswith(name + ":")
+    ]
+    if not failing:
+        return SourceHealth(name, "ok", age, note=note, **held)
+    error = failing[0].last_error or "failed"
+    total = len(dict.fromkeys(targets))
+    if len(failing) < total:
+        return SourceHealth(name, "ok", age, note=f"{len(failing)}/{total} failing", error=error, **held)
+    has_data = any(store.has_data(i) for i in targets)
+    return SourceHealth(name, "stale" if has_data else "error", age, error=error, **held)

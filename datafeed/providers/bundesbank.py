@@ -18,7 +18,10 @@ Format quirks handled by :func:`parse_bbk_csv` (see the wire notes, section B):
 - periods are ``YYYY-MM-DD`` (daily) or ``YYYY-MM`` (monthly; dated the 1st, as FRED does);
 - daily series list weekends and holidays with the value ``.`` and the flag
   ``No value available`` / ``Kein Wert vorhanden``; those are missing, not zero;
-- rows are oldest first.
+- rows are oldest first;
+- the preamble declares the period (``Format der Zeitangabe;P1M`` / ``Time format code,P1D``):
+  a body whose period is not the catalog's frequency for the target is refused, never stored
+  as daily (the monthly series has the same layout).
 
 Units: percent per annum.
 
@@ -40,6 +43,7 @@ from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
 from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
+from datafeed.sanitize import clean_line
 
 if TYPE_CHECKING:  # the network stack loads only when a fetch runs
     from datafeed.http import HttpContext
@@ -51,6 +55,12 @@ MISSING_FLAGS = ("no value available", "kein wert vorhanden")
 """Flag texts that mark a value as absent whatever the value cell says."""
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+PERIOD_LABELS = ("format der zeitangabe", "time format code")
+"""Preamble labels (German, English) of the row declaring the series' period (``P1D`` ...)."""
+
+FREQUENCY_OF_PERIOD = {"P1D": "daily", "P1W": "weekly", "P1M": "monthly", "P3M": "quarterly", "P1Y": "annual"}
+"""The catalog frequency an ISO 8601 period code declares."""
 
 
 def split_series(code: str) -> tuple[str, str]:
@@ -91,13 +101,44 @@ def _delimiter(text: str) -> str:
     return ";" if first.count(";") >= first.count(",") and ";" in first else ","
 
 
-def parse_bbk_csv(body: bytes | str, series: str | None = None) -> list[RawPoint]:
+def _check_period(rows: list[list[str]], expected: str, series: str | None) -> None:
+    """Refuse a body whose period is not the ``expected`` catalog frequency.
+
+    Why: the monthly series has the daily one's layout; stored as daily, a month-on-month
+    move would read as a one-day change and 63 months as "the last 63 days". The body's
+    own ``Format der Zeitangabe``/``Time format code`` row decides; without one, periods
+    written ``YYYY-MM`` are monthly and cannot serve a daily or weekly series.
+
+    Raises:
+        ParseError: ``bundesbank: answer is monthly (P1M), expected daily for <series>``.
+    """
+    declared: str | None = None
+    for row in rows:
+        if len(row) >= 2 and row[0].strip().lower() in PERIOD_LABELS:
+            declared = row[1].strip().upper()
+            break
+    if declared is not None:
+        got = FREQUENCY_OF_PERIOD.get(declared, declared)
+        shown = f"{got} ({declared})" if got != declared else f"of period {declared}"
+    else:
+        monthly = any(len(r) and _PERIOD.match(r[0].strip()) and r[0].strip().count("-") == 1 for r in rows)
+        if not monthly or expected not in ("daily", "weekly"):
+            return
+        got, shown = "monthly", "monthly (YYYY-MM periods)"
+    if got != expected:
+        what = f" for {clean_line(series)}" if series else ""
+        raise ParseError(f"bundesbank: answer is {clean_line(shown, 60)}, expected {expected}{what}")
+
+
+def parse_bbk_csv(body: bytes | str, series: str | None = None, frequency: str | None = None) -> list[RawPoint]:
     """Parse a BBK-CSV body into the points of one series.
 
     Args:
         body: the response body (bytes are decoded as UTF-8, BOM stripped).
         series: the series key whose column to read, as in the first header row
             (``BBSIS.D.I...``); the first value column when None or not found.
+        frequency: the catalog frequency the caller expects (``daily`` ...); a body
+            declaring another period is refused. None skips the check.
 
     Returns:
         Points sorted oldest first; ``.``/empty values and rows flagged
@@ -105,7 +146,8 @@ def parse_bbk_csv(body: bytes | str, series: str | None = None) -> list[RawPoint
 
     Raises:
         ParseError: the body is not BBK-CSV (HTML, XML or JSON error pages, no
-            separator), or a value cell is neither a number nor a missing marker.
+            separator), its period is not ``frequency``, or a value cell is neither a
+            number nor a missing marker.
     """
     text = body.decode("utf-8-sig", errors="replace") if isinstance(body, bytes) else body
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -118,6 +160,8 @@ def parse_bbk_csv(body: bytes | str, series: str | None = None) -> list[RawPoint
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows or len(rows[0]) < 2:
         raise ParseError("bundesbank: no separator in the header line; not BBK-CSV")
+    if frequency is not None:
+        _check_period(rows, frequency, series)
 
     column = 1
     if series:
@@ -196,7 +240,8 @@ class BundesbankProvider(Provider):
                 url,
                 params={"format": "csv", "lang": "en", "startPeriod": since.isoformat()},
             )
-            out.append(Batch.from_points(target, parse_bbk_csv(response.content, series=code), since))
+            points = parse_bbk_csv(response.content, series=code, frequency=target.ref.frequency)
+            out.append(Batch.from_points(target, points, since))
         return out
 
 

@@ -156,3 +156,44 @@ async def test_unknown_key_404_and_xml_error_body_are_mapped() -> None:
     )
     with pytest.raises(ParseError):
         await provider.fetch(http, [bund_target()], dt.date(2025, 3, 4))
+
+
+# --- the period the body declares ---------------------------------------------------------
+
+
+MONTHLY_ERROR = f"bundesbank: answer is monthly (P1M), expected daily for {CODE}"
+
+
+def test_a_body_declaring_another_period_than_the_catalogs_is_refused() -> None:
+    with pytest.raises(ParseError) as info:
+        bb.parse_bbk_csv(body("bund10y-monthly-de.csv"), series=CODE, frequency="daily")
+    assert info.value.message == MONTHLY_ERROR
+    # The period that matches is read as before, in both dialects.
+    monthly = bb.parse_bbk_csv(body("bund10y-monthly-de.csv"), frequency="monthly")
+    assert monthly[0] == RawPoint(dt.date(2019, 11, 1), -0.31)
+    assert bb.parse_bbk_csv(body("bund10y-daily-en.csv"), series=CODE, frequency="daily")
+    with pytest.raises(ParseError, match=r"answer is daily \(P1D\), expected monthly"):
+        bb.parse_bbk_csv(body("bund10y-daily-en.csv"), frequency="monthly")
+
+
+def test_without_a_declared_period_month_periods_cannot_serve_a_daily_series() -> None:
+    text = '"";BBSIS.M.X;BBSIS.M.X_FLAGS\nEinheit;Prozent;\n2025-06;2,65;\n2025-07;2,75;\n'
+    with pytest.raises(ParseError, match=r"answer is monthly \(YYYY-MM periods\), expected daily"):
+        bb.parse_bbk_csv(text, frequency="daily")
+    assert [p.value for p in bb.parse_bbk_csv(text, frequency="monthly")] == [2.65, 2.75]
+
+
+@pytest.mark.asyncio
+async def test_a_monthly_answer_for_the_daily_series_is_one_clear_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/rest/data/BBSIS/D.I.ZST.ZI.EUR.S1311.B.A604.R10XX.R.A.A._Z._Z.A").respond_with_data(
+        body("bund10y-monthly-de.csv"), content_type="text/csv; charset=UTF-8"
+    )
+    settings = SourceSettings.default("bundesbank", base_url=httpserver.url_for("").rstrip("/"))
+    http = HttpContext(FeedSettings.default())
+    try:
+        with pytest.raises(ParseError) as info:
+            await bb.BundesbankProvider(settings).fetch(http, [bund_target()], dt.date(2019, 1, 1))
+    finally:
+        await http.aclose()
+    assert len(httpserver.log) == 1
+    assert info.value.message == MONTHLY_ERROR
