@@ -58,14 +58,22 @@ def _values(doc: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     return {i: (s["date"], s["value"]) for i, s in doc["series"].items()}
 
 
+def _unserved(s: dict[str, Any]) -> bool:
+    """A series the loopback market has nothing for: ``missing`` (only sources it does not
+    speak, switched off), or an error saying the answer held no values (the long historical
+    series that ended decades before the market's 1998 start)."""
+    return s["status"] == "missing" or (
+        s["status"] == "error" and s["value"] is None and "the answer has no values" in (s["error"] or "")
+    )
+
+
 def _statuses(docs: list[dict[str, Any]]) -> Counter[str]:
-    """Statuses of every series of every pane; ``missing`` ones (instruments whose only
-    sources the loopback market does not speak, switched off) are left out."""
-    return Counter(s["status"] for doc in docs for s in doc["series"].values() if s["status"] != "missing")
+    """Statuses of every series of every pane the loopback market serves."""
+    return Counter(s["status"] for doc in docs for s in doc["series"].values() if not _unserved(s))
 
 
 def _served(doc: dict[str, Any]) -> int:
-    return sum(s["status"] != "missing" for s in doc["series"].values())
+    return sum(not _unserved(s) for s in doc["series"].values())
 
 
 def _check_panes(docs: list[dict[str, Any]], reference: dict[str, tuple[Any, Any]]) -> int:
@@ -78,8 +86,8 @@ def _check_panes(docs: list[dict[str, Any]], reference: dict[str, tuple[Any, Any
     starved = 0
     for doc in docs:
         for inst, s in doc["series"].items():
-            if s["status"] == "missing" and reference[inst] == (None, None):
-                continue  # no source the loopback market speaks, in every pane alike
+            if _unserved(s) and reference[inst] == (None, None):
+                continue  # nothing the loopback market serves, in every pane alike
             if s["status"] == "fresh":
                 assert (s["date"], s["value"]) == reference[inst], (inst, s, reference[inst])
             else:
