@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,18 +96,11 @@ class FiredMemory:
         items = list(fired)
         if not items:
             return
-        import fcntl
+        from datafeed.locked_json import locked_json
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "r+", encoding="utf-8") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-                try:
-                    doc = json.loads(fh.read() or "{}")
-                except ValueError:
-                    doc = {}
-                rules = doc.get("rules") if isinstance(doc, dict) else None
+            with locked_json(self.path) as locked:
+                rules = locked.doc.get("rules")
                 if not isinstance(rules, dict):
                     rules = {}
                 for text, seen in items:
@@ -117,9 +109,6 @@ class FiredMemory:
                         "date": seen.date.isoformat() if seen.date else None,
                         "value": seen.value,
                     }
-                fh.seek(0)
-                fh.truncate()
-                fh.write(json.dumps({"rules": rules}, sort_keys=True, indent=1))
-                fh.flush()
+                locked.write({"rules": rules}, indent=1)
         except OSError as exc:
             log.warning("%s", clean_message(f"alert memory {self.path}: {exc.strerror or exc}; not kept"))

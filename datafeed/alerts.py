@@ -591,18 +591,10 @@ class SharedCommandGate:
 
     def claim(self, firing: Firing) -> bool:
         """True when this process may run the firing's command now (and it is recorded as run)."""
-        import fcntl
+        from datafeed.locked_json import locked_json
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "r+", encoding="utf-8") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-            try:
-                state = json.loads(fh.read() or "{}")
-                if not isinstance(state, dict):
-                    state = {}
-            except ValueError:
-                state = {}
+        with locked_json(self.path) as locked:
+            state = locked.doc
             key, event = self._key(firing.rule), self._event(firing)
             now = firing.time.timestamp()
             entry = state.get(key)
@@ -613,10 +605,7 @@ class SharedCommandGate:
                 if isinstance(last, (int, float)) and 0 <= now - last < firing.rule.cooldown:
                     return False
             state[key] = {"time": now, "event": event}
-            fh.seek(0)
-            fh.truncate()
-            fh.write(json.dumps(state, sort_keys=True))
-            fh.flush()
+            locked.write(state)
         return True
 
 
