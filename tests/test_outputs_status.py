@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -43,6 +44,23 @@ def _rows(store: SeriesStore) -> dict[str, dict[str, object]]:
     """The dashboard CSV's rows by id, as dicts of the header's columns."""
     rows = csv_rows(table_rows(store, TODAY, NOW), store)
     return {str(r[0]): dict(zip(DASHBOARD_HEADER, r, strict=True)) for r in rows}
+
+
+def _refresh_once(
+    store: SeriesStore, settings: FeedSettings, providers: dict[str, Any], instruments: list[str]
+) -> None:
+    """One forced feed pass into ``store`` against the loopback stand-in, then close."""
+
+    async def refresh() -> None:
+        http = HttpContext(settings)
+        feed = Feed(store, settings, http, providers=providers, instruments=instruments)
+        try:
+            await feed.refresh(force=True)
+        finally:
+            await feed.flush()
+            await http.aclose()
+
+    asyncio.run(refresh())
 
 
 # --------------------------------------------------------------------------- the s CSV
@@ -120,18 +138,7 @@ def test_an_error_row_names_the_source_that_failed_not_the_disabled_primary(http
     settings = FeedSettings(sources={"fred": settings_fred}, retries=1)
     store = SeriesStore(today=lambda: TODAY)
 
-    async def refresh() -> None:
-        http = HttpContext(settings)
-        feed = Feed(
-            store, settings, http, providers={"fred": FredProvider(settings_fred)}, instruments=["ust1m", "ust10y"]
-        )
-        try:
-            await feed.refresh(force=True)
-        finally:
-            await feed.flush()
-            await http.aclose()
-
-    asyncio.run(refresh())
+    _refresh_once(store, settings, {"fred": FredProvider(settings_fred)}, ["ust1m", "ust10y"])
     assert store.state["ust1m"].error_source == "fred:DGS1MO"
     row = _rows(store)["ust1m"]
     # Treasury (the catalog's first source for UST 1M) is not even configured here.
@@ -264,16 +271,7 @@ def test_an_answer_whose_every_value_is_refused_is_an_error_with_its_reason(http
     settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
     store = SeriesStore(today=lambda: D("2026-03-02"))
 
-    async def refresh() -> None:
-        http = HttpContext(settings)
-        feed = Feed(store, settings, http, providers={"yahoo": YahooProvider(yahoo)}, instruments=["dxy"])
-        try:
-            await feed.refresh(force=True)
-        finally:
-            await feed.flush()
-            await http.aclose()
-
-    asyncio.run(refresh())
+    _refresh_once(store, settings, {"yahoo": YahooProvider(yahoo)}, ["dxy"])
     assert len(httpserver.log) >= 1
     st = store.state["dxy"]
     assert st.rejected >= 1 and not store.has_data("dxy")
