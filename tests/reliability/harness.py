@@ -11,10 +11,11 @@ socket to 127.0.0.1.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -246,3 +247,23 @@ def behaviour(o: Outcome) -> str:
 
 def utc_age(when: dt.datetime | None) -> float | None:
     return None if when is None else (utcnow() - when).total_seconds()
+
+
+@contextlib.asynccontextmanager
+async def running_with_modes(monitor: Any) -> AsyncIterator[list[str]]:
+    """Start ``monitor`` with a listener that records every mode it switches to (the list
+    yielded); close the Monitor and the listener when the block ends."""
+    modes: list[str] = []
+
+    async def listen() -> None:
+        async for update in monitor.updates():
+            if update.mode:
+                modes.append(monitor.mode)
+
+    listener = asyncio.create_task(listen())
+    monitor.start()
+    try:
+        yield modes
+    finally:
+        await monitor.aclose()
+        await listener

@@ -23,6 +23,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.reliability.faultserver import FaultServer, default_rows
+from tests.reliability.harness import running_with_modes
 from tui.config import load_config
 from tui.session import build_monitor
 
@@ -66,16 +67,7 @@ async def test_signals_see_the_fallback_bund_the_row_shows_on_a_first_run(
         monitor = build_monitor(
             config, rules=[], switch_offline=True, metrics=True, tick_interval=None, today=dt.date(2026, 11, 23)
         )
-        modes: list[str] = []
-
-        async def listen() -> None:
-            async for update in monitor.updates():
-                if update.mode:
-                    modes.append(monitor.mode)
-
-        listener = asyncio.create_task(listen())
-        monitor.start()
-        try:
+        async with running_with_modes(monitor) as modes:
             loop = asyncio.get_running_loop()
             ends = loop.time() + 30
 
@@ -96,6 +88,3 @@ async def test_signals_see_the_fallback_bund_the_row_shows_on_a_first_run(
             assert gfc is not None and gfc.checks["ust_bund_10y"].result != "n/a", gfc.checks["ust_bund_10y"]
             assert "bund10y" in monitor.series_snapshot()
             assert monitor.input_facts()["bund10y"].last == dt.date(2026, 10, 1)
-        finally:
-            await monitor.aclose()
-            await listener

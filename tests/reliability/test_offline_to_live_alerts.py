@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import write_config
 from tests.reliability.faultserver import FaultServer
+from tests.reliability.harness import running_with_modes
 from tui.config import load_config
 from tui.session import build_monitor
 
@@ -46,16 +47,7 @@ async def test_a_rule_fires_once_the_first_source_answers_after_offline(
             tick_interval=None,
             today=dt.date(2026, 11, 23),  # the Monday after the stand-in's last close: not late
         )
-        modes: list[str] = []
-
-        async def listen() -> None:
-            async for update in monitor.updates():
-                if update.mode:
-                    modes.append(monitor.mode)
-
-        listener = asyncio.create_task(listen())
-        monitor.start()
-        try:
+        async with running_with_modes(monitor) as modes:
             loop = asyncio.get_running_loop()
             ends = loop.time() + 30
             while not monitor.alert_log and loop.time() < ends:
@@ -64,6 +56,3 @@ async def test_a_rule_fires_once_the_first_source_answers_after_offline(
             assert "offline" in modes and monitor.mode == "live", modes
             assert held is not None
             assert [(e.rule, e.date) for e in monitor.alert_log] == [("ust10y > 0", held.date)]
-        finally:
-            await monitor.aclose()
-            await listener
