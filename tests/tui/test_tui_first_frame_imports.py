@@ -47,6 +47,8 @@ HEAVY = (
     "datafeed.demand.debt",
     "datafeed.alert_rules",
     "datafeed.formula_syntax",
+    "datafeed.recompute",
+    "datafeed.updates",
 )
 
 async def main():
@@ -80,7 +82,8 @@ async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -
     """Run 1 saves the demo's view; run 2's first frame shows the regime and a scored crisis
     row while the demo market is still held back, and neither pandas nor numpy is loaded (nor
     httpx, importlib.metadata, or the rule and formula parsers a config without rules does
-    not need)."""
+    not need, nor the Monitor's recompute and update records, which load with the first
+    update)."""
     cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
     async with demo_app().run_test(size=(140, 45)) as pilot:
         await wait_ready(pilot)
