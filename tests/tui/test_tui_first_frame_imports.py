@@ -49,6 +49,7 @@ HEAVY = (
     "datafeed.formula_syntax",
     "datafeed.recompute",
     "datafeed.updates",
+    "widgets.chart_data",
 )
 
 async def main():
@@ -83,7 +84,7 @@ async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -
     row while the demo market is still held back, and neither pandas nor numpy is loaded (nor
     httpx, importlib.metadata, or the rule and formula parsers a config without rules does
     not need, nor the Monitor's recompute and update records, which load with the first
-    update)."""
+    update, nor the drill-downs' chart types)."""
     cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
     async with demo_app().run_test(size=(140, 45)) as pilot:
         await wait_ready(pilot)
