@@ -108,7 +108,7 @@ def demo_history_end(today: dt.date) -> dt.date:
     return _session_day(_session_day(today) - dt.timedelta(days=1))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MonitorOptions:
     """Everything a Monitor needs, resolved from the config by ``tui.session.build_monitor``.
 
@@ -156,7 +156,7 @@ class MonitorOptions:
     alert_memory: Path | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class _Loaded:
     """What the load job hands to the loop: a store nobody else has seen yet."""
 

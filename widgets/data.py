@@ -43,7 +43,7 @@ def _check(owner: str, attr: str, value: str, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{owner}.{attr} must be one of {allowed}, got {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class TableRow:
     """One instrument in the :class:`~widgets.live_table.LiveTable`.
 
@@ -106,7 +106,7 @@ class TableRow:
             object.__setattr__(self, "spark", tuple(self.spark))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SignalView:
     """One signal in the :class:`~widgets.signals_panel.SignalsPanel`."""
 
@@ -134,7 +134,7 @@ class SignalView:
         _check("SignalView", "verdict", self.verdict, SIGNAL_VERDICTS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class RegimeView:
     """The aggregate verdict shown on top of the signals panel (``MIXED 3/7 · 7 n/a · 2 late``)."""
 
@@ -178,7 +178,7 @@ class RegimeView:
         object.__setattr__(self, "groups", groups)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ScoreCell:
     """One check of one crisis episode in the :class:`~widgets.scorecard.ScorecardGrid`."""
 
@@ -196,7 +196,7 @@ class ScoreCell:
         _check("ScoreCell", "result", self.result, CHECK_RESULTS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ScoreRow:
     """One crisis episode (a row of the scorecard grid)."""
 
@@ -231,7 +231,7 @@ class ScoreRow:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceView:
     """One data source in the :class:`~widgets.status_bar.StatusBar`."""
 
