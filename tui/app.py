@@ -31,9 +31,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line, clean_text
-from datafeed.updates import AlertEntry
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
@@ -44,7 +42,9 @@ from tui.session import build_monitor
 
 if TYPE_CHECKING:
     from datafeed.metrics import Metrics
+    from datafeed.monitor import Monitor
     from datafeed.recording import ReplayTransport
+    from datafeed.updates import AlertEntry
     from tui.presenters import MetricsViews
     from widgets.data import SourceView
 
