@@ -1,0 +1,85 @@
+"""The dashboard's first frame parses and styles only what the dashboard needs (issue 20).
+
+Textual parses every stylesheet it holds before the first frame. ``tui/app.tcss`` used to
+hold the rules of every screen (drill-downs, curves, exhibits, help): each screen's rules now
+live with that screen as its ``DEFAULT_CSS``, parsed when it is first shown. These tests hold
+that split (and that the moved rules still arrive with their screens); the SVG snapshots and
+the other screens' tests hold that nothing looks different.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from tui_helpers import demo_app, wait_until
+
+from tests.conftest import ROOT
+
+OTHER_SCREENS = (".detail-title", ".detail-stats", ".crisis-chart", ".curves-body", "#exhibit-list", "#help-body")
+"""Selectors of the drill-downs, the curves, the exhibits and the help: none is on the dashboard."""
+
+
+def _selector_names(app: Any) -> set[str]:
+    """Every selector name (``#id``, ``.class``, type) of the rules the app has parsed."""
+    return set(app.stylesheet.rules_map)
+
+
+def _own_sources(app: Any) -> set[tuple[str, str]]:
+    """(file, class variable) of every stylesheet source from triffin's own code."""
+    own = (str(ROOT / "tui"), str(ROOT / "widgets"))
+    return {(path, var) for path, var in app.stylesheet.source if path.startswith(own)}
+
+
+async def test_first_frame_parses_only_the_dashboards_css() -> None:
+    """At the first frame: no other screen's selectors, and every DEFAULT_CSS of triffin's
+    parsed so far belongs to a class with a node on the dashboard (``app.tcss`` aside)."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        names = _selector_names(app)
+        assert not names & set(OTHER_SCREENS), sorted(names & set(OTHER_SCREENS))
+        on_screen = {base.__name__ for node in app.screen.walk_children(with_self=True) for base in type(node).__mro__}
+        for path, var in _own_sources(app):
+            if var:  # "" is app.tcss (a file read whole)
+                owner = var.removesuffix(".DEFAULT_CSS")
+                assert owner in on_screen, f"{owner}'s CSS ({Path(path).name}) is parsed for the first frame"
+            else:
+                assert Path(path).name == "app.tcss"
+
+
+async def test_each_screens_rules_arrive_with_it() -> None:
+    """The help, a drill-down and the exhibits bring their rules when they open, and they apply:
+    the help's body is padded, the drill-down's title bar and the exhibit list are sized."""
+
+    async def opened(pilot: Pilot[Any], key: str, name: str) -> None:
+        before = pilot.app.screen
+        await pilot.press(key)
+        await wait_until(pilot, lambda: type(pilot.app.screen).__name__ == name, what=name)
+        await pilot.pause()
+        assert pilot.app.screen is not before
+
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await opened(pilot, "question_mark", "HelpScreen")
+        assert "#help-body" in _selector_names(app)
+        assert app.screen.query_one("#help-body").styles.padding.left == 1
+        await pilot.press("escape")
+        await opened(pilot, "a", "AlertLogScreen")
+        assert {".detail-title", ".crisis-chart", ".curves-body"} <= _selector_names(app)
+        assert app.screen.query_one("#detail-title").styles.padding.left == 1
+        await pilot.press("escape")
+        await opened(pilot, "e", "ExhibitsScreen")
+        assert app.screen.query_one("#exhibit-list").styles.width is not None
+        assert app.screen.query_one("#exhibit-list").styles.width.value == 38
+
+
+def test_app_tcss_holds_the_dashboard_alone() -> None:
+    """``app.tcss`` names no other screen's selectors (they moved to their screens)."""
+    from tui.app import TriffinApp
+
+    css = (Path(inspect.getfile(TriffinApp)).parent / "app.tcss").read_text(encoding="utf-8")
+    assert not [s for s in OTHER_SCREENS if s in css]
