@@ -10,6 +10,7 @@ the other screens' tests hold that nothing looks different.
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 from typing import Any
 
@@ -83,3 +84,50 @@ def test_app_tcss_holds_the_dashboard_alone() -> None:
 
     css = (Path(inspect.getfile(TriffinApp)).parent / "app.tcss").read_text(encoding="utf-8")
     assert not [s for s in OTHER_SCREENS if s in css]
+
+
+# ------------------------------------------------------------------ component classes
+
+MAX_COMPONENT_CLASSES = 44
+"""Component classes of the nodes on the dashboard (48 before issue 20's merge of the classes
+with identical rules). Textual styles each through a virtual node in every style pass."""
+
+
+async def test_dashboard_component_classes_stay_few() -> None:
+    """The dashboard's widgets hold at most MAX_COMPONENT_CLASSES component classes."""
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        per_widget = {
+            type(node).__name__: len(type(node)._get_component_classes())  # noqa: SLF001 - what Textual restyles
+            for node in app.screen.walk_children(with_self=True)
+        }
+        assert sum(per_widget.values()) <= MAX_COMPONENT_CLASSES, per_widget
+
+
+def _class_rules(widget: type[Any]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Each component class of ``widget`` -> its rules as (selector before ``>``, declarations)."""
+    rules: dict[str, list[tuple[str, str]]] = {name: [] for name in widget.COMPONENT_CLASSES}
+    for selector, body in re.findall(r"([^{}]*?)\{([^{}]*)\}", widget.DEFAULT_CSS):
+        head, _, component = selector.strip().partition(">")
+        name = component.strip().lstrip(".")
+        if name in rules:
+            declarations = " ".join(sorted(d.strip() for d in body.split(";") if d.strip()))
+            rules[name].append((head.strip().removeprefix(widget.__name__), declarations))
+    return {name: tuple(sorted(found)) for name, found in rules.items()}
+
+
+def test_no_two_component_classes_share_their_rules() -> None:
+    """Every component class of the dashboard's widgets has rules of its own (a class with the
+    same rules as another is one more virtual node per style pass for the same colours) and
+    every one has a rule (a class no rule styles is restyled for nothing)."""
+    from tui.screens.base import KeyBar
+    from widgets import LiveTable, ScorecardGrid, SignalsPanel, StatusBar
+
+    for widget in (LiveTable, ScorecardGrid, SignalsPanel, StatusBar, KeyBar):
+        rules = _class_rules(widget)
+        assert all(rules.values()), f"{widget.__name__}: no rule for {[n for n, r in rules.items() if not r]}"
+        seen: dict[tuple[tuple[str, str], ...], str] = {}
+        for name, found in sorted(rules.items()):
+            assert found not in seen, f"{widget.__name__}: {name} has the same rules as {seen[found]}"
+            seen[found] = name
