@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from tui_helpers import demo_app, wait_until
 
@@ -131,3 +132,62 @@ def test_no_two_component_classes_share_their_rules() -> None:
         for name, found in sorted(rules.items()):
             assert found not in seen, f"{widget.__name__}: {name} has the same rules as {seen[found]}"
             seen[found] = name
+
+
+# ------------------------------------------------------------------ style passes
+
+
+def _styles(screen: Any) -> dict[str, str]:
+    """Every node's CSS rules and its component classes' rules, as text."""
+    out: dict[str, str] = {}
+    for index, node in enumerate(screen.walk_children(with_self=True)):
+        components = {name: repr(styles.base._rules) for name, styles in sorted(node._component_styles.items())}  # noqa: SLF001
+        out[f"{index} {node!r}"] = repr((node.styles.base._rules, components))  # noqa: SLF001
+    return out
+
+
+@pytest.mark.parametrize(
+    ("size", "changes"),
+    [((120, 40), {}), ((80, 24), {"ascii": True}), ((240, 50), {"theme": "triffin-light"})],
+    ids=["120x40", "80x24-ascii", "240x50-light"],
+)
+async def test_first_frame_styles_are_what_a_full_restyle_gives(size: tuple[int, int], changes: dict[str, Any]) -> None:
+    """The dashboard skips Textual's restyle of the whole screen on its first resume: every
+    widget was styled as it mounted and the table's focus restyled what it touched. Holds that
+    nothing is left stale by it: a full restyle at the first frame changes no node's styles."""
+    from dataclasses import replace
+
+    from tui_helpers import demo_config
+
+    app = demo_app(replace(demo_config(), **changes))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        first = _styles(app.screen)
+        app.stylesheet.update(app.screen)
+        assert _styles(app.screen) == first
+        assert app.screen.query_one("#markets-panel").styles.border_top[0] == (
+            "ascii" if changes.get("ascii") else "heavy"
+        )
+
+
+async def test_first_frame_restyles_only_the_focused_panel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before the first frame only the table's focus restyles anything (the table, then its
+    panel for ``:focus-within``): 3 nodes, not the whole screen again on its first resume
+    (19 nodes in 3 passes before)."""
+    from textual.css.stylesheet import Stylesheet
+
+    restyled: list[str] = []
+    update_nodes = Stylesheet.update_nodes
+
+    def counting(self: Stylesheet, nodes: Any, animate: bool = False) -> None:
+        nodes = list(nodes)
+        restyled.extend(type(node).__name__ for node in nodes)
+        update_nodes(self, nodes, animate=animate)
+
+    monkeypatch.setattr(Stylesheet, "update_nodes", counting)
+    app = demo_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert "DashboardScreen" not in restyled, restyled
+        assert len(restyled) <= 3, restyled
+        assert app.screen.focused is app.screen.query_one("#live-table")
