@@ -214,6 +214,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, tab strip, the three panels, status bar and footer."""
+        self._layout_classes(*self.app.size)  # before the widgets mount and are styled
         ascii = self.triffin.ascii
         yield TitleBar(id="title-bar")
         yield PanelTabs(id="panel-tabs")
@@ -384,14 +385,24 @@ class DashboardScreen(Screen[None]):
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
+        self._layout_classes(width, height)
+        self._show_classes()
+        self._size_grid_row()
+        self._paint_title()
+
+    def _layout_classes(self, width: int, height: int) -> None:
+        """The screen's ``-single`` / ``-wide`` classes for this size.
+
+        A class change on the screen restyles every widget on it, so ``compose`` sets them
+        before the widgets mount (each is then styled once, as it mounts): set in
+        ``on_mount``, a small or very wide terminal paid a second styling of the whole
+        screen before its first frame.
+        """
         single = width < SINGLE_BELOW[0] or height < SINGLE_BELOW[1]
         self.single = single
         self.set_class(single, "-single")
         self.set_class(not single and width >= WIDE_FROM[0] and height >= WIDE_FROM[1], "-wide")
         self._wide_title = width >= 90
-        self._show_classes()
-        self._size_grid_row()
-        self._paint_title()
 
     def _size_grid_row(self) -> None:
         """Size the panel grid: the crisis row fits its episodes, the signals column its text.
