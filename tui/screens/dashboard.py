@@ -22,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
-from textual.events import Click, DescendantFocus, Resize
+from textual.events import Click, DescendantFocus, Resize, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -204,6 +204,8 @@ class DashboardScreen(Screen[None]):
         self._view_found = False
         self._ticked = False
         """A change was taken in since the store was installed (a demo view is saved only before)."""
+        self._resumed = False
+        """The screen was resumed once (its first resume comes with the app's start)."""
 
     @property
     def triffin(self) -> Host:
@@ -212,6 +214,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, tab strip, the three panels, status bar and footer."""
+        self._layout_classes(*self.app.size)  # before the widgets mount and are styled
         ascii = self.triffin.ascii
         yield TitleBar(id="title-bar")
         yield PanelTabs(id="panel-tabs")
@@ -226,6 +229,20 @@ class DashboardScreen(Screen[None]):
                 yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """The first resume (the app's start) keeps the styles the widgets already have.
+
+        Textual restyles the whole screen on every ScreenResume that asks for it (a pop
+        does not); the first comes right after mounting, when every widget was styled as it
+        was registered and the table's focus (``AUTO_FOCUS``) restyled what it touched:
+        restyling the screen again changes nothing but costs ~10 ms of the first frame
+        (16 widgets, each component class through a virtual node). Runs before Textual's
+        own handler, which reads ``refresh_styles``. Later resumes are left as Textual sends them.
+        """
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         """Subscribe to data updates, set titles, focus the table."""
@@ -368,14 +385,24 @@ class DashboardScreen(Screen[None]):
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
+        self._layout_classes(width, height)
+        self._show_classes()
+        self._size_grid_row()
+        self._paint_title()
+
+    def _layout_classes(self, width: int, height: int) -> None:
+        """The screen's ``-single`` / ``-wide`` classes for this size.
+
+        A class change on the screen restyles every widget on it, so ``compose`` sets them
+        before the widgets mount (each is then styled once, as it mounts): set in
+        ``on_mount``, a small or very wide terminal paid a second styling of the whole
+        screen before its first frame.
+        """
         single = width < SINGLE_BELOW[0] or height < SINGLE_BELOW[1]
         self.single = single
         self.set_class(single, "-single")
         self.set_class(not single and width >= WIDE_FROM[0] and height >= WIDE_FROM[1], "-wide")
         self._wide_title = width >= 90
-        self._show_classes()
-        self._size_grid_row()
-        self._paint_title()
 
     def _size_grid_row(self) -> None:
         """Size the panel grid: the crisis row fits its episodes, the signals column its text.
