@@ -14,12 +14,13 @@ from collections.abc import Callable
 import pytest
 from rich.style import Style
 from textual.dom import DOMNode
-from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals
+from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
 
 from widgets.line_list import LineListView
 from widgets.live_table import LiveTable
 from widgets.scorecard import ScorecardGrid
 from widgets.signals_panel import SignalsPanel
+from widgets.status_bar import StatusBar
 
 
 def _table() -> LineListView:
@@ -92,3 +93,32 @@ async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView
                     for name in (first, second):
                         expected = expected + (widget.get_component_rich_style(name, partial=True) if name else Style())
                     assert widget._line_style(first, second) == expected, (first, second)
+
+
+@pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
+async def test_the_status_bar_walks_only_its_own_lines(theme: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The banner and the source lines walk their own ancestors (their base style), never
+    once more per component class of the bar (the old code: one walk per class used);
+    the partial styles are Textual's own."""
+    bar = StatusBar(sample_sources(), mode="demo")
+    async with WidgetHost(bar, theme=theme).run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        lines = list(bar.children)
+        walked: list[DOMNode] = []
+        original = DOMNode.rich_style.fget
+        assert original is not None
+
+        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
+            walked.append(node)
+            return original(node)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        bar.refresh()
+        for line in lines:
+            for y in range(line.size.height):
+                line.render_line(y)
+        assert len(lines) == 2 and walked, walked
+        assert all(any(node is line for line in lines) for node in walked), walked
+        monkeypatch.undo()
+        for name in sorted(StatusBar.COMPONENT_CLASSES):
+            assert bar.partial_style(name) == bar.get_component_rich_style(name, partial=True), name
