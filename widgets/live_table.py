@@ -803,17 +803,18 @@ class LiveTable(LineListView):
             text += fill * max(self._virtual_width - cell_len(text), 0)
             return self._segments([(text, base + self._style("live-table--group"))])
         cells = self._cells[line.key]
-        cursor_style = self._style("live-table--cursor") if cursor else Style()
+        cursor_name = "live-table--cursor" if cursor else ""
+        line_style = self._line_style
         mark = (">" if self._ascii else "▶") if cursor else " "
         glyph = cells[-1]
         parts: list[tuple[str, Style]] = [
-            (mark, base + cursor_style),
-            (glyph.text, base + (self._style(glyph.style) if glyph.style else Style()) + cursor_style),
+            (mark, line_style(cursor_name)),
+            (glyph.text, line_style(glyph.style, cursor_name)),
         ]
         index_of = {column: index for index, column in enumerate(self._columns)}
         for column in self._shown:
             cell = cells[index_of[column]]
-            style = base + (self._style(cell.style) if cell.style else Style()) + cursor_style
+            style = line_style(cell.style, cursor_name)
             layout = self._layouts[column]
             spec = COLUMNS[column]
             text = cell.text

@@ -256,6 +256,8 @@ class ScorecardGrid(LineListView):
         self._check_offset = 0
         self._check_end = len(self._checks)
         self._fixed = 0
+        self._cells_kept: dict[str, tuple[ScoreRow, bool, list[tuple[str, str]]]] = {}
+        """Each row's cells as of the last layout (see :meth:`_row_cells`)."""
         self.last_repainted: frozenset[str] = frozenset()
         """Episode ids repainted by the last :meth:`set_rows`."""
 
@@ -346,6 +348,16 @@ class ScorecardGrid(LineListView):
         out.append((format_verdict(row.verdict, ascii=self._ascii), verdict))
         return out
 
+    def _row_cells(self, row: ScoreRow) -> list[tuple[str, str]]:
+        """:meth:`_cells` of ``row``, kept from the last layout while the row is the same
+        object in the same ASCII mode (a line is rendered more often than a row changes)."""
+        kept = self._cells_kept.get(row.episode_id)
+        if kept is not None and kept[0] is row and kept[1] == self._ascii:
+            return kept[2]
+        cells = self._cells(row)
+        self._cells_kept[row.episode_id] = (row, self._ascii, cells)
+        return cells
+
     def _episode_label(self, row: ScoreRow) -> str:
         """Episode name, with a live marker on the live row (folded to ASCII in ASCII mode)."""
         name = ascii_text(row.name) if self._ascii else row.name
@@ -370,6 +382,7 @@ class ScorecardGrid(LineListView):
             windows = (_window(r.start, r.end, self._ascii) for r in rows)
             self._window_width = max([cell_len("Window"), *(cell_len(w) for w in windows)])
         all_cells = [self._cells(r) for r in rows]
+        self._cells_kept = {r.episode_id: (r, self._ascii, cells) for r, cells in zip(rows, all_cells, strict=True)}
         self._widths = [
             max([cell_len(label), *(cell_len(cells[index][0]) for cells in all_cells)])
             for index, label in enumerate(self._labels())
@@ -468,9 +481,8 @@ class ScorecardGrid(LineListView):
     # -- rendering ------------------------------------------------------------------
 
     def _render_header(self, y: int) -> Strip:
-        base = self.rich_style
-        style = base + self._style("scorecard-grid--header")
-        cursor_style = base + self._style("scorecard-grid--cursor-header")
+        style = self._line_style("scorecard-grid--header")
+        cursor_style = self._line_style("scorecard-grid--cursor-header")
         parts = [("  ", style), (fit("Episode", self._name_width) + " ", style)]
         if self._window_shown:
             parts.append((fit("Window", self._window_width) + " ", style))
@@ -489,10 +501,11 @@ class ScorecardGrid(LineListView):
         return self._segments(parts)
 
     def _render_body(self, line: ListLine, cursor: bool) -> Strip:
-        base = self.rich_style
         row = self._rows[line.key]
-        row_style = base + (self._style("scorecard-grid--cursor-row") if cursor else Style())
-        name_style = row_style + (self._style("scorecard-grid--live") if row.live else Style())
+        line_style = self._line_style
+        row_name = "scorecard-grid--cursor-row" if cursor else ""
+        row_style = line_style(row_name)
+        name_style = line_style(row_name, "scorecard-grid--live" if row.live else "")
         mark = (">" if self._ascii else "▶") if cursor else " "
         parts: list[tuple[str, Style]] = [
             (f"{mark} ", row_style),
@@ -501,15 +514,15 @@ class ScorecardGrid(LineListView):
         ]
         if self._window_shown:
             window = fit(_window(row.start, row.end, self._ascii), self._window_width)
-            parts.append((window, row_style + self._style("scorecard-grid--dim")))
+            parts.append((window, line_style(row_name, "scorecard-grid--dim")))
             parts.append((" ", row_style))
-        cells = self._cells(row)
+        cells = self._row_cells(row)
         checks = len(self._checks)
         for index, x0, x1 in self._spans:
             text, result = cells[index]
-            style = row_style + self._style(_RESULT_CLASS.get(result) or f"scorecard-grid--{result}")
-            if cursor and index == self._column:
-                style += self._style("scorecard-grid--cursor")
+            on_cursor = cursor and index == self._column
+            result_class = _RESULT_CLASS.get(result) or f"scorecard-grid--{result}"
+            style = line_style(row_name, result_class, "scorecard-grid--cursor" if on_cursor else "")
             parts.append((" ", row_style))
             parts.append((fit(text, x1 - x0, "left" if index == checks else "right"), style))
         parts.append((" ", row_style))

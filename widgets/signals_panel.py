@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
-from rich.style import Style
 from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
@@ -281,48 +280,56 @@ class SignalsPanel(LineListView):
 
     # -- rendering ------------------------------------------------------------------
 
-    def _verdict_style(self, verdict: str) -> Style:
+    @staticmethod
+    def _verdict_name(verdict: str) -> str:
+        """Component class of a verdict (``mixed`` reads as neutral, ``n/a`` as na)."""
         name = {"n/a": "na", "N/A": "na"}.get(verdict, verdict.lower())
         if name == "mixed":
             name = "neutral"
-        return self._style(f"signals-panel--{name}")
+        return f"signals-panel--{name}"
 
     def _render_header(self, y: int) -> Strip:
-        base = self.rich_style
         regime = self._regime
-        style = base + self._style("signals-panel--regime")
+        line_style = self._line_style
+        style = line_style("signals-panel--regime")
         if y == 1:  # each side of the thesis on its own, so price and demand evidence read apart
             sides = regime.by_side if regime is not None else ""
             return self._segments(
-                [(self._text(f"  by side: {sides}" if sides else ""), base + self._style("signals-panel--dim"))]
+                [(self._text(f"  by side: {sides}" if sides else ""), line_style("signals-panel--dim"))]
             )
         if regime is None:
-            return self._segments([(regime_text(None), style + self._style("signals-panel--na"))])
-        verdict_style = style + self._verdict_style(regime.verdict)
+            return self._segments([(regime_text(None), line_style("signals-panel--regime", "signals-panel--na"))])
+        verdict_style = line_style("signals-panel--regime", self._verdict_name(regime.verdict))
         count, _, rest = _count_text(regime).partition(" ")
         return self._segments(
             [
                 ("REGIME  ", style),
                 (regime.verdict, verdict_style),
                 (f"  {count}", style),
-                (self._text(f" {rest}"), base + self._style("signals-panel--dim")),
+                (self._text(f" {rest}"), line_style("signals-panel--dim")),
             ]
         )
 
     def _render_body(self, line: ListLine, cursor: bool) -> Strip:
-        base = self.rich_style
         view = self._signals[line.key]
-        cursor_style = self._style("signals-panel--cursor") if cursor else Style()
+        cursor_name = "signals-panel--cursor" if cursor else ""
+        line_style = self._line_style
         name_w, value_w = self._widths
-        plain = base + cursor_style
-        explanation = base + self._style("signals-panel--dim") + cursor_style  # explanations read dim
+        plain = line_style(cursor_name)
+        explanation = line_style("signals-panel--dim", cursor_name)  # explanations read dim
         # How old the evidence is comes first on the explanation, where a cut line loses
         # the end of the sentence, not the mark.
         mark = freshness_mark(view)
-        flag = [
-            (self._text(f"{mark} · "), base + self._verdict_style("n/a" if view.stale else "neutral") + cursor_style)
-        ]
-        flagged = flag if mark else []
+        flagged = (
+            [
+                (
+                    self._text(f"{mark} · "),
+                    line_style(self._verdict_name("n/a" if view.stale else "neutral"), cursor_name),
+                )
+            ]
+            if mark
+            else []
+        )
         if line.sub == 1:
             return self._segments([("    ", plain), *flagged, (self._text(view.explanation), explanation)])
         cursor_mark = (">" if self._ascii else "▶") if cursor else " "
@@ -331,13 +338,13 @@ class SignalsPanel(LineListView):
             (f"{cursor_mark} ", plain),
             (fit(self._text(view.name), name_w, ascii=self._ascii) + " ", plain),
             (fit(self._text(view.value_text), value_w, "right") + " ", plain),
-            (verdict, base + self._verdict_style(view.verdict) + cursor_style),
+            (verdict, line_style(self._verdict_name(view.verdict), cursor_name)),
             (" ", plain),
         ]
         if self._compact:
             parts += [*flagged, (self._text(view.explanation), explanation)]
         else:
-            parts.append((self._text(view.date), base + self._style("signals-panel--dim") + cursor_style))
+            parts.append((self._text(view.date), line_style("signals-panel--dim", cursor_name)))
         return self._segments(parts)
 
     def _post_highlighted(self, key: str) -> None:

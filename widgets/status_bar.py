@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.geometry import Size
 from textual.strip import Strip
@@ -58,6 +59,11 @@ def source_text(view: SourceView) -> str:
     ``boj ERROR 3h retry 45s (timeout)``: what the fetch did, then how old the data is."""
     text = f"{view.source} {_STATE_WORDS[view.state]}{_fetch_text(view)}"
     return f"{text} · {view.data}" if view.data else text
+
+
+_PARTIAL_STYLE_KEY = "-status-bar-partial-style-"
+"""First item of the keys of :meth:`StatusBar.partial_style` in Textual's component-style
+cache (no component class is named like it)."""
 
 
 class StatusBar(Widget):
@@ -201,6 +207,21 @@ class StatusBar(Widget):
 
     # -- rendering ------------------------------------------------------------------
 
+    def partial_style(self, name: str) -> Style:
+        """The partial Rich style of one of the bar's component classes.
+
+        The same style as ``get_component_rich_style(name, partial=True)``, without the full
+        style Textual works out beside it (a walk over every ancestor's styles, once per
+        class the bar's lines use, in the first frame and after every style change). Kept
+        in Textual's own component-style cache, so it is cleared when that is.
+        """
+        key = (_PARTIAL_STYLE_KEY, name)
+        cached = self._rich_style_cache.get(key)
+        if cached is None:
+            style = self.get_component_styles(name).partial_rich_style
+            cached = self._rich_style_cache[key] = (style, style)
+        return cached[0]
+
     @property
     def separator(self) -> str:
         """What goes between two sources."""
@@ -243,9 +264,7 @@ class _BannerLine(Widget):
         """Render the banner centred on a line filled with the banner style."""
         width = self.size.width
         text = self._bar.banner_text or ""
-        style = self.rich_style + self._bar.get_component_rich_style(
-            f"status-bar--banner-{self._bar.mode}", partial=True
-        )
+        style = self.rich_style + self._bar.partial_style(f"status-bar--banner-{self._bar.mode}")
         if cell_len(text) > width:
             text = set_cell_size(text, max(width - 1, 0)) + ("~" if self._bar.ascii else "…")
         left = (width - cell_len(text)) // 2
@@ -305,10 +324,6 @@ class _SourcesLine(Widget):
         lines = self._pack(max(width, 1))
         if y >= len(lines):
             return Strip.blank(width, base)
-        segments = [
-            Segment(text, base + self._bar.get_component_rich_style(name, partial=True))
-            if name
-            else Segment(text, base)
-            for text, name in lines[y]
-        ]
+        partial = self._bar.partial_style
+        segments = [Segment(text, base + partial(name)) if name else Segment(text, base) for text, name in lines[y]]
         return Strip(segments).adjust_cell_length(width, base)

@@ -1,0 +1,124 @@
+"""The line widgets' styles in a render (issue 20, the first frame and every repaint).
+
+Textual's ``get_component_rich_style(partial=True)`` also works out the full style of each
+component class (a walk over every ancestor's styles) before returning the partial one;
+the line widgets only use partial styles, so they ask Textual for those alone, and they
+add each line's styles together once per repaint instead of once per cell. These tests
+hold both: one walk per repaint, and exactly the styles Textual's own calls give.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from rich.style import Style
+from textual.dom import DOMNode
+from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
+
+from widgets.line_list import LineListView
+from widgets.live_table import LiveTable
+from widgets.scorecard import ScorecardGrid
+from widgets.signals_panel import SignalsPanel
+from widgets.status_bar import StatusBar
+
+
+def _table() -> LineListView:
+    return LiveTable(sample_rows())
+
+
+def _signals() -> LineListView:
+    panel = SignalsPanel()
+    panel.update_signals(sample_signals(), REGIME)
+    return panel
+
+
+def _grid() -> LineListView:
+    return ScorecardGrid(sample_scores())
+
+
+WIDGETS: list[Callable[[], LineListView]] = [_table, _signals, _grid]
+
+
+@pytest.mark.parametrize("make", WIDGETS, ids=["table", "signals", "grid"])
+async def test_a_repaint_walks_the_ancestors_once(make: Callable[[], LineListView], monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A full repaint of the widget, and the repaint of one row after an update, work out a
+    full style once (the widget's own): the old code walked once more for every component
+    class it used (8-13 walks in a cold render of these widgets)."""
+    widget = make()
+    async with WidgetHost(widget).run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        walks = 0
+        original = DOMNode.rich_style.fget
+        assert original is not None
+
+        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
+            nonlocal walks
+            walks += 1
+            return original(node)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        widget.refresh()
+        height = widget.size.height
+        for y in range(height):
+            widget.render_line(y)
+        assert height >= 5 and walks == 1, (walks, height)
+        key = widget.visible_keys[-1]
+        walks = 0
+        assert widget._refresh_keys([key]) >= 1
+        first, _count = widget._key_lines[key]
+        widget.render_line(widget.header_height + first - round(widget.scroll_y))
+        assert walks == 1, walks
+
+
+@pytest.mark.parametrize("make", WIDGETS, ids=["table", "signals", "grid"])
+@pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
+async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView], theme: str) -> None:
+    """Every component class's partial style, and every sum a line makes of them, equal what
+    ``get_component_rich_style`` and ``+`` give, focused and not, in both themes."""
+    widget = make()
+    async with WidgetHost(widget, theme=theme).run_test(size=(140, 30)) as pilot:
+        for focused in (False, True):
+            if focused:
+                widget.focus()
+            await pilot.pause()
+            widget.refresh()  # clears every kept style
+            names = sorted(type(widget).COMPONENT_CLASSES)
+            assert len(names) >= 8
+            for name in names:
+                assert widget._style(name) == widget.get_component_rich_style(name, partial=True), name
+            for first in ("", *names):
+                for second in ("", *names[:4]):
+                    expected = widget.rich_style
+                    for name in (first, second):
+                        expected = expected + (widget.get_component_rich_style(name, partial=True) if name else Style())
+                    assert widget._line_style(first, second) == expected, (first, second)
+
+
+@pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
+async def test_the_status_bar_walks_only_its_own_lines(theme: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The banner and the source lines walk their own ancestors (their base style), never
+    once more per component class of the bar (the old code: one walk per class used);
+    the partial styles are Textual's own."""
+    bar = StatusBar(sample_sources(), mode="demo")
+    async with WidgetHost(bar, theme=theme).run_test(size=(80, 10)) as pilot:
+        await pilot.pause()
+        lines = list(bar.children)
+        walked: list[DOMNode] = []
+        original = DOMNode.rich_style.fget
+        assert original is not None
+
+        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
+            walked.append(node)
+            return original(node)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        bar.refresh()
+        for line in lines:
+            for y in range(line.size.height):
+                line.render_line(y)
+        assert len(lines) == 2 and walked, walked
+        assert all(any(node is line for line in lines) for node in walked), walked
+        monkeypatch.undo()
+        for name in sorted(StatusBar.COMPONENT_CLASSES):
+            assert bar.partial_style(name) == bar.get_component_rich_style(name, partial=True), name
