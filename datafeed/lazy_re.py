@@ -10,10 +10,13 @@ compiles through :func:`re.compile` (its cache included) the first time it is as
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-Matcher = Callable[[str], "re.Match[str] | None"]
-"""``match``/``search``/``fullmatch`` of a pattern, taking the text to look at."""
+if TYPE_CHECKING:  # annotations only: nothing is built at import
+    from collections.abc import Callable
+
+    Matcher = Callable[[str], re.Match[str] | None]
+    """``match``/``search``/``fullmatch`` of a pattern, taking the text to look at."""
 
 
 class LazyPattern:
