@@ -23,7 +23,6 @@ import os
 import stat
 import sys
 import time
-from dataclasses import dataclass
 
 _SUFFIXES = (".dist-info", ".egg-info")
 
@@ -37,12 +36,40 @@ _listings: dict[str, tuple[int, list[str]]] = {}
 """Absolute directory → (its ``st_mtime_ns`` when listed, its distribution folder names)."""
 
 
-@dataclass(frozen=True)
 class EntryPoint:
-    """One ``name = module:attr`` line of a group (what importlib.metadata's EntryPoint gives)."""
+    """One ``name = module:attr`` line of a group (what importlib.metadata's EntryPoint gives).
+
+    A plain read-only class rather than a frozen dataclass: this module is imported in front
+    of the first frame, where creating a dataclass costs ~0.5 ms (issue 20). Equal, hashed
+    and shown like the dataclass it was.
+    """
+
+    __slots__ = ("name", "value")
 
     name: str
     value: str
+
+    def __init__(self, name: str, value: str) -> None:
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "value", value)
+
+    def __setattr__(self, key: str, value: object) -> None:
+        raise AttributeError(f"EntryPoint is read-only (cannot set {key!r})")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"EntryPoint is read-only (cannot delete {key!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, EntryPoint)
+        return (self.name, self.value) == (other.name, other.value)
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.value))
+
+    def __repr__(self) -> str:
+        return f"EntryPoint(name={self.name!r}, value={self.value!r})"
 
     def load(self) -> object:
         """Import the module and return the attribute the value names."""

@@ -149,3 +149,17 @@ def test_distributions_without_entry_points_and_odd_folders(tmp_path: Path) -> N
     assert scan("triffin.providers", [str(first), str(second)]) == []
     assert version("TOY-pkg", [str(first), str(second)]) == "3.0"
     assert _pairs(scan("console_scripts", [str(first), str(second)])) == [("noise", "noise:main")]
+
+
+def test_an_entry_point_is_a_read_only_value() -> None:
+    """Equal and hashed by (name, value), shown as such, and never changed in place."""
+    from datafeed.installed import EntryPoint
+
+    a, b = EntryPoint("toy", "toy:Toy"), EntryPoint("toy", "toy:Toy")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != EntryPoint("toy", "toy:Other") and a != ("toy", "toy:Toy")
+    assert repr(a) == "EntryPoint(name='toy', value='toy:Toy')"
+    with pytest.raises(AttributeError):
+        a.name = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del a.value
