@@ -133,19 +133,19 @@ def _folders(path: list[str] | None) -> list[tuple[str, list[str]]] | None:
 
 def _infos(folder: str, mtime_ns: int) -> list[str]:
     """The ``*.dist-info``/``*.egg-info`` names in ``folder``, listed again only when the
-    directory changed (relative folders such as ``.`` are always listed: the working
-    directory may have moved).
+    directory changed (kept under its absolute path: ``.``, the working directory of
+    ``python -m tui``, names another directory once the process moves).
 
     Raises:
         OSError: the folder cannot be listed.
     """
-    absolute = os.path.isabs(folder)
-    held = _listings.get(folder) if absolute else None
+    key = folder if os.path.isabs(folder) else os.path.abspath(folder)
+    held = _listings.get(key)
     if held is not None and held[0] == mtime_ns:
         return held[1]
     names = [name for name in os.listdir(folder) if name.endswith(_SUFFIXES)]
-    if absolute and time.time_ns() - mtime_ns > _RACY_NS:
-        _listings[folder] = (mtime_ns, names)
+    if time.time_ns() - mtime_ns > _RACY_NS:
+        _listings[key] = (mtime_ns, names)
     return names
 
 

@@ -163,3 +163,19 @@ def test_an_entry_point_is_a_read_only_value() -> None:
         a.name = "other"  # type: ignore[misc]
     with pytest.raises(AttributeError):
         del a.value
+
+
+def test_the_working_directory_is_kept_under_its_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``""`` on sys.path (``python -m tui``) is the working directory: after a move the scan
+    reads the new one, even when both directories carry the same modification time."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    _dist(first, "one-1.0.dist-info", "[triffin.providers]\none = one:One\n")
+    _dist(second, "two-1.0.dist-info", "[triffin.providers]\ntwo = two:Two\n")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for folder in (first, second):
+        os.utime(folder, ns=(an_hour_ago, an_hour_ago))
+    monkeypatch.chdir(first)
+    assert _pairs(scan("triffin.providers", [""])) == [("one", "one:One")]
+    monkeypatch.chdir(second)
+    assert _pairs(scan("triffin.providers", [""])) == [("two", "two:Two")]
+    assert version("two", [""]) == "1.0" and version("one", [""]) is None
