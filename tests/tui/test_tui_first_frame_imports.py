@@ -50,6 +50,11 @@ HEAVY = (
     "datafeed.recompute",
     "datafeed.updates",
     "widgets.chart_data",
+    # what the provider parsers use (the registry reads the provider classes); not
+    # datafeed.models, which Monitor.start imports right after the first refresh
+    "csv",
+    "datafeed.demand.fiscaldata",
+    "datafeed.providers._parsed",
 )
 
 async def main():
@@ -91,9 +96,10 @@ def _first_frame(cache: Path) -> dict[str, object]:
 async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -> None:
     """Run 1 saves the demo's view; run 2's first frame shows the regime and a scored crisis
     row while the demo market is still held back, and neither pandas nor numpy is loaded (nor
-    httpx, importlib.metadata, or the rule and formula parsers a config without rules does
-    not need, nor the Monitor's recompute and update records, which load with the first
-    update, nor the drill-downs' chart types)."""
+    httpx, importlib.metadata, the rule and formula parsers a config without rules does
+    not need, what the provider parsers use (csv, the Fiscal Data envelope, the parsed
+    records), the Monitor's recompute and update records, which load with the first update,
+    or the drill-downs' chart types)."""
     cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
     async with demo_app().run_test(size=(140, 45)) as pilot:
         await wait_ready(pilot)
