@@ -5,6 +5,7 @@ Run on demand (not collected by pytest)::
 
     python tests/perf/bench.py [--runs 3] [--idle 20] [--quick] [--with-baselines]
                                [--ready TEXT] [--json-out FILE]
+    python tests/perf/bench.py --idle-only [--idle 60] [--runs 1]   # idle soaks alone
 
 Prints ONE Markdown table, each cell "median [min–max]" over the runs, for
 
