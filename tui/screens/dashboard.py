@@ -28,6 +28,7 @@ from textual.widgets import Input, Static
 
 from datafeed.crisis_columns import CHECK_COLUMNS
 from tui import startup_gc
+from tui.clock_rows import ClockRows
 from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
@@ -206,6 +207,8 @@ class DashboardScreen(Screen[None]):
         """A change was taken in since the store was installed (a demo view is saved only before)."""
         self._resumed = False
         """The screen was resumed once (its first resume comes with the app's start)."""
+        self._clock_rows = ClockRows()
+        """The table's rows, kept for the minute's clock tick where it does not move them."""
 
     @property
     def triffin(self) -> Host:
@@ -609,8 +612,6 @@ class DashboardScreen(Screen[None]):
 
     def _on_data(self, update: DataUpdate) -> None:
         """Repaint what ``update`` touched."""
-        from tui import presenters
-
         host = self.triffin
         monitor = host.monitor
         store = monitor.store
@@ -632,11 +633,13 @@ class DashboardScreen(Screen[None]):
         with self.app.batch_update():
             table = self.query_one(LiveTable)
             if update.everything or update.clock:
-                table.set_rows([*presenters.table_rows(store, today, now), *self._formula_rows()])
+                # the minute's tick rebuilds only rows whose data, status or day moved (and
+                # re-ages intraday quotes); a change taken in with it is among them
+                rows = self._clock_rows.rows(store, today, now, rebuild=update.everything)
+                table.set_rows([*rows, *self._formula_rows()])
             elif update.changed:
-                table.upsert_rows(
-                    [*presenters.table_rows(store, today, now, update.changed), *self._formula_rows(update.changed)]
-                )
+                rows = self._clock_rows.rows(store, today, now, changed=update.changed)
+                table.upsert_rows([*rows, *self._formula_rows(update.changed)])
             views = monitor.views
             if update.metrics and views is not None:
                 self._offer_view()
