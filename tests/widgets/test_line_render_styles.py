@@ -84,7 +84,7 @@ async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView
             await pilot.pause()
             widget.refresh()  # clears every kept style
             names = sorted(type(widget).COMPONENT_CLASSES)
-            assert len(names) >= 8
+            assert len(names) >= 7  # every widget compared has at least 7 parts
             for name in names:
                 assert widget._style(name) == widget.get_component_rich_style(name, partial=True), name
             for first in ("", *names):
