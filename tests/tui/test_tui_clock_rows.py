@@ -12,7 +12,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from tui_helpers import TODAY, demo_app, wait_ready, wait_until
+from tui_helpers import TODAY, demo_app, demo_config, wait_ready, wait_until
 
 from datafeed.models import Observation
 from tui import presenters
@@ -118,6 +118,51 @@ async def test_a_new_day_rebuilds_every_row(monkeypatch: pytest.MonkeyPatch) -> 
         await tick(pilot)
         assert sorted(built) == sorted(app.monitor.store.catalog)  # type: ignore[union-attr]
         assert shown(app) == rebuilt(app)
+
+
+FORMULAS = """
+[[formulas]]
+id = "ustbund"
+expr = "(ust10y - bund10y) * 100"
+unit = "bp"
+name = "UST-Bund 10Y"
+
+[[formulas]]
+id = "ust10y_mean"
+expr = "mean(ust10y, 20)"
+unit = "%"
+"""
+
+
+async def test_a_tick_keeps_the_formula_rows(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    clock = Clock()
+    app = demo_app(demo_config(tmp_path, FORMULAS), clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await wait_until(pilot, lambda: app.monitor.formula_values, what="the formulas evaluated")
+        await pilot.pause()
+        await tick(pilot)  # the first tick after a recompute builds them once (new values)
+        built: list[int] = []
+        formula_rows = presenters.formula_rows
+        monkeypatch.setattr(presenters, "formula_rows", lambda *a, **k: built.append(1) or formula_rows(*a, **k))
+        clock.now += dt.timedelta(minutes=1)
+        await tick(pilot)
+        assert built == []  # the old dashboard built every formula's row again on every tick
+        monitor = app.monitor
+        fresh = formula_rows(
+            monitor.options.formulas, monitor.formula_values, monitor.store, monitor.today, monitor.formula_errors
+        )
+        table = app.screen.query_one(LiveTable)
+        assert [table.get_row(f.id) for f in monitor.options.formulas] == fresh
+        assert {row.id for row in fresh} == {"ustbund", "ust10y_mean"}
+
+        # an input's status moves (no recompute): the tick builds them again
+        store = monitor.store
+        assert store is not None
+        store.mark_failure("bund10y", "boom", source="demo")
+        await tick(pilot)
+        assert built == [1]
+        assert table.get_row("ustbund").status == "stale"  # type: ignore[union-attr]
 
 
 def test_another_store_or_a_rebuild_starts_afresh(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -160,3 +160,15 @@ def test_which_drivers_get_the_quiet_thread() -> None:
     assert issubclass(ascii_quiet, QuietInputDriver)
     assert ascii_quiet.write is not QuietInputDriver.write  # --ascii's folding write is kept
     assert issubclass(ascii_driver(quiet_input_driver(LinuxDriver)), QuietInputDriver)
+
+
+def test_the_loop_it_replaces_is_still_textuals_8_2() -> None:
+    """The quiet loop is Textual 8.2's ``run_input_thread`` with the wait changed: when Textual's
+    own loop changes (an upgrade), port the change to ``tui/quiet_input.py`` and update this digest."""
+    import hashlib
+    import inspect
+
+    source = inspect.getsource(LinuxDriver.run_input_thread)
+    assert hashlib.sha256(source.encode()).hexdigest() == (
+        "d796af6d69db337d6fa6bd463984f7d17188d991dbb22f60efb92a8a9619507c"
+    ), "Textual's input loop changed: compare it with tui/quiet_input.py"

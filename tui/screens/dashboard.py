@@ -636,7 +636,7 @@ class DashboardScreen(Screen[None]):
                 # the minute's tick rebuilds only rows whose data, status or day moved (and
                 # re-ages intraday quotes); a change taken in with it is among them
                 rows = self._clock_rows.rows(store, today, now, rebuild=update.everything)
-                table.set_rows([*rows, *self._formula_rows()])
+                table.set_rows([*rows, *self._formula_rows(keep=not update.everything)])
             elif update.changed:
                 rows = self._clock_rows.rows(store, today, now, changed=update.changed)
                 table.upsert_rows([*rows, *self._formula_rows(update.changed)])
@@ -657,8 +657,11 @@ class DashboardScreen(Screen[None]):
                 bar.set_sources(host.source_views())
                 self._paint_title()
 
-    def _formula_rows(self, changed: frozenset[str] | None = None) -> list[TableRow]:
-        """Rows of the config's formulas (all, or those reading or being a changed id)."""
+    def _formula_rows(self, changed: frozenset[str] | None = None, keep: bool = False) -> list[TableRow]:
+        """Rows of the config's formulas (all, or those reading or being a changed id).
+
+        ``keep``: all of them for the clock's tick, kept from the last time while the
+        formulas' values, errors, their inputs' statuses and the day are the same."""
         from tui import presenters
 
         monitor = self.triffin.monitor
@@ -670,6 +673,15 @@ class DashboardScreen(Screen[None]):
             # not evaluated yet: the saved rows stay until the first recompute replaces them
             saved = {row.id: row for row in cached.rows}
             return [saved[f.id] for f in formulas if f.id in saved]
+        if changed is None:
+            return self._clock_rows.formulas(
+                monitor.options.formulas,
+                monitor.formula_values,
+                monitor.formula_errors,
+                monitor.store,
+                monitor.today,
+                rebuild=not keep,
+            )
         return presenters.formula_rows(
             formulas, monitor.formula_values, monitor.store, monitor.today, monitor.formula_errors
         )
