@@ -38,6 +38,7 @@ from tui.config import Config
 from tui.initial_theme import set_initial_theme
 from tui.keys import APP_BINDINGS
 from tui.messages import DataUpdate, MonitorUpdated
+from tui.quiet_input import quiet_input_driver
 from tui.session import build_monitor
 
 if TYPE_CHECKING:
@@ -178,8 +179,10 @@ class TriffinApp(App[None]):
         self.ascii = config.ascii
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this platform; with ``--ascii``, one that writes ASCII bytes only."""
-        driver = super().get_driver_class()
+        """Textual's driver for this platform, its input thread asleep until input
+        (``tui/quiet_input.py``: no ten wake-ups a second while idle); with ``--ascii``, one
+        that writes ASCII bytes only."""
+        driver = quiet_input_driver(super().get_driver_class())
         if getattr(self, "_ascii_output", False):
             from tui.ascii_output import ascii_driver
 
