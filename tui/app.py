@@ -179,9 +179,8 @@ class TriffinApp(App[None]):
         self.ascii = config.ascii
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this platform, its input thread asleep until input
-        (``tui/quiet_input.py``: no ten wake-ups a second while idle); with ``--ascii``, one
-        that writes ASCII bytes only."""
+        """Textual's driver, its input thread asleep until input (``tui/quiet_input.py``);
+        with ``--ascii``, one that writes ASCII bytes only."""
         driver = quiet_input_driver(super().get_driver_class())
         if getattr(self, "_ascii_output", False):
             from tui.ascii_output import ascii_driver
