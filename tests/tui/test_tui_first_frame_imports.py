@@ -55,6 +55,7 @@ HEAVY = (
     "csv",
     "datafeed.demand.fiscaldata",
     "datafeed.providers._parsed",
+    "zoneinfo",  # New York and Tokyo time are built on first use (market_calendar, boj, yahoo)
 )
 
 async def main():
