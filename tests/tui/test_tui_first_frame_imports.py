@@ -55,6 +55,7 @@ HEAVY = (
     "csv",
     "datafeed.demand.fiscaldata",
     "datafeed.providers._parsed",
+    "datafeed.summary",  # the demo has no cache summary to read
     "zoneinfo",  # New York and Tokyo time are built on first use (market_calendar, boj, yahoo)
 )
 
