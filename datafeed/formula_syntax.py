@@ -14,7 +14,7 @@ import math
 import re
 from collections.abc import Container, Iterable, Mapping, Set
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from datafeed.catalog import CATALOG
 from datafeed.sanitize import clean_line
@@ -111,9 +111,11 @@ class Node:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # num, name, op, end
+class _Token(NamedTuple):
+    """One token; a named tuple (a frozen dataclass's ``__init__`` costs several times more,
+    and a 270-formula config makes ~3,000 of them in front of the first frame, issue 20)."""
+
+    kind: str  # num, name, op, end, bad
     text: str
     col: int  # 1-based
 
@@ -169,12 +171,44 @@ class _Either:
         return item in self._a or item in self._b
 
 
+_PLAIN_TOKEN = (
+    r"(?P<num>(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)(?![A-Za-z0-9_])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?![A-Za-z0-9_])"
+    r"|(?P<op>\*(?!\*)|[-+/(),=])"
+)
+_PLAIN = re.compile(rf"(?:[ \t]*(?:{_PLAIN_TOKEN}))*[ \t]*")
+"""An expression made only of well-formed tokens (no ``**``, no number running into a name,
+nothing outside the language): the common case, split by :data:`_PLAIN_TOKENS` in C. Each
+token ends where its longest match ends (the look-aheads), so there is one way to match a
+text: no backtracking blow-up on a long line that fails."""
+_PLAIN_TOKENS = re.compile(_PLAIN_TOKEN)
+
+
 def _tokenize(expr: str) -> list[_Token]:
     """Split ``expr`` into tokens; the first character outside the language becomes a ``bad`` token.
 
     Why not raise at once: the parser reports problems left to right, so ``lambda: 1``
-    is rejected for its keyword rather than for the colon that follows it.
+    is rejected for its keyword rather than for the colon that follows it. A plain
+    expression is split by one regular expression (a 270-formula config is parsed in
+    front of the first frame, issue 20); anything else goes through the character loop,
+    which words the problem.
     """
+    plain = _tokenize_plain(expr)
+    return plain if plain is not None else _tokenize_loop(expr)
+
+
+def _tokenize_plain(expr: str) -> list[_Token] | None:
+    """The tokens of a plain expression (see :data:`_PLAIN`), None for any other text."""
+    if not _PLAIN.fullmatch(expr):
+        return None
+    tokens = [_Token(m.lastgroup or "", m.group(), m.start() + 1) for m in _PLAIN_TOKENS.finditer(expr)]
+    tokens.append(_Token("end", "", len(expr) + 1))
+    return tokens
+
+
+def _tokenize_loop(expr: str) -> list[_Token]:
+    """The tokens of any text, one character at a time (the first one outside the language
+    becomes a ``bad`` token that says what is wrong with it)."""
     tokens: list[_Token] = []
     i, n = 0, len(expr)
     while i < n:
@@ -232,6 +266,10 @@ class _Parser:
     def __init__(self, expr: str, series_ids: Iterable[str] | Container[str], scalar_ids: Iterable[str]) -> None:
         self.tokens = _tokenize(expr)
         self.pos = 0
+        last = self.tokens[-2] if len(self.tokens) > 1 else None
+        self.bad_at = len(self.tokens) - 2 if last is not None and last.kind == "bad" else -1
+        """Index of the ``bad`` token (the tokenizer stops after one, so it is the last but
+        the end), or -1."""
         self.series_ids = _members(series_ids)
         self.scalar_ids = _members(scalar_ids)
         self.level = 0
@@ -258,10 +296,10 @@ class _Parser:
 
     @property
     def tok(self) -> _Token:
-        t = self.tokens[self.pos]
-        if t.kind == "bad":
-            raise FormulaError(t.text)
-        return t
+        """The current token; looking at a ``bad`` one raises its message (left-to-right errors)."""
+        if self.pos == self.bad_at:
+            raise FormulaError(self.tokens[self.pos].text)
+        return self.tokens[self.pos]
 
     def take(self) -> _Token:
         t = self.tok
@@ -286,7 +324,7 @@ class _Parser:
 
     def expr(self) -> Node:
         node = self.term()
-        while self.tok.kind == "op" and self.tok.text in "+-":
+        while (t := self.tok).kind == "op" and t.text in "+-":
             op = self.take()
             right = self.term()
             node = self.node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
@@ -294,14 +332,14 @@ class _Parser:
 
     def term(self) -> Node:
         node = self.unary()
-        while self.tok.kind == "op" and self.tok.text in "*/":
+        while (t := self.tok).kind == "op" and t.text in "*/":
             op = self.take()
             right = self.unary()
             node = self.node("bin", op.text, (node, right), scalar=node.scalar and right.scalar, col=node.col)
         return node
 
     def unary(self) -> Node:
-        if self.tok.kind == "op" and self.tok.text in "+-":
+        if (t := self.tok).kind == "op" and t.text in "+-":
             op = self.take()
             self.descend(op.col)
             inner = self.unary()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypedDict
 
 if TYPE_CHECKING:
     from datafeed.feed import Job
@@ -62,9 +62,9 @@ class SourceHealth:
     behind: int = 0
 
 
-@dataclass(frozen=True)
-class _DataAge:
-    """How old the data held from one source is (see :func:`_data_age`)."""
+class _DataAge(NamedTuple):
+    """How old the data held from one source is (see :func:`_data_age`); a named tuple, as
+    defining a dataclass costs ~0.6 ms in front of the first frame (issue 20)."""
 
     date: dt.date | None = None
     time: dt.datetime | None = None

@@ -70,7 +70,7 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.errors import register_secret
@@ -147,9 +147,9 @@ class ConfigError(Exception):
     """A config problem, as one line for the user."""
 
 
-@dataclass(frozen=True)
-class ServeSettings:
-    """``[serve]``: the limits of ``triffin serve`` (flags override them).
+class ServeSettings(NamedTuple):
+    """``[serve]``: the limits of ``triffin serve`` (flags override them). A named tuple:
+    defined in front of every first frame, for ``triffin serve`` alone (issue 20).
 
     Attributes:
         max_sessions: browser sessions (triffin processes) running at once.

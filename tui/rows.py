@@ -16,13 +16,16 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from datafeed.catalog import CATALOG, HORIZON_DAYS, Instrument, coarsest_horizon
 from datafeed.catalog import GROUP_TITLES as GROUP_TITLES  # re-exported (presenters, screens)
 from datafeed.market_calendar import instrument_is_late
 from datafeed.providers import short_label
-from datafeed.summary import SummaryEntry
 from widgets.data import TableRow
+
+if TYPE_CHECKING:  # the demo's first frame reads no cache summary (issue 20)
+    from datafeed.summary import SummaryEntry
 
 SPARK_POINTS = 32
 """Observations of recent history handed to each sparkline (the table draws the tail)."""

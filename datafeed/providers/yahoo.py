@@ -41,7 +41,6 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datafeed.errors import FetchError, ParseError, RateLimited, register_secret
 from datafeed.lazy_re import LazyPattern
@@ -129,6 +128,8 @@ def __getattr__(name: str) -> object:
 
 def _zone(meta: Mapping[str, Any]) -> dt.tzinfo:
     """The exchange time zone: IANA name when known, else the fixed ``gmtoffset``."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # a parser's, not the registry's (issue 20)
+
     name = meta.get("exchangeTimezoneName")
     if isinstance(name, str) and name:
         try:
