@@ -14,8 +14,10 @@ from collections.abc import Callable
 import pytest
 from rich.style import Style
 from textual.dom import DOMNode
+from textual.scrollbar import ScrollBarRender
 from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
 
+from widgets.glyphs import AsciiScrollBarRender
 from widgets.line_list import LineListView
 from widgets.live_table import LiveTable
 from widgets.scorecard import ScorecardGrid
@@ -122,3 +124,19 @@ async def test_the_status_bar_walks_only_its_own_lines(theme: str, monkeypatch) 
         monkeypatch.undo()
         for name in sorted(StatusBar.COMPONENT_CLASSES):
             assert bar.partial_style(name) == bar.get_component_rich_style(name, partial=True), name
+
+
+async def test_no_scrollbar_is_started_before_it_is_needed() -> None:
+    """Out of ASCII mode a line widget that fits starts no scrollbar widget at mount (it
+    asked Textual for both, which creates and starts them); switching to ASCII gives them
+    the ASCII renderer, and back the default one."""
+    table = LiveTable(sample_rows()[:3])
+    async with WidgetHost(table).run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        assert table._vertical_scrollbar is None and table._horizontal_scrollbar is None
+        table.ascii = True
+        assert table.vertical_scrollbar.renderer is AsciiScrollBarRender
+        assert table.horizontal_scrollbar.renderer is AsciiScrollBarRender
+        table.ascii = False
+        assert table.vertical_scrollbar.renderer is ScrollBarRender
+        assert table.horizontal_scrollbar.renderer is ScrollBarRender
