@@ -17,6 +17,7 @@ from textual.dom import DOMNode
 from textual.scrollbar import ScrollBarRender
 from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
 
+from tui.screens.base import KeyBar
 from widgets.glyphs import AsciiScrollBarRender
 from widgets.line_list import LineListView
 from widgets.live_table import LiveTable
@@ -140,3 +141,27 @@ async def test_no_scrollbar_is_started_before_it_is_needed() -> None:
         table.ascii = False
         assert table.vertical_scrollbar.renderer is ScrollBarRender
         assert table.horizontal_scrollbar.renderer is ScrollBarRender
+
+
+async def test_the_key_bar_works_out_no_component_s_full_style(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The key bar's hint style is the partial one, as before, and no walk over a component
+    class's ancestors is made for it (there was one per repaint)."""
+    bar = KeyBar()
+    async with WidgetHost(bar).run_test(size=(80, 5)) as pilot:
+        await pilot.pause()
+        walked: list[DOMNode] = []
+        original = DOMNode.rich_style.fget
+        assert original is not None
+
+        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
+            walked.append(node)
+            return original(node)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        bar.refresh()
+        bar.render()
+        assert [node for node in walked if node is not bar] == []
+        monkeypatch.undo()
+        text = bar.render()
+        key = bar.get_component_rich_style("key-bar--key", partial=True)
+        assert text.spans and all(span.style == key for span in text.spans)
