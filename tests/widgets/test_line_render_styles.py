@@ -78,24 +78,33 @@ async def test_a_repaint_walks_the_ancestors_once(make: Callable[[], LineListVie
 @pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
 async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView], theme: str) -> None:
     """Every component class's partial style, and every sum a line makes of them, equal what
-    ``get_component_rich_style`` and ``+`` give, focused and not, in both themes."""
+    ``get_component_rich_style`` and ``+`` give: unfocused, then focused, then in the other
+    theme, each time with the styles kept from before (Textual's style updates drop them)."""
     widget = make()
-    async with WidgetHost(widget, theme=theme).run_test(size=(140, 30)) as pilot:
-        for focused in (False, True):
-            if focused:
+    other = "triffin-light" if theme == "triffin-dark" else "triffin-dark"
+    app = WidgetHost(widget, theme=theme)
+    async with app.run_test(size=(140, 30)) as pilot:
+        names = sorted(type(widget).COMPONENT_CLASSES)
+        assert len(names) >= 8
+        seen: set[tuple[object, ...]] = set()
+        for step in ("unfocused", "focused", "other theme"):
+            if step == "unfocused":
+                app.set_focus(None)
+            elif step == "focused":
                 widget.focus()
+            elif step == "other theme":
+                app.theme = other
             await pilot.pause()
-            widget.refresh()  # clears every kept style
-            names = sorted(type(widget).COMPONENT_CLASSES)
-            assert len(names) >= 8
             for name in names:
-                assert widget._style(name) == widget.get_component_rich_style(name, partial=True), name
+                assert widget._style(name) == widget.get_component_rich_style(name, partial=True), (step, name)
             for first in ("", *names):
                 for second in ("", *names[:4]):
                     expected = widget.rich_style
                     for name in (first, second):
                         expected = expected + (widget.get_component_rich_style(name, partial=True) if name else Style())
-                    assert widget._line_style(first, second) == expected, (first, second)
+                    assert widget._line_style(first, second) == expected, (step, first, second)
+            seen.add(tuple(widget._line_style(name) for name in names))
+        assert len(seen) == 3, "each step changed some style (else the test shows nothing)"
 
 
 @pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
