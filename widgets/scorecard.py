@@ -255,6 +255,8 @@ class ScorecardGrid(LineListView):
         self._check_offset = 0
         self._check_end = len(self._checks)
         self._fixed = 0
+        self._width_for: int | None = None
+        """The width :meth:`width_at` fits to (None: the widget's own)."""
         self._cells_kept: dict[str, tuple[ScoreRow, bool, list[tuple[str, str]]]] = {}
         """Each row's cells as of the last layout (see :meth:`_row_cells`)."""
         self.last_repainted: frozenset[str] = frozenset()
@@ -390,6 +392,8 @@ class ScorecardGrid(LineListView):
 
     def _available_width(self) -> int:
         """Cells available (the scrollbar excluded); unbounded before the first layout."""
+        if self._width_for is not None:
+            return self._width_for
         width = self.scrollable_content_region.width if self.is_mounted else 0
         return width if width > 0 else 1 << 20
 
@@ -434,6 +438,27 @@ class ScorecardGrid(LineListView):
         for index in (*range(offset, self._check_end), checks):
             self._spans.append((index, x + 1, x + 1 + self._widths[index]))
             x += 1 + self._widths[index]
+
+    def width_at(self, available: int) -> int:
+        """The width the grid takes once it fits itself to ``available`` cells.
+
+        Before its first layout the grid has not fitted its checks to any width (its
+        virtual width is that of every check); a host sizing the grid's panel in the same
+        pass asks this, so the first frame is laid out as the next ones (issue 20: the
+        crisis row had a scrollbar line in the first frame only, and the frame after it
+        laid out and repainted every panel to drop it). Nothing shown changes.
+        """
+        kept = (self._window_shown, self._check_offset, self._check_end, self._fixed, self._spans)
+        self._width_for = available
+        try:
+            if len(self._widths) != len(self._checks) + 1:  # not measured yet (measuring fits too)
+                self._layout()
+            else:
+                self._fit()
+            return (self._spans[-1][2] if self._spans else self._fixed) + 1
+        finally:
+            self._width_for = None
+            self._window_shown, self._check_offset, self._check_end, self._fixed, self._spans = kept
 
     @property
     def shown_checks(self) -> tuple[str, ...]:
