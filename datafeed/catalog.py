@@ -76,7 +76,7 @@ def group_title(group: str) -> str:
     return GROUP_TITLES.get(group, group)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceRef:
     """One place an instrument's values come from.
 
@@ -105,7 +105,7 @@ DERIVED_SOURCE = "derived"
 """Tag prefix of a derived instrument's values: ``derived:ust10y-ust2y``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Derivation:
     """How a derived instrument's value is computed from other instruments: a weighted sum
     of its legs times ``scale`` (``(ust10y - ust2y) * 100`` is the 2s10s curve in bp).
@@ -143,7 +143,7 @@ class Derivation:
         return f"{DERIVED_SOURCE}:{self.expr}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Instrument:
     """One row of the catalog.
 

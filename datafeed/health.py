@@ -26,7 +26,7 @@ whose first attempt timed out while its job still retries is ``stale``/``error``
 note ``no answer``."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceHealth:
     """One data source's health: what its last fetch did, and how old its data is.
 
@@ -62,7 +62,7 @@ class SourceHealth:
     behind: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _DataAge:
     """How old the data held from one source is (see :func:`_data_age`)."""
 

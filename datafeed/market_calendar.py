@@ -81,10 +81,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from zoneinfo import ZoneInfo
 
     from datafeed.catalog import Instrument
 
@@ -104,8 +104,25 @@ def source_market(source: str) -> str:
     return provider.market if provider is not None else "us"
 
 
-ET = ZoneInfo("America/New_York")
-"""New York time: SIFMA quotes its closes in ET."""
+@lru_cache(maxsize=1)
+def new_york() -> ZoneInfo:
+    """New York time (``ET``): SIFMA quotes its closes in it.
+
+    Built on first use, not at import: :mod:`zoneinfo` (with the ``sysconfig`` it reads for
+    the time-zone path) and the zone file cost ~2 ms, and the dashboard's first frame, which
+    imports this module for lateness, never asks for a wall-clock time in New York (issue 20).
+    """
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo("America/New_York")
+
+
+def __getattr__(name: str) -> ZoneInfo:
+    """``ET`` (New York time) for ``from datafeed.market_calendar import ET``, built on first use."""
+    if name == "ET":
+        return new_york()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 US_OPEN = dt.time(8, 0)
 """Start of the New York cash Treasury session triffin uses (ET)."""
@@ -327,7 +344,7 @@ def is_open(now_utc: dt.datetime) -> bool:
     """
     if now_utc.tzinfo is None:
         now_utc = now_utc.replace(tzinfo=dt.UTC)
-    local = now_utc.astimezone(ET)
+    local = now_utc.astimezone(new_york())
     day = local.date()
     if not is_trading_day(day):
         return False
@@ -547,7 +564,6 @@ def instrument_is_late(
 
 
 __all__ = [
-    "ET",
     "MARKETS",
     "US_ADHOC_CLOSES",
     "US_ADHOC_EARLY",
@@ -557,6 +573,7 @@ __all__ = [
     "US_OPEN",
     "business_days_between",
     "early_close",
+    "new_york",
     "easter_sunday",
     "instrument_is_late",
     "is_business_day",

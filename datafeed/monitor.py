@@ -29,13 +29,12 @@ from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, Literal, cast
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar, cast
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.health import SourceHealth, source_health
-from datafeed.recompute import Job, Result, Worker, recompute, same_series
 from datafeed.settings import FeedSettings
-from datafeed.updates import AlertEntry, MonitorUpdate, Notice, V
+from datafeed.worker import Worker
 
 if TYPE_CHECKING:
     import httpx
@@ -52,10 +51,18 @@ if TYPE_CHECKING:
     from datafeed.formulas import Formula
     from datafeed.http import HttpContext
     from datafeed.metrics import Metrics, MetricsEngine
+    from datafeed.recompute import Job, Result
     from datafeed.recording import ReplayTransport
     from datafeed.signals import InputFact
     from datafeed.store import SeriesStore
     from datafeed.summary import SummaryEntry
+    from datafeed.updates import AlertEntry, MonitorUpdate, Notice
+
+V = TypeVar("V")
+"""What the Monitor's ``present`` builds from new metrics (the TUI's views); the same
+parameter as :data:`datafeed.updates.V`, declared here so that building a Monitor imports
+neither :mod:`datafeed.updates` nor :mod:`datafeed.recompute` (they load with the first
+update, after the first frame: issue 20)."""
 
 Run = Literal["live", "demo", "replay", "record"]
 """What a Monitor was started as."""
@@ -101,7 +108,7 @@ def demo_history_end(today: dt.date) -> dt.date:
     return _session_day(_session_day(today) - dt.timedelta(days=1))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MonitorOptions:
     """Everything a Monitor needs, resolved from the config by ``tui.session.build_monitor``.
 
@@ -149,7 +156,7 @@ class MonitorOptions:
     alert_memory: Path | None = None
 
 
-@dataclass(slots=True)
+@dataclass
 class _Loaded:
     """What the load job hands to the loop: a store nobody else has seen yet."""
 
@@ -483,6 +490,8 @@ class Monitor(Generic[V]):
 
     def _auctions_refreshed(self, report: AuctionReport) -> None:
         """After every auction refresh (loop): new auction series for the signals when the book changed."""
+        from datafeed.updates import MonitorUpdate
+
         if report.delta and self._wants and self.live_book is not None:
             from datafeed.demand.book_series import BookSeries, book_series
 
@@ -549,6 +558,8 @@ class Monitor(Generic[V]):
 
     def pause(self, paused: bool) -> None:
         """Pause or resume the feed and the demo ticks."""
+        from datafeed.updates import MonitorUpdate
+
         self.paused = paused
         if self.feed is not None:
             self.feed.pause(paused)
@@ -746,6 +757,8 @@ class Monitor(Generic[V]):
         self, book: AuctionBook | None, series: BookSeries | None, generation: int, error: str | None
     ) -> None:
         """Take the demo auctions in (loop) and recompute what reads them."""
+        from datafeed.updates import MonitorUpdate, Notice
+
         self._jobs -= 1
         if error is not None:
             self._publish(MonitorUpdate(notices=(Notice(error, "error", 15),)))
@@ -759,6 +772,8 @@ class Monitor(Generic[V]):
         self._set_idle()
 
     def _load_failed(self, text: str) -> None:
+        from datafeed.updates import MonitorUpdate, Notice
+
         self._jobs -= 1
         self._loading_demo = False
         self.load_error = text
@@ -769,6 +784,8 @@ class Monitor(Generic[V]):
 
     def _installed(self, loaded: _Loaded) -> None:
         """Take the loaded store in (loop), start the feed or the ticks, compute its metrics."""
+        from datafeed.updates import MonitorUpdate, Notice
+
         self._jobs -= 1
         self.warnings.extend(loaded.warnings)
         notices = tuple(Notice(w, "warning", 10) for w in loaded.warnings)
@@ -824,6 +841,8 @@ class Monitor(Generic[V]):
         notices: tuple[Notice, ...] = (),
     ) -> None:
         """Make the current store the one shown: forget its predecessor's results, recompute all."""
+        from datafeed.updates import MonitorUpdate
+
         store = self.store
         assert store is not None
         self._generation += 1
@@ -875,6 +894,8 @@ class Monitor(Generic[V]):
         return task
 
     def _task_done(self, task: asyncio.Task[None]) -> None:
+        from datafeed.updates import MonitorUpdate, Notice
+
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             from datafeed.errors import redact
@@ -886,6 +907,8 @@ class Monitor(Generic[V]):
 
     def _pass_done(self, report: RefreshReport) -> None:
         """Recompute (``recompute_after`` = ``pass``); go offline or back live (``switch_offline``)."""
+        from datafeed.updates import MonitorUpdate
+
         if "live" in self._dirty:
             self._take_change("live")  # the last job's change, before the pass is judged
         self._kick()
@@ -910,6 +933,8 @@ class Monitor(Generic[V]):
     def _job_finished(self, _delta: object = None) -> None:
         """After every feed job: take its change in; with ``switch_offline``, go back live at
         the first answer (not at the end of a pass that runs every retry and fallback first)."""
+        from datafeed.updates import MonitorUpdate
+
         self.store_changed("live")
         feed = self.feed
         if not self._switches_offline or feed is None:
@@ -935,6 +960,8 @@ class Monitor(Generic[V]):
         """After every HTTP attempt (``HttpContext.on_attempt``): once the first try of every
         source asked has failed and none answered, go offline without waiting for retries,
         timeouts and fallbacks (no network fails in milliseconds; a pass takes a minute)."""
+        from datafeed.updates import MonitorUpdate
+
         (self._answered if answered else self._tried).add(source)
         feed = self.feed
         if answered or self._answered or self.mode != "live" or feed is None:
@@ -948,6 +975,8 @@ class Monitor(Generic[V]):
 
     def _startup_deadline(self) -> None:
         """:data:`OFFLINE_AFTER` seconds in: no answer and nothing held means the OFFLINE demo."""
+        from datafeed.updates import MonitorUpdate
+
         self._offline_timer = None
         feed, store = self.feed, self.live_store
         if self._closed or feed is None or store is None or self.mode != "live":
@@ -975,6 +1004,8 @@ class Monitor(Generic[V]):
 
     def _go_live(self) -> None:
         """A source answered: back to live data (the demo fallback, if shown, goes)."""
+        from datafeed.updates import Notice
+
         self.mode = "live"
         if self.showing_demo:
             self.showing_demo = False
@@ -1001,6 +1032,8 @@ class Monitor(Generic[V]):
 
     def _take_change(self, kind: str) -> None:
         """Ask the store what changed since last time; publish it and recompute."""
+        from datafeed.updates import MonitorUpdate
+
         self._dirty.discard(kind)
         store = self.store
         if store is None or kind != self.store_kind:
@@ -1073,6 +1106,8 @@ class Monitor(Generic[V]):
 
     def _kick(self) -> None:
         """Start a recompute unless one runs (then the pending changes wait for it)."""
+        from datafeed.recompute import Job
+
         if self._jobs or not self._needs_run():
             return
         store = self.store
@@ -1130,10 +1165,15 @@ class Monitor(Generic[V]):
 
     def _compute(self, job: Job) -> None:
         """One recompute in the worker thread; the results go back to the loop."""
+        from datafeed.recompute import recompute
+
         self._to_loop(self._done, recompute(job, self.options.formulas, self._present))
 
     def _done(self, result: Result[V]) -> None:
         """Install a recompute's results (loop); start the next if changes queued meanwhile."""
+        from datafeed.recompute import same_series
+        from datafeed.updates import MonitorUpdate, Notice
+
         self._jobs -= 1
         if result.generation == self._generation:
             if result.metrics is not None:
@@ -1166,6 +1206,7 @@ class Monitor(Generic[V]):
     def _log(self, firing: Firing) -> AlertEntry:
         """Log a firing and start its command."""
         from datafeed.alerts import format_value
+        from datafeed.updates import AlertEntry
 
         alerts = self._alerts
         assert alerts is not None

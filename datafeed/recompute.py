@@ -1,4 +1,4 @@
-"""Provides the Monitor's one recompute: its inputs, its results, and the thread that runs it.
+"""Provides the Monitor's one recompute: its inputs and its results (the thread that runs it is :mod:`datafeed.worker`).
 
 Why a thread of its own, one job at a time: signals, crisis scores, formulas and alerts
 take tens to hundreds of milliseconds of pandas, which must not run on the event loop
@@ -10,8 +10,6 @@ docs/architecture.md.
 from __future__ import annotations
 
 import datetime as dt
-import queue
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic
@@ -69,35 +67,6 @@ class Result(Generic[V]):
     """Firings held back because the data behind them is late (told once, not fired)."""
     metrics_failure: str | None = None
     alerts_failure: str | None = None
-
-
-class Worker:
-    """One daemon thread that runs jobs in order: loads and recomputes never overlap.
-
-    Daemon, so a computation still running when the app quits never delays the exit.
-    A job is dropped as soon as it ran, so a finished job holds no series.
-    """
-
-    def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
-
-    def submit(self, job: Callable[[], None]) -> None:
-        """Queue ``job``; the thread starts with the first one (a Monitor never started has none)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="triffin-monitor", daemon=True)
-            self._thread.start()
-        self._jobs.put(job)
-
-    def stop(self) -> None:
-        """Let the thread end after the jobs queued so far."""
-        if self._thread is not None:
-            self._jobs.put(None)
-
-    def _run(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            job()
-            job = None  # noqa: F841 - drop the job (and what it holds) before waiting
 
 
 def same_series(old: pd.Series | None, new: pd.Series) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SourceSettings:
     """Settings of one source (``[sources.NAME]`` in config).
 
@@ -67,7 +67,7 @@ def default_user_agent() -> str:
     return f"triffin/{__version__} (+terminal safe-asset monitor)"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class FeedSettings:
     """Settings of the feed as a whole.
 

@@ -24,7 +24,7 @@ TAIL = 64
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SummaryEntry:
     """The tail of one instrument's series as cached (the last :data:`TAIL` values, and in
     front of them, when they do not reach back to it, the prior year's last value: the base

@@ -6,12 +6,16 @@ registry asks importlib.metadata; the TUI's start-up then never imports it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 import zipfile
 from importlib.metadata import entry_points
 from importlib.metadata import version as metadata_version
 from pathlib import Path
+
+import pytest
 
 from datafeed.installed import scan, version
 from tests.conftest import ROOT
@@ -81,3 +85,97 @@ def test_the_config_loads_without_importlib_metadata() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def _listing_spy(monkeypatch: pytest.MonkeyPatch, folder: Path) -> list[str]:
+    """Record every listing of ``folder`` by the scan."""
+    import datafeed.installed as installed
+
+    listed: list[str] = []
+    real = installed.os.listdir
+
+    def listdir(path: str) -> list[str]:
+        if Path(path) == folder:
+            listed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(installed.os, "listdir", listdir)
+    return listed
+
+
+def test_an_unchanged_directory_is_listed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry's scan and ``__version__`` read the same directories: an old directory
+    is listed once, and again as soon as its modification time moves (a package added)."""
+    site = tmp_path / "site"
+    _dist(site, "toy_pkg-2.0.dist-info", "[triffin.providers]\ntoy = toy:Toy\n")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(site, ns=(an_hour_ago, an_hour_ago))
+    listed = _listing_spy(monkeypatch, site)
+    assert _pairs(scan("triffin.providers", [str(site)])) == [("toy", "toy:Toy")]
+    assert version("toy-pkg", [str(site)]) == "2.0"
+    assert _pairs(scan("triffin.providers", [str(site)])) == [("toy", "toy:Toy")]
+    assert len(listed) == 1
+    _dist(site, "other-1.0.dist-info", "[triffin.providers]\nother = other:Other\n")
+    os.utime(site, ns=(an_hour_ago + 10**9, an_hour_ago + 10**9))
+    assert _pairs(scan("triffin.providers", [str(site)])) == [("other", "other:Other"), ("toy", "toy:Toy")]
+    assert len(listed) == 2
+
+
+def test_a_directory_changed_within_the_last_tick_is_always_listed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A directory changed just now may change again within the same modification-time tick
+    (coarse on some file systems) without its time moving: it is never taken from the kept
+    listing, so a package added then is still found."""
+    site = tmp_path / "site"
+    _dist(site, "toy_pkg-2.0.dist-info", "[triffin.providers]\ntoy = toy:Toy\n")
+    mtime = site.stat().st_mtime_ns
+    assert _pairs(scan("triffin.providers", [str(site)])) == [("toy", "toy:Toy")]
+    _dist(site, "other-1.0.dist-info", "[triffin.providers]\nother = other:Other\n")
+    os.utime(site, ns=(mtime, mtime))  # the tick did not move
+    assert _pairs(scan("triffin.providers", [str(site)])) == [("other", "other:Other"), ("toy", "toy:Toy")]
+
+
+def test_distributions_without_entry_points_and_odd_folders(tmp_path: Path) -> None:
+    """A distribution without entry_points.txt shadows a later copy that has one (the first
+    of a name wins, as importlib.metadata does); an ``.egg-info`` file and a file naming
+    other groups only give nothing; names normalise as PEP 503 says."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "Toy__Pkg-3.0.dist-info").mkdir(parents=True)
+    (first / "flat.egg-info").parent.mkdir(parents=True, exist_ok=True)
+    (first / "flat.egg-info").write_text("Metadata-Version: 1.0\n")
+    _dist(first, "noise-1.0.dist-info", "[console_scripts]\nnoise = noise:main\n")
+    _dist(second, "toy.pkg-1.0.dist-info", "[triffin.providers]\ntoy = old_toy:Toy\n")
+    assert scan("triffin.providers", [str(first), str(second)]) == []
+    assert version("TOY-pkg", [str(first), str(second)]) == "3.0"
+    assert _pairs(scan("console_scripts", [str(first), str(second)])) == [("noise", "noise:main")]
+
+
+def test_an_entry_point_is_a_read_only_value() -> None:
+    """Equal and hashed by (name, value), shown as such, and never changed in place."""
+    from datafeed.installed import EntryPoint
+
+    a, b = EntryPoint("toy", "toy:Toy"), EntryPoint("toy", "toy:Toy")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != EntryPoint("toy", "toy:Other") and a != ("toy", "toy:Toy")
+    assert repr(a) == "EntryPoint(name='toy', value='toy:Toy')"
+    with pytest.raises(AttributeError):
+        a.name = "other"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del a.value
+
+
+def test_the_working_directory_is_kept_under_its_own_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``""`` on sys.path (``python -m tui``) is the working directory: after a move the scan
+    reads the new one, even when both directories carry the same modification time."""
+    first, second = tmp_path / "a", tmp_path / "b"
+    _dist(first, "one-1.0.dist-info", "[triffin.providers]\none = one:One\n")
+    _dist(second, "two-1.0.dist-info", "[triffin.providers]\ntwo = two:Two\n")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for folder in (first, second):
+        os.utime(folder, ns=(an_hour_ago, an_hour_ago))
+    monkeypatch.chdir(first)
+    assert _pairs(scan("triffin.providers", [""])) == [("one", "one:One")]
+    monkeypatch.chdir(second)
+    assert _pairs(scan("triffin.providers", [""])) == [("two", "two:Two")]
+    assert version("two", [""]) == "1.0" and version("one", [""]) is None

@@ -479,3 +479,20 @@ def test_japanese_holidays_before_the_later_law_changes() -> None:
     # 4 May on a Sunday before 2007 was no holiday, so no substitute on 6 May 2003.
     assert D(2003, 5, 6) not in mc.jp_national_holidays(2003)
     assert D(2008, 5, 6) in mc.jp_national_holidays(2008)  # from 2007 it is Greenery Day
+
+
+def test_new_york_time_is_built_on_first_use_not_at_import() -> None:
+    """Importing the calendar loads no zoneinfo (the first frame needs lateness, not New York
+    wall-clock time, issue 20); ``ET`` still works as an import and is the same zone object."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import datafeed.market_calendar as mc\n"
+        "print('zoneinfo' in sys.modules)\n"
+        "from datafeed.market_calendar import ET\n"
+        "print(ET is mc.new_york(), str(ET), 'zoneinfo' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["False", "True", "America/New_York", "True"], out.stdout + out.stderr

@@ -45,7 +45,8 @@ def test_builtins_come_from_the_entry_point_group() -> None:
     from importlib.metadata import entry_points
 
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]["triffin.providers"]
-    modules = {p.stem for p in (ROOT / "datafeed" / "providers").glob("*.py")} - {"__init__", "base"}
+    # base and the private helpers (``_parsed``: records the parsers return) are no providers
+    modules = {p.stem for p in (ROOT / "datafeed" / "providers").glob("*.py") if not p.stem.startswith("_")} - {"base"}
     assert {value.split(":")[0].rsplit(".", 1)[1] for value in declared.values()} == modules
     installed = {ep.name: ep.value for ep in entry_points(group="triffin.providers") if ep.value in declared.values()}
     assert installed == declared, "pyproject's entry points changed: re-run `pip install -e .`"

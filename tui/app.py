@@ -31,20 +31,21 @@ from textual.screen import Screen
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
-from datafeed.monitor import Monitor
 from datafeed.sanitize import clean_line, clean_text
-from datafeed.updates import AlertEntry
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
 from tui.initial_theme import set_initial_theme
 from tui.keys import APP_BINDINGS
 from tui.messages import DataUpdate, MonitorUpdated
+from tui.quiet_input import quiet_input_driver
 from tui.session import build_monitor
 
 if TYPE_CHECKING:
     from datafeed.metrics import Metrics
+    from datafeed.monitor import Monitor
     from datafeed.recording import ReplayTransport
+    from datafeed.updates import AlertEntry
     from tui.presenters import MetricsViews
     from widgets.data import SourceView
 
@@ -178,8 +179,9 @@ class TriffinApp(App[None]):
         self.ascii = config.ascii
 
     def get_driver_class(self) -> type[Driver]:
-        """Textual's driver for this platform; with ``--ascii``, one that writes ASCII bytes only."""
-        driver = super().get_driver_class()
+        """Textual's driver, its input thread asleep until input (``tui/quiet_input.py``);
+        with ``--ascii``, one that writes ASCII bytes only."""
+        driver = quiet_input_driver(super().get_driver_class())
         if getattr(self, "_ascii_output", False):
             from tui.ascii_output import ascii_driver
 

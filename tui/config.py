@@ -147,7 +147,7 @@ class ConfigError(Exception):
     """A config problem, as one line for the user."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ServeSettings:
     """``[serve]``: the limits of ``triffin serve`` (flags override them).
 
@@ -164,7 +164,7 @@ class ServeSettings:
 SERVE_KEYS = ("max_sessions", "allowed_origins")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Config:
     """Everything the app and the CLI are configured with.
 

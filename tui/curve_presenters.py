@@ -31,7 +31,7 @@ from datafeed.curves import (
     spread_quote,
 )
 from datafeed.store import SeriesStore
-from widgets.data import ChartData, ChartLine
+from widgets.chart_data import ChartData, ChartLine
 
 LOOKBACK_DAYS: dict[str, int] = dict(LOOKBACKS)
 """Look-back label → calendar days."""

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from widgets.data import ChartData, ChartLine
+from widgets.chart_data import ChartData, ChartLine
 
 if TYPE_CHECKING:
     import pandas as pd

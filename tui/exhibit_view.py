@@ -2,7 +2,7 @@
 
 Why a presenter of its own: an :class:`~datafeed.exhibit_types.ExhibitResult` is data-layer
 types (dates, series, bands, markers); the chart widget takes plain
-:class:`~widgets.data.ChartData` and must not import the data layer. This module turns one
+:class:`~widgets.chart_data.ChartData` and must not import the data layer. This module turns one
 result into the chart, the lines written under it (the reading, the newest point and its
 source, the claim it tests, what is missing and why, the rule), a CSV of the chart's numbers
 and a markdown section, so the screen, the saved files, the export and the report say the
@@ -29,7 +29,7 @@ from rich.text import Text
 from datafeed.exhibit_types import ExhibitResult, ExhibitSpec, Verdict
 from datafeed.labels import DEMO_MODE, DEMO_NOTICE
 from datafeed.sanitize import clean_line
-from widgets.data import ChartData, ChartLine, ChartThreshold
+from widgets.chart_data import ChartData, ChartLine, ChartThreshold
 
 VERDICT_MARK: dict[Verdict, tuple[str, str]] = {
     "consistent": ("✓", "+"),

@@ -26,7 +26,7 @@ class MonitorUpdated(Message):
     update: MonitorUpdate[MetricsViews]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class DataUpdate:
     """What changed, published on the app's ``data_changed`` signal (UI thread only).
 

@@ -39,10 +39,8 @@ from tui.rows import (  # re-exported here; they live where pandas is not needed
     value_row,
 )
 from tui.status import format_in
+from widgets.chart_data import ChartData, ChartLine, ChartThreshold
 from widgets.data import (
-    ChartData,
-    ChartLine,
-    ChartThreshold,
     RegimeView,
     ScoreCell,
     ScoreRow,

@@ -59,7 +59,7 @@ MAX_BYTES = 4_000_000
 """A view file larger than this is not read (a sane view is ~15 KB, ~100 KB with 300 rows)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class SavedView:
     """What the dashboard showed, as saved.
 

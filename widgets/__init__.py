@@ -16,10 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from widgets.chart import SeriesChart
+    from widgets.chart_data import ChartData, ChartLine, ChartThreshold
     from widgets.data import (
-        ChartData,
-        ChartLine,
-        ChartThreshold,
         RegimeView,
         ScoreCell,
         ScoreRow,
@@ -34,9 +32,9 @@ if TYPE_CHECKING:
     from widgets.status_bar import StatusBar
 
 _EXPORTS: dict[str, str] = {
-    "ChartData": "widgets.data",
-    "ChartLine": "widgets.data",
-    "ChartThreshold": "widgets.data",
+    "ChartData": "widgets.chart_data",
+    "ChartLine": "widgets.chart_data",
+    "ChartThreshold": "widgets.chart_data",
     "RegimeView": "widgets.data",
     "ScoreCell": "widgets.data",
     "ScoreRow": "widgets.data",

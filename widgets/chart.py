@@ -48,7 +48,7 @@ from textual.color import Color
 from textual.message import Message
 from textual_plotext import PlotextPlot
 
-from widgets.data import ChartData, ChartLine, ChartThreshold
+from widgets.chart_data import ChartData, ChartLine, ChartThreshold
 from widgets.glyphs import app_wants_ascii, ascii_text
 
 __all__ = ["SeriesChart", "format_number", "nice_ticks", "stable_plotext"]
@@ -231,7 +231,7 @@ class _Frame(NamedTuple):
 class SeriesChart(PlotextPlot):
     """A themed line chart of one or more series, with thresholds, a window and a cursor.
 
-    Use :meth:`set_data` with a :class:`~widgets.data.ChartData`; setting equal data is
+    Use :meth:`set_data` with a :class:`~widgets.chart_data.ChartData`; setting equal data is
     a no-op. The plot is built lazily in ``render()`` and cached; :attr:`builds` counts
     how many times it was actually built. With ``cursor=True`` the chart takes focus and
     its cursor moves with left/right or h/l, home/end and the mouse, posting

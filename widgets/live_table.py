@@ -111,15 +111,16 @@ class LiveTable(LineListView):
         "live-table--na",
         "live-table--spark",
         "live-table--dim",
-        "live-table--fresh",
         "live-table--stale",
         "live-table--error",
-        "live-table--missing",
         "live-table--late",
         "live-table--intraday",
     }
     """Style hooks: header (and the sorted column's), group heading, cursor row, change
-    direction, sparkline, secondary text, and the row states."""
+    direction, sparkline, secondary text, and the row states. One class per distinct look:
+    Textual styles every component class again in every style pass (issue 20), so a "fresh"
+    status reads ``--dim`` and a missing row ``--na`` (they were separate classes with the
+    same rules)."""
 
     cursor_component: ClassVar[str] = "live-table--cursor"
 
@@ -152,10 +153,8 @@ class LiveTable(LineListView):
     LiveTable > .live-table--na { color: $text-disabled; }
     LiveTable > .live-table--spark { color: $sparkline; }
     LiveTable > .live-table--dim { color: $text-muted; }
-    LiveTable > .live-table--fresh { color: $text-muted; }
     LiveTable > .live-table--stale { color: $stale; text-style: italic; }
     LiveTable > .live-table--error { color: $feed-error; text-style: bold; }
-    LiveTable > .live-table--missing { color: $text-disabled; }
     LiveTable > .live-table--late { color: $late; }
     LiveTable > .live-table--intraday { color: $intraday; }
     LiveTable:nocolor > .live-table--error { text-style: bold reverse; }
@@ -597,7 +596,7 @@ class LiveTable(LineListView):
         state_style = {
             "stale": "live-table--stale",
             "error": "live-table--error",
-            "missing": "live-table--missing",
+            "missing": "live-table--na",
         }.get(row.status, "")
         for column in self._columns:
             if column == "name":
@@ -638,7 +637,7 @@ class LiveTable(LineListView):
                 if row.intraday:
                     words.append("intra")
                 style = state_style or (
-                    "live-table--late" if row.late else "live-table--intraday" if row.intraday else "live-table--fresh"
+                    "live-table--late" if row.late else "live-table--intraday" if row.intraday else "live-table--dim"
                 )
                 cells.append(Cell(" ".join(words), style))
         # The gutter glyph is part of the row's content (status), the cursor mark is not.

@@ -57,6 +57,8 @@ _MARKS: dict[str, tuple[str, str]] = {
     "n/a": ("–", "-"),
 }
 _CHANGE_DECIMALS: dict[str, int] = {"bp": 0, "%": 1, "pts": 1, "pp": 1}
+_RESULT_CLASS: dict[str, str] = {"flat": "scorecard-grid--dim"}
+"""Results drawn with another component class than ``scorecard-grid--<result>`` (same rules)."""
 
 
 def format_cell(cell: ScoreCell | None, *, ascii: bool = False) -> str:
@@ -115,14 +117,14 @@ class ScorecardGrid(LineListView):
         "scorecard-grid--dim",
         "scorecard-grid--pass",
         "scorecard-grid--fail",
-        "scorecard-grid--flat",
         "scorecard-grid--na",
         "scorecard-grid--haven",
         "scorecard-grid--mixed",
         "scorecard-grid--broken",
     }
     """Style hooks: header (and the cursor column's), cursor cell and row, live row,
-    dates, check results and verdicts."""
+    dates, check results and verdicts. A flat check reads ``--dim`` (see ``_RESULT_CLASS``):
+    one class per distinct look, as Textual restyles each in every style pass (issue 20)."""
 
     cursor_component: ClassVar[str] = "scorecard-grid--cursor-row"
 
@@ -153,7 +155,6 @@ class ScorecardGrid(LineListView):
     ScorecardGrid > .scorecard-grid--dim { color: $text-muted; }
     ScorecardGrid > .scorecard-grid--pass { color: $verdict-haven; }
     ScorecardGrid > .scorecard-grid--fail { color: $verdict-broken; }
-    ScorecardGrid > .scorecard-grid--flat { color: $text-muted; }
     ScorecardGrid > .scorecard-grid--na { color: $verdict-na; }
     ScorecardGrid > .scorecard-grid--haven { color: $verdict-haven; text-style: bold; }
     ScorecardGrid > .scorecard-grid--mixed { color: $verdict-mixed; text-style: bold; }
@@ -545,7 +546,8 @@ class ScorecardGrid(LineListView):
         for index, x0, x1 in self._spans:
             text, result = cells[index]
             on_cursor = cursor and index == self._column
-            style = line_style(row_name, f"scorecard-grid--{result}", "scorecard-grid--cursor" if on_cursor else "")
+            result_class = _RESULT_CLASS.get(result) or f"scorecard-grid--{result}"
+            style = line_style(row_name, result_class, "scorecard-grid--cursor" if on_cursor else "")
             parts.append((" ", row_style))
             parts.append((fit(text, x1 - x0, "left" if index == checks else "right"), style))
         parts.append((" ", row_style))

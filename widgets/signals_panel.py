@@ -76,11 +76,11 @@ class SignalsPanel(LineListView):
         "signals-panel--neutral",
         "signals-panel--intact",
         "signals-panel--na",
-        "signals-panel--explanation",
         "signals-panel--dim",
         "signals-panel--cursor",
     }
-    """Style hooks: regime line, verdicts, explanation / date text, cursor row."""
+    """Style hooks: regime line, verdicts, secondary text (explanations and dates share
+    ``--dim``: Textual restyles each class in every style pass, issue 20), cursor row."""
 
     cursor_component: ClassVar[str] = "signals-panel--cursor"
 
@@ -99,7 +99,6 @@ class SignalsPanel(LineListView):
     SignalsPanel > .signals-panel--neutral { color: $signal-neutral; }
     SignalsPanel > .signals-panel--intact { color: $signal-intact; }
     SignalsPanel > .signals-panel--na { color: $text-disabled; }
-    SignalsPanel > .signals-panel--explanation { color: $text-muted; }
     SignalsPanel > .signals-panel--dim { color: $text-muted; }
     SignalsPanel:nocolor > .signals-panel--eroding { text-style: bold reverse; }
     SignalsPanel:nocolor > .signals-panel--intact { text-style: none; }
@@ -317,7 +316,7 @@ class SignalsPanel(LineListView):
         line_style = self._line_style
         name_w, value_w = self._widths
         plain = line_style(cursor_name)
-        explanation = line_style("signals-panel--explanation", cursor_name)
+        explanation = line_style("signals-panel--dim", cursor_name)  # explanations read dim
         # How old the evidence is comes first on the explanation, where a cut line loses
         # the end of the sentence, not the mark.
         mark = freshness_mark(view)

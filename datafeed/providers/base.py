@@ -12,30 +12,62 @@ it takes, and the credit line its terms ask for. Config validation, default sett
 lateness and the help screen read these facts from the registry
 (:func:`datafeed.providers.registry`), so a new source is one module (docs/extending-sources.md).
 
-This module must stay cheap to import: the network stack (httpx) is imported only for
-type checking, because the UI thread reads provider facts before it loads.
+This module must stay cheap to import: the network stack (httpx) and the observation
+records (:mod:`datafeed.models`, ~4 ms of dataclasses) are imported only for type checking,
+because the UI thread reads provider facts before it loads them (issue 20).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError
 from typing import TYPE_CHECKING, ClassVar
 
 from datafeed.catalog import SourceRef
-from datafeed.models import Fetched
 
 if TYPE_CHECKING:  # httpx is heavy; providers are imported for their facts alone
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched
     from datafeed.settings import SourceSettings
 
 ConfigValue = str | int | float | bool
 """What a source-specific config key may hold (TOML scalars)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExtraKey:
+class _Value:
+    """What ``@dataclass(frozen=True, slots=True)`` gave :class:`ExtraKey` and :class:`Target`
+    (equal and hashed by their fields, shown as ``Name(field=value, ...)``, read-only), without
+    creating dataclasses at import: this module is imported in front of the first frame, where
+    the two cost ~1.2 ms (issue 20)."""
+
+    __slots__ = ()
+    __match_args__: ClassVar[tuple[str, ...]] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__match_args__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Value)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__match_args__)
+        return f"{self.__class__.__qualname__}({fields})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+class ExtraKey(_Value):
     """One source-specific key of a ``[sources.NAME]`` config section.
 
     Attributes:
@@ -46,19 +78,43 @@ class ExtraKey:
         choices: the only values accepted, when the key is an enumeration.
     """
 
+    __slots__ = ("choices", "default", "doc", "kind", "name")
+    __match_args__ = ("name", "kind", "default", "doc", "choices")
+
     name: str
     kind: type | tuple[type, ...]
     default: ConfigValue
     doc: str
-    choices: tuple[ConfigValue, ...] = ()
+    choices: tuple[ConfigValue, ...]
+
+    def __init__(
+        self,
+        name: str,
+        kind: type | tuple[type, ...],
+        default: ConfigValue,
+        doc: str,
+        choices: tuple[ConfigValue, ...] = (),
+    ) -> None:
+        init = object.__setattr__
+        init(self, "name", name)
+        init(self, "kind", kind)
+        init(self, "default", default)
+        init(self, "doc", doc)
+        init(self, "choices", choices)
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(_Value):
     """One instrument to fetch from one source."""
+
+    __slots__ = ("instrument", "ref")
+    __match_args__ = ("instrument", "ref")
 
     instrument: str
     ref: SourceRef
+
+    def __init__(self, instrument: str, ref: SourceRef) -> None:
+        object.__setattr__(self, "instrument", instrument)
+        object.__setattr__(self, "ref", ref)
 
 
 class Provider:

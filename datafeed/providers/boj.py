@@ -36,19 +36,20 @@ The data are updated daily at about 08:50 JST. Terms: the Bank's API notice
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
+    from zoneinfo import ZoneInfo
+
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
+    from datafeed.providers._parsed import BojPage
 
 CREDIT = (
     'This service uses the API provided by the "Bank of Japan Time-Series Data Search." '
@@ -71,23 +72,28 @@ MAX_POINTS = 60_000
 NO_DATA = "M181030I"
 """MESSAGEID of a successful request that matched no data."""
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-
 _POINTS_PER_MONTH = {"daily": 31, "monthly": 1, "quarterly": 1}
 """Worst-case periods per month: daily series list every calendar day."""
 
 
-@dataclass(slots=True)
-class BojPage:
-    """One parsed ``getDataCode`` answer.
+@cache
+def _tokyo() -> ZoneInfo:
+    """The Bank's time zone, built on first use (the registry imports this module before
+    the first frame, which needs no zone file read)."""
+    from zoneinfo import ZoneInfo
 
-    Attributes:
-        series: points per series code (upper case), oldest first.
-        next_position: ``NEXTPOSITION``: where the next page starts, or None on the last.
-    """
+    return ZoneInfo("Asia/Tokyo")
 
-    series: dict[str, list[RawPoint]] = field(default_factory=dict)
-    next_position: int | None = None
+
+def __getattr__(name: str) -> object:
+    """``TOKYO`` and ``BojPage`` (:mod:`datafeed.providers._parsed`), made on first use."""
+    if name == "TOKYO":
+        return _tokyo()
+    if name == "BojPage":
+        from datafeed.providers._parsed import BojPage
+
+        return BojPage
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def split_series(series: str) -> tuple[str, str]:
@@ -171,6 +177,11 @@ def parse_data_code(body: bytes | str) -> BojPage:
         ParseError: not JSON, or ``RESULTSET``/``VALUES`` not shaped as documented.
         FetchError: the body reports an error (see :func:`check_status`).
     """
+    import json  # parsing modules load when a parse runs, not with the registry
+
+    from datafeed.models import RawPoint
+    from datafeed.providers._parsed import BojPage
+
     try:
         data: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -243,7 +254,7 @@ def month_windows(start: dt.date, end: dt.date, n_codes: int, frequency: str) ->
 
 
 def _today_tokyo() -> dt.date:
-    return dt.datetime.now(TOKYO).date()
+    return dt.datetime.now(_tokyo()).date()
 
 
 class BojProvider(Provider):
@@ -274,6 +285,8 @@ class BojProvider(Provider):
 
         Raises FetchError/ParseError as documented on :class:`Provider`.
         """
+        from datafeed.models import Batch
+
         groups: dict[tuple[str, str], dict[str, list[Target]]] = {}
         for target in targets:
             db, code = split_series(target.ref.series)
@@ -300,6 +313,8 @@ class BojProvider(Provider):
         end: dt.date,
     ) -> dict[str, list[RawPoint]]:
         """All points of ``codes`` between ``since`` and ``end``, window by window, page by page."""
+        from datafeed.models import RawPoint
+
         merged: dict[str, dict[dt.date, float]] = {}
         for first, last in month_windows(since, end, len(codes), frequency):
             position: int | None = None

@@ -31,22 +31,20 @@ with the source credited: "Source: Deutsche Bundesbank".
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Batch, Fetched, RawPoint
+from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import Provider, Target
 from datafeed.sanitize import clean_line
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
 
 MISSING_VALUES = frozenset({"", ".", "-", "NaN"})
 """Value cells that mean "no value" (``.`` is what the service writes on non-trading days)."""
@@ -54,7 +52,7 @@ MISSING_VALUES = frozenset({"", ".", "-", "NaN"})
 MISSING_FLAGS = ("no value available", "kein wert vorhanden")
 """Flag texts that mark a value as absent whatever the value cell says."""
 
-_PERIOD = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_PERIOD = LazyPattern(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 PERIOD_LABELS = ("format der zeitangabe", "time format code")
 """Preamble labels (German, English) of the row declaring the series' period (``P1D`` ...)."""
@@ -149,6 +147,11 @@ def parse_bbk_csv(body: bytes | str, series: str | None = None, frequency: str |
             separator), its period is not ``frequency``, or a value cell is neither a
             number nor a missing marker.
     """
+    import csv  # parsing modules load when a parse runs, not with the registry
+    import io
+
+    from datafeed.models import RawPoint
+
     text = body.decode("utf-8-sig", errors="replace") if isinstance(body, bytes) else body
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
@@ -228,6 +231,8 @@ class BundesbankProvider(Provider):
             FetchError: a request failed (an unknown key answers HTTP 404).
             ParseError: the body was not BBK-CSV.
         """
+        from datafeed.models import Batch
+
         out: list[Fetched] = []
         for target in targets:
             code = target.ref.series

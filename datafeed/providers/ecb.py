@@ -26,20 +26,18 @@ statistics are not modified (ESCB policy on the reuse of statistics): :data:`CRE
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Batch, Fetched, RawPoint
+from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
 
 CREDIT = "Source: ECB statistics."
 """Attribution the ESCB reuse policy asks for."""
@@ -48,9 +46,9 @@ ESTR_START = dt.date(2019, 10, 1)
 """First €STR publication date (pre-€STR used a different series key)."""
 
 _MISSING = {"", "NaN", "nan", "NA", "-"}
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_NOT_FOUND = re.compile(r"\bHTTP 404\b")
+_QUARTER = LazyPattern(r"^(\d{4})-Q([1-4])$")
+_MONTH = LazyPattern(r"^(\d{4})-(\d{2})$")
+_NOT_FOUND = LazyPattern(r"\bHTTP 404\b")
 
 
 def split_series(series: str) -> tuple[str, str]:
@@ -88,6 +86,11 @@ def parse_csvdata(text: str, key: str | None = None) -> list[RawPoint]:
     Raises:
         ParseError: no header with ``TIME_PERIOD`` and ``OBS_VALUE``, or a bad date/value.
     """
+    import csv  # parsing modules load when a parse runs, not with the registry
+    import io
+
+    from datafeed.models import RawPoint
+
     text = text.lstrip("\ufeff")
     if not text.strip():
         return []
@@ -148,6 +151,8 @@ class EcbProvider(Provider):
 
         Raises FetchError/ParseError as documented on :class:`Provider`.
         """
+        from datafeed.models import Batch
+
         out: list[Fetched] = []
         for target in targets:
             ref = target.ref

@@ -29,15 +29,15 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.fiscaldata import MAX_PAGE_SIZE, FiscalPage, parse_page
 from datafeed.errors import ParseError
-from datafeed.models import Batch, Fetched
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:
-    from datafeed.demand.auctions import AuctionBatch  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsers load only when a fetch runs
+    from datafeed.demand.auctions import AuctionBatch
     from datafeed.demand.debt import DebtDay, DebtField
+    from datafeed.demand.fiscaldata import FiscalPage
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched
 
 API_PATH = "/services/api/fiscal_service"
 DEBT_PATH = "/v2/accounting/od/debt_to_penny"
@@ -58,6 +58,11 @@ MAX_PAGES = 20
 
 AUCTION_PAGE_SIZE = 1000
 """Auction rows per page (~1 KB each)."""
+
+MAX_PAGE_SIZE = 10_000
+"""Largest ``page[size]`` the API accepts: :data:`datafeed.demand.fiscaldata.MAX_PAGE_SIZE`,
+repeated here (a test keeps them equal) so that importing the provider's class, which the
+registry does before the first frame, does not import the envelope parser."""
 
 
 class FiscalDataProvider(Provider):
@@ -87,6 +92,8 @@ class FiscalDataProvider(Provider):
 
     async def _pages(self, http: HttpContext, path: str, params: dict[str, str | int], source: str) -> list[FiscalPage]:
         """Every page of one query, newest first, stopping when a page adds nothing new."""
+        from datafeed.demand.fiscaldata import parse_page  # parsing code loads when a fetch runs
+
         pages: list[FiscalPage] = []
         seen: set[tuple[tuple[str, str | None], ...]] = set()
         number = 1
@@ -119,6 +126,7 @@ class FiscalDataProvider(Provider):
         from datafeed.demand.debt import FIELDS as DEBT_FIELDS
         from datafeed.demand.debt import SOURCE as DEBT_SOURCE
         from datafeed.demand.debt import days_from_page, debt_points
+        from datafeed.models import Batch
 
         unknown = [t.ref.series for t in targets if t.ref.series not in DEBT_SERIES]
         if unknown:

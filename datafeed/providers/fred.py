@@ -24,21 +24,17 @@ owned by third parties (ICE, S&P, Cboe, Moody's) and carry their own terms.
 
 from __future__ import annotations
 
-import asyncio
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
 
 MISSING = frozenset({"", "."})
 """FRED's missing-value markers: empty (current CSV) and ``.`` (old CSV, JSON)."""
@@ -73,6 +69,8 @@ def parse_fredgraph_csv(body: str, series_id: str | None = None) -> list[RawPoin
     Raises:
         ParseError: not a FRED CSV (an HTML page, garbage, a wrong header, a bad row).
     """
+    from datafeed.models import RawPoint  # parsing records load when a parse runs
+
     days, values = fredgraph_columns(body, series_id)
     return [RawPoint(d, v) for d, v in zip(days, values, strict=True)]
 
@@ -88,6 +86,9 @@ def fredgraph_columns(body: str, series_id: str | None = None) -> tuple[list[dt.
     fast = _plain_two_columns(text, series_id)
     if fast is not None:
         return fast
+    import csv  # parsing modules load when a parse needs them, not with the registry
+    import io
+
     rows = csv.reader(io.StringIO(text))
     header = next(rows, None)
     if not header or len(header) < 2 or header[0].strip().lower() not in DATE_HEADERS:
@@ -128,6 +129,9 @@ def fredgraph_table(body: str, ids: Sequence[str]) -> dict[str, tuple[list[dt.da
     """
     if len(ids) == 1:
         return {ids[0]: fredgraph_columns(body, ids[0])}
+    import csv  # parsing modules load when a parse runs, not with the registry
+    import io
+
     text = body.lstrip("\ufeff")
     if not text.strip():
         raise ParseError("FRED returned an empty body")
@@ -211,6 +215,10 @@ def parse_observations_json(body: str) -> list[RawPoint]:
         FetchError: the body is FRED's error JSON (bad key, unknown series, rate limit).
         ParseError: the body is not FRED's JSON.
     """
+    import json  # parsing modules load when a parse runs, not with the registry
+
+    from datafeed.models import RawPoint
+
     try:
         doc = json.loads(body)
     except ValueError:
@@ -274,6 +282,10 @@ class FredProvider(Provider):
         """Fetch the targets' FRED series from ``since`` on: keyless, up to :data:`MAX_IDS`
         series a request (the requests go out together); keyed, one series (the targets
         share its id)."""
+        import asyncio
+
+        from datafeed.models import Batch
+
         if self.settings.api_key:
             return await self._fetch_keyed(http, targets, since)
         ids = list(dict.fromkeys(t.ref.series for t in targets))
@@ -303,6 +315,8 @@ class FredProvider(Provider):
 
     async def _fetch_keyed(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """One series from the keyed JSON API (the targets share its id, :meth:`batch_key`)."""
+        from datafeed.models import Batch
+
         response = await http.get(
             self.settings,
             f"{self.settings.api_base_url}/fred/series/observations",

@@ -35,9 +35,7 @@ credited: "Source: Ministry of Finance Japan, JGB interest rates (財務省 国�
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
@@ -45,11 +43,12 @@ from typing import TYPE_CHECKING
 from datafeed import __version__
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Batch, Fetched, RawPoint
+from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
 
 CURRENT_PATH = "/english/policy/jgbs/reference/interest_rate/jgbcme.csv"
 """Current-month file under ``base_url`` (config: ``current_path``)."""
@@ -86,12 +85,12 @@ ERAS: dict[str, int] = {
 JST = dt.timezone(dt.timedelta(hours=9), "JST")
 """Japan Standard Time (no daylight saving), the calendar the files are dated in."""
 
-_WESTERN = re.compile(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
-_ERA = re.compile(
+_WESTERN = LazyPattern(r"^(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})$")
+_ERA = LazyPattern(
     r"^(明治|大正|昭和|平成|令和|[MTSHR])\s*(\d{1,2}|元)\s*[./年]\s*(\d{1,2})\s*[./月]\s*(\d{1,2})\s*日?$"
 )
-_DIGIT = re.compile(r"\d")
-_TENOR = re.compile(r"^(\d+)\s*(?:Y|YR|YEAR|YEARS|年)$", re.I)
+_DIGIT = LazyPattern(r"\d")
+_TENOR = LazyPattern(r"^(\d+)\s*(?:Y|YR|YEAR|YEARS|年)$", re.IGNORECASE)
 
 
 def parse_mof_date(text: str) -> dt.date:
@@ -153,6 +152,11 @@ def parse_jgbcme_csv(body: bytes | str, labels: Collection[str] | None = None) -
         ParseError: no ``Date`` header row (an HTML error page, a changed layout), a
             date that cannot be read, or a value that is neither a number nor ``-``.
     """
+    import csv  # parsing modules load when a parse runs, not with the registry
+    import io
+
+    from datafeed.models import RawPoint
+
     text = decode(body)
     if not text.strip():
         raise ParseError("mof: empty body")
@@ -248,6 +252,8 @@ class MofProvider(Provider):
             FetchError: a request failed.
             ParseError: a body was not the JGB CSV.
         """
+        from datafeed.models import Batch
+
         base = self.settings.base_url
         headers = {"User-Agent": str(self.option("user_agent"))}
         paths: list[str] = []

@@ -24,20 +24,17 @@ administrator next to the value (:data:`CREDIT`).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import FetchError, ParseError
-from datafeed.market_calendar import ET
-from datafeed.models import Batch, Fetched, RawPoint
 from datafeed.providers.base import Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Batch, Fetched, RawPoint
 
 CREDIT = "Source: Federal Reserve Bank of New York."
 """Attribution line for SOFR shown with the data."""
@@ -91,6 +88,10 @@ def parse_rates(body: bytes | str, rate_type: str = "SOFR") -> list[RawPoint]:
     Raises:
         ParseError: not JSON, no ``refRates`` list, or a row without a usable date/rate.
     """
+    import json  # parsing modules load when a parse runs, not with the registry
+
+    from datafeed.models import RawPoint
+
     try:
         data: Any = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -119,6 +120,8 @@ def parse_rates(body: bytes | str, rate_type: str = "SOFR") -> list[RawPoint]:
 
 
 def _today_ny() -> dt.date:
+    from datafeed.market_calendar import ET  # a module of zones; none is held here
+
     return dt.datetime.now(ET).date()
 
 
@@ -183,6 +186,8 @@ class NyFedProvider(Provider):
         request goes through ``http.get``. The first failure is raised once every request
         ended: a request cancelled half-sent can hold a server's connection.
         """
+        import asyncio
+
         answers = await asyncio.gather(
             *(
                 http.get(self.settings, url, params={"startDate": a.isoformat(), "endDate": b.isoformat()})
@@ -205,5 +210,7 @@ class NyFedProvider(Provider):
 
     @staticmethod
     def _batch(target: Target, points: dict[dt.date, float]) -> Batch:
+        from datafeed.models import Batch
+
         days = sorted(points)
         return Batch.of(target, days, [points[d] for d in days])

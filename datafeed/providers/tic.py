@@ -30,14 +30,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
-from datafeed.demand.wire import combined_error
 from datafeed.errors import FeedError, ParseError
-from datafeed.models import Batch, Fetched, utcnow
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:
-    from datafeed.demand.holders import HoldersTable  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsers load only when a fetch runs
+    from datafeed.demand.holders import HoldersTable
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched
     from datafeed.settings import SourceSettings
 
 log = logging.getLogger(__name__)
@@ -64,6 +63,14 @@ COLD_MONTHS = 24
 
 def _months_between(earlier: dt.date, later: dt.date) -> int:
     return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, as :func:`datafeed.models.utcnow` gives it; a name of this module so a
+    test (or a simulated clock) can replace the clock this provider reads."""
+    from datafeed.models import utcnow as models_utcnow
+
+    return models_utcnow()
 
 
 class TicProvider(Provider):
@@ -119,6 +126,8 @@ class TicProvider(Provider):
             ParseError: no table could be read, or none has any requested holder.
         """
         from datafeed.demand.holders import parse_holders  # parsing code loads when a fetch runs
+        from datafeed.demand.wire import combined_error
+        from datafeed.models import Batch
 
         today = utcnow().date()
         bodies: list[tuple[HoldersTable, bytes]] = []

@@ -29,21 +29,19 @@ Licence: US Treasury data is a work of the US federal government and in the publ
 
 from __future__ import annotations
 
-import asyncio
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Batch, Fetched, RawPoint
+from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched, RawPoint
 
 CSV_PATH = "/resource-center/data-chart-center/interest-rates/daily-treasury-rates.csv"
 """Path of the yearly CSV files under ``base_url`` (the year is appended)."""
@@ -64,8 +62,8 @@ impolite for no gain.
 MISSING = frozenset({"", "N/A", "NA", "ND", "."})
 """Cell values that mean "no value" (the CSV uses empty fields; the others are defensive)."""
 
-_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_TENOR = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(mo|mos|month|months|yr|yrs|year|years|wk|wks|week|weeks)\s*$", re.I)
+_DATE = LazyPattern(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_TENOR = LazyPattern(r"^\s*(\d+(?:\.\d+)?)\s*(mo|mos|month|months|yr|yrs|year|years|wk|wks|week|weeks)\s*$", re.I)
 _UNIT = {"mo": "Mo", "month": "Mo", "yr": "Yr", "year": "Yr", "wk": "Wk", "week": "Wk"}
 
 
@@ -116,6 +114,11 @@ def parse_treasury_csv(body: bytes | str) -> dict[str, list[RawPoint]]:
         ParseError: the body is not this CSV (an HTML maintenance page, a changed layout,
             a date or number that cannot be read).
     """
+    import csv  # parsing modules load when a parse runs, not with the registry
+    import io
+
+    from datafeed.models import RawPoint
+
     text = body.decode("utf-8-sig", errors="replace") if isinstance(body, bytes) else body
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -227,6 +230,10 @@ class TreasuryProvider(Provider):
             FetchError: a request failed.
             ParseError: a body was not the yield-curve CSV, or no requested tenor has a column.
         """
+        import asyncio
+
+        from datafeed.models import Batch, RawPoint
+
         first = max(FIRST_YEAR, since.year)
         last = max(first, _today().year)
         columns: dict[str, dict[dt.date, float]] = {}

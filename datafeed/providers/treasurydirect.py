@@ -37,12 +37,12 @@ from typing import TYPE_CHECKING
 
 from datafeed.catalog import SourceRef
 from datafeed.errors import ParseError
-from datafeed.models import Batch, Fetched, utcnow
 from datafeed.providers.base import ExtraKey, Provider, Target
 
-if TYPE_CHECKING:
-    from datafeed.demand.auctions import AuctionBatch  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsers load only when a fetch runs
+    from datafeed.demand.auctions import AuctionBatch
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched
 
 AUCTIONED_PATH = "/TA_WS/securities/auctioned"
 SEARCH_PATH = "/TA_WS/securities/search"
@@ -56,6 +56,14 @@ DEFAULT_HISTORY_YEARS = 5
 
 MAX_WINDOWS = 60
 """Most quarter windows read in one fetch (15 years)."""
+
+
+def utcnow() -> dt.datetime:
+    """Now in UTC, as :func:`datafeed.models.utcnow` gives it; a name of this module so a
+    test (or a simulated clock) can replace the clock this provider reads."""
+    from datafeed.models import utcnow as models_utcnow
+
+    return models_utcnow()
 
 
 def quarter_start(day: dt.date) -> dt.date:
@@ -179,6 +187,7 @@ class TreasuryDirectProvider(Provider):
             ParseError: an answer was not the securities JSON, or a target is no auction series id.
         """
         from datafeed.demand.auction_series import SERIES_PATTERN, auction_series
+        from datafeed.models import Batch
 
         unknown = [t.ref.series for t in targets if not SERIES_PATTERN.match(t.ref.series)]
         if unknown:

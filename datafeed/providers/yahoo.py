@@ -37,22 +37,21 @@ The source is off-switchable with ``[sources.yahoo] enabled = false``.
 from __future__ import annotations
 
 import datetime as dt
-import json
-import re
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datafeed.errors import FetchError, ParseError, RateLimited, register_secret
-from datafeed.models import Fetched, Observation
+from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import ExtraKey, Provider, Target
-from datafeed.settings import SourceSettings
 
-if TYPE_CHECKING:  # the network stack loads only when a fetch runs
+if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
     from datafeed.http import HttpContext
+    from datafeed.models import Fetched
+    from datafeed.providers._parsed import IntradayPoint
+    from datafeed.settings import SourceSettings
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
@@ -97,7 +96,7 @@ USD per troy ounce (front-month COMEX future, not spot).
 YIELD_X10_THRESHOLD = 20.0
 """A yield-index value above this is taken as quoted ×10 (no US yield printed > 20 % since 1981)."""
 
-_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+_STATUS = LazyPattern(r"\bHTTP (\d{3})\b")
 
 
 def normalize_yield(symbol: str, value: float) -> float:
@@ -119,19 +118,13 @@ def normalize_yield(symbol: str, value: float) -> float:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class IntradayPoint:
-    """One 5-minute bar's last price.
+def __getattr__(name: str) -> object:
+    """``IntradayPoint`` (:mod:`datafeed.providers._parsed`), created when first used."""
+    if name == "IntradayPoint":
+        from datafeed.providers._parsed import IntradayPoint
 
-    Attributes:
-        time: bar start time (UTC, timezone-aware).
-        date: the exchange-local trading date the bar belongs to.
-        value: the close of the bar, in catalog units (yields ×10 undone).
-    """
-
-    time: dt.datetime
-    date: dt.date
-    value: float
+        return IntradayPoint
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _zone(meta: Mapping[str, Any]) -> dt.tzinfo:
@@ -186,6 +179,8 @@ def _trading_date(ts: int, periods: list[tuple[int, int]], zone: dt.tzinfo) -> d
 def _load(body: bytes | str | Mapping[str, Any]) -> Mapping[str, Any]:
     if isinstance(body, Mapping):
         return body
+    import json  # parsing modules load when a parse runs, not with the registry
+
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
@@ -212,6 +207,8 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
             "error":{...}}}``, e.g. symbol not found); not transient.
         ParseError: the body is not a v8 chart object.
     """
+    from datafeed.providers._parsed import IntradayPoint
+
     data = _load(body)
     chart = data.get("chart")
     if not isinstance(chart, Mapping):
@@ -389,6 +386,8 @@ class YahooProvider(Provider):
             RateLimited: Yahoo said 429 now or recently (requests paused).
             ParseError: a body was not a v8 chart object.
         """
+        from datafeed.models import Observation
+
         if not self.settings.enabled:
             raise FetchError("yahoo: disabled ([sources.yahoo] enabled = false)", transient=False)
         out: list[Fetched] = []

@@ -5,6 +5,7 @@ Run on demand (not collected by pytest)::
 
     python tests/perf/bench.py [--runs 3] [--idle 20] [--quick] [--with-baselines]
                                [--ready TEXT] [--json-out FILE]
+    python tests/perf/bench.py --idle-only [--idle 60] [--runs 1]   # idle soaks alone
 
 Prints ONE Markdown table, each cell "median [min–max]" over the runs, for
 
@@ -39,8 +40,16 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 PROBE = HERE / "probe.py"
-BASELINES = Path(os.environ.get("TRIFFIN_BENCH_BASELINES") or ROOT.parent / "shared" / "bench" / "baselines")
-"""hello.py and ticker.py (``$TRIFFIN_BENCH_BASELINES`` overrides, for a checkout elsewhere)."""
+BASELINES = Path(
+    os.environ.get("TRIFFIN_BENCH_BASELINES")
+    or (
+        Path(os.environ["TRIFFIN_TEST_SHARED"]) / "bench" / "baselines"
+        if os.environ.get("TRIFFIN_TEST_SHARED")
+        else ROOT.parent / "shared" / "bench" / "baselines"
+    )
+)
+"""hello.py and ticker.py (``$TRIFFIN_BENCH_BASELINES`` overrides; else under ``$TRIFFIN_TEST_SHARED``
+(a worktree has no ``../shared``), else ``../shared``)."""
 PY = sys.executable
 
 READY_DEFAULT = r"re:UST 10Y\s+[-+]?\d+\.\d"
@@ -146,6 +155,25 @@ while True:
 """
 
 
+# --idle-only: each OS thread named after its Python thread (prctl PR_SET_NAME, 15 bytes),
+# so /proc/<pid>/task/<tid>/comm tells which thread wakes ("textual-input",
+# "triffin-monitor"...; the main thread keeps the process's name). Put on the children's
+# path as sitecustomize.py: one system call per thread start, nothing while idle.
+THREAD_NAMES = r"""
+import ctypes, threading
+try:
+    _prctl = ctypes.CDLL(None).prctl
+except (OSError, AttributeError):
+    _prctl = None
+if _prctl is not None:
+    _inner = threading.Thread._bootstrap_inner
+    def _named(self):
+        _prctl(15, self.name.encode("utf-8", "replace")[:15], 0, 0, 0)
+        return _inner(self)
+    threading.Thread._bootstrap_inner = _named
+"""
+
+
 def log(msg: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -223,6 +251,20 @@ def pick(d: Any, path: str) -> Any:
             return None
         d = d[part]
     return d
+
+
+def idle_fraction(res: dict[str, Any]) -> float | None:
+    """A run's idle CPU fraction: the precise one (schedstat) when the probe had it, else ticks.
+
+    Results of an older probe have only ``cpu_fraction`` (ticks)."""
+    best = pick(res, "idle.cpu_fraction_best")
+    return pick(res, "idle.cpu_fraction") if best is None else best
+
+
+def _per_s(res: dict[str, Any], key: str) -> float | None:
+    """``idle.<key>`` of a run divided by its idle window's seconds."""
+    n, wall = pick(res, f"idle.{key}"), pick(res, "idle.seconds")
+    return None if n is None or not wall else n / wall
 
 
 def agg(values: list[float | None]) -> dict[str, float] | None:
@@ -797,6 +839,163 @@ class Bench:
                 res["soak"]["requests"] = len(self.requests_between(res["soak"]["t0"], res["soak"]["t1"]))
             self.extra["soak_live"] = res
 
+    def idle_soaks(self) -> None:
+        """``--idle-only``: hello.py, ``triffin --demo`` and a live warm start with nothing due.
+
+        Each sits for ``--idle`` seconds (60 by default) after ``--idle-settle`` seconds, the
+        three interleaved ``--runs`` times (1 by default). The live app starts from a cache
+        made by one refresh against the loopback market, with ``refresh`` and
+        ``intraday_refresh`` an hour (the config issue 20's "live, nothing due" row uses),
+        so after its start-up pass nothing is due. The demo keeps ticking (every 2 s): its
+        row is "idle while refreshing", as a user leaves it. Every child gets its threads
+        named (``THREAD_NAMES``) so the per-thread wake-ups say who wakes.
+        """
+        a = self.a
+        self.pristine = None
+        # the stand-in renders each answer once (unmeasured), then a cold pass makes the cache
+        bench_refresh(self.server_cfg, self.work / "refresh-prime", warm=False)
+        primed = bench_refresh(self.server_cfg, self.work / "refresh-1", warm=False)
+        if primed["failed"] == 0:
+            self.pristine = self.work / "refresh-1"
+        else:
+            log(f"WARNING: the priming refresh had {primed['failed']} failed jobs; the live app starts without a cache")
+        site = self.work / "site"
+        site.mkdir(exist_ok=True)
+        (site / "sitecustomize.py").write_text(THREAD_NAMES)
+        common = [
+            "--size",
+            a.size,
+            "--idle",
+            str(a.idle),
+            "--settle",
+            str(a.idle_settle),
+            "--marks",
+            "--quit",
+            "ctrl+q",
+            "--ready-timeout",
+            "40",
+        ]
+        cfgs: dict[str, dict[str, Any]] = {}
+        if BASELINES.is_dir():
+            cfgs["idle_hello"] = {"cmd": [PY, str(BASELINES / "hello.py")], "ready": "HELLO-READY", "env": {}}
+        else:
+            log(f"no baselines at {BASELINES}: hello.py not measured")
+        cfgs["idle_demo"] = {
+            "cmd": [PY, "-m", "tui", "--demo"],
+            "ready": GRID_READY,
+            "env": {"TRIFFIN_CONFIG": str(self.demo_cfg)},
+        }
+        cfgs["idle_live"] = {
+            "cmd": [PY, "-m", "tui"],
+            "ready": GRID_READY,
+            "env": {"TRIFFIN_CONFIG": str(self.quiet_cfg)},
+            "live": True,
+        }
+        for name in cfgs:
+            self.results[name] = []
+        log(f"idle soaks: {a.runs} x ({', '.join(cfgs)}), {a.idle:g} s each after {a.idle_settle:g} s")
+        for i in range(1, a.runs + 1):
+            for name, cfg in cfgs.items():
+                env = child_env(**cfg["env"])
+                env["PYTHONPATH"] = str(site) + os.pathsep + env["PYTHONPATH"]
+                if name != "idle_hello":
+                    env["TRIFFIN_CACHE_DIR"] = str(
+                        self.fresh_cache(f"{name}-{i}") if cfg.get("live") else self.work / f"cache-{name}-{i}"
+                    )
+                res = run_probe(f"{name}-{i}", [*common, "--ready", cfg["ready"]], cfg["cmd"], env, self.work)
+                if cfg.get("live") and res.get("idle"):
+                    res["loopback"] = {
+                        "idle_requests": len(self.requests_between(res["idle"]["t0"], res["idle"]["t1"]))
+                    }
+                res["load"] = os.getloadavg()[0]
+                self.results[name].append(res)
+                pct = idle_fraction(res)
+                log(
+                    f"{name} #{i}: idle cpu {'—' if pct is None else f'{100 * pct:.3f}'} % "
+                    f"({pick(res, 'idle.cpu_clock')}), {pick(res, 'idle.wakeups_per_s')} wake-ups/s, "
+                    f"{pick(res, 'idle.bytes_per_s')} B/s; load {res['load']:.1f}"
+                )
+
+    def idle_table(self) -> tuple[str, list[str]]:
+        """``--idle-only``'s table: CPU to 3 decimals, wake-ups, bytes, per app; threads in the notes."""
+        names = [n for n in ("idle_hello", "idle_demo", "idle_live") if self.results.get(n)]
+        heads = {"idle_hello": "hello.py", "idle_demo": "triffin --demo (ticking)", "idle_live": "live, nothing due"}
+        rows: list[list[str]] = []
+
+        def row(label: str, values: dict[str, dict[str, float] | None], digits: int, scale: float = 1.0) -> None:
+            rows.append([label, *[fmt(values.get(n), scale=scale, digits=digits) for n in names]])
+
+        def col(path: str) -> dict[str, dict[str, float] | None]:
+            return {n: self.col(n, path) for n in names}
+
+        row(
+            "CPU, % of a core (schedstat ns; ticks where absent)",
+            {n: agg([idle_fraction(r) for r in self.results[n]]) for n in names},
+            3,
+            100,
+        )
+        rows.append(["clock of that figure", *[self.idle_clocks(n) for n in names]])
+        row("CPU, % of a core, from clock ticks (10 ms)", col("idle.cpu_fraction_ticks"), 3, 100)
+        row("wake-ups/s (voluntary switches, all threads)", col("idle.wakeups_per_s"), 2)
+        row(
+            "involuntary switches/s",
+            {n: agg([_per_s(r, "involuntary_switches") for r in self.results[n]]) for n in names},
+            2,
+        )
+        row("bytes/s to the terminal", col("idle.bytes_per_s"), 1)
+        row("frames in the window", col("idle.frames"), 0)
+        row("data updates applied in the window", col("updates.count"), 0)
+        row("loopback requests in the window", col("loopback.idle_requests"), 0)
+        row("threads", col("idle.threads_seen"), 0)
+        row("RSS at the end (MB)", col("idle.rss_mib_end"), 1)
+        notes = [
+            f"{self.a.runs} run(s) per app, interleaved; {self.a.idle:g} s idle window after {self.a.idle_settle:g} s "
+            f"of settling; load average (1 min) at each run's end: "
+            + ", ".join(f"{r['load']:.1f}" for n in names for r in self.results[n] if "load" in r)
+            + f" on {os.cpu_count()} CPUs.",
+            "CPU = run time of every thread of the app's process tree over the window "
+            "(/proc/<pid>/task/<tid>/schedstat, ns); the tick figure is utime+stime of /proc/<pid>/stat.",
+        ]
+        for n in names:
+            res = self.results[n][-1]
+            threads = pick(res, "idle.threads") or []
+            parts = [
+                f"{'main' if t['main'] else t['comm']} {t['wakeups_per_s']:.2f}/s "
+                + ("" if t.get("cpu_ms") is None else f"{t['cpu_ms']:.1f} ms")
+                for t in threads
+                if t.get("voluntary") or t.get("cpu_ms")
+            ]
+            notes.append(
+                f"{heads[n]}, last run, per thread (wake-ups/s, CPU over the window): " + ("; ".join(parts) or "none")
+            )
+        header = ["idle", *[heads[n] for n in names]]
+        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+        lines = [
+            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
+            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+        ]
+        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
+        return "\n".join(lines), notes
+
+    def report_idle(self, started: float) -> int:
+        """Print ``--idle-only``'s table and notes, clean up; 1 when an app never got ready."""
+        self.stop_server()
+        print(
+            f"\ntriffin idle soaks — took {time.monotonic() - started:.0f} s; terminal {self.a.size}; "
+            f"Python {sys.version.split()[0]}\n"
+        )
+        table, notes = self.idle_table()
+        print(table)
+        print()
+        for note in notes:
+            print(f"- {note}")
+        self.cleanup()
+        failed = [n for n, rs in self.results.items() if not any(pick(r, "idle.seconds") for r in rs)]
+        if failed:
+            print(f"\nbench: no idle window measured for {', '.join(failed)}", file=sys.stderr)
+            return 1
+        return 0
+
     # ---------------------------------------------------------------- report
     def col(self, name: str, path: str) -> dict[str, float] | None:
         return agg([pick(r, path) for r in self.results.get(name, [])])
@@ -1065,6 +1264,16 @@ class Bench:
         lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
         return "\n".join(lines), notes
 
+    def idle_cpu(self, name: str) -> float | None:
+        """Median idle CPU fraction of ``name``'s runs: schedstat's ns where the probe had them, else ticks."""
+        x = agg([idle_fraction(r) for r in self.results.get(name, [])])
+        return None if x is None else x["median"]
+
+    def idle_clocks(self, name: str) -> str:
+        """Which clock ``name``'s idle CPU came from (``schedstat``, ``ticks``, or both when runs differ)."""
+        got = sorted({pick(r, "idle.cpu_clock") or "ticks" for r in self.results.get(name, []) if r.get("idle")})
+        return "/".join(got) or "no run"
+
     def issue20_table(self) -> tuple[str, list[str]]:
         """Issue 20's targets, each against hello.py (or the 30-row run) of this same run."""
         rows: list[list[str]] = []
@@ -1127,12 +1336,15 @@ class Bench:
                 verdict(None if big_rows is None else big_rows <= 1),
             ]
         )
-        cpu, bps = med("quiet", "idle.cpu_fraction"), med("quiet", "idle.bytes_per_s")
+        cpu, bps = self.idle_cpu("quiet"), med("quiet", "idle.bytes_per_s")
+        hello_idle = self.idle_cpu("hello")
+        clocks = self.idle_clocks("quiet")
         rows.append(
             [
-                "live, no new data (nothing due after the start-up pass): CPU (% of a core) / bytes/s",
-                f"{'—' if cpu is None else f'{100 * cpu:.2f}'} / {'—' if bps is None else f'{bps:.0f}'}",
-                "",
+                f"live, no new data (nothing due after the start-up pass): CPU (% of a core, {clocks}) / bytes/s",
+                f"{'—' if cpu is None else f'{100 * cpu:.3f}'} / {'—' if bps is None else f'{bps:.0f}'}"
+                + ("" if hello_idle is None else f" (hello.py {100 * hello_idle:.3f} %)"),
+                "" if cpu is None or not hello_idle else f"{cpu / hello_idle:.2f}× hello",
                 "≤ 0.2 % / 0",
                 verdict(None if cpu is None or bps is None else cpu <= 0.002 and bps == 0),
             ]
@@ -1168,6 +1380,11 @@ class Bench:
                 "of runs interleaved with hello.py, so both saw the same load."
             )
         notes.append(
+            "Idle CPU = the app's process tree over the idle window: every thread's run time in ns "
+            "(/proc/<pid>/task/<tid>/schedstat) where the kernel has it (`schedstat` above), else "
+            "utime+stime in clock ticks (`ticks`: 10 ms steps, 0.05 % of a 20 s window)."
+        )
+        notes.append(
             f"First frame = {GRID_READY!r} visible (regime in the title bar and a scored crisis row); "
             f"{self.a.ff_runs} runs per app after one unmeasured priming run on the same cache."
         )
@@ -1189,8 +1406,8 @@ class Bench:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3, help="runs per app, interleaved (default 3)")
-    ap.add_argument("--idle", type=float, default=20.0, help="idle window in seconds (default 20)")
+    ap.add_argument("--runs", type=int, help="runs per app, interleaved (default 3; --idle-only: 1)")
+    ap.add_argument("--idle", type=float, help="idle window in seconds (default 20; --idle-only: 60)")
     ap.add_argument("--quick", action="store_true", help="1 run, 6 s idle, short soaks: under 2 minutes")
     ap.add_argument(
         "--with-baselines",
@@ -1232,9 +1449,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the full refresh, cold and warm, --runs times (default 3): medians, requests, chains",
     )
+    ap.add_argument(
+        "--idle-only",
+        action="store_true",
+        help="only the idle soaks: hello.py, triffin --demo and a live warm start with nothing due, "
+        "--idle s each (default 60), CPU from schedstat (ns), wake-ups per thread",
+    )
+    ap.add_argument(
+        "--idle-settle", type=float, default=10.0, help="--idle-only: seconds between ready and the window (10)"
+    )
     ap.add_argument("--json-out", help="write every raw probe result and timing here")
     ap.add_argument("--keep", action="store_true", help="keep the temporary work dir (probe JSON, caches, logs)")
     a = ap.parse_args(argv)
+    if a.runs is None:
+        a.runs = 1 if a.idle_only else 3
+    if a.idle is None:
+        a.idle = 60.0 if a.idle_only else 20.0
     a.signal_reps, a.refresh_runs, a.import_reps = 10, a.runs, 3
     a.soak_tick, a.soak_ticks, a.soak_seconds = 0.01, round(HOUR_TICKS * a.soak_hours), a.soak_max
     a.live_soak_passes, a.live_soak_every = (LIVE_HOUR_PASSES if a.live_soak else 0), 4.0
@@ -1276,6 +1506,9 @@ def main(argv: list[str] | None = None) -> int:
             check=False,
         )
         bench.start_server()
+        if a.idle_only:
+            bench.idle_soaks()
+            return bench.report_idle(started)
         if a.issue20_only:
             a.signal_reps = 1
         bench.in_process()

@@ -163,3 +163,14 @@ async def test_auctions_query_with_no_auction(httpserver: HTTPServer, http: Http
     httpserver.expect_request(AUCTIONS).respond_with_data(body("auctions-query-empty.json"))
     batch = await provider(httpserver).fetch_auctions(http, D(2026, 12, 1))
     assert batch.auctions == () and batch.pending == () and len(httpserver.log) == 1
+
+
+def test_the_page_limit_is_the_envelope_parsers() -> None:
+    """The provider repeats the API's page limit (so importing its class does not import the
+    envelope parser, issue 20); the two must never drift apart, nor the key's default."""
+    from datafeed.demand import fiscaldata as envelope
+    from datafeed.providers import fiscaldata as provider
+
+    assert provider.MAX_PAGE_SIZE == envelope.MAX_PAGE_SIZE
+    (page_size,) = FiscalDataProvider.extra_keys
+    assert page_size.default == envelope.MAX_PAGE_SIZE

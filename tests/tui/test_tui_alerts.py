@@ -311,3 +311,21 @@ async def test_a_screenshot_has_no_toasts(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: any(shots.glob("*.svg")), what="the screenshot")
         svg = next(shots.glob("*.svg")).read_text(encoding="utf-8")
         assert "TOAST" not in svg and "Markets" in svg
+
+
+async def test_add_alert_box_is_ascii_under_ascii() -> None:
+    """``--ascii``: the add-alert box has an ASCII border (its rule starts at ``App.-ascii``,
+    which Textual's scoping of a screen's DEFAULT_CSS used to turn into a rule matching nothing)."""
+    from dataclasses import replace
+
+    from tui.screens.add_alert import AddAlertScreen
+
+    for ascii in (True, False):
+        app = demo_app(replace(demo_config(), ascii=ascii))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("A")
+            await wait_until(pilot, lambda: isinstance(pilot.app.screen, AddAlertScreen), what="the alert box")
+            await pilot.pause()
+            box = pilot.app.screen.query_one("AddAlertScreen > Vertical")
+            assert box.styles.border_top[0] == ("ascii" if ascii else "round")

@@ -47,14 +47,31 @@ HEAVY = (
     "datafeed.demand.debt",
     "datafeed.alert_rules",
     "datafeed.formula_syntax",
+    "datafeed.recompute",
+    "datafeed.updates",
+    "widgets.chart_data",
+    # what the provider parsers use (the registry reads the provider classes); not
+    # datafeed.models, which Monitor.start imports right after the first refresh
+    "csv",
+    "datafeed.demand.fiscaldata",
+    "datafeed.providers._parsed",
 )
 
 async def main():
     app = TriffinApp(load_config(None), demo=True, today=dt.date.fromisoformat({today!r}), tick_interval=None)
     async with app.run_test(size=(140, 45)) as pilot:
         await pilot.pause()
+        ours = [
+            value
+            for name, module in list(sys.modules.items())
+            if name.split(".")[0] in ("datafeed", "tui", "widgets", "themes")
+            for value in vars(module).values()
+            if isinstance(value, type) and value.__module__ == name and "__dataclass_fields__" in vars(value)
+        ]
         out = {{
             "imported": [m for m in HEAVY if m in sys.modules],
+            "dataclasses": sorted(f"{{c.__module__}}.{{c.__qualname__}}" for c in ours),
+            "slotted": sorted(f"{{c.__module__}}.{{c.__qualname__}}" for c in ours if "__slots__" in vars(c)),
             "loaded": app.monitor.demo_store is not None,
             "text": screen_text(app),
         }}
@@ -79,8 +96,10 @@ def _first_frame(cache: Path) -> dict[str, object]:
 async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -> None:
     """Run 1 saves the demo's view; run 2's first frame shows the regime and a scored crisis
     row while the demo market is still held back, and neither pandas nor numpy is loaded (nor
-    httpx, importlib.metadata, or the rule and formula parsers a config without rules does
-    not need)."""
+    httpx, importlib.metadata, the rule and formula parsers a config without rules does
+    not need, what the provider parsers use (csv, the Fiscal Data envelope, the parsed
+    records), the Monitor's recompute and update records, which load with the first update,
+    or the drill-downs' chart types)."""
     cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
     async with demo_app().run_test(size=(140, 45)) as pilot:
         await wait_ready(pilot)
@@ -89,6 +108,31 @@ async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -
     text = str(shown["text"])
     assert "REGIME" in text and "GFC" in text, text
     assert shown["imported"] == [], f"imported before the first frame: {shown['imported']}"
+
+
+DATACLASS_BUDGET = 33
+"""Dataclasses created before the first frame, at most. Defining one costs ~0.6 ms on Python
+3.11 (its methods are generated and compiled), ~0.85 ms with ``slots=True``: 40 of them were
+a tenth of a bare Textual app's start (issue 20). Types the first frame does not need live in
+modules it does not import (the chart's, the recompute's, the Monitor's update records)."""
+
+
+PROVIDER_SIDE = ("datafeed.models.", "datafeed.providers.", "datafeed.demand.")
+"""Modules the provider registry imports (their types are the feed's, many per refresh)."""
+
+
+async def test_the_first_frame_defines_few_dataclasses_and_none_slotted(tmp_path: Path) -> None:
+    """The first frame's frozen types stay few, and none pays for ``slots=True`` (a class
+    built twice); the census names them, so a new one in front of the first frame is a choice."""
+    cache = Path(os.environ["TRIFFIN_CACHE_DIR"])
+    async with demo_app().run_test(size=(140, 45)) as pilot:
+        await wait_ready(pilot)
+    shown = _first_frame(cache)
+    classes = list(shown["dataclasses"])  # type: ignore[call-overload]
+    slotted = [c for c in shown["slotted"] if not c.startswith(PROVIDER_SIDE)]  # type: ignore[attr-defined]
+    assert slotted == [], f"slots=True dataclasses before the first frame: {slotted}"
+    assert len(classes) <= DATACLASS_BUDGET, f"{len(classes)} dataclasses before the first frame: {classes}"
+    assert "widgets.data.TableRow" in classes, classes  # the census sees the first frame's types
 
 
 def test_grid_headers_match_the_checks() -> None:

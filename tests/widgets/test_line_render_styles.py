@@ -85,7 +85,7 @@ async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView
     app = WidgetHost(widget, theme=theme)
     async with app.run_test(size=(140, 30)) as pilot:
         names = sorted(type(widget).COMPONENT_CLASSES)
-        assert len(names) >= 8
+        assert len(names) >= 7  # every widget compared has at least 7 parts
         seen: set[tuple[object, ...]] = set()
         for step in ("unfocused", "focused", "other theme"):
             if step == "unfocused":

@@ -8,7 +8,7 @@ import pytest
 from widget_hosts import WidgetHost
 
 from widgets.chart import SeriesChart
-from widgets.data import ChartData, ChartLine, ChartThreshold
+from widgets.chart_data import ChartData, ChartLine, ChartThreshold
 
 DATES = tuple(f"2020-{month:02d}-{day:02d}" for month in (2, 3, 4) for day in range(1, 29))
 

@@ -16,10 +16,8 @@ from textual.message import Message
 from textual.widget import Widget
 
 from themes import BUILTIN_THEMES, theme_variable_defaults
+from widgets.chart_data import ChartData, ChartLine, ChartThreshold
 from widgets.data import (
-    ChartData,
-    ChartLine,
-    ChartThreshold,
     RegimeView,
     ScoreCell,
     ScoreRow,

@@ -85,6 +85,10 @@ class AddAlertScreen(ModalScreen[str | None]):
     AddAlertScreen #add-alert-help { color: $text-muted; height: auto; }
     """
 
+    SCOPED_CSS: ClassVar[bool] = False
+    """Every rule names the screen itself; scoped, Textual would put ``AddAlertScreen`` in front
+    of ``App.-ascii`` too, and the ASCII border would never apply."""
+
     def __init__(self, target: str, prefill: str) -> None:
         super().__init__()
         self.target = target

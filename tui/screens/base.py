@@ -103,6 +103,66 @@ class KeyBar(Widget):
 class DetailScreen(Screen[None]):
     """Base of the drill-downs: back keys, status bar upkeep, narrow layout."""
 
+    DEFAULT_CSS = """
+    .detail-title {
+        height: auto;
+        background: $panel;
+        color: $foreground;
+        padding: 0 1;
+    }
+    .detail-body {
+        height: 1fr;
+        layout: horizontal;
+    }
+    .detail-stats {
+        width: 50;
+        height: 1fr;
+        padding: 0 1;
+        border: round $foreground 30%;
+        background: $surface;
+    }
+    .detail-main { width: 1fr; height: 1fr; }
+    .detail-note {
+        height: auto;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    .detail-chart {
+        height: 1fr;
+        min-height: 10;
+    }
+    .crisis-summary {
+        height: auto;
+        padding: 0 1;
+        background: $surface;
+    }
+    .crisis-charts { height: 1fr; }
+    .crisis-chart {
+        height: 14;
+        border: round $foreground 30%;
+    }
+    .crisis-chart.-selected { border: heavy $accent; }
+    App.-ascii .crisis-chart, App.-ascii .detail-stats { border: ascii $foreground 30%; }
+    App.-ascii .crisis-chart.-selected { border: ascii $accent; }
+
+    /* The curves screen: the chart over the tenor grid and the spreads, one scroll. */
+    .curves-body { height: 1fr; layout: vertical; overflow-y: auto; }
+    .curves-chart { height: 1fr; min-height: 14; }
+    .curves-grid { height: auto; padding: 0 1; background: $surface; }
+
+    /* Narrow drill-downs: the chart on top, the stats below, one scroll. */
+    .-narrow .detail-body { layout: vertical; overflow-y: auto; }
+    .-narrow .detail-stats { width: 1fr; height: auto; }
+    .-narrow .detail-main { height: auto; }
+    .-narrow .detail-chart { height: 14; }
+    """
+    """The drill-downs' layout, parsed when the first one opens (not in the dashboard's first
+    frame). Unscoped (``SCOPED_CSS = False``), so ``App.-ascii`` and ``.-narrow`` (a class on
+    the screen itself) match as they would in the app's stylesheet; no rule in ``app.tcss``
+    sets these properties on these nodes, so being default CSS loses nothing."""
+
+    SCOPED_CSS: ClassVar[bool] = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace", "back", "Back", id="back", tooltip="Back to the dashboard"),
     ]

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
     from datafeed.crises import ScoredEpisode
     from tui.messages import DataUpdate
-    from widgets.data import ChartData
+    from widgets.chart_data import ChartData
 
 MARKS = {"pass": ("✓", "+"), "fail": ("✗", "x"), "flat": ("·", "."), "n/a": ("–", "-")}
 

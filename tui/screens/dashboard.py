@@ -22,12 +22,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
-from textual.events import Click, DescendantFocus, Resize
+from textual.events import Click, DescendantFocus, Resize, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from datafeed.crisis_columns import CHECK_COLUMNS
 from tui import startup_gc
+from tui.clock_rows import ClockRows
 from tui.host import Host, host_of
 from tui.messages import EVERYTHING, DataUpdate
 from tui.screens.base import KeyBar
@@ -204,6 +205,10 @@ class DashboardScreen(Screen[None]):
         self._view_found = False
         self._ticked = False
         """A change was taken in since the store was installed (a demo view is saved only before)."""
+        self._resumed = False
+        """The screen was resumed once (its first resume comes with the app's start)."""
+        self._clock_rows = ClockRows()
+        """The table's rows, kept for the minute's clock tick where it does not move them."""
 
     @property
     def triffin(self) -> Host:
@@ -212,6 +217,7 @@ class DashboardScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         """Title, tab strip, the three panels, status bar and footer."""
+        self._layout_classes(*self.app.size)  # before the widgets mount and are styled
         ascii = self.triffin.ascii
         yield TitleBar(id="title-bar")
         yield PanelTabs(id="panel-tabs")
@@ -226,6 +232,20 @@ class DashboardScreen(Screen[None]):
                 yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """The first resume (the app's start) keeps the styles the widgets already have.
+
+        Textual restyles the whole screen on every ScreenResume that asks for it (a pop
+        does not); the first comes right after mounting, when every widget was styled as it
+        was registered and the table's focus (``AUTO_FOCUS``) restyled what it touched:
+        restyling the screen again changes nothing but costs ~10 ms of the first frame
+        (16 widgets, each component class through a virtual node). Runs before Textual's
+        own handler, which reads ``refresh_styles``. Later resumes are left as Textual sends them.
+        """
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         """Subscribe to data updates, set titles, focus the table."""
@@ -368,14 +388,24 @@ class DashboardScreen(Screen[None]):
         self._layout(event.size.width, event.size.height)
 
     def _layout(self, width: int, height: int) -> None:
+        self._layout_classes(width, height)
+        self._show_classes()
+        self._size_grid_row()
+        self._paint_title()
+
+    def _layout_classes(self, width: int, height: int) -> None:
+        """The screen's ``-single`` / ``-wide`` classes for this size.
+
+        A class change on the screen restyles every widget on it, so ``compose`` sets them
+        before the widgets mount (each is then styled once, as it mounts): set in
+        ``on_mount``, a small or very wide terminal paid a second styling of the whole
+        screen before its first frame.
+        """
         single = width < SINGLE_BELOW[0] or height < SINGLE_BELOW[1]
         self.single = single
         self.set_class(single, "-single")
         self.set_class(not single and width >= WIDE_FROM[0] and height >= WIDE_FROM[1], "-wide")
         self._wide_title = width >= 90
-        self._show_classes()
-        self._size_grid_row()
-        self._paint_title()
 
     def _size_grid_row(self) -> None:
         """Size the panel grid: the crisis row fits its episodes, the signals column its text.
@@ -584,8 +614,6 @@ class DashboardScreen(Screen[None]):
 
     def _on_data(self, update: DataUpdate) -> None:
         """Repaint what ``update`` touched."""
-        from tui import presenters
-
         host = self.triffin
         monitor = host.monitor
         store = monitor.store
@@ -607,11 +635,13 @@ class DashboardScreen(Screen[None]):
         with self.app.batch_update():
             table = self.query_one(LiveTable)
             if update.everything or update.clock:
-                table.set_rows([*presenters.table_rows(store, today, now), *self._formula_rows()])
+                # the minute's tick rebuilds only rows whose data, status or day moved (and
+                # re-ages intraday quotes); a change taken in with it is among them
+                rows = self._clock_rows.rows(store, today, now, rebuild=update.everything)
+                table.set_rows([*rows, *self._formula_rows(keep=not update.everything)])
             elif update.changed:
-                table.upsert_rows(
-                    [*presenters.table_rows(store, today, now, update.changed), *self._formula_rows(update.changed)]
-                )
+                rows = self._clock_rows.rows(store, today, now, changed=update.changed)
+                table.upsert_rows([*rows, *self._formula_rows(update.changed)])
             views = monitor.views
             if update.metrics and views is not None:
                 self._offer_view()
@@ -629,8 +659,11 @@ class DashboardScreen(Screen[None]):
                 bar.set_sources(host.source_views())
                 self._paint_title()
 
-    def _formula_rows(self, changed: frozenset[str] | None = None) -> list[TableRow]:
-        """Rows of the config's formulas (all, or those reading or being a changed id)."""
+    def _formula_rows(self, changed: frozenset[str] | None = None, keep: bool = False) -> list[TableRow]:
+        """Rows of the config's formulas (all, or those reading or being a changed id).
+
+        ``keep``: all of them for the clock's tick, kept from the last time while the
+        formulas' values, errors, their inputs' statuses and the day are the same."""
         from tui import presenters
 
         monitor = self.triffin.monitor
@@ -642,6 +675,15 @@ class DashboardScreen(Screen[None]):
             # not evaluated yet: the saved rows stay until the first recompute replaces them
             saved = {row.id: row for row in cached.rows}
             return [saved[f.id] for f in formulas if f.id in saved]
+        if changed is None:
+            return self._clock_rows.formulas(
+                monitor.options.formulas,
+                monitor.formula_values,
+                monitor.formula_errors,
+                monitor.store,
+                monitor.today,
+                rebuild=not keep,
+            )
         return presenters.formula_rows(
             formulas, monitor.formula_values, monitor.store, monitor.today, monitor.formula_errors
         )

@@ -51,6 +51,40 @@ class ExhibitsScreen(DetailScreen):
 
     BINDING_GROUP_TITLE = "Exhibits"
 
+    DEFAULT_CSS = """
+    #exhibits-body { height: 1fr; }
+    #exhibit-list {
+        width: 38;
+        height: 1fr;
+        border: round $foreground 30%;
+        background: $surface;
+    }
+    App.-ascii #exhibit-list { border: ascii $foreground 30%; }
+    #exhibit-main { width: 1fr; height: 1fr; }
+    #exhibit-chart { height: 1fr; min-height: 8; }
+    #exhibit-notes {
+        height: auto;
+        max-height: 45%;
+        padding: 0 1;
+        background: $panel;
+    }
+    #exhibit-text { height: auto; }
+    /* Below 100 columns the list is hidden: the title says which exhibit of ten is shown. */
+    ExhibitsScreen.-narrow #exhibit-list { display: none; }
+    ExhibitsScreen #detail-title { text-wrap: nowrap; text-overflow: ellipsis; }
+    ExhibitsScreen.-narrow #exhibit-notes { max-height: 7; }
+    #exhibit-empty {
+        display: none;
+        height: 1fr;
+        padding: 1 2;
+        background: $surface;
+    }
+    App.-ascii ExhibitsScreen #detail-title { text-overflow: clip; }
+    """
+    """Parsed when the exhibits first open; unscoped like the drill-downs' (``App.-ascii``)."""
+
+    SCOPED_CSS: ClassVar[bool] = False
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "walk(-1)", "Previous", id="exhibit-previous", show=False, tooltip="Previous exhibit"),
         Binding("down,j", "walk(1)", "Next", id="exhibit-next", show=False, tooltip="Next exhibit"),

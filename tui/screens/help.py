@@ -76,6 +76,14 @@ def key_rows(app: App[object], bindings: Iterable[BindingType], keymap: dict[str
 class HelpScreen(Screen[None]):
     """Every key, what the marks mean, and where the data comes from."""
 
+    DEFAULT_CSS = """
+    HelpScreen #help-body {
+        padding: 0 1;
+        background: $surface;
+    }
+    """
+    """Parsed when the help first opens (not in the dashboard's first frame)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,backspace,question_mark", "app.pop_screen", "Back", id="help-back"),
     ]
