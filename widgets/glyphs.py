@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from typing import ClassVar
 
-from textual.scrollbar import ScrollBarRender
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.widget import Widget
 
 __all__ = ["AsciiScrollBarRender", "app_wants_ascii", "ascii_text", "use_ascii_scrollbars"]
@@ -84,9 +84,23 @@ class AsciiScrollBarRender(ScrollBarRender):
 
 
 def use_ascii_scrollbars(widget: Widget, ascii: bool) -> None:
-    """Give ``widget``'s own scrollbars the ASCII (or the default) renderer."""
+    """Give ``widget``'s own scrollbars the ASCII (or the default) renderer.
+
+    Out of ASCII mode only the scrollbars the widget already has are set back: one Textual
+    creates later draws with the default renderer anyway, and asking Textual for a
+    scrollbar creates and starts a widget (its own message pump). Every line widget asked
+    for both in ``on_mount``: six started widgets in front of the first frame (~0.6 ms),
+    most of which never show.
+    """
     renderer = AsciiScrollBarRender if ascii else ScrollBarRender
-    for scrollbar in (widget.vertical_scrollbar, widget.horizontal_scrollbar):
+    scrollbars: tuple[ScrollBar, ...]
+    if ascii:
+        scrollbars = (widget.vertical_scrollbar, widget.horizontal_scrollbar)
+    else:
+        # Textual's own fields for the scrollbars it has created (the properties create them).
+        created = (widget._vertical_scrollbar, widget._horizontal_scrollbar)
+        scrollbars = tuple(bar for bar in created if bar is not None)
+    for scrollbar in scrollbars:
         if scrollbar.renderer is not renderer:
             # Textual declares `renderer` a ClassVar; set on the instance, only this widget's bars change.
             scrollbar.renderer = renderer  # type: ignore[misc]

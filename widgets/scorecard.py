@@ -256,6 +256,8 @@ class ScorecardGrid(LineListView):
         self._check_offset = 0
         self._check_end = len(self._checks)
         self._fixed = 0
+        self._width_for: int | None = None
+        """The width :meth:`fit_to` was given, used until the grid has a width of its own."""
         self._cells_kept: dict[str, tuple[ScoreRow, bool, list[tuple[str, str]]]] = {}
         """Each row's cells as of the last layout (see :meth:`_row_cells`)."""
         self.last_repainted: frozenset[str] = frozenset()
@@ -390,9 +392,12 @@ class ScorecardGrid(LineListView):
         self._fit()
 
     def _available_width(self) -> int:
-        """Cells available (the scrollbar excluded); unbounded before the first layout."""
+        """Cells available (the scrollbar excluded); before the first layout the width
+        :meth:`fit_to` was given, else unbounded."""
         width = self.scrollable_content_region.width if self.is_mounted else 0
-        return width if width > 0 else 1 << 20
+        if width > 0:
+            return width
+        return self._width_for if self._width_for is not None else 1 << 20
 
     def _fit(self) -> None:
         """Choose the window column and the run of checks shown between Episode and Verdict.
@@ -435,6 +440,26 @@ class ScorecardGrid(LineListView):
         for index in (*range(offset, self._check_end), checks):
             self._spans.append((index, x + 1, x + 1 + self._widths[index]))
             x += 1 + self._widths[index]
+
+    def fit_to(self, width: int) -> int:
+        """Fit the checks to ``width`` cells now, if the grid has not been laid out; its width.
+
+        Before its first layout the grid has fitted its checks to no width: its virtual
+        width is that of every check. A host that knows the width the grid is about to get
+        (its panel) fits it there first, so the first frame is laid out as the next ones
+        (issue 20: the crisis row kept a scrollbar line in the first frame only, and the
+        frame after it laid out and repainted every panel to drop it; Textual also chose a
+        horizontal scrollbar from the unfitted width, drawn one frame later). Once the grid
+        has a width of its own, that one is used and this only returns the grid's width.
+        """
+        if self.size.width:
+            return self.virtual_size.width
+        self._width_for = width
+        if len(self._widths) == len(self._checks) + 1:
+            self._relayout()
+        else:  # not measured yet
+            self._rebuild()
+        return self.virtual_size.width
 
     @property
     def shown_checks(self) -> tuple[str, ...]:

@@ -14,8 +14,11 @@ from collections.abc import Callable
 import pytest
 from rich.style import Style
 from textual.dom import DOMNode
+from textual.scrollbar import ScrollBarRender
 from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
 
+from tui.screens.base import KeyBar
+from widgets.glyphs import AsciiScrollBarRender
 from widgets.line_list import LineListView
 from widgets.live_table import LiveTable
 from widgets.scorecard import ScorecardGrid
@@ -75,24 +78,33 @@ async def test_a_repaint_walks_the_ancestors_once(make: Callable[[], LineListVie
 @pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
 async def test_the_kept_styles_are_textual_s_own(make: Callable[[], LineListView], theme: str) -> None:
     """Every component class's partial style, and every sum a line makes of them, equal what
-    ``get_component_rich_style`` and ``+`` give, focused and not, in both themes."""
+    ``get_component_rich_style`` and ``+`` give: unfocused, then focused, then in the other
+    theme, each time with the styles kept from before (Textual's style updates drop them)."""
     widget = make()
-    async with WidgetHost(widget, theme=theme).run_test(size=(140, 30)) as pilot:
-        for focused in (False, True):
-            if focused:
+    other = "triffin-light" if theme == "triffin-dark" else "triffin-dark"
+    app = WidgetHost(widget, theme=theme)
+    async with app.run_test(size=(140, 30)) as pilot:
+        names = sorted(type(widget).COMPONENT_CLASSES)
+        assert len(names) >= 7  # every widget compared has at least 7 parts
+        seen: set[tuple[object, ...]] = set()
+        for step in ("unfocused", "focused", "other theme"):
+            if step == "unfocused":
+                app.set_focus(None)
+            elif step == "focused":
                 widget.focus()
+            elif step == "other theme":
+                app.theme = other
             await pilot.pause()
-            widget.refresh()  # clears every kept style
-            names = sorted(type(widget).COMPONENT_CLASSES)
-            assert len(names) >= 7  # every widget compared has at least 7 parts
             for name in names:
-                assert widget._style(name) == widget.get_component_rich_style(name, partial=True), name
+                assert widget._style(name) == widget.get_component_rich_style(name, partial=True), (step, name)
             for first in ("", *names):
                 for second in ("", *names[:4]):
                     expected = widget.rich_style
                     for name in (first, second):
                         expected = expected + (widget.get_component_rich_style(name, partial=True) if name else Style())
-                    assert widget._line_style(first, second) == expected, (first, second)
+                    assert widget._line_style(first, second) == expected, (step, first, second)
+            seen.add(tuple(widget._line_style(name) for name in names))
+        assert len(seen) == 3, "each step changed some style (else the test shows nothing)"
 
 
 @pytest.mark.parametrize("theme", ["triffin-dark", "triffin-light"])
@@ -122,3 +134,43 @@ async def test_the_status_bar_walks_only_its_own_lines(theme: str, monkeypatch) 
         monkeypatch.undo()
         for name in sorted(StatusBar.COMPONENT_CLASSES):
             assert bar.partial_style(name) == bar.get_component_rich_style(name, partial=True), name
+
+
+async def test_no_scrollbar_is_started_before_it_is_needed() -> None:
+    """Out of ASCII mode a line widget that fits starts no scrollbar widget at mount (it
+    asked Textual for both, which creates and starts them); switching to ASCII gives them
+    the ASCII renderer, and back the default one."""
+    table = LiveTable(sample_rows()[:3])
+    async with WidgetHost(table).run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        assert table._vertical_scrollbar is None and table._horizontal_scrollbar is None
+        table.ascii = True
+        assert table.vertical_scrollbar.renderer is AsciiScrollBarRender
+        assert table.horizontal_scrollbar.renderer is AsciiScrollBarRender
+        table.ascii = False
+        assert table.vertical_scrollbar.renderer is ScrollBarRender
+        assert table.horizontal_scrollbar.renderer is ScrollBarRender
+
+
+async def test_the_key_bar_works_out_no_component_s_full_style(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The key bar's hint style is the partial one, as before, and no walk over a component
+    class's ancestors is made for it (there was one per repaint)."""
+    bar = KeyBar()
+    async with WidgetHost(bar).run_test(size=(80, 5)) as pilot:
+        await pilot.pause()
+        walked: list[DOMNode] = []
+        original = DOMNode.rich_style.fget
+        assert original is not None
+
+        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
+            walked.append(node)
+            return original(node)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        bar.refresh()
+        bar.render()
+        assert [node for node in walked if node is not bar] == []
+        monkeypatch.undo()
+        text = bar.render()
+        key = bar.get_component_rich_style("key-bar--key", partial=True)
+        assert text.spans and all(span.style == key for span in text.spans)

@@ -62,7 +62,9 @@ class KeyBar(Widget):
     def render(self) -> Text:
         """The hints, e.g. `` / Filter  q Quit  ? Help ...``; ``ctrl+p Commands`` last."""
         app = self.app
-        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        # The partial style alone: get_component_rich_style works out the full one as well,
+        # a walk over every ancestor's styles (issue 20, the first frame).
+        key_style = self.get_component_styles("key-bar--key").partial_rich_style
         text = Text(" ")
         self._spans = []
         seen: set[str] = set()

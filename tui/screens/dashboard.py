@@ -419,7 +419,9 @@ class DashboardScreen(Screen[None]):
         wide = self.has_class("-wide")
         column = 120 if wide else max(56, min(80, width - 112))
         panel_width = (column if wide else width) - 2
-        scrollbar = 1 if grid.virtual_size.width > panel_width else 0
+        # Before its first layout the grid has fitted its checks to no width: fit it to the
+        # panel first (else the first frame keeps a scrollbar line the second drops).
+        scrollbar = 1 if grid.fit_to(panel_width) > panel_width else 0
         lines = min(rows + 3 + scrollbar, max(height // 2, 6))
         if (lines, column) == self._grid_size:
             return  # a style write relays out and repaints every panel, even when equal
