@@ -119,6 +119,31 @@ def test_a_view_as_written_is_read_without_cleaning_each_string(monkeypatch: pyt
     assert fast.rows[0].spark[1] != fast.rows[0].spark[1]  # NaN kept
 
 
+def test_a_long_explanation_is_written_as_it_reads_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live view holds explanations longer than the saved cap ("n/a: no auction results held
+    for ..." names seven series): written cut as the reading side cuts it, the file still reads
+    in one pass (one such string sent the whole live view through the checks), same view."""
+    import dataclasses
+
+    long = "n/a: no auction results held for " + ", ".join(f"auction_high_minus_median_{t}y" for t in range(20))
+    view = _view()
+    view = dataclasses.replace(
+        view, signals=(dataclasses.replace(view.signals[0], explanation=long), *view.signals[1:])
+    )
+    data = viewcache.encode(view, KEY)
+    calls: list[object] = []
+
+    def counting(text: object, limit: int | None = 500) -> str:
+        calls.append(text)
+        return clean_line(text, limit)
+
+    monkeypatch.setattr(viewcache, "clean_line", counting)
+    fast = viewcache.decode(data, KEY, "live")
+    assert fast is not None and calls == []
+    assert fast.signals[0].explanation == clean_line(long, 200) != long
+    assert repr(fast) == repr(_reference(data, "live"))
+
+
 def test_one_unusual_string_sends_the_whole_file_through_the_checks() -> None:
     """A name with a run of spaces (or an escape) is cleaned as before, in the same view."""
     for raw, shown in ((b"Signal  1", "Signal 1"), (b"Signal\\u001b]0;x\\u0007 1", "Signal 1")):
