@@ -10,7 +10,7 @@ compiles through :func:`re.compile` (its cache included) the first time it is as
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # annotations only: nothing is built at import
     from collections.abc import Callable
@@ -31,11 +31,13 @@ class LazyPattern:
         flags: the :mod:`re` flags it is compiled with.
     """
 
-    __slots__ = ("_compiled", "flags", "fullmatch", "match", "pattern", "search")
+    __slots__ = ("_compiled", "flags", "fullmatch", "match", "pattern", "search", "sub")
 
     match: Matcher
     search: Matcher
     fullmatch: Matcher
+    sub: Callable[..., str]
+    """``re.Pattern.sub`` (a replacement string or function, the text, ``count``)."""
 
     def __init__(self, pattern: str, flags: int | re.RegexFlag = 0) -> None:
         self.pattern = pattern
@@ -44,6 +46,7 @@ class LazyPattern:
         self.match = self._first_match
         self.search = self._first_search
         self.fullmatch = self._first_fullmatch
+        self.sub = self._first_sub
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -59,6 +62,7 @@ class LazyPattern:
         compiled = re.compile(self.pattern, self.flags)
         self._compiled = compiled
         self.match, self.search, self.fullmatch = compiled.match, compiled.search, compiled.fullmatch
+        self.sub = compiled.sub
         return compiled
 
     def _first_match(self, string: str) -> re.Match[str] | None:
@@ -69,6 +73,9 @@ class LazyPattern:
 
     def _first_fullmatch(self, string: str) -> re.Match[str] | None:
         return self._compile().fullmatch(string)
+
+    def _first_sub(self, repl: Any, string: str, count: int = 0) -> str:
+        return self._compile().sub(repl, string, count)
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r}, {self.flags!r})"

@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import re
 
+from datafeed.lazy_re import LazyPattern
+
 __all__ = ["DEFAULT_LIMIT", "clean_bytes", "clean_line", "clean_text", "has_unsafe"]
 
 DEFAULT_LIMIT = 500
 """Default cap, in characters: a one-line reason never needs more."""
 
-_SEQUENCES = re.compile(
+_SEQUENCES = LazyPattern(
     r"""
       \x1b\[ [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?          # CSI ... final (7-bit)
     | \x9b   [\x30-\x3f]* [\x20-\x2f]* [\x40-\x7e]?          # CSI (8-bit C1)
@@ -44,13 +46,15 @@ _SEQUENCES = re.compile(
 An unterminated string sequence (an OSC with no BEL/ST) runs to the end of the text: a
 terminal would swallow the rest as well, and keeping it would keep the payload."""
 
-_CONTROLS_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_CONTROLS_MULTI_LINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_SPACES = re.compile(r"[ \t\n\r\f\v]+")
+_CONTROLS_ONE_LINE = LazyPattern("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROLS_MULTI_LINE = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = LazyPattern("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_SPACES = LazyPattern(r"[ \t\n\r\f\v]+")
+"""(The patterns compile on first use: printable text, nearly all of it, takes none of them,
+and the first frame then compiles none; issue 20.)"""
 
 
-def _strip(text: str, controls: re.Pattern[str]) -> str:
+def _strip(text: str, controls: LazyPattern) -> str:
     text = _SEQUENCES.sub("", text)
     return controls.sub(lambda m: " " if m.group() in "\t\n\r\f\v" else "", text)
 

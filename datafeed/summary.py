@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 FORMAT = "triffin-summary"
 FORMAT_VERSION = 1
@@ -24,11 +24,11 @@ TAIL = 64
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 
 
-@dataclass(frozen=True)
-class SummaryEntry:
+class SummaryEntry(NamedTuple):
     """The tail of one instrument's series as cached (the last :data:`TAIL` values, and in
     front of them, when they do not reach back to it, the prior year's last value: the base
-    of the table's YTD change).
+    of the table's YTD change). A named tuple: read in front of every live first frame,
+    where a dataclass costs ~0.6 ms to define (issue 20).
 
     Attributes:
         instrument: the instrument id.

@@ -398,3 +398,24 @@ def test_help_says_options_go_on_either_side() -> None:
     r = run(["watch", "--help"])
     assert r.returncode == 0 and "before or after the command" in " ".join(r.stdout.split())
     assert "--demo" in r.stdout and "--config" in r.stdout
+
+
+@pytest.mark.parametrize("argv", [[], ["--demo"], ["--ascii"], ["--ascii", "--demo"], ["--demo", "--demo"]])
+def test_a_tui_only_command_line_skips_the_subcommands_and_parses_the_same(argv: list[str]) -> None:
+    """Plain ``triffin`` (``--demo``, ``--ascii``) is parsed without building the
+    subcommands' parsers (issue 20: ~1.5 ms in front of the first frame), to the namespace
+    the whole parser gives."""
+    from tui.cli import build_parser, parser_for
+
+    light = parser_for(argv)
+    assert light._subparsers is None  # no subcommand parsers built
+    assert vars(light.parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["snapshot"], ["snapshto"], ["--config", "x.toml"], ["--dem"]])
+def test_anything_else_gets_the_whole_parser(argv: list[str]) -> None:
+    """Help, commands, a mistyped command, options with values, abbreviations: the whole parser
+    (its help lists the commands, a typo is named as an invalid choice)."""
+    from tui.cli import parser_for
+
+    assert parser_for(argv)._subparsers is not None

@@ -37,3 +37,22 @@ def test_the_fast_path_still_removes_what_is_unsafe() -> None:
         cleaned = clean_line(text)
         assert not has_unsafe(cleaned) and "\x1b" not in cleaned and "\n" not in cleaned, repr(cleaned)
     assert clean_line("  spaced   out  ") == "spaced out"
+
+
+def test_printable_text_compiles_no_pattern() -> None:
+    """The patterns compile on first use (issue 20: the first frame cleans only printable
+    text, and five compiles were ~1 ms in front of it); unusual text still gets them all."""
+    import subprocess
+    import sys
+
+    code = (
+        "from datafeed import sanitize as s\n"
+        "pats = (s._SEQUENCES, s._CONTROLS_ONE_LINE, s._CONTROLS_MULTI_LINE, s._UNSAFE, s._SPACES)\n"
+        "assert s.clean_line('UST 10Y  4.61 €STR') == 'UST 10Y 4.61 €STR'\n"
+        "print(sum(p.is_compiled for p in pats))\n"
+        "assert s.clean_line('a\\x1b[31mb\\tc') == 'ab c'\n"
+        "assert s.clean_text('x\\x1b]0;t\\x07y') == 'xy' and s.has_unsafe('\\x1b')\n"
+        "print(sum(p.is_compiled for p in pats))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.split() == ["1", "5"], out.stdout + out.stderr

@@ -112,7 +112,7 @@ async def test_demo_first_frame_paints_the_grid_without_pandas(tmp_path: Path) -
     assert shown["imported"] == [], f"imported before the first frame: {shown['imported']}"
 
 
-DATACLASS_BUDGET = 24
+DATACLASS_BUDGET = 21
 """Dataclasses created before the first frame, at most. Defining one costs ~0.6 ms on Python
 3.11 (its methods are generated and compiled), ~0.85 ms with ``slots=True``: 40 of them were
 a tenth of a bare Textual app's start (issue 20). Types the first frame does not need live in
