@@ -116,7 +116,9 @@ DATACLASS_BUDGET = 21
 """Dataclasses created before the first frame, at most. Defining one costs ~0.6 ms on Python
 3.11 (its methods are generated and compiled), ~0.85 ms with ``slots=True``: 40 of them were
 a tenth of a bare Textual app's start (issue 20). Types the first frame does not need live in
-modules it does not import (the chart's, the recompute's, the Monitor's update records)."""
+modules it does not import (the chart's, the recompute's, the Monitor's update records). The
+count here includes ``datafeed.models``' six, which ``Monitor.start`` imports right after the
+first frame and Pilot's first pause already sees: a real first frame defines 15."""
 
 
 PROVIDER_SIDE = ("datafeed.models.", "datafeed.providers.", "datafeed.demand.")
