@@ -267,6 +267,19 @@ def _per_s(res: dict[str, Any], key: str) -> float | None:
     return None if n is None or not wall else n / wall
 
 
+def print_table(table: str, notes: list[str]) -> None:
+    """A report's table, then its notes as a list (every report prints them so)."""
+    print(table)
+    print()
+    for note in notes:
+        print(f"- {note}")
+
+
+def never(results: dict[str, list[dict[str, Any]]], path: str) -> list[str]:
+    """The apps none of whose runs holds ``path`` (they never got that far)."""
+    return [name for name, runs in results.items() if not any(pick(r, path) for r in runs)]
+
+
 def agg(values: list[float | None]) -> dict[str, float] | None:
     vals = [float(v) for v in values if v is not None]
     if not vals:
@@ -984,13 +997,9 @@ class Bench:
             f"\ntriffin idle soaks — took {time.monotonic() - started:.0f} s; terminal {self.a.size}; "
             f"Python {sys.version.split()[0]}\n"
         )
-        table, notes = self.idle_table()
-        print(table)
-        print()
-        for note in notes:
-            print(f"- {note}")
+        print_table(*self.idle_table())
         self.cleanup()
-        failed = [n for n, rs in self.results.items() if not any(pick(r, "idle.seconds") for r in rs)]
+        failed = never(self.results, "idle.seconds")
         if failed:
             print(f"\nbench: no idle window measured for {', '.join(failed)}", file=sys.stderr)
             return 1
@@ -1540,19 +1549,11 @@ def main(argv: list[str] | None = None) -> int:
         f"load average (15 min) {load:.2f} at the end — other work on the machine skews these figures\n"
     )
     if not a.issue20_only:
-        table, notes = bench.table()
-        print(table)
+        print_table(*bench.table())
         print()
-        for note in notes:
-            print(f"- {note}")
-        print()
-    table, notes = bench.issue20_table()
-    print(table)
-    print()
-    for note in notes:
-        print(f"- {note}")
+    print_table(*bench.issue20_table())
     bench.cleanup()
-    failed = [n for n, rs in bench.results.items() if not any(pick(r, "startup.ready_ms") for r in rs)]
+    failed = never(bench.results, "startup.ready_ms")
     if failed:
         print(f"\nbench: no successful run for {', '.join(failed)} (see the last screens above)", file=sys.stderr)
         return 1

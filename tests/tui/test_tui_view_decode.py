@@ -99,10 +99,8 @@ def _strings(view: viewcache.SavedView) -> list[str]:
     return out
 
 
-def test_a_view_as_written_is_read_without_cleaning_each_string(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The file :func:`encode` wrote: not one ``clean_line`` call (the old decoding made
-    one per string: ~1,300 for the demo's view), and the same view as the checked path."""
-    data = viewcache.encode(_view(), KEY)
+def _cleanings(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """From now on, every text ``viewcache`` cleans (the list fills as it is called)."""
     calls: list[object] = []
 
     def counting(text: object, limit: int | None = 500) -> str:
@@ -110,6 +108,14 @@ def test_a_view_as_written_is_read_without_cleaning_each_string(monkeypatch: pyt
         return clean_line(text, limit)
 
     monkeypatch.setattr(viewcache, "clean_line", counting)
+    return calls
+
+
+def test_a_view_as_written_is_read_without_cleaning_each_string(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file :func:`encode` wrote: not one ``clean_line`` call (the old decoding made
+    one per string: ~1,300 for the demo's view), and the same view as the checked path."""
+    data = viewcache.encode(_view(), KEY)
+    calls = _cleanings(monkeypatch)
     fast = viewcache.decode(data, KEY, "live")
     assert fast is not None
     assert calls == []
@@ -131,13 +137,7 @@ def test_a_long_explanation_is_written_as_it_reads_back(monkeypatch: pytest.Monk
         view, signals=(dataclasses.replace(view.signals[0], explanation=long), *view.signals[1:])
     )
     data = viewcache.encode(view, KEY)
-    calls: list[object] = []
-
-    def counting(text: object, limit: int | None = 500) -> str:
-        calls.append(text)
-        return clean_line(text, limit)
-
-    monkeypatch.setattr(viewcache, "clean_line", counting)
+    calls = _cleanings(monkeypatch)
     fast = viewcache.decode(data, KEY, "live")
     assert fast is not None and calls == []
     assert fast.signals[0].explanation == clean_line(long, 200) != long

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.dom import DOMNode
-from widget_hosts import WidgetHost, sample_rows
+from widget_hosts import WidgetHost, record_style_walks, sample_rows
 
 from widgets.live_table import LiveTable
 
@@ -14,21 +14,12 @@ async def test_a_full_render_walks_the_ancestors_once_not_twice_a_line(monkeypat
     table = LiveTable(sample_rows())
     async with WidgetHost(table).run_test(size=(120, 24)) as pilot:
         await pilot.pause()
-        walks = 0
-        original = DOMNode.rich_style.fget
-        assert original is not None
-
-        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
-            nonlocal walks
-            if node is table:
-                walks += 1
-            return original(node)
-
-        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        walked = record_style_walks(monkeypatch)
         table.refresh()
         height = table.size.height
         for y in range(height):
             table.render_line(y)
+        walks = sum(node is table for node in walked)
         assert height > 10 and walks == 1, (walks, height)
 
 

@@ -13,9 +13,16 @@ from collections.abc import Callable
 
 import pytest
 from rich.style import Style
-from textual.dom import DOMNode
 from textual.scrollbar import ScrollBarRender
-from widget_hosts import REGIME, WidgetHost, sample_rows, sample_scores, sample_signals, sample_sources
+from widget_hosts import (
+    REGIME,
+    WidgetHost,
+    record_style_walks,
+    sample_rows,
+    sample_scores,
+    sample_signals,
+    sample_sources,
+)
 
 from tui.screens.base import KeyBar
 from widgets.glyphs import AsciiScrollBarRender
@@ -51,27 +58,18 @@ async def test_a_repaint_walks_the_ancestors_once(make: Callable[[], LineListVie
     widget = make()
     async with WidgetHost(widget).run_test(size=(140, 30)) as pilot:
         await pilot.pause()
-        walks = 0
-        original = DOMNode.rich_style.fget
-        assert original is not None
-
-        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
-            nonlocal walks
-            walks += 1
-            return original(node)
-
-        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        walked = record_style_walks(monkeypatch)
         widget.refresh()
         height = widget.size.height
         for y in range(height):
             widget.render_line(y)
-        assert height >= 5 and walks == 1, (walks, height)
+        assert height >= 5 and len(walked) == 1, (walked, height)
         key = widget.visible_keys[-1]
-        walks = 0
+        walked.clear()
         assert widget._refresh_keys([key]) >= 1
         first, _count = widget._key_lines[key]
         widget.render_line(widget.header_height + first - round(widget.scroll_y))
-        assert walks == 1, walks
+        assert len(walked) == 1, walked
 
 
 @pytest.mark.parametrize("make", WIDGETS, ids=["table", "signals", "grid"])
@@ -116,15 +114,7 @@ async def test_the_status_bar_walks_only_its_own_lines(theme: str, monkeypatch) 
     async with WidgetHost(bar, theme=theme).run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         lines = list(bar.children)
-        walked: list[DOMNode] = []
-        original = DOMNode.rich_style.fget
-        assert original is not None
-
-        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
-            walked.append(node)
-            return original(node)
-
-        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        walked = record_style_walks(monkeypatch)
         bar.refresh()
         for line in lines:
             for y in range(line.size.height):
@@ -158,15 +148,7 @@ async def test_the_key_bar_works_out_no_component_s_full_style(monkeypatch) -> N
     bar = KeyBar()
     async with WidgetHost(bar).run_test(size=(80, 5)) as pilot:
         await pilot.pause()
-        walked: list[DOMNode] = []
-        original = DOMNode.rich_style.fget
-        assert original is not None
-
-        def counted(node: DOMNode):  # type: ignore[no-untyped-def]
-            walked.append(node)
-            return original(node)
-
-        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        walked = record_style_walks(monkeypatch)
         bar.refresh()
         bar.render()
         assert [node for node in walked if node is not bar] == []

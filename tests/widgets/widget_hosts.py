@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 
+import pytest
+from rich.style import Style
 from textual.app import App, ComposeResult
+from textual.dom import DOMNode
 from textual.message import Message
 from textual.widget import Widget
 
@@ -475,3 +478,18 @@ def desk_chart_data() -> ChartData:
         y_label="%",
         y_label_right="pts",
     )
+
+
+def record_style_walks(monkeypatch: pytest.MonkeyPatch) -> list[DOMNode]:
+    """From now on, every node whose ``rich_style`` is worked out (a walk over all its
+    ancestors' styles), in order; ``monkeypatch.undo()`` stops the recording."""
+    walked: list[DOMNode] = []
+    original = DOMNode.rich_style.fget
+    assert original is not None
+
+    def counted(node: DOMNode) -> Style:
+        walked.append(node)
+        return original(node)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+    return walked
