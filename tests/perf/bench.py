@@ -267,6 +267,17 @@ def _per_s(res: dict[str, Any], key: str) -> float | None:
     return None if n is None or not wall else n / wall
 
 
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    """``header`` and ``rows`` as a markdown table, each column as wide as its widest cell."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
+    return "\n".join(lines)
+
+
 def print_table(table: str, notes: list[str]) -> None:
     """A report's table, then its notes as a list (every report prints them so)."""
     print(table)
@@ -982,13 +993,7 @@ class Bench:
                 f"{heads[n]}, last run, per thread (wake-ups/s, CPU over the window): " + ("; ".join(parts) or "none")
             )
         header = ["idle", *[heads[n] for n in names]]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [
-            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
-            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
-        ]
-        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
-        return "\n".join(lines), notes
+        return markdown_table(header, rows), notes
 
     def report_idle(self, started: float) -> int:
         """Print ``--idle-only``'s table and notes, clean up; 1 when an app never got ready."""
@@ -1265,13 +1270,7 @@ class Bench:
             "intraday_refresh = 5 s; its data never changes after the first pass."
         )
         header = ["metric", *[heads[n] for n in names], "target (issue 8)", "met?"]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [
-            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
-            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
-        ]
-        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
-        return "\n".join(lines), notes
+        return markdown_table(header, rows), notes
 
     def idle_cpu(self, name: str) -> float | None:
         """Median idle CPU fraction of ``name``'s runs: schedstat's ns where the probe had them, else ticks."""
@@ -1404,13 +1403,7 @@ class Bench:
             "in the 1-value/tick runs."
         )
         header = ["issue 20", "measured (median [min–max])", "ratio", "target", "met?"]
-        widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-        lines = [
-            "| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=False)) + " |",
-            "|" + "|".join("-" * (w + 2) for w in widths) + "|",
-        ]
-        lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + " |" for r in rows]
-        return "\n".join(lines), notes
+        return markdown_table(header, rows), notes
 
 
 def main(argv: list[str] | None = None) -> int:
