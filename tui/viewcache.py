@@ -36,12 +36,13 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from datafeed.demo_identity import DEMO_SEED, GENERATOR_VERSION
 from datafeed.market_calendar import business_days_between
+from datafeed.records import record
 from datafeed.sanitize import clean_line
 from widgets.data import RegimeView, ScoreCell, ScoreRow, SignalView, TableRow
 
@@ -59,7 +60,7 @@ MAX_BYTES = 4_000_000
 """A view file larger than this is not read (a sane view is ~15 KB, ~100 KB with 300 rows)."""
 
 
-@dataclass(frozen=True)
+@record
 class SavedView:
     """What the dashboard showed, as saved.
 
