@@ -226,10 +226,10 @@ class DashboardScreen(Screen[None]):
                 # the filter box is mounted on the first "/" (one widget less in the first frame)
                 columns = self.triffin.config.table_columns or TABLE_COLUMNS  # [table] columns
                 yield LiveTable(id="live-table", ascii=ascii, columns=columns)
-            with Vertical(id="signals-panel", classes="panel"):
-                yield SignalsPanel(id="signals", ascii=ascii)
-            with Vertical(id="crises-panel", classes="panel"):
-                yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
+            # The signals and the crisis grid are panels themselves (no wrapper: two widgets
+            # less to mount, style and paint in the first frame, issue 20).
+            yield SignalsPanel(id="signals-panel", classes="panel", ascii=ascii)
+            yield ScorecardGrid(id="crises-panel", classes="panel", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
 
