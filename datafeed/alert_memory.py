@@ -22,10 +22,10 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from datafeed.errors import clean_message
+from datafeed.records import record
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ FILE_NAME = "alerts-fired.json"
 """The memory's file name, in ``platformdirs.user_state_dir("triffin")`` (``tui.session``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Remembered:
     """The observation a rule last fired on.
 

@@ -18,8 +18,9 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Literal, TypeGuard
+
+from datafeed.records import record
 
 ChangeUnit = Literal["bp", "%", "pts", "pp"]
 Frequency = Literal["daily", "weekly", "monthly", "quarterly", "annual"]
@@ -76,7 +77,7 @@ def group_title(group: str) -> str:
     return GROUP_TITLES.get(group, group)
 
 
-@dataclass(frozen=True)
+@record
 class SourceRef:
     """One place an instrument's values come from.
 
@@ -105,7 +106,7 @@ DERIVED_SOURCE = "derived"
 """Tag prefix of a derived instrument's values: ``derived:ust10y-ust2y``."""
 
 
-@dataclass(frozen=True)
+@record
 class Derivation:
     """How a derived instrument's value is computed from other instruments: a weighted sum
     of its legs times ``scale`` (``(ust10y - ust2y) * 100`` is the 2s10s curve in bp).
@@ -143,7 +144,7 @@ class Derivation:
         return f"{DERIVED_SOURCE}:{self.expr}"
 
 
-@dataclass(frozen=True)
+@record
 class Instrument:
     """One row of the catalog.
 

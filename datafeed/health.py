@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, NamedTuple, TypedDict
+
+from datafeed.records import record
 
 if TYPE_CHECKING:
     from datafeed.feed import Job
@@ -26,7 +27,7 @@ whose first attempt timed out while its job still retries is ``stale``/``error``
 note ``no answer``."""
 
 
-@dataclass(frozen=True)
+@record
 class SourceHealth:
     """One data source's health: what its last fetch did, and how old its data is.
 

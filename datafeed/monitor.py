@@ -26,13 +26,14 @@ import asyncio
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, Literal, NamedTuple, TypeVar, cast
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.health import SourceHealth, source_health
+from datafeed.records import record
 from datafeed.settings import FeedSettings
 from datafeed.worker import Worker
 
@@ -108,7 +109,7 @@ def demo_history_end(today: dt.date) -> dt.date:
     return _session_day(_session_day(today) - dt.timedelta(days=1))
 
 
-@dataclass(frozen=True)
+@record
 class MonitorOptions:
     """Everything a Monitor needs, resolved from the config by ``tui.session.build_monitor``.
 

@@ -6,11 +6,13 @@ these frozen dataclasses, so tests and library users can build them directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from datafeed.records import record
 
-@dataclass(frozen=True)
+
+@record
 class SourceSettings:
     """Settings of one source (``[sources.NAME]`` in config).
 
@@ -67,7 +69,7 @@ def default_user_agent() -> str:
     return f"triffin/{__version__} (+terminal safe-asset monitor)"
 
 
-@dataclass(frozen=True)
+@record
 class FeedSettings:
     """Settings of the feed as a whole.
 

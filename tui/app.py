@@ -35,7 +35,7 @@ from datafeed.sanitize import clean_line, clean_text
 from themes import BUILTIN_THEMES, DEFAULT_THEME, theme_variable_defaults
 from tui.commands import TriffinCommands
 from tui.config import Config
-from tui.initial_theme import set_initial_theme
+from tui.initial_theme import InitialThemeApp
 from tui.keys import APP_BINDINGS
 from tui.messages import DataUpdate, MonitorUpdated
 from tui.quiet_input import quiet_input_driver
@@ -98,7 +98,7 @@ PALETTE: tuple[tuple[str, str, str], ...] = (
 """The app's palette commands: title, help line, the action it runs (the key in brackets)."""
 
 
-class TriffinApp(App[None]):
+class TriffinApp(InitialThemeApp):
     """triffin's TUI: the dashboard, its drill-downs, and the Monitor behind them.
 
     Args:
@@ -175,7 +175,7 @@ class TriffinApp(App[None]):
         self._taken = asyncio.Event()
         for theme in BUILTIN_THEMES.values():
             self.register_theme(theme)
-        set_initial_theme(self, config.theme if config.theme in self.available_themes else DEFAULT_THEME)
+        self.set_initial_theme(config.theme if config.theme in self.available_themes else DEFAULT_THEME)
         self.ascii = config.ascii
 
     def get_driver_class(self) -> type[Driver]:

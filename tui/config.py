@@ -68,12 +68,13 @@ import os
 import re
 import stat
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from datafeed.catalog import CATALOG, Catalog
 from datafeed.errors import register_secret
+from datafeed.records import record
 from datafeed.sanitize import clean_line
 from datafeed.settings import FeedSettings, SourceSettings
 
@@ -164,7 +165,7 @@ class ServeSettings(NamedTuple):
 SERVE_KEYS = ("max_sessions", "allowed_origins")
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Everything the app and the CLI are configured with.
 

@@ -33,3 +33,25 @@ async def test_start_up_parses_the_css_once(theme: str, monkeypatch: pytest.Monk
         app.theme = "triffin-dark" if theme == "triffin-light" else "triffin-light"
         await pilot.pause()
         assert calls, "a theme chosen while running still re-parses"
+
+
+def test_only_the_chosen_themes_colour_system_is_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``App.__init__`` builds the CSS variables of Textual's default theme, which the app
+    never shows (~2 ms in front of the first frame); only the configured theme's are built,
+    and the stylesheet and ``theme_variables`` hold them."""
+    from textual.design import ColorSystem
+
+    want = BUILTIN_THEMES["triffin-light"].to_color_system().generate()["primary"]
+    built: list[str] = []
+    generate = ColorSystem.generate
+
+    def counted(self: ColorSystem) -> dict[str, str]:
+        out = generate(self)
+        built.append(out["primary"])
+        return out
+
+    monkeypatch.setattr(ColorSystem, "generate", counted)
+    app = demo_app(dataclasses.replace(demo_config(), theme="triffin-light"))
+    assert built == [want]
+    assert app.theme_variables["primary"] == want
+    assert app.stylesheet._variables["primary"] == want  # noqa: SLF001 - what the first parse will read

@@ -277,3 +277,32 @@ def test_a_damaged_regime_group_reads_as_the_checks_read_it(group: object) -> No
     assert repr(fast) == repr(_reference(data, "live"))
     if fast is not None:
         assert fast.regime is not None and all(clean_line(g[0], 200) == g[0] for g in fast.regime.groups)
+
+
+@pytest.mark.parametrize("unusual", [False, True])
+def test_rows_the_caller_skips_are_left_out_unread(unusual: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A live first frame takes the instruments' rows from the cache summary: the view's
+    copies of them are not built (either decoding path), the rest is the same view."""
+    data = viewcache.encode(_view("live"), KEY)
+    if unusual:  # a run of spaces: the field-by-field path
+        data = data.replace(b"Signal 1", b"Signal  1")
+    whole = viewcache.decode(data, KEY, "live")
+    assert whole is not None
+    built: list[str] = []
+    real_init = TableRow.__init__
+
+    def counting(self: TableRow, *args: object, **kwargs: object) -> None:
+        built.append(str(args[0] if args else kwargs["id"]))
+        real_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(TableRow, "__init__", counting)
+    part = viewcache.decode(data, KEY, "live", skip_rows={"row1", "row4", "not-there"})
+    assert part is not None
+    assert part.rows == tuple(r for r in whole.rows if r.id not in ("row1", "row4"))
+    assert (part.signals, part.regime, part.scores, part.markets) == (
+        whole.signals,
+        whole.regime,
+        whole.scores,
+        whole.markets,
+    )
+    assert "row1" not in built and "row4" not in built and "row0" in built

@@ -38,6 +38,7 @@ from widgets.signals_panel import SignalsPanel
 from widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
     from pathlib import Path
 
     from textual.dom import DOMNode
@@ -226,10 +227,10 @@ class DashboardScreen(Screen[None]):
                 # the filter box is mounted on the first "/" (one widget less in the first frame)
                 columns = self.triffin.config.table_columns or TABLE_COLUMNS  # [table] columns
                 yield LiveTable(id="live-table", ascii=ascii, columns=columns)
-            with Vertical(id="signals-panel", classes="panel"):
-                yield SignalsPanel(id="signals", ascii=ascii)
-            with Vertical(id="crises-panel", classes="panel"):
-                yield ScorecardGrid(id="scorecard", ascii=ascii, checks=_scorecard_columns())
+            # The signals and the crisis grid are panels themselves (no wrapper: two widgets
+            # less to mount, style and paint in the first frame, issue 20).
+            yield SignalsPanel(id="signals-panel", classes="panel", ascii=ascii)
+            yield ScorecardGrid(id="crises-panel", classes="panel", ascii=ascii, checks=_scorecard_columns())
         yield StatusBar(id="status-bar", mode=self.triffin.monitor.status_mode, ascii=ascii)
         yield KeyBar()
 
@@ -273,17 +274,14 @@ class DashboardScreen(Screen[None]):
 
         monitor = self.triffin.monitor
         today = monitor.today
-        cached = self._read_view()
         rows: list[TableRow] = []
         summary = monitor.cached_summary()
         if summary:
             rows = summary_rows(summary, today, monitor.options.catalog)
+        # instruments from the summary (their view rows are not even read); the formulas' from the view
+        cached = self._read_view(skip_rows={row.id for row in rows})
         if cached is not None:
-            if summary:  # instruments from the summary; the formulas' rows from the view
-                held = {row.id for row in rows}
-                rows += [row for row in cached.rows if row.id not in held]
-            else:
-                rows = list(cached.rows)
+            rows += cached.rows
             if cached.signals:
                 self.query_one(SignalsPanel).update_signals(cached.signals, cached.regime)
             if cached.scores:
@@ -314,13 +312,13 @@ class DashboardScreen(Screen[None]):
         today = monitor.today
         return demo_path(o.cache_dir, demo_history_end(today), today, self._view_key)
 
-    def _read_view(self) -> SavedView | None:
+    def _read_view(self, skip_rows: Collection[str] = ()) -> SavedView | None:
         from tui.viewcache import as_of, read_view
 
         path = self._view_file()
         if path is None or self._view_key is None:
             return None
-        view = read_view(path, self._view_key, self.triffin.monitor.options.run)
+        view = read_view(path, self._view_key, self.triffin.monitor.options.run, skip_rows)
         return None if view is None else as_of(view, self.triffin.monitor.today)
 
     def _offer_view(self) -> None:
