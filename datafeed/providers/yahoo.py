@@ -516,14 +516,16 @@ class YahooProvider(Provider):
             raise
         return parse_chart(response.content, symbol)
 
-    async def _chart_or_error(self, http: HttpContext, symbol: str) -> list[IntradayPoint] | FeedError:
-        """:meth:`_get_chart`, its failure returned (a 429 still raised: it stops every symbol)."""
+    async def _chart_or_error(self, http: HttpContext, symbol: str) -> tuple[list[IntradayPoint] | FeedError]:
+        """:meth:`_get_chart`, its failure returned, in a 1-tuple (so a ``gather`` with
+        ``return_exceptions`` tells it from what was raised); a 429 is still raised: it
+        stops every symbol."""
         try:
-            return await self._get_chart(http, symbol)
+            return (await self._get_chart(http, symbol),)
         except RateLimited:
             raise
         except FeedError as exc:
-            return exc
+            return (exc,)
 
     async def _get_spark(
         self, http: HttpContext, symbols: list[str]
@@ -581,7 +583,7 @@ class YahooProvider(Provider):
         for symbol in charts:
             self._check_pause(symbol)
         singles = await asyncio.gather(*(self._chart_or_error(http, s) for s in charts), return_exceptions=True)
-        got.update(zip(charts, _raise_first(singles), strict=True))
+        got.update(zip(charts, (one for (one,) in _raise_first(singles)), strict=True))
         for chunk, reason in refused:
             self._after_refusal(chunk, reason, got, now)
         return got
