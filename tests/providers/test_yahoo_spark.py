@@ -408,3 +408,79 @@ async def test_feed_with_batch_false_runs_a_job_per_symbol(tmp_path: Path) -> No
     )
     assert len(feed.intraday_jobs) == 11
     assert sorted(j.key for j in feed.intraday_jobs)[0] == "yahoo/CHF=X"
+
+
+async def test_a_job_whose_every_symbol_failed_backs_off_each_row_with_its_own_reason() -> None:
+    class Delisted(LoopbackMarket):
+        def _yahoo_inst(self, symbol: str) -> str | None:
+            return None if symbol in ("DX-Y.NYB", "^VIX") else super()._yahoo_inst(symbol)
+
+    m = Delisted()
+    base = m.start()
+    yahoo = settings(base)
+    feed_settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
+    store = SeriesStore(today=lambda: m.session)
+    http = HttpContext(feed_settings)
+    try:
+        feed = Feed(
+            store, feed_settings, http, providers={"yahoo": yh.YahooProvider(yahoo)}, instruments=["dxy", "vix"]
+        )
+        report = await feed.refresh(force=True)
+    finally:
+        await http.aclose()
+        m.stop()
+    (job,) = feed.intraday_jobs
+    assert report.failed == 1 and job.failures == 1 and job.failed_for_good
+    for inst, symbol in (("dxy", "DX-Y.NYB"), ("vix", "^VIX")):
+        assert store.state[inst].status is Status.ERROR
+        assert store.state[inst].last_error == f"yahoo: {symbol}: not found (HTTP 404; symbol mistyped or delisted)"
+
+
+async def _record_or_replay(transport: Any, yahoo: SourceSettings, replay: Any = None) -> dict[str, float]:
+    from datafeed.recording import attach_replay, make_client
+
+    feed_settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
+    client = make_client(feed_settings, transport)
+    http = HttpContext(feed_settings, client=client)
+    store = SeriesStore()
+    feed = Feed(
+        store,
+        feed_settings,
+        http,
+        providers={"yahoo": yh.YahooProvider(yahoo)},
+        instruments=list(QUOTES),
+        market_open=lambda now: True,
+    )
+    if replay is not None:
+        attach_replay(feed, replay)
+    try:
+        report = await feed.refresh(force=True)
+    finally:
+        await http.aclose()
+        await client.aclose()
+    assert report.failed == 0, report.errors
+    quotes = {i: store.intraday_quote(i) for i in QUOTES}
+    return {i: q.value for i, q in quotes.items() if q is not None}
+
+
+@pytest.mark.parametrize("recorded_with", ["spark", "chart"])
+async def test_recordings_replay_with_spark_and_from_before_it(tmp_path: Path, recorded_with: str) -> None:
+    """A recording of spark replays as is; one made before spark (chart requests only) still
+    replays: the spark request it lacks is a replay miss (404), and the symbols fall back to chart."""
+    from datafeed.recording import RecordingTransport, ReplayTransport, replay_settings
+
+    m = LoopbackMarket()
+    base = m.start()
+    try:
+        live = await _record_or_replay(
+            RecordingTransport(tmp_path / "rec"), settings(base, batch=recorded_with == "spark")
+        )
+    finally:
+        m.stop()
+    assert len(live) == 11
+    replay = ReplayTransport(tmp_path / "rec", speed=0)
+    yahoo = replay_settings(FeedSettings(sources={"yahoo": settings(base)})).sources["yahoo"]
+    assert await _record_or_replay(replay, yahoo, replay) == live
+    assert [key.split("?")[0] for key in replay.misses] == (
+        [] if recorded_with == "spark" else ["GET /v7/finance/spark"]
+    )
