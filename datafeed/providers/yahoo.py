@@ -539,7 +539,8 @@ class YahooProvider(Provider):
         """
         params = {"symbols": ",".join(symbols), "range": "1d", "interval": "5m"}
         try:
-            response = await self._get(http, spark_url(self.settings.base_url), params, ",".join(symbols))
+            what = f"spark ({len(symbols)} symbols)"
+            response = await self._get(http, spark_url(self.settings.base_url), params, what)
             return parse_spark(response.content, symbols), None
         except RateLimited:
             raise
@@ -591,13 +592,16 @@ class YahooProvider(Provider):
     def _after_refusal(
         self, chunk: list[str], reason: FeedError, got: Mapping[str, list[IntradayPoint] | FeedError], now: float
     ) -> None:
-        """After spark refused ``chunk`` and chart answered for each symbol: the symbols chart
-        refused for good are asked alone for a while; if there are none, spark is rested."""
+        """After spark refused ``chunk`` and chart was asked for each symbol: the symbols chart
+        refused for good are asked alone for a while; if chart served every one, spark itself
+        is the trouble and rests. A chart failure that may pass (a timeout) judges nothing."""
         bad = [s for s in chunk if isinstance(err := got.get(s), FeedError) and not _transient(err)]
         if bad:
             for symbol in bad:
                 self._solo[symbol] = now + SOLO_RETRY
             log.info("yahoo: spark refused (%s); asking %s through chart alone", reason.message, ", ".join(bad))
+            return
+        if any(isinstance(got.get(s), FeedError) for s in chunk):
             return
         self._spark_off_until = now + SPARK_RETRY
         log.warning(

@@ -286,6 +286,21 @@ async def test_spark_429_pauses_every_yahoo_request(httpserver: HTTPServer) -> N
     assert [r.path for r, _ in httpserver.log] == ["/v7/finance/spark"]  # nothing asked after the 429
 
 
+async def test_a_spark_5xx_fails_the_job_without_eleven_chart_requests(httpserver: HTTPServer) -> None:
+    """Yahoo down (503 after the retries) is no reason to ask each symbol: chart would fare no
+    better; the job fails as a whole and backs off (transient)."""
+    httpserver.expect_request("/v7/finance/spark").respond_with_data("upstream", status=503)
+    provider = yh.YahooProvider(settings(httpserver.url_for("").rstrip("/")))
+    http = HttpContext(FeedSettings(sources={}, retries=1))
+    try:
+        with pytest.raises(FetchError) as info:
+            await provider.fetch(http, [target("ust10y"), target("gold"), target("vix")], SINCE)
+    finally:
+        await http.aclose()
+    assert info.value.transient and not isinstance(info.value, PartialFetch) and "503" in info.value.message
+    assert [r.path for r, _ in httpserver.log] == ["/v7/finance/spark"]
+
+
 async def test_batch_false_in_the_config_asks_one_chart_per_symbol(
     market: tuple[LoopbackMarket, str], tmp_path: Path
 ) -> None:
