@@ -347,8 +347,13 @@ class Feed:
             if job.backfill_before is not None:
                 found = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
                 for t in job.targets:
-                    if t.instrument not in found:
+                    if t.instrument in failures:  # not "nothing older": asked again later
+                        self._backfilled.discard(t.instrument)
+                        self._backfill_after[t.instrument] = time.monotonic() + BACKFILL_RETRY
+                    elif t.instrument not in found:
                         self._nothing_older(job, t)
+            for inst, why in failures.items():
+                log.info("fill %s: %s failed alone: %s", job.key, inst, why.message)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
         # An intraday quote job answers nothing outside trading hours: that is no failure.
@@ -356,6 +361,8 @@ class Feed:
         answered = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
         now = utcnow()
         for t in job.targets:
+            if t.instrument in failures:
+                continue  # marked below with its own reason; no success to record
             self.store.mark_success(t.instrument, t.ref.tag, now)
             state = self.store.state[t.instrument]
             if state.rejected > refused_before[t.instrument] and not self.store.has_data(t.instrument):
