@@ -58,7 +58,6 @@ The source is off-switchable with ``[sources.yahoo] enabled = false``; spark alo
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import time
@@ -561,6 +560,8 @@ class YahooProvider(Provider):
 
     async def _bars(self, http: HttpContext, symbols: list[str]) -> dict[str, list[IntradayPoint] | FeedError]:
         """Each symbol's bars (or its own failure): spark in chunks, chart for the rest."""
+        import asyncio  # with the first fetch, not with the registry (issue 20)
+
         now = time.monotonic()
         spark = self._use_spark(symbols, now)
         got: dict[str, list[IntradayPoint] | FeedError] = {}

@@ -267,6 +267,25 @@ async def test_spark_401_fetches_cookie_and_crumb_then_retries_once(httpserver: 
     assert sorted(o.instrument for o in got) == ["gold", "ust10y"]
 
 
+async def test_spark_401_behind_the_cache_proxy_is_reported_without_a_cookie_dance(httpserver: HTTPServer) -> None:
+    """Behind a desk's shared cache (datafeed.proxy) a crumb cannot travel: the spark request's
+    401 is one transient error for the job, with no cookie or crumb request around it."""
+    httpserver.expect_request("/v7/finance/spark").respond_with_data(
+        (FIX / "error-invalid-crumb.json").read_bytes(), status=401, content_type="application/json"
+    )
+    provider = yh.YahooProvider(settings(httpserver.url_for("").rstrip("/"), via_cache_proxy=True))
+    http = HttpContext(FeedSettings(sources={}, retries=1))
+    try:
+        with pytest.raises(FetchError) as info:
+            await provider.fetch(http, [target("ust10y"), target("gold")], SINCE)
+    finally:
+        await http.aclose()
+    assert info.value.transient and "spark (2 symbols): HTTP 401 (crumb required) through the cache proxy" in str(
+        info.value.message
+    )
+    assert [r.path for r, _ in httpserver.log] == ["/v7/finance/spark"]
+
+
 async def test_spark_429_pauses_every_yahoo_request(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/v7/finance/spark").respond_with_data(
         "Too Many Requests", status=429, content_type="text/plain"
