@@ -5,7 +5,8 @@
     FeedError                 anything the feed reports as a one-line reason
     ├── FetchError            an HTTP request failed (after retries)
     │   └── RateLimited       the server said 429; carries Retry-After
-    └── ParseError            a body was not in the expected format
+    ├── ParseError            a body was not in the expected format
+    └── PartialFetch          some targets of a batch failed; carries the rest's values
 
 Every message passes through :func:`redact` so an API key in a URL never reaches the
 screen, a log or an exception (httpx puts full URLs, query string included, in its errors),
@@ -23,9 +24,15 @@ import base64
 import functools
 import logging
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from datafeed.sanitize import clean_line
+
+if TYPE_CHECKING:  # the value records load with the first parse, not with the errors
+    from collections.abc import Mapping, Sequence
+
+    from datafeed.models import Fetched
 
 _SECRET_PARAMS = re.compile(r"(?i)((?:api_key|apikey|key|token|crumb|access_token)=)[^&\s'\"]+")
 
@@ -220,3 +227,27 @@ class RateLimited(FetchError):
 
 class ParseError(FeedError):
     """A response body was not in the format its parser expects."""
+
+
+class PartialFetch(FeedError):
+    """A batched fetch served some of its targets and failed for others.
+
+    Why an exception: :meth:`Provider.fetch <datafeed.providers.base.Provider.fetch>`
+    returns values only, and a batch (Yahoo's spark request for every quote symbol) must
+    not lose ten good quotes, nor blame them, because one symbol is delisted. The feed
+    stores :attr:`fetched`, marks each target of :attr:`failures` failed with its own
+    message, and counts the job as answered; a caller that does not know this class reads
+    it as the plain failure its message names.
+
+    Attributes:
+        fetched: the values of the targets that were served.
+        failures: instrument id → the failure of that instrument alone.
+    """
+
+    def __init__(self, fetched: Sequence[Fetched], failures: Mapping[str, FeedError]) -> None:
+        first = next(iter(failures.values()), None)
+        super().__init__(
+            f"{len(failures)} of the batch failed: {first.message}" if first is not None else "nothing failed"
+        )
+        self.fetched = list(fetched)
+        self.failures = dict(failures)

@@ -43,7 +43,7 @@ import pandas as pd
 
 from datafeed.cache import DiskCache
 from datafeed.catalog import Instrument, SourceRef
-from datafeed.errors import FeedError, FetchError
+from datafeed.errors import FeedError, FetchError, PartialFetch
 from datafeed.http import HttpContext
 from datafeed.market_calendar import is_late
 from datafeed.models import Batch, Behind, Delta, Fetched, utcnow
@@ -169,6 +169,16 @@ def _merged(jobs: list[Job]) -> list[Job]:
         else:
             first.targets += job.targets
     return out
+
+
+async def _fetch_partial(job: Job, http: HttpContext, since: dt.date, failures: dict[str, FeedError]) -> list[Fetched]:
+    """The job's fetch; a :class:`~datafeed.errors.PartialFetch` gives its values, and its
+    per-target failures go into ``failures``."""
+    try:
+        return await job.provider.fetch(http, job.targets, since)
+    except PartialFetch as exc:
+        failures.update(exc.failures)
+        return exc.fetched
 
 
 def candidate_sources(inst: Instrument, settings: FeedSettings, providers: Mapping[str, Provider]) -> list[SourceRef]:
@@ -303,15 +313,25 @@ class Feed:
         started = time.monotonic()
         job.runs += 1
         since: dt.date | None = None
+        failures: dict[str, FeedError] = {}
         try:
             if job.fills:
-                fetched = await job.provider.fetch(self.http, job.targets, self._fill_since(job))
+                fetched = await _fetch_partial(job, self.http, self._fill_since(job), failures)
                 self._check_agreement(fetched, primary=False)
                 fetched = _keep_outside(fetched, job.backfill_before, job.fill_after)
             else:
                 since = self._since(job)
-                fetched = await job.provider.fetch(self.http, job.targets, since)
+                fetched = await _fetch_partial(job, self.http, since, failures)
                 self._check_agreement(fetched, primary=True)
+            if failures and all(t.instrument in failures for t in job.targets):
+                # nothing of the batch was served: a failure of the job (it backs off), each
+                # target keeping its own reason
+                first = failures[job.targets[0].instrument]
+                if job.fills:
+                    return None, self._fill_failed(job, first)
+                error = self._failed(job, first, started)
+                self._mark_failures(job, failures, job.next_due)
+                return None, error
         except FeedError as exc:
             if job.fills:
                 return None, self._fill_failed(job, exc)
@@ -327,8 +347,13 @@ class Feed:
             if job.backfill_before is not None:
                 found = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
                 for t in job.targets:
-                    if t.instrument not in found:
+                    if t.instrument in failures:  # not "nothing older": asked again later
+                        self._backfilled.discard(t.instrument)
+                        self._backfill_after[t.instrument] = time.monotonic() + BACKFILL_RETRY
+                    elif t.instrument not in found:
                         self._nothing_older(job, t)
+            for inst, why in failures.items():
+                log.info("fill %s: %s failed alone: %s", job.key, inst, why.message)
             return delta, None  # filling in: the primary's status and schedule stand
         self._supersede(fetched)
         # An intraday quote job answers nothing outside trading hours: that is no failure.
@@ -336,6 +361,8 @@ class Feed:
         answered = {item.instrument for item in fetched if (len(item) if isinstance(item, Batch) else True)}
         now = utcnow()
         for t in job.targets:
+            if t.instrument in failures:
+                continue  # marked below with its own reason; no success to record
             self.store.mark_success(t.instrument, t.ref.tag, now)
             state = self.store.state[t.instrument]
             if state.rejected > refused_before[t.instrument] and not self.store.has_data(t.instrument):
@@ -349,9 +376,20 @@ class Feed:
                 if missing is not None:
                     self.store.mark_failure(t.instrument, missing, source=t.ref.tag)
         job.failures, job.last_error = 0, None
+        if failures:  # the batch answered; these of its targets did not (a delisted symbol)
+            self._mark_failures(job, failures, time.monotonic() + self.cadence_after_success(job))
         job.last_duration = time.monotonic() - started
         job.next_due = time.monotonic() + self.cadence_after_success(job)
         return delta, None
+
+    def _mark_failures(self, job: Job, failures: Mapping[str, FeedError], retry_mono: float) -> None:
+        """Mark each target of a :class:`~datafeed.errors.PartialFetch` failed with its own reason."""
+        retry_at = utcnow() + dt.timedelta(seconds=max(0.0, retry_mono - time.monotonic()))
+        for t in job.targets:
+            exc = failures.get(t.instrument)
+            if exc is not None:
+                log.info("%s: %s failed alone: %s", job.key, t.instrument, exc.message)
+                self.store.mark_failure(t.instrument, exc.message, retry_at, source=t.ref.tag)
 
     def _missing_answer(self, target: Target, since: dt.date | None) -> str | None:
         """Why an answer that held no value for ``target`` is no success, or None when it is.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from datafeed.catalog import INSTRUMENTS, Instrument, SourceRef
@@ -62,32 +62,55 @@ def representative(source: str, instruments: tuple[Instrument, ...] = INSTRUMENT
     return None
 
 
+def quote_companions(
+    provider: Provider, target: Target, instruments: tuple[Instrument, ...] = INSTRUMENTS
+) -> list[Target]:
+    """The other intraday quotes the feed asks in the same request as ``target`` (its
+    :meth:`~datafeed.providers.base.Provider.batch_key`), so the check sends the request the
+    feed sends: Yahoo's spark request for every quote symbol, not one symbol's chart request.
+    End-of-day sources keep their one representative series."""
+    if not any(i.id == target.instrument and i.intraday == target.ref for i in instruments):
+        return []  # an end-of-day series
+    key = provider.batch_key(target.ref)
+    return [
+        Target(i.id, i.intraday)
+        for i in instruments
+        if i.intraday is not None
+        and i.intraday.source == target.ref.source
+        and i.id != target.instrument
+        and provider.batch_key(i.intraday) == key
+    ]
+
+
 async def check_source(
     settings: SourceSettings,
     http: HttpContext,
     provider_cls: type[Provider],
     target: Target,
     today: dt.date | None = None,
+    companions: Sequence[Target] = (),
 ) -> SourceCheck:
-    """Fetch ``target`` from one source and report how it went (never raises)."""
+    """Fetch ``target`` (with ``companions``, the targets the feed asks with it) from one
+    source and report how it went (never raises)."""
     ref: SourceRef = target.ref
     today = today or dt.date.today()
     since = today - dt.timedelta(days=LOOKBACK_DAYS.get(ref.frequency, 30))
     started = time.perf_counter()
+    what = f"{ref.tag} (+{len(companions)} asked with it)" if companions else ref.tag
     try:
         provider = provider_cls(settings)
-        fetched = await provider.fetch(http, [target], since)
+        fetched = await provider.fetch(http, [target, *companions], since)
     except FeedError as exc:
-        return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: {exc.message}")
+        return SourceCheck(settings.name, True, False, _ms(started), None, f"{what}: {exc.message}")
     except Exception as exc:  # a provider bug must not hide the other sources
         text = clean_message(f"{type(exc).__name__}: {exc}")[:200]
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{ref.tag}: unexpected {text}")
     latency = _ms(started)
     count = count_values(fetched)
     if not count:
-        detail = f"{ref.tag}: answered, no data since {since.isoformat()}"
+        detail = f"{what}: answered, no data since {since.isoformat()}"
         return SourceCheck(settings.name, True, True, latency, None, detail)
-    return SourceCheck(settings.name, True, True, latency, newest_date(fetched), f"{ref.tag}: {count} obs")
+    return SourceCheck(settings.name, True, True, latency, newest_date(fetched), f"{what}: {count} obs")
 
 
 async def check_sources(
@@ -127,7 +150,8 @@ async def check_sources(
             if target is None:
                 results[name] = SourceCheck(name, True, True, None, None, "skipped: no instrument uses this source")
                 continue
-            jobs[name] = group.create_task(check_source(settings, http, provider_cls, target, today))
+            companions = quote_companions(provider_cls(settings), target, instruments)
+            jobs[name] = group.create_task(check_source(settings, http, provider_cls, target, today, companions))
     for name, job in jobs.items():
         results[name] = job.result()
     return [results[name] for name in feed_settings.sources]

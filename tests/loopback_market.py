@@ -6,7 +6,7 @@ in its own format with coherent numbers. The numbers come from the seeded demo m
 (synthetic, for tests only); the *formats* are the real ones: FRED's fredgraph CSV,
 Treasury's par-curve CSV (newest first, quoted headers), Bundesbank BBK-CSV (BOM, preamble),
 MOF's jgbcme CSV, NY Fed JSON, ECB csvdata, Bank of Japan getDataCode JSON (every calendar
-day, nulls on holidays), Yahoo's v8 chart JSON, and the demand side's TIC table, Fiscal Data
+day, nulls on holidays), Yahoo's v8 chart and v7 spark JSON, and the demand side's TIC table, Fiscal Data
 envelope and TreasuryDirect records (``tests/loopback_demand.py``).
 
 Use from tests (``LoopbackMarket().start()`` → base URL) or standalone::
@@ -251,17 +251,11 @@ class LoopbackMarket:
             f'"VALUES":{{\n"SURVEY_DATES":[{",".join(d.strftime("%Y%m%d") for d in days)}],\n"VALUES":[{",".join(values)}]\n}}\n}}\n]\n}}'
         )
 
-    def yahoo_json(self, symbol: str) -> tuple[int, str]:
-        inst_id = next((i.id for i in INSTRUMENTS if i.intraday and i.intraday.series == symbol), None)
-        if inst_id is None:
-            return 404, json.dumps(
-                {
-                    "chart": {
-                        "result": None,
-                        "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"},
-                    }
-                }
-            )
+    def _yahoo_inst(self, symbol: str) -> str | None:
+        return next((i.id for i in INSTRUMENTS if i.intraday and i.intraday.series == symbol), None)
+
+    def yahoo_result(self, inst_id: str, symbol: str) -> dict[str, Any]:
+        """One symbol's ``chart.result[0]`` (a spark answer's ``response[0]`` is the same object)."""
         open_ = dt.datetime.combine(self.session, dt.time(9, 30), ET)
         close = dt.datetime.combine(self.session, dt.time(16, 0), ET)
         stamps = [int((open_ + dt.timedelta(minutes=5 * k)).timestamp()) for k in range(60, 66)]
@@ -273,33 +267,59 @@ class LoopbackMarket:
             "end": int(close.timestamp()),
             "gmtoffset": -18000,
         }
-        doc: dict[str, Any] = {
-            "chart": {
-                "result": [
-                    {
-                        "meta": {
-                            "currency": "USD",
-                            "symbol": symbol,
-                            "exchangeTimezoneName": "America/New_York",
-                            "gmtoffset": -18000,
-                            "timezone": "EST",
-                            "regularMarketPrice": value,
-                            "currentTradingPeriod": {"pre": period, "regular": period, "post": period},
-                            "dataGranularity": "5m",
-                            "range": "1d",
-                        },
-                        "timestamp": stamps,
-                        "indicators": {
-                            "quote": [
-                                {"close": closes, "open": closes, "high": closes, "low": closes, "volume": [0] * 6}
-                            ]
-                        },
-                    }
-                ],
-                "error": None,
-            }
+        return {
+            "meta": {
+                "currency": "USD",
+                "symbol": symbol,
+                "exchangeTimezoneName": "America/New_York",
+                "gmtoffset": -18000,
+                "timezone": "EST",
+                "regularMarketPrice": value,
+                "currentTradingPeriod": {"pre": period, "regular": period, "post": period},
+                "dataGranularity": "5m",
+                "range": "1d",
+            },
+            "timestamp": stamps,
+            "indicators": {
+                "quote": [{"close": closes, "open": closes, "high": closes, "low": closes, "volume": [0] * 6}]
+            },
         }
-        return 200, json.dumps(doc)
+
+    def yahoo_json(self, symbol: str) -> tuple[int, str]:
+        """A v8 chart answer for one symbol (404 with Yahoo's error envelope when unknown)."""
+        inst_id = self._yahoo_inst(symbol)
+        if inst_id is None:
+            return 404, json.dumps(
+                {
+                    "chart": {
+                        "result": None,
+                        "error": {"code": "Not Found", "description": "No data found, symbol may be delisted"},
+                    }
+                }
+            )
+        return 200, json.dumps({"chart": {"result": [self.yahoo_result(inst_id, symbol)], "error": None}})
+
+    def yahoo_spark(self, symbols: str) -> tuple[int, str]:
+        """A v7 spark answer: each symbol's chart result, in Yahoo's envelope. As Yahoo does,
+        more than 20 symbols are a 400 and one unknown symbol fails the whole request (404)."""
+        asked = [s for s in symbols.split(",") if s]
+        if not asked or len(asked) > 20:
+            description = "Number of symbols needs to be less than or equal to 20" if asked else "Missing symbols"
+            return 400, json.dumps(
+                {"spark": {"result": None, "error": {"code": "Bad Request", "description": description}}}
+            )
+        found = {s: self._yahoo_inst(s) for s in asked}
+        if None in found.values():
+            return 404, json.dumps(
+                {
+                    "spark": {
+                        "result": None,
+                        "error": {"code": "Not Found", "description": "No data found for spark symbols"},
+                    }
+                }
+            )
+        results = [{"symbol": s, "response": [self.yahoo_result(i, s)]} for s, i in found.items() if i is not None]
+        return 200, json.dumps({"spark": {"result": results, "error": None}})
 
     # --------------------------------------------------------------- server
     def route(self, raw_path: str) -> tuple[int, str, str]:
@@ -363,6 +383,9 @@ class LoopbackMarket:
             )
         if path.startswith("/v8/finance/chart/"):
             status, body = self.yahoo_json(path.rsplit("/", 1)[1])
+            return status, "application/json", body
+        if path == "/v7/finance/spark":
+            status, body = self.yahoo_spark(q.get("symbols", ""))
             return status, "application/json", body
         from tests import loopback_demand
 

@@ -296,3 +296,62 @@ async def test_the_treasury_yields_older_history_comes_from_fred_in_one_request(
     assert stand_in.requests == [{"id": "DGS10,DGS2", "cosd": "1999-01-01"}]
     assert list(store.sources("ust10y"))[:1] == ["fred:DGS10"] and list(store.sources("ust2y"))[:1] == ["fred:DGS2"]
     assert store.official("ust2y").iloc[0] == 3.50
+
+
+async def test_a_partial_fetch_stores_what_came_and_fails_only_the_rest() -> None:
+    """A batched provider that isolates a bad target itself (``PartialFetch``): as primary,
+    the good rows are fresh and the bad one reads its own reason with no success recorded;
+    as a backfill, the failed target is asked again later, never remembered as "nothing older"."""
+    from datafeed.errors import FetchError, PartialFetch
+    from datafeed.models import Batch
+    from datafeed.providers.base import Provider
+
+    class Curve(Provider):
+        name = "treasury"
+
+        def batch_key(self, ref):  # type: ignore[no-untyped-def]
+            return "curve"
+
+        def history_start(self, ref):  # type: ignore[no-untyped-def]
+            return dt.date(2026, 11, 19)
+
+        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
+            good = [Batch.of(t, [dt.date(2026, 11, 19), dt.date(2026, 11, 20)], [4.2, 4.3]) for t in targets[:1]]
+            bad = {t.instrument: FetchError(f"treasury: {t.ref.series}: gone", transient=False) for t in targets[1:]}
+            raise PartialFetch(good, bad)
+
+    class Older(Provider):
+        name = "fred"
+        separable = True
+
+        def batch_key(self, ref):  # type: ignore[no-untyped-def]
+            return "daily"
+
+        async def fetch(self, http, targets, since):  # type: ignore[no-untyped-def]
+            good = [Batch.of(t, [dt.date(2026, 11, 18)], [4.1]) for t in targets if t.instrument == "ust10y"]
+            bad = {t.instrument: FetchError("fred: 503", transient=True) for t in targets if t.instrument != "ust10y"}
+            raise PartialFetch(good, bad)
+
+    settings = FeedSettings(
+        sources={"fred": SourceSettings.default("fred"), "treasury": SourceSettings.default("treasury")}
+    )
+    store = SeriesStore(today=lambda: dt.date(2026, 11, 23))
+    feed = Feed(
+        store,
+        settings,
+        HttpContext(settings),
+        providers={"fred": Older(settings.sources["fred"]), "treasury": Curve(settings.sources["treasury"])},
+        instruments=["ust10y", "ust5y"],
+    )
+    (curve,) = feed.jobs
+    store.apply([Batch.of(curve.targets[1], [dt.date(2026, 11, 17)], [4.0])])  # ust5y holds a value: no fallback
+    report = await feed.refresh(force=True)
+    assert "treasury/curve" not in report.errors and curve.failures == 0
+    assert store.state["ust10y"].status is Status.FRESH and store.state["ust10y"].last_success is not None
+    five = store.state["ust5y"]
+    assert five.status is Status.STALE and five.last_error == "treasury: 5 Yr: gone" and five.last_success is None
+    assert list(store.sources("ust10y")) == ["fred:DGS10", "treasury:10 Yr", "treasury:10 Yr"]  # backfilled
+    # ust5y's backfill failed inside the same request: asked again later, not "nothing older"
+    assert "ust5y" not in feed._empty_backfills
+    assert "ust5y" not in feed._backfilled and feed._backfill_after.get("ust5y", 0.0) > 0
+    assert feed._backfill_jobs() == []  # not at once: after BACKFILL_RETRY

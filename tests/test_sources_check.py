@@ -189,3 +189,22 @@ async def test_unreachable_source_fails_with_a_one_line_reason() -> None:
 
 async def _no_sleep(_: float) -> None:
     return None
+
+
+async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
+    """Every quote symbol in one spark request (as the feed asks), not one symbol's chart."""
+    from datafeed.providers.yahoo import YahooProvider
+    from tests.loopback_market import LoopbackMarket
+
+    market = LoopbackMarket()
+    base = market.start()
+    settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo", base_url=base, min_interval=0)})
+    http = HttpContext(FeedSettings.default())
+    try:
+        (result,) = await check_sources(settings, http, {"yahoo": YahooProvider}, today=market.session)
+    finally:
+        await http.aclose()
+        market.stop()
+    assert [path.split("?")[0] for path, _ in market.requests] == ["/v7/finance/spark"]
+    assert result.ok and result.detail == "yahoo:^IRX (+10 asked with it): 11 obs"
+    assert result.last_date == market.session

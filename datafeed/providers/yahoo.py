@@ -1,13 +1,34 @@
 """Provides the Yahoo Finance intraday quote provider (``[sources.yahoo]``, optional).
 
-Endpoint (unofficial, keyless), one request per symbol::
+Endpoints (unofficial, keyless): up to 20 symbols in one request (``spark``), and one
+symbol per request (``chart``)::
 
+    {base_url}/v7/finance/spark?symbols=%5ETNX%2CGC%3DF&range=1d&interval=5m
     {base_url}/v8/finance/chart/{SYMBOL}?range=1d&interval=5m
 
-The symbol is percent-encoded in the path (``^TNX`` → ``%5ETNX``, ``GC=F`` → ``GC%3DF``).
-The newest 5-minute bar with a price becomes one provisional observation
-(``intraday=True``) that extends an instrument past its last official close until the
-official source publishes that day.
+A spark answer is ``{"spark":{"result":[{"symbol":"^TNX","response":[R]}, ...],
+"error":null}}`` where each ``R`` is the very object a chart answer carries as
+``chart.result[0]``, so both go through one parser (:func:`parse_result`). The
+newest 5-minute bar with a price becomes one provisional observation (``intraday=True``)
+that extends an instrument past its last official close until the official source
+publishes that day.
+
+Why spark (``batch = true``, the default): the eleven quote symbols of the catalog cost one
+request per poll instead of eleven, at the same spacing. Its weak points, and what the
+provider does about them:
+
+- one unknown symbol can make Yahoo refuse the whole spark request (404, or 400 with a
+  ``{"spark":{"result":null,"error":{...}}}`` body), and a body that is not a spark object
+  helps nobody: the symbols of that request are asked one by one through chart, so a bad
+  symbol fails alone, named by chart's own message. The symbol(s) chart then refuses for
+  good are asked through chart alone for :data:`SOLO_RETRY` seconds; when every chart
+  answered, spark itself is the trouble and is not tried again for :data:`SPARK_RETRY`
+  seconds (one log line says so);
+- a symbol missing from a spark result (Yahoo leaves out what it does not serve) is asked
+  through chart, and through chart alone for :data:`SOLO_RETRY` seconds;
+- at most :data:`SPARK_CHUNK` (20) symbols per request, which Yahoo enforces with a 400;
+- the symbols of a request are sorted, so the same set is always the same URL (a desk's
+  cache proxy, :mod:`datafeed.proxy`, answers every pane with the set from one entry).
 
 Wire quirks handled here (see the wire notes, section E):
 
@@ -31,26 +52,33 @@ Wire quirks handled here (see the wire notes, section E):
 Licence: Yahoo Finance data is provided for personal, non-commercial use under Yahoo's
 terms of service; this endpoint is unofficial and undocumented and may change or refuse
 service at any time. Credit: "Intraday quotes: Yahoo Finance (unofficial; personal use)".
-The source is off-switchable with ``[sources.yahoo] enabled = false``.
+The source is off-switchable with ``[sources.yahoo] enabled = false``; spark alone with
+``batch = false`` (one chart request per symbol, as before spark).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from datafeed.errors import FetchError, ParseError, RateLimited, register_secret
+from datafeed.errors import FeedError, FetchError, ParseError, PartialFetch, RateLimited, register_secret
 from datafeed.lazy_re import LazyPattern
 from datafeed.providers.base import ExtraKey, Provider, Target
 
 if TYPE_CHECKING:  # the network stack and the parsing records load only when they are used
+    import httpx
+
+    from datafeed.catalog import SourceRef
     from datafeed.http import HttpContext
     from datafeed.models import Fetched
     from datafeed.providers._parsed import IntradayPoint
     from datafeed.settings import SourceSettings
+
+    _T = TypeVar("_T")
 
 DEFAULT_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
@@ -74,6 +102,23 @@ CRUMB_PATH = "/v1/test/getcrumb"
 
 DEFAULT_COOLDOWN = 300.0
 """Seconds to stop asking Yahoo after a 429 (config: ``cooldown``), or Retry-After if longer."""
+
+SPARK_PATH = "/v7/finance/spark"
+"""Many-symbol endpoint under ``base_url``."""
+
+SPARK_CHUNK = 20
+"""Most symbols in one spark request: Yahoo answers 400 ("Number of symbols needs to be
+less than or equal to 20") to more."""
+
+SPARK_RETRY = 3600.0
+"""Seconds spark is left alone after it refused a request that no symbol explains (every
+symbol answered through chart): asking it on every poll would add a request each time."""
+
+SOLO_RETRY = 3600.0
+"""Seconds a symbol is asked through chart alone after spark left it out, or after it made
+a spark request fail (chart then refused it for good): the other symbols keep spark."""
+
+log = logging.getLogger(__name__)
 
 YIELD_SYMBOLS: Mapping[str, str] = {
     "^IRX": "13-week T-bill discount yield, %",
@@ -208,8 +253,6 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
             "error":{...}}}``, e.g. symbol not found); not transient.
         ParseError: the body is not a v8 chart object.
     """
-    from datafeed.providers._parsed import IntradayPoint
-
     data = _load(body)
     chart = data.get("chart")
     if not isinstance(chart, Mapping):
@@ -223,7 +266,23 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
     results = chart.get("result")
     if not isinstance(results, list) or not results or not isinstance(results[0], Mapping):
         raise ParseError(f"yahoo: {symbol}: chart has neither a result nor an error")
-    result = results[0]
+    return parse_result(results[0], symbol)
+
+
+def parse_result(result: Mapping[str, Any], symbol: str) -> list[IntradayPoint]:
+    """Parse one symbol's bars: a chart answer's ``chart.result[0]``, or a spark answer's
+    ``response[0]`` (the same object), so both endpoints keep one rule for the last priced
+    bar, trading dates, the ×10 guard and error texts.
+
+    Returns:
+        One :class:`IntradayPoint` per bar with a non-null close, oldest first; ``[]``
+        without ``timestamp`` or quote arrays.
+
+    Raises:
+        ParseError: the bars are not arrays of numbers.
+    """
+    from datafeed.providers._parsed import IntradayPoint
+
     raw_meta = result.get("meta")
     meta: Mapping[str, Any] = raw_meta if isinstance(raw_meta, Mapping) else {}
     stamps = result.get("timestamp")
@@ -253,6 +312,54 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
     return out
 
 
+def parse_spark(
+    body: bytes | str | Mapping[str, Any], symbols: Sequence[str]
+) -> dict[str, list[IntradayPoint] | ParseError]:
+    """Parse a spark body into each asked symbol's bars (see :func:`parse_result`).
+
+    Args:
+        body: the response body (or an already decoded JSON object).
+        symbols: the symbols asked for; entries for others are ignored.
+
+    Returns:
+        Symbol → its bars, for every asked symbol the result carries with a ``response``
+        object; or the :class:`ParseError` its bars gave (what its chart answer, the same
+        object, would give: that symbol fails, the others stand). A symbol left out, or
+        without a response, is absent: the caller asks it through chart.
+
+    Raises:
+        FetchError: the body is Yahoo's error envelope (``{"spark":{"result":null,
+            "error":{...}}}``, e.g. too many symbols); not transient.
+        ParseError: the body is not a spark object.
+    """
+    data = _load(body)
+    spark = data.get("spark")
+    if not isinstance(spark, Mapping):
+        raise ParseError("yahoo: no 'spark' object in the body")
+    error = spark.get("error")
+    if isinstance(error, Mapping):
+        raise FetchError(f"yahoo: spark: {error.get('code')}: {error.get('description')}", transient=False)
+    results = spark.get("result")
+    if not isinstance(results, list):
+        raise ParseError("yahoo: spark has neither a result nor an error")
+    wanted = set(symbols)
+    out: dict[str, list[IntradayPoint] | ParseError] = {}
+    for item in results:
+        if not isinstance(item, Mapping):
+            continue
+        symbol = item.get("symbol")
+        response = item.get("response")
+        if symbol not in wanted or not isinstance(response, list) or not response:
+            continue
+        assert isinstance(symbol, str)
+        if isinstance(response[0], Mapping):
+            try:
+                out[symbol] = parse_result(response[0], symbol)
+            except ParseError as exc:
+                out[symbol] = exc
+    return out
+
+
 def http_status(exc: FetchError) -> int | None:
     """The HTTP status behind a :class:`FetchError` (``status`` attribute, else its message)."""
     status = getattr(exc, "status", None)
@@ -267,12 +374,20 @@ def chart_url(base_url: str, symbol: str) -> str:
     return f"{base_url}/v8/finance/chart/{quote(symbol, safe='')}"
 
 
-class YahooProvider(Provider):
-    """Intraday last prices from Yahoo Finance's v8 chart endpoint (optional).
+def spark_url(base_url: str) -> str:
+    """``{base}/v7/finance/spark`` (the symbols go in the ``symbols`` parameter)."""
+    return f"{base_url}{SPARK_PATH}"
 
-    Per-symbol requests (the default :meth:`batch_key`), so one delisted symbol fails
-    only its own instrument. State kept between calls: the crumb (if one was ever needed)
-    and the 429 pause.
+
+class YahooProvider(Provider):
+    """Intraday last prices from Yahoo Finance: spark for many symbols, chart for one (optional).
+
+    With ``batch = true`` (the default) every quote target shares one :meth:`batch_key`, so
+    the feed runs one job and this provider asks spark for up to 20 symbols a request; one
+    symbol that fails (delisted, mistyped) fails only its own instruments
+    (:class:`~datafeed.errors.PartialFetch`). With ``batch = false`` each symbol is its own
+    job and chart request. State kept between calls: the crumb (if one was ever needed),
+    the 429 pause, when spark may be tried again, and the symbols asked through chart alone.
     """
 
     name = "yahoo"
@@ -281,12 +396,12 @@ class YahooProvider(Provider):
     base_url = "https://query1.finance.yahoo.com"
     market = "us"
     intraday = True
-    # Yahoo: 50 ms between requests, so a refresh of the 11 quote symbols is a short burst
-    # (~0.6 s at 4 connections) instead of a 2.75 s crawl; the 60-a-minute window does
-    # the real limiting (a sustained 1 request/s, the rate yfinance users report as safe,
-    # ranaroussi/yfinance#2125; yfinance itself fires a multi-symbol download
-    # concurrently). A 429 still pauses every Yahoo request for ``cooldown`` seconds;
-    # Yahoo's 429s follow the User-Agent and IP reputation more than short bursts.
+    # Yahoo: 50 ms between requests, so the per-symbol fallback (or ``batch = false``) is a
+    # short burst (~0.6 s at 4 connections) instead of a 2.75 s crawl; the 60-a-minute
+    # window does the real limiting (a sustained 1 request/s, the rate yfinance users
+    # report as safe, ranaroussi/yfinance#2125). A 429 still pauses every Yahoo request for
+    # ``cooldown`` seconds; Yahoo's 429s follow the User-Agent and IP reputation more than
+    # short bursts. Spark asks the catalog's eleven symbols in one request.
     min_interval = 0.05
     max_per_minute = 60
     extra_keys = (
@@ -294,12 +409,21 @@ class YahooProvider(Provider):
         ExtraKey("crumb_url", str, "", "where the crumb is asked for (default: base_url + /v1/test/getcrumb)"),
         ExtraKey("cookie_url", str, DEFAULT_COOKIE_URL, "page visited for the session cookie"),
         ExtraKey("cooldown", (int, float), DEFAULT_COOLDOWN, "seconds every Yahoo request pauses after an HTTP 429"),
+        ExtraKey("batch", bool, True, "ask up to 20 symbols in one spark request (false: one chart request each)"),
     )
 
     def __init__(self, settings: SourceSettings) -> None:
         super().__init__(settings)
         self._crumb: str | None = None
         self._paused_until = 0.0
+        self._spark_off_until = 0.0
+        self._solo: dict[str, float] = {}
+        """Symbol → ``time.monotonic()`` until which it is asked through chart alone."""
+
+    def batch_key(self, ref: SourceRef) -> str:
+        """``spark`` for every symbol (one job, one request per 20 symbols); with
+        ``batch = false`` the symbol itself (one job and request each)."""
+        return "spark" if self.option("batch") else ref.series
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -330,21 +454,29 @@ class YahooProvider(Provider):
         self._crumb = crumb
         return crumb
 
-    async def _get_chart(self, http: HttpContext, symbol: str) -> list[IntradayPoint]:
-        params: dict[str, str] = {"range": "1d", "interval": "5m"}
+    async def _get(self, http: HttpContext, url: str, params: dict[str, str], what: str) -> httpx.Response:
+        """GET a chart or spark URL: the 429 pause, and on a 401 a fresh crumb and one retry.
+
+        Args:
+            what: the symbol(s) asked, for messages.
+
+        Raises:
+            RateLimited: HTTP 429 (every Yahoo request pauses for ``cooldown`` seconds).
+            FetchError: a second 401, a 401 behind the cache proxy, or any other failure
+                as :meth:`HttpContext.get <datafeed.http.HttpContext.get>` raised it.
+        """
         retried = False
         while True:
+            self._check_pause(what)
             if self._crumb:
                 params["crumb"] = self._crumb
             try:
-                response = await http.get(
-                    self.settings, chart_url(self.settings.base_url, symbol), params=params, headers=self._headers()
-                )
+                return await http.get(self.settings, url, params=params, headers=self._headers())
             except RateLimited as exc:
                 pause = max(float(self.option("cooldown")), exc.retry_after or 0.0)
                 self._paused_until = time.monotonic() + pause
                 raise RateLimited(
-                    f"yahoo: {symbol}: HTTP 429 Too Many Requests; pausing Yahoo for {pause:.0f} s",
+                    f"yahoo: {what}: HTTP 429 Too Many Requests; pausing Yahoo for {pause:.0f} s",
                     retry_after=pause,
                 ) from None
             except FetchError as exc:
@@ -353,7 +485,7 @@ class YahooProvider(Provider):
                     # A crumb belongs to one session cookie; a shared cache (datafeed.proxy)
                     # carries neither cookies nor per-pane query parameters by design.
                     raise FetchError(
-                        f"yahoo: {symbol}: HTTP 401 (crumb required) through the cache proxy, "
+                        f"yahoo: {what}: HTTP 401 (crumb required) through the cache proxy, "
                         "which cannot carry Yahoo's per-session crumb",
                         transient=True,
                     ) from None
@@ -364,14 +496,121 @@ class YahooProvider(Provider):
                     continue
                 if status == 401:
                     raise FetchError(
-                        f"yahoo: {symbol}: HTTP 401 Invalid Crumb even with a fresh crumb", transient=True
-                    ) from None
-                if status == 404:
-                    raise FetchError(
-                        f"yahoo: {symbol}: not found (HTTP 404; symbol mistyped or delisted)", transient=False
+                        f"yahoo: {what}: HTTP 401 Invalid Crumb even with a fresh crumb", transient=True
                     ) from None
                 raise
-            return parse_chart(response.content, symbol)
+
+    async def _get_chart(self, http: HttpContext, symbol: str) -> list[IntradayPoint]:
+        """One symbol's bars through chart; a 404 names the symbol as not found."""
+        params = {"range": "1d", "interval": "5m"}
+        try:
+            response = await self._get(http, chart_url(self.settings.base_url, symbol), params, symbol)
+        except RateLimited:
+            raise
+        except FetchError as exc:
+            if http_status(exc) == 404:
+                raise FetchError(
+                    f"yahoo: {symbol}: not found (HTTP 404; symbol mistyped or delisted)", transient=False
+                ) from None
+            raise
+        return parse_chart(response.content, symbol)
+
+    async def _chart_or_error(self, http: HttpContext, symbol: str) -> tuple[list[IntradayPoint] | FeedError]:
+        """:meth:`_get_chart`, its failure returned, in a 1-tuple (so a ``gather`` with
+        ``return_exceptions`` tells it from what was raised); a 429 is still raised: it
+        stops every symbol."""
+        try:
+            return (await self._get_chart(http, symbol),)
+        except RateLimited:
+            raise
+        except FeedError as exc:
+            return (exc,)
+
+    async def _get_spark(
+        self, http: HttpContext, symbols: list[str]
+    ) -> tuple[dict[str, list[IntradayPoint] | ParseError], FeedError | None]:
+        """One spark request: (what it served, ``None``), or (``{}``, why it was refused).
+
+        Refused: an HTTP 4xx other than 401 and 429 (404 for one unknown symbol, 400 for
+        too many), Yahoo's error envelope, or a body that is not a spark object; the caller
+        asks those symbols through chart. A 429, a second 401 and transient failures
+        (5xx, timeouts: chart would fare no better) are raised.
+        """
+        params = {"symbols": ",".join(symbols), "range": "1d", "interval": "5m"}
+        try:
+            what = f"spark ({len(symbols)} symbols)"
+            response = await self._get(http, spark_url(self.settings.base_url), params, what)
+            return parse_spark(response.content, symbols), None
+        except RateLimited:
+            raise
+        except FetchError as exc:
+            if exc.transient:
+                raise
+            return {}, exc
+        except ParseError as exc:
+            return {}, exc
+
+    def _use_spark(self, symbols: list[str], now: float) -> list[str]:
+        """The symbols to ask through spark now, sorted (one set, one URL): none when
+        ``batch`` is off, spark is resting after a refusal, or fewer than two remain."""
+        if not self.option("batch") or self._spark_off_until > now:
+            return []
+        chosen = sorted(s for s in symbols if self._solo.get(s, 0.0) <= now)
+        return chosen if len(chosen) > 1 else []
+
+    async def _bars(self, http: HttpContext, symbols: list[str]) -> dict[str, list[IntradayPoint] | FeedError]:
+        """Each symbol's bars (or its own failure): spark in chunks, chart for the rest."""
+        import asyncio  # with the first fetch, not with the registry (issue 20)
+
+        now = time.monotonic()
+        spark = self._use_spark(symbols, now)
+        got: dict[str, list[IntradayPoint] | FeedError] = {}
+        charts = [s for s in symbols if s not in spark]
+        refused: list[tuple[list[str], FeedError]] = []
+        if spark:
+            chunks = [spark[i : i + SPARK_CHUNK] for i in range(0, len(spark), SPARK_CHUNK)]
+            answers = _raise_first(
+                await asyncio.gather(*(self._get_spark(http, c) for c in chunks), return_exceptions=True)
+            )
+            for chunk, (served, reason) in zip(chunks, answers, strict=True):
+                if reason is not None:
+                    refused.append((chunk, reason))
+                    charts += chunk
+                    continue
+                got.update(served)
+                for symbol in chunk:
+                    if symbol not in served:  # left out: chart, alone for a while
+                        self._solo[symbol] = now + SOLO_RETRY
+                        charts.append(symbol)
+        for symbol in charts:
+            self._check_pause(symbol)
+        singles = await asyncio.gather(*(self._chart_or_error(http, s) for s in charts), return_exceptions=True)
+        got.update(zip(charts, (one for (one,) in _raise_first(singles)), strict=True))
+        for chunk, reason in refused:
+            self._after_refusal(chunk, reason, got, now)
+        return got
+
+    def _after_refusal(
+        self, chunk: list[str], reason: FeedError, got: Mapping[str, list[IntradayPoint] | FeedError], now: float
+    ) -> None:
+        """After spark refused ``chunk`` and chart was asked for each symbol: the symbols chart
+        refused for good are asked alone for a while; if chart served every one, spark itself
+        is the trouble and rests. A chart failure that may pass (a timeout) judges nothing."""
+        bad = [s for s in chunk if isinstance(err := got.get(s), FeedError) and not _transient(err)]
+        if bad:
+            for symbol in bad:
+                self._solo[symbol] = now + SOLO_RETRY
+            log.info("yahoo: spark refused (%s); asking %s through chart alone", reason.message, ", ".join(bad))
+            return
+        if any(isinstance(got.get(s), FeedError) for s in chunk):
+            return
+        self._spark_off_until = now + SPARK_RETRY
+        log.warning(
+            "yahoo: spark refused (%s) though every symbol answers through chart; "
+            "one request per symbol for the next %.0f min",
+            reason.message,
+            SPARK_RETRY / 60,
+        )
 
     async def fetch(self, http: HttpContext, targets: Sequence[Target], since: dt.date) -> list[Fetched]:
         """Fetch the newest priced bar of each target's symbol.
@@ -382,20 +621,25 @@ class YahooProvider(Provider):
             priced bar or whose bar is older than ``since``.
 
         Raises:
-            FetchError: the source is disabled, a request failed, or Yahoo reported an
-                error for the symbol.
+            PartialFetch: some symbols failed (their targets alone), others were served.
+            FetchError: the source is disabled, a request failed for every target, or
+                Yahoo reported an error for the one symbol asked.
             RateLimited: Yahoo said 429 now or recently (requests paused).
-            ParseError: a body was not a v8 chart object.
+            ParseError: the one symbol's body was not a chart object.
         """
         from datafeed.models import Observation
 
         if not self.settings.enabled:
             raise FetchError("yahoo: disabled ([sources.yahoo] enabled = false)", transient=False)
+        symbols = list(dict.fromkeys(t.ref.series for t in targets))
+        bars = await self._bars(http, symbols)
         out: list[Fetched] = []
+        failures: dict[str, FeedError] = {}
         for target in targets:
-            symbol = target.ref.series
-            self._check_pause(symbol)
-            points = await self._get_chart(http, symbol)
+            points = bars[target.ref.series]
+            if isinstance(points, FeedError):
+                failures[target.instrument] = points
+                continue
             if not points or points[-1].date < since:
                 continue
             last = points[-1]
@@ -409,7 +653,30 @@ class YahooProvider(Provider):
                     time=last.time,
                 )
             )
+        if failures:
+            failed = [bars[s] for s in symbols if isinstance(bars[s], FeedError)]
+            if len(failed) == len(symbols) == 1:
+                error = failed[0]
+                assert isinstance(error, FeedError)
+                raise error  # one symbol asked: its own failure, as chart gave it
+            raise PartialFetch(out, failures)
         return out
+
+
+def _raise_first(answers: list[_T | BaseException]) -> list[_T]:
+    """The answers of a ``gather(..., return_exceptions=True)``, or its first exception raised
+    (every request has ended by then: none is left running unobserved)."""
+    out: list[_T] = []
+    for answer in answers:
+        if isinstance(answer, BaseException):
+            raise answer
+        out.append(answer)
+    return out
+
+
+def _transient(error: FeedError) -> bool:
+    """Whether asking again may mend ``error`` (a timeout, a 5xx), i.e. it says nothing of the symbol."""
+    return isinstance(error, FetchError) and error.transient
 
 
 __all__ = [
@@ -420,4 +687,7 @@ __all__ = [
     "http_status",
     "normalize_yield",
     "parse_chart",
+    "parse_result",
+    "parse_spark",
+    "spark_url",
 ]

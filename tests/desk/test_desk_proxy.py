@@ -138,7 +138,9 @@ def test_ten_panes_cost_the_upstream_what_one_pane_costs(market: Any, tmp_path: 
         + f"{children.ru_utime + children.ru_stime:.0f} s CPU in child processes so far"
     )
     one = counts["proxy", 1]
-    assert one > 30  # a cold pane asks every source for its history (FRED: a request per frequency)
+    # a cold pane asks every source for its history (FRED: a request per frequency; Yahoo: one
+    # spark request for every quote)
+    assert one > 25
     assert counts["proxy", 10] <= 1.2 * one
     assert counts["direct", 5] >= 4.5 * counts["direct", 1], "without the proxy every pane asks for everything"
     # Through nginx the upstream sees exactly what a pane sends a source directly.
@@ -154,7 +156,7 @@ def test_an_upstream_outage_is_bridged_with_stale_copies_and_recovers(market: An
     with NginxCache(NGINX, port, max_valid=validity) as cache:  # type: ignore[arg-type]
         before = run_panes(1, tmp_path / "before", config, cache.url)
         good = _values(before[0])
-        assert m.total_hits() > 30  # every source asked for its history (FRED: a request per frequency)
+        assert m.total_hits() > 25  # every source asked for its history (FRED: a request per frequency)
         time.sleep(validity + 0.5)  # every entry expired: the next asks must go upstream
         logged = len(cache.log())
         m.outage = "close"

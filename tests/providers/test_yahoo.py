@@ -138,12 +138,14 @@ def test_http_status_is_read_from_fetch_errors() -> None:
 # --- provider -----------------------------------------------------------------------------
 
 
-def test_registered_per_symbol_and_intraday() -> None:
+def test_registered_batched_by_default_per_symbol_without_batch() -> None:
     cls = registry()["yahoo"]
-    provider = cls(SourceSettings.default("yahoo"))
     assert cls.intraday is True
     refs = [quote_target(i).ref for i in ("ust10y", "vix", "gold")]
-    assert len({provider.batch_key(r) for r in refs}) == 3
+    batched = cls(SourceSettings.default("yahoo"))
+    assert len({batched.batch_key(r) for r in refs}) == 1  # one job: spark
+    single = cls(SourceSettings.default("yahoo", extra={"batch": False}))
+    assert len({single.batch_key(r) for r in refs}) == 3
 
 
 @pytest.mark.asyncio
