@@ -260,6 +260,8 @@ class Monitor(Generic[V]):
         self._loaded = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticks: asyncio.Task[None] | None = None
+        self._running = asyncio.Event()  # cleared while paused: the demo's ticks wait on it
+        self._running.set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._follow = True
         self._started_at = 0.0
@@ -565,6 +567,10 @@ class Monitor(Generic[V]):
         from datafeed.updates import MonitorUpdate
 
         self.paused = paused
+        if paused:
+            self._running.clear()
+        else:
+            self._running.set()
         if self.feed is not None:
             self.feed.pause(paused)
         if self.auction_feed is not None:
@@ -1020,12 +1026,17 @@ class Monitor(Generic[V]):
             self._install(self._new_engine(), None, (Notice("A source answered: showing live data"),))
 
     async def _tick_forever(self) -> None:
+        """A demo tick every ``tick_interval`` seconds; while paused, no wake-up at all (it
+        waits for the resume, then a whole interval): a paused demo is as quiet as a live
+        app with nothing due."""
         interval = self.options.tick_interval
         assert interval
         while True:
             await asyncio.sleep(interval)
-            if not self.paused:
-                self._demo_tick()
+            if self.paused:
+                await self._running.wait()
+                continue
+            self._demo_tick()
 
     def _demo_tick(self) -> None:
         """One round of synthetic intraday quotes."""

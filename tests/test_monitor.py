@@ -11,8 +11,10 @@ import dataclasses
 import datetime as dt
 import threading
 import time
+import types
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug.wrappers import Request, Response
 
@@ -132,6 +134,38 @@ async def test_demo_health_says_paused_and_frozen() -> None:
     monitor.pause(True)
     (health,) = monitor.health()
     assert health.note == "paused"
+
+
+async def test_a_paused_demo_does_not_wake_until_it_resumes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paused, the demo's tick loop waits for the resume instead of waking every interval to
+    find itself paused (quiet as an idle live app); resumed, it ticks again."""
+    import datafeed.monitor as monitor_module
+
+    wakes: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def counted_sleep(delay: float, *args: object) -> object:
+        wakes.append(delay)
+        return await real_sleep(delay, *args)
+
+    patched = types.SimpleNamespace(**{**vars(asyncio), "sleep": counted_sleep})
+    monkeypatch.setattr(monitor_module, "asyncio", patched)
+    monitor = build_monitor(load_config(None), run="demo", today=TODAY, tick_interval=0.01)
+    ticks: list[int] = []
+    real_tick = monitor._demo_tick
+    monkeypatch.setattr(monitor, "_demo_tick", lambda: (ticks.append(1), real_tick())[1])
+    monitor.start()
+    await monitor.loaded()
+    await until(lambda: len(ticks) >= 3, "the demo ticking")
+    monitor.pause(True)
+    await real_sleep(0.05)  # the loop finishes the sleep it was in and starts waiting
+    ticks.clear()
+    wakes.clear()
+    await real_sleep(0.3)  # thirty intervals
+    assert wakes == [] and ticks == [], (wakes, ticks)
+    monitor.pause(False)
+    await until(lambda: len(ticks) >= 2, "ticking again after the resume")
+    await monitor.aclose()
 
 
 class SwitchableFred:

@@ -12,7 +12,7 @@ in bp, and says why a point is missing rather than drawing through it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -23,6 +23,7 @@ from datafeed.curves import (
     CURVES,
     LOOKBACKS,
     SPREAD_HORIZONS,
+    Curve,
     CurvePoint,
     SpreadQuote,
     all_tenors,
@@ -154,6 +155,12 @@ def _point(points: Sequence[CurvePoint], tenor: str) -> CurvePoint | None:
     return next((p for p in points if p.tenor == tenor), None)
 
 
+def _by_tenor(curves: CurveSet) -> Iterator[tuple[str, list[tuple[Curve, CurvePoint | None, CurvePoint | None]]]]:
+    """Per tenor (all markets' tenors, in order), each curve with its point now and then."""
+    for tenor in all_tenors():
+        yield tenor, [(c, _point(curves.now[c.id], tenor), _point(curves.past[c.id], tenor)) for c in CURVES]
+
+
 def tenor_grid(curves: CurveSet, compact: bool = False) -> tuple[list[str], list[list[str]]]:
     """(header, rows) of the tenor grid: per tenor, each curve's value now, then and the change in bp.
 
@@ -169,11 +176,9 @@ def tenor_grid(curves: CurveSet, compact: bool = False) -> tuple[list[str], list
         else:
             header += [f"{curve.name} now", f"{curves.lookback} ago", "chg bp"]
     rows: list[list[str]] = []
-    for tenor in all_tenors():
+    for tenor, points in _by_tenor(curves):
         row = [tenor]
-        for curve in CURVES:
-            now = _point(curves.now[curve.id], tenor)
-            then = _point(curves.past[curve.id], tenor)
+        for _curve, now, then in points:
             change = _change(now, then, curves.days)
             row += [_cell(now), change] if compact else [_cell(now), _cell(then), change]
         rows.append(row)
@@ -199,11 +204,9 @@ def tenor_csv(curves: CurveSet) -> tuple[list[str], list[list[str]]]:
         header += [f"{n} as of", f"{n} now", f"{n} now date", f"{n} now source"]
         header += [f"{n} {lb} ago as of", f"{n} {lb} ago", f"{n} {lb} ago date", f"{n} chg {lb} bp", f"{n} note"]
     rows: list[list[str]] = []
-    for tenor in all_tenors():
+    for tenor, points in _by_tenor(curves):
         row = [tenor]
-        for curve in CURVES:
-            now = _point(curves.now[curve.id], tenor)
-            then = _point(curves.past[curve.id], tenor)
+        for curve, now, then in points:
             if now is None:  # a tenor this market does not publish
                 row += [NOT_PUBLISHED] * 9
                 continue

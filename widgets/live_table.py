@@ -21,6 +21,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
@@ -276,6 +277,8 @@ class LiveTable(LineListView):
         self._hidden_left = 0
         self._hidden_right = 0
         self._spans: list[tuple[str, int, int]] = []
+        self._width_hint: int | None = None  # the width a layout pass is about to give (_size_updated)
+        self._sized: tuple[int, int] | None = None  # the size the columns were last fitted to there
         self._sort: tuple[str, bool] | None = None
         self._order: list[str] = []
         self._filter = ""
@@ -685,8 +688,30 @@ class LiveTable(LineListView):
 
     def _available_width(self) -> int:
         """Cells available for the columns (the scrollbar excluded); unbounded before layout."""
+        if self._width_hint is not None:
+            return self._width_hint
         width = self.scrollable_content_region.width if self.is_mounted else 0
         return width if width > 0 else 1 << 20
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        """Fit the columns to a new width before Textual picks the scrollbars from the
+        virtual width, in the same layout pass.
+
+        Fitted only as a line is rendered (after the scrollbars were chosen), a first frame
+        sized from every column kept a horizontal scrollbar the columns no longer needed,
+        and the next frame laid out and repainted the table to drop it (issue 20).
+        """
+        if (size.width, size.height) != self._sized and size.width > 0 and self._layouts:
+            self._sized = (size.width, size.height)
+            gutter = self.styles.gutter
+            rows_need_bar = self.virtual_size.height > size.height - gutter.height
+            bar = self.styles.scrollbar_size_vertical if rows_need_bar else 0
+            self._width_hint = max(size.width - gutter.width - bar, 1)
+            try:
+                self._relayout()
+            finally:
+                self._width_hint = None
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def _window(self) -> tuple[list[str], Callable[[int], int]]:
         """The unpinned columns that have data, and where a window starting at one ends."""

@@ -26,6 +26,10 @@ provider does about them:
   seconds (one log line says so);
 - a symbol missing from a spark result (Yahoo leaves out what it does not serve) is asked
   through chart, and through chart alone for :data:`SOLO_RETRY` seconds;
+- a symbol Yahoo refuses for good (chart's 404, an error in its place) is not asked again
+  at every poll: its row keeps the failure, and it is asked again after
+  :data:`GONE_FIRST` seconds, then twice as long each time it is refused again, up to
+  :data:`GONE_MAX` (as its own job backed off when every symbol was one);
 - at most :data:`SPARK_CHUNK` (20) symbols per request, which Yahoo enforces with a 400;
 - the symbols of a request are sorted, so the same set is always the same URL (a desk's
   cache proxy, :mod:`datafeed.proxy`, answers every pane with the set from one entry).
@@ -117,6 +121,13 @@ symbol answered through chart): asking it on every poll would add a request each
 SOLO_RETRY = 3600.0
 """Seconds a symbol is asked through chart alone after spark left it out, or after it made
 a spark request fail (chart then refused it for good): the other symbols keep spark."""
+
+GONE_FIRST = 300.0
+"""Seconds before a symbol Yahoo refused for good (delisted, mistyped) is asked again; each
+further refusal doubles it, up to :data:`GONE_MAX`."""
+
+GONE_MAX = 1800.0
+"""The longest a refused symbol waits before it is asked again."""
 
 log = logging.getLogger(__name__)
 
@@ -419,6 +430,9 @@ class YahooProvider(Provider):
         self._spark_off_until = 0.0
         self._solo: dict[str, float] = {}
         """Symbol → ``time.monotonic()`` until which it is asked through chart alone."""
+        self._gone: dict[str, tuple[float, int, FeedError]] = {}
+        """Symbol refused for good → (``time.monotonic()`` it is asked again at, refusals in a
+        row, the refusal)."""
 
     def batch_key(self, ref: SourceRef) -> str:
         """``spark`` for every symbol (one job, one request per 20 symbols); with
@@ -563,9 +577,11 @@ class YahooProvider(Provider):
         import asyncio  # with the first fetch, not with the registry (issue 20)
 
         now = time.monotonic()
-        spark = self._use_spark(symbols, now)
+        held = {s: self._gone[s] for s in symbols if s in self._gone and self._gone[s][0] > now}
+        asked = [s for s in symbols if s not in held]
+        spark = self._use_spark(asked, now)
         got: dict[str, list[IntradayPoint] | FeedError] = {}
-        charts = [s for s in symbols if s not in spark]
+        charts = [s for s in asked if s not in spark]
         refused: list[tuple[list[str], FeedError]] = []
         if spark:
             chunks = [spark[i : i + SPARK_CHUNK] for i in range(0, len(spark), SPARK_CHUNK)]
@@ -588,7 +604,25 @@ class YahooProvider(Provider):
         got.update(zip(charts, (one for (one,) in _raise_first(singles)), strict=True))
         for chunk, reason in refused:
             self._after_refusal(chunk, reason, got, now)
+        self._remember_refusals(asked, got, now)
+        for symbol, (until, _times, error) in held.items():
+            wait = max(1, round((until - now) / 60))
+            got[symbol] = FetchError(f"{error.message} (asked again in {wait} min)", transient=False)
         return got
+
+    def _remember_refusals(
+        self, asked: list[str], got: Mapping[str, list[IntradayPoint] | FeedError], now: float
+    ) -> None:
+        """A symbol refused for good waits before it is asked again (:data:`GONE_FIRST`,
+        doubling to :data:`GONE_MAX`); one that answered is asked at every poll again. A
+        failure that may pass (a timeout, a 5xx) says nothing of the symbol."""
+        for symbol in asked:
+            answer = got[symbol]
+            if not isinstance(answer, FeedError):
+                self._gone.pop(symbol, None)
+            elif not _transient(answer):
+                times = self._gone[symbol][1] + 1 if symbol in self._gone else 1
+                self._gone[symbol] = (now + min(GONE_FIRST * 2 ** (times - 1), GONE_MAX), times, answer)
 
     def _after_refusal(
         self, chunk: list[str], reason: FeedError, got: Mapping[str, list[IntradayPoint] | FeedError], now: float

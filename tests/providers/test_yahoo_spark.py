@@ -64,6 +64,15 @@ class UnknownDxy(LoopbackMarket):
         return None if symbol == "DX-Y.NYB" else super()._yahoo_inst(symbol)
 
 
+class Relisted(UnknownDxy):
+    """``DX-Y.NYB`` delisted until :attr:`listed` is set."""
+
+    listed = False
+
+    def _yahoo_inst(self, symbol: str) -> str | None:
+        return LoopbackMarket._yahoo_inst(self, symbol) if self.listed else super()._yahoo_inst(symbol)
+
+
 @pytest.fixture
 def market() -> Iterator[tuple[LoopbackMarket, str]]:
     m = LoopbackMarket()
@@ -169,17 +178,57 @@ async def test_spark_404_asks_each_symbol_by_chart_and_only_the_bad_one_fails(cl
             "vix": pytest.approx(m.quote("vix")),
             "gold": pytest.approx(m.quote("gold")),
         }
-        # the next poll: spark for the good two, chart for the bad one (not spark, then all three)
+        # the next poll: spark for the good two; the bad one is not asked again so soon
+        m.reset_counts()
+        again = await partial(provider, wanted)
+        assert paths(m) == ["/v7/finance/spark"]
+        assert parse_qs(urlparse(m.requests[0][0]).query)["symbols"] == ["GC=F,^VIX"]
+        assert again.failures["dxy"].message == f"{message} (asked again in 5 min)"
+        # five minutes on: chart alone for the bad one (not spark, then all three)
+        clock[0] += yh.GONE_FIRST + 1
         m.reset_counts()
         again = await partial(provider, wanted)
         assert sorted(paths(m)) == ["/v7/finance/spark", "/v8/finance/chart/DX-Y.NYB"]
-        assert parse_qs(urlparse(m.requests[paths(m).index("/v7/finance/spark")][0]).query)["symbols"] == ["GC=F,^VIX"]
         assert set(again.failures) == {"dxy"}
         # an hour on, spark is offered the bad symbol again
         clock[0] += yh.SOLO_RETRY + 1
         m.reset_counts()
         await partial(provider, wanted)
         assert paths(m)[0] == "/v7/finance/spark" and len(paths(m)) == 4
+    finally:
+        m.stop()
+
+
+async def test_a_refused_symbol_is_asked_again_later_and_later_then_at_every_poll_once_it_answers(
+    clock: list[float],
+) -> None:
+    """A delisted symbol costs no request at every poll: it waits GONE_FIRST, then twice
+    as long after each refusal (to GONE_MAX), its row keeping the failure; when it answers
+    again it is asked at every poll."""
+    m = Relisted()
+    base = m.start()
+    try:
+        provider = yh.YahooProvider(settings(base, batch=False))
+        wanted = [target("dxy"), target("vix")]
+        asked: list[float] = []
+        for _ in range(90):  # 90 polls a minute apart: an hour and a half
+            m.reset_counts()
+            await partial(provider, wanted)
+            if "/v8/finance/chart/DX-Y.NYB" in paths(m):
+                asked.append(clock[0])
+            assert "/v8/finance/chart/^VIX" in paths(m)  # the good one at every poll
+            clock[0] += 60
+        gaps = [round(b - a) for a, b in zip(asked, asked[1:], strict=False)]
+        assert gaps[:4] == [300, 600, 1200, 1800] and set(gaps[4:]) <= {1800}, gaps
+        m.listed = True
+        m._answers.clear()  # the market keeps its rendered answers
+        clock[0] += yh.GONE_MAX
+        m.reset_counts()
+        assert {o.instrument for o in await fetch(provider, wanted)} == {"dxy", "vix"}
+        clock[0] += 60
+        m.reset_counts()
+        await fetch(provider, wanted)
+        assert "/v8/finance/chart/DX-Y.NYB" in paths(m)
     finally:
         m.stop()
 

@@ -57,3 +57,36 @@ async def test_rows_are_formatted_once_when_the_table_is_filled(monkeypatch: pyt
         rows = desk_rows()
         app.query_one(LiveTable).set_rows(rows)
         assert sorted(calls) == sorted(r.id for r in rows)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 50)])
+async def test_the_table_never_shows_a_horizontal_scrollbar_its_fitted_columns_do_not_need(
+    size: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The columns are fitted to the width in the layout pass that gives it, before Textual
+    picks the scrollbars from the virtual width: no frame (the first included) has a
+    horizontal scrollbar the fitted table does not need, and no relayout drops one."""
+    seen: list[tuple[bool, int, int]] = []
+    render_line = LiveTable.render_line
+
+    def recorded(self: LiveTable, y: int) -> object:
+        seen.append((self.show_horizontal_scrollbar, self.virtual_size.width, self.scrollable_content_region.width))
+        return render_line(self, y)
+
+    monkeypatch.setattr(LiveTable, "render_line", recorded)
+    app = WidgetHost(LiveTable(desk_rows(), id="subject"))
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+    assert seen
+    assert all(width <= room for _bar, width, room in seen), seen[:3]
+    assert not any(bar for bar, _w, _r in seen), seen[:3]
+
+
+async def test_a_table_narrower_than_its_pinned_columns_still_scrolls_sideways() -> None:
+    app = WidgetHost(LiveTable(desk_rows(), id="subject"))
+    async with app.run_test(size=(24, 20)) as pilot:
+        await pilot.pause()
+        table = app.query_one(LiveTable)
+        assert table.virtual_size.width > table.scrollable_content_region.width
+        assert table.show_horizontal_scrollbar
