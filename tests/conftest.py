@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.loopback_market import LoopbackMarket
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("TRIFFIN_TEST_SHARED") or ROOT.parent / "shared")
@@ -28,6 +33,17 @@ def _isolate_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.delenv("TRIFFIN_CONFIG", raising=False)
     monkeypatch.delenv("FRED_API_KEY", raising=False)
     monkeypatch.delenv("TRIFFIN_CACHE_PROXY", raising=False)  # a desk's proxy must not leak in
+
+
+@pytest.fixture
+def loopback() -> Iterator[tuple[LoopbackMarket, str]]:
+    """Every source at once on 127.0.0.1 (``tests/loopback_market.py``): (market, base URL)."""
+    from tests.loopback_market import LoopbackMarket
+
+    m = LoopbackMarket()
+    base = m.start()
+    yield m, base
+    m.stop()
 
 
 @pytest.fixture

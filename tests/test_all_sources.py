@@ -11,20 +11,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.loopback_market import LoopbackMarket
-
-
-@pytest.fixture
-def market() -> Iterator[tuple[LoopbackMarket, str]]:
-    m = LoopbackMarket()
-    base = m.start()
-    yield m, base
-    m.stop()
 
 
 def snapshot(cfg: Path, cache: Path) -> tuple[int, dict]:
@@ -39,8 +30,8 @@ def snapshot(cfg: Path, cache: Path) -> tuple[int, dict]:
     return r.returncode, json.loads(r.stdout)
 
 
-def test_every_source_on_loopback(market: tuple[LoopbackMarket, str], tmp_path: Path) -> None:
-    m, base = market
+def test_every_source_on_loopback(loopback: tuple[LoopbackMarket, str], tmp_path: Path) -> None:
+    m, base = loopback
     cfg = tmp_path / "c.toml"
     cfg.write_text(m.config_text(base))
     code, doc = snapshot(cfg, tmp_path / "cache")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
@@ -74,14 +73,6 @@ class Relisted(UnknownDxy):
 
 
 @pytest.fixture
-def market() -> Iterator[tuple[LoopbackMarket, str]]:
-    m = LoopbackMarket()
-    base = m.start()
-    yield m, base
-    m.stop()
-
-
-@pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The provider's monotonic clock, moved by hand (``clock[0] += s``)."""
     now = [1_000.0]
@@ -116,8 +107,8 @@ async def partial(provider: yh.YahooProvider, targets: list[Target]) -> PartialF
 # --- one request -----------------------------------------------------------------------------
 
 
-async def test_the_eleven_quote_symbols_cost_one_spark_request(market: tuple[LoopbackMarket, str]) -> None:
-    m, base = market
+async def test_the_eleven_quote_symbols_cost_one_spark_request(loopback: tuple[LoopbackMarket, str]) -> None:
+    m, base = loopback
     assert len(QUOTES) == 11
     got = await fetch(yh.YahooProvider(settings(base)), [target(i) for i in QUOTES])
     assert paths(m) == ["/v7/finance/spark"]
@@ -370,11 +361,11 @@ async def test_a_spark_5xx_fails_the_job_without_eleven_chart_requests(httpserve
 
 
 async def test_batch_false_in_the_config_asks_one_chart_per_symbol(
-    market: tuple[LoopbackMarket, str], tmp_path: Path
+    loopback: tuple[LoopbackMarket, str], tmp_path: Path
 ) -> None:
     from tui.config import load_config
 
-    m, base = market
+    m, base = loopback
     wanted = [target("ust10y"), target("gold"), target("vix")]
     for batch, expected in (
         ("false", ["/v8/finance/chart/GC=F", "/v8/finance/chart/^TNX", "/v8/finance/chart/^VIX"]),
@@ -434,10 +425,9 @@ async def test_hostile_text_in_a_spark_body_is_sanitised_like_a_chart_body(
 # --- through the feed ------------------------------------------------------------------------
 
 
-async def test_feed_runs_one_quote_job_and_one_bad_symbol_fails_only_its_row() -> None:
-    m = UnknownDxy()
-    base = m.start()
-    yahoo = settings(base)
+async def _refresh_quotes(m: LoopbackMarket, instruments: list[str]) -> tuple[Feed, SeriesStore, Any, FeedSettings]:
+    """One forced pass of a feed of ``instruments``' quotes against ``m`` (started and stopped here)."""
+    yahoo = settings(m.start())
     feed_settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
     store = SeriesStore(today=lambda: m.session)
     http = HttpContext(feed_settings)
@@ -447,14 +437,20 @@ async def test_feed_runs_one_quote_job_and_one_bad_symbol_fails_only_its_row() -
             feed_settings,
             http,
             providers={"yahoo": yh.YahooProvider(yahoo)},
-            instruments=list(QUOTES),
+            instruments=instruments,
             market_open=lambda now: True,
         )
-        assert len(feed.intraday_jobs) == 1 and feed.intraday_jobs[0].key == "yahoo/spark"
         report = await feed.refresh(force=True)
     finally:
         await http.aclose()
         m.stop()
+    return feed, store, report, feed_settings
+
+
+async def test_feed_runs_one_quote_job_and_one_bad_symbol_fails_only_its_row() -> None:
+    m = UnknownDxy()
+    feed, store, report, feed_settings = await _refresh_quotes(m, list(QUOTES))
+    assert len(feed.intraday_jobs) == 1 and feed.intraday_jobs[0].key == "yahoo/spark"
     assert report.ok == 1 and report.failed == 0
     assert sorted(paths(m)) == ["/v7/finance/spark"] + sorted(
         "/v8/finance/chart/" + catalog.get(i).intraday.series  # type: ignore[union-attr]
@@ -498,20 +494,7 @@ async def test_a_job_whose_every_symbol_failed_backs_off_each_row_with_its_own_r
         def _yahoo_inst(self, symbol: str) -> str | None:
             return None if symbol in ("DX-Y.NYB", "^VIX") else super()._yahoo_inst(symbol)
 
-    m = Delisted()
-    base = m.start()
-    yahoo = settings(base)
-    feed_settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
-    store = SeriesStore(today=lambda: m.session)
-    http = HttpContext(feed_settings)
-    try:
-        feed = Feed(
-            store, feed_settings, http, providers={"yahoo": yh.YahooProvider(yahoo)}, instruments=["dxy", "vix"]
-        )
-        report = await feed.refresh(force=True)
-    finally:
-        await http.aclose()
-        m.stop()
+    feed, store, report, _ = await _refresh_quotes(Delisted(), ["dxy", "vix"])
     (job,) = feed.intraday_jobs
     assert report.failed == 1 and job.failures == 1 and job.failed_for_good
     for inst, symbol in (("dxy", "DX-Y.NYB"), ("vix", "^VIX")):
