@@ -550,4 +550,11 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # Run as a script (``python tests/loopback_market.py``), the repository root is not on
+    # sys.path and the demand routes (``tests.loopback_demand``) would not import: every
+    # request got an empty reply.
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()

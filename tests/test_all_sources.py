@@ -67,3 +67,28 @@ def test_every_source_on_loopback(loopback: tuple[LoopbackMarket, str], tmp_path
     assert ust["source"] == "treasury:10 Yr" and ust["intraday"] is False
     assert ust["date"] == m.session.isoformat()
     assert ust["value"] == pytest.approx(round(float(m.series("ust10y").iloc[-1]), 2))
+
+
+def test_the_loopback_market_serves_every_source_when_run_as_a_script(tmp_path: Path) -> None:
+    """``python tests/loopback_market.py`` (how tests/perf and a person trying triffin by hand
+    start it) answers official and demand-side paths: run as a script it could not import
+    ``tests.loopback_demand`` and gave every request an empty reply."""
+    import subprocess
+    import sys
+    import urllib.request
+
+    script = Path(__file__).resolve().parent / "loopback_market.py"
+    cfg = tmp_path / "loopback.toml"
+    proc = subprocess.Popen(
+        [sys.executable, str(script), "--config-out", str(cfg)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        for path in ("/graph/fredgraph.csv?id=DGS10", "/v8/finance/chart/%5ETNX"):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=20) as answer:
+                assert answer.status == 200 and answer.read()
+        assert f"http://127.0.0.1:{port}" in cfg.read_text()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
