@@ -13,7 +13,8 @@ functions that read the class's field table, and the fields are real
 (:func:`typing.dataclass_transform`). What it supports is what these types use: fields with
 a default or ``field(default=..., default_factory=..., repr=..., compare=...)``,
 ``__post_init__``, methods and properties; no inheritance between records, no
-``ClassVar``/``InitVar``/``KW_ONLY`` fields (each refused with ``TypeError``). Building an
+``ClassVar``/``InitVar``/``KW_ONLY`` fields, no ``field(init=False)`` or ``kw_only`` (each
+refused with ``TypeError``). Building an
 instance goes through a generic ``__init__`` (~1.5× a generated one, microseconds).
 tests/test_records.py holds every behaviour to a real frozen dataclass of the same body.
 """
@@ -44,6 +45,8 @@ def _fields_of(cls: type) -> dict[str, dataclasses.Field[Any]]:
             raise TypeError(f"record {cls.__qualname__}.{name}: {text} fields are not supported")
         value = cls.__dict__.get(name, _MISSING)
         f: Any = value if isinstance(value, dataclasses.Field) else dataclasses.field(default=value)
+        if not f.init or getattr(f, "kw_only", _MISSING) not in (_MISSING, False):
+            raise TypeError(f"record {cls.__qualname__}.{name}: init=False and kw_only fields are not supported")
         if f.default is not _MISSING and f.default_factory is not _MISSING:
             raise ValueError(f"record {cls.__qualname__}.{name}: cannot specify both default and default_factory")
         if f.default.__class__.__hash__ is None and f.default is not _MISSING:
@@ -113,6 +116,16 @@ def _make_init(cls: type, fields: dict[str, dataclasses.Field[Any]]) -> Callable
     return __init__
 
 
+def _key_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """The tuple of ``names``' values of an instance (what equality and the hash compare)."""
+    if len(names) > 1:
+        return attrgetter(*names)
+    if names:
+        only = names[0]
+        return lambda obj: (getattr(obj, only),)
+    return lambda obj: ()
+
+
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
     raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
 
@@ -128,8 +141,7 @@ def record(cls: type[_T]) -> type[_T]:
     compared = [n for n, f in fields.items() if f.compare]
     hashed = [n for n, f in fields.items() if (f.compare if f.hash is None else f.hash)]
     shown = [n for n, f in fields.items() if f.repr]
-    key = attrgetter(*compared) if len(compared) > 1 else (lambda obj: (getattr(obj, compared[0]),))
-    hash_key = attrgetter(*hashed) if len(hashed) > 1 else (lambda obj: (getattr(obj, hashed[0]),))
+    key, hash_key = _key_of(compared), _key_of(hashed)
     qualname = cls.__qualname__
 
     def __eq__(self: Any, other: object) -> bool:  # noqa: N807

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from datafeed.catalog import INSTRUMENTS, Instrument, SourceRef
-from datafeed.errors import FeedError, clean_message
+from datafeed.errors import FeedError, PartialFetch, clean_message
 from datafeed.http import HttpContext
 from datafeed.models import count_values, newest_date
 from datafeed.providers.base import Provider, Target
@@ -97,9 +97,20 @@ async def check_source(
     since = today - dt.timedelta(days=LOOKBACK_DAYS.get(ref.frequency, 30))
     started = time.perf_counter()
     what = f"{ref.tag} (+{len(companions)} asked with it)" if companions else ref.tag
+    failed = ""
     try:
         provider = provider_cls(settings)
         fetched = await provider.fetch(http, [target, *companions], since)
+    except PartialFetch as exc:
+        # the batch answered; some of its symbols did not (a delisted companion)
+        if target.instrument in exc.failures:
+            return SourceCheck(
+                settings.name, True, False, _ms(started), None, f"{what}: {exc.failures[target.instrument].message}"
+            )
+        fetched = exc.fetched
+        asked = 1 + len(companions)
+        first = next(iter(exc.failures.values()))
+        failed = f"; {len(exc.failures)} of {asked} failed: {first.message}"
     except FeedError as exc:
         return SourceCheck(settings.name, True, False, _ms(started), None, f"{what}: {exc.message}")
     except Exception as exc:  # a provider bug must not hide the other sources
@@ -108,9 +119,9 @@ async def check_source(
     latency = _ms(started)
     count = count_values(fetched)
     if not count:
-        detail = f"{what}: answered, no data since {since.isoformat()}"
+        detail = f"{what}: answered, no data since {since.isoformat()}{failed}"
         return SourceCheck(settings.name, True, True, latency, None, detail)
-    return SourceCheck(settings.name, True, True, latency, newest_date(fetched), f"{what}: {count} obs")
+    return SourceCheck(settings.name, True, True, latency, newest_date(fetched), f"{what}: {count} obs{failed}")
 
 
 async def check_sources(

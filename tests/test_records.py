@@ -150,6 +150,15 @@ def test_the_dataclasses_module_sees_a_dataclass(cls: Any) -> None:
             pytest.fail("no positional match")
 
 
+def test_a_record_comparing_no_field_is_equal_to_its_kind_and_hashable() -> None:
+    plain = dataclass(frozen=True)(
+        type("Note", (), {"__annotations__": {"a": "int"}, "a": field(default=0, compare=False)})
+    )
+    fast = record(type("Note", (), {"__annotations__": {"a": "int"}, "a": field(default=0, compare=False)}))
+    assert (fast(1) == fast(2)) is (plain(1) == plain(2)) is True
+    assert hash(fast(1)) == hash(fast(2)) == hash(plain(1))
+
+
 def test_pickle_and_copy_round_trip() -> None:
     module = sys.modules[__name__]
     module.PickledSample = record(type("PickledSample", (), _body()))  # type: ignore[attr-defined]
@@ -187,6 +196,19 @@ def test_what_records_do_not_support_is_refused() -> None:
 
             def __repr__(self) -> str:
                 return "mine"
+
+    with pytest.raises(TypeError, match="init=False and kw_only"):
+
+        @record
+        class NotInInit:
+            a: int
+            b: int = field(default=0, init=False)
+
+    with pytest.raises(TypeError, match="init=False and kw_only"):
+
+        @record
+        class KeywordOnly:
+            a: int = field(default=0, kw_only=True)
 
     @dataclass(frozen=True)
     class Base:

@@ -208,3 +208,28 @@ async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
     assert [path.split("?")[0] for path, _ in market.requests] == ["/v7/finance/spark"]
     assert result.ok and result.detail == "yahoo:^IRX (+10 asked with it): 11 obs"
     assert result.last_date == market.session
+
+
+async def test_yahoo_with_one_companion_delisted_is_ok_and_says_which_failed() -> None:
+    """The batch answered and the representative symbol with it: the source is up; the detail
+    names the one symbol that failed (it was reported as a failed source)."""
+    from datafeed.providers.yahoo import YahooProvider
+    from tests.loopback_market import LoopbackMarket
+
+    class UnknownDxy(LoopbackMarket):
+        def _yahoo_inst(self, symbol: str) -> str | None:
+            return None if symbol == "DX-Y.NYB" else super()._yahoo_inst(symbol)
+
+    market = UnknownDxy()
+    base = market.start()
+    settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo", base_url=base, min_interval=0)})
+    http = HttpContext(FeedSettings.default())
+    try:
+        (result,) = await check_sources(settings, http, {"yahoo": YahooProvider}, today=market.session)
+    finally:
+        await http.aclose()
+        market.stop()
+    assert result.ok, result.detail
+    assert result.detail.startswith(
+        "yahoo:^IRX (+10 asked with it): 10 obs; 1 of 11 failed: yahoo: DX-Y.NYB: not found"
+    )

@@ -129,6 +129,19 @@ further refusal doubles it, up to :data:`GONE_MAX`."""
 GONE_MAX = 1800.0
 """The longest a refused symbol waits before it is asked again."""
 
+
+class SymbolRefused(FetchError):
+    """Yahoo refused this symbol itself: chart's 404, or its error envelope for the symbol.
+
+    Only this failure sends a symbol to chart alone (``_solo``) and makes it wait before it
+    is asked again (``_gone``): a 403, a malformed body, a timeout or a 429 say nothing of
+    the symbol, and a failure of every symbol at once is Yahoo's, left to the feed's backoff.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, transient=False)
+
+
 log = logging.getLogger(__name__)
 
 YIELD_SYMBOLS: Mapping[str, str] = {
@@ -273,7 +286,7 @@ def parse_chart(body: bytes | str | Mapping[str, Any], symbol: str) -> list[Intr
         raise ParseError("yahoo: no 'chart' object in the body")
     error = chart.get("error")
     if isinstance(error, Mapping):
-        raise FetchError(f"yahoo: {symbol}: {error.get('code')}: {error.get('description')}", transient=False)
+        raise SymbolRefused(f"yahoo: {symbol}: {error.get('code')}: {error.get('description')}")
     results = chart.get("result")
     if not isinstance(results, list) or not results or not isinstance(results[0], Mapping):
         raise ParseError(f"yahoo: {symbol}: chart has neither a result nor an error")
@@ -523,9 +536,7 @@ class YahooProvider(Provider):
             raise
         except FetchError as exc:
             if http_status(exc) == 404:
-                raise FetchError(
-                    f"yahoo: {symbol}: not found (HTTP 404; symbol mistyped or delisted)", transient=False
-                ) from None
+                raise SymbolRefused(f"yahoo: {symbol}: not found (HTTP 404; symbol mistyped or delisted)") from None
             raise
         return parse_chart(response.content, symbol)
 
@@ -589,6 +600,8 @@ class YahooProvider(Provider):
                 await asyncio.gather(*(self._get_spark(http, c) for c in chunks), return_exceptions=True)
             )
             for chunk, (served, reason) in zip(chunks, answers, strict=True):
+                if reason is None and not served:  # no symbol of the request answered: Yahoo's trouble
+                    reason = ParseError(f"yahoo: spark ({len(chunk)} symbols) answered none of them")
                 if reason is not None:
                     refused.append((chunk, reason))
                     charts += chunk
@@ -598,10 +611,15 @@ class YahooProvider(Provider):
                     if symbol not in served:  # left out: chart, alone for a while
                         self._solo[symbol] = now + SOLO_RETRY
                         charts.append(symbol)
-        for symbol in charts:
-            self._check_pause(symbol)
         singles = await asyncio.gather(*(self._chart_or_error(http, s) for s in charts), return_exceptions=True)
-        got.update(zip(charts, (one for (one,) in _raise_first(singles)), strict=True))
+        served_any = any(not isinstance(answer, FeedError) for answer in got.values())
+        for symbol, single in zip(charts, singles, strict=True):
+            if isinstance(single, RateLimited) and served_any:
+                got[symbol] = single  # Yahoo is paused now; the quotes spark served still stand
+            elif isinstance(single, BaseException):
+                raise single  # every request has ended: none is left running unobserved
+            else:
+                got[symbol] = single[0]
         for chunk, reason in refused:
             self._after_refusal(chunk, reason, got, now)
         self._remember_refusals(asked, got, now)
@@ -613,30 +631,35 @@ class YahooProvider(Provider):
     def _remember_refusals(
         self, asked: list[str], got: Mapping[str, list[IntradayPoint] | FeedError], now: float
     ) -> None:
-        """A symbol refused for good waits before it is asked again (:data:`GONE_FIRST`,
-        doubling to :data:`GONE_MAX`); one that answered is asked at every poll again. A
-        failure that may pass (a timeout, a 5xx) says nothing of the symbol."""
+        """A symbol Yahoo refused (:class:`SymbolRefused`) while others answered waits before
+        it is asked again (:data:`GONE_FIRST`, doubling to :data:`GONE_MAX`); one that
+        answered is asked at every poll again. Any other failure (a timeout, a 403, a
+        malformed body, a 429), or every symbol failing at once, says nothing of one symbol:
+        the feed's own backoff deals with a source that fails as a whole."""
+        served = any(not isinstance(got[symbol], FeedError) for symbol in asked)
         for symbol in asked:
             answer = got[symbol]
             if not isinstance(answer, FeedError):
                 self._gone.pop(symbol, None)
-            elif not _transient(answer):
+            elif isinstance(answer, SymbolRefused) and served:
                 times = self._gone[symbol][1] + 1 if symbol in self._gone else 1
                 self._gone[symbol] = (now + min(GONE_FIRST * 2 ** (times - 1), GONE_MAX), times, answer)
 
     def _after_refusal(
         self, chunk: list[str], reason: FeedError, got: Mapping[str, list[IntradayPoint] | FeedError], now: float
     ) -> None:
-        """After spark refused ``chunk`` and chart was asked for each symbol: the symbols chart
-        refused for good are asked alone for a while; if chart served every one, spark itself
-        is the trouble and rests. A chart failure that may pass (a timeout) judges nothing."""
-        bad = [s for s in chunk if isinstance(err := got.get(s), FeedError) and not _transient(err)]
-        if bad:
+        """After spark refused ``chunk`` and chart was asked for each symbol: the symbols Yahoo
+        refused (:class:`SymbolRefused`) while others answered are asked alone for a while; if
+        chart served every one, spark itself is the trouble and rests. Any other chart failure
+        (a timeout, a 403, a malformed body), or every symbol failing, judges nothing."""
+        served = [s for s in chunk if not isinstance(got.get(s), FeedError)]
+        bad = [s for s in chunk if isinstance(got.get(s), SymbolRefused)]
+        if bad and served:
             for symbol in bad:
                 self._solo[symbol] = now + SOLO_RETRY
             log.info("yahoo: spark refused (%s); asking %s through chart alone", reason.message, ", ".join(bad))
             return
-        if any(isinstance(got.get(s), FeedError) for s in chunk):
+        if len(served) < len(chunk):
             return
         self._spark_off_until = now + SPARK_RETRY
         log.warning(
@@ -708,14 +731,10 @@ def _raise_first(answers: list[_T | BaseException]) -> list[_T]:
     return out
 
 
-def _transient(error: FeedError) -> bool:
-    """Whether asking again may mend ``error`` (a timeout, a 5xx), i.e. it says nothing of the symbol."""
-    return isinstance(error, FetchError) and error.transient
-
-
 __all__ = [
     "YIELD_SYMBOLS",
     "IntradayPoint",
+    "SymbolRefused",
     "YahooProvider",
     "chart_url",
     "http_status",

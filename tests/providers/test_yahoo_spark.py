@@ -224,6 +224,64 @@ async def test_a_refused_symbol_is_asked_again_later_and_later_then_at_every_pol
         m.stop()
 
 
+class Forbidding(LoopbackMarket):
+    """The loopback market, answering 403 to every Yahoo path while :attr:`forbid` is set."""
+
+    forbid = False
+
+    def route(self, raw_path: str) -> tuple[int, str, str]:
+        if self.forbid and "/finance/" in raw_path:
+            return 403, "text/plain", "Forbidden"
+        return super().route(raw_path)
+
+
+async def test_a_poll_that_fails_for_every_symbol_marks_no_symbol_gone_or_alone(clock: list[float]) -> None:
+    """Yahoo failing as a whole for one poll (a 403 on spark and every chart) says nothing of
+    any symbol: the next poll, Yahoo healthy again, asks them all in one spark request."""
+    m = Forbidding()
+    base = m.start()
+    try:
+        provider = yh.YahooProvider(settings(base))
+        wanted = [target(i) for i in QUOTES]
+        m.forbid = True
+        with pytest.raises(PartialFetch) as info:  # every target failed, each with its own line
+            http = HttpContext(FeedSettings(sources={}, retries=1))
+            try:
+                await provider.fetch(http, wanted, SINCE)
+            finally:
+                await http.aclose()
+        assert set(info.value.failures) == set(QUOTES) and not info.value.fetched
+        m.forbid = False
+        clock[0] += 60
+        m.reset_counts()
+        assert {o.instrument for o in await fetch(provider, wanted)} == set(QUOTES)
+        assert paths(m) == ["/v7/finance/spark"]
+    finally:
+        m.stop()
+
+
+async def test_a_429_on_a_left_out_symbols_chart_keeps_the_quotes_spark_served(
+    httpserver: HTTPServer, clock: list[float]
+) -> None:
+    """Spark served two symbols and left one out; its chart request got 429: the two quotes
+    stand (a partial answer), the third fails with the 429, and Yahoo is paused."""
+    spark = json.loads((FIX / "spark-TNX-GCF-VIX.json").read_text())
+    spark["spark"]["result"] = [r for r in spark["spark"]["result"] if r["symbol"] != "GC=F"]
+    httpserver.expect_request("/v7/finance/spark").respond_with_json(spark)
+    httpserver.expect_request("/v8/finance/chart/GC=F").respond_with_data("Too Many Requests", status=429)
+    provider = yh.YahooProvider(settings(httpserver.url_for("").rstrip("/")))
+    failed = await partial(provider, [target("ust10y"), target("gold"), target("vix")])
+    assert isinstance(failed.failures["gold"], RateLimited) and set(failed.failures) == {"gold"}
+    assert {o.instrument for o in observations(failed.fetched)} == {"ust10y"}  # vix: a result without bars
+    http = HttpContext(FeedSettings(sources={}, retries=1))
+    try:
+        with pytest.raises(RateLimited):  # paused: the next poll asks nothing
+            await provider.fetch(http, [target("ust10y"), target("gold")], SINCE)
+    finally:
+        await http.aclose()
+    assert [r.path for r, _ in httpserver.log] == ["/v7/finance/spark", "/v8/finance/chart/GC=F"]
+
+
 async def test_one_symbol_asked_alone_keeps_its_own_error() -> None:
     m = UnknownDxy()
     base = m.start()
