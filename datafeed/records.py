@@ -126,6 +126,11 @@ def _key_of(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:
     return lambda obj: ()
 
 
+def _replace(self: Any, /, **changes: Any) -> Any:
+    """``copy.replace`` (Python 3.13+), as on a dataclass: ``dataclasses.replace``."""
+    return dataclasses.replace(self, **changes)
+
+
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
     raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
 
@@ -156,6 +161,7 @@ def record(cls: type[_T]) -> type[_T]:
         return f"{qualname}(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in shown) + ")"
 
     methods: dict[str, Any] = {
+        "__replace__": _replace,
         "__init__": _make_init(cls, fields),
         "__repr__": __repr__,
         "__eq__": __eq__,
@@ -166,8 +172,13 @@ def record(cls: type[_T]) -> type[_T]:
     for name, method in methods.items():
         if name in cls.__dict__:
             raise TypeError(f"record {qualname} defines {name}; records generate it")
-        method.__qualname__ = f"{qualname}.{name}"
+        if method not in _SHARED:  # this class's own closure: name it after the class
+            method.__qualname__ = f"{qualname}.{name}"
         setattr(cls, name, method)
     cls.__dataclass_fields__ = fields  # type: ignore[attr-defined]
     setattr(cls, "__match_args__", tuple(fields))  # noqa: B010 - mypy refuses the plain assignment
     return cls
+
+
+_SHARED = (_replace, _frozen_setattr, _frozen_delattr)
+"""The methods every record shares as they are (their names stay their own)."""
