@@ -383,12 +383,16 @@ class Feed:
         return delta, None
 
     def _mark_failures(self, job: Job, failures: Mapping[str, FeedError], retry_mono: float) -> None:
-        """Mark each target of a :class:`~datafeed.errors.PartialFetch` failed with its own reason."""
-        retry_at = utcnow() + dt.timedelta(seconds=max(0.0, retry_mono - time.monotonic()))
+        """Mark each target of a :class:`~datafeed.errors.PartialFetch` failed with its own reason,
+        and its own retry time when the source set one (a symbol it will not ask again so soon)."""
+        wait = max(0.0, retry_mono - time.monotonic())
+        now = utcnow()
         for t in job.targets:
             exc = failures.get(t.instrument)
             if exc is not None:
                 log.info("%s: %s failed alone: %s", job.key, t.instrument, exc.message)
+                own = exc.retry_after if isinstance(exc, FetchError) and exc.retry_after is not None else 0.0
+                retry_at = now + dt.timedelta(seconds=max(wait, own))
                 self.store.mark_failure(t.instrument, exc.message, retry_at, source=t.ref.tag)
 
     def _missing_answer(self, target: Target, since: dt.date | None) -> str | None:

@@ -625,7 +625,9 @@ class YahooProvider(Provider):
         self._remember_refusals(asked, got, now)
         for symbol, (until, _times, error) in held.items():
             wait = max(1, round((until - now) / 60))
-            got[symbol] = FetchError(f"{error.message} (asked again in {wait} min)", transient=False)
+            got[symbol] = FetchError(
+                f"{error.message} (asked again in {wait} min)", transient=False, retry_after=until - now
+            )
         return got
 
     def _remember_refusals(
@@ -643,7 +645,9 @@ class YahooProvider(Provider):
                 self._gone.pop(symbol, None)
             elif isinstance(answer, SymbolRefused) and served:
                 times = self._gone[symbol][1] + 1 if symbol in self._gone else 1
-                self._gone[symbol] = (now + min(GONE_FIRST * 2 ** (times - 1), GONE_MAX), times, answer)
+                rest = min(GONE_FIRST * 2 ** (times - 1), GONE_MAX)
+                self._gone[symbol] = (now + rest, times, answer)
+                answer.retry_after = rest  # when its row will be tried again
 
     def _after_refusal(
         self, chunk: list[str], reason: FeedError, got: Mapping[str, list[IntradayPoint] | FeedError], now: float

@@ -483,7 +483,9 @@ async def test_hostile_text_in_a_spark_body_is_sanitised_like_a_chart_body(
 # --- through the feed ------------------------------------------------------------------------
 
 
-async def _refresh_quotes(m: LoopbackMarket, instruments: list[str]) -> tuple[Feed, SeriesStore, Any, FeedSettings]:
+async def _refresh_quotes(
+    m: LoopbackMarket, instruments: list[str], **feed_args: Any
+) -> tuple[Feed, SeriesStore, Any, FeedSettings]:
     """One forced pass of a feed of ``instruments``' quotes against ``m`` (started and stopped here)."""
     yahoo = settings(m.start())
     feed_settings = FeedSettings(sources={"yahoo": yahoo}, retries=1)
@@ -497,6 +499,7 @@ async def _refresh_quotes(m: LoopbackMarket, instruments: list[str]) -> tuple[Fe
             providers={"yahoo": yh.YahooProvider(yahoo)},
             instruments=instruments,
             market_open=lambda now: True,
+            **feed_args,
         )
         report = await feed.refresh(force=True)
     finally:
@@ -527,6 +530,16 @@ async def test_feed_runs_one_quote_job_and_one_bad_symbol_fails_only_its_row() -
         feed_settings.sources, feed.all_jobs, store, now, 0.0, True, intraday_jobs=feed.intraday_jobs
     )
     assert health.state == "ok" and health.note.startswith("1/11 failing") and "DX-Y.NYB" in (health.error or "")
+
+
+async def test_a_set_aside_symbols_row_says_when_it_is_asked_again() -> None:
+    """The delisted symbol's row is tried again when the provider will ask it (GONE_FIRST),
+    not at the quote job's next poll (60 s here)."""
+    before = dt.datetime.now(dt.UTC)
+    _feed, store, _report, _ = await _refresh_quotes(UnknownDxy(), ["dxy", "vix", "gold"], intraday_refresh=60.0)
+    retry = store.state["dxy"].next_retry
+    assert retry is not None
+    assert yh.GONE_FIRST - 5 <= (retry - before).total_seconds() <= yh.GONE_FIRST + 30
 
 
 async def test_feed_with_batch_false_runs_a_job_per_symbol(tmp_path: Path) -> None:
