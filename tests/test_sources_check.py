@@ -17,6 +17,7 @@ from datafeed.models import Observation
 from datafeed.providers import Provider, Target, nyfed
 from datafeed.settings import FeedSettings, SourceSettings
 from datafeed.sources_check import SourceCheck, check_sources, representative
+from tests.loopback_market import LoopbackMarket
 
 TODAY = dt.date(2025, 3, 5)
 FIX = Path(__file__).resolve().parent / "fixtures"
@@ -191,12 +192,10 @@ async def _no_sleep(_: float) -> None:
     return None
 
 
-async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
-    """Every quote symbol in one spark request (as the feed asks), not one symbol's chart."""
+async def _check_yahoo(market: LoopbackMarket) -> SourceCheck:
+    """``check_sources`` of Yahoo alone against ``market`` (started and stopped here)."""
     from datafeed.providers.yahoo import YahooProvider
-    from tests.loopback_market import LoopbackMarket
 
-    market = LoopbackMarket()
     base = market.start()
     settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo", base_url=base, min_interval=0)})
     http = HttpContext(FeedSettings.default())
@@ -205,6 +204,13 @@ async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
     finally:
         await http.aclose()
         market.stop()
+    return result
+
+
+async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
+    """Every quote symbol in one spark request (as the feed asks), not one symbol's chart."""
+    market = LoopbackMarket()
+    result = await _check_yahoo(market)
     assert [path.split("?")[0] for path, _ in market.requests] == ["/v7/finance/spark"]
     assert result.ok and result.detail == "yahoo:^IRX (+10 asked with it): 11 obs"
     assert result.last_date == market.session
@@ -213,22 +219,12 @@ async def test_yahoo_is_checked_with_the_request_the_feed_sends() -> None:
 async def test_yahoo_with_one_companion_delisted_is_ok_and_says_which_failed() -> None:
     """The batch answered and the representative symbol with it: the source is up; the detail
     names the one symbol that failed (it was reported as a failed source)."""
-    from datafeed.providers.yahoo import YahooProvider
-    from tests.loopback_market import LoopbackMarket
 
     class UnknownDxy(LoopbackMarket):
         def _yahoo_inst(self, symbol: str) -> str | None:
             return None if symbol == "DX-Y.NYB" else super()._yahoo_inst(symbol)
 
-    market = UnknownDxy()
-    base = market.start()
-    settings = FeedSettings(sources={"yahoo": SourceSettings.default("yahoo", base_url=base, min_interval=0)})
-    http = HttpContext(FeedSettings.default())
-    try:
-        (result,) = await check_sources(settings, http, {"yahoo": YahooProvider}, today=market.session)
-    finally:
-        await http.aclose()
-        market.stop()
+    result = await _check_yahoo(UnknownDxy())
     assert result.ok, result.detail
     assert result.detail.startswith(
         "yahoo:^IRX (+10 asked with it): 10 obs; 1 of 11 failed: yahoo: DX-Y.NYB: not found"
